@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Prints the gzipped size of the release site's wasm, js and css, and fails above the budget.
+# The size is deterministic for a given toolchain, so this is a test, not a benchmark.
+set -euo pipefail
+dist=${1:-dist}
+budget_kb=${PODLAB_BUNDLE_BUDGET_KB:-350}
+
+shopt -s nullglob
+files=("$dist"/*.wasm "$dist"/*.js "$dist"/*.css)
+[ ${#files[@]} -gt 0 ] || { echo "bundle: no wasm, js or css in $dist (run trunk build --release)" >&2; exit 1; }
+ls "$dist"/*.wasm >/dev/null 2>&1 || { echo "bundle: no .wasm in $dist" >&2; exit 1; }
+
+total=0
+for f in "${files[@]}"; do
+  raw=$(wc -c <"$f")
+  gz=$(gzip -9 -c "$f" | wc -c)
+  total=$((total + gz))
+  printf 'bundle: %-40s %8d B raw %8d B gzip\n' "$(basename "$f")" "$raw" "$gz"
+done
+printf 'bundle: total gzipped %d B (%d.%d KB) of a %d KB budget\n' \
+  "$total" $((total / 1024)) $(((total % 1024) * 10 / 1024)) "$budget_kb"
+if [ "$total" -gt $((budget_kb * 1024)) ]; then
+  echo "bundle: over budget by $((total - budget_kb * 1024)) B" >&2
+  exit 1
+fi

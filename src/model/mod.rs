@@ -1,0 +1,376 @@
+//! API objects named after Kubernetes kinds, object references, selectors, quantities and durations.
+//!
+//! Field names follow the Kubernetes API in snake_case; serde renames them to camelCase so
+//! objects print and parse with Kubernetes' own field paths.
+
+pub mod meta;
+pub mod misc;
+pub mod node;
+pub mod pod;
+pub mod quantity;
+pub mod selector;
+pub mod service;
+pub mod storage;
+pub mod workload;
+
+use std::fmt;
+
+use serde::{Serialize, Serializer};
+
+pub use meta::{
+    go_duration, human_duration, parse_duration, ObjectMeta, ObjectReference, OwnerReference, Time,
+};
+pub use misc::{
+    ConfigMap, Event, EventSource, Lease, LeaseSpec, PodDisruptionBudget, PodDisruptionBudgetSpec,
+    PodDisruptionBudgetStatus,
+};
+pub use node::{Node, NodeAddress, NodeCondition, NodeSpec, NodeStatus, NodeSystemInfo, Taint};
+pub use pod::*;
+pub use quantity::{IntOrString, Quantity};
+pub use selector::{LabelSelector, LabelSelectorRequirement, Requirement, Selector};
+pub use service::{
+    Endpoint, EndpointConditions, EndpointPort, EndpointSlice, Service, ServicePort, ServiceSpec,
+};
+pub use storage::{
+    access_modes_short, PersistentVolume, PersistentVolumeClaim, PersistentVolumeClaimSpec,
+    PersistentVolumeClaimStatus, PersistentVolumeSpec, PersistentVolumeStatus, StorageClass,
+    VolumeResourceRequirements,
+};
+pub use workload::{
+    Deployment, DeploymentSpec, DeploymentStatus, DeploymentStrategy, ReplicaSet, ReplicaSetSpec,
+    ReplicaSetStatus, RollingUpdateDeployment,
+};
+
+/// The kinds podlab simulates. The order is the store's order, so it is part of determinism.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    ConfigMap,
+    Deployment,
+    EndpointSlice,
+    Event,
+    Lease,
+    Node,
+    PersistentVolume,
+    PersistentVolumeClaim,
+    Pod,
+    PodDisruptionBudget,
+    ReplicaSet,
+    Service,
+    StorageClass,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 13] = [
+        Kind::ConfigMap,
+        Kind::Deployment,
+        Kind::EndpointSlice,
+        Kind::Event,
+        Kind::Lease,
+        Kind::Node,
+        Kind::PersistentVolume,
+        Kind::PersistentVolumeClaim,
+        Kind::Pod,
+        Kind::PodDisruptionBudget,
+        Kind::ReplicaSet,
+        Kind::Service,
+        Kind::StorageClass,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::ConfigMap => "ConfigMap",
+            Kind::Deployment => "Deployment",
+            Kind::EndpointSlice => "EndpointSlice",
+            Kind::Event => "Event",
+            Kind::Lease => "Lease",
+            Kind::Node => "Node",
+            Kind::PersistentVolume => "PersistentVolume",
+            Kind::PersistentVolumeClaim => "PersistentVolumeClaim",
+            Kind::Pod => "Pod",
+            Kind::PodDisruptionBudget => "PodDisruptionBudget",
+            Kind::ReplicaSet => "ReplicaSet",
+            Kind::Service => "Service",
+            Kind::StorageClass => "StorageClass",
+        }
+    }
+
+    /// The lower-case plural resource name (`pods`, `leases`).
+    pub fn plural(self) -> &'static str {
+        match self {
+            Kind::ConfigMap => "configmaps",
+            Kind::Deployment => "deployments",
+            Kind::EndpointSlice => "endpointslices",
+            Kind::Event => "events",
+            Kind::Lease => "leases",
+            Kind::Node => "nodes",
+            Kind::PersistentVolume => "persistentvolumes",
+            Kind::PersistentVolumeClaim => "persistentvolumeclaims",
+            Kind::Pod => "pods",
+            Kind::PodDisruptionBudget => "poddisruptionbudgets",
+            Kind::ReplicaSet => "replicasets",
+            Kind::Service => "services",
+            Kind::StorageClass => "storageclasses",
+        }
+    }
+
+    /// The API group; empty for the core group.
+    pub fn group(self) -> &'static str {
+        match self {
+            Kind::Deployment | Kind::ReplicaSet => "apps",
+            Kind::EndpointSlice => "discovery.k8s.io",
+            Kind::Lease => "coordination.k8s.io",
+            Kind::PodDisruptionBudget => "policy",
+            Kind::StorageClass => "storage.k8s.io",
+            _ => "",
+        }
+    }
+
+    pub fn api_version(self) -> &'static str {
+        match self.group() {
+            "" => "v1",
+            "apps" => "apps/v1",
+            "discovery.k8s.io" => "discovery.k8s.io/v1",
+            "coordination.k8s.io" => "coordination.k8s.io/v1",
+            "policy" => "policy/v1",
+            _ => "storage.k8s.io/v1",
+        }
+    }
+
+    /// `pods`, `replicasets.apps`, `leases.coordination.k8s.io`: how API errors name a resource.
+    pub fn qualified_resource(self) -> String {
+        match self.group() {
+            "" => self.plural().to_string(),
+            g => format!("{}.{g}", self.plural()),
+        }
+    }
+
+    /// `pod`, `replicaset.apps`: how kubectl names an object in `kind/name` output lines.
+    pub fn singular_qualified(self) -> String {
+        let singular = self.name().to_ascii_lowercase();
+        match self.group() {
+            "" => singular,
+            g => format!("{singular}.{g}"),
+        }
+    }
+
+    pub fn namespaced(self) -> bool {
+        !matches!(
+            self,
+            Kind::Node | Kind::PersistentVolume | Kind::StorageClass
+        )
+    }
+
+    /// Resolves kubectl's names: singular, plural, short names, and `Kind` itself.
+    pub fn from_resource_name(s: &str) -> Option<Kind> {
+        let lower = s.to_ascii_lowercase();
+        let base = lower.split('.').next().unwrap_or("");
+        Kind::ALL.into_iter().find(|k| {
+            let singular = k.name().to_ascii_lowercase();
+            base == singular
+                || base == k.plural()
+                || k.short_names().contains(&base)
+        })
+    }
+
+    pub fn short_names(self) -> &'static [&'static str] {
+        match self {
+            Kind::ConfigMap => &["cm"],
+            Kind::Deployment => &["deploy"],
+            Kind::Event => &["ev"],
+            Kind::Node => &["no"],
+            Kind::PersistentVolume => &["pv"],
+            Kind::PersistentVolumeClaim => &["pvc"],
+            Kind::Pod => &["po"],
+            Kind::PodDisruptionBudget => &["pdb"],
+            Kind::ReplicaSet => &["rs"],
+            Kind::Service => &["svc"],
+            Kind::StorageClass => &["sc"],
+            Kind::EndpointSlice | Kind::Lease => &[],
+        }
+    }
+
+    /// Parses a manifest `kind:` value exactly (case-sensitive, as the API server does).
+    pub fn from_kind_name(s: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.name() == s)
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The store key of an object: kind, namespace (empty for cluster-scoped kinds) and name.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ObjectRef {
+    pub kind: Kind,
+    pub namespace: String,
+    pub name: String,
+}
+
+impl ObjectRef {
+    pub fn new(kind: Kind, namespace: &str, name: &str) -> Self {
+        ObjectRef {
+            kind,
+            namespace: if kind.namespaced() {
+                namespace.to_string()
+            } else {
+                String::new()
+            },
+            name: name.to_string(),
+        }
+    }
+}
+
+impl fmt::Display for ObjectRef {
+    /// `pod/web-x2kzq`, as kubectl names objects.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.kind.name().to_ascii_lowercase(), self.name)
+    }
+}
+
+/// Any stored object.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Object {
+    ConfigMap(ConfigMap),
+    Deployment(Deployment),
+    EndpointSlice(EndpointSlice),
+    Event(Event),
+    Lease(Lease),
+    Node(Node),
+    PersistentVolume(PersistentVolume),
+    PersistentVolumeClaim(PersistentVolumeClaim),
+    Pod(Pod),
+    PodDisruptionBudget(PodDisruptionBudget),
+    ReplicaSet(ReplicaSet),
+    Service(Service),
+    StorageClass(StorageClass),
+}
+
+/// A kind that can be stored: uniform access to metadata and conversion from `Object`.
+pub trait Resource: Clone + fmt::Debug + Sized {
+    const KIND: Kind;
+    fn meta(&self) -> &ObjectMeta;
+    fn meta_mut(&mut self) -> &mut ObjectMeta;
+    fn into_object(self) -> Object;
+    fn from_object(o: &Object) -> Option<&Self>;
+    fn from_object_mut(o: &mut Object) -> Option<&mut Self>;
+}
+
+macro_rules! resources {
+    ($($kind:ident),*) => {
+        $(
+            impl Resource for $kind {
+                const KIND: Kind = Kind::$kind;
+                fn meta(&self) -> &ObjectMeta { &self.metadata }
+                fn meta_mut(&mut self) -> &mut ObjectMeta { &mut self.metadata }
+                fn into_object(self) -> Object { Object::$kind(self) }
+                fn from_object(o: &Object) -> Option<&Self> {
+                    match o { Object::$kind(x) => Some(x), _ => None }
+                }
+                fn from_object_mut(o: &mut Object) -> Option<&mut Self> {
+                    match o { Object::$kind(x) => Some(x), _ => None }
+                }
+            }
+            impl From<$kind> for Object {
+                fn from(x: $kind) -> Object { Object::$kind(x) }
+            }
+        )*
+
+        impl Object {
+            pub fn kind(&self) -> Kind {
+                match self { $(Object::$kind(_) => Kind::$kind),* }
+            }
+            pub fn meta(&self) -> &ObjectMeta {
+                match self { $(Object::$kind(x) => &x.metadata),* }
+            }
+            pub fn meta_mut(&mut self) -> &mut ObjectMeta {
+                match self { $(Object::$kind(x) => &mut x.metadata),* }
+            }
+        }
+
+        impl Serialize for Object {
+            /// Prints `apiVersion` and `kind` first, as `kubectl get -o yaml` does.
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                #[derive(Serialize)]
+                #[serde(rename_all = "camelCase")]
+                struct Typed<'a, T: Serialize> {
+                    api_version: &'a str,
+                    kind: &'a str,
+                    #[serde(flatten)]
+                    inner: &'a T,
+                }
+                match self {
+                    $(Object::$kind(x) => Typed {
+                        api_version: Kind::$kind.api_version(),
+                        kind: Kind::$kind.name(),
+                        inner: x,
+                    }.serialize(s)),*
+                }
+            }
+        }
+    };
+}
+
+resources!(
+    ConfigMap,
+    Deployment,
+    EndpointSlice,
+    Event,
+    Lease,
+    Node,
+    PersistentVolume,
+    PersistentVolumeClaim,
+    Pod,
+    PodDisruptionBudget,
+    ReplicaSet,
+    Service,
+    StorageClass
+);
+
+impl Object {
+    pub fn object_ref(&self) -> ObjectRef {
+        let m = self.meta();
+        ObjectRef::new(self.kind(), &m.namespace, &m.name)
+    }
+
+    pub fn as_ref_of<T: Resource>(&self) -> Option<&T> {
+        T::from_object(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_resolve_from_kubectl_names() {
+        assert_eq!(Kind::from_resource_name("po"), Some(Kind::Pod));
+        assert_eq!(Kind::from_resource_name("replicasets.apps"), Some(Kind::ReplicaSet));
+        assert_eq!(Kind::from_resource_name("PVC"), Some(Kind::PersistentVolumeClaim));
+        assert_eq!(Kind::from_resource_name("lease"), Some(Kind::Lease));
+        assert_eq!(Kind::from_resource_name("widgets"), None);
+        assert_eq!(Kind::from_kind_name("Replicaset"), None);
+        assert_eq!(Kind::Lease.qualified_resource(), "leases.coordination.k8s.io");
+        assert_eq!(Kind::Pod.qualified_resource(), "pods");
+        assert_eq!(Kind::ReplicaSet.singular_qualified(), "replicaset.apps");
+    }
+
+    #[test]
+    fn cluster_scoped_refs_drop_namespace() {
+        let r = ObjectRef::new(Kind::Node, "default", "node-1");
+        assert_eq!(r.namespace, "");
+        assert_eq!(r.to_string(), "node/node-1");
+    }
+
+    #[test]
+    fn object_meta_access_is_uniform() {
+        let mut o: Object = Pod::new("default", "p", PodSpec::default()).into();
+        o.meta_mut().labels.insert("a".into(), "b".into());
+        assert_eq!(o.kind(), Kind::Pod);
+        assert_eq!(o.object_ref(), ObjectRef::new(Kind::Pod, "default", "p"));
+        assert_eq!(Pod::from_object(&o).unwrap().metadata.labels["a"], "b");
+        assert!(Node::from_object(&o).is_none());
+    }
+}

@@ -1,0 +1,53 @@
+// A static server that serves a site the way GitHub Pages serves a project site:
+// files under /<repo>/, index.html for folders, and the repo's 404.html (status 404) for
+// anything missing. Used only by the end-to-end tests; it listens on 127.0.0.1.
+import { createServer } from 'node:http';
+import { readFile, stat } from 'node:fs/promises';
+import { extname, join, normalize } from 'node:path';
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.json': 'application/json',
+  '.yaml': 'text/yaml; charset=utf-8',
+};
+
+async function fileAt(root, urlPath) {
+  const clean = normalize(decodeURIComponent(urlPath)).replace(/^(\.\.[/\\])+/, '');
+  let path = join(root, clean);
+  try {
+    const s = await stat(path);
+    if (s.isDirectory()) path = join(path, 'index.html');
+    return { path, body: await readFile(path) };
+  } catch {
+    return null;
+  }
+}
+
+/** Serves `root` (the parent of the site folder) and resolves to { url, close }. */
+export function serve(root, repo) {
+  const server = createServer(async (req, res) => {
+    const urlPath = new URL(req.url, 'http://x').pathname;
+    let found = await fileAt(root, urlPath);
+    let status = 200;
+    if (!found) {
+      status = 404;
+      found = urlPath.startsWith(`/${repo}/`) ? await fileAt(root, `/${repo}/404.html`) : null;
+    }
+    if (!found) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      return;
+    }
+    res.writeHead(status, { 'content-type': TYPES[extname(found.path)] ?? 'application/octet-stream' });
+    res.end(found.body);
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      resolve({ url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(r)) });
+    });
+  });
+}
