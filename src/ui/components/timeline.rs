@@ -7,13 +7,13 @@ pub fn TimelineBar() -> Html {
     html! {
         <footer class="region timeline" aria-label="Timeline">
             <div class="controls">
-                <button disabled=true aria-label="Play">{ "▶" }</button>
-                <button disabled=true aria-label="Pause">{ "❚❚" }</button>
-                <button disabled=true aria-label="Step to the next change">{ "⏭" }</button>
+                <button disabled=true aria-label="Play">{ "▶ Play" }</button>
+                <button disabled=true aria-label="Pause">{ "Pause" }</button>
+                <button disabled=true aria-label="Step to the next change">{ "Step" }</button>
                 <label class="speed">
                     { "Speed " }
                     <select disabled=true aria-label="Speed">
-                        { for speeds.iter().map(|s| html! { <option value={s.to_string()}>{ format!("{s}x") }</option> }) }
+                        { for speeds.iter().map(|s| html! { <option value={s.to_string()} selected={*s == 1}>{ format!("{s}x") }</option> }) }
                     </select>
                 </label>
             </div>
