@@ -105,7 +105,7 @@ impl fmt::Display for Time {
 
 impl Serialize for Time {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        if self.0 % 1000 == 0 {
+        if self.0.is_multiple_of(1000) {
             s.serialize_str(&self.to_rfc3339())
         } else {
             s.serialize_str(&self.to_rfc3339_micro())
@@ -130,7 +130,11 @@ pub fn human_duration(ms: u64) -> String {
     let m = s / 60;
     if m < 10 {
         let rs = s % 60;
-        return if rs == 0 { format!("{m}m") } else { format!("{m}m{rs}s") };
+        return if rs == 0 {
+            format!("{m}m")
+        } else {
+            format!("{m}m{rs}s")
+        };
     }
     if m < 180 {
         return format!("{m}m");
@@ -138,7 +142,11 @@ pub fn human_duration(ms: u64) -> String {
     let h = m / 60;
     if h < 8 {
         let rm = m % 60;
-        return if rm == 0 { format!("{h}h") } else { format!("{h}h{rm}m") };
+        return if rm == 0 {
+            format!("{h}h")
+        } else {
+            format!("{h}h{rm}m")
+        };
     }
     if h < 48 {
         return format!("{h}h");
@@ -146,7 +154,11 @@ pub fn human_duration(ms: u64) -> String {
     let d = h / 24;
     if d < 8 {
         let rh = h % 24;
-        return if rh == 0 { format!("{d}d") } else { format!("{d}d{rh}h") };
+        return if rh == 0 {
+            format!("{d}d")
+        } else {
+            format!("{d}d{rh}h")
+        };
     }
     if d < 365 * 2 {
         return format!("{d}d");
@@ -305,7 +317,10 @@ mod tests {
     fn epoch_prints_as_2025() {
         assert_eq!(Time(0).to_rfc3339(), "2025-01-01T00:00:00Z");
         assert_eq!(Time(350_000).to_rfc3339(), "2025-01-01T00:05:50Z");
-        assert_eq!(Time(1_500).to_rfc3339_micro(), "2025-01-01T00:00:01.500000Z");
+        assert_eq!(
+            Time(1_500).to_rfc3339_micro(),
+            "2025-01-01T00:00:01.500000Z"
+        );
         assert_eq!(Time(86_400_000 * 59).to_rfc3339(), "2025-03-01T00:00:00Z");
     }
 
@@ -313,7 +328,11 @@ mod tests {
     fn rfc3339_round_trips() {
         for ms in [0, 1_000, 350_000, 86_400_000 * 400 + 5_000, 1_234] {
             let t = Time(ms);
-            let text = if ms % 1000 == 0 { t.to_rfc3339() } else { t.to_rfc3339_micro() };
+            let text = if ms % 1000 == 0 {
+                t.to_rfc3339()
+            } else {
+                t.to_rfc3339_micro()
+            };
             assert_eq!(Time::parse_rfc3339(&text), Some(t), "{text}");
         }
         assert_eq!(Time::parse_rfc3339("2024-12-31T23:59:59Z"), None);

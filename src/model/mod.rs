@@ -166,9 +166,7 @@ impl Kind {
         let base = lower.split('.').next().unwrap_or("");
         Kind::ALL.into_iter().find(|k| {
             let singular = k.name().to_ascii_lowercase();
-            base == singular
-                || base == k.plural()
-                || k.short_names().contains(&base)
+            base == singular || base == k.plural() || k.short_names().contains(&base)
         })
     }
 
@@ -347,12 +345,21 @@ mod tests {
     #[test]
     fn kinds_resolve_from_kubectl_names() {
         assert_eq!(Kind::from_resource_name("po"), Some(Kind::Pod));
-        assert_eq!(Kind::from_resource_name("replicasets.apps"), Some(Kind::ReplicaSet));
-        assert_eq!(Kind::from_resource_name("PVC"), Some(Kind::PersistentVolumeClaim));
+        assert_eq!(
+            Kind::from_resource_name("replicasets.apps"),
+            Some(Kind::ReplicaSet)
+        );
+        assert_eq!(
+            Kind::from_resource_name("PVC"),
+            Some(Kind::PersistentVolumeClaim)
+        );
         assert_eq!(Kind::from_resource_name("lease"), Some(Kind::Lease));
         assert_eq!(Kind::from_resource_name("widgets"), None);
         assert_eq!(Kind::from_kind_name("Replicaset"), None);
-        assert_eq!(Kind::Lease.qualified_resource(), "leases.coordination.k8s.io");
+        assert_eq!(
+            Kind::Lease.qualified_resource(),
+            "leases.coordination.k8s.io"
+        );
         assert_eq!(Kind::Pod.qualified_resource(), "pods");
         assert_eq!(Kind::ReplicaSet.singular_qualified(), "replicaset.apps");
     }

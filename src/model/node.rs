@@ -132,7 +132,8 @@ impl Node {
 
     /// Ready condition status: `True`, `False`, `Unknown`, or `Unknown` when absent.
     pub fn ready_status(&self) -> &str {
-        self.condition("Ready").map_or("Unknown", |c| c.status.as_str())
+        self.condition("Ready")
+            .map_or("Unknown", |c| c.status.as_str())
     }
 
     pub fn is_ready(&self) -> bool {
@@ -167,7 +168,10 @@ impl Node {
     }
 
     pub fn has_taint(&self, key: &str, effect: &str) -> bool {
-        self.spec.taints.iter().any(|t| t.key == key && t.effect == effect)
+        self.spec
+            .taints
+            .iter()
+            .any(|t| t.key == key && t.effect == effect)
     }
 }
 
@@ -180,9 +184,15 @@ mod tests {
         let t = Taint::parse("node.kubernetes.io/out-of-service=nodeshutdown:NoExecute").unwrap();
         assert_eq!(t.key, "node.kubernetes.io/out-of-service");
         assert_eq!(t.value, "nodeshutdown");
-        assert_eq!(t.describe(), "node.kubernetes.io/out-of-service=nodeshutdown:NoExecute");
+        assert_eq!(
+            t.describe(),
+            "node.kubernetes.io/out-of-service=nodeshutdown:NoExecute"
+        );
         assert!(Taint::parse("k=v:Sometimes").is_err());
         assert!(Taint::parse("novalue").is_err());
-        assert_eq!(Taint::parse("dedicated:NoSchedule").unwrap().describe(), "dedicated:NoSchedule");
+        assert_eq!(
+            Taint::parse("dedicated:NoSchedule").unwrap().describe(),
+            "dedicated:NoSchedule"
+        );
     }
 }

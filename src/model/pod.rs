@@ -583,10 +583,11 @@ impl Pod {
 
     /// Names of the PVCs this pod mounts.
     pub fn claim_names(&self) -> impl Iterator<Item = &str> {
-        self.spec
-            .volumes
-            .iter()
-            .filter_map(|v| v.persistent_volume_claim.as_ref().map(|c| c.claim_name.as_str()))
+        self.spec.volumes.iter().filter_map(|v| {
+            v.persistent_volume_claim
+                .as_ref()
+                .map(|c| c.claim_name.as_str())
+        })
     }
 
     /// STATUS as `kubectl get pods` prints it (ref §8, §2.4).
@@ -619,7 +620,11 @@ impl Pod {
             }
         }
         if reason == "Completed" && has_running {
-            reason = if self.is_ready() { "Running".into() } else { "NotReady".into() };
+            reason = if self.is_ready() {
+                "Running".into()
+            } else {
+                "NotReady".into()
+            };
         }
         if self.metadata.deletion_timestamp.is_some() {
             if self.status.reason == "NodeLost" {
@@ -706,7 +711,11 @@ mod tests {
 
     #[test]
     fn status_column_follows_kubectl() {
-        let mut p = Pod::new("default", "p", PodSpec::with_containers(vec![Container::new("c", "i")]));
+        let mut p = Pod::new(
+            "default",
+            "p",
+            PodSpec::with_containers(vec![Container::new("c", "i")]),
+        );
         assert_eq!(p.display_status(), "Pending");
         p.status.phase = "Pending".into();
         p.status.container_statuses.push(ContainerStatus {
@@ -723,7 +732,9 @@ mod tests {
         assert_eq!(p.display_status(), "ContainerCreating");
         p.status.phase = "Running".into();
         p.status.container_statuses[0].state = ContainerState {
-            running: Some(ContainerStateRunning { started_at: Some(Time(0)) }),
+            running: Some(ContainerStateRunning {
+                started_at: Some(Time(0)),
+            }),
             ..Default::default()
         };
         p.status.container_statuses[0].ready = true;
@@ -734,10 +745,17 @@ mod tests {
 
     #[test]
     fn node_affinity_operators() {
-        let labels: BTreeMap<String, String> =
-            [("zone".to_string(), "a".to_string()), ("gen".to_string(), "5".to_string())].into();
+        let labels: BTreeMap<String, String> = [
+            ("zone".to_string(), "a".to_string()),
+            ("gen".to_string(), "5".to_string()),
+        ]
+        .into();
         let req = |op: &str, vals: &[&str]| NodeSelectorRequirement {
-            key: if op == "Gt" || op == "Lt" { "gen".into() } else { "zone".into() },
+            key: if op == "Gt" || op == "Lt" {
+                "gen".into()
+            } else {
+                "zone".into()
+            },
             operator: op.into(),
             values: vals.iter().map(|s| s.to_string()).collect(),
         };

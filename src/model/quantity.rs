@@ -59,8 +59,16 @@ impl Quantity {
         if int_part.len() > 18 || frac_part.len() > 18 {
             return Err(bad());
         }
-        let ip: i128 = if int_part.is_empty() { 0 } else { int_part.parse().map_err(|_| bad())? };
-        let fp: i128 = if frac_part.is_empty() { 0 } else { frac_part.parse().map_err(|_| bad())? };
+        let ip: i128 = if int_part.is_empty() {
+            0
+        } else {
+            int_part.parse().map_err(|_| bad())?
+        };
+        let fp: i128 = if frac_part.is_empty() {
+            0
+        } else {
+            frac_part.parse().map_err(|_| bad())?
+        };
         let scale: i128 = 10i128.pow(frac_part.len() as u32);
         let milli = ((ip * scale + fp) * mul_num * 1000) / (scale * mul_den);
         let milli = if neg { -milli } else { milli };
@@ -163,7 +171,11 @@ impl IntOrString {
                     .and_then(|p| p.parse().ok())
                     .ok_or_else(|| format!("invalid value for IntOrString: invalid value {s:?}"))?;
                 let prod = pct * i64::from(total);
-                let v = if round_up { (prod + 99).div_euclid(100) } else { prod.div_euclid(100) };
+                let v = if round_up {
+                    (prod + 99).div_euclid(100)
+                } else {
+                    prod.div_euclid(100)
+                };
                 i32::try_from(v).map_err(|_| format!("value {s:?} out of range"))
             }
         }
@@ -215,6 +227,8 @@ mod tests {
         assert_eq!(p.scaled_value(5, true).unwrap(), 3);
         assert_eq!(p.scaled_value(5, false).unwrap(), 2);
         assert_eq!(IntOrString::Int(1).scaled_value(5, true).unwrap(), 1);
-        assert!(IntOrString::String("x".into()).scaled_value(5, true).is_err());
+        assert!(IntOrString::String("x".into())
+            .scaled_value(5, true)
+            .is_err());
     }
 }

@@ -50,9 +50,7 @@ impl LabelSelector {
         for e in &self.match_expressions {
             let r = match e.operator.as_str() {
                 "In" | "NotIn" if e.values.is_empty() => {
-                    return Err(format!(
-                        "values: Required value: must be specified when `operator` is 'In' or 'NotIn'"
-                    ))
+                    return Err("values: Required value: must be specified when `operator` is 'In' or 'NotIn'".to_string())
                 }
                 "In" => Requirement::In(e.key.clone(), e.values.clone()),
                 "NotIn" => Requirement::NotIn(e.key.clone(), e.values.clone()),
@@ -73,7 +71,9 @@ impl LabelSelector {
 
     /// Matches labels; an invalid selector matches nothing, as upstream controllers treat it.
     pub fn matches(&self, labels: &BTreeMap<String, String>) -> bool {
-        self.to_selector().map(|s| s.matches(labels)).unwrap_or(false)
+        self.to_selector()
+            .map(|s| s.matches(labels))
+            .unwrap_or(false)
     }
 }
 
@@ -190,7 +190,10 @@ impl Parser<'_> {
     }
     fn err(&self, what: &str) -> SelectorParseError {
         SelectorParseError {
-            message: format!("unable to parse requirement: {what} in selector {:?}", self.text),
+            message: format!(
+                "unable to parse requirement: {what} in selector {:?}",
+                self.text
+            ),
         }
     }
     fn expect(&mut self, c: u8) -> Result<(), SelectorParseError> {
@@ -336,7 +339,9 @@ mod tests {
 
     #[test]
     fn rejects_bad_selectors() {
-        for bad in ["a=b,", "in (x)", "a in x", "a in ()", "a ~ b", "=b", "a=b/c"] {
+        for bad in [
+            "a=b,", "in (x)", "a in x", "a in ()", "a ~ b", "=b", "a=b/c",
+        ] {
             assert!(Selector::parse(bad).is_err(), "{bad}");
         }
         assert_eq!(Selector::parse("  ").unwrap(), Selector::everything());

@@ -1,0 +1,1552 @@
+//! The API server: the object store, resourceVersion and optimistic concurrency, admission
+//! defaults and validation, generateName, finalizers and graceful deletion, Events.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use crate::model::{
+    Event, EventSource, Kind, Object, ObjectMeta, ObjectRef, ObjectReference, Pod, PodSpec,
+    Resource, Time, Toleration,
+};
+
+use super::trace::{Actor, Change};
+use super::Sim;
+
+/// The API server's errors, printed as kubectl prints them after `Error from server (Reason): `.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ApiError {
+    NotFound {
+        kind: Kind,
+        name: String,
+    },
+    AlreadyExists {
+        kind: Kind,
+        name: String,
+    },
+    Conflict {
+        kind: Kind,
+        name: String,
+    },
+    Invalid {
+        kind: Kind,
+        name: String,
+        causes: Vec<String>,
+    },
+    BadRequest(String),
+    /// The caller cannot reach the API server (a partitioned kubelet).
+    Unreachable(String),
+}
+
+impl ApiError {
+    /// The reason kubectl puts in parentheses.
+    pub fn reason(&self) -> &'static str {
+        match self {
+            ApiError::NotFound { .. } => "NotFound",
+            ApiError::AlreadyExists { .. } => "AlreadyExists",
+            ApiError::Conflict { .. } => "Conflict",
+            ApiError::Invalid { .. } => "Invalid",
+            ApiError::BadRequest(_) => "BadRequest",
+            ApiError::Unreachable(_) => "ServiceUnavailable",
+        }
+    }
+
+    /// The HTTP status code.
+    pub fn code(&self) -> u16 {
+        match self {
+            ApiError::NotFound { .. } => 404,
+            ApiError::AlreadyExists { .. } | ApiError::Conflict { .. } => 409,
+            ApiError::Invalid { .. } => 422,
+            ApiError::BadRequest(_) => 400,
+            ApiError::Unreachable(_) => 503,
+        }
+    }
+}
+
+fn kind_label(kind: Kind) -> String {
+    match kind.group() {
+        "" => kind.name().to_string(),
+        g => format!("{}.{g}", kind.name()),
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ApiError::NotFound { kind, name } => {
+                write!(f, "{} \"{name}\" not found", kind.qualified_resource())
+            }
+            ApiError::AlreadyExists { kind, name } => {
+                write!(f, "{} \"{name}\" already exists", kind.qualified_resource())
+            }
+            // ref §7.2: the exact 409 text.
+            ApiError::Conflict { kind, name } => write!(
+                f,
+                "Operation cannot be fulfilled on {} \"{name}\": the object has been modified; please apply your changes to the latest version and try again",
+                kind.qualified_resource()
+            ),
+            ApiError::Invalid { kind, name, causes } => {
+                let detail = if causes.len() == 1 {
+                    causes[0].clone()
+                } else {
+                    format!("[{}]", causes.join(", "))
+                };
+                write!(f, "{} \"{name}\" is invalid: {detail}", kind_label(*kind))
+            }
+            ApiError::BadRequest(m) | ApiError::Unreachable(m) => f.write_str(m),
+        }
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// How dependents are treated when an owner is deleted (`--cascade`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Propagation {
+    #[default]
+    Background,
+    Foreground,
+    Orphan,
+}
+
+impl Propagation {
+    pub fn cascade_flag(self) -> &'static str {
+        match self {
+            Propagation::Background => "background",
+            Propagation::Foreground => "foreground",
+            Propagation::Orphan => "orphan",
+        }
+    }
+}
+
+/// `DeleteOptions`. A grace period of 0 removes a pod at once (a force delete).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DeleteOptions {
+    pub grace_period_seconds: Option<i64>,
+    pub propagation: Propagation,
+}
+
+impl DeleteOptions {
+    pub fn grace(seconds: i64) -> Self {
+        DeleteOptions {
+            grace_period_seconds: Some(seconds),
+            propagation: Propagation::Background,
+        }
+    }
+
+    /// `--grace-period=0 --force`.
+    pub fn force() -> Self {
+        DeleteOptions::grace(0)
+    }
+}
+
+pub const FINALIZER_ORPHAN: &str = "orphan";
+pub const FINALIZER_FOREGROUND: &str = "foregroundDeletion";
+pub const FINALIZER_PVC_PROTECTION: &str = "kubernetes.io/pvc-protection";
+pub const FINALIZER_PV_PROTECTION: &str = "kubernetes.io/pv-protection";
+
+/// The object store, read-only to everyone but the engine.
+#[derive(Clone, Debug, Default)]
+pub struct Cluster {
+    objects: BTreeMap<ObjectRef, Object>,
+    uids: BTreeMap<String, ObjectRef>,
+    /// owner uid -> objects naming it in ownerReferences.
+    dependents: BTreeMap<String, BTreeSet<ObjectRef>>,
+    /// node name -> pods bound to it.
+    pods_by_node: BTreeMap<String, BTreeSet<ObjectRef>>,
+    /// Event dedup key -> Event name.
+    event_keys: BTreeMap<(String, String, String, String, String), String>,
+    resource_version: u64,
+}
+
+impl Cluster {
+    pub fn get<T: Resource>(&self, namespace: &str, name: &str) -> Option<&T> {
+        self.objects
+            .get(&ObjectRef::new(T::KIND, namespace, name))
+            .and_then(T::from_object)
+    }
+
+    pub fn get_object(&self, r: &ObjectRef) -> Option<&Object> {
+        self.objects.get(r)
+    }
+
+    pub fn contains(&self, r: &ObjectRef) -> bool {
+        self.objects.contains_key(r)
+    }
+
+    /// Every object of a kind, ordered by namespace then name.
+    pub fn list<'a, T: Resource + 'a>(&'a self) -> impl Iterator<Item = &'a T> + 'a {
+        self.list_kind(T::KIND).filter_map(T::from_object)
+    }
+
+    pub fn list_in<'a, T: Resource + 'a>(
+        &'a self,
+        namespace: &'a str,
+    ) -> impl Iterator<Item = &'a T> + 'a {
+        self.list::<T>()
+            .filter(move |o| o.meta().namespace == namespace)
+    }
+
+    pub fn list_kind(&self, kind: Kind) -> impl Iterator<Item = &Object> {
+        let start = ObjectRef {
+            kind,
+            namespace: String::new(),
+            name: String::new(),
+        };
+        self.objects
+            .range(start..)
+            .take_while(move |(k, _)| k.kind == kind)
+            .map(|(_, v)| v)
+    }
+
+    pub fn objects(&self) -> impl Iterator<Item = &Object> {
+        self.objects.values()
+    }
+
+    pub fn len(&self) -> usize {
+        self.objects.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.objects.is_empty()
+    }
+
+    pub fn by_uid(&self, uid: &str) -> Option<&Object> {
+        self.uids.get(uid).and_then(|r| self.objects.get(r))
+    }
+
+    /// Pods whose `spec.nodeName` is `node`.
+    pub fn pods_on_node<'a>(&'a self, node: &str) -> impl Iterator<Item = &'a Pod> + 'a {
+        self.pods_by_node
+            .get(node)
+            .into_iter()
+            .flatten()
+            .filter_map(|r| self.objects.get(r).and_then(Pod::from_object))
+    }
+
+    /// Objects that name `owner_uid` in their ownerReferences.
+    pub fn dependents_of(&self, owner_uid: &str) -> Vec<ObjectRef> {
+        self.dependents
+            .get(owner_uid)
+            .map(|s| s.iter().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    /// Events about an object, oldest first (as `kubectl describe` lists them).
+    pub fn events_for(&self, r: &ObjectRef) -> Vec<&Event> {
+        let mut evs: Vec<&Event> = self
+            .list::<Event>()
+            .filter(|e| {
+                e.involved_object.kind == r.kind.name()
+                    && e.involved_object.name == r.name
+                    && e.involved_object.namespace == r.namespace
+            })
+            .collect();
+        evs.sort_by_key(|e| (e.first_timestamp, e.metadata.name.clone()));
+        evs
+    }
+
+    /// The store's current resourceVersion.
+    pub fn resource_version(&self) -> u64 {
+        self.resource_version
+    }
+
+    fn index_add(&mut self, o: &Object) {
+        let r = o.object_ref();
+        let m = o.meta();
+        if !m.uid.is_empty() {
+            self.uids.insert(m.uid.clone(), r.clone());
+        }
+        for owner in &m.owner_references {
+            self.dependents
+                .entry(owner.uid.clone())
+                .or_default()
+                .insert(r.clone());
+        }
+        if let Object::Pod(p) = o {
+            if !p.spec.node_name.is_empty() {
+                self.pods_by_node
+                    .entry(p.spec.node_name.clone())
+                    .or_default()
+                    .insert(r);
+            }
+        }
+    }
+
+    fn index_remove(&mut self, o: &Object) {
+        let r = o.object_ref();
+        let m = o.meta();
+        self.uids.remove(&m.uid);
+        for owner in &m.owner_references {
+            if let Some(s) = self.dependents.get_mut(&owner.uid) {
+                s.remove(&r);
+                if s.is_empty() {
+                    self.dependents.remove(&owner.uid);
+                }
+            }
+        }
+        if let Object::Pod(p) = o {
+            if let Some(s) = self.pods_by_node.get_mut(&p.spec.node_name) {
+                s.remove(&r);
+                if s.is_empty() {
+                    self.pods_by_node.remove(&p.spec.node_name);
+                }
+            }
+        }
+    }
+
+    fn put(&mut self, o: Object) -> Option<Object> {
+        let r = o.object_ref();
+        let old = self.objects.remove(&r);
+        if let Some(old) = &old {
+            self.index_remove(old);
+        }
+        self.index_add(&o);
+        self.objects.insert(r, o);
+        old
+    }
+
+    fn take(&mut self, r: &ObjectRef) -> Option<Object> {
+        let old = self.objects.remove(r)?;
+        self.index_remove(&old);
+        if let Object::Event(e) = &old {
+            self.event_keys.retain(|_, v| *v != e.metadata.name);
+        }
+        Some(old)
+    }
+
+    fn next_rv(&mut self) -> String {
+        self.resource_version += 1;
+        self.resource_version.to_string()
+    }
+}
+
+/// DNS-1123 subdomain: lower-case alphanumerics, '-' and '.', at most 253 characters.
+pub fn validate_dns_subdomain(name: &str) -> Result<(), String> {
+    let re = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
+    if name.is_empty() || name.len() > 253 {
+        return Err(if name.is_empty() {
+            re.to_string()
+        } else {
+            "must be no more than 253 characters".to_string()
+        });
+    }
+    for label in name.split('.') {
+        let b = label.as_bytes();
+        if b.is_empty()
+            || !b
+                .iter()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
+            || !b[0].is_ascii_alphanumeric()
+            || !b[b.len() - 1].is_ascii_alphanumeric()
+        {
+            return Err(re.to_string());
+        }
+    }
+    Ok(())
+}
+
+/// DNS-1123 label: like a subdomain without dots, at most 63 characters.
+pub fn validate_dns_label(name: &str) -> Result<(), String> {
+    if name.len() > 63 {
+        return Err("must be no more than 63 characters".to_string());
+    }
+    if name.contains('.') || validate_dns_subdomain(name).is_err() {
+        return Err("a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')".to_string());
+    }
+    Ok(())
+}
+
+/// Admission defaults for a pod spec (also applied to templates).
+pub(crate) fn default_pod_spec(spec: &mut PodSpec) {
+    if spec.restart_policy.is_empty() {
+        spec.restart_policy = "Always".into();
+    }
+    if spec.termination_grace_period_seconds.is_none() {
+        spec.termination_grace_period_seconds = Some(30);
+    }
+    if spec.dns_policy.is_empty() {
+        spec.dns_policy = "ClusterFirst".into();
+    }
+    if spec.scheduler_name.is_empty() {
+        spec.scheduler_name = "default-scheduler".into();
+    }
+    if spec.service_account_name.is_empty() {
+        spec.service_account_name = "default".into();
+    }
+    if spec.enable_service_links.is_none() {
+        spec.enable_service_links = Some(true);
+    }
+    if spec.priority.is_none() {
+        spec.priority = Some(0);
+    }
+    for c in &mut spec.containers {
+        if c.image_pull_policy.is_empty() {
+            let tag = c.image.rsplit('/').next().unwrap_or("");
+            c.image_pull_policy = if !tag.contains(':') || tag.ends_with(":latest") {
+                "Always".into()
+            } else {
+                "IfNotPresent".into()
+            };
+        }
+        if c.termination_message_path.is_empty() {
+            c.termination_message_path = "/dev/termination-log".into();
+        }
+        if c.termination_message_policy.is_empty() {
+            c.termination_message_policy = "File".into();
+        }
+        for p in &mut c.ports {
+            if p.protocol.is_empty() {
+                p.protocol = "TCP".into();
+            }
+        }
+        for probe in [&mut c.readiness_probe, &mut c.liveness_probe]
+            .into_iter()
+            .flatten()
+        {
+            probe.period_seconds.get_or_insert(10);
+            probe.timeout_seconds.get_or_insert(1);
+            probe.success_threshold.get_or_insert(1);
+            probe.failure_threshold.get_or_insert(3);
+            probe.initial_delay_seconds.get_or_insert(0);
+        }
+    }
+}
+
+/// Spec defaults applied on every write, so a re-applied manifest compares equal.
+pub(crate) fn default_for_update(o: &mut Object) {
+    match o {
+        Object::Pod(p) => default_pod_spec(&mut p.spec),
+        Object::ReplicaSet(rs) => {
+            rs.spec.replicas.get_or_insert(1);
+            default_pod_spec(&mut rs.spec.template.spec);
+        }
+        Object::Deployment(d) => {
+            d.spec.replicas.get_or_insert(1);
+            default_pod_spec(&mut d.spec.template.spec);
+            if d.spec.strategy.type_.is_empty() {
+                d.spec.strategy.type_ = "RollingUpdate".into();
+            }
+            if d.spec.strategy.type_ == "RollingUpdate" {
+                let ru = d
+                    .spec
+                    .strategy
+                    .rolling_update
+                    .get_or_insert_with(Default::default);
+                ru.max_surge
+                    .get_or_insert(crate::model::IntOrString::String("25%".into()));
+                ru.max_unavailable
+                    .get_or_insert(crate::model::IntOrString::String("25%".into()));
+            }
+            d.spec.revision_history_limit.get_or_insert(10);
+            d.spec.progress_deadline_seconds.get_or_insert(600);
+        }
+        Object::Service(s) => {
+            if s.spec.type_.is_empty() {
+                s.spec.type_ = "ClusterIP".into();
+            }
+            if s.spec.session_affinity.is_empty() {
+                s.spec.session_affinity = "None".into();
+            }
+            for p in &mut s.spec.ports {
+                if p.protocol.is_empty() {
+                    p.protocol = "TCP".into();
+                }
+                if p.target_port.is_none() {
+                    p.target_port = Some(crate::model::IntOrString::Int(p.port));
+                }
+            }
+        }
+        Object::PersistentVolumeClaim(c) if c.spec.volume_mode.is_empty() => {
+            c.spec.volume_mode = "Filesystem".into();
+        }
+        Object::PersistentVolume(v) => {
+            if v.spec.persistent_volume_reclaim_policy.is_empty() {
+                v.spec.persistent_volume_reclaim_policy = "Retain".into();
+            }
+            if v.spec.volume_mode.is_empty() {
+                v.spec.volume_mode = "Filesystem".into();
+            }
+        }
+        Object::StorageClass(sc) => {
+            if sc.reclaim_policy.is_empty() {
+                sc.reclaim_policy = "Delete".into();
+            }
+            if sc.volume_binding_mode.is_empty() {
+                sc.volume_binding_mode = "Immediate".into();
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The DefaultTolerationSeconds admission plugin (ref §2.2).
+fn default_tolerations(spec: &mut PodSpec, seconds: i64) {
+    for key in [
+        "node.kubernetes.io/not-ready",
+        "node.kubernetes.io/unreachable",
+    ] {
+        let has = spec.tolerations.iter().any(|t| {
+            (t.key == key || (t.key.is_empty() && t.operator == "Exists"))
+                && (t.effect.is_empty() || t.effect == "NoExecute")
+        });
+        if !has {
+            spec.tolerations.push(Toleration {
+                key: key.into(),
+                operator: "Exists".into(),
+                value: String::new(),
+                effect: "NoExecute".into(),
+                toleration_seconds: Some(seconds),
+            });
+        }
+    }
+}
+
+pub(crate) fn validate_pod_spec(spec: &PodSpec, path: &str, causes: &mut Vec<String>) {
+    if spec.containers.is_empty() {
+        causes.push(format!("{path}.containers: Required value"));
+    }
+    let mut names = BTreeSet::new();
+    let vol_names: BTreeSet<&str> = spec.volumes.iter().map(|v| v.name.as_str()).collect();
+    for (i, c) in spec.containers.iter().enumerate() {
+        let p = format!("{path}.containers[{i}]");
+        if c.name.is_empty() {
+            causes.push(format!("{p}.name: Required value"));
+        } else if let Err(e) = validate_dns_label(&c.name) {
+            causes.push(format!("{p}.name: Invalid value: \"{}\": {e}", c.name));
+        } else if !names.insert(c.name.as_str()) {
+            causes.push(format!("{p}.name: Duplicate value: \"{}\"", c.name));
+        }
+        if c.image.trim().is_empty() {
+            causes.push(format!("{p}.image: Required value"));
+        }
+        for (j, m) in c.volume_mounts.iter().enumerate() {
+            if !vol_names.contains(m.name.as_str()) {
+                causes.push(format!(
+                    "{p}.volumeMounts[{j}].name: Not found: \"{}\"",
+                    m.name
+                ));
+            }
+            if m.mount_path.is_empty() {
+                causes.push(format!("{p}.volumeMounts[{j}].mountPath: Required value"));
+            }
+        }
+        for (j, port) in c.ports.iter().enumerate() {
+            if !(1..=65535).contains(&port.container_port) {
+                causes.push(format!(
+                    "{p}.ports[{j}].containerPort: Invalid value: {}: must be between 1 and 65535, inclusive",
+                    port.container_port
+                ));
+            }
+        }
+        for (name, probe) in [
+            ("readinessProbe", &c.readiness_probe),
+            ("livenessProbe", &c.liveness_probe),
+        ] {
+            if let Some(pr) = probe {
+                for (field, v) in [
+                    ("periodSeconds", pr.period_seconds),
+                    ("successThreshold", pr.success_threshold),
+                    ("failureThreshold", pr.failure_threshold),
+                    ("timeoutSeconds", pr.timeout_seconds),
+                ] {
+                    if let Some(v) = v.filter(|v| *v < 1) {
+                        causes.push(format!(
+                            "{p}.{name}.{field}: Invalid value: {v}: must be greater than or equal to 1"
+                        ));
+                    }
+                }
+                if let Some(v) = pr.initial_delay_seconds.filter(|v| *v < 0) {
+                    causes.push(format!(
+                        "{p}.{name}.initialDelaySeconds: Invalid value: {v}: must be greater than or equal to 0"
+                    ));
+                }
+            }
+        }
+    }
+    let mut vols = BTreeSet::new();
+    for (i, v) in spec.volumes.iter().enumerate() {
+        if !vols.insert(v.name.as_str()) {
+            causes.push(format!(
+                "{path}.volumes[{i}].name: Duplicate value: \"{}\"",
+                v.name
+            ));
+        }
+        if let Some(c) = &v.persistent_volume_claim {
+            if c.claim_name.is_empty() {
+                causes.push(format!(
+                    "{path}.volumes[{i}].persistentVolumeClaim.claimName: Required value"
+                ));
+            }
+        }
+    }
+    if !spec.restart_policy.is_empty()
+        && !matches!(
+            spec.restart_policy.as_str(),
+            "Always" | "OnFailure" | "Never"
+        )
+    {
+        causes.push(format!(
+            "{path}.restartPolicy: Unsupported value: \"{}\": supported values: \"Always\", \"OnFailure\", \"Never\"",
+            spec.restart_policy
+        ));
+    }
+    if let Some(g) = spec.termination_grace_period_seconds.filter(|g| *g < 0) {
+        causes.push(format!(
+            "{path}.terminationGracePeriodSeconds: Invalid value: {g}: must be greater than or equal to 0"
+        ));
+    }
+    for (i, t) in spec.tolerations.iter().enumerate() {
+        if !matches!(t.operator.as_str(), "" | "Equal" | "Exists") {
+            causes.push(format!(
+                "{path}.tolerations[{i}].operator: Unsupported value: \"{}\": supported values: \"Equal\", \"Exists\"",
+                t.operator
+            ));
+        }
+        if t.operator == "Exists" && !t.value.is_empty() {
+            causes.push(format!(
+                "{path}.tolerations[{i}].operator: Invalid value: \"{}\": value must be empty when `operator` is 'Exists'",
+                t.value
+            ));
+        }
+        if !matches!(
+            t.effect.as_str(),
+            "" | "NoSchedule" | "PreferNoSchedule" | "NoExecute"
+        ) {
+            causes.push(format!(
+                "{path}.tolerations[{i}].effect: Unsupported value: \"{}\": supported values: \"NoSchedule\", \"PreferNoSchedule\", \"NoExecute\"",
+                t.effect
+            ));
+        }
+    }
+}
+
+fn validate_template(
+    replicas: Option<i32>,
+    sel: &crate::model::LabelSelector,
+    tmpl: &crate::model::PodTemplateSpec,
+    causes: &mut Vec<String>,
+) {
+    if let Some(r) = replicas.filter(|r| *r < 0) {
+        causes.push(format!(
+            "spec.replicas: Invalid value: {r}: must be greater than or equal to 0"
+        ));
+    }
+    if sel.is_empty() {
+        causes.push("spec.selector: Required value".to_string());
+    } else if let Err(e) = sel.to_selector() {
+        causes.push(format!("spec.selector: Invalid value: {e}"));
+    } else if !sel.matches(&tmpl.metadata.labels) {
+        let labels: Vec<String> = tmpl
+            .metadata
+            .labels
+            .iter()
+            .map(|(k, v)| format!("\"{k}\":\"{v}\""))
+            .collect();
+        causes.push(format!(
+            "spec.template.metadata.labels: Invalid value: map[string]string{{{}}}: `selector` does not match template `labels`",
+            labels.join(", ")
+        ));
+    }
+    validate_pod_spec(&tmpl.spec, "spec.template.spec", causes);
+    if !tmpl.spec.restart_policy.is_empty() && tmpl.spec.restart_policy != "Always" {
+        causes.push(format!(
+            "spec.template.spec.restartPolicy: Unsupported value: \"{}\": supported values: \"Always\"",
+            tmpl.spec.restart_policy
+        ));
+    }
+}
+
+/// Validation the API server runs on create and update.
+pub(crate) fn validate(o: &Object) -> Vec<String> {
+    let mut causes = Vec::new();
+    let m = o.meta();
+    if let Err(e) = validate_dns_subdomain(&m.name) {
+        causes.push(format!("metadata.name: Invalid value: \"{}\": {e}", m.name));
+    }
+    for (k, v) in &m.labels {
+        if let Err(e) = crate::model::selector::validate_key(k) {
+            causes.push(format!("metadata.labels: Invalid value: \"{k}\": {e}"));
+        }
+        if v.len() > 63
+            || !v
+                .bytes()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
+        {
+            causes.push(format!("metadata.labels: Invalid value: \"{v}\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.'"));
+        }
+    }
+    match o {
+        Object::Pod(p) => validate_pod_spec(&p.spec, "spec", &mut causes),
+        Object::ReplicaSet(rs) => validate_template(
+            rs.spec.replicas,
+            &rs.spec.selector,
+            &rs.spec.template,
+            &mut causes,
+        ),
+        Object::Deployment(d) => {
+            validate_template(
+                d.spec.replicas,
+                &d.spec.selector,
+                &d.spec.template,
+                &mut causes,
+            );
+            if !matches!(
+                d.spec.strategy.type_.as_str(),
+                "" | "RollingUpdate" | "Recreate"
+            ) {
+                causes.push(format!(
+                    "spec.strategy.type: Unsupported value: \"{}\": supported values: \"Recreate\", \"RollingUpdate\"",
+                    d.spec.strategy.type_
+                ));
+            }
+        }
+        Object::Service(s) => {
+            if !matches!(
+                s.spec.type_.as_str(),
+                "" | "ClusterIP" | "NodePort" | "LoadBalancer"
+            ) {
+                causes.push(format!(
+                    "spec.type: Unsupported value: \"{}\": supported values: \"ClusterIP\", \"LoadBalancer\", \"NodePort\"",
+                    s.spec.type_
+                ));
+            }
+            if s.spec.ports.is_empty() && !s.is_headless() {
+                causes.push("spec.ports: Required value".into());
+            }
+            for (i, p) in s.spec.ports.iter().enumerate() {
+                if !(1..=65535).contains(&p.port) {
+                    causes.push(format!(
+                        "spec.ports[{i}].port: Invalid value: {}: must be between 1 and 65535, inclusive",
+                        p.port
+                    ));
+                }
+                if !matches!(p.protocol.as_str(), "" | "TCP" | "UDP" | "SCTP") {
+                    causes.push(format!(
+                        "spec.ports[{i}].protocol: Unsupported value: \"{}\": supported values: \"SCTP\", \"TCP\", \"UDP\"",
+                        p.protocol
+                    ));
+                }
+            }
+            if s.spec.ports.len() > 1 && s.spec.ports.iter().any(|p| p.name.is_empty()) {
+                causes.push("spec.ports[1].name: Required value".into());
+            }
+            let ip = &s.spec.cluster_ip;
+            if !ip.is_empty() && ip != "None" && parse_ipv4(ip).is_none() {
+                causes.push(format!(
+                    "spec.clusterIPs[0]: Invalid value: \"{ip}\": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"
+                ));
+            }
+        }
+        Object::PersistentVolumeClaim(c) => {
+            if c.spec.access_modes.is_empty() {
+                causes.push(
+                    "spec.accessModes: Required value: at least 1 access mode is required".into(),
+                );
+            }
+            validate_access_modes(&c.spec.access_modes, &mut causes);
+            if !c.spec.resources.requests.contains_key("storage") {
+                causes.push("spec.resources[storage]: Required value".into());
+            }
+        }
+        Object::PersistentVolume(v) => {
+            if v.spec.access_modes.is_empty() {
+                causes.push("spec.accessModes: Required value".into());
+            }
+            validate_access_modes(&v.spec.access_modes, &mut causes);
+            if !v.spec.capacity.contains_key("storage") {
+                causes.push("spec.capacity: Required value".into());
+            }
+            if !matches!(
+                v.spec.persistent_volume_reclaim_policy.as_str(),
+                "" | "Retain" | "Delete" | "Recycle"
+            ) {
+                causes.push(format!(
+                    "spec.persistentVolumeReclaimPolicy: Unsupported value: \"{}\": supported values: \"Delete\", \"Recycle\", \"Retain\"",
+                    v.spec.persistent_volume_reclaim_policy
+                ));
+            }
+        }
+        Object::StorageClass(sc) => {
+            if sc.provisioner.is_empty() {
+                causes.push("provisioner: Required value".into());
+            }
+            if !matches!(
+                sc.volume_binding_mode.as_str(),
+                "" | "Immediate" | "WaitForFirstConsumer"
+            ) {
+                causes.push(format!(
+                    "volumeBindingMode: Unsupported value: \"{}\": supported values: \"Immediate\", \"WaitForFirstConsumer\"",
+                    sc.volume_binding_mode
+                ));
+            }
+        }
+        Object::Node(n) => {
+            for (i, t) in n.spec.taints.iter().enumerate() {
+                if !matches!(
+                    t.effect.as_str(),
+                    "NoSchedule" | "PreferNoSchedule" | "NoExecute"
+                ) {
+                    causes.push(format!(
+                        "spec.taints[{i}].effect: Unsupported value: \"{}\": supported values: \"NoSchedule\", \"PreferNoSchedule\", \"NoExecute\"",
+                        t.effect
+                    ));
+                }
+            }
+        }
+        Object::PodDisruptionBudget(p) => {
+            if p.spec.min_available.is_some() && p.spec.max_unavailable.is_some() {
+                causes.push("spec: Invalid value: policy.PodDisruptionBudgetSpec{...}: minAvailable and maxUnavailable cannot be both set".into());
+            }
+        }
+        Object::Lease(l) => {
+            if let Some(d) = l.spec.lease_duration_seconds.filter(|d| *d <= 0) {
+                causes.push(format!(
+                    "spec.leaseDurationSeconds: Invalid value: {d}: must be greater than 0"
+                ));
+            }
+        }
+        Object::ConfigMap(_) | Object::EndpointSlice(_) | Object::Event(_) => {}
+    }
+    causes
+}
+
+fn validate_access_modes(modes: &[String], causes: &mut Vec<String>) {
+    for m in modes {
+        if !matches!(
+            m.as_str(),
+            "ReadWriteOnce" | "ReadOnlyMany" | "ReadWriteMany" | "ReadWriteOncePod"
+        ) {
+            causes.push(format!(
+                "spec.accessModes: Unsupported value: \"{m}\": supported values: \"ReadOnlyMany\", \"ReadWriteMany\", \"ReadWriteOnce\", \"ReadWriteOncePod\""
+            ));
+        }
+    }
+    if modes.iter().any(|m| m == "ReadWriteOncePod") && modes.len() > 1 {
+        causes.push(
+            "spec.accessModes: Forbidden: may not use ReadWriteOncePod with other access modes"
+                .into(),
+        );
+    }
+}
+
+pub(crate) fn parse_ipv4(s: &str) -> Option<[u8; 4]> {
+    let parts: Vec<&str> = s.split('.').collect();
+    if parts.len() != 4 {
+        return None;
+    }
+    let mut out = [0u8; 4];
+    for (i, p) in parts.iter().enumerate() {
+        if p.is_empty() || p.len() > 3 || !p.bytes().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        out[i] = p.parse().ok()?;
+    }
+    Some(out)
+}
+
+/// Whether two objects differ in what bumps `metadata.generation` (the spec).
+fn spec_changed(old: &Object, new: &Object) -> bool {
+    match (old, new) {
+        (Object::Pod(a), Object::Pod(b)) => a.spec != b.spec,
+        (Object::ReplicaSet(a), Object::ReplicaSet(b)) => a.spec != b.spec,
+        (Object::Deployment(a), Object::Deployment(b)) => a.spec != b.spec,
+        (Object::Service(a), Object::Service(b)) => a.spec != b.spec,
+        (Object::PersistentVolume(a), Object::PersistentVolume(b)) => a.spec != b.spec,
+        (Object::PersistentVolumeClaim(a), Object::PersistentVolumeClaim(b)) => a.spec != b.spec,
+        (Object::PodDisruptionBudget(a), Object::PodDisruptionBudget(b)) => a.spec != b.spec,
+        (Object::Node(a), Object::Node(b)) => a.spec != b.spec,
+        _ => false,
+    }
+}
+
+/// Spec changes the API server refuses on update.
+fn immutable_violations(old: &Object, new: &Object) -> Vec<String> {
+    let mut causes = Vec::new();
+    match (old, new) {
+        (Object::Pod(a), Object::Pod(b)) => {
+            let mut a2 = a.spec.clone();
+            let b2 = &b.spec;
+            // Mutable: container images, added tolerations, and nodeName only via binding.
+            for (ca, cb) in a2.containers.iter_mut().zip(&b2.containers) {
+                ca.image = cb.image.clone();
+            }
+            if b2.tolerations.len() >= a2.tolerations.len()
+                && b2.tolerations[..a2.tolerations.len()] == a2.tolerations[..]
+            {
+                a2.tolerations = b2.tolerations.clone();
+            }
+            if a2 != *b2 {
+                causes.push("spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)".to_string());
+            }
+        }
+        (Object::ReplicaSet(a), Object::ReplicaSet(b)) if a.spec.selector != b.spec.selector => {
+            causes.push("spec.selector: Invalid value: field is immutable".to_string());
+        }
+        (Object::Deployment(a), Object::Deployment(b)) if a.spec.selector != b.spec.selector => {
+            causes.push("spec.selector: Invalid value: field is immutable".to_string());
+        }
+        (Object::Service(a), Object::Service(b))
+            if !b.spec.cluster_ip.is_empty() && a.spec.cluster_ip != b.spec.cluster_ip =>
+        {
+            causes.push("spec.clusterIPs[0]: Invalid value: field is immutable".to_string());
+        }
+        (Object::PersistentVolumeClaim(a), Object::PersistentVolumeClaim(b)) => {
+            let mut a2 = a.spec.clone();
+            // The binder fills volumeName; requests may grow (expansion is not modelled).
+            a2.volume_name = b.spec.volume_name.clone();
+            a2.resources = b.spec.resources.clone();
+            if a2 != b.spec {
+                causes.push("spec: Forbidden: spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims".to_string());
+            }
+        }
+        _ => {}
+    }
+    causes
+}
+
+impl Sim {
+    fn check_namespace(&self, kind: Kind, ns: &str, name: &str) -> Result<(), ApiError> {
+        if kind.namespaced() {
+            if let Err(e) = validate_dns_label(ns) {
+                return Err(ApiError::Invalid {
+                    kind,
+                    name: name.to_string(),
+                    causes: vec![format!("metadata.namespace: Invalid value: \"{ns}\": {e}")],
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Creates an object: admission defaults, validation, uid, resourceVersion, watch fan-out.
+    pub(crate) fn api_create(
+        &mut self,
+        actor: &Actor,
+        subject: Option<&ObjectRef>,
+        mut obj: Object,
+        why: &str,
+    ) -> Result<ObjectRef, ApiError> {
+        let kind = obj.kind();
+        {
+            let m = obj.meta_mut();
+            if kind.namespaced() {
+                if m.namespace.is_empty() {
+                    m.namespace = "default".into();
+                }
+            } else {
+                m.namespace.clear();
+            }
+        }
+        let (ns, name, gen_name) = {
+            let m = obj.meta();
+            (m.namespace.clone(), m.name.clone(), m.generate_name.clone())
+        };
+        self.check_namespace(kind, &ns, &name)?;
+        if name.is_empty() && gen_name.is_empty() {
+            return Err(ApiError::Invalid {
+                kind,
+                name: String::new(),
+                causes: vec![
+                    "metadata.name: Required value: name or generateName is required".into(),
+                ],
+            });
+        }
+        let name = if name.is_empty() {
+            // names.SimpleNameGenerator: base truncated to 58 so the result fits 63 (ref §1.2).
+            let base: String = gen_name.chars().take(58).collect();
+            let mut candidate;
+            let mut tries = 0;
+            loop {
+                candidate = format!("{base}{}", self.rng.name_suffix());
+                tries += 1;
+                if !self.api.contains(&ObjectRef::new(kind, &ns, &candidate)) || tries > 8 {
+                    break;
+                }
+            }
+            candidate
+        } else {
+            name
+        };
+        obj.meta_mut().name = name.clone();
+        let r = ObjectRef::new(kind, &ns, &name);
+        if self.api.contains(&r) {
+            return Err(ApiError::AlreadyExists { kind, name });
+        }
+        self.admit_defaults(&mut obj);
+        let causes = validate(&obj);
+        if !causes.is_empty() {
+            return Err(ApiError::Invalid { kind, name, causes });
+        }
+        if let Object::Service(s) = &obj {
+            let ip = &s.spec.cluster_ip;
+            if !ip.is_empty()
+                && ip != "None"
+                && self
+                    .api
+                    .list::<crate::model::Service>()
+                    .any(|o| &o.spec.cluster_ip == ip)
+            {
+                return Err(ApiError::Invalid {
+                    kind,
+                    name,
+                    causes: vec![format!("spec.clusterIPs: Invalid value: []string{{\"{ip}\"}}: failed to allocate IP {ip}: provided IP is already allocated")],
+                });
+            }
+        }
+        self.allocate_on_create(&mut obj);
+        let now = self.now_time();
+        let uid = self.rng.uid();
+        let rv = self.api.next_rv();
+        {
+            let m = obj.meta_mut();
+            m.uid = uid;
+            m.resource_version = rv;
+            m.creation_timestamp = Some(now);
+            m.deletion_timestamp = None;
+            m.deletion_grace_period_seconds = None;
+            m.generation = 1;
+        }
+        self.api.put(obj.clone());
+        self.record(
+            actor,
+            subject,
+            Some(&r),
+            Change::Created,
+            format!("created {} {}", kind.name().to_ascii_lowercase(), name),
+            why,
+        );
+        super::controllers::fan_out(self, None, Some(&obj));
+        Ok(r)
+    }
+
+    fn admit_defaults(&mut self, obj: &mut Object) {
+        default_for_update(obj);
+        match obj {
+            Object::Pod(p) => {
+                default_tolerations(&mut p.spec, self.timing.default_toleration_seconds);
+                p.status = Default::default();
+                p.status.phase = "Pending".into();
+                p.status.qos_class = qos_class(&p.spec).into();
+            }
+            Object::ReplicaSet(rs) => rs.status = Default::default(),
+            Object::Deployment(d) => d.status = Default::default(),
+            Object::PersistentVolumeClaim(c) => {
+                if c.spec.storage_class_name.is_none() {
+                    // DefaultStorageClass admission.
+                    if let Some(sc) = self
+                        .api
+                        .list::<crate::model::StorageClass>()
+                        .find(|sc| sc.is_default())
+                    {
+                        c.spec.storage_class_name = Some(sc.metadata.name.clone());
+                    }
+                }
+                add_finalizer(&mut c.metadata, FINALIZER_PVC_PROTECTION);
+                c.status = Default::default();
+                c.status.phase = "Pending".into();
+            }
+            Object::PersistentVolume(v) => {
+                add_finalizer(&mut v.metadata, FINALIZER_PV_PROTECTION);
+                v.status = Default::default();
+                v.status.phase = "Pending".into();
+            }
+            _ => {}
+        }
+    }
+
+    fn allocate_on_create(&mut self, obj: &mut Object) {
+        if let Object::Service(s) = obj {
+            if s.spec.cluster_ip.is_empty() {
+                // The ClusterIP allocator picks at random inside the service CIDR 10.96.0.0/16.
+                let used: BTreeSet<String> = self
+                    .api
+                    .list::<crate::model::Service>()
+                    .map(|s| s.spec.cluster_ip.clone())
+                    .collect();
+                loop {
+                    let n = self.rng.between(11, 65_534);
+                    let ip = format!("10.96.{}.{}", n / 256, n % 256);
+                    if !used.contains(&ip) && !n.is_multiple_of(256) && n % 256 != 255 {
+                        s.spec.cluster_ip = ip;
+                        break;
+                    }
+                }
+            }
+            s.spec.cluster_ips = vec![s.spec.cluster_ip.clone()];
+        }
+    }
+
+    /// Updates an object. A non-empty `resourceVersion` must match the stored one (409 otherwise).
+    pub(crate) fn api_update(
+        &mut self,
+        actor: &Actor,
+        subject: Option<&ObjectRef>,
+        obj: Object,
+        what: &str,
+        why: &str,
+    ) -> Result<(), ApiError> {
+        self.api_update_as(actor, subject, obj, what, why, Change::Updated)
+    }
+
+    /// `api_update` with the trace classification chosen by the caller (heartbeats).
+    pub(crate) fn api_update_as(
+        &mut self,
+        actor: &Actor,
+        subject: Option<&ObjectRef>,
+        mut obj: Object,
+        what: &str,
+        why: &str,
+        change: Change,
+    ) -> Result<(), ApiError> {
+        let kind = obj.kind();
+        if kind.namespaced() && obj.meta().namespace.is_empty() {
+            obj.meta_mut().namespace = "default".into();
+        }
+        default_for_update(&mut obj);
+        let r = obj.object_ref();
+        let old = self
+            .api
+            .get_object(&r)
+            .cloned()
+            .ok_or_else(|| ApiError::NotFound {
+                kind,
+                name: r.name.clone(),
+            })?;
+        let om = old.meta();
+        let rv = &obj.meta().resource_version;
+        if !rv.is_empty() && *rv != om.resource_version {
+            return Err(ApiError::Conflict {
+                kind,
+                name: r.name.clone(),
+            });
+        }
+        if !obj.meta().uid.is_empty() && obj.meta().uid != om.uid {
+            return Err(ApiError::Conflict {
+                kind,
+                name: r.name.clone(),
+            });
+        }
+        let mut causes = validate(&obj);
+        causes.extend(immutable_violations(&old, &obj));
+        if om.deletion_timestamp.is_some() {
+            // New finalizers cannot be added to an object being deleted.
+            for f in &obj.meta().finalizers {
+                if !om.finalizers.contains(f) {
+                    causes.push(format!("metadata.finalizers: Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{{\"{f}\"}}"));
+                }
+            }
+        }
+        if !causes.is_empty() {
+            return Err(ApiError::Invalid {
+                kind,
+                name: r.name.clone(),
+                causes,
+            });
+        }
+        let generation = if spec_changed(&old, &obj) {
+            om.generation + 1
+        } else {
+            om.generation
+        };
+        {
+            let (uid, ct, dt, dg) = (
+                om.uid.clone(),
+                om.creation_timestamp,
+                om.deletion_timestamp,
+                om.deletion_grace_period_seconds,
+            );
+            let m = obj.meta_mut();
+            m.uid = uid;
+            m.creation_timestamp = ct;
+            m.deletion_timestamp = dt;
+            m.deletion_grace_period_seconds = dg;
+            m.generation = generation;
+        }
+        if let (Object::Pod(a), Object::Pod(b)) = (&old, &obj) {
+            if a.spec.node_name != b.spec.node_name {
+                return Err(ApiError::Invalid {
+                    kind,
+                    name: r.name.clone(),
+                    causes: vec!["spec.nodeName: Forbidden: use the binding subresource".into()],
+                });
+            }
+        }
+        if same_ignoring_rv(&old, &obj) {
+            return Ok(());
+        }
+        obj.meta_mut().resource_version = self.api.next_rv();
+        self.api.put(obj.clone());
+        self.record(actor, subject, Some(&r), change, what.to_string(), why);
+        super::controllers::fan_out(self, Some(&old), Some(&obj));
+        self.maybe_finalize(actor, &r);
+        Ok(())
+    }
+
+    /// `pods/binding`: sets `spec.nodeName` once.
+    pub(crate) fn api_bind(
+        &mut self,
+        actor: &Actor,
+        pod_ref: &ObjectRef,
+        node: &str,
+        why: &str,
+    ) -> Result<(), ApiError> {
+        let old = self
+            .api
+            .get_object(pod_ref)
+            .cloned()
+            .ok_or_else(|| ApiError::NotFound {
+                kind: Kind::Pod,
+                name: pod_ref.name.clone(),
+            })?;
+        let mut obj = old.clone();
+        let Object::Pod(p) = &mut obj else {
+            return Err(ApiError::BadRequest("binding is only for pods".into()));
+        };
+        if !p.spec.node_name.is_empty() {
+            return Err(ApiError::Conflict {
+                kind: Kind::Pod,
+                name: pod_ref.name.clone(),
+            });
+        }
+        if p.metadata.deletion_timestamp.is_some() {
+            return Err(ApiError::BadRequest(format!(
+                "pod {} is being deleted, cannot be assigned to a host",
+                pod_ref.name
+            )));
+        }
+        p.spec.node_name = node.to_string();
+        let now = self.now_time();
+        p.status.set_condition("PodScheduled", "True", "", "", now);
+        p.metadata.resource_version = self.api.next_rv();
+        self.api.put(obj.clone());
+        self.record(
+            actor,
+            None,
+            Some(pod_ref),
+            Change::Updated,
+            format!("bound pod {} to {node}", pod_ref.name),
+            why,
+        );
+        super::controllers::fan_out(self, Some(&old), Some(&obj));
+        Ok(())
+    }
+
+    /// Deletes an object. Pods on a node get a grace period; finalizers hold others.
+    pub(crate) fn api_delete(
+        &mut self,
+        actor: &Actor,
+        subject: Option<&ObjectRef>,
+        r: &ObjectRef,
+        opts: &DeleteOptions,
+        why: &str,
+    ) -> Result<bool, ApiError> {
+        let old = self
+            .api
+            .get_object(r)
+            .cloned()
+            .ok_or_else(|| ApiError::NotFound {
+                kind: r.kind,
+                name: r.name.clone(),
+            })?;
+        if let Some(g) = opts.grace_period_seconds.filter(|g| *g < 0) {
+            return Err(ApiError::Invalid {
+                kind: r.kind,
+                name: r.name.clone(),
+                causes: vec![format!(
+                    "gracePeriodSeconds: Invalid value: {g}: must be greater than or equal to 0"
+                )],
+            });
+        }
+        let mut obj = old.clone();
+        let now = self.now;
+        let mut grace: i64 = 0;
+        if let Object::Pod(p) = &obj {
+            grace = opts
+                .grace_period_seconds
+                .unwrap_or(p.spec.termination_grace_period_seconds.unwrap_or(30));
+            // Unscheduled or finished pods have nothing to stop: delete at once.
+            if p.spec.node_name.is_empty() || p.is_terminal() {
+                grace = 0;
+            }
+        }
+        {
+            let m = obj.meta_mut();
+            match opts.propagation {
+                Propagation::Orphan => add_finalizer(m, FINALIZER_ORPHAN),
+                Propagation::Foreground => add_finalizer(m, FINALIZER_FOREGROUND),
+                Propagation::Background => {}
+            }
+        }
+        let unchanged_finalizers = old.meta().finalizers == obj.meta().finalizers;
+        let m = obj.meta_mut();
+        let what;
+        if let Some(existing) = m.deletion_timestamp {
+            // Already terminating: a delete may only shorten the grace period.
+            let remaining = m.deletion_grace_period_seconds.unwrap_or(0);
+            if r.kind == Kind::Pod && grace < remaining {
+                m.deletion_grace_period_seconds = Some(grace);
+                m.deletion_timestamp = Some(Time(now + grace as u64 * 1000).min(existing));
+                what = format!("shortened grace of pod {} to {grace}s", r.name);
+            } else if unchanged_finalizers {
+                return Ok(false);
+            } else {
+                what = format!(
+                    "updated deletion of {} {}",
+                    r.kind.name().to_ascii_lowercase(),
+                    r.name
+                );
+            }
+        } else {
+            m.deletion_timestamp = Some(Time(now + grace as u64 * 1000));
+            m.deletion_grace_period_seconds = Some(grace);
+            what = if r.kind == Kind::Pod && grace > 0 {
+                format!("marked pod {} for deletion (grace {grace}s)", r.name)
+            } else {
+                format!(
+                    "marked {} {} for deletion",
+                    r.kind.name().to_ascii_lowercase(),
+                    r.name
+                )
+            };
+        }
+        let removable = m.finalizers.is_empty() && (r.kind != Kind::Pod || grace == 0);
+        if removable {
+            self.api.take(r);
+            self.api.resource_version += 1;
+            self.record(
+                actor,
+                subject,
+                Some(r),
+                Change::Deleted,
+                format!("deleted {} {}", r.kind.name().to_ascii_lowercase(), r.name),
+                why,
+            );
+            super::controllers::fan_out(self, Some(&old), None);
+            return Ok(true);
+        }
+        obj.meta_mut().resource_version = self.api.next_rv();
+        self.api.put(obj.clone());
+        self.record(actor, subject, Some(r), Change::Deleting, what, why);
+        super::controllers::fan_out(self, Some(&old), Some(&obj));
+        Ok(false)
+    }
+
+    /// Removes an object whose deletion is complete (no finalizers, and for pods grace 0).
+    fn maybe_finalize(&mut self, actor: &Actor, r: &ObjectRef) {
+        let Some(o) = self.api.get_object(r) else {
+            return;
+        };
+        let m = o.meta();
+        if m.deletion_timestamp.is_none() || !m.finalizers.is_empty() {
+            return;
+        }
+        if r.kind == Kind::Pod && m.deletion_grace_period_seconds.unwrap_or(0) != 0 {
+            return;
+        }
+        let old = self.api.take(r).expect("present");
+        self.api.resource_version += 1;
+        self.record(
+            actor,
+            None,
+            Some(r),
+            Change::Deleted,
+            format!(
+                "deleted {} {} (finalizers done)",
+                r.kind.name().to_ascii_lowercase(),
+                r.name
+            ),
+            "",
+        );
+        super::controllers::fan_out(self, Some(&old), None);
+    }
+
+    /// Records a core/v1 Event, bumping `count` on a repeat.
+    pub(crate) fn api_event(
+        &mut self,
+        actor: &Actor,
+        involved: &ObjectRef,
+        type_: &str,
+        reason: &str,
+        message: &str,
+    ) {
+        let (component, host) = match actor {
+            Actor::Controller(c) => (c.to_string(), String::new()),
+            Actor::Kubelet(n) => ("kubelet".to_string(), n.clone()),
+            other => (other.to_string(), String::new()),
+        };
+        let uid = self
+            .api
+            .get_object(involved)
+            .map(|o| o.meta().uid.clone())
+            .unwrap_or_default();
+        let ns = if involved.namespace.is_empty() {
+            "default".to_string()
+        } else {
+            involved.namespace.clone()
+        };
+        let key = (
+            ns.clone(),
+            format!("{}/{}", involved.kind.name(), involved.name),
+            reason.to_string(),
+            message.to_string(),
+            format!("{component}/{host}"),
+        );
+        let now = self.now_time();
+        let existing = self.api.event_keys.get(&key).cloned();
+        let ev_ref;
+        match existing.and_then(|name| {
+            self.api
+                .get::<Event>(&ns, &name)
+                .cloned()
+                .map(|e| (name, e))
+        }) {
+            Some((name, mut e)) if e.involved_object.uid == uid => {
+                e.count += 1;
+                e.last_timestamp = Some(now);
+                e.metadata.resource_version = self.api.next_rv();
+                ev_ref = ObjectRef::new(Kind::Event, &ns, &name);
+                self.api.put(e.into());
+            }
+            _ => {
+                let name = format!("{}.{:016x}", involved.name, self.rng.next_u64() >> 1);
+                let e = Event {
+                    metadata: ObjectMeta {
+                        name: name.clone(),
+                        namespace: ns.clone(),
+                        uid: self.rng.uid(),
+                        resource_version: self.api.next_rv(),
+                        creation_timestamp: Some(now),
+                        ..Default::default()
+                    },
+                    involved_object: ObjectReference {
+                        api_version: involved.kind.api_version().into(),
+                        kind: involved.kind.name().into(),
+                        namespace: involved.namespace.clone(),
+                        name: involved.name.clone(),
+                        uid,
+                        resource_version: String::new(),
+                    },
+                    reason: reason.into(),
+                    message: message.into(),
+                    type_: type_.into(),
+                    count: 1,
+                    first_timestamp: Some(now),
+                    last_timestamp: Some(now),
+                    source: EventSource { component, host },
+                };
+                self.api.event_keys.insert(key, name.clone());
+                ev_ref = ObjectRef::new(Kind::Event, &ns, &name);
+                self.api.put(e.into());
+            }
+        }
+        let _ = ev_ref;
+        self.record(
+            actor,
+            None,
+            Some(involved),
+            Change::Event,
+            format!("{type_} {reason}: {message}"),
+            "",
+        );
+    }
+}
+
+fn same_ignoring_rv(a: &Object, b: &Object) -> bool {
+    let mut b2 = b.clone();
+    b2.meta_mut().resource_version = a.meta().resource_version.clone();
+    *a == b2
+}
+
+pub(crate) fn add_finalizer(m: &mut ObjectMeta, f: &str) {
+    if !m.finalizers.iter().any(|x| x == f) {
+        m.finalizers.push(f.to_string());
+    }
+}
+
+/// QoS class from requests and limits.
+fn qos_class(spec: &PodSpec) -> &'static str {
+    let mut any = false;
+    let mut guaranteed = true;
+    for c in &spec.containers {
+        let r = &c.resources;
+        if !r.requests.is_empty() || !r.limits.is_empty() {
+            any = true;
+        }
+        for res in ["cpu", "memory"] {
+            match (r.limits.get(res), r.requests.get(res)) {
+                (Some(l), Some(q)) if l.milli() == q.milli() => {}
+                (Some(_), None) => {}
+                _ => guaranteed = false,
+            }
+        }
+    }
+    if !any {
+        "BestEffort"
+    } else if guaranteed {
+        "Guaranteed"
+    } else {
+        "Burstable"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn conflict_message_matches_reference() {
+        // ref §7.2
+        let e = ApiError::Conflict {
+            kind: Kind::Lease,
+            name: "leader".into(),
+        };
+        assert_eq!(
+            e.to_string(),
+            "Operation cannot be fulfilled on leases.coordination.k8s.io \"leader\": the object has been modified; please apply your changes to the latest version and try again"
+        );
+        assert_eq!(e.code(), 409);
+    }
+
+    #[test]
+    fn not_found_reads_like_kubectl() {
+        let e = ApiError::NotFound {
+            kind: Kind::Pod,
+            name: "x".into(),
+        };
+        assert_eq!(e.to_string(), "pods \"x\" not found");
+    }
+
+    #[test]
+    fn dns_names_are_checked() {
+        assert!(validate_dns_subdomain("web-0.nginx").is_ok());
+        assert!(validate_dns_subdomain("Web").is_err());
+        assert!(validate_dns_subdomain("-a").is_err());
+        assert!(validate_dns_subdomain("").is_err());
+        assert!(validate_dns_label("a.b").is_err());
+        assert!(validate_dns_label(&"a".repeat(64)).is_err());
+    }
+
+    #[test]
+    fn pod_defaults_follow_admission() {
+        let mut spec = PodSpec::with_containers(vec![crate::model::Container::new("c", "nginx")]);
+        default_pod_spec(&mut spec);
+        default_tolerations(&mut spec, 300);
+        assert_eq!(spec.restart_policy, "Always");
+        assert_eq!(spec.termination_grace_period_seconds, Some(30));
+        assert_eq!(spec.dns_policy, "ClusterFirst");
+        assert_eq!(spec.containers[0].image_pull_policy, "Always");
+        assert_eq!(spec.tolerations.len(), 2);
+        assert_eq!(
+            spec.tolerations[1].describe(),
+            "node.kubernetes.io/unreachable:NoExecute op=Exists for 300s"
+        );
+        // A pod that tolerates everything gets no extra tolerations.
+        let mut spec2 = PodSpec::with_containers(vec![crate::model::Container::new("c", "x:1")]);
+        spec2.tolerations.push(Toleration {
+            operator: "Exists".into(),
+            ..Default::default()
+        });
+        default_tolerations(&mut spec2, 300);
+        assert_eq!(spec2.tolerations.len(), 1);
+    }
+}

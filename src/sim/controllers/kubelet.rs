@@ -1,0 +1,1456 @@
+//! The kubelet: node Lease heartbeats, pod lifecycle (Pending -> ContainerCreating -> Running),
+//! readiness probes, graceful termination, crash restarts with CrashLoopBackOff, pod IPs.
+//!
+//! The kubelet keeps its own copy of each pod it runs, so it carries on when it cannot reach the
+//! API server (a partition): processes keep running, probes keep running, statuses queue up.
+
+use std::collections::BTreeMap;
+
+use crate::model::{
+    ContainerState, ContainerStateRunning, ContainerStateTerminated, ContainerStateWaiting,
+    ContainerStatus, Kind, Lease, LeaseSpec, Node, NodeCondition, Object, ObjectMeta, ObjectRef,
+    OwnerReference, Pod, PodStatus, Time,
+};
+use crate::sim::apps::{random_generator::expand_env, AppKind};
+use crate::sim::trace::{Actor, Change};
+use crate::sim::world::Process;
+use crate::sim::{DeleteOptions, Event, Sim};
+
+/// The Ready, MemoryPressure, DiskPressure and PIDPressure conditions of a healthy node.
+pub(crate) fn healthy_conditions(now: Time) -> Vec<NodeCondition> {
+    let c = |t: &str, s: &str, reason: &str, msg: &str| NodeCondition {
+        type_: t.into(),
+        status: s.into(),
+        last_heartbeat_time: Some(now),
+        last_transition_time: Some(now),
+        reason: reason.into(),
+        message: msg.into(),
+    };
+    vec![
+        c(
+            "MemoryPressure",
+            "False",
+            "KubeletHasSufficientMemory",
+            "kubelet has sufficient memory available",
+        ),
+        c(
+            "DiskPressure",
+            "False",
+            "KubeletHasNoDiskPressure",
+            "kubelet has no disk pressure",
+        ),
+        c(
+            "PIDPressure",
+            "False",
+            "KubeletHasSufficientPID",
+            "kubelet has sufficient PID available",
+        ),
+        c(
+            "Ready",
+            "True",
+            "KubeletReady",
+            "kubelet is posting ready status",
+        ),
+    ]
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum CState {
+    Creating,
+    Running {
+        pid: u64,
+    },
+    /// CrashLoopBackOff until `until`.
+    Waiting {
+        reason: String,
+        until: u64,
+    },
+    Exited {
+        exit_code: i32,
+        reason: String,
+    },
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct ContainerRt {
+    pub state: CState,
+    pub restart_count: i32,
+    pub ready: bool,
+    /// Bumps on each start; probes and timers of an older start are ignored.
+    pub epoch: u64,
+    pub probe_ok: i32,
+    pub probe_fail: i32,
+    pub started_at: u64,
+    pub started_ever: bool,
+    pub last_terminated: Option<ContainerStateTerminated>,
+    pub backoff: u64,
+    pub container_id: String,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct PodWorker {
+    pub pod: Pod,
+    pub ip: String,
+    pub host_ip: String,
+    /// Deadline for SIGKILL once termination started.
+    pub terminating_deadline: Option<u64>,
+    pub containers: BTreeMap<String, ContainerRt>,
+    /// Status not yet accepted by the API server.
+    pub dirty: bool,
+    /// Containers are started once volumes are ready.
+    pub started: bool,
+    pub start_time: u64,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct KubeletState {
+    pub running: bool,
+    pub epoch: u64,
+    pub pods: BTreeMap<String, PodWorker>,
+    pub lease_backoff: u64,
+    pub connected: bool,
+    pub last_status_post: u64,
+    cidr_prefix: String,
+    ip_cursor: u32,
+}
+
+impl KubeletState {
+    pub(crate) fn new(cidr: &str) -> Self {
+        let prefix = cidr.trim_end_matches("0/24").to_string();
+        KubeletState {
+            running: false,
+            epoch: 0,
+            pods: BTreeMap::new(),
+            lease_backoff: 0,
+            connected: true,
+            last_status_post: 0,
+            cidr_prefix: prefix,
+            ip_cursor: 1,
+        }
+    }
+
+    fn allocate_ip(&mut self) -> String {
+        let used: Vec<&str> = self.pods.values().map(|w| w.ip.as_str()).collect();
+        for _ in 0..253 {
+            self.ip_cursor = if self.ip_cursor >= 254 {
+                2
+            } else {
+                self.ip_cursor + 1
+            };
+            let ip = format!("{}{}", self.cidr_prefix, self.ip_cursor);
+            if !used.contains(&ip.as_str()) {
+                return ip;
+            }
+        }
+        format!("{}{}", self.cidr_prefix, 254)
+    }
+}
+
+fn pod_ref(p: &Pod) -> ObjectRef {
+    ObjectRef::new(Kind::Pod, &p.metadata.namespace, &p.metadata.name)
+}
+
+impl Sim {
+    fn kubelet(&self, node: &str) -> Option<&KubeletState> {
+        self.ctl.kubelets.get(node)
+    }
+
+    fn kubelet_mut(&mut self, node: &str) -> Option<&mut KubeletState> {
+        self.ctl.kubelets.get_mut(node)
+    }
+
+    fn kubelet_up(&self, node: &str) -> bool {
+        self.kubelet(node).is_some_and(|k| k.running)
+    }
+
+    fn local_time(&self, node: &str) -> Time {
+        let off = self.world.machine(node).map_or(0, |m| m.clock_offset_ms);
+        Time((self.now as i64).saturating_add(off).max(0) as u64)
+    }
+
+    /// Starts the kubelet (machine boot): heartbeat at a random phase, then a full relist.
+    pub(crate) fn kubelet_boot(&mut self, node: &str) {
+        let phase = self.rng.below(self.timing.lease_renew_interval);
+        let Some(k) = self.kubelet_mut(node) else {
+            return;
+        };
+        k.running = true;
+        k.epoch += 1;
+        k.pods.clear();
+        k.lease_backoff = 0;
+        k.connected = true;
+        let epoch = k.epoch;
+        self.schedule(
+            phase,
+            Event::KubeletHeartbeat {
+                node: node.to_string(),
+                epoch,
+            },
+        );
+        self.schedule(
+            0,
+            Event::KubeletRelist {
+                node: node.to_string(),
+            },
+        );
+    }
+
+    /// Machine lost power: the kubelet and all its containers are gone.
+    pub(crate) fn kubelet_power_off(&mut self, node: &str) {
+        if let Some(k) = self.kubelet_mut(node) {
+            k.running = false;
+            k.epoch += 1;
+            k.pods.clear();
+        }
+    }
+
+    pub(crate) fn kubelet_heartbeat(&mut self, node: &str, epoch: u64) {
+        let Some(k) = self.kubelet(node) else { return };
+        if !k.running || k.epoch != epoch {
+            return;
+        }
+        let actor = Actor::Kubelet(node.to_string());
+        let reachable = self.world.can_reach_api(node);
+        let node_exists = self.api.get::<Node>("", node).is_some();
+        if !reachable || !node_exists {
+            // Failed Lease update: retry with backoff 200 ms doubling to 7 s (ref §2.1).
+            let (init, max) = (self.timing.lease_retry_initial, self.timing.lease_retry_max);
+            let k = self.kubelet_mut(node).expect("kubelet");
+            k.lease_backoff = if k.lease_backoff == 0 {
+                init
+            } else {
+                (k.lease_backoff * 2).min(max)
+            };
+            let was_connected = k.connected;
+            k.connected = false;
+            let delay = k.lease_backoff;
+            if was_connected {
+                let why = if reachable {
+                    "node object not found"
+                } else {
+                    "control plane unreachable"
+                };
+                self.record(
+                    &actor,
+                    None,
+                    None,
+                    Change::Failed,
+                    "failed to renew node lease".into(),
+                    why,
+                );
+            }
+            self.schedule(
+                delay,
+                Event::KubeletHeartbeat {
+                    node: node.to_string(),
+                    epoch,
+                },
+            );
+            return;
+        }
+        let was_connected = self.kubelet(node).is_some_and(|k| k.connected);
+        self.renew_lease(node);
+        self.post_node_status(node, false);
+        let k = self.kubelet_mut(node).expect("kubelet");
+        k.lease_backoff = 0;
+        k.connected = true;
+        if !was_connected {
+            self.record(
+                &actor,
+                None,
+                None,
+                Change::Updated,
+                "reconnected to the API server".into(),
+                "lease renewed again",
+            );
+            self.kubelet_relist(node);
+        } else {
+            self.flush_dirty_statuses(node);
+        }
+        let interval = self.timing.lease_renew_interval;
+        self.schedule(
+            interval,
+            Event::KubeletHeartbeat {
+                node: node.to_string(),
+                epoch,
+            },
+        );
+    }
+
+    fn renew_lease(&mut self, node: &str) {
+        let actor = Actor::Kubelet(node.to_string());
+        let t = self.local_time(node);
+        match self.api.get::<Lease>("kube-node-lease", node).cloned() {
+            Some(mut l) => {
+                l.spec.renew_time = Some(t);
+                let _ = self.api_update_as(
+                    &actor,
+                    None,
+                    l.into(),
+                    &format!("renewed lease {node}"),
+                    "heartbeat",
+                    Change::Heartbeat,
+                );
+            }
+            None => {
+                let uid = self
+                    .api
+                    .get::<Node>("", node)
+                    .map(|n| n.metadata.uid.clone())
+                    .unwrap_or_default();
+                let lease = Lease {
+                    metadata: ObjectMeta {
+                        name: node.to_string(),
+                        namespace: "kube-node-lease".into(),
+                        owner_references: vec![OwnerReference {
+                            api_version: "v1".into(),
+                            kind: "Node".into(),
+                            name: node.to_string(),
+                            uid,
+                            controller: None,
+                            block_owner_deletion: None,
+                        }],
+                        ..Default::default()
+                    },
+                    spec: LeaseSpec {
+                        holder_identity: Some(node.to_string()),
+                        lease_duration_seconds: Some(self.timing.node_lease_duration_seconds),
+                        acquire_time: None,
+                        renew_time: Some(t),
+                        lease_transitions: None,
+                    },
+                };
+                let _ = self.api_create(&actor, None, lease.into(), "node lease");
+            }
+        }
+    }
+
+    /// Posts node status when Ready is not True (recovery) or every nodeStatusReportFrequency.
+    fn post_node_status(&mut self, node: &str, force: bool) {
+        let Some(n) = self.api.get::<Node>("", node).cloned() else {
+            return;
+        };
+        let stale = self
+            .now
+            .saturating_sub(self.kubelet(node).map_or(0, |k| k.last_status_post))
+            >= self.timing.node_status_report_frequency;
+        let not_ready = !n.is_ready()
+            || n.status
+                .conditions
+                .iter()
+                .any(|c| c.type_ != "Ready" && c.status != "False");
+        if !(force || stale || not_ready) {
+            return;
+        }
+        let t = self.local_time(node);
+        let mut n2 = n.clone();
+        let fresh = healthy_conditions(t);
+        for c in fresh {
+            match n2.status.conditions.iter_mut().find(|x| x.type_ == c.type_) {
+                Some(x) => {
+                    if x.status != c.status {
+                        x.last_transition_time = Some(t);
+                    }
+                    x.status = c.status;
+                    x.reason = c.reason;
+                    x.message = c.message;
+                    x.last_heartbeat_time = Some(t);
+                }
+                None => n2.status.conditions.push(c),
+            }
+        }
+        let change = if not_ready {
+            Change::Updated
+        } else {
+            Change::Heartbeat
+        };
+        let what = if not_ready {
+            format!("posted node {node} status Ready")
+        } else {
+            format!("posted node {node} status")
+        };
+        let actor = Actor::Kubelet(node.to_string());
+        if self
+            .api_update_as(
+                &actor,
+                None,
+                n2.into(),
+                &what,
+                "kubelet is posting ready status",
+                change,
+            )
+            .is_ok()
+        {
+            let now = self.now;
+            if let Some(k) = self.kubelet_mut(node) {
+                k.last_status_post = now;
+            }
+            if not_ready {
+                let r = ObjectRef::new(Kind::Node, "", node);
+                self.api_event(
+                    &actor,
+                    &r,
+                    "Normal",
+                    "NodeReady",
+                    &format!("Node {node} status is now: NodeReady"),
+                );
+            }
+        }
+    }
+
+    /// Lists every pod bound to this node and syncs each; drops workers whose pod is gone.
+    pub(crate) fn kubelet_relist(&mut self, node: &str) {
+        if !self.kubelet_up(node) || !self.world.can_reach_api(node) {
+            return;
+        }
+        let bound: Vec<ObjectRef> = self.api.pods_on_node(node).map(pod_ref).collect();
+        for r in &bound {
+            self.kubelet_sync_pod(node, r);
+        }
+        let workers: Vec<(String, ObjectRef)> = self
+            .kubelet(node)
+            .map(|k| {
+                k.pods
+                    .iter()
+                    .map(|(u, w)| (u.clone(), pod_ref(&w.pod)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        for (uid, r) in workers {
+            let same = self
+                .api
+                .get::<Pod>(&r.namespace, &r.name)
+                .is_some_and(|p| p.metadata.uid == uid);
+            if !same {
+                self.kubelet_pod_removed(node, &uid);
+            }
+        }
+        self.flush_dirty_statuses(node);
+    }
+
+    fn flush_dirty_statuses(&mut self, node: &str) {
+        let dirty: Vec<String> = self
+            .kubelet(node)
+            .map(|k| {
+                k.pods
+                    .iter()
+                    .filter(|(_, w)| w.dirty)
+                    .map(|(u, _)| u.clone())
+                    .collect()
+            })
+            .unwrap_or_default();
+        for uid in dirty {
+            self.kubelet_post_pod_status(node, &uid);
+        }
+    }
+
+    /// A watch event for a pod on this node (only delivered while the kubelet can reach the API).
+    pub(crate) fn kubelet_sync_pod(&mut self, node: &str, key: &ObjectRef) {
+        if !self.kubelet_up(node) || !self.world.can_reach_api(node) {
+            return;
+        }
+        let pod = self.api.get::<Pod>(&key.namespace, &key.name).cloned();
+        let worker_uid = self.kubelet(node).and_then(|k| {
+            k.pods
+                .iter()
+                .find(|(_, w)| {
+                    w.pod.metadata.namespace == key.namespace && w.pod.metadata.name == key.name
+                })
+                .map(|(u, _)| u.clone())
+        });
+        // A worker for an older pod of the same name (force-deleted and recreated): stop it.
+        if let Some(wu) = &worker_uid {
+            if pod.as_ref().is_none_or(|p| &p.metadata.uid != wu) {
+                self.kubelet_pod_removed(node, wu);
+            }
+        }
+        let Some(pod) = pod else { return };
+        if pod.spec.node_name != node {
+            return;
+        }
+        let uid = pod.metadata.uid.clone();
+        let has_worker = self
+            .kubelet(node)
+            .is_some_and(|k| k.pods.contains_key(&uid));
+        if !has_worker {
+            if pod.metadata.deletion_timestamp.is_some() || pod.is_terminal() {
+                if pod.metadata.deletion_timestamp.is_some() {
+                    // Nothing runs for it here (e.g. after a reboot): finish the deletion.
+                    let actor = Actor::Kubelet(node.to_string());
+                    let _ = self.api_delete(
+                        &actor,
+                        None,
+                        key,
+                        &DeleteOptions::grace(0),
+                        "no containers running on this node",
+                    );
+                }
+                return;
+            }
+            self.kubelet_admit(node, pod);
+            return;
+        }
+        let terminating_now = pod.metadata.deletion_timestamp.is_some();
+        let k = self.kubelet_mut(node).expect("kubelet");
+        let w = k.pods.get_mut(&uid).expect("worker");
+        w.pod.metadata = pod.metadata.clone();
+        let already = w.terminating_deadline.is_some();
+        if terminating_now && !already {
+            let grace = pod
+                .metadata
+                .deletion_grace_period_seconds
+                .unwrap_or(30)
+                .max(0) as u64;
+            self.kubelet_begin_termination(node, &uid, grace * 1000, "pod deleted");
+            return;
+        }
+        if !w.started {
+            self.kubelet_try_start(node, &uid);
+        }
+        // Status manager: put back what the kubelet knows if someone else changed it.
+        self.kubelet_post_pod_status(node, &uid);
+    }
+
+    fn kubelet_admit(&mut self, node: &str, pod: Pod) {
+        let uid = pod.metadata.uid.clone();
+        let k = self.kubelet_mut(node).expect("kubelet");
+        let ip = k.allocate_ip();
+        let mut containers = BTreeMap::new();
+        for c in &pod.spec.containers {
+            let prev = pod
+                .status
+                .container_statuses
+                .iter()
+                .find(|s| s.name == c.name);
+            containers.insert(
+                c.name.clone(),
+                ContainerRt {
+                    state: CState::Creating,
+                    restart_count: prev.map_or(0, |s| {
+                        s.restart_count
+                            + i32::from(s.state.running.is_some() || s.state.terminated.is_some())
+                    }),
+                    ready: false,
+                    epoch: 0,
+                    probe_ok: 0,
+                    probe_fail: 0,
+                    started_at: 0,
+                    started_ever: false,
+                    last_terminated: prev.and_then(|s| s.last_state.terminated.clone()),
+                    backoff: 0,
+                    container_id: String::new(),
+                },
+            );
+        }
+        let now = self.now;
+        let host_ip = self
+            .world
+            .machine(node)
+            .map(|m| m.ip.clone())
+            .unwrap_or_default();
+        let k = self.kubelet_mut(node).expect("kubelet");
+        k.pods.insert(
+            uid.clone(),
+            PodWorker {
+                pod: pod.clone(),
+                ip: ip.clone(),
+                host_ip,
+                terminating_deadline: None,
+                containers,
+                dirty: true,
+                started: false,
+                start_time: now,
+            },
+        );
+        let actor = Actor::Kubelet(node.to_string());
+        self.record(
+            &actor,
+            None,
+            Some(&pod_ref(&pod)),
+            Change::World,
+            format!("admitted pod {} with IP {ip}", pod.metadata.name),
+            "pod bound to this node",
+        );
+        self.kubelet_post_pod_status(node, &uid);
+        self.kubelet_try_start(node, &uid);
+    }
+
+    /// Volumes a pod needs before its containers can start: every claim must be Bound.
+    fn volumes_ready(&self, pod: &Pod) -> Result<(), String> {
+        for v in &pod.spec.volumes {
+            if let Some(c) = &v.persistent_volume_claim {
+                match self.api.get::<crate::model::PersistentVolumeClaim>(
+                    &pod.metadata.namespace,
+                    &c.claim_name,
+                ) {
+                    None => {
+                        return Err(format!(
+                            "persistentvolumeclaim \"{}\" not found",
+                            c.claim_name
+                        ))
+                    }
+                    Some(pvc) if pvc.status.phase != "Bound" => {
+                        return Err(format!(
+                            "persistentvolumeclaim \"{}\" is not bound",
+                            c.claim_name
+                        ))
+                    }
+                    Some(pvc) => {
+                        if !self.volume_attached_to(&pvc.spec.volume_name, &pod.spec.node_name) {
+                            return Err(format!(
+                                "volume \"{}\" is not attached to this node",
+                                pvc.spec.volume_name
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Attachment is modelled only for network disks; other volumes count as attached.
+    pub(crate) fn volume_attached_to(&self, _pv: &str, _node: &str) -> bool {
+        true
+    }
+
+    fn kubelet_try_start(&mut self, node: &str, uid: &str) {
+        let Some(w) = self.kubelet(node).and_then(|k| k.pods.get(uid)) else {
+            return;
+        };
+        if w.started || w.terminating_deadline.is_some() {
+            return;
+        }
+        let pod = w.pod.clone();
+        if let Err(msg) = self.volumes_ready(&pod) {
+            if self.world.can_reach_api(node) {
+                let actor = Actor::Kubelet(node.to_string());
+                self.api_event(
+                    &actor,
+                    &pod_ref(&pod),
+                    "Warning",
+                    "FailedMount",
+                    &format!("Unable to attach or mount volumes: {msg}"),
+                );
+            }
+            // Claims and attachments fan out to this kubelet; also retry slowly.
+            self.enqueue_after(
+                crate::sim::Ctl::Kubelet(node.to_string()),
+                pod_ref(&pod),
+                30_000,
+            );
+            return;
+        }
+        let (lo, hi) = (
+            self.timing.container_start_min,
+            self.timing.container_start_max,
+        );
+        let names: Vec<String> = pod.spec.containers.iter().map(|c| c.name.clone()).collect();
+        let mut delays = Vec::new();
+        for _ in &names {
+            delays.push(self.rng.between(lo, hi));
+        }
+        let k = self.kubelet_mut(node).expect("kubelet");
+        let w = k.pods.get_mut(uid).expect("worker");
+        w.started = true;
+        let mut epochs = Vec::new();
+        for n in &names {
+            let c = w.containers.get_mut(n).expect("container");
+            c.epoch += 1;
+            epochs.push(c.epoch);
+        }
+        for ((n, d), e) in names.into_iter().zip(delays).zip(epochs) {
+            self.schedule(
+                d,
+                Event::ContainerCreated {
+                    node: node.to_string(),
+                    pod_uid: uid.to_string(),
+                    container: n,
+                    epoch: e,
+                },
+            );
+        }
+    }
+
+    pub(crate) fn kubelet_container_created(
+        &mut self,
+        node: &str,
+        uid: &str,
+        cname: &str,
+        epoch: u64,
+    ) {
+        let Some(w) = self.kubelet(node).and_then(|k| k.pods.get(uid)) else {
+            return;
+        };
+        if w.terminating_deadline.is_some() {
+            return;
+        }
+        let Some(c) = w.containers.get(cname) else {
+            return;
+        };
+        if c.epoch != epoch || !matches!(c.state, CState::Creating | CState::Waiting { .. }) {
+            return;
+        }
+        let pod = w.pod.clone();
+        let ip = w.ip.clone();
+        let Some(spec) = pod
+            .spec
+            .containers
+            .iter()
+            .find(|c| c.name == cname)
+            .cloned()
+        else {
+            return;
+        };
+        let app = AppKind::for_container(&spec);
+        // Environment: literal values, downward API fields, then $(VAR) expansion in order.
+        let mut env: BTreeMap<String, String> = BTreeMap::new();
+        for e in &spec.env {
+            let v = if let Some(v) = &e.value {
+                expand_env(v, &env)
+            } else if let Some(fr) = e.value_from.as_ref().and_then(|f| f.field_ref.as_ref()) {
+                match fr.field_path.as_str() {
+                    "metadata.uid" => pod.metadata.uid.clone(),
+                    "metadata.name" => pod.metadata.name.clone(),
+                    "metadata.namespace" => pod.metadata.namespace.clone(),
+                    "spec.nodeName" => pod.spec.node_name.clone(),
+                    "status.podIP" => ip.clone(),
+                    _ => String::new(),
+                }
+            } else {
+                String::new()
+            };
+            env.insert(e.name.clone(), v);
+        }
+        let mut mounts = Vec::new();
+        for m in &spec.volume_mounts {
+            let Some(v) = pod.spec.volumes.iter().find(|v| v.name == m.name) else {
+                continue;
+            };
+            let key = if let Some(c) = &v.persistent_volume_claim {
+                match self.api.get::<crate::model::PersistentVolumeClaim>(
+                    &pod.metadata.namespace,
+                    &c.claim_name,
+                ) {
+                    Some(pvc) if !pvc.spec.volume_name.is_empty() => {
+                        format!("pv/{}", pvc.spec.volume_name)
+                    }
+                    _ => format!("pvc/{}/{}", pod.metadata.namespace, c.claim_name),
+                }
+            } else if let Some(h) = &v.host_path {
+                format!("hostpath/{node}{}", h.path)
+            } else {
+                format!("emptydir/{uid}/{}", v.name)
+            };
+            mounts.push((m.mount_path.clone(), key));
+        }
+        let id = self.rng.uid();
+        let startup = app.startup_ms(&spec);
+        let now = self.now;
+        let pid = self.world.spawn(Process {
+            pid: 0,
+            id: id.clone(),
+            machine: node.to_string(),
+            pod_namespace: pod.metadata.namespace.clone(),
+            pod_name: pod.metadata.name.clone(),
+            pod_uid: uid.to_string(),
+            pod_labels: pod.metadata.labels.clone(),
+            container: cname.to_string(),
+            image: spec.image.clone(),
+            app,
+            ip,
+            started_at: now,
+            listening_at: now + startup,
+            paused: false,
+            sigterm_at: None,
+            ready_toggle: true,
+            env,
+            mounts,
+            requests_served: 0,
+        });
+        let container_id = format!(
+            "containerd://{:016x}{:016x}",
+            self.rng.next_u64(),
+            self.rng.next_u64()
+        );
+        let k = self.kubelet_mut(node).expect("kubelet");
+        let w = k.pods.get_mut(uid).expect("worker");
+        let c = w.containers.get_mut(cname).expect("container");
+        c.state = CState::Running { pid };
+        c.started_at = now;
+        c.started_ever = true;
+        c.probe_ok = 0;
+        c.probe_fail = 0;
+        c.container_id = container_id;
+        c.ready = spec.readiness_probe.is_none();
+        let epoch = c.epoch;
+        let actor = Actor::Kubelet(node.to_string());
+        let r = pod_ref(&pod);
+        self.record(
+            &actor,
+            None,
+            Some(&r),
+            Change::World,
+            format!(
+                "started process {id} for container {cname} of pod {}",
+                pod.metadata.name
+            ),
+            "container created",
+        );
+        if self.world.can_reach_api(node) {
+            self.api_event(
+                &actor,
+                &r,
+                "Normal",
+                "Started",
+                &format!("Started container {cname}"),
+            );
+        }
+        if let Some(p) = &spec.readiness_probe {
+            let delay = p.initial_delay_seconds.unwrap_or(0).max(0) as u64 * 1000;
+            self.schedule(
+                delay,
+                Event::Probe {
+                    node: node.to_string(),
+                    pod_uid: uid.to_string(),
+                    container: cname.to_string(),
+                    epoch,
+                },
+            );
+        }
+        self.kubelet_post_pod_status(node, uid);
+    }
+
+    pub(crate) fn kubelet_probe(&mut self, node: &str, uid: &str, cname: &str, epoch: u64) {
+        let Some(w) = self.kubelet(node).and_then(|k| k.pods.get(uid)) else {
+            return;
+        };
+        let Some(c) = w.containers.get(cname) else {
+            return;
+        };
+        if c.epoch != epoch {
+            return;
+        }
+        let CState::Running { pid } = c.state else {
+            return;
+        };
+        let Some(probe) = w
+            .pod
+            .spec
+            .containers
+            .iter()
+            .find(|x| x.name == cname)
+            .and_then(|x| x.readiness_probe.clone())
+        else {
+            return;
+        };
+        let ok = self
+            .world
+            .process(pid)
+            .is_some_and(|p| p.is_ready(self.now));
+        let success_threshold = probe.success_threshold.unwrap_or(1).max(1);
+        let failure_threshold = probe.failure_threshold.unwrap_or(3).max(1);
+        let k = self.kubelet_mut(node).expect("kubelet");
+        let w = k.pods.get_mut(uid).expect("worker");
+        let c = w.containers.get_mut(cname).expect("container");
+        let before = c.ready;
+        if ok {
+            c.probe_ok += 1;
+            c.probe_fail = 0;
+            if c.probe_ok >= success_threshold {
+                c.ready = true;
+            }
+        } else {
+            c.probe_fail += 1;
+            c.probe_ok = 0;
+            // A container that never passed starts not-ready; it only flips after the threshold.
+            if c.probe_fail >= failure_threshold {
+                c.ready = false;
+            }
+        }
+        let after = c.ready;
+        let fails = c.probe_fail;
+        let name = w.pod.metadata.name.clone();
+        let r = pod_ref(&w.pod);
+        let period = probe.period_seconds.unwrap_or(10).max(1) as u64 * 1000;
+        self.schedule(
+            period,
+            Event::Probe {
+                node: node.to_string(),
+                pod_uid: uid.to_string(),
+                container: cname.to_string(),
+                epoch,
+            },
+        );
+        if !ok && fails == 1 && self.world.can_reach_api(node) {
+            let actor = Actor::Kubelet(node.to_string());
+            self.api_event(&actor, &r, "Warning", "Unhealthy", "Readiness probe failed");
+        }
+        if before != after {
+            let actor = Actor::Kubelet(node.to_string());
+            let what = if after { "passed" } else { "failed" };
+            self.record(
+                &actor,
+                None,
+                Some(&r),
+                Change::World,
+                format!("readiness probe of {name}/{cname} {what}"),
+                if after {
+                    "app answers"
+                } else {
+                    "app does not answer"
+                },
+            );
+            self.kubelet_post_pod_status(node, uid);
+        }
+    }
+
+    /// A process of this node's containers exited (killed or crashed); noticed by PLEG.
+    pub(crate) fn kubelet_container_exited(
+        &mut self,
+        node: &str,
+        uid: &str,
+        cname: &str,
+        epoch: u64,
+    ) {
+        let Some(w) = self.kubelet(node).and_then(|k| k.pods.get(uid)) else {
+            return;
+        };
+        let Some(c) = w.containers.get(cname) else {
+            return;
+        };
+        if c.epoch != epoch {
+            return;
+        }
+        if w.terminating_deadline.is_some() {
+            return;
+        }
+        let restart_policy = w.pod.spec.restart_policy.clone();
+        let r = pod_ref(&w.pod);
+        let pod_name = w.pod.metadata.name.clone();
+        let ns = w.pod.metadata.namespace.clone();
+        let now = self.now;
+        let (initial, max, reset) = (
+            self.timing.crash_backoff_initial,
+            self.timing.crash_backoff_max,
+            self.timing.crash_backoff_reset,
+        );
+        let k = self.kubelet_mut(node).expect("kubelet");
+        let w = k.pods.get_mut(uid).expect("worker");
+        let c = w.containers.get_mut(cname).expect("container");
+        let started = c.started_at;
+        c.last_terminated = Some(ContainerStateTerminated {
+            exit_code: 137,
+            signal: None,
+            reason: "Error".into(),
+            started_at: Some(Time(started)),
+            finished_at: Some(Time(now)),
+        });
+        c.ready = false;
+        if restart_policy == "Never" {
+            c.state = CState::Exited {
+                exit_code: 137,
+                reason: "Error".into(),
+            };
+            self.kubelet_post_pod_status(node, uid);
+            return;
+        }
+        // CrashLoopBackOff: 10 s doubling to 300 s, reset after 10 min of clean running (ref §8).
+        if now.saturating_sub(started) >= reset {
+            c.backoff = 0;
+        }
+        c.backoff = if c.backoff == 0 {
+            initial
+        } else {
+            (c.backoff * 2).min(max)
+        };
+        let until = now + c.backoff;
+        c.state = CState::Waiting {
+            reason: "CrashLoopBackOff".into(),
+            until,
+        };
+        let backoff = c.backoff;
+        let epoch = c.epoch;
+        let actor = Actor::Kubelet(node.to_string());
+        self.record(
+            &actor,
+            None,
+            Some(&r),
+            Change::World,
+            format!("container {cname} of pod {pod_name} exited with code 137"),
+            &format!("restart in {}", crate::model::go_duration(backoff)),
+        );
+        if self.world.can_reach_api(node) {
+            self.api_event(
+                &actor,
+                &r,
+                "Warning",
+                "BackOff",
+                &format!(
+                    "Back-off restarting failed container {cname} in pod {pod_name}_{ns}({uid})"
+                ),
+            );
+        }
+        self.schedule(
+            backoff,
+            Event::ContainerRestart {
+                node: node.to_string(),
+                pod_uid: uid.to_string(),
+                container: cname.to_string(),
+                epoch,
+            },
+        );
+        self.kubelet_post_pod_status(node, uid);
+    }
+
+    pub(crate) fn kubelet_container_restart(
+        &mut self,
+        node: &str,
+        uid: &str,
+        cname: &str,
+        epoch: u64,
+    ) {
+        let Some(k) = self.kubelet_mut(node) else {
+            return;
+        };
+        let Some(w) = k.pods.get_mut(uid) else { return };
+        if w.terminating_deadline.is_some() {
+            return;
+        }
+        let Some(c) = w.containers.get_mut(cname) else {
+            return;
+        };
+        if c.epoch != epoch || !matches!(c.state, CState::Waiting { .. }) {
+            return;
+        }
+        c.restart_count += 1;
+        c.epoch += 1;
+        let e = c.epoch;
+        self.kubelet_container_created(node, uid, cname, e);
+    }
+
+    /// SIGTERM to every container, SIGKILL at the deadline; then the pod object is removed.
+    pub(crate) fn kubelet_begin_termination(
+        &mut self,
+        node: &str,
+        uid: &str,
+        grace_ms: u64,
+        why: &str,
+    ) {
+        let now = self.now;
+        let Some(k) = self.kubelet_mut(node) else {
+            return;
+        };
+        let Some(w) = k.pods.get_mut(uid) else { return };
+        if w.terminating_deadline.is_some() {
+            return;
+        }
+        w.terminating_deadline = Some(now + grace_ms);
+        let r = pod_ref(&w.pod);
+        let pod_name = w.pod.metadata.name.clone();
+        let mut pids = Vec::new();
+        for (name, c) in w.containers.iter_mut() {
+            c.epoch += 1;
+            match c.state {
+                CState::Running { pid } => pids.push((name.clone(), pid)),
+                _ => {
+                    c.state = CState::Exited {
+                        exit_code: 0,
+                        reason: "Completed".into(),
+                    };
+                }
+            }
+        }
+        let actor = Actor::Kubelet(node.to_string());
+        self.record(
+            &actor,
+            None,
+            Some(&r),
+            Change::World,
+            format!(
+                "stopping pod {pod_name} (grace {})",
+                crate::model::go_duration(grace_ms)
+            ),
+            why,
+        );
+        for (name, pid) in pids {
+            if self.world.can_reach_api(node) {
+                self.api_event(
+                    &actor,
+                    &r,
+                    "Normal",
+                    "Killing",
+                    &format!("Stopping container {name}"),
+                );
+            }
+            let Some(p) = self.world.process_mut(pid) else {
+                continue;
+            };
+            p.sigterm_at = Some(now);
+            if let Some(ms) = p.app.shutdown_ms() {
+                if ms < grace_ms && !p.paused {
+                    self.schedule(ms, Event::ProcessStopped { pid, killed: false });
+                }
+            }
+        }
+        self.schedule(
+            grace_ms,
+            Event::KillDeadline {
+                node: node.to_string(),
+                pod_uid: uid.to_string(),
+            },
+        );
+        self.kubelet_check_terminated(node, uid);
+    }
+
+    pub(crate) fn kubelet_kill_deadline(&mut self, node: &str, uid: &str) {
+        let Some(w) = self.kubelet(node).and_then(|k| k.pods.get(uid)) else {
+            return;
+        };
+        if w.terminating_deadline != Some(self.now) {
+            return;
+        }
+        let pids: Vec<u64> = w
+            .containers
+            .values()
+            .filter_map(|c| {
+                if let CState::Running { pid } = c.state {
+                    Some(pid)
+                } else {
+                    None
+                }
+            })
+            .collect();
+        for pid in pids {
+            self.process_stopped(pid, true);
+        }
+    }
+
+    /// A process ended: exited after SIGTERM, SIGKILLed, or killed by a fault.
+    pub(crate) fn process_stopped(&mut self, pid: u64, killed: bool) {
+        let Some(p) = self.world.remove_process(pid) else {
+            return;
+        };
+        let node = p.machine.clone();
+        let (code, reason) = if killed {
+            (137, "Error")
+        } else {
+            (143, "Error")
+        };
+        let actor = Actor::Kubelet(node.clone());
+        let r = ObjectRef::new(Kind::Pod, &p.pod_namespace, &p.pod_name);
+        let how = if killed {
+            "SIGKILL"
+        } else {
+            "exited after SIGTERM"
+        };
+        self.record(
+            &actor,
+            None,
+            Some(&r),
+            Change::World,
+            format!("process {} of pod {} stopped ({how})", p.id, p.pod_name),
+            "",
+        );
+        let now = self.now;
+        let Some(k) = self.kubelet_mut(&node) else {
+            return;
+        };
+        let Some(w) = k.pods.get_mut(&p.pod_uid) else {
+            return;
+        };
+        let Some(c) = w.containers.get_mut(&p.container) else {
+            return;
+        };
+        if c.state != (CState::Running { pid }) {
+            return;
+        }
+        c.last_terminated = Some(ContainerStateTerminated {
+            exit_code: code,
+            signal: None,
+            reason: reason.into(),
+            started_at: Some(Time(c.started_at)),
+            finished_at: Some(Time(now)),
+        });
+        c.state = CState::Exited {
+            exit_code: code,
+            reason: reason.into(),
+        };
+        c.ready = false;
+        let uid = p.pod_uid.clone();
+        self.kubelet_check_terminated(&node, &uid);
+    }
+
+    /// A process died outside termination (kill fault): the kubelet notices at the next relist.
+    pub(crate) fn process_crashed(&mut self, pid: u64) {
+        let Some(p) = self.world.remove_process(pid) else {
+            return;
+        };
+        let node = p.machine.clone();
+        let epoch = self
+            .kubelet(&node)
+            .and_then(|k| k.pods.get(&p.pod_uid))
+            .and_then(|w| w.containers.get(&p.container))
+            .map(|c| c.epoch);
+        if let Some(epoch) = epoch {
+            let delay = self.timing.pleg_relist_period;
+            self.schedule(
+                delay,
+                Event::ContainerExited {
+                    node,
+                    pod_uid: p.pod_uid,
+                    container: p.container,
+                    epoch,
+                },
+            );
+        }
+    }
+
+    fn kubelet_check_terminated(&mut self, node: &str, uid: &str) {
+        let Some(w) = self.kubelet(node).and_then(|k| k.pods.get(uid)) else {
+            return;
+        };
+        if w.terminating_deadline.is_none() {
+            return;
+        }
+        if w.containers
+            .values()
+            .any(|c| matches!(c.state, CState::Running { .. }))
+        {
+            return;
+        }
+        let r = pod_ref(&w.pod);
+        self.kubelet_post_pod_status(node, uid);
+        if !self.world.can_reach_api(node) {
+            return;
+        }
+        let actor = Actor::Kubelet(node.to_string());
+        let still = self
+            .api
+            .get::<Pod>(&r.namespace, &r.name)
+            .is_some_and(|p| p.metadata.uid == uid);
+        if still {
+            let _ = self.api_delete(
+                &actor,
+                None,
+                &r,
+                &DeleteOptions::grace(0),
+                "all containers stopped",
+            );
+        }
+        if let Some(k) = self.kubelet_mut(node) {
+            k.pods.remove(uid);
+        }
+    }
+
+    /// The pod object is gone (force delete) or replaced: stop what still runs for it.
+    fn kubelet_pod_removed(&mut self, node: &str, uid: &str) {
+        let Some(w) = self.kubelet(node).and_then(|k| k.pods.get(uid)) else {
+            return;
+        };
+        if w.terminating_deadline.is_none() {
+            let grace = w
+                .pod
+                .spec
+                .termination_grace_period_seconds
+                .unwrap_or(30)
+                .max(0) as u64
+                * 1000;
+            self.kubelet_begin_termination(node, uid, grace, "pod object removed from the API");
+        }
+        let still_running = self
+            .kubelet(node)
+            .and_then(|k| k.pods.get(uid))
+            .is_some_and(|w| {
+                w.containers
+                    .values()
+                    .any(|c| matches!(c.state, CState::Running { .. }))
+            });
+        if !still_running {
+            if let Some(k) = self.kubelet_mut(node) {
+                k.pods.remove(uid);
+            }
+        }
+    }
+
+    /// Sends the kubelet's view of a pod's status (status manager); queues it while unreachable.
+    pub(crate) fn kubelet_post_pod_status(&mut self, node: &str, uid: &str) {
+        let Some(w) = self.kubelet(node).and_then(|k| k.pods.get(uid)) else {
+            return;
+        };
+        let r = pod_ref(&w.pod);
+        if !self.world.can_reach_api(node) {
+            if let Some(w) = self.kubelet_mut(node).and_then(|k| k.pods.get_mut(uid)) {
+                w.dirty = true;
+            }
+            return;
+        }
+        let Some(api_pod) = self.api.get::<Pod>(&r.namespace, &r.name).cloned() else {
+            return;
+        };
+        if api_pod.metadata.uid != uid {
+            return;
+        }
+        let w = self
+            .kubelet(node)
+            .and_then(|k| k.pods.get(uid))
+            .expect("worker");
+        let status = compute_status(w, &api_pod.status, self.now);
+        if let Some(w) = self.kubelet_mut(node).and_then(|k| k.pods.get_mut(uid)) {
+            w.dirty = false;
+        }
+        if status == api_pod.status {
+            return;
+        }
+        let mut p = api_pod.clone();
+        p.status = status;
+        let (ready, total) = p.ready_containers();
+        let what = format!(
+            "pod {} is {} ({ready}/{total} ready)",
+            r.name,
+            p.display_status()
+        );
+        let actor = Actor::Kubelet(node.to_string());
+        let _ = self.api_update(&actor, None, Object::Pod(p), &what, "");
+    }
+}
+
+/// The pod status the kubelet reports, keeping conditions other components own.
+fn compute_status(w: &PodWorker, api: &PodStatus, now: u64) -> PodStatus {
+    let mut s = api.clone();
+    let t = Time(now);
+    s.host_ip = w.host_ip.clone();
+    s.pod_ip = w.ip.clone();
+    s.start_time = Some(Time(w.start_time));
+    let mut statuses = Vec::new();
+    let mut all_ready = true;
+    let mut all_started = true;
+    let mut any_running = false;
+    let mut all_exited = true;
+    for c in &w.pod.spec.containers {
+        let Some(rt) = w.containers.get(&c.name) else {
+            continue;
+        };
+        let state = match &rt.state {
+            CState::Creating => ContainerState {
+                waiting: Some(ContainerStateWaiting {
+                    reason: "ContainerCreating".into(),
+                    message: String::new(),
+                }),
+                ..Default::default()
+            },
+            CState::Running { .. } => ContainerState {
+                running: Some(ContainerStateRunning {
+                    started_at: Some(Time(rt.started_at)),
+                }),
+                ..Default::default()
+            },
+            CState::Waiting { reason, .. } => ContainerState {
+                waiting: Some(ContainerStateWaiting {
+                    reason: reason.clone(),
+                    message: format!(
+                        "back-off {} restarting failed container={} pod={}_{}({})",
+                        crate::model::go_duration(rt.backoff),
+                        c.name,
+                        w.pod.metadata.name,
+                        w.pod.metadata.namespace,
+                        w.pod.metadata.uid
+                    ),
+                }),
+                ..Default::default()
+            },
+            CState::Exited { exit_code, reason } => ContainerState {
+                terminated: Some(ContainerStateTerminated {
+                    exit_code: *exit_code,
+                    signal: None,
+                    reason: reason.clone(),
+                    started_at: Some(Time(rt.started_at)),
+                    finished_at: rt
+                        .last_terminated
+                        .as_ref()
+                        .and_then(|l| l.finished_at)
+                        .or(Some(t)),
+                }),
+                ..Default::default()
+            },
+        };
+        if !rt.ready {
+            all_ready = false;
+        }
+        if !rt.started_ever {
+            all_started = false;
+        }
+        if matches!(rt.state, CState::Running { .. }) {
+            any_running = true;
+        }
+        if !matches!(rt.state, CState::Exited { .. }) {
+            all_exited = false;
+        }
+        let last_state = match (&rt.state, &rt.last_terminated) {
+            (CState::Exited { .. }, _) | (_, None) => ContainerState::default(),
+            (_, Some(l)) => ContainerState {
+                terminated: Some(l.clone()),
+                ..Default::default()
+            },
+        };
+        statuses.push(ContainerStatus {
+            name: c.name.clone(),
+            ready: rt.ready,
+            restart_count: rt.restart_count,
+            started: Some(matches!(rt.state, CState::Running { .. })),
+            state,
+            last_state,
+            image: c.image.clone(),
+            container_id: rt.container_id.clone(),
+        });
+    }
+    s.container_statuses = statuses;
+    s.phase = if all_exited && !w.containers.is_empty() && w.pod.spec.restart_policy == "Never" {
+        "Failed".into()
+    } else if all_started || any_running {
+        "Running".into()
+    } else {
+        "Pending".into()
+    };
+    let ready = all_ready && !w.containers.is_empty();
+    let (st, reason) = if ready {
+        ("True", "")
+    } else {
+        ("False", "ContainersNotReady")
+    };
+    let not_ready_names: Vec<String> = w
+        .containers
+        .iter()
+        .filter(|(_, c)| !c.ready)
+        .map(|(n, _)| n.clone())
+        .collect();
+    let msg = if ready {
+        String::new()
+    } else {
+        format!(
+            "containers with unready status: [{}]",
+            not_ready_names.join(" ")
+        )
+    };
+    s.set_condition("PodReadyToStartContainers", "True", "", "", t);
+    s.set_condition("Initialized", "True", "", "", t);
+    s.set_condition("Ready", st, reason, &msg, t);
+    s.set_condition("ContainersReady", st, reason, &msg, t);
+    s.set_condition("PodScheduled", "True", "", "", t);
+    // Conditions in kubectl's usual order.
+    let order = [
+        "PodReadyToStartContainers",
+        "Initialized",
+        "Ready",
+        "ContainersReady",
+        "PodScheduled",
+        "DisruptionTarget",
+    ];
+    s.conditions.sort_by_key(|c| {
+        order
+            .iter()
+            .position(|o| *o == c.type_)
+            .unwrap_or(order.len())
+    });
+    s
+}

@@ -1,0 +1,344 @@
+//! Controllers, one file per upstream controller, and the watch fan-out that feeds their queues.
+//!
+//! Controllers read the API server's store directly (no stale informer cache), are triggered by
+//! watch events delivered after a seeded latency, and write back through the API server so
+//! admission, resourceVersion and the trace apply to their writes too.
+
+pub mod endpointslice;
+pub mod garbage_collector;
+pub mod kubelet;
+pub mod node_lifecycle;
+pub mod podgc;
+pub mod pv_binder;
+pub mod replicaset;
+pub mod scheduler;
+pub mod taint_eviction;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::model::{Kind, Object, ObjectRef, Pod, ReplicaSet, Resource, Service};
+
+use super::Sim;
+
+/// A controller's identity: its queue and its name in the trace.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Ctl {
+    ReplicaSet,
+    Scheduler,
+    Kubelet(String),
+    NodeLifecycle,
+    TaintEviction,
+    GarbageCollector,
+    EndpointSlice,
+    PvBinder,
+}
+
+impl Ctl {
+    /// The component name upstream uses as its event source.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Ctl::ReplicaSet => "replicaset-controller",
+            Ctl::Scheduler => "default-scheduler",
+            Ctl::Kubelet(_) => "kubelet",
+            Ctl::NodeLifecycle => "node-controller",
+            Ctl::TaintEviction => "taint-eviction-controller",
+            Ctl::GarbageCollector => "garbage-collector-controller",
+            Ctl::EndpointSlice => "endpointslice-controller",
+            Ctl::PvBinder => "persistentvolume-controller",
+        }
+    }
+}
+
+/// State the controllers keep between syncs (work queues, health bookkeeping, kubelets).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct ControllerState {
+    /// (controller, key) -> due time; the work queue with de-duplication.
+    pub queued: BTreeMap<(Ctl, ObjectRef), u64>,
+    pub kubelets: BTreeMap<String, kubelet::KubeletState>,
+    pub node_health: BTreeMap<String, node_lifecycle::NodeHealth>,
+    pub node_lifecycle: node_lifecycle::LifecycleState,
+    /// node -> when PodGC first saw pods bound to it while the Node was missing.
+    pub podgc_missing: BTreeMap<String, u64>,
+    /// Pods the scheduler could not place; retried on cluster changes.
+    pub unschedulable: BTreeSet<ObjectRef>,
+}
+
+pub(crate) fn reconcile(sim: &mut Sim, ctl: &Ctl, key: &ObjectRef) {
+    match ctl {
+        Ctl::ReplicaSet => replicaset::sync(sim, key),
+        Ctl::Scheduler => scheduler::schedule_one(sim, key),
+        Ctl::Kubelet(node) => {
+            let node = node.clone();
+            sim.kubelet_sync_pod(&node, key);
+        }
+        Ctl::NodeLifecycle => node_lifecycle::observe(sim, key),
+        Ctl::TaintEviction => taint_eviction::sync(sim, key),
+        Ctl::GarbageCollector => garbage_collector::sync(sim, key),
+        Ctl::EndpointSlice => endpointslice::sync(sim, key),
+        Ctl::PvBinder => pv_binder::sync(sim, key),
+    }
+}
+
+/// Delivers a watch event (old -> new) to every controller that cares, after a seeded latency.
+pub(crate) fn fan_out(sim: &mut Sim, old: Option<&Object>, new: Option<&Object>) {
+    let Some(any) = new.or(old) else {
+        return;
+    };
+    let kind = any.kind();
+    let mut out: BTreeSet<(Ctl, ObjectRef)> = BTreeSet::new();
+    let self_ref = any.object_ref();
+
+    // Garbage collector: dependents of a removed owner; owners held by orphan/foreground finalizers;
+    // objects whose owner references changed.
+    if new.is_none() {
+        let uid = &any.meta().uid;
+        for d in sim.api.dependents_of(uid) {
+            out.insert((Ctl::GarbageCollector, d));
+        }
+    }
+    if let Some(n) = new {
+        let m = n.meta();
+        if m.deletion_timestamp.is_some()
+            && m.finalizers
+                .iter()
+                .any(|f| f == super::api::FINALIZER_ORPHAN || f == super::api::FINALIZER_FOREGROUND)
+        {
+            out.insert((Ctl::GarbageCollector, self_ref.clone()));
+        }
+        if !m.owner_references.is_empty()
+            && old.is_none_or(|o| o.meta().owner_references != m.owner_references)
+        {
+            out.insert((Ctl::GarbageCollector, self_ref.clone()));
+        }
+        // A foreground-deleting owner waits for its dependents: recheck it when one goes.
+    }
+    if new.is_none() || new.is_some_and(|n| n.meta().deletion_timestamp.is_some()) {
+        for owner in &any.meta().owner_references {
+            if let Some(o) = sim.api.by_uid(&owner.uid) {
+                if o.meta()
+                    .finalizers
+                    .iter()
+                    .any(|f| f == super::api::FINALIZER_FOREGROUND)
+                {
+                    out.insert((Ctl::GarbageCollector, o.object_ref()));
+                }
+            }
+        }
+    }
+
+    match kind {
+        Kind::Pod => pod_fan_out(sim, old, new, &mut out),
+        Kind::ReplicaSet => {
+            out.insert((Ctl::ReplicaSet, self_ref.clone()));
+        }
+        Kind::Node => {
+            let (op, np) = (
+                old.and_then(crate::model::Node::from_object),
+                new.and_then(crate::model::Node::from_object),
+            );
+            let taints_changed = op.map(|n| &n.spec.taints) != np.map(|n| &n.spec.taints);
+            let sched_changed = op.map(|n| (&n.spec, &n.metadata.labels))
+                != np.map(|n| (&n.spec, &n.metadata.labels));
+            let ready_changed = op.map(|n| n.is_ready()) != np.map(|n| n.is_ready());
+            if sched_changed || ready_changed {
+                for p in sim.ctl.unschedulable.clone() {
+                    out.insert((Ctl::Scheduler, p));
+                }
+            }
+            if taints_changed {
+                for p in sim.api.pods_on_node(&self_ref.name) {
+                    out.insert((
+                        Ctl::TaintEviction,
+                        ObjectRef::new(Kind::Pod, &p.metadata.namespace, &p.metadata.name),
+                    ));
+                }
+            }
+            out.insert((Ctl::NodeLifecycle, self_ref.clone()));
+        }
+        Kind::Lease => {
+            if self_ref.namespace == "kube-node-lease" {
+                out.insert((Ctl::NodeLifecycle, self_ref.clone()));
+            }
+        }
+        Kind::Service => {
+            out.insert((Ctl::EndpointSlice, self_ref.clone()));
+        }
+        Kind::EndpointSlice => {
+            if let Some(svc) = any.meta().labels.get("kubernetes.io/service-name") {
+                out.insert((
+                    Ctl::EndpointSlice,
+                    ObjectRef::new(Kind::Service, &self_ref.namespace, svc),
+                ));
+            }
+        }
+        Kind::PersistentVolumeClaim => {
+            out.insert((Ctl::PvBinder, self_ref.clone()));
+            for p in sim.ctl.unschedulable.clone() {
+                if p.namespace == self_ref.namespace {
+                    out.insert((Ctl::Scheduler, p));
+                }
+            }
+            // Kubelets waiting for this claim to bind.
+            let users: Vec<(String, ObjectRef)> = sim
+                .api
+                .list_in::<Pod>(&self_ref.namespace)
+                .filter(|p| {
+                    !p.spec.node_name.is_empty() && p.claim_names().any(|c| c == self_ref.name)
+                })
+                .map(|p| {
+                    (
+                        p.spec.node_name.clone(),
+                        ObjectRef::new(Kind::Pod, &p.metadata.namespace, &p.metadata.name),
+                    )
+                })
+                .collect();
+            for (node, p) in users {
+                out.insert((Ctl::Kubelet(node), p));
+            }
+        }
+        Kind::PersistentVolume => {
+            out.insert((Ctl::PvBinder, self_ref.clone()));
+            for pv in [old, new].into_iter().flatten() {
+                if let Object::PersistentVolume(v) = pv {
+                    if let Some(c) = &v.spec.claim_ref {
+                        out.insert((
+                            Ctl::PvBinder,
+                            ObjectRef::new(Kind::PersistentVolumeClaim, &c.namespace, &c.name),
+                        ));
+                    }
+                }
+            }
+        }
+        Kind::StorageClass => {
+            for c in sim.api.list::<crate::model::PersistentVolumeClaim>() {
+                if c.status.phase == "Pending" {
+                    out.insert((
+                        Ctl::PvBinder,
+                        ObjectRef::new(
+                            Kind::PersistentVolumeClaim,
+                            &c.metadata.namespace,
+                            &c.metadata.name,
+                        ),
+                    ));
+                }
+            }
+        }
+        Kind::ConfigMap | Kind::Deployment | Kind::Event | Kind::PodDisruptionBudget => {}
+    }
+
+    // One latency draw per receiving controller, so each sees the event at its own time.
+    let mut latency: BTreeMap<Ctl, u64> = BTreeMap::new();
+    for (ctl, key) in out {
+        let delay = match latency.get(&ctl) {
+            Some(d) => *d,
+            None => {
+                let d = sim.watch_latency();
+                latency.insert(ctl.clone(), d);
+                d
+            }
+        };
+        sim.enqueue_after(ctl, key, delay);
+    }
+}
+
+fn pod_fan_out(
+    sim: &mut Sim,
+    old: Option<&Object>,
+    new: Option<&Object>,
+    out: &mut BTreeSet<(Ctl, ObjectRef)>,
+) {
+    let op = old.and_then(Pod::from_object);
+    let np = new.and_then(Pod::from_object);
+    let any = np.or(op).expect("pod");
+    let ns = any.metadata.namespace.clone();
+    let pod_ref = ObjectRef::new(Kind::Pod, &ns, &any.metadata.name);
+
+    // ReplicaSet: the owning RS of either version, or every RS that could adopt an orphan.
+    for p in [op, np].into_iter().flatten() {
+        if let Some(c) = p.metadata.controller_ref() {
+            if c.kind == "ReplicaSet" {
+                out.insert((
+                    Ctl::ReplicaSet,
+                    ObjectRef::new(Kind::ReplicaSet, &ns, &c.name),
+                ));
+            }
+        } else {
+            for rs in sim.api.list_in::<ReplicaSet>(&ns) {
+                if Sim::selector_matches(&rs.spec.selector, &p.metadata.labels) {
+                    out.insert((
+                        Ctl::ReplicaSet,
+                        ObjectRef::new(Kind::ReplicaSet, &ns, &rs.metadata.name),
+                    ));
+                }
+            }
+        }
+    }
+
+    // Scheduler.
+    if let Some(p) = np {
+        if p.spec.node_name.is_empty() && p.metadata.deletion_timestamp.is_none() {
+            out.insert((Ctl::Scheduler, pod_ref.clone()));
+        }
+    }
+    let freed =
+        op.is_some_and(|o| !o.spec.node_name.is_empty()) && np.is_none_or(|n| n.is_terminal());
+    if freed {
+        for p in sim.ctl.unschedulable.clone() {
+            out.insert((Ctl::Scheduler, p));
+        }
+    }
+    if np.is_none() {
+        sim.ctl.unschedulable.remove(&pod_ref);
+    }
+
+    // Kubelets of the old and new node.
+    for p in [op, np].into_iter().flatten() {
+        if !p.spec.node_name.is_empty() {
+            out.insert((Ctl::Kubelet(p.spec.node_name.clone()), pod_ref.clone()));
+        }
+    }
+
+    // Taint eviction: a pod newly bound to a tainted node.
+    if let Some(p) = np {
+        if !p.spec.node_name.is_empty()
+            && p.metadata.deletion_timestamp.is_none()
+            && op.is_none_or(|o| {
+                o.spec.node_name != p.spec.node_name || o.spec.tolerations != p.spec.tolerations
+            })
+        {
+            out.insert((Ctl::TaintEviction, pod_ref.clone()));
+        }
+    }
+
+    // EndpointSlices of every Service selecting either version.
+    for svc in sim.api.list_in::<Service>(&ns) {
+        if svc.spec.selector.is_empty() {
+            continue;
+        }
+        let sel = |p: &Pod| {
+            svc.spec
+                .selector
+                .iter()
+                .all(|(k, v)| p.metadata.labels.get(k) == Some(v))
+        };
+        if op.is_some_and(sel) || np.is_some_and(sel) {
+            out.insert((
+                Ctl::EndpointSlice,
+                ObjectRef::new(Kind::Service, &ns, &svc.metadata.name),
+            ));
+        }
+    }
+
+    // PV binder: claims of a pod that got bound (WaitForFirstConsumer) or went away (protection).
+    let bound_now = np.is_some_and(|n| !n.spec.node_name.is_empty())
+        && op.is_none_or(|o| o.spec.node_name.is_empty());
+    let gone = np.is_none() || np.is_some_and(|n| n.is_terminal());
+    if bound_now || gone {
+        for c in any.claim_names() {
+            out.insert((
+                Ctl::PvBinder,
+                ObjectRef::new(Kind::PersistentVolumeClaim, &ns, c),
+            ));
+        }
+    }
+}

@@ -1,0 +1,454 @@
+//! kube-scheduler: filters, scores that spread replicas, binding, and FailedScheduling with
+//! kubectl's `0/3 nodes are available: ...` text.
+
+use std::collections::BTreeMap;
+
+use crate::model::{
+    Kind, Node, Object, ObjectRef, PersistentVolume, PersistentVolumeClaim, Pod, StorageClass,
+    Taint, Toleration,
+};
+use crate::sim::trace::Actor;
+use crate::sim::{Ctl, Sim};
+
+const ACTOR: Actor = Actor::Controller("default-scheduler");
+
+/// Why a node was filtered out, and whether preemption could help.
+struct Rejection {
+    reasons: Vec<String>,
+    preemption_may_help: bool,
+}
+
+pub(crate) fn pod_requests(p: &Pod) -> (i64, i64) {
+    let mut cpu = 0;
+    let mut mem = 0;
+    for c in &p.spec.containers {
+        if let Some(q) = c.resources.requests.get("cpu") {
+            cpu += q.milli();
+        }
+        if let Some(q) = c.resources.requests.get("memory") {
+            mem += q.value();
+        }
+    }
+    (cpu, mem)
+}
+
+fn allocatable(n: &Node) -> (i64, i64, i64) {
+    let a = &n.status.allocatable;
+    (
+        a.get("cpu").map_or(0, |q| q.milli()),
+        a.get("memory").map_or(0, |q| q.value()),
+        a.get("pods").map_or(110, |q| q.value()),
+    )
+}
+
+/// cpu millis, memory bytes and pod count already requested on a node.
+pub(crate) fn node_usage(sim: &Sim, node: &str) -> (i64, i64, i64) {
+    let mut u = (0, 0, 0);
+    for p in sim.api.pods_on_node(node) {
+        if p.is_terminal() {
+            continue;
+        }
+        let (c, m) = pod_requests(p);
+        u.0 += c;
+        u.1 += m;
+        u.2 += 1;
+    }
+    u
+}
+
+fn tolerated(tols: &[Toleration], t: &Taint) -> bool {
+    tols.iter().any(|x| x.tolerates(t))
+}
+
+fn matches_affinity(pod: &Pod, node: &Node) -> bool {
+    let labels = &node.metadata.labels;
+    if !pod
+        .spec
+        .node_selector
+        .iter()
+        .all(|(k, v)| labels.get(k) == Some(v))
+    {
+        return false;
+    }
+    if let Some(req) = pod
+        .spec
+        .affinity
+        .as_ref()
+        .and_then(|a| a.node_affinity.as_ref())
+        .and_then(|na| {
+            na.required_during_scheduling_ignored_during_execution
+                .as_ref()
+        })
+    {
+        if !req.matches(labels) {
+            return false;
+        }
+    }
+    true
+}
+
+fn filter(
+    sim: &Sim,
+    pod: &Pod,
+    node: &Node,
+    claims: &[(PersistentVolumeClaim, Option<PersistentVolume>)],
+) -> Option<Rejection> {
+    let fail = |r: &str| {
+        Some(Rejection {
+            reasons: vec![r.to_string()],
+            preemption_may_help: false,
+        })
+    };
+    // NodeUnschedulable.
+    if node.spec.unschedulable {
+        let t = Taint::new("node.kubernetes.io/unschedulable", "", "NoSchedule");
+        if !tolerated(&pod.spec.tolerations, &t) {
+            return fail("node(s) were unschedulable");
+        }
+    }
+    // TaintToleration: the first untolerated NoSchedule/NoExecute taint.
+    for t in &node.spec.taints {
+        if (t.effect == "NoSchedule" || t.effect == "NoExecute")
+            && !tolerated(&pod.spec.tolerations, t)
+        {
+            return fail(&format!(
+                "node(s) had untolerated taint {{{}: {}}}",
+                t.key, t.value
+            ));
+        }
+    }
+    // NodeAffinity (nodeSelector and required node affinity).
+    if !matches_affinity(pod, node) {
+        return fail("node(s) didn't match Pod's node affinity/selector");
+    }
+    // NodeResourcesFit.
+    let (cpu, mem) = pod_requests(pod);
+    let (acpu, amem, apods) = allocatable(node);
+    let (ucpu, umem, upods) = node_usage(sim, &node.metadata.name);
+    let mut reasons = Vec::new();
+    if upods + 1 > apods {
+        reasons.push("Too many pods".to_string());
+    }
+    if cpu > 0 && ucpu + cpu > acpu {
+        reasons.push("Insufficient cpu".to_string());
+    }
+    if mem > 0 && umem + mem > amem {
+        reasons.push("Insufficient memory".to_string());
+    }
+    if !reasons.is_empty() {
+        return Some(Rejection {
+            reasons,
+            preemption_may_help: true,
+        });
+    }
+    // VolumeRestrictions: a ReadWriteOncePod claim already used by another pod.
+    for (pvc, _) in claims {
+        if pvc
+            .spec
+            .access_modes
+            .iter()
+            .any(|m| m == "ReadWriteOncePod")
+        {
+            let in_use = sim
+                .api
+                .list_in::<Pod>(&pvc.metadata.namespace)
+                .any(|other| {
+                    other.metadata.uid != pod.metadata.uid
+                        && !other.spec.node_name.is_empty()
+                        && !other.is_terminal()
+                        && other.claim_names().any(|c| c == pvc.metadata.name)
+                });
+            if in_use {
+                return fail("node(s) unavailable due to PersistentVolumeClaim with ReadWriteOncePod access mode already in-use by another pod");
+            }
+        }
+    }
+    // VolumeBinding: a bound PV's node affinity.
+    for (_, pv) in claims {
+        if let Some(req) = pv
+            .as_ref()
+            .and_then(|v| v.spec.node_affinity.as_ref())
+            .and_then(|a| a.required.as_ref())
+        {
+            if !req.matches(&node.metadata.labels) {
+                return fail("node(s) had volume node affinity conflict");
+            }
+        }
+    }
+    None
+}
+
+/// `0/3 nodes are available: 1 node(s) had untolerated taint {...}, 2 Insufficient cpu. preemption: ...`
+fn fit_error(total: usize, rejections: &[Rejection]) -> String {
+    if total == 0 {
+        return "no nodes available to schedule pods".to_string();
+    }
+    let mut hist: BTreeMap<&str, u32> = BTreeMap::new();
+    let mut pre: BTreeMap<&str, u32> = BTreeMap::new();
+    for r in rejections {
+        for reason in &r.reasons {
+            *hist.entry(reason.as_str()).or_default() += 1;
+        }
+        let p = if r.preemption_may_help {
+            "No preemption victims found for incoming pod."
+        } else {
+            "Preemption is not helpful for scheduling."
+        };
+        *pre.entry(p).or_default() += 1;
+    }
+    let list: Vec<String> = hist.iter().map(|(r, n)| format!("{n} {r}")).collect();
+    let plist: Vec<String> = pre
+        .iter()
+        .map(|(r, n)| format!("{n} {}", r.trim_end_matches('.')))
+        .collect();
+    format!(
+        "0/{total} nodes are available: {}. preemption: 0/{total} nodes are available: {}.",
+        list.join(", "),
+        plist.join(", ")
+    )
+}
+
+pub(crate) fn schedule_one(sim: &mut Sim, key: &ObjectRef) {
+    let Some(pod) = sim.api.get::<Pod>(&key.namespace, &key.name).cloned() else {
+        sim.ctl.unschedulable.remove(key);
+        return;
+    };
+    if !pod.spec.node_name.is_empty()
+        || pod.metadata.deletion_timestamp.is_some()
+        || pod.spec.scheduler_name != "default-scheduler"
+    {
+        sim.ctl.unschedulable.remove(key);
+        return;
+    }
+    let nodes: Vec<Node> = sim.api.list::<Node>().cloned().collect();
+
+    // Pod-level volume checks (VolumeBinding PreFilter).
+    let mut claims = Vec::new();
+    let mut wffc_claims = Vec::new();
+    let mut pod_error = None;
+    for c in pod.claim_names() {
+        match sim.api.get::<PersistentVolumeClaim>(&key.namespace, c) {
+            None => {
+                pod_error = Some(format!("persistentvolumeclaim \"{c}\" not found"));
+                break;
+            }
+            Some(pvc) => {
+                let pv = if pvc.spec.volume_name.is_empty() {
+                    None
+                } else {
+                    sim.api
+                        .get::<PersistentVolume>("", &pvc.spec.volume_name)
+                        .cloned()
+                };
+                if pvc.status.phase != "Bound" {
+                    let class = pvc.spec.storage_class_name.clone().unwrap_or_default();
+                    let wffc = sim
+                        .api
+                        .get::<StorageClass>("", &class)
+                        .is_some_and(|sc| sc.volume_binding_mode == "WaitForFirstConsumer");
+                    if !wffc {
+                        pod_error =
+                            Some("pod has unbound immediate PersistentVolumeClaims".to_string());
+                        break;
+                    }
+                    wffc_claims.push(pvc.metadata.name.clone());
+                }
+                claims.push((pvc.clone(), pv));
+            }
+        }
+    }
+
+    let mut feasible = Vec::new();
+    let mut rejections = Vec::new();
+    if pod_error.is_none() {
+        for n in &nodes {
+            match filter(sim, &pod, n, &claims) {
+                None => feasible.push(n),
+                Some(r) => rejections.push(r),
+            }
+        }
+    }
+
+    if feasible.is_empty() {
+        let msg = match pod_error {
+            Some(e) => {
+                let n = nodes.len();
+                if n == 0 {
+                    "no nodes available to schedule pods".to_string()
+                } else {
+                    format!("0/{n} nodes are available: {e}. preemption: 0/{n} nodes are available: {n} Preemption is not helpful for scheduling.")
+                }
+            }
+            None => fit_error(nodes.len(), &rejections),
+        };
+        let first_time = sim.ctl.unschedulable.insert(key.clone());
+        let mut p = pod.clone();
+        let now = sim.now_time();
+        if p.status
+            .set_condition("PodScheduled", "False", "Unschedulable", &msg, now)
+        {
+            let _ = sim.api_update(
+                &ACTOR,
+                None,
+                Object::Pod(p),
+                &format!("pod {} unschedulable", key.name),
+                &msg,
+            );
+        }
+        if first_time || sim.api.events_for(key).iter().all(|e| e.message != msg) {
+            sim.api_event(&ACTOR, key, "Warning", "FailedScheduling", &msg);
+        }
+        let retry = sim.timing.scheduler_retry_period;
+        sim.enqueue_after(Ctl::Scheduler, key.clone(), retry);
+        return;
+    }
+
+    // Scores: spread replicas of one owner, prefer affinity matches, then emptier nodes.
+    let owner_uid = pod.metadata.controller_ref().map(|o| o.uid.clone());
+    let same_owner = |n: &Node| -> i64 {
+        let Some(uid) = &owner_uid else { return 0 };
+        sim.api
+            .pods_on_node(&n.metadata.name)
+            .filter(|p| p.is_active() && p.metadata.controller_ref().is_some_and(|o| &o.uid == uid))
+            .count() as i64
+    };
+    let pref_terms = pod
+        .spec
+        .affinity
+        .as_ref()
+        .and_then(|a| a.node_affinity.as_ref())
+        .map(|na| {
+            na.preferred_during_scheduling_ignored_during_execution
+                .clone()
+        })
+        .unwrap_or_default();
+    let (cpu, mem) = pod_requests(&pod);
+    let mut raw: Vec<(i64, i64, i64, i64)> = Vec::new();
+    for n in &feasible {
+        let aff: i64 = pref_terms
+            .iter()
+            .filter(|t| t.preference.matches(&n.metadata.labels))
+            .map(|t| i64::from(t.weight))
+            .sum();
+        let spread = same_owner(n);
+        let (acpu, amem, _) = allocatable(n);
+        let (ucpu, umem, upods) = node_usage(sim, &n.metadata.name);
+        let free_cpu = if acpu > 0 {
+            (acpu - ucpu - cpu).max(0) * 100 / acpu
+        } else {
+            0
+        };
+        let free_mem = if amem > 0 {
+            (amem - umem - mem).max(0) * 100 / amem
+        } else {
+            0
+        };
+        // With no requests, fewer pods is emptier.
+        let least = if cpu == 0 && mem == 0 {
+            100 - upods.min(100)
+        } else {
+            (free_cpu + free_mem) / 2
+        };
+        let prefer_no_schedule = n
+            .spec
+            .taints
+            .iter()
+            .filter(|t| t.effect == "PreferNoSchedule" && !tolerated(&pod.spec.tolerations, t))
+            .count() as i64;
+        raw.push((aff, spread, least, prefer_no_schedule));
+    }
+    let max_aff = raw.iter().map(|r| r.0).max().unwrap_or(0);
+    let max_spread = raw.iter().map(|r| r.1).max().unwrap_or(0);
+    let max_taint = raw.iter().map(|r| r.3).max().unwrap_or(0);
+    let scores: Vec<i64> = raw
+        .iter()
+        .map(|(aff, spread, least, taint)| {
+            let aff_s = if max_aff > 0 { aff * 100 / max_aff } else { 0 };
+            let spread_s = if max_spread > 0 {
+                (max_spread - spread) * 100 / max_spread
+            } else {
+                100
+            };
+            let taint_s = if max_taint > 0 {
+                (max_taint - taint) * 100 / max_taint
+            } else {
+                100
+            };
+            2 * aff_s + 2 * spread_s + 3 * taint_s + least
+        })
+        .collect();
+    let best = *scores.iter().max().expect("feasible non-empty");
+    let top: Vec<usize> = scores
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| **s == best)
+        .map(|(i, _)| i)
+        .collect();
+    let pick = top[sim.rng.below(top.len() as u64) as usize];
+    let node_name = feasible[pick].metadata.name.clone();
+    let why = format!("{} of {} nodes feasible", feasible.len(), nodes.len());
+    if sim.api_bind(&ACTOR, key, &node_name, &why).is_ok() {
+        sim.ctl.unschedulable.remove(key);
+        sim.api_event(
+            &ACTOR,
+            key,
+            "Normal",
+            "Scheduled",
+            &format!(
+                "Successfully assigned {}/{} to {node_name}",
+                key.namespace, key.name
+            ),
+        );
+        for c in wffc_claims {
+            if let Some(mut pvc) = sim
+                .api
+                .get::<PersistentVolumeClaim>(&key.namespace, &c)
+                .cloned()
+            {
+                pvc.metadata.annotations.insert(
+                    "volume.kubernetes.io/selected-node".into(),
+                    node_name.clone(),
+                );
+                let _ = sim.api_update(
+                    &ACTOR,
+                    None,
+                    Object::PersistentVolumeClaim(pvc),
+                    &format!("selected node {node_name} for claim {c}"),
+                    "WaitForFirstConsumer",
+                );
+            }
+        }
+    }
+    let _ = Kind::Pod;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fit_error_reads_like_the_scheduler() {
+        let r = vec![
+            Rejection {
+                reasons: vec![
+                    "node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }"
+                        .into(),
+                ],
+                preemption_may_help: false,
+            },
+            Rejection {
+                reasons: vec!["Insufficient cpu".into()],
+                preemption_may_help: true,
+            },
+            Rejection {
+                reasons: vec!["Insufficient cpu".into()],
+                preemption_may_help: true,
+            },
+        ];
+        assert_eq!(
+            fit_error(3, &r),
+            "0/3 nodes are available: 2 Insufficient cpu, 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }. preemption: 0/3 nodes are available: 2 No preemption victims found for incoming pod, 1 Preemption is not helpful for scheduling."
+        );
+        assert_eq!(fit_error(0, &[]), "no nodes available to schedule pods");
+    }
+}

@@ -1,0 +1,730 @@
+//! Commands: learner actions (kubectl verbs) and faults (crash, partition, kill, pause, skew).
+//! A failing command changes nothing: not the cluster, the world, the RNG or the trace.
+
+use crate::model::{Kind, Node, Object, ObjectRef, Pod, Service, Taint};
+
+use super::controllers::endpointslice::SERVICE_NAME_LABEL;
+use super::trace::{Actor, Change};
+use super::{ApiError, Command, Event, Outcome, Response, Sim, SimError};
+
+pub(crate) fn apply_command(sim: &mut Sim, cmd: Command) -> Result<Outcome, SimError> {
+    let saved_rng = sim.rng.clone();
+    let saved_trace = sim.trace.clone();
+    let actor = cmd.actor();
+    sim.record(&actor, None, None, Change::Command, cmd.describe(), "");
+    let result = execute(sim, &actor, cmd);
+    if result.is_err() {
+        sim.rng = saved_rng;
+        sim.trace = saved_trace;
+    }
+    result
+}
+
+fn machine_exists(sim: &Sim, node: &str) -> Result<(), SimError> {
+    if sim.world.machine(node).is_none() {
+        return Err(SimError::UnknownNode(node.to_string()));
+    }
+    Ok(())
+}
+
+fn get_node(sim: &Sim, node: &str) -> Result<Node, SimError> {
+    sim.api.get::<Node>("", node).cloned().ok_or_else(|| {
+        SimError::Api(ApiError::NotFound {
+            kind: Kind::Node,
+            name: node.to_string(),
+        })
+    })
+}
+
+fn pod_pids(sim: &Sim, ns: &str, pod: &str, container: Option<&str>) -> Result<Vec<u64>, SimError> {
+    let pids: Vec<u64> = sim
+        .world
+        .processes_of_pod(ns, pod)
+        .filter(|p| container.is_none_or(|c| p.container == c))
+        .map(|p| p.pid)
+        .collect();
+    if pids.is_empty() {
+        if sim.api.get::<Pod>(ns, pod).is_none()
+            && sim.world.processes_of_pod(ns, pod).next().is_none()
+        {
+            return Err(SimError::Api(ApiError::NotFound {
+                kind: Kind::Pod,
+                name: pod.to_string(),
+            }));
+        }
+        return Err(SimError::NoProcess(pod.to_string()));
+    }
+    Ok(pids)
+}
+
+/// kubectl apply: keep system fields and status, take labels, annotations and the rest.
+fn merge_for_apply(stored: &Object, mut new: Object) -> Object {
+    {
+        let sm = stored.meta();
+        let labels = new.meta().labels.clone();
+        let annotations = new.meta().annotations.clone();
+        let mut m = sm.clone();
+        m.labels = labels;
+        m.annotations = annotations;
+        m.resource_version = String::new();
+        *new.meta_mut() = m;
+    }
+    match (&mut new, stored) {
+        (Object::Pod(n), Object::Pod(s)) => {
+            n.status = s.status.clone();
+            n.spec.node_name = s.spec.node_name.clone();
+            // Admission added these; a re-apply of the same manifest must be a no-op.
+            crate::sim::api::default_pod_spec(&mut n.spec);
+            for t in &s.spec.tolerations {
+                if !n.spec.tolerations.contains(t) {
+                    n.spec.tolerations.push(t.clone());
+                }
+            }
+        }
+        (Object::ReplicaSet(n), Object::ReplicaSet(s)) => n.status = s.status.clone(),
+        (Object::Deployment(n), Object::Deployment(s)) => n.status = s.status.clone(),
+        (Object::Node(n), Object::Node(s)) => n.status = s.status.clone(),
+        (Object::PersistentVolume(n), Object::PersistentVolume(s)) => {
+            n.status = s.status.clone();
+            if n.spec.claim_ref.is_none() {
+                n.spec.claim_ref = s.spec.claim_ref.clone();
+            }
+        }
+        (Object::PersistentVolumeClaim(n), Object::PersistentVolumeClaim(s)) => {
+            n.status = s.status.clone();
+            if n.spec.volume_name.is_empty() {
+                n.spec.volume_name = s.spec.volume_name.clone();
+            }
+            if n.spec.storage_class_name.is_none() {
+                n.spec.storage_class_name = s.spec.storage_class_name.clone();
+            }
+        }
+        (Object::Service(n), Object::Service(s)) => {
+            if n.spec.cluster_ip.is_empty() {
+                n.spec.cluster_ip = s.spec.cluster_ip.clone();
+            }
+            n.spec.cluster_ips = s.spec.cluster_ips.clone();
+        }
+        (Object::PodDisruptionBudget(n), Object::PodDisruptionBudget(s)) => {
+            n.status = s.status.clone()
+        }
+        _ => {}
+    }
+    new
+}
+
+fn execute(sim: &mut Sim, actor: &Actor, cmd: Command) -> Result<Outcome, SimError> {
+    match cmd {
+        Command::Create(o) => Ok(Outcome::Created(sim.api_create(
+            actor,
+            None,
+            o,
+            "kubectl create",
+        )?)),
+        Command::Apply(o) => {
+            let kind = o.kind();
+            let mut r = o.object_ref();
+            if kind.namespaced() && r.namespace.is_empty() {
+                r.namespace = "default".into();
+            }
+            match sim.api.get_object(&r).cloned() {
+                None => Ok(Outcome::Created(sim.api_create(
+                    actor,
+                    None,
+                    o,
+                    "kubectl apply",
+                )?)),
+                Some(stored) => {
+                    let mut merged = merge_for_apply(&stored, o);
+                    crate::sim::api::default_for_update(&mut merged);
+                    let before = sim.api.resource_version();
+                    sim.api_update(
+                        actor,
+                        None,
+                        merged,
+                        &format!("configured {r}"),
+                        "kubectl apply",
+                    )?;
+                    if sim.api.resource_version() == before {
+                        Ok(Outcome::Unchanged(r))
+                    } else {
+                        Ok(Outcome::Configured(r))
+                    }
+                }
+            }
+        }
+        Command::Replace(o) => {
+            let r = o.object_ref();
+            sim.api_update(actor, None, o, &format!("replaced {r}"), "kubectl replace")?;
+            Ok(Outcome::Configured(r))
+        }
+        Command::Delete {
+            kind,
+            namespace,
+            name,
+            options,
+        } => {
+            let r = ObjectRef::new(
+                kind,
+                if namespace.is_empty() {
+                    "default"
+                } else {
+                    &namespace
+                },
+                &name,
+            );
+            let gone = sim.api_delete(actor, None, &r, &options, "kubectl delete")?;
+            Ok(Outcome::Deleted {
+                object: r,
+                immediately: gone,
+            })
+        }
+        Command::Scale {
+            kind,
+            namespace,
+            name,
+            replicas,
+        } => {
+            let ns = if namespace.is_empty() {
+                "default".to_string()
+            } else {
+                namespace
+            };
+            if replicas < 0 {
+                return Err(SimError::Api(ApiError::Invalid {
+                    kind,
+                    name,
+                    causes: vec![format!("spec.replicas: Invalid value: {replicas}: must be greater than or equal to 0")],
+                }));
+            }
+            let r = ObjectRef::new(kind, &ns, &name);
+            let obj = sim
+                .api
+                .get_object(&r)
+                .cloned()
+                .ok_or_else(|| ApiError::NotFound {
+                    kind,
+                    name: name.clone(),
+                })?;
+            let obj = match obj {
+                Object::ReplicaSet(mut rs) => {
+                    rs.spec.replicas = Some(replicas);
+                    Object::ReplicaSet(rs)
+                }
+                Object::Deployment(mut d) => {
+                    d.spec.replicas = Some(replicas);
+                    Object::Deployment(d)
+                }
+                _ => {
+                    return Err(SimError::Api(ApiError::BadRequest(format!(
+                        "the server could not find the requested resource ({} {name} has no scale subresource)",
+                        kind.plural()
+                    ))))
+                }
+            };
+            sim.api_update(
+                actor,
+                None,
+                obj,
+                &format!("scaled {r} to {replicas}"),
+                "kubectl scale",
+            )?;
+            Ok(Outcome::Scaled(r))
+        }
+        Command::Label {
+            kind,
+            namespace,
+            name,
+            key,
+            value,
+        } => {
+            let r = ObjectRef::new(
+                kind,
+                if namespace.is_empty() {
+                    "default"
+                } else {
+                    &namespace
+                },
+                &name,
+            );
+            let mut obj = sim
+                .api
+                .get_object(&r)
+                .cloned()
+                .ok_or_else(|| ApiError::NotFound {
+                    kind,
+                    name: name.clone(),
+                })?;
+            match &value {
+                Some(v) => obj.meta_mut().labels.insert(key.clone(), v.clone()),
+                None => obj.meta_mut().labels.remove(&key),
+            };
+            sim.api_update(actor, None, obj, &format!("labelled {r}"), "kubectl label")?;
+            Ok(Outcome::Configured(r))
+        }
+        Command::Cordon { node } => set_unschedulable(sim, actor, &node, true),
+        Command::Uncordon { node } => set_unschedulable(sim, actor, &node, false),
+        Command::Taint { node, mut taint } => {
+            let mut n = get_node(sim, &node)?;
+            if let Err(e) = Taint::parse(&taint.describe()) {
+                return Err(SimError::Invalid(e));
+            }
+            if n.spec
+                .taints
+                .iter()
+                .any(|t| t.key == taint.key && t.effect == taint.effect)
+            {
+                return Err(SimError::NotApplicable(format!(
+                    "node {node} already has {} taint(s) with same effect(s) and --overwrite is false",
+                    taint.key
+                )));
+            }
+            if taint.effect == "NoExecute" {
+                taint.time_added = Some(sim.now_time());
+            }
+            n.spec.taints.push(taint.clone());
+            sim.api_update(
+                actor,
+                None,
+                Object::Node(n),
+                &format!("tainted node {node} {}", taint.describe()),
+                "kubectl taint",
+            )?;
+            Ok(Outcome::Done(format!("node/{node} tainted")))
+        }
+        Command::Untaint { node, key, effect } => {
+            let mut n = get_node(sim, &node)?;
+            let before = n.spec.taints.len();
+            n.spec
+                .taints
+                .retain(|t| !(t.key == key && effect.as_ref().is_none_or(|e| &t.effect == e)));
+            if n.spec.taints.len() == before {
+                let shown = match &effect {
+                    Some(e) => format!("{key}:{e}"),
+                    None => key.clone(),
+                };
+                return Err(SimError::NotApplicable(format!(
+                    "taint \"{shown}\" not found"
+                )));
+            }
+            sim.api_update(
+                actor,
+                None,
+                Object::Node(n),
+                &format!("removed taint {key} from node {node}"),
+                "kubectl taint",
+            )?;
+            Ok(Outcome::Done(format!("node/{node} untainted")))
+        }
+        Command::CrashNode { node } => {
+            machine_exists(sim, &node)?;
+            if !sim.world.machine(&node).is_some_and(|m| m.powered) {
+                return Err(SimError::NotApplicable(format!(
+                    "node {node} is already powered off"
+                )));
+            }
+            power_off(sim, &node, "machine powered off");
+            Ok(Outcome::Done(format!("node/{node} crashed")))
+        }
+        Command::RestartNode { node } => {
+            machine_exists(sim, &node)?;
+            if sim.world.machine(&node).is_some_and(|m| m.powered) {
+                power_off(sim, &node, "machine rebooting");
+            }
+            power_on(sim, &node);
+            Ok(Outcome::Done(format!("node/{node} restarted")))
+        }
+        Command::Partition { node } => {
+            machine_exists(sim, &node)?;
+            let m = sim.world.machine_mut(&node).expect("machine");
+            if !m.reachable {
+                return Err(SimError::NotApplicable(format!(
+                    "node {node} is already partitioned"
+                )));
+            }
+            m.reachable = false;
+            let r = ObjectRef::new(Kind::Node, "", &node);
+            sim.record(
+                actor,
+                None,
+                Some(&r),
+                Change::World,
+                format!("cut node {node} off from the control plane"),
+                "its processes keep running",
+            );
+            Ok(Outcome::Done(format!("node/{node} partitioned")))
+        }
+        Command::Heal { node } => {
+            machine_exists(sim, &node)?;
+            let m = sim.world.machine_mut(&node).expect("machine");
+            if m.reachable {
+                return Err(SimError::NotApplicable(format!(
+                    "node {node} is not partitioned"
+                )));
+            }
+            m.reachable = true;
+            let r = ObjectRef::new(Kind::Node, "", &node);
+            sim.record(
+                actor,
+                None,
+                Some(&r),
+                Change::World,
+                format!("reconnected node {node} to the control plane"),
+                "",
+            );
+            // The kubelet's watches reconnect and it relists.
+            sim.schedule(0, Event::KubeletRelist { node: node.clone() });
+            Ok(Outcome::Done(format!("node/{node} healed")))
+        }
+        Command::KillContainer {
+            namespace,
+            pod,
+            container,
+        } => {
+            let pids = pod_pids(sim, &namespace, &pod, container.as_deref())?;
+            let pid = pids[0];
+            let p = sim.world.process(pid).expect("process").clone();
+            let r = ObjectRef::new(Kind::Pod, &p.pod_namespace, &p.pod_name);
+            sim.record(
+                actor,
+                None,
+                Some(&r),
+                Change::World,
+                format!(
+                    "killed process {} (container {} of pod {pod})",
+                    p.id, p.container
+                ),
+                "SIGKILL",
+            );
+            sim.process_crashed(pid);
+            Ok(Outcome::Done(format!(
+                "container {} of pod {pod} killed",
+                p.container
+            )))
+        }
+        Command::PauseProcess {
+            namespace,
+            pod,
+            duration_ms,
+        } => {
+            let pids = pod_pids(sim, &namespace, &pod, None)?;
+            for pid in &pids {
+                sim.world.process_mut(*pid).expect("process").paused = true;
+                if let Some(d) = duration_ms {
+                    sim.schedule(d, Event::ResumeProcess { pid: *pid });
+                }
+            }
+            let r = ObjectRef::new(Kind::Pod, &namespace, &pod);
+            sim.record(
+                actor,
+                None,
+                Some(&r),
+                Change::World,
+                format!("paused the processes of pod {pod}"),
+                "",
+            );
+            Ok(Outcome::Done(format!("pod/{pod} paused")))
+        }
+        Command::ResumeProcess { namespace, pod } => {
+            let pids = pod_pids(sim, &namespace, &pod, None)?;
+            if !pids
+                .iter()
+                .any(|p| sim.world.process(*p).is_some_and(|x| x.paused))
+            {
+                return Err(SimError::NotApplicable(format!("pod {pod} is not paused")));
+            }
+            for pid in pids {
+                resume_pid(sim, pid);
+            }
+            Ok(Outcome::Done(format!("pod/{pod} resumed")))
+        }
+        Command::SkewClock { node, offset_ms } => {
+            machine_exists(sim, &node)?;
+            sim.world
+                .machine_mut(&node)
+                .expect("machine")
+                .clock_offset_ms = offset_ms;
+            let r = ObjectRef::new(Kind::Node, "", &node);
+            sim.record(
+                actor,
+                None,
+                Some(&r),
+                Change::World,
+                format!("set clock of {node} to {offset_ms:+}ms"),
+                "",
+            );
+            Ok(Outcome::Done(format!("node/{node} clock skewed")))
+        }
+        Command::SetReadiness {
+            namespace,
+            pod,
+            ready,
+        } => {
+            let pids = pod_pids(sim, &namespace, &pod, None)?;
+            for pid in pids {
+                sim.world.process_mut(pid).expect("process").ready_toggle = ready;
+            }
+            let r = ObjectRef::new(Kind::Pod, &namespace, &pod);
+            sim.record(
+                actor,
+                None,
+                Some(&r),
+                Change::World,
+                format!("app readiness of pod {pod} set to {ready}"),
+                "",
+            );
+            Ok(Outcome::Done(format!(
+                "pod/{pod} readiness {}",
+                if ready { "on" } else { "off" }
+            )))
+        }
+        Command::Request { namespace, service } => {
+            request(sim, &namespace, &service).map(Outcome::Response)
+        }
+    }
+}
+
+fn set_unschedulable(
+    sim: &mut Sim,
+    actor: &Actor,
+    node: &str,
+    on: bool,
+) -> Result<Outcome, SimError> {
+    let mut n = get_node(sim, node)?;
+    let verb = if on { "cordoned" } else { "uncordoned" };
+    if n.spec.unschedulable == on {
+        return Ok(Outcome::Done(format!("node/{node} already {verb}")));
+    }
+    n.spec.unschedulable = on;
+    sim.api_update(
+        actor,
+        None,
+        Object::Node(n),
+        &format!("{verb} node {node}"),
+        "",
+    )?;
+    Ok(Outcome::Done(format!("node/{node} {verb}")))
+}
+
+fn power_off(sim: &mut Sim, node: &str, why: &str) {
+    let pids: Vec<u64> = sim.world.processes_on(node).map(|p| p.pid).collect();
+    for pid in pids {
+        if let Some(p) = sim.world.remove_process(pid) {
+            let r = ObjectRef::new(Kind::Pod, &p.pod_namespace, &p.pod_name);
+            sim.record(
+                &Actor::Fault,
+                None,
+                Some(&r),
+                Change::World,
+                format!("process {} of pod {} died", p.id, p.pod_name),
+                why,
+            );
+        }
+    }
+    sim.world.machine_mut(node).expect("machine").powered = false;
+    sim.kubelet_power_off(node);
+    let r = ObjectRef::new(Kind::Node, "", node);
+    sim.record(
+        &Actor::Fault,
+        None,
+        Some(&r),
+        Change::World,
+        format!("machine {node} powered off"),
+        why,
+    );
+}
+
+fn power_on(sim: &mut Sim, node: &str) {
+    let m = sim.world.machine_mut(node).expect("machine");
+    m.powered = true;
+    m.boots += 1;
+    let r = ObjectRef::new(Kind::Node, "", node);
+    sim.record(
+        &Actor::Fault,
+        None,
+        Some(&r),
+        Change::World,
+        format!("machine {node} powered on"),
+        "",
+    );
+    // A kubelet registers its Node again if the object was deleted.
+    if sim.api.get::<Node>("", node).is_none() {
+        if let Some(cfg) = sim.builder.nodes.iter().find(|n| n.name == node).cloned() {
+            let index = sim
+                .builder
+                .nodes
+                .iter()
+                .position(|n| n.name == node)
+                .unwrap_or(0) as u32
+                + 1;
+            let _ = index;
+            let mut labels = cfg.labels.clone();
+            labels.insert("kubernetes.io/hostname".into(), node.to_string());
+            labels.insert("topology.kubernetes.io/zone".into(), cfg.zone.clone());
+            labels.insert("kubernetes.io/os".into(), "linux".into());
+            labels.insert("kubernetes.io/arch".into(), "amd64".into());
+            let m = sim.world.machine(node).expect("machine").clone();
+            let mut cap = std::collections::BTreeMap::new();
+            cap.insert(
+                "cpu".to_string(),
+                crate::model::Quantity::from_milli(cfg.cpu_milli),
+            );
+            cap.insert(
+                "memory".to_string(),
+                crate::model::Quantity::from_bytes(cfg.memory_bytes),
+            );
+            cap.insert(
+                "pods".to_string(),
+                crate::model::Quantity::from_milli(cfg.max_pods * 1000),
+            );
+            let n = Node {
+                metadata: crate::model::ObjectMeta {
+                    name: node.to_string(),
+                    labels,
+                    ..Default::default()
+                },
+                spec: crate::model::NodeSpec {
+                    pod_cidr: m.pod_cidr.clone(),
+                    unschedulable: false,
+                    taints: cfg.taints.clone(),
+                },
+                status: crate::model::NodeStatus {
+                    capacity: cap.clone(),
+                    allocatable: cap,
+                    conditions: super::controllers::kubelet::healthy_conditions(sim.now_time()),
+                    addresses: vec![
+                        crate::model::NodeAddress {
+                            type_: "InternalIP".into(),
+                            address: m.ip.clone(),
+                        },
+                        crate::model::NodeAddress {
+                            type_: "Hostname".into(),
+                            address: node.to_string(),
+                        },
+                    ],
+                    node_info: crate::model::NodeSystemInfo {
+                        kubelet_version: "v1.34.0".into(),
+                        ..Default::default()
+                    },
+                },
+            };
+            if sim.world.can_reach_api(node) {
+                let _ = sim.api_create(
+                    &Actor::Kubelet(node.to_string()),
+                    None,
+                    n.into(),
+                    "kubelet registered the node",
+                );
+            }
+        }
+    }
+    sim.kubelet_boot(node);
+}
+
+pub(crate) fn resume_pid(sim: &mut Sim, pid: u64) {
+    let now = sim.now;
+    let Some(p) = sim.world.process_mut(pid) else {
+        return;
+    };
+    if !p.paused {
+        return;
+    }
+    p.paused = false;
+    let sigterm = p.sigterm_at.is_some();
+    let shutdown = p.app.shutdown_ms();
+    let r = ObjectRef::new(Kind::Pod, &p.pod_namespace, &p.pod_name);
+    let what = format!("resumed process {} of pod {}", p.id, p.pod_name);
+    sim.record(&Actor::Fault, None, Some(&r), Change::World, what, "");
+    // A SIGTERM that arrived while paused is handled now.
+    if sigterm {
+        if let Some(ms) = shutdown {
+            sim.schedule_at(now + ms, Event::ProcessStopped { pid, killed: false });
+        }
+    }
+}
+
+/// kube-proxy: pick one ready endpoint of the Service at random, then ask that process.
+fn request(sim: &mut Sim, ns: &str, service: &str) -> Result<Response, SimError> {
+    let ns = if ns.is_empty() { "default" } else { ns };
+    let svc = sim
+        .api
+        .get::<Service>(ns, service)
+        .cloned()
+        .ok_or_else(|| ApiError::NotFound {
+            kind: Kind::Service,
+            name: service.to_string(),
+        })?;
+    let port = svc.spec.ports.first().map_or(80, |p| p.port);
+    let mut eps: Vec<(String, Option<ObjectRef>)> = Vec::new();
+    for s in sim.api.list_in::<crate::model::EndpointSlice>(ns) {
+        if s.metadata
+            .labels
+            .get(SERVICE_NAME_LABEL)
+            .map(String::as_str)
+            != Some(service)
+        {
+            continue;
+        }
+        for e in &s.endpoints {
+            if e.conditions.ready {
+                let target = e
+                    .target_ref
+                    .as_ref()
+                    .map(|t| ObjectRef::new(Kind::Pod, &t.namespace, &t.name));
+                for a in &e.addresses {
+                    eps.push((a.clone(), target.clone()));
+                }
+            }
+        }
+    }
+    if eps.is_empty() {
+        return Ok(Response {
+            pod: None,
+            endpoint_ip: None,
+            process_id: None,
+            body: format!(
+                "curl: (7) Failed to connect to {service} port {port}: Connection refused"
+            ),
+            ok: false,
+        });
+    }
+    let (ip, pod) = eps[sim.rng.below(eps.len() as u64) as usize].clone();
+    let now = sim.now;
+    let target = sim
+        .world
+        .processes()
+        .find(|p| p.ip == ip && sim.world.machine(&p.machine).is_some_and(|m| m.powered))
+        .map(|p| (p.pid, p.is_serving(now), p.paused));
+    let (body, ok, pid_id) = match target {
+        None => (format!("curl: (28) Failed to connect to {service} port {port} after 10000 ms: Timeout was reached"), false, None),
+        Some((_, _, true)) => ("curl: (28) Operation timed out after 10000 milliseconds with 0 bytes received".to_string(), false, None),
+        Some((pid, true, _)) => match super::apps::random_generator::serve(sim, pid) {
+            Some(b) => {
+                let id = sim.world.process(pid).map(|p| p.id.clone());
+                (b, true, id)
+            }
+            None => (format!("curl: (7) Failed to connect to {service} port {port}: Connection refused"), false, None),
+        },
+        Some((_, false, _)) => (format!("curl: (7) Failed to connect to {service} port {port}: Connection refused"), false, None),
+    };
+    let r = ObjectRef::new(Kind::Service, ns, service);
+    let what = match &pod {
+        Some(p) => format!("request to service {service} answered by {} ({ip})", p.name),
+        None => format!("request to service {service} sent to {ip}"),
+    };
+    sim.record(
+        &Actor::User,
+        None,
+        Some(&r),
+        Change::World,
+        what,
+        if ok { "" } else { "no answer" },
+    );
+    Ok(Response {
+        pod,
+        endpoint_ip: Some(ip),
+        process_id: pid_id,
+        body,
+        ok,
+    })
+}

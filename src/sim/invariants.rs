@@ -1,0 +1,293 @@
+//! Named invariants over a snapshot, checked after every step in scenario and property tests.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use crate::model::{Kind, Node, PersistentVolume, PersistentVolumeClaim, Pod, ReplicaSet};
+
+use super::controllers::Ctl;
+use super::Sim;
+
+/// A broken invariant.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Violation {
+    pub name: &'static str,
+    pub detail: String,
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.name, self.detail)
+    }
+}
+
+/// The catalogue: (name, check).
+/// An invariant check: appends what it finds broken.
+pub type Check = fn(&Sim, &mut Vec<Violation>);
+
+pub const INVARIANTS: &[(&str, Check)] = &[
+    ("pods-on-missing-nodes-are-collected", pods_on_missing_nodes),
+    ("pv-pvc-bindings-symmetric", pv_pvc_symmetric),
+    ("owners-exist-or-being-collected", owners_exist),
+    ("uids-unique", uids_unique),
+    ("resource-versions-unique", resource_versions_unique),
+    ("processes-run-on-powered-machines", processes_powered),
+    ("pod-ips-unique", pod_ips_unique),
+    ("replicaset-status-consistent", rs_status_consistent),
+    ("time-never-goes-back", time_monotonic),
+];
+
+/// Runs every invariant.
+pub fn check_all(sim: &Sim) -> Vec<Violation> {
+    let mut out = Vec::new();
+    for (_, f) in INVARIANTS {
+        f(sim, &mut out);
+    }
+    out
+}
+
+/// No pod stays bound to a missing node longer than PodGC's quarantine plus two check periods.
+fn pods_on_missing_nodes(sim: &Sim, out: &mut Vec<Violation>) {
+    let limit = sim.timing.podgc_quarantine + 2 * sim.timing.podgc_period;
+    for p in sim.api.list::<Pod>() {
+        let n = &p.spec.node_name;
+        if n.is_empty() || sim.api.get::<Node>("", n).is_some() {
+            continue;
+        }
+        let since = sim.ctl.podgc_missing.get(n).copied().unwrap_or(sim.now);
+        if sim.now > since + limit {
+            out.push(Violation {
+                name: "pods-on-missing-nodes-are-collected",
+                detail: format!(
+                    "pod {}/{} is bound to missing node {n}",
+                    p.metadata.namespace, p.metadata.name
+                ),
+            });
+        }
+    }
+}
+
+fn pv_pvc_symmetric(sim: &Sim, out: &mut Vec<Violation>) {
+    for c in sim.api.list::<PersistentVolumeClaim>() {
+        if c.status.phase != "Bound" {
+            continue;
+        }
+        match sim.api.get::<PersistentVolume>("", &c.spec.volume_name) {
+            None => {}
+            Some(pv) => {
+                let ok = pv.spec.claim_ref.as_ref().is_some_and(|r| {
+                    r.name == c.metadata.name
+                        && r.namespace == c.metadata.namespace
+                        && r.uid == c.metadata.uid
+                });
+                if !ok {
+                    out.push(Violation {
+                        name: "pv-pvc-bindings-symmetric",
+                        detail: format!(
+                            "claim {} is bound to {} but the volume's claimRef differs",
+                            c.metadata.name, pv.metadata.name
+                        ),
+                    });
+                }
+            }
+        }
+    }
+    let mut claimed: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
+    for pv in sim.api.list::<PersistentVolume>() {
+        if let Some(r) = &pv.spec.claim_ref {
+            if pv.status.phase == "Bound" {
+                claimed
+                    .entry((r.namespace.clone(), r.name.clone()))
+                    .or_default()
+                    .push(pv.metadata.name.clone());
+            }
+        }
+    }
+    for ((ns, name), pvs) in claimed {
+        if pvs.len() > 1 {
+            out.push(Violation {
+                name: "pv-pvc-bindings-symmetric",
+                detail: format!(
+                    "claim {ns}/{name} is claimed by several volumes: {}",
+                    pvs.join(", ")
+                ),
+            });
+        }
+    }
+}
+
+fn owners_exist(sim: &Sim, out: &mut Vec<Violation>) {
+    for o in sim.api.objects() {
+        let m = o.meta();
+        if m.owner_references.is_empty() || m.deletion_timestamp.is_some() {
+            continue;
+        }
+        let any_alive = m
+            .owner_references
+            .iter()
+            .any(|r| sim.api.by_uid(&r.uid).is_some());
+        let queued = sim
+            .ctl
+            .queued
+            .contains_key(&(Ctl::GarbageCollector, o.object_ref()));
+        if !any_alive && !queued {
+            out.push(Violation {
+                name: "owners-exist-or-being-collected",
+                detail: format!(
+                    "{} has no live owner and is not queued for collection",
+                    o.object_ref()
+                ),
+            });
+        }
+    }
+}
+
+fn uids_unique(sim: &Sim, out: &mut Vec<Violation>) {
+    let mut seen: BTreeMap<&str, String> = BTreeMap::new();
+    for o in sim.api.objects() {
+        let uid = o.meta().uid.as_str();
+        if uid.is_empty() {
+            out.push(Violation {
+                name: "uids-unique",
+                detail: format!("{} has no uid", o.object_ref()),
+            });
+        } else if let Some(prev) = seen.insert(uid, o.object_ref().to_string()) {
+            out.push(Violation {
+                name: "uids-unique",
+                detail: format!("{} and {} share uid {uid}", prev, o.object_ref()),
+            });
+        }
+    }
+}
+
+fn resource_versions_unique(sim: &Sim, out: &mut Vec<Violation>) {
+    let mut seen = std::collections::BTreeSet::new();
+    let max = sim.api.resource_version();
+    for o in sim.api.objects() {
+        let rv: u64 = o.meta().resource_version.parse().unwrap_or(0);
+        if rv == 0 || rv > max || !seen.insert(rv) {
+            out.push(Violation {
+                name: "resource-versions-unique",
+                detail: format!(
+                    "{} has resourceVersion {rv} (store at {max})",
+                    o.object_ref()
+                ),
+            });
+        }
+    }
+}
+
+fn processes_powered(sim: &Sim, out: &mut Vec<Violation>) {
+    for p in sim.world.processes() {
+        if !sim.world.machine(&p.machine).is_some_and(|m| m.powered) {
+            out.push(Violation {
+                name: "processes-run-on-powered-machines",
+                detail: format!(
+                    "process {} of pod {} runs on powered-off {}",
+                    p.id, p.pod_name, p.machine
+                ),
+            });
+        }
+    }
+}
+
+fn pod_ips_unique(sim: &Sim, out: &mut Vec<Violation>) {
+    let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
+    for p in sim.api.list::<Pod>() {
+        if p.status.pod_ip.is_empty() || p.is_terminal() {
+            continue;
+        }
+        if let Some(prev) = seen.insert(&p.status.pod_ip, &p.metadata.name) {
+            out.push(Violation {
+                name: "pod-ips-unique",
+                detail: format!(
+                    "pods {prev} and {} share IP {}",
+                    p.metadata.name, p.status.pod_ip
+                ),
+            });
+        }
+    }
+}
+
+fn rs_status_consistent(sim: &Sim, out: &mut Vec<Violation>) {
+    for rs in sim.api.list::<ReplicaSet>() {
+        let s = &rs.status;
+        if s.ready_replicas > s.replicas
+            || s.available_replicas > s.ready_replicas
+            || s.replicas < 0
+        {
+            out.push(Violation {
+                name: "replicaset-status-consistent",
+                detail: format!(
+                    "replicaset {}: replicas {} ready {} available {}",
+                    rs.metadata.name, s.replicas, s.ready_replicas, s.available_replicas
+                ),
+            });
+        }
+    }
+}
+
+fn time_monotonic(sim: &Sim, out: &mut Vec<Violation>) {
+    if let Some(t) = sim.next_event_time() {
+        if t < sim.now {
+            out.push(Violation {
+                name: "time-never-goes-back",
+                detail: format!("next event at {t} before now {}", sim.now),
+            });
+        }
+    }
+    let _ = Kind::Pod;
+}
+
+/// Runs for `ms`, checking every invariant after every event. Panics with the seed, the event
+/// index and the time on the first violation, so a failing scenario can be replayed.
+pub fn run_checked(sim: &mut Sim, ms: u64) {
+    let deadline = sim.now().saturating_add(ms);
+    while sim.next_event_time().is_some_and(|t| t <= deadline) {
+        let info = sim.step().expect("event pending");
+        let v = check_all(sim);
+        assert!(
+            v.is_empty(),
+            "invariant violated (seed {}, event {}, t={}ms): {}",
+            sim.seed(),
+            info.event_index,
+            info.time,
+            v.iter()
+                .map(|v| v.to_string())
+                .collect::<Vec<_>>()
+                .join("; ")
+        );
+    }
+    sim.advance_clock(deadline);
+}
+
+/// Like `Sim::run_until`, checking invariants after every event.
+pub fn run_until_checked(sim: &mut Sim, mut pred: impl FnMut(&Sim) -> bool, limit_ms: u64) -> bool {
+    let deadline = sim.now().saturating_add(limit_ms);
+    loop {
+        if pred(sim) {
+            return true;
+        }
+        match sim.next_event_time() {
+            Some(t) if t <= deadline => {
+                let info = sim.step().expect("event pending");
+                let v = check_all(sim);
+                assert!(
+                    v.is_empty(),
+                    "invariant violated (seed {}, event {}, t={}ms): {}",
+                    sim.seed(),
+                    info.event_index,
+                    info.time,
+                    v.iter()
+                        .map(|v| v.to_string())
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                );
+            }
+            _ => {
+                sim.advance_clock(deadline);
+                return pred(sim);
+            }
+        }
+    }
+}

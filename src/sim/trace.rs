@@ -1,0 +1,234 @@
+//! The trace: who acted, what changed and why, plus a stable digest over it.
+
+use std::fmt;
+
+use crate::model::{go_duration, ObjectRef};
+
+/// Who did something.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Actor {
+    /// A control-plane component: `replicaset-controller`, `default-scheduler`, ...
+    Controller(&'static str),
+    /// The kubelet on a node.
+    Kubelet(String),
+    /// A process inside a container (an app model).
+    App(String),
+    /// The API server itself (admission, final removal).
+    ApiServer,
+    /// An injected fault (`lab crash`, `lab partition`, ...).
+    Fault,
+    /// The learner (`kubectl ...`).
+    User,
+}
+
+impl fmt::Display for Actor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Actor::Controller(c) => f.write_str(c),
+            Actor::Kubelet(n) => write!(f, "kubelet/{n}"),
+            Actor::App(p) => write!(f, "process/{p}"),
+            Actor::ApiServer => f.write_str("kube-apiserver"),
+            Actor::Fault => f.write_str("fault"),
+            Actor::User => f.write_str("user"),
+        }
+    }
+}
+
+/// What kind of change an entry records, for filtering in the UI.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Change {
+    Created,
+    Updated,
+    Deleting,
+    Deleted,
+    /// A Kubernetes Event was recorded (or its count bumped).
+    Event,
+    /// Ground truth changed: a process started or stopped, a volume was written.
+    World,
+    /// A fault or user command was received.
+    Command,
+    /// A write was attempted and failed (conflict, unreachable API, ...).
+    Failed,
+    /// A routine heartbeat (Lease renewal, node status post): real, but rarely interesting.
+    Heartbeat,
+}
+
+impl Change {
+    /// Whether the UI's "next visible change" should stop here.
+    pub fn is_visible(self) -> bool {
+        self != Change::Heartbeat
+    }
+}
+
+/// One entry: at `time`, `actor` acting for `subject` did `what` on `object`, because `why`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TraceEntry {
+    /// Position in the trace, from 0.
+    pub index: u64,
+    /// Simulated milliseconds.
+    pub time: u64,
+    pub actor: Actor,
+    /// The object the actor acts for (the ReplicaSet for `replicaset/web`), if any.
+    pub subject: Option<ObjectRef>,
+    /// The object that changed, if any.
+    pub object: Option<ObjectRef>,
+    pub change: Change,
+    /// "created pod web-x2kzq".
+    pub what: String,
+    /// "2 of 3 replicas active". May be empty.
+    pub why: String,
+}
+
+impl TraceEntry {
+    /// `replicaset/web`, `kubelet/node-1`, `fault`.
+    pub fn actor_label(&self) -> String {
+        match (&self.actor, &self.subject) {
+            (Actor::Controller(c), Some(s)) => {
+                let short = c.trim_end_matches("-controller");
+                format!("{short}/{}", s.name)
+            }
+            (a, _) => a.to_string(),
+        }
+    }
+}
+
+impl fmt::Display for TraceEntry {
+    /// `[5m50s] replicaset/web: created pod web-x2kzq (2 of 3 replicas active)`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "[{}] {}: {}",
+            go_duration(self.time),
+            self.actor_label(),
+            self.what
+        )?;
+        if !self.why.is_empty() {
+            write!(f, " ({})", self.why)?;
+        }
+        Ok(())
+    }
+}
+
+/// The whole trace with a running digest.
+#[derive(Clone, Debug, Default)]
+pub struct Trace {
+    entries: Vec<TraceEntry>,
+    digest: u64,
+}
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+
+fn fnv(mut h: u64, bytes: &[u8]) -> u64 {
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(FNV_PRIME);
+    }
+    h
+}
+
+impl Trace {
+    pub fn new() -> Self {
+        Trace {
+            entries: Vec::new(),
+            digest: FNV_OFFSET,
+        }
+    }
+
+    pub(crate) fn push(&mut self, mut e: TraceEntry) -> &TraceEntry {
+        e.index = self.entries.len() as u64;
+        // The digest covers the rendered line plus object refs, all explicit bytes (no usize).
+        let mut h = fnv(self.digest, &e.time.to_le_bytes());
+        h = fnv(h, e.to_string().as_bytes());
+        if let Some(o) = &e.object {
+            h = fnv(h, o.kind.name().as_bytes());
+            h = fnv(h, o.namespace.as_bytes());
+            h = fnv(h, o.name.as_bytes());
+        }
+        h = fnv(h, &[e.change as u8, 0xff]);
+        self.digest = h;
+        self.entries.push(e);
+        self.entries.last().expect("just pushed")
+    }
+
+    pub fn entries(&self) -> &[TraceEntry] {
+        &self.entries
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// FNV-1a over every entry so far; identical natively and on wasm32.
+    pub fn digest(&self) -> u64 {
+        self.digest
+    }
+
+    pub fn digest_hex(&self) -> String {
+        format!("{:016x}", self.digest)
+    }
+
+    /// Entries touching `object` (as the changed object or the acting subject).
+    pub fn about<'a>(&'a self, object: &'a ObjectRef) -> impl Iterator<Item = &'a TraceEntry> + 'a {
+        self.entries.iter().filter(move |e| {
+            e.object.as_ref() == Some(object) || e.subject.as_ref() == Some(object)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Kind;
+
+    fn entry(what: &str) -> TraceEntry {
+        TraceEntry {
+            index: 0,
+            time: 350_000,
+            actor: Actor::Controller("replicaset-controller"),
+            subject: Some(ObjectRef::new(Kind::ReplicaSet, "default", "web")),
+            object: Some(ObjectRef::new(Kind::Pod, "default", "web-x2kzq")),
+            change: Change::Created,
+            what: what.to_string(),
+            why: "2 of 3 replicas active".to_string(),
+        }
+    }
+
+    #[test]
+    fn entries_render_with_actor_and_reason() {
+        assert_eq!(
+            entry("created pod web-x2kzq").to_string(),
+            "[5m50s] replicaset/web: created pod web-x2kzq (2 of 3 replicas active)"
+        );
+    }
+
+    #[test]
+    fn digest_depends_on_every_entry() {
+        let mut a = Trace::new();
+        let mut b = Trace::new();
+        a.push(entry("created pod web-x2kzq"));
+        b.push(entry("created pod web-x2kzq"));
+        assert_eq!(a.digest(), b.digest());
+        a.push(entry("created pod web-aaaaa"));
+        b.push(entry("created pod web-bbbbb"));
+        assert_ne!(a.digest(), b.digest());
+        assert_eq!(a.entries()[1].index, 1);
+    }
+
+    #[test]
+    fn digest_is_pinned() {
+        // FNV-1a is fixed; a change here means the digest format changed on purpose.
+        let mut t = Trace::new();
+        assert_eq!(t.digest(), FNV_OFFSET);
+        t.push(entry("created pod web-x2kzq"));
+        let d = t.digest();
+        let mut t2 = Trace::new();
+        t2.push(entry("created pod web-x2kzq"));
+        assert_eq!(d, t2.digest());
+        assert_eq!(fnv(FNV_OFFSET, b"a"), 0xaf63_dc4c_8601_ec8c);
+    }
+}
