@@ -122,6 +122,8 @@ pub struct NodeSystemInfo {
     #[serde(skip_serializing_if = "String::is_empty")]
     pub os_image: String,
     #[serde(skip_serializing_if = "String::is_empty")]
+    pub kernel_version: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub architecture: String,
 }
 

@@ -25,6 +25,9 @@ use crate::model::{
 };
 
 pub use api::{ApiError, Cluster, DeleteOptions, Propagation};
+pub use controllers::deployment::{
+    pod_template_hash, rollout_history, rollout_status, RolloutRevision, RolloutStatus,
+};
 pub use controllers::Ctl;
 pub use rng::SimRng;
 pub use timeline::Timeline;
@@ -354,6 +357,13 @@ pub enum Command {
         namespace: String,
         service: String,
     },
+    /// `kubectl rollout undo deployment/<name> [--to-revision=N]`; None means the previous
+    /// revision.
+    RolloutUndo {
+        namespace: String,
+        name: String,
+        to_revision: Option<i64>,
+    },
 }
 
 impl Command {
@@ -447,6 +457,12 @@ impl Command {
                 format!("set readiness of {pod} to {ready}")
             }
             Command::Request { service, .. } => format!("request service/{service}"),
+            Command::RolloutUndo {
+                name, to_revision, ..
+            } => match to_revision {
+                Some(r) => format!("rollout undo deployment/{name} --to-revision={r}"),
+                None => format!("rollout undo deployment/{name}"),
+            },
         }
     }
 }
@@ -687,7 +703,8 @@ impl Sim {
                 node_info: NodeSystemInfo {
                     kubelet_version: "v1.34.0".into(),
                     container_runtime_version: "containerd://2.1.0".into(),
-                    os_image: "podlab".into(),
+                    os_image: "Debian GNU/Linux 12 (bookworm)".into(),
+                    kernel_version: "6.1.0-podlab".into(),
                     architecture: "amd64".into(),
                 },
             },

@@ -1,0 +1,939 @@
+//! `kubectl describe`: kubectl's describers, written through a Go-style tabwriter (padding 2)
+//! so blocks align as kubectl aligns them, with the Events section at the end.
+
+use std::collections::BTreeMap;
+
+use crate::model::{
+    access_modes_short, human_duration, Deployment, Kind, Lease, Node, Object, ObjectMeta,
+    ObjectRef, PersistentVolumeClaim, Pod, PodDisruptionBudget, Probe, ReplicaSet, Time,
+};
+use crate::sim::Sim;
+
+use super::table::tabwrite;
+
+/// kubectl's PrefixWriter: each level indents two spaces; cells are tab-separated.
+struct Writer {
+    text: String,
+}
+
+impl Writer {
+    fn new() -> Self {
+        Writer {
+            text: String::new(),
+        }
+    }
+
+    fn line(&mut self, level: usize, s: &str) {
+        for _ in 0..level {
+            self.text.push_str("  ");
+        }
+        self.text.push_str(s);
+        self.text.push('\n');
+    }
+
+    /// `Key:\tvalue`, with `<none>` for an empty value.
+    fn kv(&mut self, level: usize, key: &str, value: &str) {
+        let v = if value.is_empty() { "<none>" } else { value };
+        self.line(level, &format!("{key}:\t{v}"));
+    }
+
+    /// A map printed one entry per line, the later lines under the first value.
+    fn map(&mut self, level: usize, key: &str, entries: &[String]) {
+        if entries.is_empty() {
+            self.kv(level, key, "<none>");
+            return;
+        }
+        for (i, e) in entries.iter().enumerate() {
+            if i == 0 {
+                self.line(level, &format!("{key}:\t{e}"));
+            } else {
+                self.line(level, &format!("\t{e}"));
+            }
+        }
+    }
+
+    fn finish(self) -> String {
+        tabwrite(&self.text, 2)
+    }
+}
+
+/// `Wed, 01 Jan 2025 00:00:01 +0000` (RFC 1123 with a numeric zone), as describe prints times.
+pub fn rfc1123z(t: Time) -> String {
+    let rfc = t.to_rfc3339();
+    let (date, clock) = rfc
+        .trim_end_matches('Z')
+        .split_once('T')
+        .unwrap_or(("", ""));
+    let mut p = date.split('-').map(|x| x.parse::<i64>().unwrap_or(1));
+    let (y, m, d) = (
+        p.next().unwrap_or(2025),
+        p.next().unwrap_or(1),
+        p.next().unwrap_or(1),
+    );
+    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let days = t.millis() as i64 / 86_400_000 + 20_089; // days since 1970 (epoch 2025-01-01)
+    format!(
+        "{}, {d:02} {} {y} {clock} +0000",
+        DAYS[days.rem_euclid(7) as usize],
+        MONTHS[(m.clamp(1, 12) - 1) as usize]
+    )
+}
+
+fn labels(meta: &ObjectMeta) -> Vec<String> {
+    meta.labels
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect()
+}
+
+fn annotations(meta: &ObjectMeta) -> Vec<String> {
+    meta.annotations
+        .iter()
+        .filter(|(k, _)| *k != "kubectl.kubernetes.io/last-applied-configuration")
+        .map(|(k, v)| format!("{k}: {v}"))
+        .collect()
+}
+
+fn selector_text(sel: &BTreeMap<String, String>) -> String {
+    sel.iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Describes the named object, or returns kubectl's NotFound text.
+pub fn describe(sim: &Sim, kind: Kind, namespace: &str, name: &str) -> Result<String, String> {
+    let r = ObjectRef::new(kind, namespace, name);
+    let Some(obj) = sim.cluster().get_object(&r) else {
+        return Err(format!(
+            "Error from server (NotFound): {} \"{name}\" not found\n",
+            kind.qualified_resource()
+        ));
+    };
+    let mut w = Writer::new();
+    match obj {
+        Object::Pod(p) => pod(&mut w, sim, p),
+        Object::Node(n) => node(&mut w, sim, n),
+        Object::PersistentVolumeClaim(c) => pvc(&mut w, sim, c),
+        Object::Deployment(d) => deployment(&mut w, sim, d),
+        Object::ReplicaSet(rs) => replicaset(&mut w, sim, rs),
+        Object::PodDisruptionBudget(p) => pdb(&mut w, p),
+        Object::Lease(l) => lease(&mut w, l),
+        other => generic(&mut w, other),
+    }
+    events(&mut w, sim, &r);
+    Ok(w.finish())
+}
+
+fn pod(w: &mut Writer, sim: &Sim, p: &Pod) {
+    let m = &p.metadata;
+    w.kv(0, "Name", &m.name);
+    w.kv(0, "Namespace", &m.namespace);
+    w.kv(0, "Priority", &p.spec.priority.unwrap_or(0).to_string());
+    let sa = if p.spec.service_account_name.is_empty() {
+        "default"
+    } else {
+        &p.spec.service_account_name
+    };
+    w.kv(0, "Service Account", sa);
+    let node_ip = sim
+        .cluster()
+        .get::<Node>("", &p.spec.node_name)
+        .and_then(|n| n.internal_ip())
+        .unwrap_or("");
+    let node = if p.spec.node_name.is_empty() {
+        "<none>".to_string()
+    } else {
+        format!("{}/{node_ip}", p.spec.node_name)
+    };
+    w.kv(0, "Node", &node);
+    if let Some(t) = p.status.start_time {
+        w.kv(0, "Start Time", &rfc1123z(t));
+    }
+    w.map(0, "Labels", &labels(m));
+    w.map(0, "Annotations", &annotations(m));
+    if let Some(dt) = m.deletion_timestamp {
+        let lasts = human_duration(dt.millis().saturating_sub(sim.now()));
+        w.kv(0, "Status", &format!("Terminating (lasts {lasts})"));
+        w.kv(
+            0,
+            "Termination Grace Period",
+            &format!("{}s", m.deletion_grace_period_seconds.unwrap_or(30)),
+        );
+    } else {
+        w.kv(0, "Status", &p.status.phase);
+    }
+    if !p.status.reason.is_empty() {
+        w.kv(0, "Reason", &p.status.reason);
+    }
+    if !p.status.message.is_empty() {
+        w.kv(0, "Message", &p.status.message);
+    }
+    w.kv(0, "IP", &p.status.pod_ip);
+    if p.status.pod_ip.is_empty() {
+        w.kv(0, "IPs", "<none>");
+    } else {
+        w.line(0, "IPs:");
+        w.kv(1, "IP", &p.status.pod_ip);
+    }
+    if let Some(owner) = m
+        .owner_references
+        .iter()
+        .find(|o| o.controller == Some(true))
+    {
+        w.kv(
+            0,
+            "Controlled By",
+            &format!("{}/{}", owner.kind, owner.name),
+        );
+    }
+    w.line(0, "Containers:");
+    for c in &p.spec.containers {
+        w.line(1, &format!("{}:", c.name));
+        let status = p
+            .status
+            .container_statuses
+            .iter()
+            .find(|s| s.name == c.name);
+        w.kv(
+            2,
+            "Container ID",
+            status.map(|s| s.container_id.as_str()).unwrap_or(""),
+        );
+        w.kv(2, "Image", &c.image);
+        w.kv(2, "Image ID", "");
+        match c.ports.as_slice() {
+            [] => {
+                w.kv(2, "Port", "<none>");
+                w.kv(2, "Host Port", "<none>");
+            }
+            ports => {
+                let fmt = |p: &crate::model::ContainerPort| {
+                    let proto = if p.protocol.is_empty() {
+                        "TCP"
+                    } else {
+                        &p.protocol
+                    };
+                    format!("{}/{proto}", p.container_port)
+                };
+                let list = ports.iter().map(fmt).collect::<Vec<_>>().join(", ");
+                let host = ports
+                    .iter()
+                    .map(|p| {
+                        let proto = if p.protocol.is_empty() {
+                            "TCP"
+                        } else {
+                            &p.protocol
+                        };
+                        format!("0/{proto}")
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                w.kv(2, if ports.len() > 1 { "Ports" } else { "Port" }, &list);
+                w.kv(
+                    2,
+                    if ports.len() > 1 {
+                        "Host Ports"
+                    } else {
+                        "Host Port"
+                    },
+                    &host,
+                );
+            }
+        }
+        if !c.command.is_empty() {
+            w.line(2, "Command:");
+            for a in &c.command {
+                w.line(3, a);
+            }
+        }
+        if !c.args.is_empty() {
+            w.line(2, "Args:");
+            for a in &c.args {
+                w.line(3, a);
+            }
+        }
+        match status {
+            Some(s) => {
+                container_state(w, "State", &s.state);
+                if !s.last_state.is_empty() {
+                    container_state(w, "Last State", &s.last_state);
+                }
+                w.kv(2, "Ready", if s.ready { "True" } else { "False" });
+                w.kv(2, "Restart Count", &s.restart_count.to_string());
+            }
+            None => {
+                w.kv(2, "State", "Waiting");
+                w.kv(3, "Reason", "ContainerCreating");
+                w.kv(2, "Ready", "False");
+                w.kv(2, "Restart Count", "0");
+            }
+        }
+        for (k, v) in [
+            ("Limits", &c.resources.limits),
+            ("Requests", &c.resources.requests),
+        ] {
+            if !v.is_empty() {
+                w.line(2, &format!("{k}:"));
+                for (rk, rv) in v {
+                    w.kv(3, rk, &rv.to_string());
+                }
+            }
+        }
+        if let Some(pr) = &c.liveness_probe {
+            w.kv(2, "Liveness", &probe_text(pr));
+        }
+        if let Some(pr) = &c.readiness_probe {
+            w.kv(2, "Readiness", &probe_text(pr));
+        }
+        if c.env.is_empty() {
+            w.kv(2, "Environment", "<none>");
+        } else {
+            w.line(2, "Environment:");
+            for e in &c.env {
+                let v = match (&e.value, &e.value_from) {
+                    (Some(v), _) => v.clone(),
+                    (None, Some(f)) => match &f.field_ref {
+                        Some(r) => format!(" (v1:{})", r.field_path),
+                        None => String::new(),
+                    },
+                    _ => String::new(),
+                };
+                w.line(3, &format!("{}:\t{v}", e.name));
+            }
+        }
+        if c.volume_mounts.is_empty() {
+            w.kv(2, "Mounts", "<none>");
+        } else {
+            w.line(2, "Mounts:");
+            for vm in &c.volume_mounts {
+                let rw = if vm.read_only == Some(true) {
+                    "ro"
+                } else {
+                    "rw"
+                };
+                w.line(3, &format!("{} from {} ({rw})", vm.mount_path, vm.name));
+            }
+        }
+    }
+    w.line(0, "Conditions:");
+    w.line(1, "Type\tStatus");
+    for c in &p.status.conditions {
+        w.line(1, &format!("{}\t{}", c.type_, c.status));
+    }
+    if p.spec.volumes.is_empty() {
+        w.kv(0, "Volumes", "<none>");
+    } else {
+        w.line(0, "Volumes:");
+        for v in &p.spec.volumes {
+            w.line(1, &format!("{}:", v.name));
+            if let Some(c) = &v.persistent_volume_claim {
+                w.kv(2, "Type", "PersistentVolumeClaim (a reference to a PersistentVolumeClaim in the same namespace)");
+                w.kv(2, "ClaimName", &c.claim_name);
+                w.kv(2, "ReadOnly", &c.read_only.unwrap_or(false).to_string());
+            } else if let Some(e) = &v.empty_dir {
+                w.kv(
+                    2,
+                    "Type",
+                    "EmptyDir (a temporary directory that shares a pod's lifetime)",
+                );
+                w.kv(2, "Medium", &e.medium);
+                w.kv(2, "SizeLimit", "<unset>");
+            } else if let Some(h) = &v.host_path {
+                w.kv(2, "Type", "HostPath (bare host directory volume)");
+                w.kv(2, "Path", &h.path);
+                w.kv(2, "HostPathType", &h.type_);
+            } else if let Some(c) = &v.config_map {
+                w.kv(2, "Type", "ConfigMap (a volume populated by a ConfigMap)");
+                w.kv(2, "Name", &c.name);
+                w.kv(2, "Optional", "false");
+            }
+        }
+    }
+    let qos = if p.status.qos_class.is_empty() {
+        "BestEffort"
+    } else {
+        &p.status.qos_class
+    };
+    w.kv(0, "QoS Class", qos);
+    w.kv(0, "Node-Selectors", &selector_text(&p.spec.node_selector));
+    let tolerations: Vec<String> = p.spec.tolerations.iter().map(|t| t.describe()).collect();
+    w.map(0, "Tolerations", &tolerations);
+}
+
+fn container_state(w: &mut Writer, key: &str, s: &crate::model::ContainerState) {
+    if let Some(r) = &s.running {
+        w.kv(2, key, "Running");
+        if let Some(t) = r.started_at {
+            w.kv(3, "Started", &rfc1123z(t));
+        }
+    } else if let Some(wt) = &s.waiting {
+        w.kv(2, key, "Waiting");
+        w.kv(3, "Reason", &wt.reason);
+    } else if let Some(t) = &s.terminated {
+        w.kv(2, key, "Terminated");
+        w.kv(3, "Reason", &t.reason);
+        w.kv(3, "Exit Code", &t.exit_code.to_string());
+        if let Some(st) = t.started_at {
+            w.kv(3, "Started", &rfc1123z(st));
+        }
+        if let Some(ft) = t.finished_at {
+            w.kv(3, "Finished", &rfc1123z(ft));
+        }
+    } else {
+        w.kv(2, key, "Waiting");
+    }
+}
+
+/// `http-get http://:8080/actuator/health delay=0s timeout=1s period=10s #success=1 #failure=3`.
+fn probe_text(p: &Probe) -> String {
+    let action = if let Some(h) = &p.http_get {
+        let scheme = if h.scheme.is_empty() {
+            "http"
+        } else {
+            &h.scheme.to_ascii_lowercase()
+        };
+        format!("http-get {scheme}://:{}{}", h.port, h.path)
+    } else if let Some(t) = &p.tcp_socket {
+        format!("tcp-socket :{}", t.port)
+    } else if let Some(e) = &p.exec {
+        format!("exec [{}]", e.command.join(" "))
+    } else {
+        "unknown".into()
+    };
+    format!(
+        "{action} delay={}s timeout={}s period={}s #success={} #failure={}",
+        p.initial_delay_seconds.unwrap_or(0),
+        p.timeout_seconds.unwrap_or(1),
+        p.period_seconds.unwrap_or(10),
+        p.success_threshold.unwrap_or(1),
+        p.failure_threshold.unwrap_or(3)
+    )
+}
+
+fn node(w: &mut Writer, sim: &Sim, n: &Node) {
+    let m = &n.metadata;
+    w.kv(0, "Name", &m.name);
+    let roles = n.roles();
+    w.kv(0, "Roles", &roles.join(","));
+    w.map(0, "Labels", &labels(m));
+    w.map(0, "Annotations", &annotations(m));
+    if let Some(t) = m.creation_timestamp {
+        w.kv(0, "CreationTimestamp", &rfc1123z(t));
+    }
+    let taints: Vec<String> = n.spec.taints.iter().map(|t| t.describe()).collect();
+    w.map(0, "Taints", &taints);
+    w.kv(0, "Unschedulable", &n.spec.unschedulable.to_string());
+    w.line(0, "Lease:");
+    match sim.cluster().get::<Lease>("kube-node-lease", &m.name) {
+        Some(l) => {
+            w.kv(
+                1,
+                "HolderIdentity",
+                l.spec.holder_identity.as_deref().unwrap_or("<unset>"),
+            );
+            w.kv(
+                1,
+                "AcquireTime",
+                &l.spec
+                    .acquire_time
+                    .map(rfc1123z)
+                    .unwrap_or_else(|| "<unset>".into()),
+            );
+            w.kv(
+                1,
+                "RenewTime",
+                &l.spec
+                    .renew_time
+                    .map(rfc1123z)
+                    .unwrap_or_else(|| "<unset>".into()),
+            );
+        }
+        None => w.kv(1, "HolderIdentity", "<unset>"),
+    }
+    w.line(0, "Conditions:");
+    w.line(
+        1,
+        "Type\tStatus\tLastHeartbeatTime\tLastTransitionTime\tReason\tMessage",
+    );
+    w.line(
+        1,
+        "----\t------\t-----------------\t------------------\t------\t-------",
+    );
+    for c in &n.status.conditions {
+        let t = |t: Option<Time>| t.map(rfc1123z).unwrap_or_default();
+        w.line(
+            1,
+            &format!(
+                "{}\t{}\t{}\t{}\t{}\t{}",
+                c.type_,
+                c.status,
+                t(c.last_heartbeat_time),
+                t(c.last_transition_time),
+                c.reason,
+                c.message
+            ),
+        );
+    }
+    w.line(0, "Addresses:");
+    for a in &n.status.addresses {
+        w.kv(1, &a.type_, &a.address);
+    }
+    for (key, res) in [
+        ("Capacity", &n.status.capacity),
+        ("Allocatable", &n.status.allocatable),
+    ] {
+        w.line(0, &format!("{key}:"));
+        for (k, v) in res {
+            w.kv(1, k, &v.to_string());
+        }
+    }
+    let info = &n.status.node_info;
+    w.line(0, "System Info:");
+    w.kv(1, "Kernel Version", &info.kernel_version);
+    w.kv(1, "OS Image", &info.os_image);
+    w.kv(1, "Operating System", "linux");
+    w.kv(1, "Architecture", &info.architecture);
+    w.kv(
+        1,
+        "Container Runtime Version",
+        &info.container_runtime_version,
+    );
+    w.kv(1, "Kubelet Version", &info.kubelet_version);
+    w.kv(0, "PodCIDR", &n.spec.pod_cidr);
+    w.kv(0, "PodCIDRs", &n.spec.pod_cidr);
+    let pods: Vec<&Pod> = sim
+        .cluster()
+        .pods_on_node(&m.name)
+        .filter(|p| !p.is_terminal())
+        .collect();
+    w.kv(
+        0,
+        "Non-terminated Pods",
+        &format!("({} in total)", pods.len()),
+    );
+    if !pods.is_empty() {
+        w.line(
+            1,
+            "Namespace\tName\tCPU Requests\tCPU Limits\tMemory Requests\tMemory Limits\tAge",
+        );
+        w.line(
+            1,
+            "---------\t----\t------------\t----------\t---------------\t-------------\t---",
+        );
+        for p in pods {
+            let req = |k: &str| {
+                p.spec
+                    .containers
+                    .iter()
+                    .filter_map(|c| c.resources.requests.get(k))
+                    .map(|q| q.to_string())
+                    .next()
+                    .unwrap_or_else(|| "0".into())
+            };
+            let lim = |k: &str| {
+                p.spec
+                    .containers
+                    .iter()
+                    .filter_map(|c| c.resources.limits.get(k))
+                    .map(|q| q.to_string())
+                    .next()
+                    .unwrap_or_else(|| "0".into())
+            };
+            w.line(
+                1,
+                &format!(
+                    "{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                    p.metadata.namespace,
+                    p.metadata.name,
+                    req("cpu"),
+                    lim("cpu"),
+                    req("memory"),
+                    lim("memory"),
+                    super::get::age(p.metadata.creation_timestamp, sim.now())
+                ),
+            );
+        }
+    }
+}
+
+fn pvc(w: &mut Writer, sim: &Sim, c: &PersistentVolumeClaim) {
+    let m = &c.metadata;
+    w.kv(0, "Name", &m.name);
+    w.kv(0, "Namespace", &m.namespace);
+    w.kv(
+        0,
+        "StorageClass",
+        c.spec.storage_class_name.as_deref().unwrap_or(""),
+    );
+    let phase = if c.status.phase.is_empty() {
+        "Pending"
+    } else {
+        &c.status.phase
+    };
+    if m.deletion_timestamp.is_some() {
+        w.kv(
+            0,
+            "Status",
+            &format!(
+                "Terminating (lasts {})",
+                human_duration(
+                    sim.now()
+                        .saturating_sub(m.deletion_timestamp.map(|t| t.millis()).unwrap_or(0))
+                )
+            ),
+        );
+    } else {
+        w.kv(0, "Status", phase);
+    }
+    w.kv(0, "Volume", &c.spec.volume_name);
+    w.map(0, "Labels", &labels(m));
+    w.map(0, "Annotations", &annotations(m));
+    w.kv(0, "Finalizers", &format!("[{}]", m.finalizers.join(" ")));
+    let cap = c
+        .status
+        .capacity
+        .get("storage")
+        .map(|q| q.to_string())
+        .unwrap_or_default();
+    w.line(0, &format!("Capacity:\t{cap}"));
+    w.line(
+        0,
+        &format!(
+            "Access Modes:\t{}",
+            access_modes_short(&c.status.access_modes)
+        ),
+    );
+    let mode = if c.spec.volume_mode.is_empty() {
+        "Filesystem"
+    } else {
+        &c.spec.volume_mode
+    };
+    w.kv(0, "VolumeMode", mode);
+    let used: Vec<String> = sim
+        .cluster()
+        .list_in::<Pod>(&m.namespace)
+        .filter(|p| p.claim_names().any(|n| n == m.name))
+        .map(|p| p.metadata.name.clone())
+        .collect();
+    w.map(0, "Used By", &used);
+}
+
+fn deployment(w: &mut Writer, sim: &Sim, d: &Deployment) {
+    let m = &d.metadata;
+    w.kv(0, "Name", &m.name);
+    w.kv(0, "Namespace", &m.namespace);
+    if let Some(t) = m.creation_timestamp {
+        w.kv(0, "CreationTimestamp", &rfc1123z(t));
+    }
+    w.map(0, "Labels", &labels(m));
+    w.map(0, "Annotations", &annotations(m));
+    w.kv(0, "Selector", &selector_text(&d.spec.selector.match_labels));
+    let s = &d.status;
+    w.kv(
+        0,
+        "Replicas",
+        &format!(
+            "{} desired | {} updated | {} total | {} available | {} unavailable",
+            d.replicas(),
+            s.updated_replicas,
+            s.replicas,
+            s.available_replicas,
+            s.unavailable_replicas
+        ),
+    );
+    let strategy = if d.spec.strategy.type_.is_empty() {
+        "RollingUpdate"
+    } else {
+        &d.spec.strategy.type_
+    };
+    w.kv(0, "StrategyType", strategy);
+    w.kv(0, "MinReadySeconds", &d.spec.min_ready_seconds.to_string());
+    if strategy == "RollingUpdate" {
+        let ru = d.spec.strategy.rolling_update.clone().unwrap_or_default();
+        let f = |v: Option<crate::model::IntOrString>, def: &str| {
+            v.map(|x| x.to_string()).unwrap_or_else(|| def.to_string())
+        };
+        w.kv(
+            0,
+            "RollingUpdateStrategy",
+            &format!(
+                "{} max unavailable, {} max surge",
+                f(ru.max_unavailable, "25%"),
+                f(ru.max_surge, "25%")
+            ),
+        );
+    }
+    pod_template(w, &d.spec.template);
+    let owned: Vec<&ReplicaSet> = sim
+        .cluster()
+        .list_in::<ReplicaSet>(&m.namespace)
+        .filter(|rs| rs.metadata.owner_references.iter().any(|o| o.uid == m.uid))
+        .collect();
+    let rev = |rs: &ReplicaSet| {
+        rs.metadata
+            .annotations
+            .get("deployment.kubernetes.io/revision")
+            .and_then(|r| r.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
+    let newest = owned.iter().copied().max_by_key(|rs| rev(rs));
+    let fmt = |rs: &ReplicaSet| {
+        format!(
+            "{} ({}/{} replicas created)",
+            rs.metadata.name,
+            rs.status.replicas,
+            rs.replicas()
+        )
+    };
+    let old: Vec<String> = owned
+        .iter()
+        .filter(|rs| Some(rs.metadata.uid.as_str()) != newest.map(|n| n.metadata.uid.as_str()))
+        .filter(|rs| rs.status.replicas > 0)
+        .map(|rs| fmt(rs))
+        .collect();
+    w.kv(0, "OldReplicaSets", &old.join(", "));
+    w.kv(
+        0,
+        "NewReplicaSet",
+        &newest.map(fmt).unwrap_or_else(|| "<none>".into()),
+    );
+}
+
+fn replicaset(w: &mut Writer, sim: &Sim, rs: &ReplicaSet) {
+    let m = &rs.metadata;
+    w.kv(0, "Name", &m.name);
+    w.kv(0, "Namespace", &m.namespace);
+    w.kv(
+        0,
+        "Selector",
+        &selector_text(&rs.spec.selector.match_labels),
+    );
+    w.map(0, "Labels", &labels(m));
+    w.map(0, "Annotations", &annotations(m));
+    if let Some(owner) = m
+        .owner_references
+        .iter()
+        .find(|o| o.controller == Some(true))
+    {
+        w.kv(
+            0,
+            "Controlled By",
+            &format!("{}/{}", owner.kind, owner.name),
+        );
+    }
+    w.kv(
+        0,
+        "Replicas",
+        &format!("{} current / {} desired", rs.status.replicas, rs.replicas()),
+    );
+    let pods: Vec<&Pod> = sim
+        .cluster()
+        .list_in::<Pod>(&m.namespace)
+        .filter(|p| p.metadata.owner_references.iter().any(|o| o.uid == m.uid))
+        .collect();
+    let count = |phase: &str| pods.iter().filter(|p| p.status.phase == phase).count();
+    w.kv(
+        0,
+        "Pods Status",
+        &format!(
+            "{} Running / {} Waiting / {} Succeeded / {} Failed",
+            count("Running"),
+            count("Pending"),
+            count("Succeeded"),
+            count("Failed")
+        ),
+    );
+    pod_template(w, &rs.spec.template);
+}
+
+fn pod_template(w: &mut Writer, t: &crate::model::PodTemplateSpec) {
+    w.line(0, "Pod Template:");
+    w.map(1, "Labels", &labels(&t.metadata));
+    w.line(1, "Containers:");
+    for c in &t.spec.containers {
+        w.line(2, &format!("{}:", c.name));
+        w.kv(3, "Image", &c.image);
+        let port = c
+            .ports
+            .iter()
+            .map(|p| {
+                format!(
+                    "{}/{}",
+                    p.container_port,
+                    if p.protocol.is_empty() {
+                        "TCP"
+                    } else {
+                        &p.protocol
+                    }
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        w.kv(3, "Port", &port);
+        if let Some(pr) = &c.readiness_probe {
+            w.kv(3, "Readiness", &probe_text(pr));
+        }
+        if c.env.is_empty() {
+            w.kv(3, "Environment", "<none>");
+        } else {
+            w.line(3, "Environment:");
+            for e in &c.env {
+                w.line(
+                    4,
+                    &format!("{}:\t{}", e.name, e.value.clone().unwrap_or_default()),
+                );
+            }
+        }
+        if c.volume_mounts.is_empty() {
+            w.kv(3, "Mounts", "<none>");
+        } else {
+            w.line(3, "Mounts:");
+            for vm in &c.volume_mounts {
+                let rw = if vm.read_only == Some(true) {
+                    "ro"
+                } else {
+                    "rw"
+                };
+                w.line(4, &format!("{} from {} ({rw})", vm.mount_path, vm.name));
+            }
+        }
+    }
+    if t.spec.volumes.is_empty() {
+        w.kv(1, "Volumes", "<none>");
+    } else {
+        w.line(1, "Volumes:");
+        for v in &t.spec.volumes {
+            w.line(2, &format!("{}:", v.name));
+            if let Some(c) = &v.persistent_volume_claim {
+                w.kv(3, "Type", "PersistentVolumeClaim (a reference to a PersistentVolumeClaim in the same namespace)");
+                w.kv(3, "ClaimName", &c.claim_name);
+                w.kv(3, "ReadOnly", &c.read_only.unwrap_or(false).to_string());
+            }
+        }
+    }
+    w.kv(1, "Node-Selectors", &selector_text(&t.spec.node_selector));
+    let tolerations: Vec<String> = t.spec.tolerations.iter().map(|t| t.describe()).collect();
+    w.map(1, "Tolerations", &tolerations);
+}
+
+fn pdb(w: &mut Writer, p: &PodDisruptionBudget) {
+    let m = &p.metadata;
+    w.kv(0, "Name", &m.name);
+    w.kv(0, "Namespace", &m.namespace);
+    if let Some(v) = &p.spec.min_available {
+        w.kv(0, "Min available", &v.to_string());
+    }
+    if let Some(v) = &p.spec.max_unavailable {
+        w.kv(0, "Max unavailable", &v.to_string());
+    }
+    let sel = p
+        .spec
+        .selector
+        .as_ref()
+        .map(|s| selector_text(&s.match_labels))
+        .unwrap_or_default();
+    w.kv(0, "Selector", &sel);
+    w.line(0, "Status:");
+    w.kv(
+        2,
+        "Allowed disruptions",
+        &p.status.disruptions_allowed.to_string(),
+    );
+    w.kv(2, "Current", &p.status.current_healthy.to_string());
+    w.kv(2, "Desired", &p.status.desired_healthy.to_string());
+    w.kv(2, "Total", &p.status.expected_pods.to_string());
+}
+
+fn lease(w: &mut Writer, l: &Lease) {
+    let m = &l.metadata;
+    w.kv(0, "Name", &m.name);
+    w.kv(0, "Namespace", &m.namespace);
+    w.map(0, "Labels", &labels(m));
+    w.map(0, "Annotations", &annotations(m));
+    w.kv(0, "API Version", "coordination.k8s.io/v1");
+    w.kv(0, "Kind", "Lease");
+    w.line(0, "Metadata:");
+    if let Some(t) = m.creation_timestamp {
+        w.kv(1, "Creation Timestamp", &t.to_rfc3339());
+    }
+    w.kv(1, "Resource Version", &m.resource_version);
+    w.kv(1, "UID", &m.uid);
+    w.line(0, "Spec:");
+    if let Some(t) = l.spec.acquire_time {
+        w.kv(1, "Acquire Time", &t.to_rfc3339());
+    }
+    if let Some(h) = &l.spec.holder_identity {
+        w.kv(1, "Holder Identity", h);
+    }
+    if let Some(d) = l.spec.lease_duration_seconds {
+        w.kv(1, "Lease Duration Seconds", &d.to_string());
+    }
+    if let Some(t) = l.spec.lease_transitions {
+        w.kv(1, "Lease Transitions", &t.to_string());
+    }
+    if let Some(t) = l.spec.renew_time {
+        w.kv(1, "Renew Time", &t.to_rfc3339());
+    }
+}
+
+fn generic(w: &mut Writer, o: &Object) {
+    let m = o.meta();
+    w.kv(0, "Name", &m.name);
+    if o.kind().namespaced() {
+        w.kv(0, "Namespace", &m.namespace);
+    }
+    w.map(0, "Labels", &labels(m));
+    w.map(0, "Annotations", &annotations(m));
+    w.kv(0, "API Version", o.kind().api_version());
+    w.kv(0, "Kind", o.kind().name());
+}
+
+fn events(w: &mut Writer, sim: &Sim, r: &ObjectRef) {
+    let evs = sim.cluster().events_for(r);
+    if evs.is_empty() {
+        w.kv(0, "Events", "<none>");
+        return;
+    }
+    w.line(0, "Events:");
+    w.line(1, "Type\tReason\tAge\tFrom\tMessage");
+    w.line(1, "----\t------\t----\t----\t-------");
+    let now = sim.now();
+    for e in evs {
+        let last = e.last_timestamp.or(e.first_timestamp);
+        let mut age = super::get::age(last, now);
+        if e.count > 1 {
+            age = format!(
+                "{age} (x{} over {})",
+                e.count,
+                super::get::age(e.first_timestamp, now)
+            );
+        }
+        let from = if e.source.host.is_empty() {
+            e.source.component.clone()
+        } else {
+            format!("{}, {}", e.source.component, e.source.host)
+        };
+        w.line(
+            1,
+            &format!("{}\t{}\t{age}\t{from}\t{}", e.type_, e.reason, e.message),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn describe_times_are_rfc1123z() {
+        assert_eq!(rfc1123z(Time(0)), "Wed, 01 Jan 2025 00:00:00 +0000");
+        assert_eq!(
+            rfc1123z(Time(86_400_000 + 61_000)),
+            "Thu, 02 Jan 2025 00:01:01 +0000"
+        );
+    }
+}

@@ -1,0 +1,521 @@
+//! `kubectl get`: the columns of kubectl's printers (ref §8, §3.3, §5.2, §6.1, §2.1) for each kind.
+
+use crate::model::{
+    access_modes_short, human_duration, Kind, Object, ObjectMeta, Pod, Quantity, Time,
+};
+
+use super::table::Table;
+
+/// How `kubectl get` prints.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Columns {
+    pub wide: bool,
+    pub all_namespaces: bool,
+    pub show_labels: bool,
+}
+
+/// `<kind>.<group>/<name>` as `-o name` and apply print it (`deployment.apps/web`).
+pub fn qualified_name(kind: Kind, name: &str) -> String {
+    match kind.group() {
+        "" => format!("{}/{name}", kind.name().to_ascii_lowercase()),
+        g => format!("{}.{g}/{name}", kind.name().to_ascii_lowercase()),
+    }
+}
+
+/// The AGE of an object at `now`.
+pub fn age(created: Option<Time>, now: u64) -> String {
+    match created {
+        Some(t) => human_duration(now.saturating_sub(t.millis())),
+        None => "<unknown>".into(),
+    }
+}
+
+fn none_if_empty(s: &str) -> String {
+    if s.is_empty() {
+        "<none>".into()
+    } else {
+        s.to_string()
+    }
+}
+
+fn labels_text(meta: &ObjectMeta) -> String {
+    if meta.labels.is_empty() {
+        return "<none>".into();
+    }
+    meta.labels
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+fn selector_text(sel: &std::collections::BTreeMap<String, String>) -> String {
+    if sel.is_empty() {
+        return "<none>".into();
+    }
+    sel.iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// The header of a kind's table.
+pub fn header(kind: Kind, cols: Columns) -> Vec<&'static str> {
+    let mut h: Vec<&'static str> = match kind {
+        Kind::Pod => vec!["NAME", "READY", "STATUS", "RESTARTS", "AGE"],
+        Kind::Node => vec!["NAME", "STATUS", "ROLES", "AGE", "VERSION"],
+        Kind::ReplicaSet => vec!["NAME", "DESIRED", "CURRENT", "READY", "AGE"],
+        Kind::Deployment => vec!["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"],
+        Kind::Service => vec![
+            "NAME",
+            "TYPE",
+            "CLUSTER-IP",
+            "EXTERNAL-IP",
+            "PORT(S)",
+            "AGE",
+        ],
+        Kind::EndpointSlice => vec!["NAME", "ADDRESSTYPE", "PORTS", "ENDPOINTS", "AGE"],
+        Kind::PersistentVolumeClaim => vec![
+            "NAME",
+            "STATUS",
+            "VOLUME",
+            "CAPACITY",
+            "ACCESS MODES",
+            "STORAGECLASS",
+            "VOLUMEATTRIBUTESCLASS",
+            "AGE",
+        ],
+        Kind::PersistentVolume => vec![
+            "NAME",
+            "CAPACITY",
+            "ACCESS MODES",
+            "RECLAIM POLICY",
+            "STATUS",
+            "CLAIM",
+            "STORAGECLASS",
+            "VOLUMEATTRIBUTESCLASS",
+            "REASON",
+            "AGE",
+        ],
+        Kind::StorageClass => vec![
+            "NAME",
+            "PROVISIONER",
+            "RECLAIMPOLICY",
+            "VOLUMEBINDINGMODE",
+            "ALLOWVOLUMEEXPANSION",
+            "AGE",
+        ],
+        Kind::PodDisruptionBudget => vec![
+            "NAME",
+            "MIN AVAILABLE",
+            "MAX UNAVAILABLE",
+            "ALLOWED DISRUPTIONS",
+            "AGE",
+        ],
+        Kind::Lease => vec!["NAME", "HOLDER", "AGE"],
+        Kind::ConfigMap => vec!["NAME", "DATA", "AGE"],
+        Kind::Event => vec!["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"],
+    };
+    if cols.wide {
+        h.extend_from_slice(match kind {
+            Kind::Pod => &["IP", "NODE", "NOMINATED NODE", "READINESS GATES"][..],
+            Kind::Node => &[
+                "INTERNAL-IP",
+                "EXTERNAL-IP",
+                "OS-IMAGE",
+                "KERNEL-VERSION",
+                "CONTAINER-RUNTIME",
+            ],
+            Kind::ReplicaSet | Kind::Deployment => &["CONTAINERS", "IMAGES", "SELECTOR"],
+            Kind::Service => &["SELECTOR"],
+            Kind::PersistentVolumeClaim | Kind::PersistentVolume => &["VOLUMEMODE"],
+            Kind::Event => &[
+                "SUBOBJECT",
+                "SOURCE",
+                "MESSAGE",
+                "FIRST SEEN",
+                "COUNT",
+                "NAME",
+            ],
+            _ => &[],
+        });
+        if kind == Kind::Event {
+            // Wide events repeat MESSAGE in a different place; kubectl prints this order.
+            h = vec![
+                "LAST SEEN",
+                "TYPE",
+                "REASON",
+                "OBJECT",
+                "SUBOBJECT",
+                "SOURCE",
+                "MESSAGE",
+                "FIRST SEEN",
+                "COUNT",
+                "NAME",
+            ];
+        }
+    }
+    if cols.all_namespaces && kind.namespaced() {
+        h.insert(0, "NAMESPACE");
+    }
+    if cols.show_labels {
+        h.push("LABELS");
+    }
+    h
+}
+
+/// The row of one object.
+pub fn row(obj: &Object, cols: Columns, now: u64) -> Vec<String> {
+    let meta = obj.meta();
+    let age = age(meta.creation_timestamp, now);
+    let mut r: Vec<String> = match obj {
+        Object::Pod(p) => {
+            let (ready, total) = p.ready_containers();
+            let mut r = vec![
+                meta.name.clone(),
+                format!("{ready}/{total}"),
+                p.display_status(),
+                restarts(p, now),
+                age,
+            ];
+            if cols.wide {
+                r.push(none_if_empty(&p.status.pod_ip));
+                r.push(none_if_empty(&p.spec.node_name));
+                r.push("<none>".into());
+                r.push("<none>".into());
+            }
+            r
+        }
+        Object::Node(n) => {
+            let roles = n.roles();
+            let mut r = vec![
+                meta.name.clone(),
+                n.display_status(),
+                if roles.is_empty() {
+                    "<none>".into()
+                } else {
+                    roles.join(",")
+                },
+                age,
+                n.status.node_info.kubelet_version.clone(),
+            ];
+            if cols.wide {
+                let info = &n.status.node_info;
+                r.push(n.internal_ip().unwrap_or("<none>").to_string());
+                r.push("<none>".into());
+                r.push(none_if_empty(&info.os_image));
+                r.push(none_if_empty(&info.kernel_version));
+                r.push(none_if_empty(&info.container_runtime_version));
+            }
+            r
+        }
+        Object::ReplicaSet(rs) => {
+            let mut r = vec![
+                meta.name.clone(),
+                rs.replicas().to_string(),
+                rs.status.replicas.to_string(),
+                rs.status.ready_replicas.to_string(),
+                age,
+            ];
+            if cols.wide {
+                r.extend(template_columns(
+                    &rs.spec.template.spec,
+                    &rs.spec.selector.match_labels,
+                ));
+            }
+            r
+        }
+        Object::Deployment(d) => {
+            let mut r = vec![
+                meta.name.clone(),
+                format!("{}/{}", d.status.ready_replicas, d.replicas()),
+                d.status.updated_replicas.to_string(),
+                d.status.available_replicas.to_string(),
+                age,
+            ];
+            if cols.wide {
+                r.extend(template_columns(
+                    &d.spec.template.spec,
+                    &d.spec.selector.match_labels,
+                ));
+            }
+            r
+        }
+        Object::Service(s) => {
+            let type_ = if s.spec.type_.is_empty() {
+                "ClusterIP".to_string()
+            } else {
+                s.spec.type_.clone()
+            };
+            let external = match type_.as_str() {
+                "LoadBalancer" => "<pending>".to_string(),
+                _ => "<none>".to_string(),
+            };
+            let ports = if s.spec.ports.is_empty() {
+                "<none>".to_string()
+            } else {
+                s.spec
+                    .ports
+                    .iter()
+                    .map(|p| {
+                        let proto = if p.protocol.is_empty() {
+                            "TCP"
+                        } else {
+                            &p.protocol
+                        };
+                        match p.node_port {
+                            Some(np) => format!("{}:{np}/{proto}", p.port),
+                            None => format!("{}/{proto}", p.port),
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join(",")
+            };
+            let mut r = vec![
+                meta.name.clone(),
+                type_,
+                none_if_empty(&s.spec.cluster_ip),
+                external,
+                ports,
+                age,
+            ];
+            if cols.wide {
+                r.push(selector_text(&s.spec.selector));
+            }
+            r
+        }
+        Object::EndpointSlice(e) => {
+            let ports = if e.ports.is_empty() {
+                "<unset>".to_string()
+            } else {
+                e.ports
+                    .iter()
+                    .map(|p| p.port.to_string())
+                    .collect::<Vec<_>>()
+                    .join(",")
+            };
+            let addrs: Vec<&str> = e
+                .endpoints
+                .iter()
+                .flat_map(|ep| ep.addresses.iter().map(|a| a.as_str()))
+                .collect();
+            let endpoints = if addrs.is_empty() {
+                "<unset>".to_string()
+            } else if addrs.len() > 3 {
+                format!("{} + {} more...", addrs[..3].join(","), addrs.len() - 3)
+            } else {
+                addrs.join(",")
+            };
+            vec![
+                meta.name.clone(),
+                if e.address_type.is_empty() {
+                    "IPv4".into()
+                } else {
+                    e.address_type.clone()
+                },
+                ports,
+                endpoints,
+                age,
+            ]
+        }
+        Object::PersistentVolumeClaim(c) => {
+            let bound = c.status.phase == "Bound";
+            let mut r = vec![
+                meta.name.clone(),
+                if c.status.phase.is_empty() {
+                    "Pending".into()
+                } else {
+                    c.status.phase.clone()
+                },
+                c.spec.volume_name.clone(),
+                if bound {
+                    quantity(c.status.capacity.get("storage"))
+                } else {
+                    String::new()
+                },
+                if bound {
+                    access_modes_short(&c.status.access_modes)
+                } else {
+                    String::new()
+                },
+                c.spec
+                    .storage_class_name
+                    .clone()
+                    .filter(|s| !s.is_empty())
+                    .unwrap_or_else(|| "<unset>".into()),
+                "<unset>".into(),
+                age,
+            ];
+            if cols.wide {
+                r.push(if c.spec.volume_mode.is_empty() {
+                    "Filesystem".into()
+                } else {
+                    c.spec.volume_mode.clone()
+                });
+            }
+            r
+        }
+        Object::PersistentVolume(pv) => {
+            let claim = pv
+                .spec
+                .claim_ref
+                .as_ref()
+                .map(|c| format!("{}/{}", c.namespace, c.name))
+                .unwrap_or_default();
+            let mut r = vec![
+                meta.name.clone(),
+                quantity(pv.spec.capacity.get("storage")),
+                access_modes_short(&pv.spec.access_modes),
+                pv.spec.persistent_volume_reclaim_policy.clone(),
+                pv.status.phase.clone(),
+                claim,
+                pv.spec.storage_class_name.clone(),
+                "<unset>".into(),
+                pv.status.reason.clone(),
+                age,
+            ];
+            if cols.wide {
+                r.push(if pv.spec.volume_mode.is_empty() {
+                    "Filesystem".into()
+                } else {
+                    pv.spec.volume_mode.clone()
+                });
+            }
+            r
+        }
+        Object::StorageClass(sc) => vec![
+            if sc.is_default() {
+                format!("{} (default)", meta.name)
+            } else {
+                meta.name.clone()
+            },
+            sc.provisioner.clone(),
+            if sc.reclaim_policy.is_empty() {
+                "Delete".into()
+            } else {
+                sc.reclaim_policy.clone()
+            },
+            if sc.volume_binding_mode.is_empty() {
+                "Immediate".into()
+            } else {
+                sc.volume_binding_mode.clone()
+            },
+            sc.allow_volume_expansion.unwrap_or(false).to_string(),
+            age,
+        ],
+        Object::PodDisruptionBudget(pdb) => {
+            let fmt = |v: &Option<crate::model::IntOrString>| {
+                v.as_ref()
+                    .map(|x| x.to_string())
+                    .unwrap_or_else(|| "N/A".into())
+            };
+            vec![
+                meta.name.clone(),
+                fmt(&pdb.spec.min_available),
+                fmt(&pdb.spec.max_unavailable),
+                pdb.status.disruptions_allowed.to_string(),
+                age,
+            ]
+        }
+        Object::Lease(l) => vec![
+            meta.name.clone(),
+            l.spec.holder_identity.clone().unwrap_or_default(),
+            age,
+        ],
+        Object::ConfigMap(cm) => vec![meta.name.clone(), cm.data.len().to_string(), age],
+        Object::Event(e) => {
+            let last = e
+                .last_timestamp
+                .or(e.first_timestamp)
+                .or(meta.creation_timestamp);
+            let object = format!(
+                "{}/{}",
+                e.involved_object.kind.to_ascii_lowercase(),
+                e.involved_object.name
+            );
+            if cols.wide {
+                let source = if e.source.host.is_empty() {
+                    e.source.component.clone()
+                } else {
+                    format!("{}, {}", e.source.component, e.source.host)
+                };
+                vec![
+                    self::age(last, now),
+                    e.type_.clone(),
+                    e.reason.clone(),
+                    object,
+                    String::new(),
+                    source,
+                    e.message.clone(),
+                    self::age(e.first_timestamp, now),
+                    e.count.to_string(),
+                    meta.name.clone(),
+                ]
+            } else {
+                vec![
+                    self::age(last, now),
+                    e.type_.clone(),
+                    e.reason.clone(),
+                    object,
+                    e.message.clone(),
+                ]
+            }
+        }
+    };
+    if cols.all_namespaces && obj.kind().namespaced() {
+        r.insert(0, meta.namespace.clone());
+    }
+    if cols.show_labels {
+        r.push(labels_text(meta));
+    }
+    r
+}
+
+fn quantity(q: Option<&Quantity>) -> String {
+    q.map(|q| q.to_string()).unwrap_or_default()
+}
+
+fn template_columns(
+    spec: &crate::model::PodSpec,
+    selector: &std::collections::BTreeMap<String, String>,
+) -> Vec<String> {
+    vec![
+        spec.containers
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect::<Vec<_>>()
+            .join(","),
+        spec.containers
+            .iter()
+            .map(|c| c.image.as_str())
+            .collect::<Vec<_>>()
+            .join(","),
+        selector_text(selector),
+    ]
+}
+
+/// RESTARTS: the count, and `(5m ago)` after the last restart, as kubectl 1.25+ prints it.
+fn restarts(p: &Pod, now: u64) -> String {
+    let n = p.restart_count();
+    let last = p
+        .status
+        .container_statuses
+        .iter()
+        .filter_map(|c| c.last_state.terminated.as_ref())
+        .filter_map(|t| t.finished_at)
+        .map(|t| t.millis())
+        .max();
+    match last {
+        Some(t) if n > 0 => format!("{n} ({} ago)", human_duration(now.saturating_sub(t))),
+        _ => n.to_string(),
+    }
+}
+
+/// A table for objects of one kind.
+pub fn table(kind: Kind, objects: &[&Object], cols: Columns, now: u64) -> Table {
+    let mut t = Table::new(&header(kind, cols));
+    for o in objects {
+        t.push(row(o, cols, now));
+    }
+    t
+}

@@ -1,0 +1,834 @@
+//! `kubectl`: verbs, flags and output as the real kubectl prints them.
+
+use crate::model::{Kind, Object, Selector, Taint};
+use crate::sim::{Command, DeleteOptions, Outcome, Propagation};
+
+use super::args::{flag, parse_flags, Args, FlagSpec};
+use super::get::{self, qualified_name, Columns};
+use super::{sim_error_text, Console, Output, Target};
+
+const VERBS: &[&str] = &[
+    "annotate", "apply", "cordon", "delete", "describe", "drain", "exec", "get", "label", "logs",
+    "rollout", "scale", "taint", "uncordon",
+];
+
+const COMMON: &[FlagSpec] = &[flag("namespace", Some('n'), true)];
+
+pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Output {
+    let Some((verb, rest)) = words.split_first() else {
+        return Output::err(
+            "kubectl controls the Kubernetes cluster manager.\n\nerror: a command is required, for example: kubectl get pods\n",
+        );
+    };
+    match verb.as_str() {
+        "get" => cmd_get(console, target, rest),
+        "apply" => super::apply::run(console, target, rest),
+        "delete" => cmd_delete(console, target, rest),
+        "scale" => cmd_scale(console, target, rest),
+        "cordon" | "uncordon" => cmd_cordon(target, verb == "cordon", rest),
+        "taint" => cmd_taint(target, rest),
+        "label" => cmd_label(console, target, rest),
+        "describe" => cmd_describe(console, target, rest),
+        "exec" => cmd_exec(console, target, rest),
+        v if v.starts_with('-') => Output::err(format!(
+            "error: unknown flag: {v}\nSee 'kubectl --help' for usage.\n"
+        )),
+        other => unknown_command(other),
+    }
+}
+
+/// cobra's text for an unknown sub-command, with its suggestion.
+fn unknown_command(name: &str) -> Output {
+    let mut text = format!("error: unknown command \"{name}\" for \"kubectl\"\n");
+    let mut near: Vec<&str> = VERBS
+        .iter()
+        .copied()
+        .filter(|v| levenshtein(v, name) <= 2 || (name.len() > 1 && v.starts_with(name)))
+        .collect();
+    near.sort_unstable();
+    if !near.is_empty() {
+        text.push_str("\nDid you mean this?\n");
+        for v in near {
+            text.push_str(&format!("\t{v}\n"));
+        }
+    }
+    Output::err(text)
+}
+
+fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+fn flags(verb: &str, words: &[String], specs: &[FlagSpec]) -> Result<Args, Output> {
+    let mut all: Vec<FlagSpec> = COMMON.to_vec();
+    all.extend_from_slice(specs);
+    parse_flags(words, &all).map_err(|e| {
+        Output::err(format!(
+            "error: {e}\nSee 'kubectl {verb} --help' for usage.\n"
+        ))
+    })
+}
+
+fn namespace<'a>(console: &'a Console, args: &'a Args) -> &'a str {
+    args.value("namespace").unwrap_or(&console.namespace)
+}
+
+/// Resolves a resource name (`pods`, `po`, `deployment.apps`) or says it does not exist as
+/// kubectl does.
+pub fn resolve_kind(word: &str) -> Result<Kind, Output> {
+    Kind::from_resource_name(word).ok_or_else(|| {
+        Output::err(format!(
+            "error: the server doesn't have a resource type \"{word}\"\n"
+        ))
+    })
+}
+
+/// The (kind, names) requests of `get`/`delete`-style arguments: `pods a b`, `pod/a svc/b`,
+/// `pods,svc`.
+fn resource_args(positional: &[String]) -> Result<Vec<(Kind, Vec<String>)>, Output> {
+    let Some(first) = positional.first() else {
+        return Ok(Vec::new());
+    };
+    if first.contains('/') {
+        let mut out: Vec<(Kind, Vec<String>)> = Vec::new();
+        for p in positional {
+            let Some((k, n)) = p.split_once('/') else {
+                return Err(Output::err(
+                    "error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'\n"
+                ));
+            };
+            let kind = resolve_kind(k)?;
+            match out.iter_mut().find(|(kk, _)| *kk == kind) {
+                Some((_, names)) => names.push(n.to_string()),
+                None => out.push((kind, vec![n.to_string()])),
+            }
+        }
+        return Ok(out);
+    }
+    let kinds = first
+        .split(',')
+        .map(resolve_kind)
+        .collect::<Result<Vec<_>, _>>()?;
+    let names: Vec<String> = positional[1..].to_vec();
+    if kinds.len() > 1 && !names.is_empty() {
+        return Err(Output::err(
+            "error: arguments in resource/name form must have a single resource and name\n",
+        ));
+    }
+    Ok(kinds.into_iter().map(|k| (k, names.clone())).collect())
+}
+
+fn cmd_get(console: &Console, target: &mut dyn Target, words: &[String]) -> Output {
+    let args = match flags(
+        "get",
+        words,
+        &[
+            flag("all-namespaces", Some('A'), false),
+            flag("output", Some('o'), true),
+            flag("selector", Some('l'), true),
+            flag("show-labels", None, false),
+            flag("sort-by", None, true),
+            flag("no-headers", None, false),
+        ],
+    ) {
+        Ok(a) => a,
+        Err(o) => return o,
+    };
+    if args.positional.is_empty() {
+        return Output::err(
+            "You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' for help and examples\n",
+        );
+    }
+    let requests = match resource_args(&args.positional) {
+        Ok(r) => r,
+        Err(o) => return o,
+    };
+    let all_ns = args.on("all-namespaces");
+    let ns = namespace(console, &args).to_string();
+    let selector = match args.value("selector").map(Selector::parse).transpose() {
+        Ok(s) => s,
+        Err(e) => return Output::err(format!("error: {e}\n")),
+    };
+    let output = args.value("output").unwrap_or("");
+    let cols = Columns {
+        wide: output == "wide",
+        all_namespaces: all_ns,
+        show_labels: args.on("show-labels"),
+    };
+    let sim = target.sim();
+    let now = sim.now();
+    let mut text = String::new();
+    let mut errors = String::new();
+    let mut found_any = false;
+    let multi = requests.len() > 1;
+    let mut listed: Vec<&Object> = Vec::new();
+    for (kind, names) in &requests {
+        let mut objects: Vec<&Object> = Vec::new();
+        if names.is_empty() {
+            objects.extend(sim.cluster().list_kind(*kind).filter(|o| {
+                let m = o.meta();
+                (all_ns || !kind.namespaced() || m.namespace == ns)
+                    && selector.as_ref().is_none_or(|s| s.matches(&m.labels))
+            }));
+        } else {
+            for n in names {
+                let r = crate::model::ObjectRef::new(*kind, &ns, n);
+                match sim.cluster().get_object(&r) {
+                    Some(o) => objects.push(o),
+                    None => errors.push_str(&format!(
+                        "Error from server (NotFound): {} \"{n}\" not found\n",
+                        kind.qualified_resource()
+                    )),
+                }
+            }
+        }
+        if let Some(path) = args.value("sort-by") {
+            if let Err(e) = super::jsonpath::sort_by(&mut objects, path) {
+                return Output::err(format!("error: {e}\n"));
+            }
+        }
+        if objects.is_empty() {
+            continue;
+        }
+        found_any = true;
+        match output {
+            "" | "wide" => {
+                if multi && !text.is_empty() {
+                    text.push('\n');
+                }
+                let mut t = get::table(*kind, &objects, cols, now);
+                if multi {
+                    // Several kinds: names carry their type, as in `kubectl get pods,svc`.
+                    let name_col = usize::from(cols.all_namespaces && kind.namespaced());
+                    for (row, o) in t.rows.iter_mut().zip(&objects) {
+                        row[name_col] = qualified_name(*kind, &o.meta().name);
+                    }
+                }
+                text.push_str(&t.render(!args.on("no-headers")));
+            }
+            "name" => {
+                for o in &objects {
+                    text.push_str(&qualified_name(*kind, &o.meta().name));
+                    text.push('\n');
+                }
+            }
+            _ => listed.extend(objects),
+        }
+    }
+    match output {
+        "" | "wide" | "name" => {}
+        "yaml" | "json" => {
+            let single = requests.len() == 1 && requests[0].1.len() == 1 && listed.len() == 1;
+            let printed = if single {
+                super::print::object(listed[0], output == "json")
+            } else {
+                super::print::list(&listed, output == "json")
+            };
+            text.push_str(&printed);
+            found_any = true;
+        }
+        o if o.starts_with("jsonpath=") || o.starts_with("jsonpath-as-json=") => {
+            let expr = o.split_once('=').map(|x| x.1).unwrap_or("");
+            let single = requests.len() == 1 && requests[0].1.len() == 1 && listed.len() == 1;
+            match super::jsonpath::render(expr, &listed, single) {
+                Ok(s) => text.push_str(&s),
+                Err(e) => return Output::err(format!("error: {e}\n")),
+            }
+            found_any = true;
+        }
+        other => {
+            return Output::err(format!(
+                "error: unable to match a printer suitable for the output format \"{other}\", allowed formats are: json,jsonpath,jsonpath-as-json,jsonpath-file,name,wide,yaml\n"
+            ))
+        }
+    }
+    if !found_any && errors.is_empty() {
+        let scoped = requests.iter().all(|(k, _)| k.namespaced());
+        return Output::ok(if all_ns || !scoped {
+            "No resources found\n".to_string()
+        } else {
+            format!("No resources found in {ns} namespace.\n")
+        });
+    }
+    text.push_str(&errors);
+    Output {
+        text,
+        ok: errors.is_empty(),
+    }
+}
+
+fn cmd_delete(console: &Console, target: &mut dyn Target, words: &[String]) -> Output {
+    let args = match flags(
+        "delete",
+        words,
+        &[
+            flag("grace-period", None, true),
+            flag("force", None, false),
+            flag("cascade", None, true),
+            flag("selector", Some('l'), true),
+            flag("all", None, false),
+            flag("wait", None, false),
+            flag("now", None, false),
+        ],
+    ) {
+        Ok(a) => a,
+        Err(o) => return o,
+    };
+    let ns = namespace(console, &args).to_string();
+    let force = args.on("force");
+    let mut grace: Option<i64> = match args.value("grace-period") {
+        Some(g) => match g.parse::<i64>() {
+            Ok(v) => Some(v),
+            Err(_) => {
+                return Output::err(format!(
+                    "error: invalid argument \"{g}\" for \"--grace-period\" flag: strconv.ParseInt: parsing \"{g}\": invalid syntax\n"
+                ))
+            }
+        },
+        None => None,
+    };
+    if args.on("now") {
+        grace = Some(1);
+    }
+    let mut text = String::new();
+    // ref §2.5 (3): kubectl's grace-period and force rules [KDEL].
+    if force && grace.is_some_and(|g| g != 0) {
+        text.push_str("warning: --force is ignored because --grace-period is not 0.\n");
+    }
+    let immediate = force && grace.is_none_or(|g| g == 0);
+    if grace == Some(0) && !force {
+        // Without --force, grace 0 means "as soon as possible": 1 s.
+        grace = Some(1);
+    }
+    if immediate {
+        text.push_str("Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.\n");
+    }
+    let propagation = match args.value("cascade").unwrap_or("background") {
+        "background" | "true" => Propagation::Background,
+        "orphan" | "false" => Propagation::Orphan,
+        "foreground" => Propagation::Foreground,
+        other => {
+            return Output::err(format!(
+                "error: invalid cascade value ({other}). Must be \"background\", \"foreground\", or \"orphan\"\n"
+            ))
+        }
+    };
+    let requests = match resource_args(&args.positional) {
+        Ok(r) => r,
+        Err(o) => return o,
+    };
+    if requests.is_empty() {
+        return Output::err("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'\n");
+    }
+    let selector = match args.value("selector").map(Selector::parse).transpose() {
+        Ok(s) => s,
+        Err(e) => return Output::err(format!("error: {e}\n")),
+    };
+    let mut ok = true;
+    for (kind, names) in requests {
+        let names: Vec<String> = if names.is_empty() {
+            if selector.is_none() && !args.on("all") {
+                return Output::err(
+                    "error: resource(s) were provided, but no name was specified\n",
+                );
+            }
+            target
+                .sim()
+                .cluster()
+                .list_kind(kind)
+                .filter(|o| !kind.namespaced() || o.meta().namespace == ns)
+                .filter(|o| {
+                    selector
+                        .as_ref()
+                        .is_none_or(|s| s.matches(&o.meta().labels))
+                })
+                .map(|o| o.meta().name.clone())
+                .collect()
+        } else {
+            names
+        };
+        if names.is_empty() {
+            text.push_str(&format!("No resources found in {ns} namespace.\n"));
+            continue;
+        }
+        for name in names {
+            let options = DeleteOptions {
+                grace_period_seconds: if immediate { Some(0) } else { grace },
+                propagation,
+            };
+            match target.apply(Command::Delete {
+                kind,
+                namespace: ns.clone(),
+                name: name.clone(),
+                options,
+            }) {
+                Ok(_) => {
+                    let res = kind.name().to_ascii_lowercase();
+                    let res = match kind.group() {
+                        "" => res,
+                        g => format!("{res}.{g}"),
+                    };
+                    text.push_str(&format!(
+                        "{res} \"{name}\" {}\n",
+                        if immediate {
+                            "force deleted"
+                        } else {
+                            "deleted"
+                        }
+                    ));
+                }
+                Err(e) => {
+                    ok = false;
+                    text.push_str(&sim_error_text(&e));
+                }
+            }
+        }
+    }
+    Output { text, ok }
+}
+
+fn cmd_scale(console: &Console, target: &mut dyn Target, words: &[String]) -> Output {
+    let args = match flags("scale", words, &[flag("replicas", None, true)]) {
+        Ok(a) => a,
+        Err(o) => return o,
+    };
+    let Some(replicas) = args.value("replicas") else {
+        return Output::err("error: required flag(s) \"replicas\" not set\n");
+    };
+    let Ok(replicas) = replicas.parse::<i32>() else {
+        return Output::err(format!(
+            "error: invalid argument \"{replicas}\" for \"--replicas\" flag: strconv.ParseInt: parsing \"{replicas}\": invalid syntax\n"
+        ));
+    };
+    if replicas < 0 {
+        return Output::err("error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0\n");
+    }
+    let ns = namespace(console, &args).to_string();
+    let requests = match resource_args(&args.positional) {
+        Ok(r) => r,
+        Err(o) => return o,
+    };
+    let mut text = String::new();
+    let mut ok = true;
+    for (kind, names) in requests {
+        if !matches!(kind, Kind::ReplicaSet | Kind::Deployment) {
+            return Output::err(format!(
+                "error: no objects passed to scale {} is not scalable\n",
+                kind.qualified_resource()
+            ));
+        }
+        for name in names {
+            match target.apply(Command::Scale {
+                kind,
+                namespace: ns.clone(),
+                name: name.clone(),
+                replicas,
+            }) {
+                Ok(_) => text.push_str(&format!("{} scaled\n", qualified_name(kind, &name))),
+                Err(e) => {
+                    ok = false;
+                    text.push_str(&sim_error_text(&e));
+                }
+            }
+        }
+    }
+    if text.is_empty() {
+        return Output::err("error: resource(s) were provided, but no name was specified\n");
+    }
+    Output { text, ok }
+}
+
+fn cmd_cordon(target: &mut dyn Target, cordon: bool, words: &[String]) -> Output {
+    let verb = if cordon { "cordon" } else { "uncordon" };
+    let args = match flags(verb, words, &[]) {
+        Ok(a) => a,
+        Err(o) => return o,
+    };
+    let [node] = args.positional.as_slice() else {
+        return Output::err(format!(
+            "error: USAGE: {verb} NODE [flags]\nSee 'kubectl {verb} -h' for help and examples\n"
+        ));
+    };
+    let before = target
+        .sim()
+        .cluster()
+        .get::<crate::model::Node>("", node)
+        .map(|n| n.spec.unschedulable);
+    let Some(before) = before else {
+        return Output::err(format!(
+            "Error from server (NotFound): nodes \"{node}\" not found\n"
+        ));
+    };
+    if before == cordon {
+        return Output::ok(format!("node/{node} already {verb}ed\n"));
+    }
+    let cmd = if cordon {
+        Command::Cordon { node: node.clone() }
+    } else {
+        Command::Uncordon { node: node.clone() }
+    };
+    match target.apply(cmd) {
+        Ok(_) => Output::ok(format!("node/{node} {verb}ed\n")),
+        Err(e) => Output::err(sim_error_text(&e)),
+    }
+}
+
+fn cmd_taint(target: &mut dyn Target, words: &[String]) -> Output {
+    let args = match flags("taint", words, &[flag("overwrite", None, false)]) {
+        Ok(a) => a,
+        Err(o) => return o,
+    };
+    let pos = &args.positional;
+    let node = match pos.as_slice() {
+        [kind, node, _, ..] if Kind::from_resource_name(kind) == Some(Kind::Node) => node,
+        [kind, ..] if kind.contains('/') => kind.split_once('/').map(|x| x.1).unwrap_or(""),
+        _ => {
+            return Output::err(
+                "error: at least one taint update is required\nSee 'kubectl taint -h' for help and examples\n",
+            )
+        }
+    };
+    let specs: &[String] = if pos[0].contains('/') {
+        &pos[1..]
+    } else {
+        &pos[2..]
+    };
+    if specs.is_empty() {
+        return Output::err("error: at least one taint update is required\n");
+    }
+    if target
+        .sim()
+        .cluster()
+        .get::<crate::model::Node>("", node)
+        .is_none()
+    {
+        return Output::err(format!(
+            "Error from server (NotFound): nodes \"{node}\" not found\n"
+        ));
+    }
+    let mut cmds = Vec::new();
+    for spec in specs {
+        if let Some(removal) = spec.strip_suffix('-') {
+            let (key, effect) = match removal.split_once(':') {
+                Some((k, e)) => (k, Some(e.to_string())),
+                None => (removal, None),
+            };
+            let key = key.split('=').next().unwrap_or(key).to_string();
+            cmds.push(Command::Untaint {
+                node: node.to_string(),
+                key,
+                effect,
+            });
+        } else {
+            match Taint::parse(spec) {
+                Ok(t) => cmds.push(Command::Taint {
+                    node: node.to_string(),
+                    taint: t,
+                }),
+                Err(e) => return Output::err(format!("error: {e}\n")),
+            }
+        }
+    }
+    for c in cmds {
+        if let Err(e) = target.apply(c) {
+            return Output::err(sim_error_text(&e));
+        }
+    }
+    Output::ok(format!("node/{node} tainted\n"))
+}
+
+fn cmd_label(console: &Console, target: &mut dyn Target, words: &[String]) -> Output {
+    let args = match flags("label", words, &[flag("overwrite", None, false)]) {
+        Ok(a) => a,
+        Err(o) => return o,
+    };
+    let ns = namespace(console, &args).to_string();
+    let pos = &args.positional;
+    let (kind, name, changes) = match pos.as_slice() {
+        [r, rest @ ..] if r.contains('/') => {
+            let (k, n) = r.split_once('/').unwrap_or_default();
+            (k.to_string(), n.to_string(), rest)
+        }
+        [k, n, rest @ ..] => (k.clone(), n.clone(), rest),
+        _ => return Output::err("error: one or more resources must be specified as <resource> <name> or <resource>/<name>\n"),
+    };
+    let kind = match resolve_kind(&kind) {
+        Ok(k) => k,
+        Err(o) => return o,
+    };
+    if changes.is_empty() {
+        return Output::err("error: at least one label update is required\n");
+    }
+    let Some(obj) = target
+        .sim()
+        .cluster()
+        .get_object(&crate::model::ObjectRef::new(kind, &ns, &name))
+    else {
+        return Output::err(format!(
+            "Error from server (NotFound): {} \"{name}\" not found\n",
+            kind.qualified_resource()
+        ));
+    };
+    let labels = obj.meta().labels.clone();
+    let mut cmds = Vec::new();
+    for c in changes {
+        if let Some(key) = c.strip_suffix('-') {
+            cmds.push((key.to_string(), None));
+        } else if let Some((k, v)) = c.split_once('=') {
+            if labels.get(k).is_some_and(|old| old != v) && !args.on("overwrite") {
+                return Output::err(format!(
+                    "error: '{k}' already has a value ({}), and --overwrite is false\n",
+                    labels[k]
+                ));
+            }
+            cmds.push((k.to_string(), Some(v.to_string())));
+        } else {
+            return Output::err(format!("error: invalid label spec: {c}\n"));
+        }
+    }
+    let mut changed = false;
+    for (key, value) in cmds {
+        if labels.get(&key) == value.as_ref() {
+            continue;
+        }
+        changed = true;
+        if let Err(e) = target.apply(Command::Label {
+            kind,
+            namespace: ns.clone(),
+            name: name.clone(),
+            key,
+            value,
+        }) {
+            return Output::err(sim_error_text(&e));
+        }
+    }
+    let what = if changed { "labeled" } else { "not labeled" };
+    Output::ok(format!("{} {what}\n", qualified_name(kind, &name)))
+}
+
+/// Reports an outcome the way apply-like commands do (`deployment.apps/web created`).
+pub fn outcome_line(outcome: &Outcome) -> String {
+    match outcome {
+        Outcome::Created(r) => format!("{} created\n", qualified_name(r.kind, &r.name)),
+        Outcome::Configured(r) => format!("{} configured\n", qualified_name(r.kind, &r.name)),
+        Outcome::Unchanged(r) => format!("{} unchanged\n", qualified_name(r.kind, &r.name)),
+        Outcome::Deleted { object, .. } => {
+            format!("{} deleted\n", qualified_name(object.kind, &object.name))
+        }
+        Outcome::Scaled(r) => format!("{} scaled\n", qualified_name(r.kind, &r.name)),
+        Outcome::Done(s) => format!("{s}\n"),
+        Outcome::Response(r) => format!("{}\n", r.body),
+    }
+}
+
+fn cmd_describe(console: &Console, target: &mut dyn Target, words: &[String]) -> Output {
+    let args = match flags("describe", words, &[flag("selector", Some('l'), true)]) {
+        Ok(a) => a,
+        Err(o) => return o,
+    };
+    let ns = namespace(console, &args).to_string();
+    if args.positional.is_empty() {
+        return Output::err("You must specify the type of resource to describe. Use \"kubectl api-resources\" for a complete list of supported resources.\n");
+    }
+    let requests = match resource_args(&args.positional) {
+        Ok(r) => r,
+        Err(o) => return o,
+    };
+    let selector = match args.value("selector").map(Selector::parse).transpose() {
+        Ok(s) => s,
+        Err(e) => return Output::err(format!("error: {e}\n")),
+    };
+    let sim = target.sim();
+    let mut text = String::new();
+    let mut ok = true;
+    for (kind, names) in requests {
+        let names: Vec<String> = if names.is_empty() {
+            sim.cluster()
+                .list_kind(kind)
+                .filter(|o| !kind.namespaced() || o.meta().namespace == ns)
+                .filter(|o| {
+                    selector
+                        .as_ref()
+                        .is_none_or(|s| s.matches(&o.meta().labels))
+                })
+                .map(|o| o.meta().name.clone())
+                .collect()
+        } else {
+            names
+        };
+        for name in names {
+            // kubectl separates several descriptions with a blank line.
+            if !text.is_empty() {
+                text.push_str("\n\n");
+            }
+            match super::describe::describe(sim, kind, &ns, &name) {
+                Ok(t) => text.push_str(&t),
+                Err(e) => {
+                    ok = false;
+                    text.push_str(&e);
+                }
+            }
+        }
+    }
+    if text.is_empty() {
+        return Output::ok(format!("No resources found in {ns} namespace.\n"));
+    }
+    Output { text, ok }
+}
+
+/// `kubectl exec POD -- CMD`: the lab's containers answer `dig`, `curl` and `cat` of a mounted
+/// volume's files; the request travels from the pod's node, so a cut-off node cannot be reached.
+fn cmd_exec(console: &Console, target: &mut dyn Target, words: &[String]) -> Output {
+    let args = match flags(
+        "exec",
+        words,
+        &[
+            flag("container", Some('c'), true),
+            flag("stdin", Some('i'), false),
+            flag("tty", Some('t'), false),
+        ],
+    ) {
+        Ok(a) => a,
+        Err(o) => return o,
+    };
+    let ns = namespace(console, &args).to_string();
+    let Some(pod_name) = args.positional.first() else {
+        return Output::err("error: expected 'exec (POD | TYPE/NAME) [-c CONTAINER] [flags] -- COMMAND [args...]'.\nPOD or TYPE/NAME is a required argument for the exec command\nSee 'kubectl exec -h' for help and examples\n");
+    };
+    let pod_name = pod_name
+        .strip_prefix("pod/")
+        .unwrap_or(pod_name)
+        .to_string();
+    let command: Vec<String> = if !args.rest.is_empty() {
+        args.rest.clone()
+    } else {
+        args.positional[1..].to_vec()
+    };
+    if command.is_empty() {
+        return Output::err("error: you must specify at least one command for the container\n");
+    }
+    let sim = target.sim();
+    let Some(pod) = sim.cluster().get::<crate::model::Pod>(&ns, &pod_name) else {
+        return Output::err(format!(
+            "Error from server (NotFound): pods \"{pod_name}\" not found\n"
+        ));
+    };
+    let container = args
+        .value("container")
+        .map(String::from)
+        .or_else(|| pod.spec.containers.first().map(|c| c.name.clone()))
+        .unwrap_or_default();
+    if let Some(machine) = sim.world().machine(&pod.spec.node_name) {
+        if !machine.powered || !machine.reachable {
+            return Output::err(format!(
+                "Error from server: error dialing backend: dial tcp {}:10250: i/o timeout\n",
+                machine.ip
+            ));
+        }
+    }
+    let running = sim
+        .world()
+        .processes_of_pod(&pod.metadata.namespace, &pod.metadata.name)
+        .filter(|p| p.pod_uid == pod.metadata.uid)
+        .any(|p| p.container == container);
+    if !running {
+        return Output::err(format!(
+            "error: unable to upgrade connection: container not found (\"{container}\")\n"
+        ));
+    }
+    let program = command[0].as_str();
+    match program {
+        "dig" => super::dig::run(sim, &command[1..]),
+        "curl" => exec_curl(target, &ns, &command[1..]),
+        "cat" => exec_cat(sim, pod, &container, &command[1..]),
+        other => Output::err(format!(
+            "error: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec: OCI runtime exec failed: exec failed: unable to start container process: exec: \"{other}\": executable file not found in $PATH: unknown\ncommand terminated with exit code 127\n"
+        )),
+    }
+}
+
+fn exec_curl(target: &mut dyn Target, ns: &str, words: &[String]) -> Output {
+    let Some(url) = words.iter().find(|w| !w.starts_with('-')) else {
+        return Output::err("curl: try 'curl --help' or 'curl --manual' for more information\ncommand terminated with exit code 2\n");
+    };
+    let rest = url
+        .strip_prefix("http://")
+        .or_else(|| url.strip_prefix("https://"))
+        .unwrap_or(url);
+    let host_port = rest.split('/').next().unwrap_or("");
+    let host = host_port.split(':').next().unwrap_or("");
+    // `svc`, `svc.ns`, `svc.ns.svc`, `svc.ns.svc.cluster.local`.
+    let parts: Vec<&str> = host.split('.').collect();
+    let (service, namespace) = match parts.as_slice() {
+        [s] => (*s, ns),
+        [s, n, ..] => (*s, *n),
+        [] => ("", ns),
+    };
+    let exists = target
+        .sim()
+        .cluster()
+        .get::<crate::model::Service>(namespace, service)
+        .is_some();
+    if !exists {
+        return Output::err(format!(
+            "curl: (6) Could not resolve host: {host}\ncommand terminated with exit code 6\n"
+        ));
+    }
+    match target.apply(Command::Request {
+        namespace: namespace.to_string(),
+        service: service.to_string(),
+    }) {
+        Ok(Outcome::Response(r)) if r.ok => Output::ok(format!("{}\n", r.body)),
+        Ok(Outcome::Response(r)) => Output::err(format!("{}\n", r.body)),
+        Ok(o) => Output::ok(outcome_line(&o)),
+        Err(e) => Output::err(sim_error_text(&e)),
+    }
+}
+
+fn exec_cat(
+    sim: &crate::sim::Sim,
+    pod: &crate::model::Pod,
+    container: &str,
+    words: &[String],
+) -> Output {
+    let Some(path) = words.first() else {
+        return Output::ok("");
+    };
+    let Some(proc_) = sim
+        .world()
+        .processes_of_pod(&pod.metadata.namespace, &pod.metadata.name)
+        .filter(|p| p.pod_uid == pod.metadata.uid)
+        .find(|p| p.container == container)
+    else {
+        return Output::err("command terminated with exit code 1\n");
+    };
+    for (mount, volume) in &proc_.mounts {
+        let prefix = format!("{}/", mount.trim_end_matches('/'));
+        if let Some(file) = path.strip_prefix(&prefix) {
+            let lines: Vec<String> = sim
+                .world()
+                .volume(volume)
+                .iter()
+                .filter(|l| l.file == file)
+                .map(|l| format!("{}\n", l.text))
+                .collect();
+            if lines.is_empty() {
+                break;
+            }
+            return Output::ok(lines.concat());
+        }
+    }
+    Output::err(format!(
+        "cat: can't open '{path}': No such file or directory\ncommand terminated with exit code 1\n"
+    ))
+}

@@ -1,0 +1,286 @@
+//! Golden tests: every console output format, printed for the book's Stateless example at fixed
+//! seeds and times. Column headers are also asserted on their own against kubectl's printers
+//! (ref §8, §5.2, §6.1, §2.1, §3.3). Rewrite the goldens with `PODLAB_BLESS=1 cargo test`.
+
+use std::path::PathBuf;
+
+use podlab::console::Console;
+use podlab::sim::examples::{
+    stateless_pv, stateless_pvc, stateless_replicaset_with_pv, stateless_service,
+};
+use podlab::sim::{Command, Sim, SimBuilder};
+
+fn book_example(seed: u64) -> Sim {
+    let mut sim = SimBuilder::new(seed).workers(3).build().unwrap();
+    for o in [
+        stateless_pv().into(),
+        stateless_pvc().into(),
+        stateless_replicaset_with_pv().into(),
+        stateless_service().into(),
+    ] {
+        sim.apply(Command::Apply(o)).unwrap();
+    }
+    sim.run_for(90_000);
+    sim
+}
+
+/// Compares with tests/golden/console/NAME.txt, or writes it when PODLAB_BLESS is set.
+fn golden(name: &str, actual: &str) {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden/console")
+        .join(format!("{name}.txt"));
+    if std::env::var_os("PODLAB_BLESS").is_some() {
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path)
+        .unwrap_or_else(|_| panic!("missing golden {path:?}; run with PODLAB_BLESS=1"));
+    assert_eq!(
+        actual, expected,
+        "console output for {name} differs from {path:?} (seed 11); PODLAB_BLESS=1 rewrites it"
+    );
+}
+
+fn run(sim: &mut Sim, line: &str) -> String {
+    let out = Console::new().run(sim, line);
+    assert!(out.ok, "`{line}` failed:\n{}", out.text);
+    out.text
+}
+
+fn header(text: &str) -> &str {
+    text.lines().next().unwrap_or("")
+}
+
+fn columns(text: &str) -> Vec<&str> {
+    header(text)
+        .split("   ")
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+#[test]
+fn get_tables_have_kubectls_columns() {
+    let mut sim = book_example(11);
+    // ref §8: pod, rs, svc, node columns; §5.2: pvc, pv; §2.1: lease.
+    let cases: &[(&str, &[&str])] = &[
+        (
+            "kubectl get pods",
+            &["NAME", "READY", "STATUS", "RESTARTS", "AGE"],
+        ),
+        (
+            "kubectl get pods -o wide",
+            &[
+                "NAME",
+                "READY",
+                "STATUS",
+                "RESTARTS",
+                "AGE",
+                "IP",
+                "NODE",
+                "NOMINATED NODE",
+                "READINESS GATES",
+            ],
+        ),
+        (
+            "kubectl get rs",
+            &["NAME", "DESIRED", "CURRENT", "READY", "AGE"],
+        ),
+        (
+            "kubectl get svc",
+            &[
+                "NAME",
+                "TYPE",
+                "CLUSTER-IP",
+                "EXTERNAL-IP",
+                "PORT(S)",
+                "AGE",
+            ],
+        ),
+        (
+            "kubectl get nodes",
+            &["NAME", "STATUS", "ROLES", "AGE", "VERSION"],
+        ),
+        (
+            "kubectl get pvc",
+            &[
+                "NAME",
+                "STATUS",
+                "VOLUME",
+                "CAPACITY",
+                "ACCESS MODES",
+                "STORAGECLASS",
+                "VOLUMEATTRIBUTESCLASS",
+                "AGE",
+            ],
+        ),
+        (
+            "kubectl get pv",
+            &[
+                "NAME",
+                "CAPACITY",
+                "ACCESS MODES",
+                "RECLAIM POLICY",
+                "STATUS",
+                "CLAIM",
+                "STORAGECLASS",
+                "VOLUMEATTRIBUTESCLASS",
+                "REASON",
+                "AGE",
+            ],
+        ),
+        (
+            "kubectl get lease -n kube-node-lease",
+            &["NAME", "HOLDER", "AGE"],
+        ),
+        (
+            "kubectl get lease -A",
+            &["NAMESPACE", "NAME", "HOLDER", "AGE"],
+        ),
+    ];
+    for (line, want) in cases {
+        let text = run(&mut sim, line);
+        assert_eq!(&columns(&text), want, "{line}");
+    }
+}
+
+#[test]
+fn get_output_formats() {
+    let mut sim = book_example(11);
+    let cases = [
+        ("get-pods", "kubectl get pods"),
+        ("get-pods-wide", "kubectl get pods -o wide"),
+        ("get-pods-name", "kubectl get pods -o name"),
+        (
+            "get-pods-labels-sorted",
+            "kubectl get pods --show-labels --sort-by=.spec.nodeName",
+        ),
+        (
+            "get-pods-jsonpath",
+            r#"kubectl get pods -o jsonpath='{range .items[*]}{.metadata.name}{"\t"}{.status.podIP}{"\n"}{end}'"#,
+        ),
+        ("get-svc-yaml", "kubectl get svc random-generator -o yaml"),
+        (
+            "get-pvc-json",
+            "kubectl get pvc random-generator-log -o json",
+        ),
+        ("get-rs-svc", "kubectl get rs,svc"),
+        ("get-nodes-wide", "kubectl get nodes -o wide"),
+        ("get-pv-pvc-sc", "kubectl get pv,pvc,sc"),
+        ("get-endpointslices", "kubectl get endpointslices"),
+        ("get-events", "kubectl get events --sort-by=.lastTimestamp"),
+        ("get-lease-all", "kubectl get lease -A"),
+        (
+            "describe-pod",
+            "kubectl describe pod -l app=random-generator",
+        ),
+        ("describe-node", "kubectl describe node node-1"),
+        ("describe-pvc", "kubectl describe pvc random-generator-log"),
+        ("describe-rs", "kubectl describe rs random-generator"),
+        (
+            "describe-lease",
+            "kubectl describe lease node-1 -n kube-node-lease",
+        ),
+        ("dig-a", "dig random-generator.default.svc.cluster.local"),
+        (
+            "dig-short",
+            "dig +short random-generator.default.svc.cluster.local",
+        ),
+        ("lab-ps", "lab ps"),
+    ];
+    for (name, line) in cases {
+        let text = run(&mut sim, line);
+        golden(name, &text);
+    }
+}
+
+#[test]
+fn a_partitioned_node_as_the_console_shows_it() {
+    // ref §2.3: NotReady at ~50 s, eviction at ~350 s, the old pod stays Terminating.
+    let mut sim = book_example(11);
+    let node = run(
+        &mut sim,
+        "kubectl get pods -o jsonpath={.items[0].spec.nodeName}",
+    );
+    run(&mut sim, &format!("lab partition {node}"));
+    sim.run_for(60_000);
+    let nodes = run(&mut sim, "kubectl get nodes");
+    assert!(nodes.contains(&format!("{node}   NotReady")), "{nodes}");
+    golden("partition-nodes-60s", &nodes);
+    sim.run_for(300_000);
+    let pods = run(&mut sim, "kubectl get pods -o wide");
+    assert!(pods.contains("Terminating"), "{pods}");
+    golden("partition-pods-6m", &pods);
+    let described = run(&mut sim, &format!("kubectl describe node {node}"));
+    assert!(
+        described.contains("node.kubernetes.io/unreachable:NoExecute"),
+        "{described}"
+    );
+    assert!(
+        described.contains("Kubelet stopped posting node status."),
+        "{described}"
+    );
+    golden("partition-ps-6m", &run(&mut sim, "lab ps"));
+}
+
+#[test]
+fn errors_read_like_kubectl() {
+    let mut sim = book_example(11);
+    let console = Console::new();
+    let cases = [
+        ("kubectl gett pods", "error: unknown command \"gett\" for \"kubectl\"\n\nDid you mean this?\n\tget\n"),
+        ("kubectl get podz", "error: the server doesn't have a resource type \"podz\"\n"),
+        ("kubectl get pods nope", "Error from server (NotFound): pods \"nope\" not found\n"),
+        ("kubectl get pods --bogus", "error: unknown flag: --bogus\nSee 'kubectl get --help' for usage.\n"),
+        ("kubectl get pods -x", "error: unknown shorthand flag: 'x' in -x\nSee 'kubectl get --help' for usage.\n"),
+        ("kubectl get pods -o table", "error: unable to match a printer suitable for the output format \"table\", allowed formats are: json,jsonpath,jsonpath-as-json,jsonpath-file,name,wide,yaml\n"),
+        ("kubectl describe pod nope", "Error from server (NotFound): pods \"nope\" not found\n"),
+        ("kubectl scale rs random-generator", "error: required flag(s) \"replicas\" not set\n"),
+        ("kubectl cordon nope", "Error from server (NotFound): nodes \"nope\" not found\n"),
+        ("helm install x", "helm: command not found (this console runs kubectl, dig and lab)\n"),
+        ("kubectl get 'pods", "error: unexpected end of line: a single quote is not closed\n"),
+    ];
+    let digest = sim.trace().digest();
+    for (line, want) in cases {
+        let out = console.run(&mut sim, line);
+        assert!(!out.ok, "`{line}` should fail");
+        assert_eq!(out.text, want, "`{line}`");
+    }
+    // Failed commands change nothing.
+    assert_eq!(sim.trace().digest(), digest);
+}
+
+#[test]
+fn delete_follows_kubectls_grace_and_force_rules() {
+    // ref §2.5 (3) [KDEL].
+    let mut sim = book_example(11);
+    let pods = run(&mut sim, "kubectl get pods -o name");
+    let names: Vec<&str> = pods.lines().map(|l| l.trim_start_matches("pod/")).collect();
+    let out = run(
+        &mut sim,
+        &format!("kubectl delete pod {} --grace-period=0 --force", names[0]),
+    );
+    assert_eq!(
+        out,
+        format!("Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.\npod \"{}\" force deleted\n", names[0])
+    );
+    let out = run(
+        &mut sim,
+        &format!("kubectl delete pod {} --force --grace-period=5", names[1]),
+    );
+    assert_eq!(
+        out,
+        format!(
+            "warning: --force is ignored because --grace-period is not 0.\npod \"{}\" deleted\n",
+            names[1]
+        )
+    );
+    // A graceful delete leaves the pod Terminating for its grace period.
+    let out = run(&mut sim, &format!("kubectl delete pod {}", names[2]));
+    assert_eq!(out, format!("pod \"{}\" deleted\n", names[2]));
+    let listed = run(&mut sim, "kubectl get pods");
+    assert!(
+        listed.contains(&format!("{}   1/1     Terminating", names[2])),
+        "{listed}"
+    );
+}
