@@ -22,13 +22,13 @@ pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Outp
     };
     match verb.as_str() {
         "get" => cmd_get(console, target, rest),
-        "apply" => super::apply::run(console, target, rest),
         "delete" => cmd_delete(console, target, rest),
         "scale" => cmd_scale(console, target, rest),
         "cordon" | "uncordon" => cmd_cordon(target, verb == "cordon", rest),
         "taint" => cmd_taint(target, rest),
         "label" => cmd_label(console, target, rest),
         "describe" => cmd_describe(console, target, rest),
+        "annotate" => cmd_annotate(console, target, rest),
         "exec" => cmd_exec(console, target, rest),
         v if v.starts_with('-') => Output::err(format!(
             "error: unknown flag: {v}\nSee 'kubectl --help' for usage.\n"
@@ -831,4 +831,65 @@ fn exec_cat(
     Output::err(format!(
         "cat: can't open '{path}': No such file or directory\ncommand terminated with exit code 1\n"
     ))
+}
+
+/// `kubectl annotate TYPE NAME k=v [k2-]`: a replace with the object's resourceVersion, so a
+/// concurrent change gives the API server's 409 instead of being overwritten.
+fn cmd_annotate(console: &Console, target: &mut dyn Target, words: &[String]) -> Output {
+    let args = match flags("annotate", words, &[flag("overwrite", None, false)]) {
+        Ok(a) => a,
+        Err(o) => return o,
+    };
+    let ns = namespace(console, &args).to_string();
+    let pos = &args.positional;
+    let (kind, name, changes) = match pos.as_slice() {
+        [r, rest @ ..] if r.contains('/') => {
+            let (k, n) = r.split_once('/').unwrap_or_default();
+            (k.to_string(), n.to_string(), rest)
+        }
+        [k, n, rest @ ..] => (k.clone(), n.clone(), rest),
+        _ => return Output::err("error: one or more resources must be specified as <resource> <name> or <resource>/<name>\n"),
+    };
+    let kind = match resolve_kind(&kind) {
+        Ok(k) => k,
+        Err(o) => return o,
+    };
+    if changes.is_empty() {
+        return Output::err("error: at least one annotation update is required\n");
+    }
+    let Some(obj) = target
+        .sim()
+        .cluster()
+        .get_object(&crate::model::ObjectRef::new(kind, &ns, &name))
+    else {
+        return Output::err(format!(
+            "Error from server (NotFound): {} \"{name}\" not found\n",
+            kind.qualified_resource()
+        ));
+    };
+    let mut updated = obj.clone();
+    let before = obj.meta().annotations.clone();
+    for c in changes {
+        let annotations = &mut updated.meta_mut().annotations;
+        if let Some(key) = c.strip_suffix('-') {
+            annotations.remove(key);
+        } else if let Some((k, v)) = c.split_once('=') {
+            if before.get(k).is_some_and(|old| old != v) && !args.on("overwrite") {
+                return Output::err(format!(
+                    "error: --overwrite is false but found the following declared annotation(s): '{k}' already has a value ({})\n",
+                    before[k]
+                ));
+            }
+            annotations.insert(k.to_string(), v.to_string());
+        } else {
+            return Output::err(format!("error: invalid annotation spec: {c}\n"));
+        }
+    }
+    if updated.meta().annotations == before {
+        return Output::ok(format!("{} not annotated\n", qualified_name(kind, &name)));
+    }
+    match target.apply(Command::Replace(updated)) {
+        Ok(_) => Output::ok(format!("{} annotated\n", qualified_name(kind, &name))),
+        Err(e) => Output::err(sim_error_text(&e)),
+    }
 }

@@ -25,9 +25,6 @@ use crate::model::{
 };
 
 pub use api::{ApiError, Cluster, DeleteOptions, Propagation};
-pub use controllers::deployment::{
-    pod_template_hash, rollout_history, rollout_status, RolloutRevision, RolloutStatus,
-};
 pub use controllers::Ctl;
 pub use rng::SimRng;
 pub use timeline::Timeline;
@@ -357,13 +354,6 @@ pub enum Command {
         namespace: String,
         service: String,
     },
-    /// `kubectl rollout undo deployment/<name> [--to-revision=N]`; None means the previous
-    /// revision.
-    RolloutUndo {
-        namespace: String,
-        name: String,
-        to_revision: Option<i64>,
-    },
 }
 
 impl Command {
@@ -457,12 +447,6 @@ impl Command {
                 format!("set readiness of {pod} to {ready}")
             }
             Command::Request { service, .. } => format!("request service/{service}"),
-            Command::RolloutUndo {
-                name, to_revision, ..
-            } => match to_revision {
-                Some(r) => format!("rollout undo deployment/{name} --to-revision={r}"),
-                None => format!("rollout undo deployment/{name}"),
-            },
         }
     }
 }
