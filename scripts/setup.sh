@@ -82,8 +82,8 @@ if [ "$mode" != serve ]; then
     timed "apt-get install chromium chromium-driver" \
       bash -c "$(declare -f as_root); as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver"
   fi
-  c=$(/usr/bin/chromium --version | grep -o '[0-9]*\.' | head -1)
-  d=$(/usr/bin/chromedriver --version | grep -o '[0-9]*\.' | head -1)
+  c=$(/usr/bin/chromium --version 2>/dev/null | grep -o '[0-9]*\.' | head -1)
+  d=$(/usr/bin/chromedriver --version 2>/dev/null | grep -o '[0-9]*\.' | head -1)
   [ "$c" = "$d" ] || die "tool drift: chromium major ${c%.} and chromedriver major ${d%.} differ; reinstall both"
 fi
 

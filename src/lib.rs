@@ -6,6 +6,7 @@
 pub mod console;
 pub mod manifest;
 pub mod model;
+pub mod scenario;
 pub mod sim;
 pub mod view;
 

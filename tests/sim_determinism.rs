@@ -123,3 +123,16 @@ fn fork_drops_the_future_and_takes_a_new_command() {
     replay.seek_time(t.sim().now());
     assert_eq!(replay.sim().trace().digest(), t.sim().trace().digest());
 }
+
+/// The digest the wasm browser test asserts too: the same seed and commands give the same trace
+/// natively and on wasm32. If an engine change moves it on purpose, update both constants.
+pub const FIXTURE_DIGEST: &str = "278f05b6bebdf15e";
+
+#[test]
+fn the_fixture_digest_is_pinned() {
+    let a = podlab::sim::examples::run_determinism_fixture();
+    let b = podlab::sim::examples::run_determinism_fixture();
+    assert_eq!(a.trace().digest_hex(), b.trace().digest_hex());
+    assert!(a.events_processed() > 500, "{}", a.events_processed());
+    assert_eq!(a.trace().digest_hex(), FIXTURE_DIGEST, "seed 2024");
+}

@@ -924,6 +924,17 @@ fn events(w: &mut Writer, sim: &Sim, r: &ObjectRef) {
     }
 }
 
+/// `kubectl rollout history deployment/NAME --revision=N`: the revision's pod template.
+pub fn revision_template(name: &str, revision: i64, t: &crate::model::PodTemplateSpec) -> String {
+    let mut w = Writer::new();
+    w.line(
+        0,
+        &format!("deployment.apps/{name} with revision #{revision}"),
+    );
+    pod_template(&mut w, t);
+    w.finish()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

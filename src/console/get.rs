@@ -66,6 +66,8 @@ pub fn header(kind: Kind, cols: Columns) -> Vec<&'static str> {
         Kind::Node => vec!["NAME", "STATUS", "ROLES", "AGE", "VERSION"],
         Kind::ReplicaSet => vec!["NAME", "DESIRED", "CURRENT", "READY", "AGE"],
         Kind::Deployment => vec!["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"],
+        // ref §3.3.
+        Kind::StatefulSet => vec!["NAME", "READY", "AGE"],
         Kind::Service => vec![
             "NAME",
             "TYPE",
@@ -241,6 +243,11 @@ pub fn row(obj: &Object, cols: Columns, now: u64) -> Vec<String> {
             }
             r
         }
+        Object::StatefulSet(ss) => vec![
+            meta.name.clone(),
+            format!("{}/{}", ss.status.ready_replicas, ss.replicas()),
+            age,
+        ],
         Object::Service(s) => {
             let type_ = if s.spec.type_.is_empty() {
                 "ClusterIP".to_string()

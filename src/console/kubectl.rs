@@ -22,6 +22,7 @@ pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Outp
     };
     match verb.as_str() {
         "get" => cmd_get(console, target, rest),
+        "apply" => super::apply::run(console, target, rest),
         "delete" => cmd_delete(console, target, rest),
         "scale" => cmd_scale(console, target, rest),
         "cordon" | "uncordon" => cmd_cordon(target, verb == "cordon", rest),
@@ -29,6 +30,7 @@ pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Outp
         "label" => cmd_label(console, target, rest),
         "describe" => cmd_describe(console, target, rest),
         "annotate" => cmd_annotate(console, target, rest),
+        "rollout" => cmd_rollout(console, target, rest),
         "exec" => cmd_exec(console, target, rest),
         v if v.starts_with('-') => Output::err(format!(
             "error: unknown flag: {v}\nSee 'kubectl --help' for usage.\n"
@@ -891,5 +893,160 @@ fn cmd_annotate(console: &Console, target: &mut dyn Target, words: &[String]) ->
     match target.apply(Command::Replace(updated)) {
         Ok(_) => Output::ok(format!("{} annotated\n", qualified_name(kind, &name))),
         Err(e) => Output::err(sim_error_text(&e)),
+    }
+}
+
+/// `kubectl rollout status|history|undo deployment/NAME`.
+fn cmd_rollout(console: &Console, target: &mut dyn Target, words: &[String]) -> Output {
+    let Some((sub, rest)) = words.split_first() else {
+        return Output::err("error: a subcommand is required: status, history or undo\nSee 'kubectl rollout -h' for help and examples\n");
+    };
+    let args = match flags(
+        &format!("rollout {sub}"),
+        rest,
+        &[
+            flag("revision", None, true),
+            flag("to-revision", None, true),
+            flag("timeout", None, true),
+            flag("watch", Some('w'), false),
+        ],
+    ) {
+        Ok(a) => a,
+        Err(o) => return o,
+    };
+    let ns = namespace(console, &args).to_string();
+    let requests = match resource_args(&args.positional) {
+        Ok(r) => r,
+        Err(o) => return o,
+    };
+    let Some((kind, names)) = requests.first() else {
+        return Output::err("error: required resource not specified\n");
+    };
+    if *kind != Kind::Deployment {
+        return Output::err(format!(
+            "error: no status viewer has been implemented for {}\n",
+            kind.name()
+        ));
+    }
+    let Some(name) = names.first() else {
+        return Output::err("error: required resource not specified\n");
+    };
+    let int_flag = |f: &str| -> Result<Option<i64>, Output> {
+        args.value(f)
+            .map(|v| {
+                v.parse::<i64>().map_err(|_| {
+                    Output::err(format!(
+                        "error: invalid argument \"{v}\" for \"--{f}\" flag: strconv.ParseInt: parsing \"{v}\": invalid syntax\n"
+                    ))
+                })
+            })
+            .transpose()
+    };
+    match sub.as_str() {
+        "status" => {
+            let timeout = match args.value("timeout").map(super::args::parse_duration_ms) {
+                Some(Ok(0)) | None => None,
+                Some(Ok(ms)) => Some(ms),
+                Some(Err(e)) => return Output::err(format!("error: {e}\n")),
+            };
+            let watch = args.value("watch") != Some("false");
+            rollout_status(target, &ns, name, watch, timeout)
+        }
+        "history" => {
+            let history = match crate::sim::rollout_history(target.sim().cluster(), &ns, name) {
+                Ok(h) => h,
+                Err(e) => return Output::err(format!("Error from server ({}): {e}\n", e.reason())),
+            };
+            let revision = match int_flag("revision") {
+                Ok(r) => r,
+                Err(o) => return o,
+            };
+            if let Some(r) = revision.filter(|r| *r > 0) {
+                return match history.iter().find(|h| h.revision == r) {
+                    Some(h) => Output::ok(super::describe::revision_template(name, r, &h.template)),
+                    None => Output::err("error: unable to find the specified revision\n"),
+                };
+            }
+            let mut text = format!("deployment.apps/{name} \nREVISION\tCHANGE-CAUSE\n");
+            for h in &history {
+                text.push_str(&format!(
+                    "{}\t{}\n",
+                    h.revision,
+                    h.change_cause.as_deref().unwrap_or("<none>")
+                ));
+            }
+            text.push('\n');
+            Output::ok(super::table::tabwrite(&text, 2))
+        }
+        "undo" => {
+            let to_revision = match int_flag("to-revision") {
+                Ok(r) => r.filter(|r| *r != 0),
+                Err(o) => return o,
+            };
+            match target.apply(Command::RolloutUndo {
+                namespace: ns.clone(),
+                name: name.clone(),
+                to_revision,
+            }) {
+                Ok(Outcome::Unchanged(_)) => {
+                    let current = crate::sim::rollout_history(target.sim().cluster(), &ns, name)
+                        .ok()
+                        .and_then(|h| h.last().map(|r| r.revision))
+                        .unwrap_or(0);
+                    Output::ok(format!(
+                        "deployment.apps/{name} skipped rollback (current template already matches revision {current})\n"
+                    ))
+                }
+                Ok(_) => Output::ok(format!("deployment.apps/{name} rolled back\n")),
+                Err(e) => Output::err(sim_error_text(&e)),
+            }
+        }
+        other => Output::err(format!(
+            "error: unknown command \"{other}\" for \"kubectl rollout\"\n"
+        )),
+    }
+}
+
+/// Watches a rollout in simulated time, printing each new status line, as `kubectl rollout
+/// status` does until the rollout finishes. Without `--timeout` it stops watching after an
+/// hour of simulated time, which a real terminal would only reach by Ctrl-C.
+fn rollout_status(
+    target: &mut dyn Target,
+    ns: &str,
+    name: &str,
+    watch: bool,
+    timeout: Option<u64>,
+) -> Output {
+    const POLL_MS: u64 = 1_000;
+    let limit = timeout.unwrap_or(3_600_000);
+    let mut text = String::new();
+    let mut last = String::new();
+    let mut waited = 0;
+    loop {
+        let status = match crate::sim::rollout_status(target.sim().cluster(), ns, name) {
+            Ok(s) => s,
+            Err(e) => {
+                text.push_str(&sim_error_text(&e));
+                return Output::err(text);
+            }
+        };
+        if status.message != last {
+            text.push_str(&status.message);
+            text.push('\n');
+            last = status.message.clone();
+        }
+        if status.done || !watch {
+            return Output::ok(text);
+        }
+        if waited >= limit {
+            if timeout.is_some() {
+                text.push_str("error: timed out waiting for the condition\n");
+            } else {
+                text.push_str("(still waiting after 1h of simulated time; kubectl would wait until interrupted)\n");
+            }
+            return Output::err(text);
+        }
+        target.run_for(POLL_MS);
+        waited += POLL_MS;
     }
 }

@@ -1,6 +1,7 @@
 //! The console: one command language for the UI, scenario scripts, exercise checks and the CLI.
 //! A line is `kubectl ...`, `dig ...` or `lab ...`; the result is the text a terminal would show.
 
+pub mod apply;
 pub mod args;
 pub mod describe;
 pub mod dig;

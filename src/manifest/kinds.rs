@@ -7,7 +7,7 @@ use crate::model::Kind;
 pub enum Resolution {
     /// A kind the model stores.
     Simulated(Kind),
-    /// `apps/v1` StatefulSet (typed here until the model has it).
+    /// `apps/v1` StatefulSet.
     StatefulSet,
     /// `v1` List: its `items` are documents of their own.
     List,
@@ -114,13 +114,15 @@ const OPENSHIFT_V1: &[&str] = &[
 ];
 
 pub fn resolve(api_version: &str, kind: &str) -> Resolution {
+    // Typed in `model` and stored by the API server, but read as its own variant until
+    // callers take it as an `Object` (see `ManifestObject::into_object`).
+    if kind == "StatefulSet" && api_version == "apps/v1" {
+        return Resolution::StatefulSet;
+    }
     if let Some(k) = Kind::from_kind_name(kind) {
         if k.api_version() == api_version {
             return Resolution::Simulated(k);
         }
-    }
-    if kind == "StatefulSet" && api_version == "apps/v1" {
-        return Resolution::StatefulSet;
     }
     if kind == "List" && api_version == "v1" {
         return Resolution::List;

@@ -180,11 +180,20 @@ impl fmt::Display for FieldPath {
 pub enum ManifestObject {
     /// A kind the engine stores.
     Object(Object),
-    /// Not yet in `model`; typed here (see [`StatefulSet`]).
+    /// A StatefulSet (the `model` type); [`ManifestObject::into_object`] turns it into an
+    /// `Object` the API server stores.
     StatefulSet(StatefulSet),
 }
 
 impl ManifestObject {
+    /// The object to hand to the engine (`Command::Apply`).
+    pub fn into_object(self) -> Object {
+        match self {
+            ManifestObject::Object(o) => o,
+            ManifestObject::StatefulSet(s) => Object::StatefulSet(s),
+        }
+    }
+
     pub fn kind_name(&self) -> &'static str {
         match self {
             ManifestObject::Object(o) => o.kind().name(),
@@ -618,6 +627,7 @@ fn decode_object(kind: Kind, de: NodeDe<'_>) -> Result<Object, DeError> {
         Kind::ReplicaSet => Object::ReplicaSet(Deserialize::deserialize(de)?),
         Kind::Service => Object::Service(Deserialize::deserialize(de)?),
         Kind::StorageClass => Object::StorageClass(Deserialize::deserialize(de)?),
+        Kind::StatefulSet => Object::StatefulSet(Deserialize::deserialize(de)?),
         // Kinds the engine adds later stay readable as errors until they are wired here.
         #[allow(unreachable_patterns)]
         other => {

@@ -24,7 +24,9 @@ pub use misc::{
     ConfigMap, Event, EventSource, Lease, LeaseSpec, PodDisruptionBudget, PodDisruptionBudgetSpec,
     PodDisruptionBudgetStatus,
 };
-pub use node::{Node, NodeAddress, NodeCondition, NodeSpec, NodeStatus, NodeSystemInfo, Taint};
+pub use node::{
+    AttachedVolume, Node, NodeAddress, NodeCondition, NodeSpec, NodeStatus, NodeSystemInfo, Taint,
+};
 pub use pod::*;
 pub use quantity::{IntOrString, Quantity};
 pub use selector::{LabelSelector, LabelSelectorRequirement, Requirement, Selector};
@@ -37,8 +39,11 @@ pub use storage::{
     VolumeResourceRequirements,
 };
 pub use workload::{
-    Deployment, DeploymentSpec, DeploymentStatus, DeploymentStrategy, ReplicaSet, ReplicaSetSpec,
-    ReplicaSetStatus, RollingUpdateDeployment,
+    Deployment, DeploymentCondition, DeploymentSpec, DeploymentStatus, DeploymentStrategy,
+    ReplicaSet, ReplicaSetSpec, ReplicaSetStatus, RollingUpdateDeployment,
+    RollingUpdateStatefulSetStrategy, StatefulSet, StatefulSetOrdinals,
+    StatefulSetPersistentVolumeClaimRetentionPolicy, StatefulSetSpec, StatefulSetStatus,
+    StatefulSetUpdateStrategy,
 };
 
 /// The kinds podlab simulates. The order is the store's order, so it is part of determinism.
@@ -56,11 +61,12 @@ pub enum Kind {
     PodDisruptionBudget,
     ReplicaSet,
     Service,
+    StatefulSet,
     StorageClass,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 13] = [
+    pub const ALL: [Kind; 14] = [
         Kind::ConfigMap,
         Kind::Deployment,
         Kind::EndpointSlice,
@@ -73,6 +79,7 @@ impl Kind {
         Kind::PodDisruptionBudget,
         Kind::ReplicaSet,
         Kind::Service,
+        Kind::StatefulSet,
         Kind::StorageClass,
     ];
 
@@ -90,6 +97,7 @@ impl Kind {
             Kind::PodDisruptionBudget => "PodDisruptionBudget",
             Kind::ReplicaSet => "ReplicaSet",
             Kind::Service => "Service",
+            Kind::StatefulSet => "StatefulSet",
             Kind::StorageClass => "StorageClass",
         }
     }
@@ -109,6 +117,7 @@ impl Kind {
             Kind::PodDisruptionBudget => "poddisruptionbudgets",
             Kind::ReplicaSet => "replicasets",
             Kind::Service => "services",
+            Kind::StatefulSet => "statefulsets",
             Kind::StorageClass => "storageclasses",
         }
     }
@@ -116,7 +125,7 @@ impl Kind {
     /// The API group; empty for the core group.
     pub fn group(self) -> &'static str {
         match self {
-            Kind::Deployment | Kind::ReplicaSet => "apps",
+            Kind::Deployment | Kind::ReplicaSet | Kind::StatefulSet => "apps",
             Kind::EndpointSlice => "discovery.k8s.io",
             Kind::Lease => "coordination.k8s.io",
             Kind::PodDisruptionBudget => "policy",
@@ -182,6 +191,7 @@ impl Kind {
             Kind::PodDisruptionBudget => &["pdb"],
             Kind::ReplicaSet => &["rs"],
             Kind::Service => &["svc"],
+            Kind::StatefulSet => &["sts"],
             Kind::StorageClass => &["sc"],
             Kind::EndpointSlice | Kind::Lease => &[],
         }
@@ -243,6 +253,7 @@ pub enum Object {
     PodDisruptionBudget(PodDisruptionBudget),
     ReplicaSet(ReplicaSet),
     Service(Service),
+    StatefulSet(StatefulSet),
     StorageClass(StorageClass),
 }
 
@@ -324,6 +335,7 @@ resources!(
     PodDisruptionBudget,
     ReplicaSet,
     Service,
+    StatefulSet,
     StorageClass
 );
 
@@ -362,6 +374,9 @@ mod tests {
         );
         assert_eq!(Kind::Pod.qualified_resource(), "pods");
         assert_eq!(Kind::ReplicaSet.singular_qualified(), "replicaset.apps");
+        assert_eq!(Kind::from_resource_name("sts"), Some(Kind::StatefulSet));
+        assert_eq!(Kind::StatefulSet.qualified_resource(), "statefulsets.apps");
+        assert_eq!(Kind::StatefulSet.api_version(), "apps/v1");
     }
 
     #[test]

@@ -86,6 +86,21 @@ pub struct NodeStatus {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub addresses: Vec<NodeAddress>,
     pub node_info: NodeSystemInfo,
+    /// Volumes the kubelet has mounted or is about to mount (unique names such as
+    /// `kubernetes.io/csi/disk.csi.podlab.dev^pvc-...`); the attach/detach controller will not
+    /// detach these safely.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub volumes_in_use: Vec<String>,
+    /// Volumes the attach/detach controller attached to this node.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub volumes_attached: Vec<AttachedVolume>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct AttachedVolume {
+    pub name: String,
+    pub device_path: String,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,11 +1,12 @@
-//! ReplicaSet and Deployment.
+//! ReplicaSet, Deployment and StatefulSet.
 
 use serde::{Deserialize, Serialize};
 
-use super::meta::ObjectMeta;
+use super::meta::{ObjectMeta, Time};
 use super::pod::PodTemplateSpec;
 use super::quantity::IntOrString;
 use super::selector::LabelSelector;
+use super::storage::PersistentVolumeClaim;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
@@ -117,9 +118,137 @@ pub struct DeploymentStatus {
     pub available_replicas: i32,
     #[serde(skip_serializing_if = "is_zero")]
     pub unavailable_replicas: i32,
+    /// `Available` and `Progressing`, in the order the controller last set them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub conditions: Vec<DeploymentCondition>,
+    /// Bumped on a pod-template-hash collision so the next hash differs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub collision_count: Option<i32>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct DeploymentCondition {
+    #[serde(rename = "type")]
+    pub type_: String,
+    pub status: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_update_time: Option<Time>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_transition_time: Option<Time>,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub reason: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub message: String,
+}
+
+impl DeploymentStatus {
+    pub fn condition(&self, type_: &str) -> Option<&DeploymentCondition> {
+        self.conditions.iter().find(|c| c.type_ == type_)
+    }
 }
 
 impl Deployment {
+    pub fn replicas(&self) -> i32 {
+        self.spec.replicas.unwrap_or(1)
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct StatefulSet {
+    pub metadata: ObjectMeta,
+    pub spec: StatefulSetSpec,
+    pub status: StatefulSetStatus,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct StatefulSetSpec {
+    /// Defaults to 1.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replicas: Option<i32>,
+    pub selector: LabelSelector,
+    pub template: PodTemplateSpec,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub volume_claim_templates: Vec<PersistentVolumeClaim>,
+    /// The governing (usually headless) Service; formally optional.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub service_name: String,
+    /// `OrderedReady` (default) or `Parallel`.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub pod_management_policy: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub update_strategy: Option<StatefulSetUpdateStrategy>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revision_history_limit: Option<i32>,
+    #[serde(skip_serializing_if = "is_zero")]
+    pub min_ready_seconds: i32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub persistent_volume_claim_retention_policy:
+        Option<StatefulSetPersistentVolumeClaimRetentionPolicy>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ordinals: Option<StatefulSetOrdinals>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct StatefulSetUpdateStrategy {
+    /// `RollingUpdate` (default) or `OnDelete`.
+    #[serde(rename = "type", skip_serializing_if = "String::is_empty")]
+    pub type_: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rolling_update: Option<RollingUpdateStatefulSetStrategy>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct RollingUpdateStatefulSetStrategy {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub partition: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_unavailable: Option<IntOrString>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct StatefulSetPersistentVolumeClaimRetentionPolicy {
+    /// `Retain` (default) or `Delete`.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub when_deleted: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub when_scaled: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct StatefulSetOrdinals {
+    pub start: i32,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct StatefulSetStatus {
+    #[serde(skip_serializing_if = "is_zero_i64")]
+    pub observed_generation: i64,
+    pub replicas: i32,
+    #[serde(skip_serializing_if = "is_zero")]
+    pub ready_replicas: i32,
+    #[serde(skip_serializing_if = "is_zero")]
+    pub current_replicas: i32,
+    #[serde(skip_serializing_if = "is_zero")]
+    pub updated_replicas: i32,
+    #[serde(skip_serializing_if = "is_zero")]
+    pub available_replicas: i32,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub current_revision: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub update_revision: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub collision_count: Option<i32>,
+}
+
+impl StatefulSet {
     pub fn replicas(&self) -> i32 {
         self.spec.replicas.unwrap_or(1)
     }

@@ -153,6 +153,12 @@ pub struct Cluster {
     dependents: BTreeMap<String, BTreeSet<ObjectRef>>,
     /// node name -> pods bound to it.
     pods_by_node: BTreeMap<String, BTreeSet<ObjectRef>>,
+    /// Pods without a controller, the only ones a ReplicaSet may adopt.
+    orphan_pods: BTreeSet<ObjectRef>,
+    /// node name -> (cpu milli, memory bytes, pods) requested by its non-terminal pods.
+    node_requests: BTreeMap<String, (i64, i64, i64)>,
+    /// (node name, controller uid) -> active pods of that controller on the node.
+    owner_on_node: BTreeMap<(String, String), i64>,
     /// Event dedup key -> Event name.
     event_keys: BTreeMap<(String, String, String, String, String), String>,
     resource_version: u64,
@@ -223,6 +229,50 @@ impl Cluster {
             .filter_map(|r| self.objects.get(r).and_then(Pod::from_object))
     }
 
+    /// Pods whose controller is `owner_uid`, ordered by namespace and name.
+    pub fn pods_controlled_by<'a, 'b>(
+        &'a self,
+        owner_uid: &'b str,
+    ) -> impl Iterator<Item = &'a Pod> + use<'a, 'b> {
+        self.dependents
+            .get(owner_uid)
+            .into_iter()
+            .flatten()
+            .filter(|r| r.kind == Kind::Pod)
+            .filter_map(|r| self.objects.get(r).and_then(Pod::from_object))
+            .filter(move |p| {
+                p.metadata
+                    .controller_ref()
+                    .is_some_and(|c| c.uid == owner_uid)
+            })
+    }
+
+    /// Pods in `namespace` without a controller, ordered by name.
+    pub fn orphan_pods_in<'a>(&'a self, namespace: &'a str) -> impl Iterator<Item = &'a Pod> + 'a {
+        let start = ObjectRef {
+            kind: Kind::Pod,
+            namespace: namespace.to_string(),
+            name: String::new(),
+        };
+        self.orphan_pods
+            .range(start..)
+            .take_while(move |r| r.kind == Kind::Pod && r.namespace == namespace)
+            .filter_map(|r| self.objects.get(r).and_then(Pod::from_object))
+    }
+
+    /// (cpu milli, memory bytes, pod count) requested by the non-terminal pods on a node.
+    pub fn node_requests(&self, node: &str) -> (i64, i64, i64) {
+        self.node_requests.get(node).copied().unwrap_or((0, 0, 0))
+    }
+
+    /// Active pods controlled by `owner_uid` on `node` (the scheduler's spreading input).
+    pub fn active_pods_on_node_of(&self, node: &str, owner_uid: &str) -> i64 {
+        self.owner_on_node
+            .get(&(node.to_string(), owner_uid.to_string()))
+            .copied()
+            .unwrap_or(0)
+    }
+
     /// Objects that name `owner_uid` in their ownerReferences.
     pub fn dependents_of(&self, owner_uid: &str) -> Vec<ObjectRef> {
         self.dependents
@@ -263,11 +313,46 @@ impl Cluster {
                 .insert(r.clone());
         }
         if let Object::Pod(p) = o {
+            self.index_pod(p, &r, 1);
             if !p.spec.node_name.is_empty() {
                 self.pods_by_node
                     .entry(p.spec.node_name.clone())
                     .or_default()
                     .insert(r);
+            }
+        }
+    }
+
+    /// Adds (`sign` 1) or removes (-1) a pod's share of the orphan, request and owner indexes.
+    fn index_pod(&mut self, p: &Pod, r: &ObjectRef, sign: i64) {
+        let controller = p.metadata.controller_ref();
+        if controller.is_none() {
+            if sign > 0 {
+                self.orphan_pods.insert(r.clone());
+            } else {
+                self.orphan_pods.remove(r);
+            }
+        }
+        let node = &p.spec.node_name;
+        if node.is_empty() {
+            return;
+        }
+        if !p.is_terminal() {
+            let (cpu, mem) = super::controllers::scheduler::pod_requests(p);
+            let e = self.node_requests.entry(node.clone()).or_default();
+            e.0 += sign * cpu;
+            e.1 += sign * mem;
+            e.2 += sign;
+            if *e == (0, 0, 0) {
+                self.node_requests.remove(node);
+            }
+        }
+        if let Some(c) = controller.filter(|_| p.is_active()) {
+            let key = (node.clone(), c.uid.clone());
+            let e = self.owner_on_node.entry(key.clone()).or_default();
+            *e += sign;
+            if *e == 0 {
+                self.owner_on_node.remove(&key);
             }
         }
     }
@@ -285,6 +370,7 @@ impl Cluster {
             }
         }
         if let Object::Pod(p) = o {
+            self.index_pod(p, &r, -1);
             if let Some(s) = self.pods_by_node.get_mut(&p.spec.node_name) {
                 s.remove(&r);
                 if s.is_empty() {
@@ -439,6 +525,38 @@ pub(crate) fn default_for_update(o: &mut Object) {
             }
             d.spec.revision_history_limit.get_or_insert(10);
             d.spec.progress_deadline_seconds.get_or_insert(600);
+        }
+        Object::StatefulSet(ss) => {
+            let sp = &mut ss.spec;
+            sp.replicas.get_or_insert(1);
+            default_pod_spec(&mut sp.template.spec);
+            if sp.pod_management_policy.is_empty() {
+                sp.pod_management_policy = "OrderedReady".into();
+            }
+            let us = sp.update_strategy.get_or_insert_with(Default::default);
+            if us.type_.is_empty() {
+                us.type_ = "RollingUpdate".into();
+            }
+            if us.type_ == "RollingUpdate" {
+                us.rolling_update
+                    .get_or_insert_with(Default::default)
+                    .partition
+                    .get_or_insert(0);
+            }
+            sp.revision_history_limit.get_or_insert(10);
+            let rp = sp
+                .persistent_volume_claim_retention_policy
+                .get_or_insert_with(Default::default);
+            for p in [&mut rp.when_deleted, &mut rp.when_scaled] {
+                if p.is_empty() {
+                    *p = "Retain".into();
+                }
+            }
+            for t in &mut sp.volume_claim_templates {
+                if t.spec.volume_mode.is_empty() {
+                    t.spec.volume_mode = "Filesystem".into();
+                }
+            }
         }
         Object::Service(s) => {
             if s.spec.type_.is_empty() {
@@ -699,6 +817,7 @@ pub(crate) fn validate(o: &Object) -> Vec<String> {
                     d.spec.strategy.type_
                 ));
             }
+            validate_strategy(d, &mut causes);
         }
         Object::Service(s) => {
             if !matches!(
@@ -805,9 +924,132 @@ pub(crate) fn validate(o: &Object) -> Vec<String> {
                 ));
             }
         }
+        Object::StatefulSet(ss) => validate_statefulset(ss, &mut causes),
         Object::ConfigMap(_) | Object::EndpointSlice(_) | Object::Event(_) => {}
     }
     causes
+}
+
+/// `ValidateStatefulSetSpec`, the parts podlab checks.
+fn validate_statefulset(ss: &crate::model::StatefulSet, causes: &mut Vec<String>) {
+    let sp = &ss.spec;
+    validate_template(sp.replicas, &sp.selector, &sp.template, causes);
+    if !sp.service_name.is_empty() {
+        if let Err(e) = validate_dns_label(&sp.service_name) {
+            causes.push(format!(
+                "spec.serviceName: Invalid value: \"{}\": {e}",
+                sp.service_name
+            ));
+        }
+    }
+    if !matches!(
+        sp.pod_management_policy.as_str(),
+        "" | "OrderedReady" | "Parallel"
+    ) {
+        causes.push(format!(
+            "spec.podManagementPolicy: Unsupported value: \"{}\": supported values: \"OrderedReady\", \"Parallel\"",
+            sp.pod_management_policy
+        ));
+    }
+    if let Some(us) = &sp.update_strategy {
+        if !matches!(us.type_.as_str(), "" | "RollingUpdate" | "OnDelete") {
+            causes.push(format!(
+                "spec.updateStrategy: Unsupported value: \"{}\": supported values: \"OnDelete\", \"RollingUpdate\"",
+                us.type_
+            ));
+        }
+        if let Some(p) = us
+            .rolling_update
+            .as_ref()
+            .and_then(|r| r.partition)
+            .filter(|p| *p < 0)
+        {
+            causes.push(format!(
+                "spec.updateStrategy.rollingUpdate.partition: Invalid value: {p}: must be greater than or equal to 0"
+            ));
+        }
+    }
+    if let Some(o) = sp.ordinals.as_ref().filter(|o| o.start < 0) {
+        causes.push(format!(
+            "spec.ordinals.start: Invalid value: {}: must be greater than or equal to 0",
+            o.start
+        ));
+    }
+    if sp.min_ready_seconds < 0 {
+        causes.push(format!(
+            "spec.minReadySeconds: Invalid value: {}: must be greater than or equal to 0",
+            sp.min_ready_seconds
+        ));
+    }
+    for (i, t) in sp.volume_claim_templates.iter().enumerate() {
+        if let Err(e) = validate_dns_label(&t.metadata.name) {
+            causes.push(format!(
+                "spec.volumeClaimTemplates[{i}].metadata.name: Invalid value: \"{}\": {e}",
+                t.metadata.name
+            ));
+        }
+        if t.spec.access_modes.is_empty() {
+            causes.push(format!(
+                "spec.volumeClaimTemplates[{i}].spec.accessModes: Required value: at least 1 access mode is required"
+            ));
+        }
+        if !t.spec.resources.requests.contains_key("storage") {
+            causes.push(format!(
+                "spec.volumeClaimTemplates[{i}].spec.resources[storage]: Required value"
+            ));
+        }
+    }
+}
+
+/// `ValidateDeploymentStrategy` and `ValidateRollingUpdateDeployment`.
+fn validate_strategy(d: &crate::model::Deployment, causes: &mut Vec<String>) {
+    use crate::model::IntOrString;
+    let Some(ru) = &d.spec.strategy.rolling_update else {
+        return;
+    };
+    if d.spec.strategy.type_ == "Recreate" {
+        causes.push("spec.strategy.rollingUpdate: Forbidden: may not be specified when strategy `type` is 'Recreate'".into());
+        return;
+    }
+    let show = |v: &IntOrString| match v {
+        IntOrString::Int(i) => format!("{i}"),
+        IntOrString::String(s) => format!("\"{s}\""),
+    };
+    let mut zero = [false, false];
+    for (i, (field, v)) in [
+        ("maxSurge", &ru.max_surge),
+        ("maxUnavailable", &ru.max_unavailable),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let Some(v) = v else { continue };
+        let path = format!("spec.strategy.rollingUpdate.{field}");
+        match v {
+            IntOrString::Int(n) if *n < 0 => causes.push(format!(
+                "{path}: Invalid value: {n}: must be greater than or equal to 0"
+            )),
+            IntOrString::Int(n) => zero[i] = *n == 0,
+            IntOrString::String(s) => match s.strip_suffix('%').and_then(|p| p.parse::<i64>().ok()) {
+                None => causes.push(format!(
+                    "{path}: Invalid value: {}: a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')",
+                    show(v)
+                )),
+                Some(p) if field == "maxUnavailable" && p > 100 => causes.push(format!(
+                    "{path}: Invalid value: {}: must not be greater than 100%",
+                    show(v)
+                )),
+                Some(p) => zero[i] = p == 0,
+            },
+        }
+    }
+    let surge_zero = ru.max_surge.is_none() || zero[0];
+    if surge_zero && zero[1] {
+        let v = ru.max_unavailable.as_ref().map(show).unwrap_or_default();
+        causes.push(format!(
+            "spec.strategy.rollingUpdate.maxUnavailable: Invalid value: {v}: may not be 0 when `maxSurge` is 0"
+        ));
+    }
 }
 
 fn validate_access_modes(modes: &[String], causes: &mut Vec<String>) {
@@ -850,6 +1092,7 @@ fn spec_changed(old: &Object, new: &Object) -> bool {
         (Object::Pod(a), Object::Pod(b)) => a.spec != b.spec,
         (Object::ReplicaSet(a), Object::ReplicaSet(b)) => a.spec != b.spec,
         (Object::Deployment(a), Object::Deployment(b)) => a.spec != b.spec,
+        (Object::StatefulSet(a), Object::StatefulSet(b)) => a.spec != b.spec,
         (Object::Service(a), Object::Service(b)) => a.spec != b.spec,
         (Object::PersistentVolume(a), Object::PersistentVolume(b)) => a.spec != b.spec,
         (Object::PersistentVolumeClaim(a), Object::PersistentVolumeClaim(b)) => a.spec != b.spec,
@@ -884,6 +1127,23 @@ fn immutable_violations(old: &Object, new: &Object) -> Vec<String> {
         }
         (Object::Deployment(a), Object::Deployment(b)) if a.spec.selector != b.spec.selector => {
             causes.push("spec.selector: Invalid value: field is immutable".to_string());
+        }
+        (Object::StatefulSet(a), Object::StatefulSet(b)) => {
+            // ref §3.2: only these spec fields may change.
+            let strip = |s: &crate::model::StatefulSetSpec| {
+                let mut s = s.clone();
+                s.replicas = None;
+                s.ordinals = None;
+                s.template = Default::default();
+                s.update_strategy = None;
+                s.revision_history_limit = None;
+                s.persistent_volume_claim_retention_policy = None;
+                s.min_ready_seconds = 0;
+                s
+            };
+            if strip(&a.spec) != strip(&b.spec) {
+                causes.push("spec: Forbidden: updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden".to_string());
+            }
         }
         (Object::Service(a), Object::Service(b))
             if !b.spec.cluster_ip.is_empty() && a.spec.cluster_ip != b.spec.cluster_ip =>
@@ -1030,6 +1290,7 @@ impl Sim {
             }
             Object::ReplicaSet(rs) => rs.status = Default::default(),
             Object::Deployment(d) => d.status = Default::default(),
+            Object::StatefulSet(ss) => ss.status = Default::default(),
             Object::PersistentVolumeClaim(c) => {
                 if c.spec.storage_class_name.is_none() {
                     // DefaultStorageClass admission.

@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 
 use crate::model::{
-    Container, ContainerPort, EnvVar, EnvVarSource, IntOrString, LabelSelector,
-    ObjectFieldSelector, ObjectMeta, PersistentVolume, PersistentVolumeClaim,
+    Container, ContainerPort, Deployment, DeploymentSpec, EnvVar, EnvVarSource, IntOrString,
+    LabelSelector, ObjectFieldSelector, ObjectMeta, PersistentVolume, PersistentVolumeClaim,
     PersistentVolumeClaimSpec, PersistentVolumeClaimVolumeSource, PersistentVolumeSpec, Pod,
     PodSpec, PodTemplateSpec, Quantity, ReplicaSet, ReplicaSetSpec, Service, ServicePort,
     ServiceSpec, Volume, VolumeMount, VolumeResourceRequirements,
@@ -39,6 +39,22 @@ pub fn replicaset(name: &str, replicas: i32, container: Container) -> ReplicaSet
                 },
                 spec: PodSpec::with_containers(vec![container]),
             },
+        },
+        status: Default::default(),
+    }
+}
+
+/// A Deployment named `name` with `replicas` copies of one container, selected by `app=<name>`;
+/// the strategy is left to the API server's defaults (RollingUpdate, 25%/25%).
+pub fn deployment(name: &str, replicas: i32, container: Container) -> Deployment {
+    let rs = replicaset(name, replicas, container);
+    Deployment {
+        metadata: ObjectMeta::named("default", name),
+        spec: DeploymentSpec {
+            replicas: Some(replicas),
+            selector: rs.spec.selector,
+            template: rs.spec.template,
+            ..Default::default()
         },
         status: Default::default(),
     }
@@ -159,4 +175,106 @@ pub fn stateless_pvc() -> PersistentVolumeClaim {
         },
         status: Default::default(),
     }
+}
+
+/// A claim on the default StorageClass (`standard`, a network disk), e.g. `claim("data",
+/// "ReadWriteOnce", "1Gi")`.
+pub fn claim(name: &str, access_mode: &str, size: &str) -> PersistentVolumeClaim {
+    PersistentVolumeClaim {
+        metadata: ObjectMeta::named("default", name),
+        spec: PersistentVolumeClaimSpec {
+            access_modes: vec![access_mode.to_string()],
+            resources: VolumeResourceRequirements {
+                requests: [("storage".to_string(), Quantity::parse(size).expect("size"))].into(),
+            },
+            ..Default::default()
+        },
+        status: Default::default(),
+    }
+}
+
+/// Mounts claim `claim` as volume `data` at `path` in every container of `spec`.
+pub fn mount_claim(spec: &mut PodSpec, claim: &str, path: &str) {
+    spec.volumes.push(Volume {
+        name: "data".into(),
+        persistent_volume_claim: Some(PersistentVolumeClaimVolumeSource {
+            claim_name: claim.into(),
+            read_only: None,
+        }),
+        ..Default::default()
+    });
+    for c in &mut spec.containers {
+        c.volume_mounts.push(VolumeMount {
+            name: "data".into(),
+            mount_path: path.into(),
+            read_only: None,
+        });
+    }
+}
+
+/// A short, busy run for the cross-platform determinism check: a Deployment writing to an RWX
+/// network disk behind a Service, requests, a rollout, a partition long enough for evictions,
+/// a heal, and an undo.
+/// Returns the builder and `(time ms, command)` pairs; [`run_determinism_fixture`] plays it.
+pub fn determinism_fixture() -> (crate::sim::SimBuilder, Vec<(u64, crate::sim::Command)>) {
+    use crate::sim::{Command, SimBuilder};
+    let mut d = deployment("random-generator", 3, random_generator_container());
+    mount_claim(&mut d.spec.template.spec, "data", "/tmp/logs");
+    d.spec.template.spec.containers[0]
+        .env
+        .push(EnvVar::new("LOG_FILE", "/tmp/logs/random.log"));
+    let mut d2 = d.clone();
+    d2.spec.template.spec.containers[0].image = "k8spatterns/random-generator:2.0".into();
+    let request = || Command::Request {
+        namespace: "default".into(),
+        service: "random-generator".into(),
+    };
+    let mut cmds = vec![
+        (
+            0,
+            Command::Apply(claim("data", "ReadWriteMany", "1Gi").into()),
+        ),
+        (0, Command::Apply(d.into())),
+        (0, Command::Apply(stateless_service().into())),
+    ];
+    for t in [30_000, 31_000, 32_000, 33_000] {
+        cmds.push((t, request()));
+    }
+    cmds.push((40_000, Command::Apply(d2.into())));
+    cmds.push((
+        90_000,
+        Command::Partition {
+            node: "node-2".into(),
+        },
+    ));
+    cmds.push((
+        450_000,
+        Command::Heal {
+            node: "node-2".into(),
+        },
+    ));
+    cmds.push((
+        480_000,
+        Command::RolloutUndo {
+            namespace: "default".into(),
+            name: "random-generator".into(),
+            to_revision: None,
+        },
+    ));
+    for t in [560_000, 561_000] {
+        cmds.push((t, request()));
+    }
+    (SimBuilder::new(2024).workers(3), cmds)
+}
+
+/// Plays [`determinism_fixture`] to 600 s. Commands that fail are part of the run too.
+pub fn run_determinism_fixture() -> crate::sim::Sim {
+    let (builder, cmds) = determinism_fixture();
+    let mut sim = builder.build().expect("fixture builder is valid");
+    for (t, cmd) in cmds {
+        sim.run_to(t);
+        let _ = sim.apply(cmd);
+    }
+    sim.run_to(600_000);
+    sim
 }

@@ -82,8 +82,21 @@ fn merge_for_apply(stored: &Object, mut new: Object) -> Object {
             }
         }
         (Object::ReplicaSet(n), Object::ReplicaSet(s)) => n.status = s.status.clone(),
-        (Object::Deployment(n), Object::Deployment(s)) => n.status = s.status.clone(),
+        (Object::Deployment(n), Object::Deployment(s)) => {
+            n.status = s.status.clone();
+            // The controller's own annotations survive an apply that does not mention them,
+            // as with kubectl's three-way merge.
+            for (k, v) in &s.metadata.annotations {
+                if k.starts_with("deployment.kubernetes.io/") {
+                    n.metadata
+                        .annotations
+                        .entry(k.clone())
+                        .or_insert_with(|| v.clone());
+                }
+            }
+        }
         (Object::Node(n), Object::Node(s)) => n.status = s.status.clone(),
+        (Object::StatefulSet(n), Object::StatefulSet(s)) => n.status = s.status.clone(),
         (Object::PersistentVolume(n), Object::PersistentVolume(s)) => {
             n.status = s.status.clone();
             if n.spec.claim_ref.is_none() {
@@ -214,6 +227,10 @@ fn execute(sim: &mut Sim, actor: &Actor, cmd: Command) -> Result<Outcome, SimErr
                 Object::Deployment(mut d) => {
                     d.spec.replicas = Some(replicas);
                     Object::Deployment(d)
+                }
+                Object::StatefulSet(mut ss) => {
+                    ss.spec.replicas = Some(replicas);
+                    Object::StatefulSet(ss)
                 }
                 _ => {
                     return Err(SimError::Api(ApiError::BadRequest(format!(
@@ -481,6 +498,13 @@ fn execute(sim: &mut Sim, actor: &Actor, cmd: Command) -> Result<Outcome, SimErr
         Command::Request { namespace, service } => {
             request(sim, &namespace, &service).map(Outcome::Response)
         }
+        Command::RolloutUndo {
+            namespace,
+            name,
+            to_revision,
+        } => {
+            super::controllers::deployment::rollout_undo(sim, actor, &namespace, &name, to_revision)
+        }
     }
 }
 
@@ -547,75 +571,18 @@ fn power_on(sim: &mut Sim, node: &str) {
         format!("machine {node} powered on"),
         "",
     );
-    // A kubelet registers its Node again if the object was deleted.
-    if sim.api.get::<Node>("", node).is_none() {
+    // A kubelet registers its Node again if the object was deleted; its conditions come with
+    // the first status post.
+    if sim.api.get::<Node>("", node).is_none() && sim.world.can_reach_api(node) {
         if let Some(cfg) = sim.builder.nodes.iter().find(|n| n.name == node).cloned() {
-            let index = sim
-                .builder
-                .nodes
-                .iter()
-                .position(|n| n.name == node)
-                .unwrap_or(0) as u32
-                + 1;
-            let _ = index;
-            let mut labels = cfg.labels.clone();
-            labels.insert("kubernetes.io/hostname".into(), node.to_string());
-            labels.insert("topology.kubernetes.io/zone".into(), cfg.zone.clone());
-            labels.insert("kubernetes.io/os".into(), "linux".into());
-            labels.insert("kubernetes.io/arch".into(), "amd64".into());
             let m = sim.world.machine(node).expect("machine").clone();
-            let mut cap = std::collections::BTreeMap::new();
-            cap.insert(
-                "cpu".to_string(),
-                crate::model::Quantity::from_milli(cfg.cpu_milli),
+            let n = super::node_object(&cfg, &m.ip, &m.pod_cidr, Vec::new());
+            let _ = sim.api_create(
+                &Actor::Kubelet(node.to_string()),
+                None,
+                n.into(),
+                "kubelet registered the node",
             );
-            cap.insert(
-                "memory".to_string(),
-                crate::model::Quantity::from_bytes(cfg.memory_bytes),
-            );
-            cap.insert(
-                "pods".to_string(),
-                crate::model::Quantity::from_milli(cfg.max_pods * 1000),
-            );
-            let n = Node {
-                metadata: crate::model::ObjectMeta {
-                    name: node.to_string(),
-                    labels,
-                    ..Default::default()
-                },
-                spec: crate::model::NodeSpec {
-                    pod_cidr: m.pod_cidr.clone(),
-                    unschedulable: false,
-                    taints: cfg.taints.clone(),
-                },
-                status: crate::model::NodeStatus {
-                    capacity: cap.clone(),
-                    allocatable: cap,
-                    conditions: super::controllers::kubelet::healthy_conditions(sim.now_time()),
-                    addresses: vec![
-                        crate::model::NodeAddress {
-                            type_: "InternalIP".into(),
-                            address: m.ip.clone(),
-                        },
-                        crate::model::NodeAddress {
-                            type_: "Hostname".into(),
-                            address: node.to_string(),
-                        },
-                    ],
-                    node_info: crate::model::NodeSystemInfo {
-                        kubelet_version: "v1.34.0".into(),
-                        ..Default::default()
-                    },
-                },
-            };
-            if sim.world.can_reach_api(node) {
-                let _ = sim.api_create(
-                    &Actor::Kubelet(node.to_string()),
-                    None,
-                    n.into(),
-                    "kubelet registered the node",
-                );
-            }
         }
     }
     sim.kubelet_boot(node);

@@ -3,7 +3,9 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use crate::model::{Kind, Node, PersistentVolume, PersistentVolumeClaim, Pod, ReplicaSet};
+use crate::model::{
+    Deployment, Kind, Node, PersistentVolume, PersistentVolumeClaim, Pod, ReplicaSet,
+};
 
 use super::controllers::Ctl;
 use super::Sim;
@@ -35,6 +37,8 @@ pub const INVARIANTS: &[(&str, Check)] = &[
     ("pod-ips-unique", pod_ips_unique),
     ("replicaset-status-consistent", rs_status_consistent),
     ("time-never-goes-back", time_monotonic),
+    ("rwo-disks-attach-to-one-node", rwo_one_node),
+    ("deployment-within-max-surge", deployment_surge),
 ];
 
 /// Runs every invariant.
@@ -227,6 +231,68 @@ fn rs_status_consistent(sim: &Sim, out: &mut Vec<Violation>) {
     }
 }
 
+/// A network disk without RWX/ROX is attached to at most one node (ref §5.3).
+fn rwo_one_node(sim: &Sim, out: &mut Vec<Violation>) {
+    use super::controllers::attach_detach::multi_attach_allowed;
+    let mut last: Option<(&str, &str)> = None;
+    for (pv, node) in sim.world.attachments() {
+        if let Some((prev_pv, prev_node)) = last {
+            let multi = sim
+                .api
+                .get::<PersistentVolume>("", pv)
+                .is_some_and(multi_attach_allowed);
+            if prev_pv == pv && !multi {
+                out.push(Violation {
+                    name: "rwo-disks-attach-to-one-node",
+                    detail: format!("volume {pv} is attached to {prev_node} and {node}"),
+                });
+            }
+        }
+        last = Some((pv, node));
+    }
+}
+
+/// Outside a resize, a rolling Deployment's ReplicaSets add up to at most replicas + maxSurge.
+fn deployment_surge(sim: &Sim, out: &mut Vec<Violation>) {
+    use super::controllers::deployment::{resolve_fenceposts, DESIRED_REPLICAS_ANNOTATION};
+    for d in sim.api.list::<Deployment>() {
+        if d.spec.strategy.type_ == "Recreate" || d.spec.paused {
+            continue;
+        }
+        let owned: Vec<&ReplicaSet> = sim
+            .api
+            .list_in::<ReplicaSet>(&d.metadata.namespace)
+            .filter(|r| {
+                r.metadata
+                    .controller_ref()
+                    .is_some_and(|c| c.uid == d.metadata.uid)
+            })
+            .collect();
+        let want = d.replicas();
+        let settled = owned.iter().all(|r| {
+            r.spec.replicas == Some(0)
+                || r.metadata.annotations.get(DESIRED_REPLICAS_ANNOTATION)
+                    == Some(&want.to_string())
+        });
+        let ru = d.spec.strategy.rolling_update.as_ref();
+        let (surge, _) = resolve_fenceposts(
+            ru.and_then(|r| r.max_surge.as_ref()),
+            ru.and_then(|r| r.max_unavailable.as_ref()),
+            want,
+        );
+        let total: i32 = owned.iter().map(|r| r.replicas()).sum();
+        if settled && total > want + surge {
+            out.push(Violation {
+                name: "deployment-within-max-surge",
+                detail: format!(
+                    "deployment {}: {total} replicas over {want} + maxSurge {surge}",
+                    d.metadata.name
+                ),
+            });
+        }
+    }
+}
+
 fn time_monotonic(sim: &Sim, out: &mut Vec<Violation>) {
     if let Some(t) = sim.next_event_time() {
         if t < sim.now {
@@ -289,5 +355,40 @@ pub fn run_until_checked(sim: &mut Sim, mut pred: impl FnMut(&Sim) -> bool, limi
                 return pred(sim);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::storage::CsiPersistentVolumeSource;
+    use crate::model::{ObjectMeta, Quantity};
+    use crate::sim::trace::Actor;
+    use crate::sim::SimBuilder;
+
+    #[test]
+    fn a_second_attachment_of_an_rwo_disk_is_flagged() {
+        let mut sim = SimBuilder::new(1).workers(2).build().unwrap();
+        let mut pv = PersistentVolume {
+            metadata: ObjectMeta::named("", "disk"),
+            ..Default::default()
+        };
+        pv.spec.access_modes = vec!["ReadWriteOnce".into()];
+        pv.spec.capacity = [("storage".to_string(), Quantity::parse("1Gi").unwrap())].into();
+        pv.spec.csi = Some(CsiPersistentVolumeSource {
+            driver: "disk.csi.podlab.dev".into(),
+            volume_handle: "disk".into(),
+        });
+        sim.api_create(&Actor::User, None, pv.into(), "").unwrap();
+        sim.world.attach("disk", "node-1");
+        let mut out = Vec::new();
+        rwo_one_node(&sim, &mut out);
+        assert!(out.is_empty());
+        sim.world.attach("disk", "node-2");
+        rwo_one_node(&sim, &mut out);
+        assert_eq!(
+            out[0].detail,
+            "volume disk is attached to node-1 and node-2"
+        );
     }
 }

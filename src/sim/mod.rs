@@ -25,6 +25,9 @@ use crate::model::{
 };
 
 pub use api::{ApiError, Cluster, DeleteOptions, Propagation};
+pub use controllers::deployment::{
+    pod_template_hash, rollout_history, rollout_status, RolloutRevision, RolloutStatus,
+};
 pub use controllers::Ctl;
 pub use rng::SimRng;
 pub use timeline::Timeline;
@@ -78,6 +81,14 @@ pub struct Timing {
     pub scheduler_retry_period: u64,
     /// Attach/detach `maxWaitForUnmountDuration`.
     pub max_wait_for_unmount: u64,
+    /// How long a cloud attach or detach call takes, drawn uniformly from this range.
+    pub volume_op_min: u64,
+    pub volume_op_max: u64,
+    /// kubelet `podAttachAndMountTimeout`: how long a pod waits for its volumes before each
+    /// FailedMount event.
+    pub attach_mount_timeout: u64,
+    /// `--node-startup-grace-period`: the grace for a node that has never been Ready.
+    pub node_startup_grace_period: u64,
 }
 
 impl Default for Timing {
@@ -107,6 +118,10 @@ impl Default for Timing {
             crash_backoff_reset: 600_000,
             scheduler_retry_period: 300_000,
             max_wait_for_unmount: 360_000,
+            volume_op_min: 2_000,
+            volume_op_max: 5_000,
+            attach_mount_timeout: 120_000,
+            node_startup_grace_period: 60_000,
         }
     }
 }
@@ -176,6 +191,62 @@ impl NodeConfig {
     pub fn taint(mut self, taint: Taint) -> Self {
         self.taints.push(taint);
         self
+    }
+}
+
+/// The Node object a kubelet registers for `n`.
+pub(crate) fn node_object(
+    n: &NodeConfig,
+    node_ip: &str,
+    cidr: &str,
+    conditions: Vec<crate::model::NodeCondition>,
+) -> Node {
+    let mut labels = n.labels.clone();
+    labels.insert("kubernetes.io/hostname".into(), n.name.clone());
+    labels.insert("kubernetes.io/os".into(), "linux".into());
+    labels.insert("kubernetes.io/arch".into(), "amd64".into());
+    labels.insert("topology.kubernetes.io/zone".into(), n.zone.clone());
+    let mut cap = BTreeMap::new();
+    cap.insert("cpu".to_string(), Quantity::from_milli(n.cpu_milli));
+    cap.insert("memory".to_string(), Quantity::from_bytes(n.memory_bytes));
+    cap.insert(
+        "pods".to_string(),
+        Quantity::from_milli(n.max_pods.saturating_mul(1000)),
+    );
+    Node {
+        metadata: ObjectMeta {
+            name: n.name.clone(),
+            labels,
+            ..Default::default()
+        },
+        spec: ApiNodeSpec {
+            pod_cidr: cidr.to_string(),
+            unschedulable: false,
+            taints: n.taints.clone(),
+        },
+        status: NodeStatus {
+            capacity: cap.clone(),
+            allocatable: cap,
+            conditions,
+            addresses: vec![
+                NodeAddress {
+                    type_: "InternalIP".into(),
+                    address: node_ip.to_string(),
+                },
+                NodeAddress {
+                    type_: "Hostname".into(),
+                    address: n.name.clone(),
+                },
+            ],
+            node_info: NodeSystemInfo {
+                kubelet_version: "v1.34.0".into(),
+                container_runtime_version: "containerd://2.1.0".into(),
+                os_image: "Debian GNU/Linux 12 (bookworm)".into(),
+                kernel_version: "6.1.0-podlab".into(),
+                architecture: "amd64".into(),
+            },
+            ..Default::default()
+        },
     }
 }
 
@@ -258,6 +329,7 @@ impl SimBuilder {
             || t.podgc_period == 0
             || t.watch_latency_max < t.watch_latency_min
             || t.container_start_max < t.container_start_min
+            || t.volume_op_max < t.volume_op_min
             || t.lease_retry_initial == 0
         {
             return Err(SimError::Invalid("timing settings out of range".into()));
@@ -354,6 +426,13 @@ pub enum Command {
         namespace: String,
         service: String,
     },
+    /// `kubectl rollout undo deployment/<name> [--to-revision=N]`; None means the previous
+    /// revision.
+    RolloutUndo {
+        namespace: String,
+        name: String,
+        to_revision: Option<i64>,
+    },
 }
 
 impl Command {
@@ -447,6 +526,12 @@ impl Command {
                 format!("set readiness of {pod} to {ready}")
             }
             Command::Request { service, .. } => format!("request service/{service}"),
+            Command::RolloutUndo {
+                name, to_revision, ..
+            } => match to_revision {
+                Some(r) => format!("rollout undo deployment/{name} --to-revision={r}"),
+                None => format!("rollout undo deployment/{name}"),
+            },
         }
     }
 }
@@ -578,6 +663,26 @@ pub(crate) enum Event {
     ResumeProcess {
         pid: u64,
     },
+    LivenessProbe {
+        node: String,
+        pod_uid: String,
+        container: String,
+        epoch: u64,
+    },
+    /// SIGKILL for one container whose liveness kill outlived the grace period.
+    ContainerKill {
+        pid: u64,
+        node: String,
+        pod_uid: String,
+        container: String,
+        epoch: u64,
+    },
+    /// A cloud attach (or detach) of a network disk finished.
+    VolumeOpDone {
+        pv: String,
+        node: String,
+        attach: bool,
+    },
 }
 
 impl Event {
@@ -591,11 +696,15 @@ impl Event {
             Event::KubeletRelist { .. } => "relist",
             Event::ContainerCreated { .. } => "container-created",
             Event::Probe { .. } => "probe",
+            Event::LivenessProbe { .. } => "liveness-probe",
+            Event::ContainerKill { .. } => "container-kill",
             Event::ContainerExited { .. } => "container-exited",
             Event::ContainerRestart { .. } => "container-restart",
             Event::ProcessStopped { .. } => "process-stopped",
             Event::KillDeadline { .. } => "kill-deadline",
             Event::ResumeProcess { .. } => "resume",
+            Event::VolumeOpDone { attach: true, .. } => "volume-attached",
+            Event::VolumeOpDone { attach: false, .. } => "volume-detached",
         }
     }
 }
@@ -645,54 +754,14 @@ impl Sim {
     }
 
     fn bootstrap_node(&mut self, n: &NodeConfig, index: u32) {
-        let mut labels = n.labels.clone();
-        labels.insert("kubernetes.io/hostname".into(), n.name.clone());
-        labels.insert("kubernetes.io/os".into(), "linux".into());
-        labels.insert("kubernetes.io/arch".into(), "amd64".into());
-        labels.insert("topology.kubernetes.io/zone".into(), n.zone.clone());
-        let mut cap = BTreeMap::new();
-        cap.insert("cpu".to_string(), Quantity::from_milli(n.cpu_milli));
-        cap.insert("memory".to_string(), Quantity::from_bytes(n.memory_bytes));
-        cap.insert(
-            "pods".to_string(),
-            Quantity::from_milli(n.max_pods.saturating_mul(1000)),
-        );
         let node_ip = format!("172.18.{}.{}", index / 250, index % 250 + 2);
         let cidr = format!("10.{}.{}.0/24", 244 + index / 256, index % 256);
-        let node = Node {
-            metadata: ObjectMeta {
-                name: n.name.clone(),
-                labels,
-                ..Default::default()
-            },
-            spec: ApiNodeSpec {
-                pod_cidr: cidr.clone(),
-                unschedulable: false,
-                taints: n.taints.clone(),
-            },
-            status: NodeStatus {
-                capacity: cap.clone(),
-                allocatable: cap,
-                conditions: controllers::kubelet::healthy_conditions(Time(0)),
-                addresses: vec![
-                    NodeAddress {
-                        type_: "InternalIP".into(),
-                        address: node_ip.clone(),
-                    },
-                    NodeAddress {
-                        type_: "Hostname".into(),
-                        address: n.name.clone(),
-                    },
-                ],
-                node_info: NodeSystemInfo {
-                    kubelet_version: "v1.34.0".into(),
-                    container_runtime_version: "containerd://2.1.0".into(),
-                    os_image: "Debian GNU/Linux 12 (bookworm)".into(),
-                    kernel_version: "6.1.0-podlab".into(),
-                    architecture: "amd64".into(),
-                },
-            },
-        };
+        let node = node_object(
+            n,
+            &node_ip,
+            &cidr,
+            controllers::kubelet::healthy_conditions(Time(0)),
+        );
         let actor = Actor::Kubelet(n.name.clone());
         let _ = self.api_create(&actor, None, node.into(), "node registered");
         self.world.add_machine(&n.name, &n.zone, &node_ip, &cidr);
@@ -926,6 +995,19 @@ impl Sim {
                 container,
                 epoch,
             } => self.kubelet_probe(&node, &pod_uid, &container, epoch),
+            Event::LivenessProbe {
+                node,
+                pod_uid,
+                container,
+                epoch,
+            } => self.kubelet_liveness_probe(&node, &pod_uid, &container, epoch),
+            Event::ContainerKill {
+                pid,
+                node,
+                pod_uid,
+                container,
+                epoch,
+            } => self.kubelet_container_kill(pid, &node, &pod_uid, &container, epoch),
             Event::ContainerExited {
                 node,
                 pod_uid,
@@ -941,6 +1023,9 @@ impl Sim {
             Event::ProcessStopped { pid, killed } => self.process_stopped(pid, killed),
             Event::KillDeadline { node, pod_uid } => self.kubelet_kill_deadline(&node, &pod_uid),
             Event::ResumeProcess { pid } => faults::resume_pid(self, pid),
+            Event::VolumeOpDone { pv, node, attach } => {
+                controllers::attach_detach::op_done(self, &pv, &node, attach)
+            }
         }
     }
 

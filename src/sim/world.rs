@@ -100,6 +100,9 @@ pub struct World {
     processes: BTreeMap<u64, Process>,
     /// volume key (`pv/<name>` or `emptydir/<pod uid>/<volume>`) -> lines.
     volumes: BTreeMap<String, Vec<VolumeLine>>,
+    /// Network disks and the machines they are attached to (PV name -> nodes), as the cloud
+    /// sees it.
+    attachments: BTreeMap<String, std::collections::BTreeSet<String>>,
     next_pid: u64,
 }
 
@@ -214,5 +217,48 @@ impl World {
 
     pub(crate) fn drop_volume(&mut self, key: &str) {
         self.volumes.remove(key);
+    }
+
+    /// Every (PV name, node) attachment of a network disk, ordered by PV then node.
+    pub fn attachments(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.attachments
+            .iter()
+            .flat_map(|(pv, nodes)| nodes.iter().map(move |n| (pv.as_str(), n.as_str())))
+    }
+
+    /// The nodes a PV is attached to (one, except for multi-attach volumes).
+    pub fn attached_nodes(&self, pv: &str) -> Vec<&str> {
+        self.attachments
+            .get(pv)
+            .map(|s| s.iter().map(String::as_str).collect())
+            .unwrap_or_default()
+    }
+
+    /// PVs attached to a node.
+    pub fn volumes_attached_to<'a>(&'a self, node: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.attachments
+            .iter()
+            .filter(move |(_, nodes)| nodes.contains(node))
+            .map(|(pv, _)| pv.as_str())
+    }
+
+    pub fn is_attached(&self, pv: &str, node: &str) -> bool {
+        self.attachments.get(pv).is_some_and(|s| s.contains(node))
+    }
+
+    pub(crate) fn attach(&mut self, pv: &str, node: &str) {
+        self.attachments
+            .entry(pv.to_string())
+            .or_default()
+            .insert(node.to_string());
+    }
+
+    pub(crate) fn detach(&mut self, pv: &str, node: &str) {
+        if let Some(s) = self.attachments.get_mut(pv) {
+            s.remove(node);
+            if s.is_empty() {
+                self.attachments.remove(pv);
+            }
+        }
     }
 }

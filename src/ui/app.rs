@@ -1,23 +1,96 @@
 //! The root component: one reducer, and the regions of the lab.
 
+use std::rc::Rc;
+
 use gloo::events::EventListener;
 use yew::prelude::*;
 
-use super::components::{ClusterView, EditorPane, ExercisePanel, Header, StatePanels, TimelineBar};
+use super::components::{
+    ClusterView, ConsolePanel, EditorPane, ExercisePanel, Header, PanelBody, StatePanels,
+    TimelineBar,
+};
+use super::hooks::{use_autosave, use_play_clock, use_shortcuts, use_theme};
 use super::location;
-use super::state::{Action, LabState};
+use super::state::{Action, LabState, Start, DEFAULT_SEED, DEFAULT_WORKERS};
+use super::storage;
+use crate::view::cluster::cluster_model;
 use crate::view::route::Pattern;
+use crate::view::share::SavedRun;
+
+fn seed() -> u64 {
+    location::query_number("seed").unwrap_or(DEFAULT_SEED)
+}
+
+fn workers() -> u32 {
+    location::query_number("workers")
+        .and_then(|w| u32::try_from(w).ok())
+        .unwrap_or(DEFAULT_WORKERS)
+}
+
+/// How the page starts: a share link in the fragment wins, then the page's autosave, then the
+/// page's example.
+fn first_start() -> Start {
+    let pattern = location::current_pattern();
+    let mut notice = None;
+    let mut saved = None;
+    let fragment = location::fragment();
+    if fragment.starts_with("run=") {
+        match SavedRun::from_fragment(&fragment) {
+            Ok(run) => {
+                saved = Some(run);
+                notice = Some("Opened a shared run: this is the state it was shared in.".into());
+            }
+            Err(e) => notice = Some(format!("The share link could not be read: {e}.")),
+        }
+        location::clear_fragment();
+    }
+    if saved.is_none() {
+        saved = pattern.and_then(storage::load_run);
+        if saved.is_some() {
+            notice = Some("Restored your work from this browser's autosave.".into());
+        }
+    }
+    Start {
+        pattern,
+        seed: seed(),
+        workers: workers(),
+        saved,
+        notice,
+        theme: storage::load_theme(),
+    }
+}
+
+fn start_for(pattern: Option<Pattern>, theme: Option<super::state::Theme>) -> Start {
+    Start {
+        pattern,
+        seed: seed(),
+        workers: workers(),
+        saved: pattern.and_then(storage::load_run),
+        notice: None,
+        theme,
+    }
+}
 
 #[component]
 pub fn App() -> Html {
-    let state = use_reducer(|| LabState::new(location::current_pattern()));
+    let state = use_reducer(|| LabState::new(first_start()));
+    let dispatch = state.dispatcher();
+
+    use_play_clock(state.playing, dispatch.clone());
+    use_shortcuts(dispatch.clone());
+    use_autosave(&state);
+    use_theme(state.theme);
 
     // Back and forward in the browser re-open the page the address names.
     {
         let state = state.clone();
         use_effect_with((), move |_| {
             let listener = EventListener::new(&gloo::utils::window(), "popstate", move |_| {
-                state.dispatch(Action::Open(location::current_pattern()));
+                if let Some(p) = state.pattern {
+                    storage::save_run(p, &state.saved_run().to_text());
+                }
+                let start = start_for(location::current_pattern(), state.theme);
+                state.dispatch(Action::Open(Box::new(start)));
             });
             move || drop(listener)
         });
@@ -26,22 +99,108 @@ pub fn App() -> Html {
     let on_open = {
         let state = state.clone();
         Callback::from(move |pattern: Pattern| {
+            if state.pattern == Some(pattern) {
+                return;
+            }
+            if let Some(p) = state.pattern {
+                storage::save_run(p, &state.saved_run().to_text());
+            }
             location::push(pattern);
-            state.dispatch(Action::Open(Some(pattern)));
+            state.dispatch(Action::Open(Box::new(start_for(
+                Some(pattern),
+                state.theme,
+            ))));
         })
     };
-    let on_panel = {
-        let state = state.clone();
-        Callback::from(move |panel| state.dispatch(Action::SelectPanel(panel)))
+    let cb = |f: fn(()) -> Action| {
+        let d = dispatch.clone();
+        Callback::from(move |_: ()| d.dispatch(f(())))
     };
+    let on_panel = {
+        let d = dispatch.clone();
+        Callback::from(move |panel| d.dispatch(Action::SelectPanel(panel)))
+    };
+    let on_run = {
+        let d = dispatch.clone();
+        Callback::from(move |line: String| d.dispatch(Action::Run(line)))
+    };
+    let on_edit = {
+        let d = dispatch.clone();
+        Callback::from(move |text: String| d.dispatch(Action::Edit(text)))
+    };
+    let on_seek = {
+        let d = dispatch.clone();
+        Callback::from(move |ms: u64| d.dispatch(Action::Seek(ms)))
+    };
+    let on_speed = {
+        let d = dispatch.clone();
+        Callback::from(move |s: u32| d.dispatch(Action::SetSpeed(s)))
+    };
+    let on_filter = {
+        let d = dispatch.clone();
+        Callback::from(move |f: String| d.dispatch(Action::FilterEvents(f)))
+    };
+    let on_theme = {
+        let d = dispatch.clone();
+        Callback::from(move |t| d.dispatch(Action::SetTheme(t)))
+    };
+    let on_share = {
+        let d = dispatch.clone();
+        Callback::from(move |_: ()| d.dispatch(Action::Share(location::href_without_fragment())))
+    };
+    let on_reset = {
+        let d = dispatch.clone();
+        Callback::from(move |_: ()| {
+            d.dispatch(Action::Reset {
+                seed: seed(),
+                workers: workers(),
+            })
+        })
+    };
+
+    // View models change only when the run does.
+    let cluster = {
+        let session = state.session.clone();
+        use_memo(
+            (state.rev, Rc::as_ptr(&state.session) as usize),
+            move |_| cluster_model(session.borrow().sim()),
+        )
+    };
+
+    let body = {
+        let session = state.session.clone();
+        let key = (
+            state.rev,
+            Rc::as_ptr(&state.session) as usize,
+            state.panel,
+            state.event_filter.clone(),
+        );
+        use_memo(key, move |(_, _, panel, filter)| {
+            PanelBody::build(*panel, session.borrow().sim(), filter)
+        })
+    };
+
+    let session = state.session.borrow();
+    let now = session.sim().now();
+    let horizon = session.horizon_time();
+    let marks: Vec<(u64, String)> = session
+        .lines
+        .iter()
+        .map(|l| (l.time, l.line.clone()))
+        .collect();
+    let density = session.density.bins(120, horizon.max(1_000));
+    drop(session);
 
     let main = match state.pattern {
         Some(pattern) => html! {
             <main class="lab" aria-label={pattern.title()}>
-                <ExercisePanel {pattern} />
-                <EditorPane />
-                <ClusterView />
-                <StatePanels selected={state.panel} on_select={on_panel} />
+                <ExercisePanel {pattern} notice={state.notice.clone()} />
+                <EditorPane text={state.editor.clone()} diags={state.diags.clone()}
+                    file={state.file_name()} on_change={on_edit} on_apply={cb(|_| Action::ApplyEditor)} />
+                <ClusterView model={cluster} on_run={on_run.clone()} />
+                <StatePanels selected={state.panel} on_select={on_panel}
+                    body={body.render(on_seek.clone(), on_filter, &state.event_filter)} />
+                <ConsolePanel entries={state.console.clone()} on_run={on_run} />
             </main>
         },
         None => html! {
@@ -57,9 +216,15 @@ pub fn App() -> Html {
     html! {
         <div class="app-shell">
             <a class="skip-link" href="#editor">{ "Skip to the editor" }</a>
-            <Header current={state.pattern} on_open={on_open} />
+            <Header current={state.pattern} on_open={on_open} theme={state.theme} {on_theme} />
             { main }
-            <TimelineBar />
+            if state.pattern.is_some() {
+                <TimelineBar playing={state.playing} speed={state.speed} {now} {horizon}
+                    {marks} {density} can_undo={state.undo.is_some()} share={state.share.clone()}
+                    on_toggle={cb(|_| Action::TogglePlay)} on_step_change={cb(|_| Action::StepChange)}
+                    on_step_event={cb(|_| Action::StepEvent)} {on_seek} {on_speed}
+                    on_undo={cb(|_| Action::Undo)} {on_share} {on_reset} />
+            }
         </div>
     }
 }

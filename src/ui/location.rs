@@ -36,3 +36,43 @@ pub fn push(pattern: Pattern) {
         }
     }
 }
+
+/// A number from the address's query, such as `?seed=7` or `?workers=100`.
+pub fn query_number(name: &str) -> Option<u64> {
+    let search = gloo::utils::window().location().search().ok()?;
+    search
+        .trim_start_matches('?')
+        .split('&')
+        .filter_map(|kv| kv.split_once('='))
+        .find(|(k, _)| *k == name)
+        .and_then(|(_, v)| v.parse().ok())
+}
+
+/// The fragment, without `#`.
+pub fn fragment() -> String {
+    let hash = gloo::utils::window().location().hash().unwrap_or_default();
+    hash.trim_start_matches('#').to_string()
+}
+
+/// Drops the fragment from the address without a reload or a history entry, so a reload after
+/// opening a share link continues from the autosave instead of the link's start.
+pub fn clear_fragment() {
+    let loc = gloo::utils::window().location();
+    let url = format!(
+        "{}{}",
+        loc.pathname().unwrap_or_default(),
+        loc.search().unwrap_or_default()
+    );
+    if let Ok(history) = gloo::utils::window().history() {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    }
+}
+
+/// The address without its fragment, for share links.
+pub fn href_without_fragment() -> String {
+    let href = gloo::utils::window().location().href().unwrap_or_default();
+    match href.split_once('#') {
+        Some((a, _)) => a.to_string(),
+        None => href,
+    }
+}

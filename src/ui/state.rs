@@ -1,10 +1,16 @@
 //! The root reducer: one `LabState`, changed only through `Action`s that mirror user intents.
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use yew::Reducible;
 
+use crate::model::Object;
+use crate::view::editor::{diagnose, EditorDiag};
+use crate::view::exercises::starter;
 use crate::view::route::Pattern;
+use crate::view::session::{Session, Snapshot};
+use crate::view::share::SavedRun;
 
 /// The state panels beside the cluster view.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -45,54 +51,329 @@ impl Panel {
         }
     }
 
-    /// What the panel will show once a cluster runs; the shell shows no invented data.
+    /// What the panel shows while it has nothing to list.
     pub fn empty_text(self) -> &'static str {
         match self {
-            Panel::Pods => "Each pod will be listed with its phase, readiness, restarts, node and IP, as kubectl prints them.",
+            Panel::Pods => "No pods yet. Apply a manifest and the pods will be listed as kubectl prints them.",
             Panel::Storage => "Claims, volumes and the node each volume is attached to will be listed here, with their binding.",
-            Panel::Dns => "The records cluster DNS serves for each Service and pod will be listed here, the way dig answers them.",
+            Panel::Dns => "No Services yet. The records cluster DNS serves for each Service will be listed here, the way dig answers them.",
             Panel::Locks => "Leases and other locks will be listed here, with their holder and when it last renewed.",
             Panel::Events => "Every change will be listed here with its time, the actor that made it, and the reason.",
         }
     }
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Theme {
+    Light,
+    Dark,
+}
+
+/// One command in the console's scrollback, with what it printed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConsoleEntry {
+    pub line: String,
+    pub text: String,
+    pub ok: bool,
+    /// Simulated ms when it ran.
+    pub at: u64,
+}
+
+/// How much scrollback the console keeps.
+const SCROLLBACK: usize = 200;
+/// How far "next change" looks ahead before it stops anyway: a quiet big cluster would
+/// otherwise replay many minutes of heartbeats in one click.
+const STEP_LIMIT_MS: u64 = 60_000;
+/// One timer tick never runs more than this much wall time (a background tab wakes late).
+const MAX_TICK_MS: u64 = 250;
+
+#[derive(Clone)]
 pub struct LabState {
     /// `None` when the address names no page of the lab.
     pub pattern: Option<Pattern>,
     pub panel: Panel,
+    /// The run. Shared between state versions and changed in place by `reduce`, because a
+    /// Timeline holds many checkpoints; `rev` changes whenever it does.
+    pub session: Rc<RefCell<Session>>,
+    pub rev: u64,
+    /// The run as it was before the last change that forked or added to it.
+    pub undo: Option<Rc<Snapshot>>,
+    pub editor: Rc<str>,
+    pub diags: Rc<Vec<EditorDiag>>,
+    pub console: Rc<Vec<ConsoleEntry>>,
+    pub playing: bool,
+    /// Simulated ms per wall ms.
+    pub speed: u32,
+    pub event_filter: String,
+    /// The last share link made.
+    pub share: Option<String>,
+    /// A one-line message about the last change (a fork, a restored run).
+    pub notice: Option<String>,
+    /// `None` follows the system's preference.
+    pub theme: Option<Theme>,
+}
+
+impl PartialEq for LabState {
+    fn eq(&self, o: &Self) -> bool {
+        Rc::ptr_eq(&self.session, &o.session)
+            && self.rev == o.rev
+            && self.pattern == o.pattern
+            && self.panel == o.panel
+            && self.undo.is_some() == o.undo.is_some()
+            && self.editor == o.editor
+            && Rc::ptr_eq(&self.diags, &o.diags)
+            && Rc::ptr_eq(&self.console, &o.console)
+            && self.playing == o.playing
+            && self.speed == o.speed
+            && self.event_filter == o.event_filter
+            && self.share == o.share
+            && self.notice == o.notice
+            && self.theme == o.theme
+    }
+}
+
+/// Where a new lab comes from.
+pub struct Start {
+    pub pattern: Option<Pattern>,
+    pub seed: u64,
+    pub workers: u32,
+    /// A share link's run, or the autosave.
+    pub saved: Option<SavedRun>,
+    pub notice: Option<String>,
+    pub theme: Option<Theme>,
+}
+
+pub const DEFAULT_SEED: u64 = 42;
+pub const DEFAULT_WORKERS: u32 = 3;
+
+fn cluster_objects(s: &Session) -> Vec<Object> {
+    use crate::model::Kind;
+    s.sim()
+        .cluster()
+        .objects()
+        .filter(|o| !matches!(o.kind(), Kind::Event | Kind::Lease | Kind::EndpointSlice))
+        .cloned()
+        .collect()
 }
 
 impl LabState {
-    pub fn new(pattern: Option<Pattern>) -> Self {
+    pub fn new(start: Start) -> Self {
+        // A restored run's console shows its logged lines again, as they print on replay.
+        let (session, editor, console) = match start.saved {
+            Some(run) => {
+                let (session, outputs) = run.session_with_output();
+                let console = run
+                    .lines
+                    .iter()
+                    .zip(outputs)
+                    .map(|(l, out)| ConsoleEntry {
+                        line: l.line.clone(),
+                        text: out.text,
+                        ok: out.ok,
+                        at: l.time,
+                    })
+                    .collect();
+                (session, run.editor.clone(), console)
+            }
+            None => {
+                let text = start.pattern.map_or("", |p| starter(p).1);
+                let session = Session::new(start.seed, start.workers);
+                (session, text.to_string(), Vec::new())
+            }
+        };
+        let diags = diagnose(&editor, &cluster_objects(&session));
         LabState {
-            pattern,
+            pattern: start.pattern,
             panel: Panel::Pods,
+            session: Rc::new(RefCell::new(session)),
+            rev: 0,
+            undo: None,
+            editor: editor.into(),
+            diags: Rc::new(diags),
+            console: Rc::new(console),
+            playing: false,
+            speed: 20,
+            event_filter: String::new(),
+            share: None,
+            notice: start.notice,
+            theme: start.theme,
         }
+    }
+
+    /// The file name the editor applies as.
+    pub fn file_name(&self) -> &'static str {
+        self.pattern.map_or("manifest.yaml", |p| starter(p).0)
+    }
+
+    pub fn saved_run(&self) -> SavedRun {
+        SavedRun::of(&self.session.borrow(), &self.editor)
+    }
+
+    fn echo(&mut self, line: String, text: String, ok: bool) {
+        let at = self.session.borrow().sim().now();
+        let log = Rc::make_mut(&mut self.console);
+        log.push(ConsoleEntry { line, text, ok, at });
+        if log.len() > SCROLLBACK {
+            log.drain(..log.len() - SCROLLBACK);
+        }
+    }
+
+    /// Runs a change to the run, keeping the previous run for one undo when it changed.
+    fn change(&mut self, f: impl FnOnce(&mut Session) -> (String, String, bool)) {
+        let before = self.session.borrow().snapshot();
+        let (line, text, ok) = f(&mut self.session.borrow_mut());
+        let s = self.session.borrow();
+        let after = s.snapshot();
+        let changed = after.lines != before.lines || after.horizon != before.horizon;
+        let forked = changed && before.horizon > before.at;
+        let at = crate::model::go_duration(before.at.1 / 100 * 100);
+        drop(s);
+        if changed {
+            self.undo = Some(Rc::new(before));
+            self.notice = Some(if forked {
+                format!("Forked at {at}: the old future was replaced. Undo brings it back.")
+            } else {
+                format!("Ran `{line}` at {at}.")
+            });
+        }
+        self.echo(line, text, ok);
+        self.bump();
+    }
+
+    fn bump(&mut self) {
+        self.rev += 1;
+        self.share = None;
+    }
+
+    fn rediagnose(&mut self) {
+        let objects = cluster_objects(&self.session.borrow());
+        self.diags = Rc::new(diagnose(&self.editor, &objects));
     }
 }
 
 pub enum Action {
-    /// Open a pattern's page (from the navigation or the browser's back and forward).
-    Open(Option<Pattern>),
+    /// Open a pattern's page (from the navigation or the browser's back and forward), with its
+    /// autosaved run if there is one.
+    Open(Box<Start>),
     SelectPanel(Panel),
+    Edit(String),
+    /// `kubectl apply -f` the editor's text.
+    ApplyEditor,
+    /// A console line, typed or from a node or pod menu.
+    Run(String),
+    TogglePlay,
+    Pause,
+    /// Wall-clock ms since the last tick while playing.
+    Tick(u64),
+    SetSpeed(u32),
+    StepChange,
+    StepEvent,
+    /// Simulated ms.
+    Seek(u64),
+    Undo,
+    /// Make a share link for the page at this address (without a fragment).
+    Share(String),
+    FilterEvents(String),
+    SetTheme(Theme),
+    /// Start the page's lab over from its example.
+    Reset {
+        seed: u64,
+        workers: u32,
+    },
 }
 
 impl Reducible for LabState {
     type Action = Action;
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
-        let next = match action {
-            Action::Open(pattern) => LabState {
-                pattern,
-                ..(*self).clone()
-            },
-            Action::SelectPanel(panel) => LabState {
-                panel,
-                ..(*self).clone()
-            },
-        };
+        let mut next = (*self).clone();
+        match action {
+            Action::Open(start) => next = LabState::new(*start),
+            Action::SelectPanel(panel) => next.panel = panel,
+            Action::Edit(text) => {
+                next.editor = text.into();
+                next.rediagnose();
+                next.share = None;
+            }
+            Action::ApplyEditor => {
+                let (name, text) = (next.file_name(), next.editor.clone());
+                next.change(|s| {
+                    let (line, out) = s.apply_text(name, &text);
+                    (line, out.text, out.ok)
+                });
+                next.rediagnose();
+            }
+            Action::Run(line) => {
+                let line = line.trim().to_string();
+                if line.is_empty() {
+                    return self;
+                }
+                next.change(|s| {
+                    let out = s.run(&line);
+                    (line.clone(), out.text, out.ok)
+                });
+            }
+            Action::TogglePlay => next.playing = !next.playing,
+            Action::Pause => next.playing = false,
+            Action::Tick(wall_ms) => {
+                if !next.playing {
+                    return self;
+                }
+                let ms = wall_ms.min(MAX_TICK_MS) * u64::from(next.speed);
+                next.session.borrow_mut().run_for(ms);
+                next.bump();
+            }
+            Action::SetSpeed(speed) => next.speed = speed.clamp(1, 100),
+            Action::StepChange => {
+                next.playing = false;
+                next.session.borrow_mut().step_visible(STEP_LIMIT_MS);
+                next.bump();
+            }
+            Action::StepEvent => {
+                next.playing = false;
+                next.session.borrow_mut().step();
+                next.bump();
+            }
+            Action::Seek(ms) => {
+                next.session.borrow_mut().seek_time(ms);
+                next.bump();
+            }
+            Action::Undo => {
+                let Some(prev) = next.undo.take() else {
+                    return self;
+                };
+                *next.session.borrow_mut() = prev.restore();
+                next.playing = false;
+                next.notice =
+                    Some("Undone: the run is back as it was before the last change.".into());
+                next.bump();
+                next.rediagnose();
+            }
+            Action::Share(base) => {
+                let fragment = next.saved_run().to_fragment();
+                next.share = Some(format!("{base}#{fragment}"));
+            }
+            Action::FilterEvents(f) => next.event_filter = f,
+            Action::SetTheme(t) => next.theme = Some(t),
+            Action::Reset { seed, workers } => {
+                let fresh = LabState::new(Start {
+                    pattern: next.pattern,
+                    seed,
+                    workers,
+                    saved: None,
+                    notice: Some("Started over from the page's example.".into()),
+                    theme: next.theme,
+                });
+                next.undo = Some(Rc::new(next.session.borrow().snapshot()));
+                *next.session.borrow_mut() = fresh.session.borrow().clone();
+                next.editor = fresh.editor;
+                next.diags = fresh.diags;
+                next.console = Rc::new(Vec::new());
+                next.playing = false;
+                next.notice = fresh.notice;
+                next.bump();
+            }
+        }
         // Returning the same Rc skips a re-render when nothing changed.
         if next == *self {
             self

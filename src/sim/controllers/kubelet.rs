@@ -6,6 +6,7 @@
 
 use std::collections::BTreeMap;
 
+use super::attach_detach;
 use crate::model::{
     ContainerState, ContainerStateRunning, ContainerStateTerminated, ContainerStateWaiting,
     ContainerStatus, Kind, Lease, LeaseSpec, Node, NodeCondition, Object, ObjectMeta, ObjectRef,
@@ -80,6 +81,8 @@ pub(crate) struct ContainerRt {
     pub epoch: u64,
     pub probe_ok: i32,
     pub probe_fail: i32,
+    /// Consecutive liveness probe failures.
+    pub live_fail: i32,
     pub started_at: u64,
     pub started_ever: bool,
     pub last_terminated: Option<ContainerStateTerminated>,
@@ -100,6 +103,8 @@ pub(crate) struct PodWorker {
     /// Containers are started once volumes are ready.
     pub started: bool,
     pub start_time: u64,
+    /// While waiting for volumes: when the next `FailedMount` timeout is due.
+    pub mount_timeout_at: Option<u64>,
 }
 
 #[derive(Clone, Debug)]
@@ -144,6 +149,45 @@ impl KubeletState {
         }
         format!("{}{}", self.cidr_prefix, 254)
     }
+}
+
+/// The message of a failed probe, as the kubelet's prober words it.
+fn probe_failure(kind: &str, probe: &crate::model::Probe, ip: &str, paused: bool) -> String {
+    let detail = if let Some(h) = &probe.http_get {
+        let scheme = if h.scheme.is_empty() {
+            "http"
+        } else {
+            &h.scheme.to_ascii_lowercase()
+        };
+        let url = format!("{scheme}://{ip}:{}{}", h.port, h.path);
+        if paused {
+            format!("Get \"{url}\": context deadline exceeded (Client.Timeout exceeded while awaiting headers)")
+        } else {
+            format!(
+                "Get \"{url}\": dial tcp {ip}:{}: connect: connection refused",
+                h.port
+            )
+        }
+    } else if let Some(t) = &probe.tcp_socket {
+        if paused {
+            format!("dial tcp {ip}:{}: i/o timeout", t.port)
+        } else {
+            format!("dial tcp {ip}:{}: connect: connection refused", t.port)
+        }
+    } else if paused {
+        "command timed out".to_string()
+    } else {
+        "command exited with a non-zero status".to_string()
+    };
+    format!("{kind} probe failed: {detail}")
+}
+
+/// Why a pod's containers cannot start yet.
+enum MountWait {
+    /// A claim is missing or unbound.
+    Claim(String),
+    /// These pod volumes wait for an attach.
+    Unattached(Vec<String>),
 }
 
 fn pod_ref(p: &Pod) -> ObjectRef {
@@ -425,6 +469,7 @@ impl Sim {
                 self.kubelet_pod_removed(node, &uid);
             }
         }
+        self.kubelet_report_volumes_in_use(node);
         self.flush_dirty_statuses(node);
     }
 
@@ -534,6 +579,7 @@ impl Sim {
                     epoch: 0,
                     probe_ok: 0,
                     probe_fail: 0,
+                    live_fail: 0,
                     started_at: 0,
                     started_ever: false,
                     last_terminated: prev.and_then(|s| s.last_state.terminated.clone()),
@@ -560,6 +606,7 @@ impl Sim {
                 dirty: true,
                 started: false,
                 start_time: now,
+                mount_timeout_at: None,
             },
         );
         let actor = Actor::Kubelet(node.to_string());
@@ -572,11 +619,14 @@ impl Sim {
             "pod bound to this node",
         );
         self.kubelet_post_pod_status(node, &uid);
+        self.kubelet_report_volumes_in_use(node);
         self.kubelet_try_start(node, &uid);
     }
 
-    /// Volumes a pod needs before its containers can start: every claim must be Bound.
-    fn volumes_ready(&self, pod: &Pod) -> Result<(), String> {
+    /// Volumes a pod needs before its containers can start: every claim must be Bound, and a
+    /// network disk must be reported attached to this node (`VerifyControllerAttachedVolume`).
+    fn volumes_ready(&self, pod: &Pod) -> Result<(), MountWait> {
+        let mut unattached = Vec::new();
         for v in &pod.spec.volumes {
             if let Some(c) = &v.persistent_volume_claim {
                 match self.api.get::<crate::model::PersistentVolumeClaim>(
@@ -584,34 +634,80 @@ impl Sim {
                     &c.claim_name,
                 ) {
                     None => {
-                        return Err(format!(
+                        return Err(MountWait::Claim(format!(
                             "persistentvolumeclaim \"{}\" not found",
                             c.claim_name
-                        ))
+                        )))
                     }
                     Some(pvc) if pvc.status.phase != "Bound" => {
-                        return Err(format!(
+                        return Err(MountWait::Claim(format!(
                             "persistentvolumeclaim \"{}\" is not bound",
                             c.claim_name
-                        ))
+                        )))
                     }
                     Some(pvc) => {
                         if !self.volume_attached_to(&pvc.spec.volume_name, &pod.spec.node_name) {
-                            return Err(format!(
-                                "volume \"{}\" is not attached to this node",
-                                pvc.spec.volume_name
-                            ));
+                            unattached.push(v.name.clone());
                         }
                     }
                 }
             }
         }
-        Ok(())
+        if unattached.is_empty() {
+            Ok(())
+        } else {
+            Err(MountWait::Unattached(unattached))
+        }
     }
 
-    /// Attachment is modelled only for network disks; other volumes count as attached.
-    pub(crate) fn volume_attached_to(&self, _pv: &str, _node: &str) -> bool {
-        true
+    /// Whether a PV can be mounted on `node`: always for volumes without an attach step;
+    /// for network disks, once the attach/detach controller lists it in the Node's
+    /// `volumesAttached`.
+    pub fn volume_attached_to(&self, pv: &str, node: &str) -> bool {
+        let Some(v) = self.api.get::<crate::model::PersistentVolume>("", pv) else {
+            return false;
+        };
+        if !attach_detach::is_attachable(v) {
+            return true;
+        }
+        let unique = attach_detach::unique_volume_name(v);
+        self.api
+            .get::<Node>("", node)
+            .is_some_and(|n| n.status.volumes_attached.iter().any(|a| a.name == unique))
+    }
+
+    /// Posts the network disks this kubelet's pods use as `volumesInUse`, so the attach/detach
+    /// controller does not pull them away while mounted.
+    pub(crate) fn kubelet_report_volumes_in_use(&mut self, node: &str) {
+        if !self.kubelet_up(node) || !self.world.can_reach_api(node) {
+            return;
+        }
+        let Some(k) = self.kubelet(node) else { return };
+        let mut in_use: Vec<String> = Vec::new();
+        for w in k.pods.values() {
+            for pv in attach_detach::pod_volumes(self, &w.pod) {
+                if let Some(v) = self.api.get::<crate::model::PersistentVolume>("", &pv) {
+                    if attach_detach::is_attachable(v) {
+                        in_use.push(attach_detach::unique_volume_name(v));
+                    }
+                }
+            }
+        }
+        in_use.sort();
+        in_use.dedup();
+        let Some(mut n) = self.api.get::<Node>("", node).cloned() else {
+            return;
+        };
+        if n.status.volumes_in_use == in_use {
+            return;
+        }
+        n.status.volumes_in_use = in_use;
+        let what = format!(
+            "node {node} volumes in use: [{}]",
+            n.status.volumes_in_use.join(" ")
+        );
+        let actor = Actor::Kubelet(node.to_string());
+        let _ = self.api_update(&actor, None, n.into(), &what, "volume manager");
     }
 
     fn kubelet_try_start(&mut self, node: &str, uid: &str) {
@@ -622,24 +718,61 @@ impl Sim {
             return;
         }
         let pod = w.pod.clone();
-        if let Err(msg) = self.volumes_ready(&pod) {
-            if self.world.can_reach_api(node) {
-                let actor = Actor::Kubelet(node.to_string());
-                self.api_event(
-                    &actor,
-                    &pod_ref(&pod),
-                    "Warning",
-                    "FailedMount",
-                    &format!("Unable to attach or mount volumes: {msg}"),
+        let timeout_at = w.mount_timeout_at;
+        match self.volumes_ready(&pod) {
+            Ok(()) => {}
+            Err(MountWait::Claim(msg)) => {
+                if self.world.can_reach_api(node) {
+                    let actor = Actor::Kubelet(node.to_string());
+                    self.api_event(
+                        &actor,
+                        &pod_ref(&pod),
+                        "Warning",
+                        "FailedMount",
+                        &format!("Unable to attach or mount volumes: {msg}"),
+                    );
+                }
+                // Claims and attachments fan out to this kubelet; also retry slowly.
+                self.enqueue_after(
+                    crate::sim::Ctl::Kubelet(node.to_string()),
+                    pod_ref(&pod),
+                    30_000,
                 );
+                return;
             }
-            // Claims and attachments fan out to this kubelet; also retry slowly.
-            self.enqueue_after(
-                crate::sim::Ctl::Kubelet(node.to_string()),
-                pod_ref(&pod),
-                30_000,
-            );
-            return;
+            Err(MountWait::Unattached(vols)) => {
+                // The attach shows up in the Node status; until then, a FailedMount every
+                // podAttachAndMountTimeout (ref §5.3).
+                let now = self.now;
+                let period = self.timing.attach_mount_timeout;
+                let due = match timeout_at {
+                    Some(t) if now >= t => {
+                        if self.world.can_reach_api(node) {
+                            let list = vols.join(" ");
+                            let actor = Actor::Kubelet(node.to_string());
+                            self.api_event(
+                                &actor,
+                                &pod_ref(&pod),
+                                "Warning",
+                                "FailedMount",
+                                &format!("Unable to attach or mount volumes: unmounted volumes=[{list}], unattached volumes=[{list}], failed to process volumes=[]: timed out waiting for the condition"),
+                            );
+                        }
+                        now + period
+                    }
+                    Some(t) => t,
+                    None => now + period,
+                };
+                if let Some(w) = self.kubelet_mut(node).and_then(|k| k.pods.get_mut(uid)) {
+                    w.mount_timeout_at = Some(due);
+                }
+                self.enqueue_at(
+                    crate::sim::Ctl::Kubelet(node.to_string()),
+                    pod_ref(&pod),
+                    due,
+                );
+                return;
+            }
         }
         let (lo, hi) = (
             self.timing.container_start_min,
@@ -653,6 +786,7 @@ impl Sim {
         let k = self.kubelet_mut(node).expect("kubelet");
         let w = k.pods.get_mut(uid).expect("worker");
         w.started = true;
+        w.mount_timeout_at = None;
         let mut epochs = Vec::new();
         for n in &names {
             let c = w.containers.get_mut(n).expect("container");
@@ -781,6 +915,7 @@ impl Sim {
         c.started_ever = true;
         c.probe_ok = 0;
         c.probe_fail = 0;
+        c.live_fail = 0;
         c.container_id = container_id;
         c.ready = spec.readiness_probe.is_none();
         let epoch = c.epoch;
@@ -818,7 +953,158 @@ impl Sim {
                 },
             );
         }
+        if let Some(p) = &spec.liveness_probe {
+            let delay = p.initial_delay_seconds.unwrap_or(0).max(0) as u64 * 1000;
+            self.schedule(
+                delay,
+                Event::LivenessProbe {
+                    node: node.to_string(),
+                    pod_uid: uid.to_string(),
+                    container: cname.to_string(),
+                    epoch,
+                },
+            );
+        }
         self.kubelet_post_pod_status(node, uid);
+    }
+
+    /// The liveness probe: after failureThreshold failures in a row the kubelet kills the
+    /// container (SIGTERM, SIGKILL after the grace period) and restarts it per restartPolicy.
+    pub(crate) fn kubelet_liveness_probe(
+        &mut self,
+        node: &str,
+        uid: &str,
+        cname: &str,
+        epoch: u64,
+    ) {
+        let Some(w) = self.kubelet(node).and_then(|k| k.pods.get(uid)) else {
+            return;
+        };
+        if w.terminating_deadline.is_some() {
+            return;
+        }
+        let Some(c) = w.containers.get(cname) else {
+            return;
+        };
+        let CState::Running { pid } = c.state else {
+            return;
+        };
+        if c.epoch != epoch {
+            return;
+        }
+        let Some(spec) = w.pod.spec.containers.iter().find(|x| x.name == cname) else {
+            return;
+        };
+        let Some(probe) = spec.liveness_probe.clone() else {
+            return;
+        };
+        let grace = w
+            .pod
+            .spec
+            .termination_grace_period_seconds
+            .unwrap_or(30)
+            .max(0) as u64
+            * 1000;
+        let r = pod_ref(&w.pod);
+        let ip = w.ip.clone();
+        let proc_ = self.world.process(pid);
+        // Liveness asks whether the app answers at all; the readiness toggle does not matter.
+        let ok = proc_.is_some_and(|p| p.is_serving(self.now));
+        let paused = proc_.is_some_and(|p| p.paused);
+        let threshold = probe.failure_threshold.unwrap_or(3).max(1);
+        let period = probe.period_seconds.unwrap_or(10).max(1) as u64 * 1000;
+        let k = self.kubelet_mut(node).expect("kubelet");
+        let c = k
+            .pods
+            .get_mut(uid)
+            .and_then(|w| w.containers.get_mut(cname))
+            .expect("container");
+        if ok {
+            c.live_fail = 0;
+        } else {
+            c.live_fail += 1;
+        }
+        let fails = c.live_fail;
+        let kill = fails >= threshold;
+        if kill {
+            // Later probes and timers of this start are stale.
+            c.epoch += 1;
+            c.ready = false;
+        }
+        let new_epoch = c.epoch;
+        let actor = Actor::Kubelet(node.to_string());
+        let reachable = self.world.can_reach_api(node);
+        if !ok && reachable {
+            let detail = probe_failure("Liveness", &probe, &ip, paused);
+            self.api_event(&actor, &r, "Warning", "Unhealthy", &detail);
+        }
+        if !kill {
+            self.schedule(
+                period,
+                Event::LivenessProbe {
+                    node: node.to_string(),
+                    pod_uid: uid.to_string(),
+                    container: cname.to_string(),
+                    epoch,
+                },
+            );
+            return;
+        }
+        self.record(
+            &actor,
+            None,
+            Some(&r),
+            Change::World,
+            format!("killing container {cname} of pod {}", r.name),
+            &format!("liveness probe failed {fails} times in a row"),
+        );
+        if reachable {
+            self.api_event(
+                &actor,
+                &r,
+                "Normal",
+                "Killing",
+                &format!("Container {cname} failed liveness probe, will be restarted"),
+            );
+        }
+        let now = self.now;
+        if let Some(p) = self.world.process_mut(pid) {
+            p.sigterm_at = Some(now);
+            let (shutdown, paused) = (p.app.shutdown_ms(), p.paused);
+            if let Some(ms) = shutdown.filter(|ms| *ms < grace && !paused) {
+                self.schedule(ms, Event::ProcessStopped { pid, killed: false });
+            }
+        }
+        self.schedule(
+            grace,
+            Event::ContainerKill {
+                pid,
+                node: node.to_string(),
+                pod_uid: uid.to_string(),
+                container: cname.to_string(),
+                epoch: new_epoch,
+            },
+        );
+        self.kubelet_post_pod_status(node, uid);
+    }
+
+    /// The grace period of a liveness kill ran out: SIGKILL if the process still runs.
+    pub(crate) fn kubelet_container_kill(
+        &mut self,
+        pid: u64,
+        node: &str,
+        uid: &str,
+        cname: &str,
+        epoch: u64,
+    ) {
+        let current = self
+            .kubelet(node)
+            .and_then(|k| k.pods.get(uid))
+            .and_then(|w| w.containers.get(cname))
+            .is_some_and(|c| c.epoch == epoch && c.state == CState::Running { pid });
+        if current {
+            self.process_stopped(pid, true);
+        }
     }
 
     pub(crate) fn kubelet_probe(&mut self, node: &str, uid: &str, cname: &str, epoch: u64) {
@@ -884,7 +1170,14 @@ impl Sim {
         );
         if !ok && fails == 1 && self.world.can_reach_api(node) {
             let actor = Actor::Kubelet(node.to_string());
-            self.api_event(&actor, &r, "Warning", "Unhealthy", "Readiness probe failed");
+            let paused = self.world.process(pid).is_some_and(|p| p.paused);
+            let ip = self
+                .kubelet(node)
+                .and_then(|k| k.pods.get(uid))
+                .map(|w| w.ip.clone())
+                .unwrap_or_default();
+            let msg = probe_failure("Readiness", &probe, &ip, paused);
+            self.api_event(&actor, &r, "Warning", "Unhealthy", &msg);
         }
         if before != after {
             let actor = Actor::Kubelet(node.to_string());
@@ -925,6 +1218,15 @@ impl Sim {
         if w.terminating_deadline.is_some() {
             return;
         }
+        self.kubelet_container_died(node, uid, cname, 137);
+    }
+
+    /// A container's process ended outside pod termination: record it and restart it per
+    /// restartPolicy, with CrashLoopBackOff.
+    fn kubelet_container_died(&mut self, node: &str, uid: &str, cname: &str, exit_code: i32) {
+        let Some(w) = self.kubelet(node).and_then(|k| k.pods.get(uid)) else {
+            return;
+        };
         let restart_policy = w.pod.spec.restart_policy.clone();
         let r = pod_ref(&w.pod);
         let pod_name = w.pod.metadata.name.clone();
@@ -940,7 +1242,7 @@ impl Sim {
         let c = w.containers.get_mut(cname).expect("container");
         let started = c.started_at;
         c.last_terminated = Some(ContainerStateTerminated {
-            exit_code: 137,
+            exit_code,
             signal: None,
             reason: "Error".into(),
             started_at: Some(Time(started)),
@@ -949,7 +1251,7 @@ impl Sim {
         c.ready = false;
         if restart_policy == "Never" {
             c.state = CState::Exited {
-                exit_code: 137,
+                exit_code,
                 reason: "Error".into(),
             };
             self.kubelet_post_pod_status(node, uid);
@@ -977,7 +1279,7 @@ impl Sim {
             None,
             Some(&r),
             Change::World,
-            format!("container {cname} of pod {pod_name} exited with code 137"),
+            format!("container {cname} of pod {pod_name} exited with code {exit_code}"),
             &format!("restart in {}", crate::model::go_duration(backoff)),
         );
         if self.world.can_reach_api(node) {
@@ -1165,6 +1467,12 @@ impl Sim {
         if c.state != (CState::Running { pid }) {
             return;
         }
+        if w.terminating_deadline.is_none() {
+            // Killed on its own (a failed liveness probe): restart it.
+            self.kubelet_container_died(&node, &p.pod_uid, &p.container, code);
+            return;
+        }
+        let c = w.containers.get_mut(&p.container).expect("container");
         c.last_terminated = Some(ContainerStateTerminated {
             exit_code: code,
             signal: None,
@@ -1241,6 +1549,8 @@ impl Sim {
         if let Some(k) = self.kubelet_mut(node) {
             k.pods.remove(uid);
         }
+        // Containers are gone, so their volumes are unmounted.
+        self.kubelet_report_volumes_in_use(node);
     }
 
     /// The pod object is gone (force delete) or replaced: stop what still runs for it.
@@ -1270,6 +1580,7 @@ impl Sim {
             if let Some(k) = self.kubelet_mut(node) {
                 k.pods.remove(uid);
             }
+            self.kubelet_report_volumes_in_use(node);
         }
     }
 

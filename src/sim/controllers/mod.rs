@@ -4,6 +4,8 @@
 //! watch events delivered after a seeded latency, and write back through the API server so
 //! admission, resourceVersion and the trace apply to their writes too.
 
+pub mod attach_detach;
+pub mod deployment;
 pub mod endpointslice;
 pub mod garbage_collector;
 pub mod kubelet;
@@ -16,7 +18,7 @@ pub mod taint_eviction;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::model::{Kind, Object, ObjectRef, Pod, ReplicaSet, Resource, Service};
+use crate::model::{Deployment, Kind, Object, ObjectRef, Pod, ReplicaSet, Resource, Service};
 
 use super::Sim;
 
@@ -24,6 +26,7 @@ use super::Sim;
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Ctl {
     ReplicaSet,
+    Deployment,
     Scheduler,
     Kubelet(String),
     NodeLifecycle,
@@ -31,6 +34,7 @@ pub enum Ctl {
     GarbageCollector,
     EndpointSlice,
     PvBinder,
+    AttachDetach,
 }
 
 impl Ctl {
@@ -38,6 +42,7 @@ impl Ctl {
     pub fn name(&self) -> &'static str {
         match self {
             Ctl::ReplicaSet => "replicaset-controller",
+            Ctl::Deployment => "deployment-controller",
             Ctl::Scheduler => "default-scheduler",
             Ctl::Kubelet(_) => "kubelet",
             Ctl::NodeLifecycle => "node-controller",
@@ -45,6 +50,7 @@ impl Ctl {
             Ctl::GarbageCollector => "garbage-collector-controller",
             Ctl::EndpointSlice => "endpointslice-controller",
             Ctl::PvBinder => "persistentvolume-controller",
+            Ctl::AttachDetach => "attachdetach-controller",
         }
     }
 }
@@ -61,11 +67,15 @@ pub(crate) struct ControllerState {
     pub podgc_missing: BTreeMap<String, u64>,
     /// Pods the scheduler could not place; retried on cluster changes.
     pub unschedulable: BTreeSet<ObjectRef>,
+    pub adc: attach_detach::AdcState,
+    /// The scheduler's `nextStartNodeIndex`: where the next filtering pass begins.
+    pub next_start_node_index: u64,
 }
 
 pub(crate) fn reconcile(sim: &mut Sim, ctl: &Ctl, key: &ObjectRef) {
     match ctl {
         Ctl::ReplicaSet => replicaset::sync(sim, key),
+        Ctl::Deployment => deployment::sync(sim, key),
         Ctl::Scheduler => scheduler::schedule_one(sim, key),
         Ctl::Kubelet(node) => {
             let node = node.clone();
@@ -76,6 +86,7 @@ pub(crate) fn reconcile(sim: &mut Sim, ctl: &Ctl, key: &ObjectRef) {
         Ctl::GarbageCollector => garbage_collector::sync(sim, key),
         Ctl::EndpointSlice => endpointslice::sync(sim, key),
         Ctl::PvBinder => pv_binder::sync(sim, key),
+        Ctl::AttachDetach => attach_detach::sync(sim, key),
     }
 }
 
@@ -130,6 +141,36 @@ pub(crate) fn fan_out(sim: &mut Sim, old: Option<&Object>, new: Option<&Object>)
         Kind::Pod => pod_fan_out(sim, old, new, &mut out),
         Kind::ReplicaSet => {
             out.insert((Ctl::ReplicaSet, self_ref.clone()));
+            // The owning Deployment of either version, or every Deployment that could adopt it.
+            for rs in [old, new].into_iter().flatten() {
+                let m = rs.meta();
+                match m.controller_ref() {
+                    Some(c) if c.kind == "Deployment" => {
+                        out.insert((
+                            Ctl::Deployment,
+                            ObjectRef::new(Kind::Deployment, &m.namespace, &c.name),
+                        ));
+                    }
+                    Some(_) => {}
+                    None => {
+                        for d in sim.api.list_in::<Deployment>(&m.namespace) {
+                            if Sim::selector_matches(&d.spec.selector, &m.labels) {
+                                out.insert((
+                                    Ctl::Deployment,
+                                    ObjectRef::new(
+                                        Kind::Deployment,
+                                        &m.namespace,
+                                        &d.metadata.name,
+                                    ),
+                                ));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        Kind::Deployment => {
+            out.insert((Ctl::Deployment, self_ref.clone()));
         }
         Kind::Node => {
             let (op, np) = (
@@ -154,6 +195,39 @@ pub(crate) fn fan_out(sim: &mut Sim, old: Option<&Object>, new: Option<&Object>)
                 }
             }
             out.insert((Ctl::NodeLifecycle, self_ref.clone()));
+            // Attach/detach: volumes on this node, when what it decides on changed.
+            let in_use_changed =
+                op.map(|n| &n.status.volumes_in_use) != np.map(|n| &n.status.volumes_in_use);
+            if ready_changed || in_use_changed || taints_changed || op.is_none() || np.is_none() {
+                let node = &self_ref.name;
+                let mut pvs: BTreeSet<String> = sim
+                    .world
+                    .volumes_attached_to(node)
+                    .map(String::from)
+                    .collect();
+                for p in sim.api.pods_on_node(node) {
+                    pvs.extend(
+                        attach_detach::pod_volumes(sim, p)
+                            .into_iter()
+                            .filter(|v| attach_detach::needs_attach(sim, v)),
+                    );
+                }
+                for pv in pvs {
+                    out.insert((
+                        Ctl::AttachDetach,
+                        ObjectRef::new(Kind::PersistentVolume, "", &pv),
+                    ));
+                }
+            }
+            // Kubelet: pods waiting for a volume to show up in volumesAttached.
+            if op.map(|n| &n.status.volumes_attached) != np.map(|n| &n.status.volumes_attached) {
+                for p in sim.api.pods_on_node(&self_ref.name) {
+                    out.insert((
+                        Ctl::Kubelet(self_ref.name.clone()),
+                        ObjectRef::new(Kind::Pod, &p.metadata.namespace, &p.metadata.name),
+                    ));
+                }
+            }
         }
         Kind::Lease => {
             if self_ref.namespace == "kube-node-lease" {
@@ -173,6 +247,16 @@ pub(crate) fn fan_out(sim: &mut Sim, old: Option<&Object>, new: Option<&Object>)
         }
         Kind::PersistentVolumeClaim => {
             out.insert((Ctl::PvBinder, self_ref.clone()));
+            for c in [old, new].into_iter().flatten() {
+                if let Object::PersistentVolumeClaim(c) = c {
+                    if attach_detach::needs_attach(sim, &c.spec.volume_name) {
+                        out.insert((
+                            Ctl::AttachDetach,
+                            ObjectRef::new(Kind::PersistentVolume, "", &c.spec.volume_name),
+                        ));
+                    }
+                }
+            }
             for p in sim.ctl.unschedulable.clone() {
                 if p.namespace == self_ref.namespace {
                     out.insert((Ctl::Scheduler, p));
@@ -198,6 +282,13 @@ pub(crate) fn fan_out(sim: &mut Sim, old: Option<&Object>, new: Option<&Object>)
         }
         Kind::PersistentVolume => {
             out.insert((Ctl::PvBinder, self_ref.clone()));
+            let attachable = [old, new].into_iter().flatten().any(|o| {
+                crate::model::PersistentVolume::from_object(o)
+                    .is_some_and(attach_detach::is_attachable)
+            });
+            if attachable || !sim.world.attached_nodes(&self_ref.name).is_empty() {
+                out.insert((Ctl::AttachDetach, self_ref.clone()));
+            }
             for pv in [old, new].into_iter().flatten() {
                 if let Object::PersistentVolume(v) = pv {
                     if let Some(c) = &v.spec.claim_ref {
@@ -223,7 +314,8 @@ pub(crate) fn fan_out(sim: &mut Sim, old: Option<&Object>, new: Option<&Object>)
                 }
             }
         }
-        Kind::ConfigMap | Kind::Deployment | Kind::Event | Kind::PodDisruptionBudget => {}
+        // The StatefulSet controller comes with the Stateful Service issue.
+        Kind::ConfigMap | Kind::Event | Kind::PodDisruptionBudget | Kind::StatefulSet => {}
     }
 
     // One latency draw per receiving controller, so each sees the event at its own time.
@@ -270,6 +362,27 @@ fn pod_fan_out(
                         ObjectRef::new(Kind::ReplicaSet, &ns, &rs.metadata.name),
                     ));
                 }
+            }
+        }
+    }
+
+    // Deployment (Recreate waits until old pods are gone): the owner of the owning RS.
+    if np.is_none() {
+        if let Some(c) = any
+            .metadata
+            .controller_ref()
+            .filter(|c| c.kind == "ReplicaSet")
+        {
+            if let Some(d) = sim
+                .api
+                .get::<ReplicaSet>(&ns, &c.name)
+                .and_then(|rs| rs.metadata.controller_ref())
+                .filter(|d| d.kind == "Deployment")
+            {
+                out.insert((
+                    Ctl::Deployment,
+                    ObjectRef::new(Kind::Deployment, &ns, &d.name),
+                ));
             }
         }
     }
@@ -325,6 +438,21 @@ fn pod_fan_out(
             out.insert((
                 Ctl::EndpointSlice,
                 ObjectRef::new(Kind::Service, &ns, &svc.metadata.name),
+            ));
+        }
+    }
+
+    // Attach/detach: the pod's volumes, when its node or its need for them changed.
+    let need =
+        |p: Option<&Pod>| p.map(|p| (p.spec.node_name.clone(), attach_detach::pod_terminated(p)));
+    if need(op) != need(np) && any.claim_names().next().is_some() {
+        for pv in attach_detach::pod_volumes(sim, any) {
+            if !attach_detach::needs_attach(sim, &pv) {
+                continue;
+            }
+            out.insert((
+                Ctl::AttachDetach,
+                ObjectRef::new(Kind::PersistentVolume, "", &pv),
             ));
         }
     }

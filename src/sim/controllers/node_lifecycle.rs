@@ -68,7 +68,15 @@ pub(crate) fn observe(sim: &mut Sim, key: &ObjectRef) {
             }
             Some(n) => {
                 let hb = n.condition("Ready").and_then(|c| c.last_heartbeat_time);
-                let h = sim.ctl.node_health.entry(key.name.clone()).or_default();
+                let h = sim
+                    .ctl
+                    .node_health
+                    .entry(key.name.clone())
+                    .or_insert_with(|| NodeHealth {
+                        probe_time: now,
+                        last_renew: None,
+                        last_heartbeat: hb,
+                    });
                 if hb != h.last_heartbeat {
                     h.last_heartbeat = hb;
                     h.probe_time = now;
@@ -91,16 +99,33 @@ pub(crate) fn monitor(sim: &mut Sim) {
         .retain(|k, _| nodes.iter().any(|n| &n.metadata.name == k));
     for n in &nodes {
         let name = n.metadata.name.clone();
+        let never_posted = n.condition("Ready").is_none();
+        let created = n.metadata.creation_timestamp.map_or(now, |t| t.millis());
         let h = sim
             .ctl
             .node_health
             .entry(name.clone())
             .or_insert_with(|| NodeHealth {
-                probe_time: now,
+                // A node that never posted status is measured from its creation.
+                probe_time: if never_posted { created } else { now },
                 last_renew: None,
                 last_heartbeat: n.condition("Ready").and_then(|c| c.last_heartbeat_time),
             });
         let probe = h.probe_time;
+        if never_posted {
+            // `--node-startup-grace-period` for a node that was never Ready (ref §2.1).
+            if now
+                > probe
+                    + sim
+                        .timing
+                        .node_monitor_grace_period
+                        .max(sim.timing.node_startup_grace_period)
+            {
+                never_updated(sim, n, now);
+            }
+            sync_condition_taints(sim, &name);
+            continue;
+        }
         let before = n.ready_status().to_string();
         if now > probe + grace && before != "Unknown" {
             let mut n2 = n.clone();
@@ -154,6 +179,31 @@ pub(crate) fn monitor(sim: &mut Sim) {
     eviction_pass(sim);
 }
 
+/// The kubelet never posted status: the four conditions appear as Unknown.
+fn never_updated(sim: &mut Sim, n: &Node, now: u64) {
+    let mut n2 = n.clone();
+    for type_ in ["Ready", "MemoryPressure", "DiskPressure", "PIDPressure"] {
+        if n2.condition(type_).is_none() {
+            n2.status.conditions.push(crate::model::NodeCondition {
+                type_: type_.into(),
+                status: "Unknown".into(),
+                last_heartbeat_time: n.metadata.creation_timestamp,
+                last_transition_time: Some(Time(now)),
+                reason: "NodeStatusNeverUpdated".into(),
+                message: "Kubelet never posted node status.".into(),
+            });
+        }
+    }
+    let name = &n.metadata.name;
+    let _ = sim.api_update(
+        &ACTOR,
+        None,
+        Object::Node(n2),
+        &format!("node {name} Ready=Unknown"),
+        "kubelet never posted node status within the startup grace period",
+    );
+}
+
 /// `MarkPodsNotReady`: the Ready condition of every pod on the node becomes False (ref §2.1).
 fn mark_pods_not_ready(sim: &mut Sim, node: &str) {
     let pods: Vec<Pod> = sim.api.pods_on_node(node).cloned().collect();
@@ -182,6 +232,8 @@ fn sync_condition_taints(sim: &mut Sim, name: &str) {
     };
     let status = n.ready_status().to_string();
     let want = match status.as_str() {
+        // No Ready condition yet: no condition, no taint.
+        _ if n.condition("Ready").is_none() => None,
         "True" => None,
         "False" => Some(TAINT_NOT_READY),
         _ => Some(TAINT_UNREACHABLE),

@@ -4,17 +4,16 @@
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
-use crate::model::{Kind, Object, ObjectMeta, ObjectRef, OwnerReference, Pod, ReplicaSet, Time};
+use crate::model::{
+    Kind, Object, ObjectMeta, ObjectRef, OwnerReference, Pod, ReplicaSet, ReplicaSetStatus,
+    Selector, Time,
+};
 use crate::sim::trace::Actor;
 use crate::sim::{Ctl, DeleteOptions, Sim};
 
 const ACTOR: Actor = Actor::Controller("replicaset-controller");
 /// `BurstReplicas`: at most this many creates or deletes per sync.
 const BURST_REPLICAS: i64 = 500;
-
-fn is_owned_by(p: &Pod, uid: &str) -> bool {
-    p.metadata.controller_ref().is_some_and(|o| o.uid == uid)
-}
 
 pub(crate) fn sync(sim: &mut Sim, key: &ObjectRef) {
     let Some(rs) = sim
@@ -31,61 +30,59 @@ pub(crate) fn sync(sim: &mut Sim, key: &ObjectRef) {
     let deleting = rs.metadata.deletion_timestamp.is_some();
 
     // Claim: adopt matching orphans, release owned pods that no longer match (ref §1.4).
-    let candidates: Vec<Pod> = sim.api.list_in::<Pod>(&key.namespace).cloned().collect();
-    for p in &candidates {
-        let matches = !rs.spec.selector.is_empty() && selector.matches(&p.metadata.labels);
-        let owned = is_owned_by(p, &uid);
-        if owned && !matches {
-            let mut p2 = p.clone();
-            p2.metadata.owner_references.retain(|o| o.uid != uid);
-            let what = format!("released pod {}", p.metadata.name);
-            let _ = sim.api_update(
-                &ACTOR,
-                Some(key),
-                Object::Pod(p2),
-                &what,
-                "labels no longer match the selector",
-            );
-        } else if !owned
-            && matches
-            && p.metadata.controller_ref().is_none()
-            && !deleting
-            && p.metadata.deletion_timestamp.is_none()
-        {
-            let mut p2 = p.clone();
-            p2.metadata.owner_references.push(controller_ref(&rs));
-            let what = format!("adopted pod {}", p.metadata.name);
-            let _ = sim.api_update(
-                &ACTOR,
-                Some(key),
-                Object::Pod(p2),
-                &what,
-                "orphan pod matches the selector",
-            );
+    // Only owned pods and orphans can change hands; both come from indexes, in name order.
+    let mut claims: BTreeMap<String, (bool, Object)> = BTreeMap::new();
+    let (first, releases) = census(sim, &rs, Some(&selector));
+    for p in releases {
+        let mut p2 = p.clone();
+        p2.metadata.owner_references.retain(|o| o.uid != uid);
+        claims.insert(p.metadata.name.clone(), (false, Object::Pod(p2)));
+    }
+    if !deleting && !rs.spec.selector.is_empty() {
+        for p in sim.api.orphan_pods_in(&key.namespace) {
+            if selector.matches(&p.metadata.labels) && p.metadata.deletion_timestamp.is_none() {
+                let mut p2 = p.clone();
+                p2.metadata.owner_references.push(controller_ref(&rs));
+                claims.insert(p.metadata.name.clone(), (true, Object::Pod(p2)));
+            }
         }
     }
+    let mut wrote = !claims.is_empty();
+    for (name, (adopt, obj)) in claims {
+        let (what, why) = if adopt {
+            (
+                format!("adopted pod {name}"),
+                "orphan pod matches the selector",
+            )
+        } else {
+            (
+                format!("released pod {name}"),
+                "labels no longer match the selector",
+            )
+        };
+        let _ = sim.api_update(&ACTOR, Some(key), obj, &what, why);
+    }
 
-    let owned: Vec<Pod> = sim
-        .api
-        .list_in::<Pod>(&key.namespace)
-        .filter(|p| is_owned_by(p, &uid))
-        .cloned()
-        .collect();
-    let active: Vec<&Pod> = owned.iter().filter(|p| p.is_active()).collect();
+    let active_count = if wrote {
+        census(sim, &rs, None).0.active
+    } else {
+        first.active
+    };
     let want = i64::from(rs.replicas());
-    let diff = active.len() as i64 - want;
+    let diff = active_count - want;
 
     if !deleting && diff < 0 {
-        create_pods(
-            sim,
-            key,
-            &rs,
-            (-diff).min(BURST_REPLICAS),
-            active.len() as i64,
-        );
+        wrote = true;
+        create_pods(sim, key, &rs, (-diff).min(BURST_REPLICAS), active_count);
     } else if !deleting && diff > 0 {
+        wrote = true;
+        let active: Vec<&Pod> = sim
+            .api
+            .pods_controlled_by(&uid)
+            .filter(|p| p.is_active())
+            .collect();
         let victims = pods_to_delete(sim, &rs, &active, diff.min(BURST_REPLICAS) as usize);
-        let mut remaining = active.len() as i64;
+        let mut remaining = active_count;
         for v in victims {
             let r = ObjectRef::new(Kind::Pod, &key.namespace, &v);
             remaining -= 1;
@@ -104,7 +101,12 @@ pub(crate) fn sync(sim: &mut Sim, key: &ObjectRef) {
             }
         }
     }
-    update_status(sim, key);
+    // One pass over the pods is enough when this sync changed none of them.
+    if wrote {
+        update_status(sim, key);
+    } else {
+        write_status(sim, key, &rs, first);
+    }
 }
 
 fn controller_ref(rs: &ReplicaSet) -> OwnerReference {
@@ -195,14 +197,11 @@ fn pods_to_delete(sim: &Sim, rs: &ReplicaSet, active: &[&Pod], n: usize) -> Vec<
         }
     }
     let mut per_node: BTreeMap<String, i64> = BTreeMap::new();
-    for p in sim.api.list_in::<Pod>(&rs.metadata.namespace) {
-        if p.is_active()
-            && !p.spec.node_name.is_empty()
-            && p.metadata
-                .controller_ref()
-                .is_some_and(|o| related_uids.contains(&o.uid))
-        {
-            *per_node.entry(p.spec.node_name.clone()).or_default() += 1;
+    for uid in &related_uids {
+        for p in sim.api.pods_controlled_by(uid) {
+            if p.is_active() && !p.spec.node_name.is_empty() {
+                *per_node.entry(p.spec.node_name.clone()).or_default() += 1;
+            }
         }
     }
     let now = sim.now;
@@ -268,6 +267,75 @@ fn pods_to_delete(sim: &Sim, rs: &ReplicaSet, active: &[&Pod], n: usize) -> Vec<
         .collect()
 }
 
+/// What the ReplicaSet's pods add up to.
+struct Census {
+    status: ReplicaSetStatus,
+    active: i64,
+    /// When the next pod becomes available (minReadySeconds).
+    next_available: Option<u64>,
+}
+
+/// One pass over the controlled pods: status counts and, given the selector, the pods to release.
+fn census<'a>(
+    sim: &'a Sim,
+    rs: &ReplicaSet,
+    selector: Option<&Selector>,
+) -> (Census, Vec<&'a Pod>) {
+    let uid = &rs.metadata.uid;
+    let sel = &rs.spec.template.metadata.labels;
+    let now = sim.now;
+    let min_ready = u64::try_from(rs.spec.min_ready_seconds.max(0)).unwrap_or(0) * 1000;
+    let mut s = rs.status.clone();
+    let mut c = Census {
+        status: ReplicaSetStatus::default(),
+        active: 0,
+        next_available: None,
+    };
+    let (mut fully, mut ready, mut available, mut terminating) = (0, 0, 0, 0);
+    let mut releases = Vec::new();
+    for p in sim.api.pods_controlled_by(uid) {
+        if let Some(sel) = selector {
+            if rs.spec.selector.is_empty() || !sel.matches(&p.metadata.labels) {
+                releases.push(p);
+            }
+        }
+        if p.metadata.deletion_timestamp.is_some() && !p.is_terminal() {
+            terminating += 1;
+        }
+        if !p.is_active() {
+            continue;
+        }
+        c.active += 1;
+        if sel.iter().all(|(k, v)| p.metadata.labels.get(k) == Some(v)) {
+            fully += 1;
+        }
+        if p.is_ready() {
+            ready += 1;
+        }
+        let since = p
+            .status
+            .condition("Ready")
+            .filter(|c| c.status == "True")
+            .and_then(|c| c.last_transition_time);
+        match since {
+            Some(t) if t.millis() + min_ready <= now => available += 1,
+            Some(t) => {
+                let at = t.millis() + min_ready;
+                c.next_available = Some(c.next_available.map_or(at, |n| n.min(at)));
+            }
+            None => {}
+        }
+    }
+    s.replicas = c.active as i32;
+    s.fully_labeled_replicas = fully;
+    s.ready_replicas = ready;
+    s.available_replicas = available;
+    s.terminating_replicas = Some(terminating);
+    s.observed_generation = rs.metadata.generation;
+    c.status = s;
+    (c, releases)
+}
+
 fn update_status(sim: &mut Sim, key: &ObjectRef) {
     let Some(rs) = sim
         .api
@@ -276,53 +344,15 @@ fn update_status(sim: &mut Sim, key: &ObjectRef) {
     else {
         return;
     };
-    let uid = rs.metadata.uid.clone();
-    let sel = &rs.spec.template.metadata.labels;
-    let now = sim.now;
-    let min_ready = u64::try_from(rs.spec.min_ready_seconds.max(0)).unwrap_or(0) * 1000;
-    let mut s = rs.status.clone();
-    let owned: Vec<&Pod> = sim
-        .api
-        .list_in::<Pod>(&key.namespace)
-        .filter(|p| is_owned_by(p, &uid))
-        .collect();
-    let active: Vec<&&Pod> = owned.iter().filter(|p| p.is_active()).collect();
-    s.replicas = active.len() as i32;
-    s.fully_labeled_replicas = active
-        .iter()
-        .filter(|p| sel.iter().all(|(k, v)| p.metadata.labels.get(k) == Some(v)))
-        .count() as i32;
-    s.ready_replicas = active.iter().filter(|p| p.is_ready()).count() as i32;
-    let mut next_available: Option<u64> = None;
-    s.available_replicas = active
-        .iter()
-        .filter(|p| {
-            let since = p
-                .status
-                .condition("Ready")
-                .filter(|c| c.status == "True")
-                .and_then(|c| c.last_transition_time);
-            match since {
-                Some(t) if t.millis() + min_ready <= now => true,
-                Some(t) => {
-                    let at = t.millis() + min_ready;
-                    next_available = Some(next_available.map_or(at, |n| n.min(at)));
-                    false
-                }
-                None => false,
-            }
-        })
-        .count() as i32;
-    s.terminating_replicas = Some(
-        owned
-            .iter()
-            .filter(|p| p.metadata.deletion_timestamp.is_some() && !p.is_terminal())
-            .count() as i32,
-    );
-    s.observed_generation = rs.metadata.generation;
-    if let Some(at) = next_available {
+    let c = census(sim, &rs, None).0;
+    write_status(sim, key, &rs, c);
+}
+
+fn write_status(sim: &mut Sim, key: &ObjectRef, rs: &ReplicaSet, c: Census) {
+    if let Some(at) = c.next_available {
         sim.enqueue_at(Ctl::ReplicaSet, key.clone(), at);
     }
+    let s = c.status;
     if s != rs.status {
         let mut rs2 = rs.clone();
         let what = format!(

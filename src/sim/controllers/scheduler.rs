@@ -43,17 +43,18 @@ fn allocatable(n: &Node) -> (i64, i64, i64) {
 
 /// cpu millis, memory bytes and pod count already requested on a node.
 pub(crate) fn node_usage(sim: &Sim, node: &str) -> (i64, i64, i64) {
-    let mut u = (0, 0, 0);
-    for p in sim.api.pods_on_node(node) {
-        if p.is_terminal() {
-            continue;
-        }
-        let (c, m) = pod_requests(p);
-        u.0 += c;
-        u.1 += m;
-        u.2 += 1;
+    sim.api.node_requests(node)
+}
+
+/// `numFeasibleNodesToFind`: big clusters stop filtering once enough nodes fit (adaptive
+/// percentageOfNodesToScore: 50% minus 1% per 125 nodes, at least 5% and 100 nodes).
+fn num_feasible_nodes_to_find(all: u64) -> u64 {
+    const MIN_NODES: u64 = 100;
+    if all < MIN_NODES {
+        return all;
     }
-    u
+    let percentage = 50u64.saturating_sub(all / 125).max(5);
+    (all * percentage / 100).max(MIN_NODES)
 }
 
 fn tolerated(tols: &[Toleration], t: &Taint) -> bool {
@@ -220,7 +221,8 @@ pub(crate) fn schedule_one(sim: &mut Sim, key: &ObjectRef) {
         sim.ctl.unschedulable.remove(key);
         return;
     }
-    let nodes: Vec<Node> = sim.api.list::<Node>().cloned().collect();
+    let nodes: Vec<&Node> = sim.api.list::<Node>().collect();
+    let mut next_start = sim.ctl.next_start_node_index;
 
     // Pod-level volume checks (VolumeBinding PreFilter).
     let mut claims = Vec::new();
@@ -258,15 +260,28 @@ pub(crate) fn schedule_one(sim: &mut Sim, key: &ObjectRef) {
         }
     }
 
-    let mut feasible = Vec::new();
+    let mut feasible: Vec<&Node> = Vec::new();
     let mut rejections = Vec::new();
-    if pod_error.is_none() {
-        for n in &nodes {
+    if pod_error.is_none() && !nodes.is_empty() {
+        // Start where the previous cycle stopped, so every node gets its turn.
+        let all = nodes.len() as u64;
+        let to_find = num_feasible_nodes_to_find(all);
+        let start = sim.ctl.next_start_node_index % all;
+        let mut processed = 0;
+        for i in 0..all {
+            let n = nodes[((start + i) % all) as usize];
+            processed += 1;
             match filter(sim, &pod, n, &claims) {
-                None => feasible.push(n),
+                None => {
+                    feasible.push(n);
+                    if feasible.len() as u64 >= to_find {
+                        break;
+                    }
+                }
                 Some(r) => rejections.push(r),
             }
         }
+        next_start = (start + processed) % all;
     }
 
     if feasible.is_empty() {
@@ -281,6 +296,7 @@ pub(crate) fn schedule_one(sim: &mut Sim, key: &ObjectRef) {
             }
             None => fit_error(nodes.len(), &rejections),
         };
+        sim.ctl.next_start_node_index = next_start;
         let first_time = sim.ctl.unschedulable.insert(key.clone());
         let mut p = pod.clone();
         let now = sim.now_time();
@@ -307,10 +323,7 @@ pub(crate) fn schedule_one(sim: &mut Sim, key: &ObjectRef) {
     let owner_uid = pod.metadata.controller_ref().map(|o| o.uid.clone());
     let same_owner = |n: &Node| -> i64 {
         let Some(uid) = &owner_uid else { return 0 };
-        sim.api
-            .pods_on_node(&n.metadata.name)
-            .filter(|p| p.is_active() && p.metadata.controller_ref().is_some_and(|o| &o.uid == uid))
-            .count() as i64
+        sim.api.active_pods_on_node_of(&n.metadata.name, uid)
     };
     let pref_terms = pod
         .spec
@@ -384,9 +397,13 @@ pub(crate) fn schedule_one(sim: &mut Sim, key: &ObjectRef) {
         .filter(|(_, s)| **s == best)
         .map(|(i, _)| i)
         .collect();
-    let pick = top[sim.rng.below(top.len() as u64) as usize];
-    let node_name = feasible[pick].metadata.name.clone();
+    let names: Vec<String> = top
+        .iter()
+        .map(|i| feasible[*i].metadata.name.clone())
+        .collect();
     let why = format!("{} of {} nodes feasible", feasible.len(), nodes.len());
+    sim.ctl.next_start_node_index = next_start;
+    let node_name = names[sim.rng.below(names.len() as u64) as usize].clone();
     if sim.api_bind(&ACTOR, key, &node_name, &why).is_ok() {
         sim.ctl.unschedulable.remove(key);
         sim.api_event(
@@ -425,6 +442,15 @@ pub(crate) fn schedule_one(sim: &mut Sim, key: &ObjectRef) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn big_clusters_filter_only_part_of_the_nodes() {
+        assert_eq!(num_feasible_nodes_to_find(3), 3);
+        assert_eq!(num_feasible_nodes_to_find(100), 100);
+        assert_eq!(num_feasible_nodes_to_find(1_000), 420);
+        assert_eq!(num_feasible_nodes_to_find(5_000), 500);
+        assert_eq!(num_feasible_nodes_to_find(10_000), 500);
+    }
 
     #[test]
     fn fit_error_reads_like_the_scheduler() {

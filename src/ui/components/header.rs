@@ -1,11 +1,17 @@
 use yew::prelude::*;
 
+use crate::ui::state::Theme;
 use crate::view::route::Pattern;
 
 #[derive(Properties, PartialEq)]
 pub struct HeaderProps {
     pub current: Option<Pattern>,
     pub on_open: Callback<Pattern>,
+    /// `None` follows the system.
+    #[prop_or_default]
+    pub theme: Option<Theme>,
+    #[prop_or_default]
+    pub on_theme: Callback<Theme>,
 }
 
 /// The brand and the navigation between the three patterns.
@@ -28,6 +34,22 @@ pub fn Header(props: &HeaderProps) -> Html {
             </li>
         }
     });
+    // Without a choice the page follows the system; the toggle picks the other one.
+    let system_dark = gloo::utils::window()
+        .match_media("(prefers-color-scheme: dark)")
+        .ok()
+        .flatten()
+        .is_some_and(|m| m.matches());
+    let dark = props.theme.map_or(system_dark, |t| t == Theme::Dark);
+    let on_theme = props.on_theme.reform(
+        move |_: MouseEvent| {
+            if dark {
+                Theme::Light
+            } else {
+                Theme::Dark
+            }
+        },
+    );
     html! {
         <header class="topbar">
             <div class="brand">
@@ -38,6 +60,8 @@ pub fn Header(props: &HeaderProps) -> Html {
             <nav aria-label="Patterns">
                 <ul>{ for links }</ul>
             </nav>
+            <button type="button" class="theme" onclick={on_theme} aria-pressed={dark.to_string()}
+                aria-label="Dark theme">{ if dark { "☾ Dark" } else { "☀ Light" } }</button>
         </header>
     }
 }

@@ -1,11 +1,17 @@
 use yew::prelude::*;
 
+use crate::sim::Sim;
 use crate::ui::state::Panel;
+use crate::view::panels::{dns_entries, events, storage, DnsEntry, EventRow, StorageModel};
+use crate::view::session::query;
 
 #[derive(Properties, PartialEq)]
 pub struct StatePanelsProps {
     pub selected: Panel,
     pub on_select: Callback<Panel>,
+    /// The selected panel's content; `None` shows its empty text.
+    #[prop_or_default]
+    pub body: Option<Html>,
 }
 
 /// Tabs over the state panels, keyboard-operable as an ARIA tab list.
@@ -40,12 +46,16 @@ pub fn StatePanels(props: &StatePanelsProps) -> Html {
         }
     });
     let panel = props.selected;
+    let body = match &props.body {
+        Some(b) => b.clone(),
+        None => html! { <p class="empty">{ panel.empty_text() }</p> },
+    };
     html! {
         <section class="region panels" aria-label="State panels">
             <div role="tablist" aria-label="State panels">{ for tabs }</div>
-            <div role="tabpanel" id={format!("panel-{}", panel.id())}
+            <div role="tabpanel" class="panel-body" id={format!("panel-{}", panel.id())}
                 aria-labelledby={format!("tab-{}", panel.id())} tabindex="0">
-                <p class="empty">{ panel.empty_text() }</p>
+                { body }
             </div>
         </section>
     }
@@ -57,5 +67,115 @@ fn focus_tab(panel: Panel) {
         if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
             let _ = el.focus();
         }
+    }
+}
+
+/// How many events the Events panel lists.
+const EVENT_ROWS: usize = 300;
+
+/// The selected panel's content, derived from the sim.
+pub enum PanelBody {
+    Pods(String),
+    Storage(StorageModel),
+    Dns(Vec<DnsEntry>),
+    Locks,
+    Events(Vec<EventRow>, usize),
+}
+
+impl PanelBody {
+    pub fn build(panel: Panel, sim: &Sim, filter: &str) -> PanelBody {
+        match panel {
+            Panel::Pods => PanelBody::Pods(query(sim, "kubectl get pods -o wide").text),
+            Panel::Storage => PanelBody::Storage(storage(sim)),
+            Panel::Dns => PanelBody::Dns(dns_entries(sim)),
+            Panel::Locks => PanelBody::Locks,
+            Panel::Events => {
+                let (rows, total) = events(sim, filter, EVENT_ROWS);
+                PanelBody::Events(rows, total)
+            }
+        }
+    }
+
+    pub fn render(
+        &self,
+        on_seek: Callback<u64>,
+        on_filter: Callback<String>,
+        filter: &str,
+    ) -> Option<Html> {
+        Some(match self {
+            PanelBody::Pods(text) if text.starts_with("No resources") => return None,
+            PanelBody::Pods(text) => html! {
+                <>
+                    <p class="cmd"><code>{ "$ kubectl get pods -o wide" }</code></p>
+                    <pre class="kubectl">{ text }</pre>
+                </>
+            },
+            PanelBody::Storage(m) if m.claims.is_empty() && m.volumes.is_empty() => return None,
+            PanelBody::Storage(m) => html! {
+                <>
+                    <h3>{ "PersistentVolumeClaims" }</h3>
+                    <table class="grid">
+                        <thead><tr><th>{"NAME"}</th><th>{"STATUS"}</th><th>{"VOLUME"}</th><th>{"CAPACITY"}</th><th>{"ACCESS"}</th><th>{"CLASS"}</th></tr></thead>
+                        <tbody>{ for m.claims.iter().map(|c| html! {
+                            <tr><td>{ &c.name }</td><td>{ &c.status }</td><td>{ &c.volume }</td><td>{ &c.capacity }</td><td>{ &c.access }</td><td>{ &c.class }</td></tr>
+                        }) }</tbody>
+                    </table>
+                    <h3>{ "PersistentVolumes" }</h3>
+                    <table class="grid">
+                        <thead><tr><th>{"NAME"}</th><th>{"CAPACITY"}</th><th>{"ACCESS"}</th><th>{"RECLAIM"}</th><th>{"STATUS"}</th><th>{"CLAIM"}</th><th>{"WRITERS"}</th></tr></thead>
+                        <tbody>{ for m.volumes.iter().map(|v| html! {
+                            <tr><td>{ &v.name }</td><td>{ &v.capacity }</td><td>{ &v.access }</td><td>{ &v.reclaim }</td><td>{ &v.status }</td><td>{ &v.claim }</td>
+                            <td>{ if v.writers.is_empty() { "-".to_string() } else { v.writers.join(", ") } }</td></tr>
+                        }) }</tbody>
+                    </table>
+                    <h3>{ "In use on nodes" }</h3>
+                    if m.attachments.is_empty() {
+                        <p class="empty">{ "No pod on a node uses a volume." }</p>
+                    } else {
+                        <ul class="plain">{ for m.attachments.iter().map(|a| html! {
+                            <li>{ format!("{} on {} (pods: {})", a.volume, a.node, a.pods.join(", ")) }</li>
+                        }) }</ul>
+                    }
+                </>
+            },
+            PanelBody::Dns(entries) if entries.is_empty() => return None,
+            PanelBody::Dns(entries) => html! {
+                <ul class="plain dns">{ for entries.iter().map(|e| html! {
+                    <li>
+                        <p class="cmd"><code>{ format!("$ dig +noall +answer {}", e.qname) }</code>
+                            <span class="muted">{ if e.headless { " (headless)".to_string() } else { format!(" ClusterIP {}", e.cluster_ip) } }</span></p>
+                        <pre class="kubectl">{ e.answers.join("\n") }</pre>
+                    </li>
+                }) }</ul>
+            },
+            PanelBody::Locks => return None,
+            PanelBody::Events(rows, total) => {
+                let oninput = on_filter.reform(|e: InputEvent| {
+                    e.target_unchecked_into::<web_sys::HtmlInputElement>()
+                        .value()
+                });
+                html! {
+                    <>
+                        <label class="filter">{ "Filter by object " }
+                            <input type="search" value={filter.to_string()} {oninput}
+                                placeholder="pod/random-generator" aria-label="Filter events by object" />
+                        </label>
+                        <p class="muted small">{ format!("{} of {total} changes, newest first. Select one to go back to it.", rows.len()) }</p>
+                        <ol class="events">{ for rows.iter().map(|r| {
+                            let onclick = { let t = r.time; on_seek.reform(move |_: MouseEvent| t) };
+                            let class = classes!("event", r.fault.then_some("fault"));
+                            html! {
+                                <li><button type="button" {class} {onclick} title={format!("Go to {}", r.clock)}>
+                                    <span class="ev-time">{ &r.clock }</span>
+                                    <span class="ev-actor">{ &r.actor }</span>
+                                    <span class="ev-what">{ &r.what }</span>
+                                    if !r.why.is_empty() { <span class="ev-why">{ format!("({})", r.why) }</span> }
+                                </button></li>
+                            }
+                        }) }</ol>
+                    </>
+                }
+            }
+        })
     }
 }

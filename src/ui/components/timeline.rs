@@ -1,25 +1,111 @@
 use yew::prelude::*;
 
-/// Play, pause, step, speed and the scrubber. Disabled until a cluster runs.
+pub use crate::view::timeline::clock;
+use crate::view::timeline::is_fault;
+
+#[derive(Properties, PartialEq)]
+pub struct TimelineBarProps {
+    pub playing: bool,
+    pub speed: u32,
+    /// Simulated ms.
+    pub now: u64,
+    /// The furthest simulated ms this run has reached.
+    pub horizon: u64,
+    /// Console lines that changed the run: (ms, line).
+    pub marks: Vec<(u64, String)>,
+    /// Visible changes per bin over `[0, horizon]`.
+    pub density: Vec<u32>,
+    pub can_undo: bool,
+    pub share: Option<String>,
+    pub on_toggle: Callback<()>,
+    pub on_step_change: Callback<()>,
+    pub on_step_event: Callback<()>,
+    pub on_seek: Callback<u64>,
+    pub on_speed: Callback<u32>,
+    pub on_undo: Callback<()>,
+    pub on_share: Callback<()>,
+    pub on_reset: Callback<()>,
+}
+
+pub const SPEEDS: [u32; 7] = [1, 2, 5, 10, 20, 50, 100];
+
+/// Play, pause, step, speed and the scrubber over the whole run, with its changes marked.
 #[component]
-pub fn TimelineBar() -> Html {
-    let speeds = [1, 2, 5, 10, 20, 50, 100];
+pub fn TimelineBar(props: &TimelineBarProps) -> Html {
+    let max = props.horizon.max(props.now).max(1_000);
+    let pct = |t: u64| (t as f64 / max as f64 * 100.0).min(100.0);
+    let on_input = props.on_seek.reform(|e: InputEvent| {
+        let v = e
+            .target_unchecked_into::<web_sys::HtmlInputElement>()
+            .value();
+        v.parse::<f64>().map(|f| f as u64).unwrap_or(0)
+    });
+    let on_speed = props.on_speed.reform(|e: Event| {
+        let v = e
+            .target_unchecked_into::<web_sys::HtmlSelectElement>()
+            .value();
+        v.parse().unwrap_or(1)
+    });
+    let peak = props.density.iter().copied().max().unwrap_or(0).max(1);
+    let bars = props.density.iter().map(|c| {
+        let h = if *c == 0 { 0 } else { 8 + c * 92 / peak };
+        html! { <span style={format!("height:{h}%")}></span> }
+    });
+    let marks = props.marks.iter().map(|(t, line)| {
+        let class = classes!("mark", is_fault(line).then_some("fault"));
+        let onclick = {
+            let t = *t;
+            props.on_seek.reform(move |_: MouseEvent| t)
+        };
+        html! {
+            <button type="button" {class} style={format!("left:{:.3}%", pct(*t))}
+                title={format!("{} {line}", clock(*t))} aria-label={format!("Go to {}: {line}", clock(*t))}
+                {onclick}></button>
+        }
+    });
+    let cb = |c: &Callback<()>| c.reform(|_: MouseEvent| ());
+    let share_input = props.share.as_ref().map(|url| {
+        let onfocus = Callback::from(|e: FocusEvent| {
+            e.target_unchecked_into::<web_sys::HtmlInputElement>().select();
+        });
+        html! { <input class="share-url" readonly=true value={url.clone()} aria-label="Share link" {onfocus} /> }
+    });
     html! {
         <footer class="region timeline" aria-label="Timeline">
             <div class="controls">
-                <button disabled=true aria-label="Play">{ "▶ Play" }</button>
-                <button disabled=true aria-label="Pause">{ "Pause" }</button>
-                <button disabled=true aria-label="Step to the next change">{ "Step" }</button>
+                <button type="button" class="play primary" onclick={cb(&props.on_toggle)}
+                    aria-keyshortcuts="Space" aria-pressed={props.playing.to_string()}
+                    aria-label={if props.playing { "Pause" } else { "Play" }}>
+                    { if props.playing { "❚❚ Pause" } else { "▶ Play" } }
+                </button>
+                <button type="button" onclick={cb(&props.on_step_change)} aria-keyshortcuts="ArrowRight"
+                    aria-label="Step to the next change" title="Step to the next change, at most a minute ahead (→)">{ "Next change ⇥" }</button>
+                <button type="button" onclick={cb(&props.on_step_event)} aria-keyshortcuts="Shift+ArrowRight"
+                    aria-label="Step one event" title="Step one event (Shift+→)">{ "+1 event" }</button>
                 <label class="speed">
                     { "Speed " }
-                    <select disabled=true aria-label="Speed">
-                        { for speeds.iter().map(|s| html! { <option value={s.to_string()} selected={*s == 1}>{ format!("{s}x") }</option> }) }
+                    <select aria-label="Speed" onchange={on_speed}>
+                        { for SPEEDS.iter().map(|s| html! {
+                            <option value={s.to_string()} selected={*s == props.speed}>{ format!("{s}x") }</option>
+                        }) }
                     </select>
                 </label>
             </div>
-            <input class="scrubber" type="range" min="0" max="0" value="0" disabled=true aria-label="Simulated time" />
-            <span class="clock" aria-live="off">{ "0s" }</span>
-            <p class="empty">{ "The timeline starts when a cluster runs. You will play it, step it, and drag back to any earlier moment." }</p>
+            <div class="scrub">
+                <div class="density" aria-hidden="true">{ for bars }</div>
+                <div class="marks">{ for marks }</div>
+                <input class="scrubber" type="range" min="0" max={max.to_string()} step="100"
+                    value={props.now.to_string()} oninput={on_input}
+                    aria-label="Simulated time" aria-valuetext={clock(props.now)} />
+            </div>
+            <span class="clock" role="timer" aria-live="off" aria-label="Simulated time">{ clock(props.now) }</span>
+            <div class="run-actions">
+                <button type="button" onclick={cb(&props.on_undo)} disabled={!props.can_undo}
+                    aria-label="Undo the last change to the run">{ "↶ Undo" }</button>
+                <button type="button" onclick={cb(&props.on_share)} aria-label="Make a share link">{ "Share" }</button>
+                <button type="button" onclick={cb(&props.on_reset)} aria-label="Start this page over">{ "Reset" }</button>
+                { for share_input }
+            </div>
         </footer>
     }
 }

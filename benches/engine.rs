@@ -1,0 +1,104 @@
+//! Engine throughput (issue 3, item 13): events per second and time per step from applying a
+//! Deployment to all of its pods Running, for three cluster sizes, and the time a Timeline takes
+//! to seek to the middle of a 10,000-event run.
+//!
+//! `cargo bench --bench engine` (release profile, size-optimised for wasm) or
+//! `cargo bench --bench engine --profile native` (opt-level 3). Pass a size filter such as
+//! `3x10` to run only that size.
+
+use std::time::{Duration, Instant};
+
+use podlab::model::{Container, Deployment};
+use podlab::sim::examples::deployment;
+use podlab::sim::{Command, Sim, SimBuilder, Timeline};
+
+fn all_running(sim: &Sim, pods: i32) -> bool {
+    sim.cluster()
+        .get::<Deployment>("default", "web")
+        .is_some_and(|d| d.status.ready_replicas == pods && d.status.replicas == pods)
+}
+
+fn rollout(nodes: u32, pods: i32) {
+    let build = Instant::now();
+    let mut sim = SimBuilder::new(7).workers(nodes).build().expect("builder");
+    let build_time = build.elapsed();
+    let d = deployment("web", pods, Container::new("web", "nginx:1.27"));
+    let start = Instant::now();
+    let events_before = sim.events_processed();
+    sim.apply(Command::Apply(d.into())).expect("apply");
+    let mut steps = 0u64;
+    while !all_running(&sim, pods) {
+        if sim.step().is_none() {
+            panic!("queue ran dry before all pods ran");
+        }
+        steps += 1;
+    }
+    let wall = start.elapsed();
+    let events = sim.events_processed() - events_before;
+    report(
+        &format!("{nodes} nodes / {pods} pods"),
+        events,
+        steps,
+        wall,
+        sim.now(),
+    );
+    println!(
+        "    build {:.1} ms, {} objects, {} trace entries",
+        build_time.as_secs_f64() * 1e3,
+        sim.cluster().len(),
+        sim.trace().len()
+    );
+}
+
+fn report(what: &str, events: u64, steps: u64, wall: Duration, sim_ms: u64) {
+    let secs = wall.as_secs_f64();
+    println!(
+        "{what:<26} {events:>8} events in {:>9.1} ms  {:>10.0} events/s  {:>8.2} us/step  (simulated {:.1} s)",
+        secs * 1e3,
+        events as f64 / secs,
+        secs * 1e6 / steps.max(1) as f64,
+        sim_ms as f64 / 1e3
+    );
+}
+
+fn seek(every: u64) {
+    let mut t = Timeline::new(SimBuilder::new(7).workers(10), every).expect("timeline");
+    let d = deployment("web", 100, Container::new("web", "nginx:1.27"));
+    t.apply(Command::Apply(d.into())).expect("apply");
+    t.run_for(30_000);
+    t.apply(Command::Partition {
+        node: "node-3".into(),
+    })
+    .expect("partition");
+    while t.sim().events_processed() < 10_000 {
+        t.step().expect("events keep coming");
+    }
+    let end = t.sim().events_processed();
+    let start = Instant::now();
+    t.seek_event(end / 2);
+    let back = start.elapsed();
+    assert_eq!(t.sim().events_processed(), end / 2);
+    let start = Instant::now();
+    t.seek_event(end);
+    let forward = start.elapsed();
+    println!(
+        "seek in a {end}-event run (checkpoint every {every:>5}): to the middle {:>8.2} ms, back to the end {:>8.2} ms",
+        back.as_secs_f64() * 1e3,
+        forward.as_secs_f64() * 1e3
+    );
+}
+
+fn main() {
+    let filter: Option<String> = std::env::args().skip(1).find(|a| !a.starts_with('-'));
+    let wanted = |name: &str| filter.as_deref().is_none_or(|f| name.contains(f));
+    for (nodes, pods) in [(3, 10), (100, 1_000), (1_000, 10_000)] {
+        if wanted(&format!("{nodes}x{pods}")) {
+            rollout(nodes, pods);
+        }
+    }
+    if wanted("seek") {
+        for every in [1_000, 10_000] {
+            seek(every);
+        }
+    }
+}

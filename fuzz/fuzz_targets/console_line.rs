@@ -1,0 +1,73 @@
+//! The console: arbitrary lines against a small cluster with a few files, without a panic.
+//! Each input is several lines, run in order, so sequences (apply, then delete ...) are reached.
+#![no_main]
+
+use std::sync::OnceLock;
+
+use libfuzzer_sys::fuzz_target;
+use podlab::console::Console;
+use podlab::sim::{Sim, SimBuilder};
+
+const RS: &str = "\
+apiVersion: apps/v1
+kind: ReplicaSet
+metadata:
+  name: web
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+      - name: web
+        image: nginx:1.27
+        ports:
+        - containerPort: 80
+";
+
+const SVC: &str = "\
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  selector: {app: web}
+  ports:
+  - port: 80
+";
+
+/// A cluster with pods running, built once; each input gets a clone.
+fn base() -> &'static (Console, Sim) {
+    static BASE: OnceLock<(Console, Sim)> = OnceLock::new();
+    BASE.get_or_init(|| {
+        let mut console = Console::new();
+        console.files.insert("web.yaml".into(), RS.into());
+        console.files.insert("svc.yaml".into(), SVC.into());
+        console
+            .files
+            .insert("both.yaml".into(), format!("{RS}---\n{SVC}"));
+        let mut sim = SimBuilder::new(1).workers(2).build().expect("cluster");
+        let out = console.run(&mut sim, "kubectl apply -f both.yaml");
+        assert!(out.ok, "{}", out.text);
+        sim.run_for(20_000);
+        (console, sim)
+    })
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let (console, sim) = base();
+    let mut sim = sim.clone();
+    for line in text.lines().take(8) {
+        let _ = console.run(&mut sim, line);
+        // Bound the simulated time a fuzzed line can ask for (drain, lab wait).
+        if sim.now() > 3_600_000 {
+            break;
+        }
+    }
+});

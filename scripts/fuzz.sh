@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Runs each cargo-fuzz target for N seconds (default 120): `scripts/fuzz.sh [SECONDS] [TARGET...]`.
+#
+# cargo-fuzz needs nightly-only flags (-Zsanitizer); on a stable toolchain RUSTC_BOOTSTRAP=1
+# unlocks them. Findings land in fuzz/artifacts/TARGET; the corpus grows in fuzz/corpus/TARGET,
+# seeded from fuzz/seeds/TARGET. Install the tool with `cargo install cargo-fuzz`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+seconds="${1:-120}"
+shift || true
+targets=("$@")
+if [ ${#targets[@]} -eq 0 ]; then
+  targets=(manifest_parse console_line scenario_file)
+fi
+
+export RUSTC_BOOTSTRAP=1
+export CARGO_TARGET_DIR="${FUZZ_TARGET_DIR:-$PWD/fuzz/target}"
+status=0
+for t in "${targets[@]}"; do
+  mkdir -p "fuzz/corpus/$t" "fuzz/seeds/$t"
+  echo "== $t: ${seconds}s"
+  mkdir -p fuzz/artifacts
+  log="fuzz/artifacts/$t.log"
+  # -rss_limit_mb guards against inputs that grow without bound; -timeout flags hangs.
+  set +e
+  cargo fuzz run "$t" "fuzz/corpus/$t" "fuzz/seeds/$t" -- \
+    -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 >"$log" 2>&1
+  rc=$?
+  set -e
+  grep -E 'stat::number_of_executed_units|stat::average_exec_per_sec|stat::peak_rss_mb|^#[0-9]+ +DONE|SUMMARY|panicked at' "$log" || true
+  if [ $rc -ne 0 ]; then
+    echo "!! $t failed (exit $rc); see $log and fuzz/artifacts/$t"
+    status=1
+  fi
+done
+exit $status

@@ -1,0 +1,747 @@
+//! `kubectl apply -f NAME`: client-side apply, as kubectl does it.
+//!
+//! - Every file is read, parsed and validated first; any error applies nothing.
+//! - The applied manifest is stored in the `kubectl.kubernetes.io/last-applied-configuration`
+//!   annotation (compact JSON, keys sorted, as Go's `json.Marshal` writes a map).
+//! - An update is a three-way merge of the live object, the last-applied manifest and the new
+//!   one: fields removed since the last apply are removed, fields others set (a `kubectl scale`,
+//!   defaults) are kept, and lists with a merge key (containers by `name`, ...) merge by key as
+//!   in a strategic merge patch.
+
+use crate::manifest::emit::{to_doc, write_yaml, Doc};
+use crate::manifest::tree::{self, Resolved, Value};
+use crate::manifest::{self, Diagnostic, Manifest, ManifestObject};
+use crate::model::Object;
+use crate::sim::{ApiError, Command, Outcome, Sim, SimError};
+
+use super::args::{flag, parse_flags, FlagSpec};
+use super::get::qualified_name;
+use super::kubectl::outcome_line;
+use super::{Console, Output, Target};
+
+/// The annotation that holds the last applied manifest.
+pub const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
+
+/// The API server's limit on the total size of an object's annotations.
+const MAX_ANNOTATIONS_BYTES: usize = 256 * 1024;
+
+const FLAGS: &[FlagSpec] = &[
+    flag("namespace", Some('n'), true),
+    flag("filename", Some('f'), true),
+    flag("dry-run", None, true),
+    flag("output", Some('o'), true),
+];
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum DryRun {
+    None,
+    Client,
+    Server,
+}
+
+pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Output {
+    if words.first().is_some_and(|w| w == "view-last-applied") {
+        return view_last_applied(console, target.sim(), &words[1..]);
+    }
+    let args = match parse_flags(words, FLAGS) {
+        Ok(a) => a,
+        Err(e) => {
+            return Output::err(format!(
+                "error: {e}\nSee 'kubectl apply --help' for usage.\n"
+            ))
+        }
+    };
+    let dry_run = match args.value("dry-run").unwrap_or("none") {
+        "none" | "false" => DryRun::None,
+        "client" | "true" => DryRun::Client,
+        "server" => DryRun::Server,
+        other => {
+            return Output::err(format!(
+                "error: Invalid dry-run value ({other}). Must be \"none\", \"server\", or \"client\".\n"
+            ))
+        }
+    };
+    let name_only = match args.value("output").unwrap_or("") {
+        "" => false,
+        "name" => true,
+        other => {
+            return Output::err(format!(
+                "error: unable to match a printer suitable for the output format \"{other}\", allowed formats are: name\n"
+            ))
+        }
+    };
+    if let Some(extra) = args.positional.first() {
+        return Output::err(format!(
+            "error: Unexpected args: [{extra}]\nSee 'kubectl apply -h' for help and examples\n"
+        ));
+    }
+    let files: Vec<&String> = args.flags.get("filename").into_iter().flatten().collect();
+    if files.is_empty() {
+        return Output::err(
+            "error: must specify one of -f and -k\n\nSee 'kubectl apply -h' for help and examples\n",
+        );
+    }
+    let flag_ns = args.value("namespace");
+    let default_ns = flag_ns.unwrap_or(&console.namespace).to_string();
+
+    let mut warnings = String::new();
+    let mut errors = String::new();
+    // Manifests in apply order, and the file each came from.
+    let mut manifests: Vec<Manifest> = Vec::new();
+    let mut sources: Vec<&str> = Vec::new();
+    for name in &files {
+        let Some(content) = console.files.get(name.as_str()) else {
+            return Output::err(format!("error: the path \"{name}\" does not exist\n"));
+        };
+        let parsed = manifest::parse(content);
+        for d in &parsed.diagnostics {
+            match d.severity {
+                manifest::Severity::Warning => warnings.push_str(&warning_line(name, d)),
+                // An empty file is only an error when no file has objects (checked below).
+                manifest::Severity::Error if d.pos.is_none() && parsed.objects.is_empty() => {
+                    if d.message != "no objects passed to apply" {
+                        errors.push_str(&format!("error: error parsing {name}: {}\n", d.message));
+                    }
+                }
+                manifest::Severity::Error => errors.push_str(&error_line(name, d)),
+            }
+        }
+        for mut m in parsed.objects {
+            if m.object.namespaced() {
+                let written = m.object.meta().namespace.clone();
+                if written.is_empty() {
+                    m.object.meta_mut().namespace = default_ns.clone();
+                } else if flag_ns.is_some_and(|f| f != written) {
+                    errors.push_str(&format!(
+                        "error: the namespace from the provided object \"{written}\" does not match the namespace \"{}\". You must pass '--namespace={written}' to perform this operation.\n",
+                        flag_ns.unwrap_or_default()
+                    ));
+                }
+            } else {
+                m.object.meta_mut().namespace.clear();
+            }
+            for d in manifest::validate(&m) {
+                let what = format!(
+                    "The {} {:?} is invalid: {}",
+                    m.object.kind_name(),
+                    m.object.meta().name,
+                    d.message
+                );
+                errors.push_str(&error_line(name, &Diagnostic { message: what, ..d }));
+            }
+            if !matches!(m.object, ManifestObject::Object(_)) {
+                let d = Diagnostic {
+                    severity: manifest::Severity::Error,
+                    doc: m.doc,
+                    pos: Some(m.pos),
+                    path: String::new(),
+                    message: format!(
+                        "kind {:?} is read but not yet run by podlab's engine; nothing was applied",
+                        m.object.kind_name()
+                    ),
+                };
+                errors.push_str(&error_line(name, &d));
+            }
+            manifests.push(m);
+            sources.push(name.as_str());
+        }
+    }
+    if !errors.is_empty() {
+        return Output::err(format!("{warnings}{errors}"));
+    }
+    if manifests.is_empty() {
+        return Output::err(format!("{warnings}error: no objects passed to apply\n"));
+    }
+    let cluster: Vec<Object> = target.sim().cluster().objects().cloned().collect();
+    for l in manifest::lint(&manifests, &cluster) {
+        warnings.push_str(&warning_line(sources[l.manifest], &l.diagnostic));
+    }
+
+    let suffix = match dry_run {
+        DryRun::None => "",
+        DryRun::Client => " (dry run)",
+        DryRun::Server => " (server dry run)",
+    };
+    // A server dry run goes through the API server of a copy of the cluster.
+    let mut shadow: Option<Sim> = (dry_run == DryRun::Server).then(|| target.sim().clone());
+    let target: &mut dyn Target = match shadow.as_mut() {
+        Some(s) => s,
+        None => target,
+    };
+    let mut text = warnings;
+    let mut ok = true;
+    for (m, source) in manifests.into_iter().zip(sources) {
+        let ManifestObject::Object(obj) = m.object else {
+            continue; // refused above
+        };
+        match apply_one(target, obj, source, dry_run == DryRun::Client) {
+            Ok((line, warning)) => {
+                text.push_str(&warning);
+                if name_only {
+                    // `-o name` prints `kind.group/name` only.
+                    let name = line.rsplit_once(' ').map_or(line.as_str(), |x| x.0);
+                    text.push_str(name);
+                    text.push('\n');
+                } else {
+                    text.push_str(line.trim_end());
+                    text.push_str(suffix);
+                    text.push('\n');
+                }
+            }
+            Err(e) => {
+                ok = false;
+                text.push_str(&e);
+            }
+        }
+    }
+    Output { text, ok }
+}
+
+/// `kubectl apply view-last-applied TYPE/NAME`: the stored manifest, as YAML (or as the
+/// stored JSON with `-o json`).
+fn view_last_applied(console: &Console, sim: &Sim, words: &[String]) -> Output {
+    let specs = [
+        flag("namespace", Some('n'), true),
+        flag("output", Some('o'), true),
+    ];
+    let args = match parse_flags(words, &specs) {
+        Ok(a) => a,
+        Err(e) => {
+            return Output::err(format!(
+                "error: {e}\nSee 'kubectl apply view-last-applied --help' for usage.\n"
+            ))
+        }
+    };
+    let (kind, name) = match args.positional.as_slice() {
+        [one] if one.contains('/') => one.split_once('/').unwrap_or_default(),
+        [kind, name] => (kind.as_str(), name.as_str()),
+        _ => {
+            return Output::err(
+                "error: Required resource not specified.\nSee 'kubectl apply view-last-applied -h' for help and examples\n",
+            )
+        }
+    };
+    let kind = match super::kubectl::resolve_kind(kind) {
+        Ok(k) => k,
+        Err(o) => return o,
+    };
+    let ns = args.value("namespace").unwrap_or(&console.namespace);
+    let r = crate::model::ObjectRef::new(kind, if kind.namespaced() { ns } else { "" }, name);
+    let Some(obj) = sim.cluster().get_object(&r) else {
+        return Output::err(format!(
+            "Error from server (NotFound): {} \"{name}\" not found\n",
+            kind.qualified_resource()
+        ));
+    };
+    let Some(json) = obj.meta().annotations.get(LAST_APPLIED) else {
+        return Output::err(format!(
+            "error: no last-applied-configuration annotation found on resource: {name}\n"
+        ));
+    };
+    match args.value("output").unwrap_or("yaml") {
+        "yaml" => match doc_from_json(json) {
+            Some(doc) => {
+                let mut out = String::new();
+                write_yaml(&doc, &mut out);
+                Output::ok(out)
+            }
+            None => Output::err(format!(
+                "error: the last-applied-configuration annotation of {name} is not valid JSON\n"
+            )),
+        },
+        "json" => Output::ok(format!("{json}\n")),
+        other => Output::err(format!(
+            "error: Unexpected -o output mode: {other}, the flag 'output' must be one of yaml|json\n"
+        )),
+    }
+}
+
+/// `error: error parsing web.yaml:7:3: error converting YAML to JSON: yaml: line 7: ...` for
+/// syntax errors, `error: error validating web.yaml:6:13: ...` for everything else.
+fn error_line(file: &str, d: &Diagnostic) -> String {
+    let at = match d.pos {
+        Some(p) => format!("{file}:{p}"),
+        None => file.to_string(),
+    };
+    if d.message.starts_with("yaml: ") {
+        format!(
+            "error: error parsing {at}: error converting YAML to JSON: {}\n",
+            d.message
+        )
+    } else {
+        format!("error: error validating {at}: {}\n", d.message)
+    }
+}
+
+/// kubectl's `Warning: unknown field "spec.strategy"`, then where it is written.
+fn warning_line(file: &str, d: &Diagnostic) -> String {
+    match d.pos {
+        Some(p) => format!("Warning: {} ({file}:{p})\n", d.message),
+        None => format!("Warning: {} ({file})\n", d.message),
+    }
+}
+
+/// Creates or patches one object. Returns the result line and any warning to print before it.
+fn apply_one(
+    target: &mut dyn Target,
+    obj: Object,
+    source: &str,
+    client_dry_run: bool,
+) -> Result<(String, String), String> {
+    let kind = obj.kind();
+    let name = obj.meta().name.clone();
+    let modified = with_last_applied(obj)
+        .map_err(|e| format!("The {} {name:?} is invalid: {e}\n", kind.name()))?;
+    let r = modified.object_ref();
+    let Some(live) = target.sim().cluster().get_object(&r).cloned() else {
+        if client_dry_run {
+            return Ok((
+                format!("{} created", qualified_name(kind, &name)),
+                String::new(),
+            ));
+        }
+        return match target.apply(Command::Apply(modified)) {
+            Ok(outcome) => Ok((outcome_line(&outcome), String::new())),
+            Err(e) => Err(api_error_text(&e, "creating", source)),
+        };
+    };
+    let mut warning = String::new();
+    let original = match live.meta().annotations.get(LAST_APPLIED) {
+        Some(json) => doc_from_json(json),
+        None => {
+            warning = format!(
+                "Warning: resource {}/{name} is missing the {LAST_APPLIED} annotation which is required by kubectl apply. kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically.\n",
+                kind.plural()
+            );
+            None
+        }
+    };
+    let live_doc = doc_of(&live)?;
+    let merged = three_way(
+        &mut Vec::new(),
+        Some(&live_doc),
+        original.as_ref(),
+        Some(&manifest_doc(&modified)?),
+    )
+    .unwrap_or(Doc::Map(Vec::new()));
+    let merged = object_from_doc(&merged)?;
+    if merged == live {
+        return Ok((
+            format!("{} unchanged", qualified_name(kind, &name)),
+            warning,
+        ));
+    }
+    let errs = manifest::validate_update(
+        &ManifestObject::Object(live.clone()),
+        &ManifestObject::Object(merged.clone()),
+    );
+    if !errs.is_empty() {
+        let msg = manifest::invalid_message(kind.name(), &name, &errs);
+        return Err(format!("{warning}{msg}\n"));
+    }
+    if client_dry_run {
+        return Ok((
+            format!("{} configured", qualified_name(kind, &name)),
+            warning,
+        ));
+    }
+    match target.apply(Command::Apply(merged)) {
+        Ok(Outcome::Unchanged(r)) => Ok((
+            format!("{} unchanged", qualified_name(r.kind, &r.name)),
+            warning,
+        )),
+        Ok(outcome) => Ok((outcome_line(&outcome), warning)),
+        Err(e) => Err(format!(
+            "{warning}{}",
+            api_error_text(&e, "patching", source)
+        )),
+    }
+}
+
+/// kubectl's text for an API error during apply: `The Deployment "web" is invalid: ...` for
+/// validation, `Error from server (Reason): error when creating "web.yaml": ...` otherwise.
+fn api_error_text(e: &SimError, verb: &str, source: &str) -> String {
+    match e {
+        SimError::Api(ApiError::Invalid { kind, name, causes }) => {
+            let detail = match causes.as_slice() {
+                [one] => one.clone(),
+                many => many.iter().map(|c| format!("\n* {c}")).collect::<String>(),
+            };
+            format!("The {} {name:?} is invalid: {detail}\n", kind.name())
+        }
+        SimError::Api(api) => format!(
+            "Error from server ({}): error when {verb} {source:?}: {api}\n",
+            api.reason()
+        ),
+        other => format!("error: error when {verb} {source:?}: {other}\n"),
+    }
+}
+
+/// The object to send: the manifest plus the last-applied annotation holding the manifest
+/// itself (without that annotation, so `annotations` is `{}` when there are no others).
+fn with_last_applied(mut obj: Object) -> Result<Object, String> {
+    obj.meta_mut().annotations.remove(LAST_APPLIED);
+    let mut doc = manifest_doc(&obj)?;
+    ensure_annotations_map(&mut doc);
+    let json = compact_json(&doc);
+    let total: usize = obj
+        .meta()
+        .annotations
+        .iter()
+        .map(|(k, v)| k.len() + v.len())
+        .sum::<usize>()
+        + LAST_APPLIED.len()
+        + json.len();
+    if total > MAX_ANNOTATIONS_BYTES {
+        return Err(format!(
+            "metadata.annotations: Too long: must have at most {MAX_ANNOTATIONS_BYTES} bytes"
+        ));
+    }
+    obj.meta_mut()
+        .annotations
+        .insert(LAST_APPLIED.to_string(), json);
+    Ok(obj)
+}
+
+fn ensure_annotations_map(doc: &mut Doc) {
+    let Doc::Map(top) = doc else { return };
+    let meta = match top.iter_mut().find(|(k, _)| k == "metadata") {
+        Some((_, m)) => m,
+        None => {
+            top.push(("metadata".into(), Doc::Map(Vec::new())));
+            &mut top.last_mut().expect("just pushed").1
+        }
+    };
+    if let Doc::Map(m) = meta {
+        if !m.iter().any(|(k, _)| k == "annotations") {
+            m.push(("annotations".into(), Doc::Map(Vec::new())));
+        }
+    }
+}
+
+/// What a manifest sets: the object without `status`, which apply never writes (the typed
+/// form always has one, with zero counts).
+fn manifest_doc(obj: &Object) -> Result<Doc, String> {
+    let mut doc = doc_of(obj)?;
+    if let Doc::Map(top) = &mut doc {
+        top.retain(|(k, _)| k != "status");
+    }
+    Ok(doc)
+}
+
+fn doc_of(obj: &Object) -> Result<Doc, String> {
+    to_doc(obj).map_err(|e| format!("error: cannot encode {}: {e}\n", obj.kind().name()))
+}
+
+/// The typed object a merged document describes. Every document here comes from typed objects,
+/// so it reads back without errors; a failure is a podlab bug, reported rather than hidden.
+fn object_from_doc(doc: &Doc) -> Result<Object, String> {
+    let mut yaml = String::new();
+    write_yaml(doc, &mut yaml);
+    let parsed = manifest::parse(&yaml);
+    let first_error = parsed.errors().next().cloned();
+    match (parsed.objects.as_slice(), first_error) {
+        ([m], None) => match &m.object {
+            ManifestObject::Object(o) => Ok(o.clone()),
+            #[allow(unreachable_patterns)]
+            other => Err(format!(
+                "error: kind {:?} cannot be applied yet\n",
+                other.kind_name()
+            )),
+        },
+        (_, Some(d)) => Err(format!("error: podlab could not merge the patch: {d}\n")),
+        _ => Err("error: podlab could not merge the patch\n".into()),
+    }
+}
+
+/// Reads the last-applied JSON back. A hand-edited, unreadable annotation counts as absent, as
+/// kubectl then has no original to diff against.
+fn doc_from_json(json: &str) -> Option<Doc> {
+    let (docs, err) = tree::parse_stream(json);
+    if err.is_some() {
+        return None;
+    }
+    let root = docs.into_iter().next()?.root?;
+    Some(doc_from_node(&root))
+}
+
+fn doc_from_node(node: &tree::Node) -> Doc {
+    match &node.value {
+        Value::Scalar(s) => match s.resolve() {
+            Resolved::Null => Doc::Null,
+            Resolved::Bool(b) => Doc::Bool(b),
+            Resolved::Int(i) => Doc::Int(i),
+            Resolved::Float => Doc::Float(s.text.parse().unwrap_or(0.0)),
+            Resolved::Str(t) => Doc::Str(t.to_string()),
+        },
+        Value::Seq(items) => Doc::Seq(items.iter().map(doc_from_node).collect()),
+        Value::Map(entries) => Doc::Map(
+            entries
+                .iter()
+                .map(|(k, v)| (k.as_str().unwrap_or_default().to_string(), doc_from_node(v)))
+                .collect(),
+        ),
+    }
+}
+
+/// The key that identifies items of a list in a strategic merge patch, by the list's field
+/// name and where it sits; lists without one are replaced whole.
+fn merge_key(path: &[String]) -> Option<&'static str> {
+    let in_container = || {
+        path.iter().any(|p| {
+            matches!(
+                p.as_str(),
+                "containers" | "initContainers" | "ephemeralContainers"
+            )
+        })
+    };
+    Some(match path.last()?.as_str() {
+        "containers"
+        | "initContainers"
+        | "ephemeralContainers"
+        | "env"
+        | "volumes"
+        | "imagePullSecrets"
+        | "resourceClaims" => "name",
+        "volumeMounts" => "mountPath",
+        "volumeDevices" => "devicePath",
+        "ports" if in_container() => "containerPort",
+        "ports" => "port",
+        "hostAliases" => "ip",
+        "topologySpreadConstraints" => "topologyKey",
+        "ownerReferences" => "uid",
+        "conditions" => "type",
+        _ => return None,
+    })
+}
+
+fn map_get<'a>(entries: &'a [(String, Doc)], key: &str) -> Option<&'a Doc> {
+    entries.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+}
+
+/// The three-way merge of `live` with the change from `original` (last applied) to `new`:
+/// what `new` sets wins, what `original` had and `new` dropped goes, the rest of `live` stays.
+fn three_way(
+    path: &mut Vec<String>,
+    live: Option<&Doc>,
+    original: Option<&Doc>,
+    new: Option<&Doc>,
+) -> Option<Doc> {
+    match new {
+        None if original.is_some() => None,
+        None => live.cloned(),
+        Some(Doc::Null) => None,
+        Some(Doc::Map(n)) => {
+            let Some(Doc::Map(l)) = live else {
+                return strip_nulls(new?);
+            };
+            let o = match original {
+                Some(Doc::Map(o)) => o.as_slice(),
+                _ => &[],
+            };
+            let mut out = Vec::new();
+            let keys = l
+                .iter()
+                .map(|(k, _)| k)
+                .chain(n.iter().map(|(k, _)| k).filter(|k| map_get(l, k).is_none()));
+            for k in keys {
+                path.push(k.clone());
+                let v = three_way(path, map_get(l, k), map_get(o, k), map_get(n, k));
+                path.pop();
+                if let Some(v) = v {
+                    out.push((k.clone(), v));
+                }
+            }
+            Some(Doc::Map(out))
+        }
+        Some(Doc::Seq(n)) => {
+            let (Some(key), Some(Doc::Seq(l))) = (merge_key(path), live) else {
+                return strip_nulls(new?);
+            };
+            let o = match original {
+                Some(Doc::Seq(o)) => o.as_slice(),
+                _ => &[],
+            };
+            let id = |d: &Doc| match d {
+                Doc::Map(m) => map_get(m, key).cloned(),
+                _ => None,
+            };
+            if n.iter().chain(l).any(|d| id(d).is_none()) {
+                return strip_nulls(new?);
+            }
+            let find = |list: &[Doc], k: &Option<Doc>| list.iter().find(|d| id(d) == *k).cloned();
+            let mut out = Vec::new();
+            for item in n {
+                let k = id(item);
+                let (li, oi) = (find(l, &k), find(o, &k));
+                if let Some(v) = three_way(path, li.as_ref(), oi.as_ref(), Some(item)) {
+                    out.push(v);
+                }
+            }
+            for item in l {
+                let k = id(item);
+                let in_new = n.iter().any(|d| id(d) == k);
+                let in_original = o.iter().any(|d| id(d) == k);
+                if !in_new && !in_original {
+                    out.push(item.clone());
+                }
+            }
+            Some(Doc::Seq(out))
+        }
+        Some(scalar) => Some(scalar.clone()),
+    }
+}
+
+/// A value without its null fields (nulls in a patch mean "delete").
+fn strip_nulls(d: &Doc) -> Option<Doc> {
+    match d {
+        Doc::Null => None,
+        Doc::Map(m) => Some(Doc::Map(
+            m.iter()
+                .filter_map(|(k, v)| strip_nulls(v).map(|v| (k.clone(), v)))
+                .collect(),
+        )),
+        Doc::Seq(s) => Some(Doc::Seq(s.iter().filter_map(strip_nulls).collect())),
+        other => Some(other.clone()),
+    }
+}
+
+/// JSON as Go's `json.Marshal` writes a generic map: compact, keys sorted, HTML-safe.
+pub fn compact_json(d: &Doc) -> String {
+    let mut out = String::new();
+    write_compact(d, &mut out);
+    out
+}
+
+fn write_compact(d: &Doc, out: &mut String) {
+    match d {
+        Doc::Null => out.push_str("null"),
+        Doc::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Doc::Int(i) => out.push_str(&i.to_string()),
+        Doc::Float(f) if f.is_finite() => out.push_str(&f.to_string()),
+        Doc::Float(_) => out.push_str("null"),
+        Doc::Str(s) => write_json_string(s, out),
+        Doc::Seq(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_compact(item, out);
+            }
+            out.push(']');
+        }
+        Doc::Map(entries) => {
+            let mut sorted: Vec<&(String, Doc)> =
+                entries.iter().filter(|(_, v)| *v != Doc::Null).collect();
+            sorted.sort_by(|a, b| a.0.cmp(&b.0));
+            out.push('{');
+            for (i, (k, v)) in sorted.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_json_string(k, out);
+                out.push(':');
+                write_compact(v, out);
+            }
+            out.push('}');
+        }
+    }
+}
+
+fn write_json_string(s: &str, out: &mut String) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
+                out.push_str(&format!("\\u{:04x}", c as u32))
+            }
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn map(entries: &[(&str, Doc)]) -> Doc {
+        Doc::Map(
+            entries
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
+        )
+    }
+
+    fn s(v: &str) -> Doc {
+        Doc::Str(v.into())
+    }
+
+    #[test]
+    fn three_way_removes_dropped_fields_and_keeps_others() {
+        let live = map(&[("a", s("1")), ("b", s("2")), ("c", s("server"))]);
+        let original = map(&[("a", s("1")), ("b", s("2"))]);
+        let new = map(&[("a", s("9"))]);
+        let merged = three_way(&mut vec![], Some(&live), Some(&original), Some(&new)).unwrap();
+        assert_eq!(merged, map(&[("a", s("9")), ("c", s("server"))]));
+    }
+
+    #[test]
+    fn lists_with_a_merge_key_merge_by_it() {
+        let c = |name: &str, image: &str, extra: Option<&str>| {
+            let mut e = vec![("name", s(name)), ("image", s(image))];
+            if let Some(x) = extra {
+                e.push(("imagePullPolicy", s(x)));
+            }
+            map(&e)
+        };
+        let live = Doc::Seq(vec![
+            c("a", "v1", Some("IfNotPresent")),
+            c("b", "v1", None),
+            c("sidecar", "v1", None),
+        ]);
+        let original = Doc::Seq(vec![c("a", "v1", None), c("b", "v1", None)]);
+        let new = Doc::Seq(vec![c("a", "v2", None)]);
+        let mut path = vec!["containers".to_string()];
+        let merged = three_way(&mut path, Some(&live), Some(&original), Some(&new)).unwrap();
+        // `b` was applied and dropped: gone. `sidecar` was never applied: kept. Defaults stay.
+        assert_eq!(
+            merged,
+            Doc::Seq(vec![
+                c("a", "v2", Some("IfNotPresent")),
+                c("sidecar", "v1", None)
+            ])
+        );
+        // Without a merge key a list is replaced whole.
+        let mut path = vec!["args".to_string()];
+        let l = Doc::Seq(vec![s("x"), s("y")]);
+        let n = Doc::Seq(vec![s("z")]);
+        assert_eq!(three_way(&mut path, Some(&l), Some(&l), Some(&n)), Some(n));
+    }
+
+    #[test]
+    fn json_is_compact_sorted_and_html_safe() {
+        let d = map(&[
+            ("b", Doc::Int(1)),
+            ("a", map(&[])),
+            ("c", s("<x & \"y\">\n")),
+            ("n", Doc::Null),
+        ]);
+        assert_eq!(
+            compact_json(&d),
+            r#"{"a":{},"b":1,"c":"\u003cx \u0026 \"y\"\u003e\n"}"#
+        );
+        assert_eq!(
+            doc_from_json(&compact_json(&d)).map(|x| compact_json(&x)),
+            Some(compact_json(&d))
+        );
+    }
+}

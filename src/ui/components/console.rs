@@ -1,0 +1,93 @@
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::ui::state::ConsoleEntry;
+
+#[derive(Properties, PartialEq)]
+pub struct ConsolePanelProps {
+    pub entries: Rc<Vec<ConsoleEntry>>,
+    pub on_run: Callback<String>,
+}
+
+/// The console: kubectl, dig and lab, as in the CLI. Up and Down walk the history.
+#[component]
+pub fn ConsolePanel(props: &ConsolePanelProps) -> Html {
+    let input = use_state(String::new);
+    // Position in the history while walking it with Up/Down; None when editing a new line.
+    let cursor = use_state(|| None::<usize>);
+    let scroll = use_node_ref();
+    {
+        let scroll = scroll.clone();
+        use_effect_with(props.entries.len(), move |_| {
+            if let Some(el) = scroll.cast::<web_sys::Element>() {
+                el.set_scroll_top(el.scroll_height());
+            }
+        });
+    }
+    let history: Vec<String> = props.entries.iter().map(|e| e.line.clone()).collect();
+    let oninput = {
+        let (input, cursor) = (input.clone(), cursor.clone());
+        Callback::from(move |e: InputEvent| {
+            input.set(
+                e.target_unchecked_into::<web_sys::HtmlInputElement>()
+                    .value(),
+            );
+            cursor.set(None);
+        })
+    };
+    let onkeydown = {
+        let (input, cursor, on_run) = (input.clone(), cursor.clone(), props.on_run.clone());
+        Callback::from(move |e: KeyboardEvent| match e.key().as_str() {
+            "Enter" => {
+                e.prevent_default();
+                on_run.emit((*input).clone());
+                input.set(String::new());
+                cursor.set(None);
+            }
+            "ArrowUp" if !history.is_empty() => {
+                e.prevent_default();
+                let i = match *cursor {
+                    None => history.len() - 1,
+                    Some(i) => i.saturating_sub(1),
+                };
+                input.set(history[i].clone());
+                cursor.set(Some(i));
+            }
+            "ArrowDown" => {
+                e.prevent_default();
+                match *cursor {
+                    Some(i) if i + 1 < history.len() => {
+                        input.set(history[i + 1].clone());
+                        cursor.set(Some(i + 1));
+                    }
+                    _ => {
+                        input.set(String::new());
+                        cursor.set(None);
+                    }
+                }
+            }
+            _ => {}
+        })
+    };
+    let clock = super::timeline::clock;
+    html! {
+        <section class="region console" aria-labelledby="console-title">
+            <h2 id="console-title">{ "Console" }</h2>
+            <div class="scrollback" ref={scroll} role="log" aria-live="polite" tabindex="0">
+                if props.entries.is_empty() {
+                    <p class="empty">{ "Type kubectl, dig or lab commands, as in the CLI: try `kubectl get nodes` or `lab help`. Menu actions on nodes and pods run here too." }</p>
+                }
+                { for props.entries.iter().map(|e| html! {
+                    <div class={classes!("entry", (!e.ok).then_some("failed"))}>
+                        <div class="prompt"><span class="at">{ clock(e.at) }</span>{ format!(" $ {}", e.line) }</div>
+                        <pre>{ &e.text }</pre>
+                    </div>
+                }) }
+            </div>
+            <input class="console-input" type="text" value={(*input).clone()} {oninput} {onkeydown}
+                aria-label="Console command" placeholder="kubectl get pods" spellcheck="false"
+                autocomplete="off" autocapitalize="off" />
+        </section>
+    }
+}

@@ -1,0 +1,111 @@
+//! Timers, keys and storage: the browser side effects, kept out of the reducer.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use gloo::events::{EventListener, EventListenerOptions};
+use gloo::timers::callback::Interval;
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+use super::state::{Action, LabState};
+
+/// Wall-clock ms between ticks while playing.
+const TICK_MS: u32 = 40;
+
+/// While `playing`, dispatches `Tick` with the wall time since the last tick.
+#[hook]
+pub fn use_play_clock(playing: bool, dispatch: UseReducerDispatcher<LabState>) {
+    use_effect_with(playing, move |playing| {
+        let interval = playing.then(|| {
+            let last = Rc::new(Cell::new(js_sys::Date::now()));
+            Interval::new(TICK_MS, move || {
+                let now = js_sys::Date::now();
+                let elapsed = (now - last.get()).max(0.0) as u64;
+                last.set(now);
+                dispatch.dispatch(Action::Tick(elapsed));
+            })
+        });
+        move || drop(interval)
+    });
+}
+
+/// Space plays and pauses; Right steps to the next change, Shift+Right one event. Keys typed
+/// into a field or pressed on a control keep their usual meaning.
+#[hook]
+pub fn use_shortcuts(dispatch: UseReducerDispatcher<LabState>) {
+    use_effect_with((), move |_| {
+        let doc = gloo::utils::document();
+        let opts = EventListenerOptions::enable_prevent_default();
+        let listener = EventListener::new_with_options(&doc, "keydown", opts, move |e| {
+            let Some(e) = e.dyn_ref::<KeyboardEvent>() else {
+                return;
+            };
+            if e.ctrl_key() || e.meta_key() || e.alt_key() || e.default_prevented() {
+                return;
+            }
+            let in_control = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .is_some_and(|el| {
+                    matches!(
+                        el.tag_name().as_str(),
+                        "INPUT" | "TEXTAREA" | "SELECT" | "BUTTON" | "A"
+                    ) || el
+                        .get_attribute("role")
+                        .is_some_and(|r| r.starts_with("menu") || r == "tab")
+                });
+            if in_control {
+                return;
+            }
+            let action = match e.key().as_str() {
+                " " => Action::TogglePlay,
+                "ArrowRight" if e.shift_key() => Action::StepEvent,
+                "ArrowRight" => Action::StepChange,
+                _ => return,
+            };
+            e.prevent_default();
+            dispatch.dispatch(action);
+        });
+        move || drop(listener)
+    });
+}
+
+/// Saves the run whenever it rests (not while playing), under the page's pattern.
+#[hook]
+pub fn use_autosave(state: &UseReducerHandle<LabState>) {
+    let key = (
+        state.rev,
+        state.editor.clone(),
+        state.playing,
+        state.pattern,
+    );
+    let state = state.clone();
+    use_effect_with(key, move |(_, _, playing, pattern)| {
+        if let (false, Some(p)) = (*playing, pattern) {
+            super::storage::save_run(*p, &state.saved_run().to_text());
+        }
+    });
+}
+
+/// Puts the chosen theme on `<html data-theme>`; without a choice the CSS follows the system.
+#[hook]
+pub fn use_theme(theme: Option<super::state::Theme>) {
+    use_effect_with(theme, |theme| {
+        if let Some(root) = gloo::utils::document().document_element() {
+            match theme {
+                Some(t) => {
+                    let v = match t {
+                        super::state::Theme::Light => "light",
+                        super::state::Theme::Dark => "dark",
+                    };
+                    let _ = root.set_attribute("data-theme", v);
+                    super::storage::save_theme(*t);
+                }
+                None => {
+                    let _ = root.remove_attribute("data-theme");
+                }
+            }
+        }
+    });
+}

@@ -1,0 +1,279 @@
+//! The state panels' rows: storage, DNS answers per Service, and the trace as events.
+
+use crate::model::{
+    access_modes_short, go_duration, PersistentVolume, PersistentVolumeClaim, Pod, Service,
+};
+use crate::sim::dns::{self, Answer, QueryType};
+use crate::sim::Sim;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClaimRow {
+    pub name: String,
+    pub status: String,
+    pub volume: String,
+    pub capacity: String,
+    pub access: String,
+    pub class: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VolumeRow {
+    pub name: String,
+    pub capacity: String,
+    pub access: String,
+    pub reclaim: String,
+    pub status: String,
+    pub claim: String,
+    pub class: String,
+    /// Writers of the volume's data (process ids), in order of first write.
+    pub writers: Vec<String>,
+}
+
+/// A volume in use on a node, with the pods that mount it there.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AttachmentRow {
+    pub volume: String,
+    pub node: String,
+    pub pods: Vec<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct StorageModel {
+    pub claims: Vec<ClaimRow>,
+    pub volumes: Vec<VolumeRow>,
+    pub attachments: Vec<AttachmentRow>,
+}
+
+fn or_dash(s: &str) -> String {
+    if s.is_empty() {
+        "-".into()
+    } else {
+        s.to_string()
+    }
+}
+
+pub fn storage(sim: &Sim) -> StorageModel {
+    let api = sim.cluster();
+    let claims: Vec<ClaimRow> = api
+        .list::<PersistentVolumeClaim>()
+        .map(|c| ClaimRow {
+            name: c.metadata.name.clone(),
+            status: if c.status.phase.is_empty() {
+                "Pending".into()
+            } else {
+                c.status.phase.clone()
+            },
+            volume: or_dash(&c.spec.volume_name),
+            capacity: c
+                .status
+                .capacity
+                .get("storage")
+                .map_or_else(|| "-".into(), |q| q.to_string()),
+            access: or_dash(&access_modes_short(&c.status.access_modes)),
+            class: or_dash(c.spec.storage_class_name.as_deref().unwrap_or("")),
+        })
+        .collect();
+    let volumes = api
+        .list::<PersistentVolume>()
+        .map(|v| VolumeRow {
+            name: v.metadata.name.clone(),
+            capacity: v
+                .spec
+                .capacity
+                .get("storage")
+                .map_or_else(|| "-".into(), |q| q.to_string()),
+            access: or_dash(&access_modes_short(&v.spec.access_modes)),
+            reclaim: or_dash(&v.spec.persistent_volume_reclaim_policy),
+            status: or_dash(&v.status.phase),
+            claim: v
+                .spec
+                .claim_ref
+                .as_ref()
+                .map_or_else(|| "-".into(), |r| format!("{}/{}", r.namespace, r.name)),
+            class: or_dash(&v.spec.storage_class_name),
+            writers: sim
+                .world()
+                .volume_writers(&format!("pv/{}", v.metadata.name))
+                .into_iter()
+                .map(|w| w.chars().take(8).collect())
+                .collect(),
+        })
+        .collect();
+    let mut attachments: Vec<AttachmentRow> = Vec::new();
+    for pod in api.list::<Pod>() {
+        if pod.spec.node_name.is_empty() {
+            continue;
+        }
+        for claim in pod.claim_names() {
+            let Some(c) = api.get::<PersistentVolumeClaim>(&pod.metadata.namespace, claim) else {
+                continue;
+            };
+            if c.spec.volume_name.is_empty() {
+                continue;
+            }
+            match attachments
+                .iter_mut()
+                .find(|a| a.volume == c.spec.volume_name && a.node == pod.spec.node_name)
+            {
+                Some(a) => a.pods.push(pod.metadata.name.clone()),
+                None => attachments.push(AttachmentRow {
+                    volume: c.spec.volume_name.clone(),
+                    node: pod.spec.node_name.clone(),
+                    pods: vec![pod.metadata.name.clone()],
+                }),
+            }
+        }
+    }
+    StorageModel {
+        claims,
+        volumes,
+        attachments,
+    }
+}
+
+/// What cluster DNS answers for one Service name right now.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DnsEntry {
+    pub qname: String,
+    pub cluster_ip: String,
+    pub headless: bool,
+    /// Answer lines as dig prints them, or `NXDOMAIN`.
+    pub answers: Vec<String>,
+}
+
+pub const ZONE: &str = "cluster.local";
+
+pub fn dns_entries(sim: &Sim) -> Vec<DnsEntry> {
+    sim.cluster()
+        .list::<Service>()
+        .map(|s| {
+            let qname = format!("{}.{}.svc.{ZONE}", s.metadata.name, s.metadata.namespace);
+            let answers = match dns::resolve(sim.cluster(), &qname, QueryType::A, ZONE) {
+                Answer::Records { answer, .. } if answer.is_empty() => {
+                    vec!["(no records: no ready endpoints)".to_string()]
+                }
+                Answer::Records { answer, .. } => answer.iter().map(|r| r.to_dig_line()).collect(),
+                Answer::NxDomain => vec!["NXDOMAIN".to_string()],
+            };
+            DnsEntry {
+                qname,
+                cluster_ip: or_dash(&s.spec.cluster_ip),
+                headless: s.is_headless(),
+                answers,
+            }
+        })
+        .collect()
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EventRow {
+    pub index: u64,
+    pub time: u64,
+    /// `5m50s`.
+    pub clock: String,
+    pub actor: String,
+    pub what: String,
+    pub why: String,
+    /// `pod/web-x2kzq`, or empty.
+    pub object: String,
+    pub fault: bool,
+}
+
+/// The newest `limit` visible trace entries about objects whose name contains `filter`
+/// (matching the changed object or the acting one), newest first; plus how many matched.
+pub fn events(sim: &Sim, filter: &str, limit: usize) -> (Vec<EventRow>, usize) {
+    let filter = filter.trim().to_ascii_lowercase();
+    let matches = |e: &&crate::sim::TraceEntry| {
+        if !e.change.is_visible() {
+            return false;
+        }
+        if filter.is_empty() {
+            return true;
+        }
+        [&e.object, &e.subject]
+            .into_iter()
+            .flatten()
+            .any(|o| o.to_string().contains(&filter))
+            || e.what.to_ascii_lowercase().contains(&filter)
+    };
+    let entries = sim.trace().entries();
+    let total = entries.iter().filter(matches).count();
+    let rows = entries
+        .iter()
+        .rev()
+        .filter(matches)
+        .take(limit)
+        .map(|e| EventRow {
+            index: e.index,
+            time: e.time,
+            clock: go_duration(e.time / 100 * 100),
+            actor: e.actor_label(),
+            what: e.what.clone(),
+            why: e.why.clone(),
+            object: e.object.as_ref().map(|o| o.to_string()).unwrap_or_default(),
+            fault: e.actor == crate::sim::Actor::Fault,
+        })
+        .collect();
+    (rows, total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::view::session::Session;
+
+    const RS: &str = include_str!("../../exercises/stateless.yaml");
+
+    #[test]
+    fn dns_answers_change_when_endpoints_do() {
+        let mut s = Session::new(42, 3);
+        s.apply_text("stateless.yaml", RS);
+        let d = dns_entries(s.sim());
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].qname, "random-generator.default.svc.cluster.local");
+        s.run_for(60_000);
+        let d = dns_entries(s.sim());
+        assert!(!d[0].headless);
+        assert_eq!(d[0].answers.len(), 1, "{:?}", d[0].answers);
+        assert!(d[0].answers[0].contains("IN\tA\t"));
+        assert!(d[0].answers[0].ends_with(&d[0].cluster_ip));
+    }
+
+    #[test]
+    fn events_filter_by_object_newest_first() {
+        let mut s = Session::new(42, 3);
+        s.apply_text("stateless.yaml", RS);
+        s.run_for(30_000);
+        s.run("lab partition node-1");
+        let (all, total) = events(s.sim(), "", 1000);
+        assert_eq!(all.len(), total);
+        assert!(all.windows(2).all(|w| w[0].index > w[1].index));
+        assert!(all[0].fault);
+        assert!(all[0].what.contains("node-1"), "{}", all[0].what);
+        let (rs, n) = events(s.sim(), "replicaset/random", 5);
+        assert!(n >= 3 && rs.len() <= 5);
+        assert!(rs.iter().all(|r| r.object.contains("random")
+            || r.actor.contains("random")
+            || r.what.contains("random")));
+        let (none, n) = events(s.sim(), "no-such-thing", 5);
+        assert!(none.is_empty() && n == 0);
+    }
+
+    #[test]
+    fn storage_lists_claims_volumes_and_attachments() {
+        let mut s = Session::new(2, 3);
+        let yaml = "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: logs\nspec:\n  accessModes: [ReadWriteOnce]\n  resources:\n    requests:\n      storage: 10Mi\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: w\nspec:\n  containers:\n  - name: c\n    image: k8spatterns/random-generator:1.0\n    volumeMounts:\n    - name: d\n      mountPath: /tmp/logs\n  volumes:\n  - name: d\n    persistentVolumeClaim:\n      claimName: logs\n";
+        assert!(s.apply_text("p.yaml", yaml).1.ok);
+        s.run_for(60_000);
+        let m = storage(s.sim());
+        assert_eq!(m.claims.len(), 1);
+        assert_eq!(m.claims[0].status, "Bound");
+        assert_eq!(m.claims[0].access, "RWO");
+        assert_eq!(m.volumes.len(), 1);
+        assert_eq!(m.volumes[0].claim, "default/logs");
+        assert_eq!(m.volumes[0].status, "Bound");
+        assert_eq!(m.attachments.len(), 1);
+        assert_eq!(m.attachments[0].pods, ["w"]);
+        assert_eq!(m.attachments[0].volume, m.claims[0].volume);
+    }
+}

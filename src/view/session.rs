@@ -1,0 +1,516 @@
+//! One learner's run: a `Timeline`, the console with its files, and every console line that
+//! changed the run, at the position it ran. The line log is what a share link and the autosave
+//! carry; replaying it through the same console rebuilds the same trace.
+
+use std::collections::BTreeMap;
+
+use crate::console::{kubectl::outcome_line, sim_error_text, Console, Output, Target};
+use crate::manifest::{self, ManifestObject, Severity};
+use crate::sim::{Command, Outcome, Sim, SimBuilder, SimError, Timeline};
+
+/// Events between checkpoints: a seek replays at most this many events.
+pub const CHECKPOINT_EVERY: u64 = 2_000;
+
+/// A console line that changed the run, and where: after `events` events, at `time` ms.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoggedLine {
+    pub events: u64,
+    pub time: u64,
+    pub line: String,
+}
+
+/// Simulated-time buckets of visible trace entries, for the scrubber's density strip.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Density {
+    pub counts: Vec<u32>,
+    /// Trace entries already counted.
+    seen: usize,
+}
+
+/// Width of one density bucket in simulated ms.
+pub const DENSITY_BUCKET_MS: u64 = 5_000;
+
+impl Density {
+    /// Counts entries not yet seen. Replays produce the same trace prefix, so after a seek back
+    /// there is nothing new until the run passes the furthest point again.
+    pub fn ingest(&mut self, sim: &Sim) {
+        let entries = sim.trace().entries();
+        if entries.len() <= self.seen {
+            return;
+        }
+        for e in &entries[self.seen..] {
+            if !e.change.is_visible() {
+                continue;
+            }
+            let b = (e.time / DENSITY_BUCKET_MS) as usize;
+            if self.counts.len() <= b {
+                self.counts.resize(b + 1, 0);
+            }
+            self.counts[b] += 1;
+        }
+        self.seen = entries.len();
+    }
+
+    /// Forgets everything after the current point of `sim` (a fork).
+    pub fn truncate(&mut self, sim: &Sim) {
+        self.counts.clear();
+        self.seen = 0;
+        self.ingest(sim);
+    }
+
+    /// `n` bins over `[0, until_ms]`, each the sum of its buckets.
+    pub fn bins(&self, n: usize, until_ms: u64) -> Vec<u32> {
+        let mut out = vec![0u32; n.max(1)];
+        let span = until_ms.max(1);
+        for (i, c) in self.counts.iter().enumerate() {
+            let t = i as u64 * DENSITY_BUCKET_MS;
+            if t > span {
+                break;
+            }
+            let bin = ((t as u128 * out.len() as u128) / (span as u128 + 1)) as usize;
+            out[bin.min(n.max(1) - 1)] += c;
+        }
+        out
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Session {
+    pub seed: u64,
+    pub workers: u32,
+    pub console: Console,
+    pub timeline: Timeline,
+    pub lines: Vec<LoggedLine>,
+    pub density: Density,
+}
+
+/// A run to return to (the one undo): rebuilt by replaying, so keeping it costs only its log.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Snapshot {
+    pub seed: u64,
+    pub workers: u32,
+    pub files: BTreeMap<String, String>,
+    pub lines: Vec<LoggedLine>,
+    /// Where the learner was: (events, ms).
+    pub at: (u64, u64),
+    /// How far the run had gone, so its future can be scrubbed again.
+    pub horizon: (u64, u64),
+}
+
+impl Snapshot {
+    pub fn restore(&self) -> Session {
+        let mut s = Session::replay(
+            self.seed,
+            self.workers,
+            self.files.clone(),
+            &self.lines,
+            self.horizon,
+        );
+        s.move_to(self.at.0, self.at.1);
+        s
+    }
+}
+
+/// Counts what a console line did to the timeline.
+struct Recording<'a> {
+    timeline: &'a mut Timeline,
+    attempts: u32,
+    applied: u32,
+}
+
+impl Target for Recording<'_> {
+    fn sim(&self) -> &Sim {
+        self.timeline.sim()
+    }
+    fn apply(&mut self, command: Command) -> Result<Outcome, SimError> {
+        self.attempts += 1;
+        let out = self.timeline.apply(command);
+        if out.is_ok() {
+            self.applied += 1;
+        }
+        out
+    }
+    fn run_for(&mut self, ms: u64) {
+        self.timeline.run_for(ms)
+    }
+}
+
+/// A read-only target, so queries (`kubectl get`) can render from `&Sim` in a view.
+pub struct ReadOnly<'a>(pub &'a Sim);
+
+impl Target for ReadOnly<'_> {
+    fn sim(&self) -> &Sim {
+        self.0
+    }
+    fn apply(&mut self, _: Command) -> Result<Outcome, SimError> {
+        Err(SimError::NotApplicable("this view only reads".into()))
+    }
+    fn run_for(&mut self, _: u64) {}
+}
+
+/// Runs a query line against a sim without changing it.
+pub fn query(sim: &Sim, line: &str) -> Output {
+    Console::new().run(&mut ReadOnly(sim), line)
+}
+
+pub fn builder(seed: u64, workers: u32) -> SimBuilder {
+    SimBuilder::new(seed).workers(workers)
+}
+
+impl Session {
+    pub fn new(seed: u64, workers: u32) -> Session {
+        let workers = workers.clamp(1, 200);
+        let timeline = Timeline::new(builder(seed, workers), CHECKPOINT_EVERY)
+            .expect("generated worker names are valid");
+        Session {
+            seed,
+            workers,
+            console: Console::new(),
+            timeline,
+            lines: Vec::new(),
+            density: Density::default(),
+        }
+    }
+
+    pub fn sim(&self) -> &Sim {
+        self.timeline.sim()
+    }
+
+    /// The current position: (events processed, simulated ms).
+    pub fn position(&self) -> (u64, u64) {
+        (self.sim().events_processed(), self.sim().now())
+    }
+
+    /// Runs one console line. A line that tried to change the run drops the recorded future
+    /// (the timeline forks); one that succeeded is logged at its position.
+    pub fn run(&mut self, line: &str) -> Output {
+        let pos = self.position();
+        let mut rec = Recording {
+            timeline: &mut self.timeline,
+            attempts: 0,
+            applied: 0,
+        };
+        let out = run_line(&self.console, &mut rec, line);
+        let (attempts, applied) = (rec.attempts, rec.applied);
+        if attempts > 0 {
+            self.lines.retain(|l| (l.events, l.time) <= pos);
+            self.density.truncate(self.timeline.sim());
+        }
+        if applied > 0 {
+            self.lines.push(LoggedLine {
+                events: pos.0,
+                time: pos.1,
+                line: line.trim().to_string(),
+            });
+        }
+        self.density.ingest(self.timeline.sim());
+        out
+    }
+
+    /// Stores `text` as a console file and applies it with `kubectl apply -f`. A changed text
+    /// gets a new name, so the log can replay every version that was applied.
+    pub fn apply_text(&mut self, name: &str, text: &str) -> (String, Output) {
+        let mut file = name.to_string();
+        let mut n = 1;
+        while self
+            .console
+            .files
+            .get(&file)
+            .is_some_and(|old| old.as_str() != text)
+        {
+            n += 1;
+            file = match name.rsplit_once('.') {
+                Some((stem, ext)) => format!("{stem}-{n}.{ext}"),
+                None => format!("{name}-{n}"),
+            };
+        }
+        self.console.files.insert(file.clone(), text.to_string());
+        let line = format!("kubectl apply -f {file}");
+        let out = self.run(&line);
+        (line, out)
+    }
+
+    pub fn step(&mut self) {
+        self.timeline.step();
+        self.density.ingest(self.timeline.sim());
+    }
+
+    /// Steps to the next event that changes something visible, at most `limit_ms` ahead.
+    pub fn step_visible(&mut self, limit_ms: u64) {
+        let deadline = self.sim().now().saturating_add(limit_ms);
+        while self.sim().next_event_time().is_some_and(|t| t <= deadline) {
+            match self.timeline.step() {
+                Some(info) if info.visible_count > 0 => break,
+                Some(_) => {}
+                None => break,
+            }
+        }
+        self.density.ingest(self.timeline.sim());
+    }
+
+    pub fn run_for(&mut self, ms: u64) {
+        self.timeline.run_for(ms);
+        self.density.ingest(self.timeline.sim());
+    }
+
+    pub fn seek_time(&mut self, t: u64) {
+        self.timeline.seek_time(t);
+        self.density.ingest(self.timeline.sim());
+    }
+
+    /// The furthest simulated time this run has reached.
+    pub fn horizon_time(&self) -> u64 {
+        self.timeline.horizon().1.max(self.sim().now())
+    }
+
+    /// Rebuilds a run from its seed, files and line log, then moves to `at`.
+    pub fn replay(
+        seed: u64,
+        workers: u32,
+        files: BTreeMap<String, String>,
+        lines: &[LoggedLine],
+        at: (u64, u64),
+    ) -> Session {
+        Session::replay_with_output(seed, workers, files, lines, at).0
+    }
+
+    /// As `replay`, also returning what each line printed, for the console's scrollback.
+    pub fn replay_with_output(
+        seed: u64,
+        workers: u32,
+        files: BTreeMap<String, String>,
+        lines: &[LoggedLine],
+        at: (u64, u64),
+    ) -> (Session, Vec<Output>) {
+        let mut s = Session::new(seed, workers);
+        s.console.files = files;
+        let mut outputs = Vec::with_capacity(lines.len());
+        for l in lines {
+            s.move_to(l.events, l.time);
+            outputs.push(s.run(&l.line));
+        }
+        s.move_to(at.0, at.1);
+        (s, outputs)
+    }
+
+    /// What it takes to rebuild this run exactly, without copying its checkpoints.
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            seed: self.seed,
+            workers: self.workers,
+            files: self.console.files.clone(),
+            lines: self.lines.clone(),
+            at: self.position(),
+            horizon: self.timeline.horizon().max(self.position()),
+        }
+    }
+
+    /// Moves forward to exactly `events` events and then the clock to `time` (a recorded
+    /// position: no event is pending before `time` there, so `run_to` processes none).
+    fn move_to(&mut self, events: u64, time: u64) {
+        if events < self.sim().events_processed() {
+            self.timeline.seek_event(events);
+        } else {
+            while self.sim().events_processed() < events {
+                if self.timeline.step().is_none() {
+                    break;
+                }
+            }
+        }
+        if self.sim().now() < time {
+            self.timeline.run_to(time);
+        }
+        self.density.ingest(self.timeline.sim());
+    }
+}
+
+/// Runs a line through the console. While a console has no `kubectl apply` (it is being
+/// written in src/console/apply.rs), `kubectl apply -f FILE` is read here, printing the same.
+pub fn run_line(console: &Console, target: &mut dyn Target, line: &str) -> Output {
+    let out = console.run(target, line);
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let unknown = !out.ok && out.text.starts_with("error: unknown command \"apply\"");
+    if let (true, ["kubectl" | "k", "apply", "-f", file]) = (unknown, words.as_slice()) {
+        return match console.files.get(*file) {
+            Some(text) => apply_manifest(target, text),
+            None => Output::err(format!("error: the path \"{file}\" does not exist\n")),
+        };
+    }
+    out
+}
+
+fn apply_manifest(target: &mut dyn Target, text: &str) -> Output {
+    let parsed = manifest::parse(text);
+    let mut out = String::new();
+    let mut ok = true;
+    for d in &parsed.diagnostics {
+        if d.severity == Severity::Error {
+            out.push_str(&format!("error: {d}\n"));
+            ok = false;
+        }
+    }
+    for m in &parsed.objects {
+        let errs: Vec<_> = manifest::validate(m)
+            .into_iter()
+            .filter(|d| d.severity == Severity::Error)
+            .collect();
+        if !errs.is_empty() {
+            for d in errs {
+                out.push_str(&format!("error: {d}\n"));
+            }
+            ok = false;
+            continue;
+        }
+        match &m.object {
+            ManifestObject::Object(o) => match target.apply(Command::Apply(o.clone())) {
+                Ok(outcome) => out.push_str(&outcome_line(&outcome)),
+                Err(e) => {
+                    out.push_str(&sim_error_text(&e));
+                    ok = false;
+                }
+            },
+            other => {
+                out.push_str(&format!(
+                    "error: {} {:?} is not run by the engine yet\n",
+                    other.kind_name(),
+                    other.meta().name
+                ));
+                ok = false;
+            }
+        }
+    }
+    Output { text: out, ok }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RS: &str = include_str!("../../exercises/stateless.yaml");
+
+    fn node_of_first_pod(s: &Session) -> String {
+        use crate::model::Pod;
+        let mut pods: Vec<&Pod> = s.sim().cluster().list::<Pod>().collect();
+        pods.sort_by(|a, b| a.metadata.name.cmp(&b.metadata.name));
+        pods[0].spec.node_name.clone()
+    }
+
+    #[test]
+    fn applying_the_example_creates_the_objects_and_logs_the_line() {
+        let mut s = Session::new(42, 3);
+        let (line, out) = s.apply_text("stateless.yaml", RS);
+        assert_eq!(line, "kubectl apply -f stateless.yaml");
+        assert!(out.ok, "{}", out.text);
+        assert_eq!(
+            out.text,
+            "replicaset.apps/random-generator created\nservice/random-generator created\n"
+        );
+        assert_eq!(s.lines.len(), 1);
+        // Applying the same text again reuses the name; a changed text gets a new one.
+        let (line, _) = s.apply_text("stateless.yaml", RS);
+        assert_eq!(line, "kubectl apply -f stateless.yaml");
+        let (line, _) = s.apply_text("stateless.yaml", &RS.replace("replicas: 3", "replicas: 2"));
+        assert_eq!(line, "kubectl apply -f stateless-2.yaml");
+    }
+
+    #[test]
+    fn queries_are_not_logged_and_failed_lines_are_not_logged() {
+        let mut s = Session::new(1, 3);
+        assert!(s.run("kubectl get pods").ok);
+        assert!(!s.run("lab heal node-9").ok);
+        assert!(s.lines.is_empty());
+        assert!(s.run("lab partition node-2").ok);
+        assert_eq!(s.lines.len(), 1);
+    }
+
+    #[test]
+    fn a_line_in_the_past_replaces_the_future() {
+        let mut s = Session::new(3, 3);
+        s.apply_text("stateless.yaml", RS);
+        s.run_for(60_000);
+        s.run("lab partition node-1");
+        s.run_for(60_000);
+        assert_eq!(s.lines.len(), 2);
+        s.seek_time(30_000);
+        s.run("lab crash node-2");
+        let lines: Vec<&str> = s.lines.iter().map(|l| l.line.as_str()).collect();
+        assert_eq!(
+            lines,
+            ["kubectl apply -f stateless.yaml", "lab crash node-2"]
+        );
+        assert!(s.horizon_time() <= 30_000);
+    }
+
+    #[test]
+    fn replaying_the_log_rebuilds_the_same_trace() {
+        let mut s = Session::new(9, 3);
+        s.apply_text("stateless.yaml", RS);
+        s.run_for(40_000);
+        let node = node_of_first_pod(&s);
+        s.step();
+        s.step();
+        s.run(&format!("lab partition {node}"));
+        s.step_visible(10_000);
+        s.run("kubectl cordon node-3");
+        s.run_for(400_000);
+        let r = Session::replay(9, 3, s.console.files.clone(), &s.lines, s.position());
+        assert_eq!(r.position(), s.position());
+        assert_eq!(r.sim().trace().digest(), s.sim().trace().digest());
+    }
+
+    #[test]
+    fn a_snapshot_restores_the_run_its_future_and_the_place_in_it() {
+        let mut s = Session::new(6, 3);
+        s.apply_text("stateless.yaml", RS);
+        s.run_for(30_000);
+        s.run("lab partition node-2");
+        s.run_for(200_000);
+        s.seek_time(100_000);
+        let snap = s.snapshot();
+        let digest = s.sim().trace().digest();
+        // A fork at 100 s drops the future ...
+        s.run("lab heal node-2");
+        assert!(s.horizon_time() < 230_000);
+        // ... and the snapshot brings all of it back.
+        let mut back = snap.restore();
+        assert_eq!(back.position(), snap.at);
+        assert_eq!(back.sim().trace().digest(), digest);
+        assert_eq!(back.horizon_time(), 230_000);
+        assert_eq!(back.lines, snap.lines);
+        back.seek_time(230_000);
+        assert_eq!(back.sim().now(), 230_000);
+    }
+
+    #[test]
+    fn density_counts_visible_entries_once() {
+        let mut s = Session::new(5, 3);
+        s.apply_text("stateless.yaml", RS);
+        s.run_for(30_000);
+        let total: u32 = s.density.counts.iter().sum();
+        let visible = s
+            .sim()
+            .trace()
+            .entries()
+            .iter()
+            .filter(|e| e.change.is_visible())
+            .count() as u32;
+        assert_eq!(total, visible);
+        s.seek_time(10_000);
+        s.run_for(20_000);
+        assert_eq!(s.density.counts.iter().sum::<u32>(), visible);
+        let bins = s.density.bins(4, 30_000);
+        assert_eq!(bins.iter().sum::<u32>(), visible);
+    }
+
+    #[test]
+    fn read_only_queries_render_kubectl_tables() {
+        let mut s = Session::new(5, 3);
+        s.apply_text("stateless.yaml", RS);
+        s.run_for(30_000);
+        let out = query(s.sim(), "kubectl get pods -o wide");
+        assert!(out.ok);
+        assert!(out.text.starts_with("NAME"), "{}", out.text);
+        assert_eq!(out.text.matches("random-generator-").count(), 3);
+        assert!(!query(s.sim(), "lab crash node-1").ok);
+    }
+}
