@@ -3,7 +3,10 @@
 # The size is deterministic for a given toolchain, so this is a test, not a benchmark.
 set -euo pipefail
 dist=${1:-dist}
-budget_kb=${PODLAB_BUNDLE_BUDGET_KB:-350}
+# The shell alone was 70 KB against a first budget of 350 KB. With the whole core in the page
+# (engine, YAML reader, console: about 500 KB of the total, see CONTRIBUTING.md) the budget is
+# 620 KB for now; shrinking the core is tracked work, and this line moves down with it.
+budget_kb=${PODLAB_BUNDLE_BUDGET_KB:-620}
 
 shopt -s nullglob
 files=("$dist"/*.wasm "$dist"/*.js "$dist"/*.css)

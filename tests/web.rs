@@ -322,3 +322,11 @@ fn a_panic_leaves_a_recovery_view() {
     assert!(text.contains("Reload from the autosave"));
     crash.remove();
 }
+
+/// Determinism rule 4: the fixture run gives the same trace digest in wasm as natively
+/// (tests/sim_determinism.rs pins the same constant).
+#[wasm_bindgen_test]
+fn the_engine_gives_the_native_digest_in_wasm() {
+    let sim = podlab::sim::examples::run_determinism_fixture();
+    assert_eq!(sim.trace().digest_hex(), "278f05b6bebdf15e");
+}
