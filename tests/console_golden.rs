@@ -284,3 +284,40 @@ fn delete_follows_kubectls_grace_and_force_rules() {
         "{listed}"
     );
 }
+
+#[test]
+fn label_and_annotate_follow_kubectl() {
+    let mut sim = book_example(11);
+    assert_eq!(
+        run(&mut sim, "kubectl label rs random-generator tier=web"),
+        "replicaset.apps/random-generator labeled\n"
+    );
+    let out = Console::new().run(&mut sim, "kubectl label rs/random-generator tier=db");
+    assert!(!out.ok);
+    assert_eq!(
+        out.text,
+        "error: 'tier' already has a value (web), and --overwrite is false\n"
+    );
+    assert_eq!(
+        run(
+            &mut sim,
+            "kubectl label rs/random-generator tier=db --overwrite"
+        ),
+        "replicaset.apps/random-generator labeled\n"
+    );
+    assert_eq!(
+        run(&mut sim, "kubectl annotate svc random-generator owner=ops"),
+        "service/random-generator annotated\n"
+    );
+    let described = run(&mut sim, "kubectl describe rs random-generator");
+    assert!(described.contains("tier=db"), "{described}");
+    let out = Console::new().run(&mut sim, "kubectl annotate svc nope a=b");
+    assert_eq!(
+        out.text,
+        "Error from server (NotFound): services \"nope\" not found\n"
+    );
+    let out = Console::new().run(&mut sim, "kubectl label pods");
+    assert!(out
+        .text
+        .starts_with("error: one or more resources must be specified"));
+}

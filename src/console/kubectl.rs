@@ -555,31 +555,9 @@ fn cmd_label(console: &Console, target: &mut dyn Target, words: &[String]) -> Ou
         Err(o) => return o,
     };
     let ns = namespace(console, &args).to_string();
-    let pos = &args.positional;
-    let (kind, name, changes) = match pos.as_slice() {
-        [r, rest @ ..] if r.contains('/') => {
-            let (k, n) = r.split_once('/').unwrap_or_default();
-            (k.to_string(), n.to_string(), rest)
-        }
-        [k, n, rest @ ..] => (k.clone(), n.clone(), rest),
-        _ => return Output::err("error: one or more resources must be specified as <resource> <name> or <resource>/<name>\n"),
-    };
-    let kind = match resolve_kind(&kind) {
-        Ok(k) => k,
+    let (kind, name, changes, obj) = match update_target(target, &ns, &args.positional, "label") {
+        Ok(t) => t,
         Err(o) => return o,
-    };
-    if changes.is_empty() {
-        return Output::err("error: at least one label update is required\n");
-    }
-    let Some(obj) = target
-        .sim()
-        .cluster()
-        .get_object(&crate::model::ObjectRef::new(kind, &ns, &name))
-    else {
-        return Output::err(format!(
-            "Error from server (NotFound): {} \"{name}\" not found\n",
-            kind.qualified_resource()
-        ));
     };
     let labels = obj.meta().labels.clone();
     let mut cmds = Vec::new();
@@ -843,32 +821,11 @@ fn cmd_annotate(console: &Console, target: &mut dyn Target, words: &[String]) ->
         Err(o) => return o,
     };
     let ns = namespace(console, &args).to_string();
-    let pos = &args.positional;
-    let (kind, name, changes) = match pos.as_slice() {
-        [r, rest @ ..] if r.contains('/') => {
-            let (k, n) = r.split_once('/').unwrap_or_default();
-            (k.to_string(), n.to_string(), rest)
-        }
-        [k, n, rest @ ..] => (k.clone(), n.clone(), rest),
-        _ => return Output::err("error: one or more resources must be specified as <resource> <name> or <resource>/<name>\n"),
-    };
-    let kind = match resolve_kind(&kind) {
-        Ok(k) => k,
-        Err(o) => return o,
-    };
-    if changes.is_empty() {
-        return Output::err("error: at least one annotation update is required\n");
-    }
-    let Some(obj) = target
-        .sim()
-        .cluster()
-        .get_object(&crate::model::ObjectRef::new(kind, &ns, &name))
-    else {
-        return Output::err(format!(
-            "Error from server (NotFound): {} \"{name}\" not found\n",
-            kind.qualified_resource()
-        ));
-    };
+    let (kind, name, changes, obj) =
+        match update_target(target, &ns, &args.positional, "annotation") {
+            Ok(t) => t,
+            Err(o) => return o,
+        };
     let mut updated = obj.clone();
     let before = obj.meta().annotations.clone();
     for c in changes {
@@ -1049,4 +1006,36 @@ fn rollout_status(
         target.run_for(POLL_MS);
         waited += POLL_MS;
     }
+}
+
+/// The object and the updates of `label`/`annotate` arguments: `TYPE NAME k=v...` or
+/// `TYPE/NAME k=v...`.
+fn update_target<'a>(
+    target: &dyn Target,
+    ns: &str,
+    pos: &'a [String],
+    what: &str,
+) -> Result<(Kind, String, &'a [String], Object), Output> {
+    let (kind, name, changes) = match pos {
+        [r, rest @ ..] if r.contains('/') => {
+            let (k, n) = r.split_once('/').unwrap_or_default();
+            (k.to_string(), n.to_string(), rest)
+        }
+        [k, n, rest @ ..] => (k.clone(), n.clone(), rest),
+        _ => return Err(Output::err("error: one or more resources must be specified as <resource> <name> or <resource>/<name>\n")),
+    };
+    let kind = resolve_kind(&kind)?;
+    if changes.is_empty() {
+        return Err(Output::err(format!(
+            "error: at least one {what} update is required\n"
+        )));
+    }
+    let r = crate::model::ObjectRef::new(kind, ns, &name);
+    let Some(obj) = target.sim().cluster().get_object(&r) else {
+        return Err(Output::err(format!(
+            "Error from server (NotFound): {} \"{name}\" not found\n",
+            kind.qualified_resource()
+        )));
+    };
+    Ok((kind, name, changes, obj.clone()))
 }
