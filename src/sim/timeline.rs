@@ -14,9 +14,14 @@ pub struct LoggedCommand {
 
 /// A checkpoint: a copy of the sim and how many log entries it had applied.
 #[derive(Clone, Debug)]
+/// The sim is kept without its trace: the trace is append-only, so a checkpoint's trace is a
+/// prefix of the timeline's `record`, and storing it per checkpoint would grow memory with the
+/// square of the run's length.
 struct Checkpoint {
     sim: Sim,
     applied: usize,
+    trace_len: usize,
+    digest: u64,
 }
 
 /// A scrub-able run. Moving forward replays recorded commands at their positions; applying a
@@ -29,6 +34,8 @@ pub struct Timeline {
     applied: usize,
     current: Sim,
     checkpoints: BTreeMap<u64, Checkpoint>,
+    /// The trace of the furthest point reached on the current history.
+    record: super::Trace,
     every: u64,
     /// The furthest point reached: (events, time).
     horizon: (u64, u64),
@@ -37,21 +44,17 @@ pub struct Timeline {
 impl Timeline {
     /// Starts a run; a checkpoint is kept every `checkpoint_every` events (at least 1).
     pub fn new(builder: SimBuilder, checkpoint_every: u64) -> Result<Timeline, SimError> {
-        let sim = builder.clone().build()?;
+        let mut sim = builder.clone().build()?;
         let mut checkpoints = BTreeMap::new();
-        checkpoints.insert(
-            0,
-            Checkpoint {
-                sim: sim.clone(),
-                applied: 0,
-            },
-        );
+        checkpoints.insert(0, Checkpoint::of(&mut sim, 0));
+        let record = sim.trace.clone();
         Ok(Timeline {
             builder,
             log: Vec::new(),
             applied: 0,
             current: sim,
             checkpoints,
+            record,
             every: checkpoint_every.max(1),
             horizon: (0, 0),
         })
@@ -113,6 +116,7 @@ impl Timeline {
         let applied = self.applied;
         self.checkpoints
             .retain(|e, c| *e < ev || (*e == ev && c.applied <= applied));
+        self.record.follow(&self.current.trace);
         self.horizon = (ev, self.current.now());
     }
 
@@ -144,13 +148,11 @@ impl Timeline {
     fn maybe_checkpoint(&mut self) {
         let ev = self.current.events_processed();
         if ev.is_multiple_of(self.every) && !self.checkpoints.contains_key(&ev) {
-            self.checkpoints.insert(
-                ev,
-                Checkpoint {
-                    sim: self.current.clone(),
-                    applied: self.applied,
-                },
-            );
+            if self.current.trace.len() > self.record.len() {
+                self.record.follow(&self.current.trace);
+            }
+            let cp = Checkpoint::of(&mut self.current, self.applied);
+            self.checkpoints.insert(ev, cp);
         }
     }
 
@@ -192,7 +194,9 @@ impl Timeline {
             .rev()
             .find(|(e, c)| pred(**e, c))
             .expect("checkpoint 0 always qualifies");
-        self.current = cp.sim.clone();
+        let mut sim = cp.sim.clone();
+        sim.trace = self.record.prefix(cp.trace_len, cp.digest);
+        self.current = sim;
         self.applied = cp.applied;
     }
 
@@ -223,11 +227,65 @@ impl Timeline {
     }
 }
 
+impl Checkpoint {
+    /// Copies the sim without its trace (see `Checkpoint`).
+    fn of(sim: &mut Sim, applied: usize) -> Checkpoint {
+        let trace = std::mem::replace(&mut sim.trace, super::Trace::new());
+        let bare = sim.clone();
+        sim.trace = trace;
+        Checkpoint {
+            sim: bare,
+            applied,
+            trace_len: sim.trace.len(),
+            digest: sim.trace.digest(),
+        }
+    }
+}
+
 impl Sim {
     /// Moves the clock forward without processing events (used when replaying a command log).
     pub(crate) fn advance_clock(&mut self, t: u64) {
         if t > self.now && self.next_event_time().is_none_or(|n| n >= t) {
             self.now = t;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::examples::stateless_replicaset;
+
+    #[test]
+    fn checkpoints_share_one_trace_and_seeking_restores_it_exactly() {
+        let mut t = Timeline::new(SimBuilder::new(5).workers(3), 10).unwrap();
+        t.apply(Command::Apply(stateless_replicaset().into()))
+            .unwrap();
+        t.run_for(120_000);
+        let end = (t.sim().events_processed(), t.sim().trace().digest());
+        assert!(
+            t.checkpoints.len() > 3,
+            "the run is long enough to checkpoint"
+        );
+        // Checkpoints keep no trace of their own, so memory grows linearly with the run.
+        assert!(t.checkpoints.values().all(|c| c.sim.trace.is_empty()));
+        t.seek_time(30_000);
+        let mid = t.sim().trace().clone();
+        assert_eq!(mid.len(), t.sim().trace().entries().len());
+        t.seek_event(end.0);
+        assert_eq!((t.sim().events_processed(), t.sim().trace().digest()), end);
+        // A fork from the middle continues from the restored trace, not the old future.
+        t.seek_time(30_000);
+        assert_eq!(t.sim().trace().digest(), mid.digest());
+        t.apply(Command::Partition {
+            node: "node-1".into(),
+        })
+        .unwrap();
+        t.run_for(60_000);
+        assert_eq!(
+            &t.sim().trace().entries()[..mid.len()],
+            mid.entries(),
+            "the forked run keeps the shared past"
+        );
     }
 }

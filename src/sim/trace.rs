@@ -172,6 +172,26 @@ impl Trace {
         format!("{:016x}", self.digest)
     }
 
+    /// The first `len` entries, with the digest they had (kept by the caller), for restoring a
+    /// checkpoint from a longer trace of the same history.
+    pub(crate) fn prefix(&self, len: usize, digest: u64) -> Trace {
+        Trace {
+            entries: self.entries[..len.min(self.entries.len())].to_vec(),
+            digest,
+        }
+    }
+
+    /// Makes this trace follow `current`: drops entries past it (a fork) and appends the ones
+    /// it has beyond this trace.
+    pub(crate) fn follow(&mut self, current: &Trace) {
+        if self.entries.len() > current.entries.len() {
+            self.entries.truncate(current.entries.len());
+        }
+        let have = self.entries.len();
+        self.entries.extend_from_slice(&current.entries[have..]);
+        self.digest = current.digest;
+    }
+
     /// Entries touching `object` (as the changed object or the acting subject).
     pub fn about<'a>(&'a self, object: &'a ObjectRef) -> impl Iterator<Item = &'a TraceEntry> + 'a {
         self.entries.iter().filter(move |e| {
