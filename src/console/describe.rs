@@ -289,70 +289,15 @@ fn pod(w: &mut Writer, sim: &Sim, p: &Pod) {
         if let Some(pr) = &c.readiness_probe {
             w.kv(2, "Readiness", &probe_text(pr));
         }
-        if c.env.is_empty() {
-            w.kv(2, "Environment", "<none>");
-        } else {
-            w.line(2, "Environment:");
-            for e in &c.env {
-                let v = match (&e.value, &e.value_from) {
-                    (Some(v), _) => v.clone(),
-                    (None, Some(f)) => match &f.field_ref {
-                        Some(r) => format!(" (v1:{})", r.field_path),
-                        None => String::new(),
-                    },
-                    _ => String::new(),
-                };
-                w.line(3, &format!("{}:\t{v}", e.name));
-            }
-        }
-        if c.volume_mounts.is_empty() {
-            w.kv(2, "Mounts", "<none>");
-        } else {
-            w.line(2, "Mounts:");
-            for vm in &c.volume_mounts {
-                let rw = if vm.read_only == Some(true) {
-                    "ro"
-                } else {
-                    "rw"
-                };
-                w.line(3, &format!("{} from {} ({rw})", vm.mount_path, vm.name));
-            }
-        }
+        env_block(w, 2, &c.env);
+        mounts_block(w, 2, &c.volume_mounts);
     }
     w.line(0, "Conditions:");
     w.line(1, "Type\tStatus");
     for c in &p.status.conditions {
         w.line(1, &format!("{}\t{}", c.type_, c.status));
     }
-    if p.spec.volumes.is_empty() {
-        w.kv(0, "Volumes", "<none>");
-    } else {
-        w.line(0, "Volumes:");
-        for v in &p.spec.volumes {
-            w.line(1, &format!("{}:", v.name));
-            if let Some(c) = &v.persistent_volume_claim {
-                w.kv(2, "Type", "PersistentVolumeClaim (a reference to a PersistentVolumeClaim in the same namespace)");
-                w.kv(2, "ClaimName", &c.claim_name);
-                w.kv(2, "ReadOnly", &c.read_only.unwrap_or(false).to_string());
-            } else if let Some(e) = &v.empty_dir {
-                w.kv(
-                    2,
-                    "Type",
-                    "EmptyDir (a temporary directory that shares a pod's lifetime)",
-                );
-                w.kv(2, "Medium", &e.medium);
-                w.kv(2, "SizeLimit", "<unset>");
-            } else if let Some(h) = &v.host_path {
-                w.kv(2, "Type", "HostPath (bare host directory volume)");
-                w.kv(2, "Path", &h.path);
-                w.kv(2, "HostPathType", &h.type_);
-            } else if let Some(c) = &v.config_map {
-                w.kv(2, "Type", "ConfigMap (a volume populated by a ConfigMap)");
-                w.kv(2, "Name", &c.name);
-                w.kv(2, "Optional", "false");
-            }
-        }
-    }
+    volumes_block(w, 0, &p.spec.volumes);
     let qos = if p.status.qos_class.is_empty() {
         "BestEffort"
     } else {
@@ -362,6 +307,78 @@ fn pod(w: &mut Writer, sim: &Sim, p: &Pod) {
     w.kv(0, "Node-Selectors", &selector_text(&p.spec.node_selector));
     let tolerations: Vec<String> = p.spec.tolerations.iter().map(|t| t.describe()).collect();
     w.map(0, "Tolerations", &tolerations);
+}
+
+/// A container's environment; values from a field show its path, as `(v1:metadata.uid)`.
+fn env_block(w: &mut Writer, level: usize, env: &[crate::model::EnvVar]) {
+    if env.is_empty() {
+        w.kv(level, "Environment", "<none>");
+        return;
+    }
+    w.line(level, "Environment:");
+    for e in env {
+        let v = match (&e.value, &e.value_from) {
+            (Some(v), _) => v.clone(),
+            (None, Some(f)) => match &f.field_ref {
+                Some(r) => format!(" (v1:{})", r.field_path),
+                None => String::new(),
+            },
+            _ => String::new(),
+        };
+        w.line(level + 1, &format!("{}:\t{v}", e.name));
+    }
+}
+
+fn mounts_block(w: &mut Writer, level: usize, mounts: &[crate::model::VolumeMount]) {
+    if mounts.is_empty() {
+        w.kv(level, "Mounts", "<none>");
+        return;
+    }
+    w.line(level, "Mounts:");
+    for vm in mounts {
+        let rw = if vm.read_only == Some(true) {
+            "ro"
+        } else {
+            "rw"
+        };
+        w.line(
+            level + 1,
+            &format!("{} from {} ({rw})", vm.mount_path, vm.name),
+        );
+    }
+}
+
+fn volumes_block(w: &mut Writer, level: usize, volumes: &[crate::model::Volume]) {
+    if volumes.is_empty() {
+        w.kv(level, "Volumes", "<none>");
+        return;
+    }
+    w.line(level, "Volumes:");
+    let l = level + 2;
+    for v in volumes {
+        w.line(level + 1, &format!("{}:", v.name));
+        if let Some(c) = &v.persistent_volume_claim {
+            w.kv(l, "Type", "PersistentVolumeClaim (a reference to a PersistentVolumeClaim in the same namespace)");
+            w.kv(l, "ClaimName", &c.claim_name);
+            w.kv(l, "ReadOnly", &c.read_only.unwrap_or(false).to_string());
+        } else if let Some(e) = &v.empty_dir {
+            w.kv(
+                l,
+                "Type",
+                "EmptyDir (a temporary directory that shares a pod's lifetime)",
+            );
+            w.kv(l, "Medium", &e.medium);
+            w.kv(l, "SizeLimit", "<unset>");
+        } else if let Some(h) = &v.host_path {
+            w.kv(l, "Type", "HostPath (bare host directory volume)");
+            w.kv(l, "Path", &h.path);
+            w.kv(l, "HostPathType", &h.type_);
+        } else if let Some(c) = &v.config_map {
+            w.kv(l, "Type", "ConfigMap (a volume populated by a ConfigMap)");
+            w.kv(l, "Name", &c.name);
+            w.kv(l, "Optional", "false");
+        }
+    }
 }
 
 fn container_state(w: &mut Writer, key: &str, s: &crate::model::ContainerState) {
@@ -777,44 +794,10 @@ fn pod_template(w: &mut Writer, t: &crate::model::PodTemplateSpec) {
         if let Some(pr) = &c.readiness_probe {
             w.kv(3, "Readiness", &probe_text(pr));
         }
-        if c.env.is_empty() {
-            w.kv(3, "Environment", "<none>");
-        } else {
-            w.line(3, "Environment:");
-            for e in &c.env {
-                w.line(
-                    4,
-                    &format!("{}:\t{}", e.name, e.value.clone().unwrap_or_default()),
-                );
-            }
-        }
-        if c.volume_mounts.is_empty() {
-            w.kv(3, "Mounts", "<none>");
-        } else {
-            w.line(3, "Mounts:");
-            for vm in &c.volume_mounts {
-                let rw = if vm.read_only == Some(true) {
-                    "ro"
-                } else {
-                    "rw"
-                };
-                w.line(4, &format!("{} from {} ({rw})", vm.mount_path, vm.name));
-            }
-        }
+        env_block(w, 3, &c.env);
+        mounts_block(w, 3, &c.volume_mounts);
     }
-    if t.spec.volumes.is_empty() {
-        w.kv(1, "Volumes", "<none>");
-    } else {
-        w.line(1, "Volumes:");
-        for v in &t.spec.volumes {
-            w.line(2, &format!("{}:", v.name));
-            if let Some(c) = &v.persistent_volume_claim {
-                w.kv(3, "Type", "PersistentVolumeClaim (a reference to a PersistentVolumeClaim in the same namespace)");
-                w.kv(3, "ClaimName", &c.claim_name);
-                w.kv(3, "ReadOnly", &c.read_only.unwrap_or(false).to_string());
-            }
-        }
-    }
+    volumes_block(w, 1, &t.spec.volumes);
     w.kv(1, "Node-Selectors", &selector_text(&t.spec.node_selector));
     let tolerations: Vec<String> = t.spec.tolerations.iter().map(|t| t.describe()).collect();
     w.map(1, "Tolerations", &tolerations);
