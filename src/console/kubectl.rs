@@ -344,18 +344,7 @@ fn cmd_delete(console: &Console, target: &mut dyn Target, words: &[String]) -> O
                     "error: resource(s) were provided, but no name was specified\n",
                 );
             }
-            target
-                .sim()
-                .cluster()
-                .list_kind(kind)
-                .filter(|o| !kind.namespaced() || o.meta().namespace == ns)
-                .filter(|o| {
-                    selector
-                        .as_ref()
-                        .is_none_or(|s| s.matches(&o.meta().labels))
-                })
-                .map(|o| o.meta().name.clone())
-                .collect()
+            selected_names(target.sim(), kind, &ns, selector.as_ref())
         } else {
             names
         };
@@ -633,16 +622,7 @@ fn cmd_describe(console: &Console, target: &mut dyn Target, words: &[String]) ->
     let mut ok = true;
     for (kind, names) in requests {
         let names: Vec<String> = if names.is_empty() {
-            sim.cluster()
-                .list_kind(kind)
-                .filter(|o| !kind.namespaced() || o.meta().namespace == ns)
-                .filter(|o| {
-                    selector
-                        .as_ref()
-                        .is_none_or(|s| s.matches(&o.meta().labels))
-                })
-                .map(|o| o.meta().name.clone())
-                .collect()
+            selected_names(sim, kind, &ns, selector.as_ref())
         } else {
             names
         };
@@ -1038,4 +1018,20 @@ fn update_target<'a>(
         )));
     };
     Ok((kind, name, changes, obj.clone()))
+}
+
+/// Names of the `kind` objects in `ns` (any namespace for cluster-scoped kinds) that match the
+/// selector, for verbs given a type without names.
+fn selected_names(
+    sim: &crate::sim::Sim,
+    kind: Kind,
+    ns: &str,
+    selector: Option<&Selector>,
+) -> Vec<String> {
+    sim.cluster()
+        .list_kind(kind)
+        .filter(|o| !kind.namespaced() || o.meta().namespace == ns)
+        .filter(|o| selector.is_none_or(|s| s.matches(&o.meta().labels)))
+        .map(|o| o.meta().name.clone())
+        .collect()
 }

@@ -177,15 +177,7 @@ fn execute(sim: &mut Sim, actor: &Actor, cmd: Command) -> Result<Outcome, SimErr
             name,
             options,
         } => {
-            let r = ObjectRef::new(
-                kind,
-                if namespace.is_empty() {
-                    "default"
-                } else {
-                    &namespace
-                },
-                &name,
-            );
+            let r = ObjectRef::new(kind, or_default_namespace(&namespace), &name);
             let gone = sim.api_delete(actor, None, &r, &options, "kubectl delete")?;
             Ok(Outcome::Deleted {
                 object: r,
@@ -198,11 +190,7 @@ fn execute(sim: &mut Sim, actor: &Actor, cmd: Command) -> Result<Outcome, SimErr
             name,
             replicas,
         } => {
-            let ns = if namespace.is_empty() {
-                "default".to_string()
-            } else {
-                namespace
-            };
+            let ns = or_default_namespace(&namespace).to_string();
             if replicas < 0 {
                 return Err(SimError::Api(ApiError::Invalid {
                     kind,
@@ -255,15 +243,7 @@ fn execute(sim: &mut Sim, actor: &Actor, cmd: Command) -> Result<Outcome, SimErr
             key,
             value,
         } => {
-            let r = ObjectRef::new(
-                kind,
-                if namespace.is_empty() {
-                    "default"
-                } else {
-                    &namespace
-                },
-                &name,
-            );
+            let r = ObjectRef::new(kind, or_default_namespace(&namespace), &name);
             let mut obj = sim
                 .api
                 .get_object(&r)
@@ -610,9 +590,18 @@ pub(crate) fn resume_pid(sim: &mut Sim, pid: u64) {
     }
 }
 
+/// Commands without a namespace act in `default`, as kubectl does.
+fn or_default_namespace(ns: &str) -> &str {
+    if ns.is_empty() {
+        "default"
+    } else {
+        ns
+    }
+}
+
 /// kube-proxy: pick one ready endpoint of the Service at random, then ask that process.
 fn request(sim: &mut Sim, ns: &str, service: &str) -> Result<Response, SimError> {
-    let ns = if ns.is_empty() { "default" } else { ns };
+    let ns = or_default_namespace(ns);
     let svc = sim
         .api
         .get::<Service>(ns, service)
