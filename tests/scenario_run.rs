@@ -64,6 +64,14 @@ fn apply_example_matches_its_golden_transcript() {
     check_golden("apply");
 }
 
+/// ref §6.3: cordon first, the no-controller error aborts before any eviction, a 429 is retried
+/// every 5 s with kubectl's line, evicted pods print once gone, and `--timeout` ends the drain
+/// with RunDrain's closing lines. Later lines print at their simulated time.
+#[test]
+fn drain_example_matches_its_golden_transcript() {
+    check_golden("drain");
+}
+
 #[test]
 fn the_same_file_and_seed_print_the_same_bytes_and_seed_overrides() {
     let file = scenarios_dir().join("stateless.yaml");

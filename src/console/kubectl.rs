@@ -26,6 +26,7 @@ pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Outp
         "delete" => cmd_delete(console, target, rest),
         "scale" => cmd_scale(console, target, rest),
         "cordon" | "uncordon" => cmd_cordon(target, verb == "cordon", rest),
+        "drain" => cmd_drain(target, rest),
         "taint" => cmd_taint(target, rest),
         "label" => cmd_label(console, target, rest),
         "describe" => cmd_describe(console, target, rest),
@@ -597,6 +598,79 @@ pub fn outcome_line(outcome: &Outcome) -> String {
         Outcome::Scaled(r) => format!("{} scaled\n", qualified_name(r.kind, &r.name)),
         Outcome::Done(s) => format!("{s}\n"),
         Outcome::Response(r) => format!("{}\n", r.body),
+        Outcome::Client { .. } => String::new(),
+    }
+}
+
+/// `kubectl drain NODE`: the lines it prints at once. The rest print as simulated time runs on
+/// (ref §6.3); consoles read them from `Sim::client_output`.
+fn cmd_drain(target: &mut dyn Target, words: &[String]) -> Output {
+    let args = match flags(
+        "drain",
+        words,
+        &[
+            flag("ignore-daemonsets", None, false),
+            flag("delete-emptydir-data", None, false),
+            flag("force", None, false),
+            flag("grace-period", None, true),
+            flag("timeout", None, true),
+            flag("disable-eviction", None, false),
+            flag("pod-selector", None, true),
+        ],
+    ) {
+        Ok(a) => a,
+        Err(o) => return o,
+    };
+    let [node] = args.positional.as_slice() else {
+        return Output::err(
+            "error: USAGE: drain NODE [flags]\nSee 'kubectl drain -h' for help and examples\n",
+        );
+    };
+    let grace = match args.value("grace-period") {
+        None => None,
+        Some(g) => match g.parse::<i64>() {
+            Ok(v) if v < 0 => None,
+            Ok(v) => Some(v),
+            Err(_) => {
+                return Output::err(format!(
+                    "error: invalid argument \"{g}\" for \"--grace-period\" flag: strconv.ParseInt: parsing \"{g}\": invalid syntax\nSee 'kubectl drain --help' for usage.\n"
+                ))
+            }
+        },
+    };
+    let timeout_ms = match args.value("timeout") {
+        None => 0,
+        Some(t) => match crate::model::parse_duration(t) {
+            Some(ms) => ms,
+            None => {
+                return Output::err(format!(
+                    "error: invalid argument \"{t}\" for \"--timeout\" flag: time: invalid duration \"{t}\"\nSee 'kubectl drain --help' for usage.\n"
+                ))
+            }
+        },
+    };
+    let options = crate::sim::drain::DrainOptions {
+        ignore_daemonsets: args.on("ignore-daemonsets"),
+        delete_emptydir_data: args.on("delete-emptydir-data"),
+        force: args.on("force"),
+        grace_period_seconds: grace,
+        timeout_ms,
+        disable_eviction: args.on("disable-eviction"),
+        pod_selector: args.value("pod-selector").map(str::to_string),
+    };
+    let before = target.sim().client_output().len();
+    let result = target.apply(Command::Drain {
+        node: node.clone(),
+        options,
+    });
+    let printed: String = target.sim().client_output()[before..]
+        .iter()
+        .map(|l| format!("{}\n", l.text))
+        .collect();
+    match result {
+        Ok(Outcome::Client { ok }) => Output { text: printed, ok },
+        Ok(other) => Output::ok(format!("{printed}{}", outcome_line(&other))),
+        Err(e) => Output::err(format!("{printed}{}", sim_error_text(&e))),
     }
 }
 

@@ -66,7 +66,7 @@ pub struct ConfigMap {
     pub data: BTreeMap<String, String>,
 }
 
-/// `policy/v1` PodDisruptionBudget. The disruption controller arrives with a later issue.
+/// `policy/v1` PodDisruptionBudget. The disruption controller keeps its status (ref §6.1).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct PodDisruptionBudget {
@@ -91,9 +91,35 @@ pub struct PodDisruptionBudgetSpec {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct PodDisruptionBudgetStatus {
+    #[serde(skip_serializing_if = "is_zero_i64")]
     pub observed_generation: i64,
+    /// Pods the eviction API approved, with the approval time; they do not count as healthy
+    /// until they are gone or the entry is two minutes old (ref §6.1).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub disrupted_pods: BTreeMap<String, Time>,
     pub disruptions_allowed: i32,
     pub current_healthy: i32,
     pub desired_healthy: i32,
     pub expected_pods: i32,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub conditions: Vec<Condition>,
+}
+
+fn is_zero_i64(v: &i64) -> bool {
+    *v == 0
+}
+
+/// `metav1.Condition`, the condition type of newer APIs such as policy/v1.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Condition {
+    #[serde(rename = "type")]
+    pub type_: String,
+    pub status: String,
+    #[serde(skip_serializing_if = "is_zero_i64")]
+    pub observed_generation: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_transition_time: Option<Time>,
+    pub reason: String,
+    pub message: String,
 }

@@ -21,8 +21,8 @@ pub use meta::{
     go_duration, human_duration, parse_duration, ObjectMeta, ObjectReference, OwnerReference, Time,
 };
 pub use misc::{
-    ConfigMap, Event, EventSource, Lease, LeaseSpec, PodDisruptionBudget, PodDisruptionBudgetSpec,
-    PodDisruptionBudgetStatus,
+    Condition, ConfigMap, Event, EventSource, Lease, LeaseSpec, PodDisruptionBudget,
+    PodDisruptionBudgetSpec, PodDisruptionBudgetStatus,
 };
 pub use node::{
     AttachedVolume, Node, NodeAddress, NodeCondition, NodeSpec, NodeStatus, NodeSystemInfo, Taint,

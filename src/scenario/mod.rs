@@ -16,7 +16,7 @@ use crate::manifest::Pos;
 use crate::model::{Quantity, Taint};
 use crate::sim::{NodeConfig, SimBuilder, Timing};
 
-pub use run::{header, transcript, Run, Step};
+pub use run::{background_text, header, transcript, Run, Step};
 
 /// Largest scenario file read, in bytes. Each file inside is further limited to what
 /// `kubectl apply` reads (1 MiB), and that limit is reported when the file is applied.

@@ -3,6 +3,7 @@
 
 use crate::console::args::format_duration_ms;
 use crate::console::{Console, Output};
+use crate::sim::drain::ClientLine;
 use crate::sim::{SimError, Timeline};
 
 use super::{Entry, Scenario};
@@ -14,6 +15,8 @@ const CHECKPOINT_EVERY: u64 = u64::MAX;
 /// One script entry as it ran.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Step {
+    /// What running commands (a drain) printed since the previous entry, before this one ran.
+    pub background: Vec<ClientLine>,
     pub entry: Entry,
     pub output: Output,
 }
@@ -25,6 +28,8 @@ pub struct Run {
     console: Console,
     timeline: Timeline,
     next: usize,
+    /// How many client lines have been shown, by a command's own output or as background.
+    shown: usize,
 }
 
 impl Run {
@@ -36,6 +41,7 @@ impl Run {
             console: scenario.console(),
             timeline: Timeline::new(scenario.builder(seed), CHECKPOINT_EVERY)?,
             next: 0,
+            shown: 0,
         })
     }
 
@@ -45,16 +51,32 @@ impl Run {
         let entry = self.script.get(self.next)?.clone();
         self.next += 1;
         self.timeline.run_to(entry.at_ms);
+        let background = self.background();
         let output = self.console.run(&mut self.timeline, &entry.run);
-        Some(Step { entry, output })
+        self.shown = self.timeline.sim().client_output().len();
+        Some(Step {
+            background,
+            entry,
+            output,
+        })
     }
 
-    /// Runs the rest of the script, then on to `until`.
-    pub fn finish(&mut self) {
+    /// Client lines printed since the last call or command.
+    fn background(&mut self) -> Vec<ClientLine> {
+        let all = self.timeline.sim().client_output();
+        let new = all.get(self.shown..).unwrap_or_default().to_vec();
+        self.shown = all.len();
+        new
+    }
+
+    /// Runs the rest of the script, then on to `until`; returns what running commands printed
+    /// after the last entry.
+    pub fn finish(&mut self) -> Vec<ClientLine> {
         while self.step().is_some() {}
         if let Some(t) = self.until_ms {
             self.timeline.run_to(t);
         }
+        self.background()
     }
 
     pub fn timeline(&self) -> &Timeline {
@@ -71,19 +93,40 @@ pub fn header(at_ms: u64, run: &str) -> String {
     format!("[{}] $ {run}\n", format_duration_ms(at_ms))
 }
 
+/// Lines a running command printed later, each group under `[1m05s] (kubectl drain node-1)`.
+pub fn background_text(lines: &[ClientLine]) -> String {
+    let mut out = String::new();
+    let mut last: Option<(u64, &str)> = None;
+    for l in lines {
+        if last != Some((l.time, l.client.as_str())) {
+            out.push_str(&format!(
+                "[{}] ({})\n",
+                format_duration_ms(l.time),
+                l.client
+            ));
+            last = Some((l.time, l.client.as_str()));
+        }
+        out.push_str(&l.text);
+        out.push('\n');
+    }
+    out
+}
+
 /// The whole transcript: each entry's header and output, then `digest <hex>` of the trace.
 /// Output that does not end a line gets a newline, so the next header starts on its own.
+/// What a running drain prints later appears at its time, between the entries.
 pub fn transcript(scenario: &Scenario, seed: Option<u64>) -> Result<String, SimError> {
     let mut run = Run::new(scenario, seed)?;
     let mut out = String::new();
     while let Some(step) = run.step() {
+        out.push_str(&background_text(&step.background));
         out.push_str(&header(step.entry.at_ms, &step.entry.run));
         out.push_str(&step.output.text);
         if !step.output.text.is_empty() && !step.output.text.ends_with('\n') {
             out.push('\n');
         }
     }
-    run.finish();
+    out.push_str(&background_text(&run.finish()));
     out.push_str(&format!(
         "digest {}\n",
         run.timeline().sim().trace().digest_hex()

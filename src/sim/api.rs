@@ -35,6 +35,14 @@ pub enum ApiError {
     BadRequest(String),
     /// The caller cannot reach the API server (a partitioned kubelet).
     Unreachable(String),
+    /// 429, as the eviction API answers when a budget forbids it; `cause` is the detail that
+    /// clients do not print (ref §6.2).
+    TooManyRequests {
+        message: String,
+        cause: String,
+    },
+    /// 500.
+    Internal(String),
 }
 
 impl ApiError {
@@ -47,6 +55,8 @@ impl ApiError {
             ApiError::Invalid { .. } => "Invalid",
             ApiError::BadRequest(_) => "BadRequest",
             ApiError::Unreachable(_) => "ServiceUnavailable",
+            ApiError::TooManyRequests { .. } => "TooManyRequests",
+            ApiError::Internal(_) => "InternalError",
         }
     }
 
@@ -58,6 +68,8 @@ impl ApiError {
             ApiError::Invalid { .. } => 422,
             ApiError::BadRequest(_) => 400,
             ApiError::Unreachable(_) => 503,
+            ApiError::TooManyRequests { .. } => 429,
+            ApiError::Internal(_) => 500,
         }
     }
 }
@@ -92,7 +104,10 @@ impl fmt::Display for ApiError {
                 };
                 write!(f, "{} \"{name}\" is invalid: {detail}", kind_label(*kind))
             }
-            ApiError::BadRequest(m) | ApiError::Unreachable(m) => f.write_str(m),
+            ApiError::BadRequest(m) | ApiError::Unreachable(m) | ApiError::Internal(m) => {
+                f.write_str(m)
+            }
+            ApiError::TooManyRequests { message, .. } => f.write_str(message),
         }
     }
 }

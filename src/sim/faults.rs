@@ -5,7 +5,7 @@ use crate::model::{Kind, Node, Object, ObjectRef, Pod, Service, Taint};
 
 use super::controllers::endpointslice::SERVICE_NAME_LABEL;
 use super::trace::{Actor, Change};
-use super::{ApiError, Command, Event, Outcome, Response, Sim, SimError};
+use super::{ApiError, Command, DeleteOptions, Event, Outcome, Response, Sim, SimError};
 
 pub(crate) fn apply_command(sim: &mut Sim, cmd: Command) -> Result<Outcome, SimError> {
     let saved_rng = sim.rng.clone();
@@ -260,6 +260,23 @@ fn execute(sim: &mut Sim, actor: &Actor, cmd: Command) -> Result<Outcome, SimErr
             Ok(Outcome::Configured(r))
         }
         Command::Cordon { node } => set_unschedulable(sim, actor, &node, true),
+        Command::Drain { node, options } => sim.start_drain(actor, &node, options),
+        Command::Evict {
+            namespace,
+            pod,
+            grace_period_seconds,
+        } => {
+            let ns = or_default_namespace(&namespace).to_string();
+            let opts = DeleteOptions {
+                grace_period_seconds,
+                ..DeleteOptions::default()
+            };
+            let gone = sim.api_evict(actor, &ns, &pod, &opts)?;
+            Ok(Outcome::Deleted {
+                object: ObjectRef::new(Kind::Pod, &ns, &pod),
+                immediately: gone,
+            })
+        }
         Command::Uncordon { node } => set_unschedulable(sim, actor, &node, false),
         Command::Taint { node, mut taint } => {
             let mut n = get_node(sim, &node)?;

@@ -8,6 +8,8 @@ pub mod api;
 pub mod apps;
 pub mod controllers;
 pub mod dns;
+pub mod drain;
+mod eviction;
 pub mod examples;
 pub mod faults;
 pub mod invariants;
@@ -433,6 +435,17 @@ pub enum Command {
         name: String,
         to_revision: Option<i64>,
     },
+    /// `POST pods/<name>/eviction`: a delete that honours PodDisruptionBudgets (ref §6.2).
+    Evict {
+        namespace: String,
+        pod: String,
+        grace_period_seconds: Option<i64>,
+    },
+    /// `kubectl drain NODE`: cordons, then evicts in simulated time (ref §6.3).
+    Drain {
+        node: String,
+        options: drain::DrainOptions,
+    },
 }
 
 impl Command {
@@ -526,6 +539,8 @@ impl Command {
                 format!("set readiness of {pod} to {ready}")
             }
             Command::Request { service, .. } => format!("request service/{service}"),
+            Command::Drain { node, options } => format!("drain {node}{}", options.describe()),
+            Command::Evict { pod, .. } => format!("evict pod/{pod}"),
             Command::RolloutUndo {
                 name, to_revision, ..
             } => match to_revision {
@@ -551,6 +566,11 @@ pub enum Outcome {
     /// A node or process command took effect, e.g. `node-2 partitioned`.
     Done(String),
     Response(Response),
+    /// A client command (drain) started; what it printed is in `Sim::client_output`. `ok` is
+    /// false when it stopped at once with an error (kubectl's exit status 1).
+    Client {
+        ok: bool,
+    },
 }
 
 /// A request answered by a process, or not answered.
@@ -683,6 +703,11 @@ pub(crate) enum Event {
         node: String,
         attach: bool,
     },
+    /// The next eviction attempt or deletion poll of one pod of a running drain.
+    Drain {
+        job: u64,
+        pod: usize,
+    },
 }
 
 impl Event {
@@ -705,6 +730,7 @@ impl Event {
             Event::ResumeProcess { .. } => "resume",
             Event::VolumeOpDone { attach: true, .. } => "volume-attached",
             Event::VolumeOpDone { attach: false, .. } => "volume-detached",
+            Event::Drain { .. } => "drain",
         }
     }
 }
@@ -723,6 +749,7 @@ pub struct Sim {
     pub(crate) world: World,
     pub(crate) trace: Trace,
     pub(crate) ctl: controllers::ControllerState,
+    pub(crate) clients: drain::Clients,
     events_processed: u64,
 }
 
@@ -740,6 +767,7 @@ impl Sim {
             world: World::default(),
             trace: Trace::new(),
             ctl: controllers::ControllerState::default(),
+            clients: drain::Clients::default(),
             events_processed: 0,
         };
         for (i, n) in b.nodes.iter().enumerate() {
@@ -1026,6 +1054,7 @@ impl Sim {
             Event::VolumeOpDone { pv, node, attach } => {
                 controllers::attach_detach::op_done(self, &pv, &node, attach)
             }
+            Event::Drain { job, pod } => self.drain_step(job, pod),
         }
     }
 

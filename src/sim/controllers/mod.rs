@@ -6,6 +6,7 @@
 
 pub mod attach_detach;
 pub mod deployment;
+pub mod disruption;
 pub mod endpointslice;
 pub mod garbage_collector;
 pub mod kubelet;
@@ -35,6 +36,7 @@ pub enum Ctl {
     EndpointSlice,
     PvBinder,
     AttachDetach,
+    Disruption,
 }
 
 impl Ctl {
@@ -51,6 +53,7 @@ impl Ctl {
             Ctl::EndpointSlice => "endpointslice-controller",
             Ctl::PvBinder => "persistentvolume-controller",
             Ctl::AttachDetach => "attachdetach-controller",
+            Ctl::Disruption => "disruption-controller",
         }
     }
 }
@@ -87,6 +90,7 @@ pub(crate) fn reconcile(sim: &mut Sim, ctl: &Ctl, key: &ObjectRef) {
         Ctl::EndpointSlice => endpointslice::sync(sim, key),
         Ctl::PvBinder => pv_binder::sync(sim, key),
         Ctl::AttachDetach => attach_detach::sync(sim, key),
+        Ctl::Disruption => disruption::sync(sim, key),
     }
 }
 
@@ -314,8 +318,13 @@ pub(crate) fn fan_out(sim: &mut Sim, old: Option<&Object>, new: Option<&Object>)
                 }
             }
         }
+        Kind::PodDisruptionBudget => {
+            if new.is_some() {
+                out.insert((Ctl::Disruption, self_ref.clone()));
+            }
+        }
         // The StatefulSet controller comes with the Stateful Service issue.
-        Kind::ConfigMap | Kind::Event | Kind::PodDisruptionBudget | Kind::StatefulSet => {}
+        Kind::ConfigMap | Kind::Event | Kind::StatefulSet => {}
     }
 
     // One latency draw per receiving controller, so each sees the event at its own time.
@@ -344,6 +353,9 @@ fn pod_fan_out(
     let any = np.or(op).expect("pod");
     let ns = any.metadata.namespace.clone();
     let pod_ref = ObjectRef::new(Kind::Pod, &ns, &any.metadata.name);
+    // Only pods a PDB selects reach the disruption controller, so clusters without PDBs draw
+    // no extra watch latency.
+    disruption::for_pod(sim, [op, np], out);
 
     // ReplicaSet: the owning RS of either version, or every RS that could adopt an orphan.
     for p in [op, np].into_iter().flatten() {
