@@ -3,7 +3,7 @@
 
 use crate::console::args::format_duration_ms;
 use crate::console::{Console, Output};
-use crate::sim::drain::ClientLine;
+use crate::sim::drain::{blocks, ClientLine};
 use crate::sim::{SimError, Timeline};
 
 use super::{Entry, Scenario};
@@ -95,21 +95,17 @@ pub fn header(at_ms: u64, run: &str) -> String {
 
 /// Lines a running command printed later, each group under `[1m05s] (kubectl drain node-1)`.
 pub fn background_text(lines: &[ClientLine]) -> String {
-    let mut out = String::new();
-    let mut last: Option<(u64, &str)> = None;
-    for l in lines {
-        if last != Some((l.time, l.client.as_str())) {
-            out.push_str(&format!(
-                "[{}] ({})\n",
-                format_duration_ms(l.time),
-                l.client
-            ));
-            last = Some((l.time, l.client.as_str()));
-        }
-        out.push_str(&l.text);
-        out.push('\n');
-    }
-    out
+    blocks(lines)
+        .into_iter()
+        .map(|b| {
+            format!(
+                "[{}] ({})\n{}",
+                format_duration_ms(b.time),
+                b.client,
+                b.text
+            )
+        })
+        .collect()
 }
 
 /// The whole transcript: each entry's header and output, then `digest <hex>` of the trace.

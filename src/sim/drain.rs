@@ -65,6 +65,34 @@ pub struct ClientLine {
     pub text: String,
 }
 
+/// Consecutive lines of one command at one time, joined: how consoles show them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClientBlock {
+    pub time: u64,
+    pub client: String,
+    /// The lines, each ending in a newline.
+    pub text: String,
+}
+
+/// Groups lines into blocks by time and command, keeping their order.
+pub fn blocks(lines: &[ClientLine]) -> Vec<ClientBlock> {
+    let mut out: Vec<ClientBlock> = Vec::new();
+    for l in lines {
+        match out.last_mut() {
+            Some(b) if b.time == l.time && b.client == l.client => {}
+            _ => out.push(ClientBlock {
+                time: l.time,
+                client: l.client.clone(),
+                text: String::new(),
+            }),
+        }
+        let b = out.last_mut().expect("just pushed");
+        b.text.push_str(&l.text);
+        b.text.push('\n');
+    }
+    out
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum PodState {
     /// Ask the eviction API (or delete) at the next step.
@@ -447,5 +475,43 @@ impl Sim {
             }
         }
         self.fail_node(&job.client, &job.node, &err);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(time: u64, client: &str, text: &str) -> ClientLine {
+        ClientLine {
+            time,
+            client: client.into(),
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn blocks_group_by_time_and_command_in_order() {
+        let lines = [
+            line(5, "kubectl drain a", "x"),
+            line(5, "kubectl drain a", "y"),
+            line(5, "kubectl drain b", "z"),
+            line(9, "kubectl drain a", "w"),
+        ];
+        let b = blocks(&lines);
+        assert_eq!(b.len(), 3);
+        assert_eq!((b[0].time, b[0].text.as_str()), (5, "x\ny\n"));
+        assert_eq!(
+            (b[1].client.as_str(), b[1].text.as_str()),
+            ("kubectl drain b", "z\n")
+        );
+        assert_eq!((b[2].time, b[2].text.as_str()), (9, "w\n"));
+        assert!(blocks(&[]).is_empty());
+    }
+
+    #[test]
+    fn aggregate_prints_like_utilerrors() {
+        assert_eq!(aggregate(&["a".into()]), "a");
+        assert_eq!(aggregate(&["a".into(), "b".into()]), "[a, b]");
     }
 }

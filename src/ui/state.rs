@@ -77,6 +77,8 @@ pub struct ConsoleEntry {
     pub ok: bool,
     /// Simulated ms when it ran.
     pub at: u64,
+    /// Printed later by a running command (a drain), not typed: `line` names that command.
+    pub background: bool,
 }
 
 /// How much scrollback the console keeps.
@@ -101,6 +103,8 @@ pub struct LabState {
     pub editor: Rc<str>,
     pub diags: Rc<Vec<EditorDiag>>,
     pub console: Rc<Vec<ConsoleEntry>>,
+    /// How many of the sim's client lines the console has shown (or skipped over by a seek).
+    pub client_lines: usize,
     pub playing: bool,
     /// Simulated ms per wall ms.
     pub speed: u32,
@@ -123,6 +127,7 @@ impl PartialEq for LabState {
             && self.editor == o.editor
             && Rc::ptr_eq(&self.diags, &o.diags)
             && Rc::ptr_eq(&self.console, &o.console)
+            && self.client_lines == o.client_lines
             && self.playing == o.playing
             && self.speed == o.speed
             && self.event_filter == o.event_filter
@@ -171,6 +176,7 @@ impl LabState {
                         text: out.text,
                         ok: out.ok,
                         at: l.time,
+                        background: false,
                     })
                     .collect();
                 (session, run.editor.clone(), console)
@@ -182,6 +188,7 @@ impl LabState {
             }
         };
         let diags = diagnose(&editor, &cluster_objects(&session));
+        let client_lines = session.sim().client_output().len();
         LabState {
             pattern: start.pattern,
             panel: Panel::Pods,
@@ -191,6 +198,7 @@ impl LabState {
             editor: editor.into(),
             diags: Rc::new(diags),
             console: Rc::new(console),
+            client_lines,
             playing: false,
             speed: 20,
             event_filter: String::new(),
@@ -211,10 +219,47 @@ impl LabState {
 
     fn echo(&mut self, line: String, text: String, ok: bool) {
         let at = self.session.borrow().sim().now();
+        self.push_entry(ConsoleEntry {
+            line,
+            text,
+            ok,
+            at,
+            background: false,
+        });
+    }
+
+    fn push_entry(&mut self, entry: ConsoleEntry) {
         let log = Rc::make_mut(&mut self.console);
-        log.push(ConsoleEntry { line, text, ok, at });
+        log.push(entry);
         if log.len() > SCROLLBACK {
             log.drain(..log.len() - SCROLLBACK);
+        }
+    }
+
+    /// Shows what running commands printed while time moved forward, grouped by command and
+    /// time. A seek shows nothing: it only moves the mark, so scrubbing does not repeat lines.
+    fn show_background(&mut self, moved_forward: bool) {
+        let lines: Vec<crate::sim::drain::ClientLine> = {
+            let s = self.session.borrow();
+            let all = s.sim().client_output();
+            let seen = self.client_lines.min(all.len());
+            let new = if moved_forward {
+                all[seen..].to_vec()
+            } else {
+                Vec::new()
+            };
+            self.client_lines = all.len();
+            new
+        };
+        for b in crate::sim::drain::blocks(&lines) {
+            let ok = !b.text.contains("\nerror: ") && !b.text.starts_with("error: ");
+            self.push_entry(ConsoleEntry {
+                line: b.client,
+                text: b.text,
+                ok,
+                at: b.time,
+                background: true,
+            });
         }
     }
 
@@ -237,6 +282,8 @@ impl LabState {
             });
         }
         self.echo(line, text, ok);
+        // The command printed its own lines; later ones show as time runs.
+        self.client_lines = self.session.borrow().sim().client_output().len();
         self.bump();
     }
 
@@ -321,21 +368,25 @@ impl Reducible for LabState {
                 }
                 let ms = wall_ms.min(MAX_TICK_MS) * u64::from(next.speed);
                 next.session.borrow_mut().run_for(ms);
+                next.show_background(true);
                 next.bump();
             }
             Action::SetSpeed(speed) => next.speed = speed.clamp(1, 100),
             Action::StepChange => {
                 next.playing = false;
                 next.session.borrow_mut().step_visible(STEP_LIMIT_MS);
+                next.show_background(true);
                 next.bump();
             }
             Action::StepEvent => {
                 next.playing = false;
                 next.session.borrow_mut().step();
+                next.show_background(true);
                 next.bump();
             }
             Action::Seek(ms) => {
                 next.session.borrow_mut().seek_time(ms);
+                next.show_background(false);
                 next.bump();
             }
             Action::Undo => {
@@ -343,6 +394,7 @@ impl Reducible for LabState {
                     return self;
                 };
                 *next.session.borrow_mut() = prev.restore();
+                next.show_background(false);
                 next.playing = false;
                 next.notice =
                     Some("Undone: the run is back as it was before the last change.".into());
@@ -369,6 +421,7 @@ impl Reducible for LabState {
                 next.editor = fresh.editor;
                 next.diags = fresh.diags;
                 next.console = Rc::new(Vec::new());
+                next.client_lines = 0;
                 next.playing = false;
                 next.notice = fresh.notice;
                 next.bump();

@@ -25,7 +25,12 @@ pub fn ConsolePanel(props: &ConsolePanelProps) -> Html {
             }
         });
     }
-    let history: Vec<String> = props.entries.iter().map(|e| e.line.clone()).collect();
+    let history: Vec<String> = props
+        .entries
+        .iter()
+        .filter(|e| !e.background)
+        .map(|e| e.line.clone())
+        .collect();
     let oninput = {
         let (input, cursor) = (input.clone(), cursor.clone());
         Callback::from(move |e: InputEvent| {
@@ -79,8 +84,10 @@ pub fn ConsolePanel(props: &ConsolePanelProps) -> Html {
                     <p class="empty">{ "Type kubectl, dig or lab commands, as in the CLI: try `kubectl get nodes` or `lab help`. Menu actions on nodes and pods run here too." }</p>
                 }
                 { for props.entries.iter().map(|e| html! {
-                    <div class={classes!("entry", (!e.ok).then_some("failed"))}>
-                        <div class="prompt"><span class="at">{ clock(e.at) }</span>{ format!(" $ {}", e.line) }</div>
+                    <div class={classes!("entry", (!e.ok).then_some("failed"), e.background.then_some("background"))}>
+                        <div class="prompt"><span class="at">{ clock(e.at) }</span>{
+                            if e.background { format!(" ({}, still running)", e.line) } else { format!(" $ {}", e.line) }
+                        }</div>
                         <pre>{ &e.text }</pre>
                     </div>
                 }) }
