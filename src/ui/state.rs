@@ -83,9 +83,10 @@ pub struct ConsoleEntry {
 
 /// How much scrollback the console keeps.
 const SCROLLBACK: usize = 200;
-/// How far "next change" looks ahead before it stops anyway: a quiet big cluster would
-/// otherwise replay many minutes of heartbeats in one click.
-const STEP_LIMIT_MS: u64 = 60_000;
+/// How far "next change" looks ahead before it stops anyway. Ten minutes covers the longest
+/// quiet stretch of the stories (the 300 s toleration after NotReady); the session also stops
+/// after a bounded number of heartbeat-only events, so a big cluster answers one click fast.
+const STEP_LIMIT_MS: u64 = 600_000;
 /// One timer tick never runs more than this much wall time (a background tab wakes late).
 const MAX_TICK_MS: u64 = 250;
 

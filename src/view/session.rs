@@ -29,6 +29,8 @@ pub struct Density {
 
 /// Width of one density bucket in simulated ms.
 pub const DENSITY_BUCKET_MS: u64 = 5_000;
+/// At most this many events per "next change" click.
+pub const STEP_VISIBLE_MAX_EVENTS: u32 = 50_000;
 
 impl Density {
     /// Counts entries not yet seen. Replays produce the same trace prefix, so after a seek back
@@ -235,10 +237,13 @@ impl Session {
         self.density.ingest(self.timeline.sim());
     }
 
-    /// Steps to the next event that changes something visible, at most `limit_ms` ahead.
+    /// Steps to the next visible change, at most `limit_ms` ahead and at most
+    /// `STEP_VISIBLE_MAX_EVENTS` events (heartbeats of a 1,000-node cluster add up).
     pub fn step_visible(&mut self, limit_ms: u64) {
         let deadline = self.sim().now().saturating_add(limit_ms);
-        while self.sim().next_event_time().is_some_and(|t| t <= deadline) {
+        let mut budget = STEP_VISIBLE_MAX_EVENTS;
+        while budget > 0 && self.sim().next_event_time().is_some_and(|t| t <= deadline) {
+            budget -= 1;
             match self.timeline.step() {
                 Some(info) if info.visible_count > 0 => break,
                 Some(_) => {}
@@ -439,6 +444,25 @@ mod tests {
             ["kubectl apply -f stateless.yaml", "lab crash node-2"]
         );
         assert!(s.horizon_time() <= 30_000);
+    }
+
+    /// ref §2.3: after NotReady the next change is the taint eviction 300 s later; one
+    /// "next change" reaches it, crossing minutes of heartbeats.
+    #[test]
+    fn next_change_crosses_the_quiet_toleration_window() {
+        let mut s = Session::new(9, 3);
+        s.apply_text("stateless.yaml", RS);
+        s.run_for(40_000);
+        let node = node_of_first_pod(&s);
+        s.run(&format!("lab partition {node}"));
+        // Past NotReady and the taints (about 50 s later) and their fan-out.
+        s.run_for(120_000);
+        let before = s.sim().now();
+        s.step_visible(600_000);
+        let gap = s.sim().now() - before;
+        assert!(gap > 60_000, "one click crossed {gap} ms of heartbeats");
+        let last = s.sim().trace().entries().last().unwrap();
+        assert!(last.change.is_visible());
     }
 
     #[test]
