@@ -1,0 +1,73 @@
+// End-to-end: drain a node from its menu on the Stateless page (ref §6.3). The drain cordons the
+// node, evicts its pod, and keeps printing in the console as simulated time plays.
+// Needs `trunk build --release --public-url /podlab/` first (scripts/test.sh does it).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { cp, mkdir, rm } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { serve } from './server.mjs';
+import { launch } from './browser.mjs';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const SITE = resolve(ROOT, 'target/e2e-drain-site');
+const SHOTS = resolve(ROOT, 'target/e2e');
+
+let server;
+let browser;
+let page;
+const problems = [];
+
+before(async () => {
+  await rm(SITE, { recursive: true, force: true });
+  await mkdir(SITE, { recursive: true });
+  await cp(resolve(ROOT, 'dist'), resolve(SITE, 'podlab'), { recursive: true });
+  await mkdir(SHOTS, { recursive: true });
+  server = await serve(SITE, 'podlab');
+  browser = await launch({ width: 1280, height: 720 });
+  page = await browser.context.newPage();
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function playUntil(p, ms) {
+  await p.selectOption('select[aria-label="Speed"]', '20');
+  await p.click('.timeline .play');
+  await p.waitForFunction((target) => {
+    const [, m, s] = document.querySelector('.timeline .clock').textContent.match(/(\d+):(\d+)/);
+    return (Number(m) * 60 + Number(s)) * 1000 >= target;
+  }, ms, { timeout: 60_000 });
+  await p.click('.timeline .play');
+  await p.waitForSelector('.timeline .play[aria-pressed="false"]');
+}
+
+test('drain a node from its menu and watch it finish as time plays', async () => {
+  await page.goto(`${server.url}/podlab/stateless`);
+  await page.waitForSelector('.editor .apply');
+  await page.click('.editor .apply');
+  await playUntil(page, 30_000);
+  const node = await page.$$eval('.node', (nodes) =>
+    nodes.find((n) => n.querySelectorAll('.pod').length > 0).querySelector('h3').textContent);
+
+  await page.click(`[aria-label="Actions on node ${node}"]`);
+  await page.click('[role=menuitem]:has-text("Drain")');
+  await page.waitForSelector(`.scrollback >> text=node/${node} cordoned`);
+  await page.waitForSelector('.scrollback >> text=/evicting pod default\\/random-generator-/');
+
+  // The pod is gone a moment later; the drain prints that on its own, as time runs.
+  await playUntil(page, 90_000);
+  await page.waitForSelector(`.scrollback .background >> text=node/${node} drained`);
+  const later = await page.textContent('.scrollback .background');
+  assert.match(later, /still running/);
+  assert.match(later, /pod\/random-generator-\S+ evicted/);
+  const badge = await page.textContent(`[aria-label="node ${node}"] .badge`);
+  assert.match(badge, /SchedulingDisabled/);
+  assert.equal(await page.$$eval(`[aria-label="node ${node}"] .pod`, (p) => p.length), 0);
+  const running = await page.$$eval('.pod .badge', (b) => b.filter((x) => x.textContent === 'Running').length);
+  assert.equal(running, 3, 'the ReplicaSet replaced the evicted pod on another node');
+  await page.screenshot({ path: `${SHOTS}/lab-11-drained.png` });
+  assert.deepEqual(problems, []);
+});
