@@ -321,3 +321,211 @@ fn label_and_annotate_follow_kubectl() {
         .text
         .starts_with("error: one or more resources must be specified"));
 }
+
+/// Runs `line` and returns what it printed, failing or not.
+fn run_any(sim: &mut Sim, line: &str) -> (String, bool) {
+    let out = Console::new().run(sim, line);
+    (out.text, out.ok)
+}
+
+fn first_pod(sim: &mut Sim, selector: &str) -> String {
+    run(
+        sim,
+        &format!("kubectl get pods -l {selector} -o jsonpath={{.items[0].metadata.name}}"),
+    )
+}
+
+#[test]
+fn logs_forms() {
+    let mut sim = book_example(11);
+    let pod = first_pod(&mut sim, "app=random-generator");
+    let forms = [
+        ("logs-pod", format!("kubectl logs {pod}")),
+        (
+            "logs-pod-prefixed",
+            format!("kubectl logs pod/{pod} -n default"),
+        ),
+        (
+            "logs-timestamps",
+            format!("kubectl logs {pod} --timestamps"),
+        ),
+        ("logs-tail", format!("kubectl logs {pod} --tail 1")),
+        ("logs-rs", "kubectl logs rs/random-generator".to_string()),
+        (
+            "logs-selector",
+            "kubectl logs -l app=random-generator".to_string(),
+        ),
+    ];
+    for (name, line) in &forms {
+        golden(name, &run(&mut sim, line));
+    }
+
+    // A Deployment: kubectl picks one of its pods and says which.
+    sim.apply(Command::Apply(
+        podlab::sim::examples::deployment(
+            "web",
+            2,
+            podlab::sim::examples::random_generator_container(),
+        )
+        .into(),
+    ))
+    .unwrap();
+    sim.run_for(30_000);
+    golden("logs-deploy", &run(&mut sim, "kubectl logs deploy/web"));
+
+    // Two containers: the first is the default, and kubectl says so.
+    let mut two = podlab::sim::examples::pod(
+        "two",
+        &[("app", "two")],
+        podlab::sim::examples::random_generator_container(),
+    );
+    two.spec
+        .containers
+        .push(podlab::model::Container::new("sidecar", "busybox:1.36"));
+    sim.apply(Command::Apply(two.into())).unwrap();
+    sim.run_for(10_000);
+    golden("logs-multi-default", &run(&mut sim, "kubectl logs two"));
+    golden(
+        "logs-multi-c",
+        &run(&mut sim, "kubectl logs two -c sidecar"),
+    );
+    golden(
+        "logs-multi-inline",
+        &run(&mut sim, "kubectl logs two random-generator --tail=1"),
+    );
+
+    // A killed container restarts: --previous shows the old instance, the new log starts empty
+    // but for its own lines.
+    run(&mut sim, &format!("lab kill {pod}"));
+    sim.run_for(15_000);
+    golden(
+        "logs-previous",
+        &run(&mut sim, &format!("kubectl logs {pod} -p --timestamps")),
+    );
+    golden(
+        "logs-after-restart",
+        &run(&mut sim, &format!("kubectl logs {pod} --timestamps")),
+    );
+
+    // SIGTERM: the app's shutdown hook logs while the pod is Terminating.
+    run(&mut sim, &format!("kubectl delete pod {pod}"));
+    sim.run_for(200);
+    golden(
+        "logs-terminating",
+        &run(&mut sim, &format!("kubectl logs {pod}")),
+    );
+}
+
+#[test]
+fn logs_errors() {
+    let mut sim = book_example(11);
+    let pod = first_pod(&mut sim, "app=random-generator");
+    let digest = sim.trace().digest();
+    let cases = [
+        ("logs-err-not-found", "kubectl logs nope".to_string()),
+        (
+            "logs-err-deploy-not-found",
+            "kubectl logs deploy/nope".to_string(),
+        ),
+        ("logs-err-usage", "kubectl logs".to_string()),
+        ("logs-err-container", format!("kubectl logs {pod} -c nope")),
+        (
+            "logs-err-no-previous",
+            format!("kubectl logs {pod} --previous"),
+        ),
+        ("logs-err-tail", format!("kubectl logs {pod} --tail=-2")),
+        (
+            "logs-err-tail-syntax",
+            format!("kubectl logs {pod} --tail=x"),
+        ),
+        (
+            "logs-err-name-and-selector",
+            format!("kubectl logs {pod} random-generator -l app=x"),
+        ),
+        (
+            "logs-err-inline-and-c",
+            format!("kubectl logs {pod} random-generator -c random-generator"),
+        ),
+        (
+            "logs-err-selector-and-name",
+            format!("kubectl logs {pod} -l app=x"),
+        ),
+        (
+            "logs-err-svc-container",
+            "kubectl logs svc/random-generator -c nope".to_string(),
+        ),
+        ("logs-err-node", "kubectl logs node/node-1".to_string()),
+    ];
+    for (name, line) in &cases {
+        let (text, ok) = run_any(&mut sim, line);
+        assert!(!ok, "`{line}` should fail:\n{text}");
+        golden(name, &text);
+    }
+    assert_eq!(
+        sim.trace().digest(),
+        digest,
+        "failed logs commands change nothing"
+    );
+
+    // A pod whose container is still being created.
+    let fresh = podlab::sim::examples::pod(
+        "fresh",
+        &[("app", "fresh")],
+        podlab::sim::examples::random_generator_container(),
+    );
+    sim.apply(Command::Apply(fresh.into())).unwrap();
+    sim.run_for(200);
+    let (text, ok) = run_any(&mut sim, "kubectl logs fresh");
+    assert!(!ok, "{text}");
+    golden("logs-err-creating", &text);
+
+    // A Deployment without pods yet: kubectl waits for the first one (in simulated time), which
+    // is still being created.
+    sim.apply(Command::Apply(
+        podlab::sim::examples::deployment(
+            "web",
+            1,
+            podlab::sim::examples::random_generator_container(),
+        )
+        .into(),
+    ))
+    .unwrap();
+    let before = sim.now();
+    let (text, ok) = run_any(&mut sim, "kubectl logs deploy/web");
+    assert!(!ok, "{text}");
+    assert!(sim.now() > before, "kubectl waited for a pod");
+    golden("logs-err-deploy-just-created", &text);
+    // None at all: it gives up after --pod-running-timeout.
+    run(&mut sim, "kubectl scale deploy web --replicas=0");
+    sim.run_for(40_000);
+    let before = sim.now();
+    let (text, ok) = run_any(&mut sim, "kubectl logs deploy/web --pod-running-timeout=5s");
+    assert!(!ok, "{text}");
+    assert_eq!(sim.now(), before + 5_000);
+    golden("logs-err-deploy-no-pods", &text);
+
+    // The API server reads logs from the kubelet; a node cut off from the control plane, or
+    // powered off, cannot be dialled, although its process may still run and write.
+    let node = run(
+        &mut sim,
+        &format!("kubectl get pod {pod} -o jsonpath={{.spec.nodeName}}"),
+    );
+    run(&mut sim, &format!("lab partition {node}"));
+    sim.run_for(5_000);
+    let (text, ok) = run_any(&mut sim, &format!("kubectl logs {pod}"));
+    assert!(!ok, "{text}");
+    golden("logs-err-partitioned", &text);
+    let (text, _) = run_any(
+        &mut sim,
+        &format!("kubectl logs {pod} -p --tail 5 --timestamps"),
+    );
+    golden("logs-err-partitioned-query", &text);
+    run(&mut sim, &format!("lab heal {node}"));
+    sim.run_for(5_000);
+    assert!(run_any(&mut sim, &format!("kubectl logs {pod}")).1);
+    run(&mut sim, &format!("lab crash {node}"));
+    sim.run_for(1_000);
+    let (text, ok) = run_any(&mut sim, &format!("kubectl logs {pod}"));
+    assert!(!ok, "{text}");
+    golden("logs-err-powered-off", &text);
+}

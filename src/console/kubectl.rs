@@ -33,6 +33,7 @@ pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Outp
         "annotate" => cmd_annotate(console, target, rest),
         "rollout" => cmd_rollout(console, target, rest),
         "exec" => cmd_exec(console, target, rest),
+        "logs" => super::logs::run(console, target, rest),
         v if v.starts_with('-') => Output::err(format!(
             "error: unknown flag: {v}\nSee 'kubectl --help' for usage.\n"
         )),
@@ -72,7 +73,7 @@ fn levenshtein(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
-fn flags(verb: &str, words: &[String], specs: &[FlagSpec]) -> Result<Args, Output> {
+pub(super) fn flags(verb: &str, words: &[String], specs: &[FlagSpec]) -> Result<Args, Output> {
     let mut all: Vec<FlagSpec> = COMMON.to_vec();
     all.extend_from_slice(specs);
     parse_flags(words, &all).map_err(|e| {

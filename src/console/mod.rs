@@ -9,6 +9,7 @@ pub mod get;
 pub mod jsonpath;
 pub mod kubectl;
 pub mod lab;
+pub mod logs;
 pub mod print;
 pub mod table;
 
@@ -117,6 +118,7 @@ impl Console {
 /// Prints a simulation error as kubectl does (`Error from server (NotFound): ...`).
 pub fn sim_error_text(e: &SimError) -> String {
     match e {
+        SimError::Api(api) if api.reason().is_empty() => format!("Error from server: {api}\n"),
         SimError::Api(api) => format!("Error from server ({}): {api}\n", api.reason()),
         other => format!("error: {other}\n"),
     }

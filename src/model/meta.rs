@@ -43,6 +43,23 @@ impl Time {
         format!("{}.{:06}Z", &base[..base.len() - 1], (self.0 % 1000) * 1000)
     }
 
+    /// Go's `time.RFC3339Nano`, trailing zeros of the fraction dropped, as the kubelet stamps
+    /// log lines (`kubectl logs --timestamps`).
+    pub fn to_rfc3339_nano(self) -> String {
+        let base = self.to_rfc3339();
+        match self.0 % 1000 {
+            0 => base,
+            ms => {
+                let frac = format!("{ms:03}");
+                format!(
+                    "{}.{}Z",
+                    &base[..base.len() - 1],
+                    frac.trim_end_matches('0')
+                )
+            }
+        }
+    }
+
     /// Parses `YYYY-MM-DDTHH:MM:SS[.frac]Z`; times before the epoch are rejected.
     pub fn parse_rfc3339(s: &str) -> Option<Time> {
         let b = s.as_bytes();
@@ -312,6 +329,13 @@ pub struct ObjectReference {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nano_times_drop_trailing_zeros_as_go_does() {
+        assert_eq!(Time(5_000).to_rfc3339_nano(), "2025-01-01T00:00:05Z");
+        assert_eq!(Time(5_120).to_rfc3339_nano(), "2025-01-01T00:00:05.12Z");
+        assert_eq!(Time(5_007).to_rfc3339_nano(), "2025-01-01T00:00:05.007Z");
+    }
 
     #[test]
     fn epoch_prints_as_2025() {

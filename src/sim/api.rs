@@ -43,6 +43,9 @@ pub enum ApiError {
     },
     /// 500.
     Internal(String),
+    /// The API server could not reach a kubelet it proxies to (`StatusReasonUnknown`, so kubectl
+    /// prints `Error from server: ...` without a reason).
+    Proxy(String),
 }
 
 impl ApiError {
@@ -57,6 +60,7 @@ impl ApiError {
             ApiError::Unreachable(_) => "ServiceUnavailable",
             ApiError::TooManyRequests { .. } => "TooManyRequests",
             ApiError::Internal(_) => "InternalError",
+            ApiError::Proxy(_) => "",
         }
     }
 
@@ -70,6 +74,7 @@ impl ApiError {
             ApiError::Unreachable(_) => 503,
             ApiError::TooManyRequests { .. } => 429,
             ApiError::Internal(_) => 500,
+            ApiError::Proxy(_) => 500,
         }
     }
 }
@@ -104,15 +109,48 @@ impl fmt::Display for ApiError {
                 };
                 write!(f, "{} \"{name}\" is invalid: {detail}", kind_label(*kind))
             }
-            ApiError::BadRequest(m) | ApiError::Unreachable(m) | ApiError::Internal(m) => {
-                f.write_str(m)
-            }
+            ApiError::BadRequest(m)
+            | ApiError::Unreachable(m)
+            | ApiError::Internal(m)
+            | ApiError::Proxy(m) => f.write_str(m),
             ApiError::TooManyRequests { message, .. } => f.write_str(message),
         }
     }
 }
 
 impl std::error::Error for ApiError {}
+
+/// `PodLogOptions`: what `GET pods/NAME/log` asks for.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PodLogOptions {
+    /// Empty means the pod's only container.
+    pub container: String,
+    pub previous: bool,
+    pub timestamps: bool,
+    /// Only the last N lines; None for all.
+    pub tail_lines: Option<i64>,
+}
+
+impl PodLogOptions {
+    /// The query the API server passes on to the kubelet, keys sorted as Go's `url.Values` does.
+    fn query(&self) -> String {
+        let mut q = Vec::new();
+        if self.previous {
+            q.push("previous=true".to_string());
+        }
+        if let Some(n) = self.tail_lines {
+            q.push(format!("tailLines={n}"));
+        }
+        if self.timestamps {
+            q.push("timestamps=true".to_string());
+        }
+        if q.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", q.join("&"))
+        }
+    }
+}
 
 /// How dependents are treated when an owner is deleted (`--cascade`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -1180,6 +1218,80 @@ fn immutable_violations(old: &Object, new: &Object) -> Vec<String> {
 }
 
 impl Sim {
+    /// `GET pods/NAME/log`: the API server picks the container (`validateContainer`), then asks
+    /// the kubelet on the pod's node for it over the node's InternalIP. A node the control plane
+    /// cannot reach fails the way the dial does on a real cluster.
+    pub fn pod_logs(
+        &self,
+        namespace: &str,
+        name: &str,
+        opts: &PodLogOptions,
+    ) -> Result<String, ApiError> {
+        let pod = self
+            .api
+            .get::<Pod>(namespace, name)
+            .ok_or_else(|| ApiError::NotFound {
+                kind: Kind::Pod,
+                name: name.to_string(),
+            })?;
+        let names: Vec<&str> = pod
+            .spec
+            .containers
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect();
+        let container = if opts.container.is_empty() {
+            match names.as_slice() {
+                [only] => only.to_string(),
+                [] => {
+                    return Err(ApiError::BadRequest(format!(
+                        "a container name must be specified for pod {name}"
+                    )))
+                }
+                many => {
+                    return Err(ApiError::BadRequest(format!(
+                        "a container name must be specified for pod {name}, choose one of: [{}]",
+                        many.join(" ")
+                    )))
+                }
+            }
+        } else if names.contains(&opts.container.as_str()) {
+            opts.container.clone()
+        } else {
+            return Err(ApiError::BadRequest(format!(
+                "container {} is not valid for pod {name}",
+                opts.container
+            )));
+        };
+        let node = pod.spec.node_name.as_str();
+        if node.is_empty() {
+            // No node yet: an empty location, so an empty log.
+            return Ok(String::new());
+        }
+        let node_obj = self
+            .api
+            .get::<crate::model::Node>("", node)
+            .ok_or_else(|| ApiError::NotFound {
+                kind: Kind::Node,
+                name: node.to_string(),
+            })?;
+        let ip = node_obj
+            .status
+            .addresses
+            .iter()
+            .find(|a| a.type_ == "InternalIP")
+            .map(|a| a.address.clone())
+            .or_else(|| self.world.machine(node).map(|m| m.ip.clone()))
+            .unwrap_or_default();
+        if !self.world.can_reach_api(node) {
+            return Err(ApiError::Proxy(format!(
+                "Get \"https://{ip}:10250/containerLogs/{namespace}/{name}/{container}{}\": dial tcp {ip}:10250: i/o timeout",
+                opts.query()
+            )));
+        }
+        self.kubelet_container_logs(pod, &container, opts)
+    }
+
     fn check_namespace(&self, kind: Kind, ns: &str, name: &str) -> Result<(), ApiError> {
         if kind.namespaced() {
             if let Err(e) = validate_dns_label(ns) {

@@ -422,7 +422,9 @@ fn execute(sim: &mut Sim, actor: &Actor, cmd: Command) -> Result<Outcome, SimErr
             duration_ms,
         } => {
             let pids = pod_pids(sim, &namespace, &pod, None)?;
+            let now = sim.now;
             for pid in &pids {
+                sim.world.freeze_log(*pid, now);
                 sim.world.process_mut(*pid).expect("process").paused = true;
                 if let Some(d) = duration_ms {
                     sim.schedule(d, Event::ResumeProcess { pid: *pid });
@@ -595,6 +597,10 @@ pub(crate) fn resume_pid(sim: &mut Sim, pid: u64) {
     }
     p.paused = false;
     let sigterm = p.sigterm_at.is_some();
+    sim.world.thaw_log(pid, now);
+    let Some(p) = sim.world.process(pid) else {
+        return;
+    };
     let shutdown = p.app.shutdown_ms();
     let r = ObjectRef::new(Kind::Pod, &p.pod_namespace, &p.pod_name);
     let what = format!("resumed process {} of pod {}", p.id, p.pod_name);

@@ -26,7 +26,7 @@ use crate::model::{
     Object, ObjectMeta, ObjectRef, Quantity, StorageClass, Taint, Time,
 };
 
-pub use api::{ApiError, Cluster, DeleteOptions, Propagation};
+pub use api::{ApiError, Cluster, DeleteOptions, PodLogOptions, Propagation};
 pub use controllers::deployment::{
     pod_template_hash, rollout_history, rollout_status, RolloutRevision, RolloutStatus,
 };
@@ -34,7 +34,7 @@ pub use controllers::Ctl;
 pub use rng::SimRng;
 pub use timeline::Timeline;
 pub use trace::{Actor, Change, Trace, TraceEntry};
-pub use world::{Machine, Process, VolumeLine, World};
+pub use world::{ContainerLog, LogLine, Machine, Process, VolumeLine, World, LOG_LINES_KEPT};
 
 /// Timing settings, with Kubernetes' defaults (ref §2.1, §2.2, §2.5, §8). All in milliseconds.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -3,7 +3,7 @@
 //! The API server may believe otherwise (a pod `Terminating` whose process still runs on a
 //! partitioned node); that gap is what the lab shows.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 
 use super::apps::AppKind;
 
@@ -94,6 +94,57 @@ pub struct VolumeLine {
     pub text: String,
 }
 
+/// Lines kept per container instance: the oldest go first, so memory stays flat however long a
+/// process runs (the kubelet rotates log files for the same reason).
+pub const LOG_LINES_KEPT: usize = 1000;
+
+/// One line a container wrote to stdout, stamped by the runtime when it was written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LogLine {
+    pub time: u64,
+    pub text: String,
+}
+
+/// The stdout of one container instance (one process), as the runtime keeps it on the node.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ContainerLog {
+    /// The process that writes it.
+    pub pid: u64,
+    /// In time order; lines stamped later than now are what the app will print if nothing stops
+    /// it first (its startup message), and are not shown yet.
+    lines: VecDeque<LogLine>,
+    /// What a frozen process would have printed; it prints when thawed.
+    deferred: Vec<LogLine>,
+}
+
+impl ContainerLog {
+    /// The lines written up to `now`.
+    pub fn lines_until(&self, now: u64) -> impl Iterator<Item = &LogLine> + '_ {
+        self.lines.iter().take_while(move |l| l.time <= now)
+    }
+
+    fn insert(&mut self, line: LogLine) {
+        let at = self
+            .lines
+            .iter()
+            .rposition(|l| l.time <= line.time)
+            .map_or(0, |i| i + 1);
+        self.lines.insert(at, line);
+        while self.lines.len() > LOG_LINES_KEPT {
+            self.lines.pop_front();
+        }
+    }
+}
+
+/// The logs of one container of one pod: the running (or last) instance and the one before it,
+/// which is all the kubelet keeps (`kubectl logs --previous`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct ContainerLogs {
+    machine: String,
+    current: ContainerLog,
+    previous: Option<ContainerLog>,
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct World {
     machines: BTreeMap<String, Machine>,
@@ -103,6 +154,8 @@ pub struct World {
     /// Network disks and the machines they are attached to (PV name -> nodes), as the cloud
     /// sees it.
     attachments: BTreeMap<String, std::collections::BTreeSet<String>>,
+    /// (pod uid, container) -> stdout of its instances, on the machine that ran them.
+    logs: BTreeMap<(String, String), ContainerLogs>,
     next_pid: u64,
 }
 
@@ -184,8 +237,129 @@ impl World {
     pub(crate) fn spawn(&mut self, mut p: Process) -> u64 {
         self.next_pid += 1;
         p.pid = self.next_pid;
+        // A new instance gets an empty log; the last one's becomes the previous log.
+        let fresh = ContainerLog {
+            pid: p.pid,
+            ..Default::default()
+        };
+        let key = (p.pod_uid.clone(), p.container.clone());
+        match self.logs.get_mut(&key) {
+            Some(l) => {
+                l.previous = Some(std::mem::replace(&mut l.current, fresh));
+                l.machine = p.machine.clone();
+            }
+            None => {
+                self.logs.insert(
+                    key,
+                    ContainerLogs {
+                        machine: p.machine.clone(),
+                        current: fresh,
+                        previous: None,
+                    },
+                );
+            }
+        }
         self.processes.insert(p.pid, p);
         self.next_pid
+    }
+
+    /// The log a process writes to, if it is still the current instance of its container.
+    fn log_of_mut(&mut self, pid: u64) -> Option<(&mut ContainerLog, bool)> {
+        let p = self.processes.get(&pid)?;
+        let key = (p.pod_uid.clone(), p.container.clone());
+        let paused = p.paused;
+        let l = self.logs.get_mut(&key)?;
+        (l.current.pid == pid).then_some((&mut l.current, paused))
+    }
+
+    /// The process writes a line to stdout at `at` (now, or later for a line it is about to
+    /// print). A frozen process prints it when thawed.
+    pub(crate) fn write_log(&mut self, pid: u64, at: u64, text: impl Into<String>) {
+        let Some((log, paused)) = self.log_of_mut(pid) else {
+            return;
+        };
+        let line = LogLine {
+            time: at,
+            text: text.into(),
+        };
+        if paused {
+            log.deferred.push(line);
+        } else {
+            log.insert(line);
+        }
+    }
+
+    /// The process froze at `now`: lines it had yet to print wait until it is thawed.
+    pub(crate) fn freeze_log(&mut self, pid: u64, now: u64) {
+        if let Some((log, _)) = self.log_of_mut(pid) {
+            let keep = log.lines.iter().take_while(|l| l.time <= now).count();
+            let later: Vec<LogLine> = log.lines.drain(keep..).collect();
+            log.deferred.splice(0..0, later);
+        }
+    }
+
+    /// The process thawed at `now`: it prints what it held back, no earlier than now.
+    pub(crate) fn thaw_log(&mut self, pid: u64, now: u64) {
+        if let Some((log, _)) = self.log_of_mut(pid) {
+            for mut l in std::mem::take(&mut log.deferred) {
+                l.time = l.time.max(now);
+                log.insert(l);
+            }
+        }
+    }
+
+    /// The process will not get to print what it planned (SIGTERM before it finished starting).
+    pub(crate) fn drop_pending_log(&mut self, pid: u64, now: u64) {
+        if let Some((log, _)) = self.log_of_mut(pid) {
+            let keep = log.lines.iter().take_while(|l| l.time <= now).count();
+            log.lines.truncate(keep);
+            log.deferred.clear();
+        }
+    }
+
+    /// A container's log: the current instance's, or the previous one's. None if that instance
+    /// never ran (or its pod's logs were removed).
+    pub fn container_log(
+        &self,
+        pod_uid: &str,
+        container: &str,
+        previous: bool,
+    ) -> Option<&ContainerLog> {
+        let l = self
+            .logs
+            .get(&(pod_uid.to_string(), container.to_string()))?;
+        if previous {
+            l.previous.as_ref()
+        } else {
+            Some(&l.current)
+        }
+    }
+
+    /// Lines held in every log, for checking that memory stays bounded.
+    pub fn log_lines_held(&self) -> u64 {
+        self.logs
+            .values()
+            .flat_map(|l| std::iter::once(&l.current).chain(l.previous.as_ref()))
+            .map(|c| (c.lines.len() + c.deferred.len()) as u64)
+            .sum()
+    }
+
+    /// Number of containers whose logs are kept.
+    pub fn logged_containers(&self) -> u64 {
+        self.logs.len() as u64
+    }
+
+    /// Container GC: drops the logs of pods on `machine` that `keep` rejects and that have no
+    /// process left, as the kubelet removes dead containers of pods it no longer runs.
+    pub(crate) fn gc_logs(&mut self, machine: &str, keep: impl Fn(&str) -> bool) {
+        let running: std::collections::BTreeSet<&str> = self
+            .processes
+            .values()
+            .map(|p| p.pod_uid.as_str())
+            .collect();
+        self.logs.retain(|(uid, _), l| {
+            l.machine != machine || keep(uid) || running.contains(uid.as_str())
+        });
     }
 
     pub(crate) fn remove_process(&mut self, pid: u64) -> Option<Process> {
@@ -260,5 +434,101 @@ impl World {
                 self.attachments.remove(pv);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn process(uid: &str) -> Process {
+        Process {
+            pid: 0,
+            id: "id".into(),
+            machine: "node-1".into(),
+            pod_namespace: "default".into(),
+            pod_name: "web".into(),
+            pod_uid: uid.into(),
+            pod_labels: BTreeMap::new(),
+            container: "app".into(),
+            image: "app:1".into(),
+            app: AppKind::Generic,
+            ip: "10.244.1.2".into(),
+            started_at: 0,
+            listening_at: 0,
+            paused: false,
+            sigterm_at: None,
+            ready_toggle: true,
+            env: BTreeMap::new(),
+            mounts: Vec::new(),
+            requests_served: 0,
+        }
+    }
+
+    #[test]
+    fn a_log_keeps_its_last_lines_only() {
+        let mut w = World::default();
+        let pid = w.spawn(process("u1"));
+        for i in 0..(LOG_LINES_KEPT as u64 + 500) {
+            w.write_log(pid, i, format!("line {i}"));
+        }
+        let log = w.container_log("u1", "app", false).unwrap();
+        let lines: Vec<&LogLine> = log.lines_until(u64::MAX).collect();
+        assert_eq!(lines.len(), LOG_LINES_KEPT);
+        assert_eq!(lines[0].text, "line 500");
+        assert_eq!(w.log_lines_held(), LOG_LINES_KEPT as u64);
+    }
+
+    #[test]
+    fn a_new_instance_moves_the_log_to_previous() {
+        let mut w = World::default();
+        let first = w.spawn(process("u1"));
+        w.write_log(first, 1, "one");
+        w.remove_process(first);
+        let second = w.spawn(process("u1"));
+        w.write_log(second, 5, "two");
+        // The old process is gone; a stray write from it lands nowhere.
+        w.write_log(first, 6, "ghost");
+        let text = |l: &ContainerLog| {
+            l.lines_until(u64::MAX)
+                .map(|l| l.text.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(text(w.container_log("u1", "app", true).unwrap()), ["one"]);
+        assert_eq!(text(w.container_log("u1", "app", false).unwrap()), ["two"]);
+        // Gone from the kubelet and not running: container GC drops both.
+        w.remove_process(second);
+        w.gc_logs("node-1", |_| false);
+        assert!(w.container_log("u1", "app", false).is_none());
+    }
+
+    #[test]
+    fn lines_show_up_at_their_time_and_a_frozen_process_holds_them() {
+        let mut w = World::default();
+        let pid = w.spawn(process("u1"));
+        w.write_log(pid, 0, "starting");
+        w.write_log(pid, 2_000, "listening");
+        let log = |w: &World, now| {
+            w.container_log("u1", "app", false)
+                .unwrap()
+                .lines_until(now)
+                .map(|l| (l.time, l.text.clone()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(log(&w, 1_000).len(), 1);
+        w.freeze_log(pid, 1_000);
+        w.process_mut(pid).unwrap().paused = true;
+        w.write_log(pid, 1_500, "while frozen");
+        assert_eq!(log(&w, 9_000).len(), 1);
+        w.process_mut(pid).unwrap().paused = false;
+        w.thaw_log(pid, 5_000);
+        assert_eq!(
+            log(&w, 9_000),
+            [
+                (0, "starting".to_string()),
+                (5_000, "listening".to_string()),
+                (5_000, "while frozen".to_string())
+            ]
+        );
     }
 }

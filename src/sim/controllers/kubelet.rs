@@ -15,7 +15,7 @@ use crate::model::{
 use crate::sim::apps::{random_generator::expand_env, AppKind};
 use crate::sim::trace::{Actor, Change};
 use crate::sim::world::Process;
-use crate::sim::{DeleteOptions, Event, Sim};
+use crate::sim::{ApiError, DeleteOptions, Event, LogLine, PodLogOptions, Sim};
 
 /// The Ready, MemoryPressure, DiskPressure and PIDPressure conditions of a healthy node.
 pub(crate) fn healthy_conditions(now: Time) -> Vec<NodeCondition> {
@@ -471,6 +471,91 @@ impl Sim {
         }
         self.kubelet_report_volumes_in_use(node);
         self.flush_dirty_statuses(node);
+        // After a reboot: logs of pods that are gone from the API are removed too.
+        self.kubelet_gc_logs(node);
+    }
+
+    /// The kubelet's `/containerLogs` endpoint: which instance's log a container state allows
+    /// (`validateContainerLogStatus`), then its lines. The status is the one the kubelet last
+    /// posted, which is what the API server holds while the node is reachable.
+    pub(crate) fn kubelet_container_logs(
+        &self,
+        pod: &Pod,
+        container: &str,
+        opts: &PodLogOptions,
+    ) -> Result<String, ApiError> {
+        let name = &pod.metadata.name;
+        let bad = |m: String| Err(ApiError::BadRequest(m));
+        let Some(st) = pod
+            .status
+            .container_statuses
+            .iter()
+            .find(|s| s.name == container)
+        else {
+            return bad(format!(
+                "container \"{container}\" in pod \"{name}\" is not available"
+            ));
+        };
+        let uid = &pod.metadata.uid;
+        let log = if opts.previous {
+            match self.world.container_log(uid, container, true) {
+                Some(l) => Some(l),
+                None => {
+                    return bad(format!(
+                        "previous terminated container \"{container}\" in pod \"{name}\" not found"
+                    ))
+                }
+            }
+        } else if st.state.running.is_some()
+            || st.state.terminated.is_some()
+            || st.last_state.terminated.is_some()
+        {
+            // Running, exited, or waiting to restart: the last instance's log.
+            self.world.container_log(uid, container, false)
+        } else if let Some(w) = &st.state.waiting {
+            return bad(match w.reason.as_str() {
+                "ErrImagePull" => format!(
+                    "container \"{container}\" in pod \"{name}\" is waiting to start: image can't be pulled"
+                ),
+                "ImagePullBackOff" => format!(
+                    "container \"{container}\" in pod \"{name}\" is waiting to start: trying and failing to pull image"
+                ),
+                reason => format!(
+                    "container \"{container}\" in pod \"{name}\" is waiting to start: {reason}"
+                ),
+            });
+        } else {
+            return bad(format!(
+                "container \"{container}\" in pod \"{name}\" is waiting to start - no logs yet"
+            ));
+        };
+        let lines: Vec<&LogLine> = log
+            .map(|l| l.lines_until(self.now).collect())
+            .unwrap_or_default();
+        let skip = match opts.tail_lines {
+            Some(n) if n >= 0 => lines
+                .len()
+                .saturating_sub(usize::try_from(n).unwrap_or(usize::MAX)),
+            _ => 0,
+        };
+        let mut out = String::new();
+        for l in &lines[skip..] {
+            if opts.timestamps {
+                out.push_str(&Time(l.time).to_rfc3339_nano());
+                out.push(' ');
+            }
+            out.push_str(&l.text);
+            out.push('\n');
+        }
+        Ok(out)
+    }
+
+    /// Container GC: the logs of pods this kubelet no longer runs go with their containers.
+    fn kubelet_gc_logs(&mut self, node: &str) {
+        let Some(k) = self.ctl.kubelets.get(node) else {
+            return;
+        };
+        self.world.gc_logs(node, |uid| k.pods.contains_key(uid));
     }
 
     fn flush_dirty_statuses(&mut self, node: &str) {
@@ -902,6 +987,7 @@ impl Sim {
             mounts,
             requests_served: 0,
         });
+        app.log_start(&mut self.world, pid, now, now + startup);
         let container_id = format!(
             "containerd://{:016x}{:016x}",
             self.rng.next_u64(),
@@ -1069,10 +1155,14 @@ impl Sim {
         }
         let now = self.now;
         if let Some(p) = self.world.process_mut(pid) {
+            let first = p.sigterm_at.is_none();
             p.sigterm_at = Some(now);
-            let (shutdown, paused) = (p.app.shutdown_ms(), p.paused);
+            let (shutdown, paused, app) = (p.app.shutdown_ms(), p.paused, p.app);
             if let Some(ms) = shutdown.filter(|ms| *ms < grace && !paused) {
                 self.schedule(ms, Event::ProcessStopped { pid, killed: false });
+            }
+            if first {
+                app.log_sigterm(&mut self.world, pid, now);
             }
         }
         self.schedule(
@@ -1388,11 +1478,16 @@ impl Sim {
             let Some(p) = self.world.process_mut(pid) else {
                 continue;
             };
+            let first = p.sigterm_at.is_none();
             p.sigterm_at = Some(now);
+            let app = p.app;
             if let Some(ms) = p.app.shutdown_ms() {
                 if ms < grace_ms && !p.paused {
                     self.schedule(ms, Event::ProcessStopped { pid, killed: false });
                 }
+            }
+            if first {
+                app.log_sigterm(&mut self.world, pid, now);
             }
         }
         self.schedule(
@@ -1549,6 +1644,7 @@ impl Sim {
         if let Some(k) = self.kubelet_mut(node) {
             k.pods.remove(uid);
         }
+        self.kubelet_gc_logs(node);
         // Containers are gone, so their volumes are unmounted.
         self.kubelet_report_volumes_in_use(node);
     }
@@ -1580,6 +1676,7 @@ impl Sim {
             if let Some(k) = self.kubelet_mut(node) {
                 k.pods.remove(uid);
             }
+            self.kubelet_gc_logs(node);
             self.kubelet_report_volumes_in_use(node);
         }
     }
