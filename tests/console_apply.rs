@@ -277,6 +277,9 @@ fn a_missing_file_is_reported_as_kubectl_does_and_nothing_is_applied() {
         .starts_with("error: must specify one of -f and -k\n"));
     let empty = Lab::new(&[("empty.yaml", "# nothing\n")]).run("kubectl apply -f empty.yaml");
     assert_eq!(empty, Output::err("error: no objects passed to apply\n"));
+    // The console has no standard input: `-f -` reads nothing, as kubectl does from an empty pipe.
+    let stdin = Lab::new(&[]).run("kubectl apply -f -");
+    assert_eq!(stdin, Output::err("error: no objects passed to apply\n"));
 }
 
 #[test]

@@ -90,7 +90,13 @@ pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Outp
     let mut manifests: Vec<Manifest> = Vec::new();
     let mut sources: Vec<&str> = Vec::new();
     for name in &files {
-        let Some(content) = console.files.get(name.as_str()) else {
+        // The console has no standard input, so `-f -` reads nothing, as a piped empty file.
+        let content = if *name == "-" {
+            Some("")
+        } else {
+            console.files.get(name.as_str()).map(String::as_str)
+        };
+        let Some(content) = content else {
             return Output::err(format!("error: the path \"{name}\" does not exist\n"));
         };
         let parsed = manifest::parse(content);
