@@ -3,13 +3,12 @@
 // Needs `trunk build --release --public-url /podlab/` first (scripts/test.sh does it).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { cp, mkdir, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { serve } from './server.mjs';
+import { serveRelease } from './server.mjs';
+import { playUntil } from './timeline.mjs';
 import { launch } from './browser.mjs';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const SITE = resolve(ROOT, 'target/e2e-drain-site');
 const SHOTS = resolve(ROOT, 'target/e2e');
 
 let server;
@@ -18,11 +17,7 @@ let page;
 const problems = [];
 
 before(async () => {
-  await rm(SITE, { recursive: true, force: true });
-  await mkdir(SITE, { recursive: true });
-  await cp(resolve(ROOT, 'dist'), resolve(SITE, 'podlab'), { recursive: true });
-  await mkdir(SHOTS, { recursive: true });
-  server = await serve(SITE, 'podlab');
+  server = await serveRelease(ROOT, 'e2e-drain-site');
   browser = await launch({ width: 1280, height: 720 });
   page = await browser.context.newPage();
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
@@ -33,22 +28,11 @@ after(async () => {
   await server?.close();
 });
 
-async function playUntil(p, ms) {
-  await p.selectOption('select[aria-label="Speed"]', '20');
-  await p.click('.timeline .play');
-  await p.waitForFunction((target) => {
-    const [, m, s] = document.querySelector('.timeline .clock').textContent.match(/(\d+):(\d+)/);
-    return (Number(m) * 60 + Number(s)) * 1000 >= target;
-  }, ms, { timeout: 60_000 });
-  await p.click('.timeline .play');
-  await p.waitForSelector('.timeline .play[aria-pressed="false"]');
-}
-
 test('drain a node from its menu and watch it finish as time plays', async () => {
   await page.goto(`${server.url}/podlab/stateless`);
   await page.waitForSelector('.editor .apply');
   await page.click('.editor .apply');
-  await playUntil(page, 30_000);
+  await playUntil(page, 30_000, 20);
   const node = await page.$$eval('.node', (nodes) =>
     nodes.find((n) => n.querySelectorAll('.pod').length > 0).querySelector('h3').textContent);
 
@@ -58,7 +42,7 @@ test('drain a node from its menu and watch it finish as time plays', async () =>
   await page.waitForSelector('.scrollback >> text=/evicting pod default\\/random-generator-/');
 
   // The pod is gone a moment later; the drain prints that on its own, as time runs.
-  await playUntil(page, 90_000);
+  await playUntil(page, 90_000, 20);
   await page.waitForSelector(`.scrollback .background >> text=node/${node} drained`);
   const later = await page.textContent('.scrollback .background');
   assert.match(later, /still running/);

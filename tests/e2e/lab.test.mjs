@@ -4,13 +4,12 @@
 // Needs `trunk build --release --public-url /podlab/` first (scripts/test.sh does it).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { cp, mkdir, rm, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { serve } from './server.mjs';
+import { serveRelease } from './server.mjs';
+import { playUntil } from './timeline.mjs';
 import { launch } from './browser.mjs';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const SITE = resolve(ROOT, 'target/e2e-lab-site');
 const SHOTS = resolve(ROOT, 'target/e2e');
 
 let server;
@@ -36,17 +35,6 @@ async function clockMs(p) {
   return (Number(m) * 60 + Number(s)) * 1000 + Number(d) * 100;
 }
 
-async function playUntil(p, ms) {
-  await p.selectOption('select[aria-label="Speed"]', '100');
-  await p.click('.timeline .play');
-  await p.waitForFunction((target) => {
-    const [, m, s] = document.querySelector('.timeline .clock').textContent.match(/(\d+):(\d+)/);
-    return (Number(m) * 60 + Number(s)) * 1000 >= target;
-  }, ms, { timeout: 60_000 });
-  await p.click('.timeline .play');
-  await p.waitForSelector('.timeline .play[aria-pressed="false"]');
-}
-
 async function seek(p, ms) {
   await p.$eval('.scrubber', (el, v) => {
     el.value = String(v);
@@ -66,14 +54,7 @@ async function podsByNode(p) {
 }
 
 before(async () => {
-  await stat(resolve(ROOT, 'dist/index.html')).catch(() => {
-    throw new Error('dist/ is missing: run `trunk build --release --public-url /podlab/` first');
-  });
-  await rm(SITE, { recursive: true, force: true });
-  await mkdir(SITE, { recursive: true });
-  await cp(resolve(ROOT, 'dist'), resolve(SITE, 'podlab'), { recursive: true });
-  await mkdir(SHOTS, { recursive: true });
-  server = await serve(SITE, 'podlab');
+  server = await serveRelease(ROOT, 'e2e-lab-site');
   browser = await launch({ width: 1280, height: 720 });
   page = await browser.context.newPage();
   watch(page);

@@ -51,3 +51,21 @@ export function serve(root, repo) {
     });
   });
 }
+
+/**
+ * Copies the release build (dist/) under target/NAME/podlab/ and serves it there, as Pages
+ * serves the project site. Fails clearly when dist/ was not built.
+ */
+export async function serveRelease(root, name) {
+  const { cp, mkdir, rm } = await import('node:fs/promises');
+  const { resolve } = await import('node:path');
+  await stat(resolve(root, 'dist/index.html')).catch(() => {
+    throw new Error('dist/ is missing: run `trunk build --release --public-url /podlab/` first');
+  });
+  const site = resolve(root, 'target', name);
+  await rm(site, { recursive: true, force: true });
+  await mkdir(site, { recursive: true });
+  await cp(resolve(root, 'dist'), resolve(site, 'podlab'), { recursive: true });
+  await mkdir(resolve(root, 'target/e2e'), { recursive: true });
+  return serve(site, 'podlab');
+}

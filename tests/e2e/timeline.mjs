@@ -1,0 +1,13 @@
+// Driving the lab's timeline from end-to-end tests.
+
+/** Plays at `speed`x until the clock shows at least `ms` of simulated time, then pauses. */
+export async function playUntil(p, ms, speed = 100) {
+  await p.selectOption('select[aria-label="Speed"]', String(speed));
+  await p.click('.timeline .play');
+  await p.waitForFunction((target) => {
+    const [, m, s] = document.querySelector('.timeline .clock').textContent.match(/(\d+):(\d+)/);
+    return (Number(m) * 60 + Number(s)) * 1000 >= target;
+  }, ms, { timeout: 60_000 });
+  await p.click('.timeline .play');
+  await p.waitForSelector('.timeline .play[aria-pressed="false"]');
+}
