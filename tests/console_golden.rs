@@ -151,6 +151,8 @@ fn get_output_formats() {
         ("get-pods", "kubectl get pods"),
         ("get-pods-wide", "kubectl get pods -o wide"),
         ("get-pods-name", "kubectl get pods -o name"),
+        // The "all" category: each kind with objects, names prefixed with their type.
+        ("get-all", "kubectl get all"),
         (
             "get-pods-labels-sorted",
             "kubectl get pods --show-labels --sort-by=.spec.nodeName",
@@ -239,6 +241,8 @@ fn errors_read_like_kubectl() {
         ("kubectl cordon nope", "Error from server (NotFound): nodes \"nope\" not found\n"),
         ("helm install x", "helm: command not found (this console runs kubectl, dig and lab)\n"),
         ("kubectl get 'pods", "error: unexpected end of line: a single quote is not closed\n"),
+        // The console does not stream; it says what to do instead of an unknown-flag error.
+        ("kubectl get pods -w", "error: --watch streams changes as they happen, which this console does not do: play the timeline (Space) or step to the next change (Right arrow), then run the command again\n"),
     ];
     let digest = sim.trace().digest();
     for (line, want) in cases {

@@ -39,6 +39,17 @@ spec:
   - port: 80
 ";
 
+const PDB: &str = "\
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: web
+spec:
+  minAvailable: 1
+  selector:
+    matchLabels: {app: web}
+";
+
 /// A cluster with pods running, built once; each input gets a clone.
 fn base() -> &'static (Console, Sim) {
     static BASE: OnceLock<(Console, Sim)> = OnceLock::new();
@@ -48,7 +59,7 @@ fn base() -> &'static (Console, Sim) {
         console.files.insert("svc.yaml".into(), SVC.into());
         console
             .files
-            .insert("both.yaml".into(), format!("{RS}---\n{SVC}"));
+            .insert("both.yaml".into(), format!("{RS}---\n{SVC}---\n{PDB}"));
         let mut sim = SimBuilder::new(1).workers(2).build().expect("cluster");
         let out = console.run(&mut sim, "kubectl apply -f both.yaml");
         assert!(out.ok, "{}", out.text);
@@ -65,6 +76,8 @@ fuzz_target!(|data: &[u8]| {
     let mut sim = sim.clone();
     for line in text.lines().take(8) {
         let _ = console.run(&mut sim, line);
+        // Let commands that run on (a drain's retries and polls) and the apps' logs move.
+        sim.run_for(6_000);
         // Bound the simulated time a fuzzed line can ask for (drain, lab wait).
         if sim.now() > 3_600_000 {
             break;

@@ -119,10 +119,21 @@ fn resource_args(positional: &[String]) -> Result<Vec<(Kind, Vec<String>)>, Outp
         }
         return Ok(out);
     }
-    let kinds = first
-        .split(',')
-        .map(resolve_kind)
-        .collect::<Result<Vec<_>, _>>()?;
+    let mut kinds: Vec<Kind> = Vec::new();
+    for word in first.split(',') {
+        if word == "all" {
+            // The "all" category, in kubectl's order, of the kinds podlab simulates.
+            kinds.extend([
+                Kind::Pod,
+                Kind::Service,
+                Kind::Deployment,
+                Kind::ReplicaSet,
+                Kind::StatefulSet,
+            ]);
+        } else {
+            kinds.push(resolve_kind(word)?);
+        }
+    }
     let names: Vec<String> = positional[1..].to_vec();
     if kinds.len() > 1 && !names.is_empty() {
         return Err(Output::err(
@@ -143,11 +154,17 @@ fn cmd_get(console: &Console, target: &mut dyn Target, words: &[String]) -> Outp
             flag("show-labels", None, false),
             flag("sort-by", None, true),
             flag("no-headers", None, false),
+            flag("watch", Some('w'), false),
         ],
     ) {
         Ok(a) => a,
         Err(o) => return o,
     };
+    if args.on("watch") {
+        return Output::err(
+            "error: --watch streams changes as they happen, which this console does not do: play the timeline (Space) or step to the next change (Right arrow), then run the command again\n",
+        );
+    }
     if args.positional.is_empty() {
         return Output::err(
             "You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' for help and examples\n",
