@@ -329,3 +329,31 @@ fn drain_rejects_bad_input_like_kubectl() {
         .unwrap();
     assert!(!node.spec.unschedulable);
 }
+
+/// A cordon shows as the `node.kubernetes.io/unschedulable:NoSchedule` taint, added and removed
+/// by the node lifecycle controller (kubernetes.io/docs/concepts/scheduling-eviction/
+/// taint-and-toleration/#taint-nodes-by-condition), so drained nodes describe as on a real cluster.
+#[test]
+fn a_cordon_shows_as_the_unschedulable_taint() {
+    let mut sim = cluster();
+    let c = Console::new();
+    let taints = |sim: &Sim| {
+        sim.cluster()
+            .get::<podlab::model::Node>("", "node-1")
+            .unwrap()
+            .spec
+            .taints
+            .iter()
+            .map(|t| t.describe())
+            .collect::<Vec<_>>()
+    };
+    assert!(c.run(&mut sim, "kubectl cordon node-1").ok);
+    sim.run_for(2_000);
+    assert_eq!(
+        taints(&sim),
+        ["node.kubernetes.io/unschedulable:NoSchedule"]
+    );
+    assert!(c.run(&mut sim, "kubectl uncordon node-1").ok);
+    sim.run_for(2_000);
+    assert!(taints(&sim).is_empty());
+}

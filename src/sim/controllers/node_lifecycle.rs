@@ -11,6 +11,8 @@ const ACTOR: Actor = Actor::Controller("node-controller");
 pub const TAINT_UNREACHABLE: &str = "node.kubernetes.io/unreachable";
 pub const TAINT_NOT_READY: &str = "node.kubernetes.io/not-ready";
 pub const TAINT_OUT_OF_SERVICE: &str = "node.kubernetes.io/out-of-service";
+/// Mirrors `spec.unschedulable` (a cordon) as a taint, as taint-nodes-by-condition does.
+pub const TAINT_UNSCHEDULABLE: &str = "node.kubernetes.io/unschedulable";
 
 /// What the controller last observed of a node's heartbeats (its own clock, not the kubelet's).
 #[derive(Clone, Debug, Default)]
@@ -49,6 +51,19 @@ fn zone_of(n: &Node) -> String {
 
 /// A Lease renewal or node status change was seen: record the observation time.
 pub(crate) fn observe(sim: &mut Sim, key: &ObjectRef) {
+    observe_health(sim, key);
+    // A cordon or uncordon: the NoSchedule taint follows on the node update event.
+    let cordon_changed = key.kind == Kind::Node
+        && sim.api.get::<Node>("", &key.name).is_some_and(|n| {
+            n.spec.unschedulable != n.has_taint(TAINT_UNSCHEDULABLE, "NoSchedule")
+        });
+    if cordon_changed {
+        sync_condition_taints(sim, &key.name.clone());
+    }
+}
+
+/// Records when a node's Lease or status last changed.
+fn observe_health(sim: &mut Sim, key: &ObjectRef) {
     let now = sim.now;
     match key.kind {
         Kind::Lease => {
@@ -250,6 +265,15 @@ fn sync_condition_taints(sim: &mut Sim, name: &str) {
             n2.spec.taints.push(Taint::new(k, "", "NoSchedule"));
         }
     }
+    let cordoned = n2.spec.unschedulable;
+    n2.spec
+        .taints
+        .retain(|t| cordoned || t.key != TAINT_UNSCHEDULABLE || t.effect != "NoSchedule");
+    if cordoned && !n2.has_taint(TAINT_UNSCHEDULABLE, "NoSchedule") {
+        n2.spec
+            .taints
+            .push(Taint::new(TAINT_UNSCHEDULABLE, "", "NoSchedule"));
+    }
     // NoExecute: removed at once when Ready (or the other condition); added via the queue.
     n2.spec.taints.retain(|t| {
         !(t.effect == "NoExecute"
@@ -272,7 +296,11 @@ fn sync_condition_taints(sim: &mut Sim, name: &str) {
         q.retain(|x| x != name);
     }
     if n2.spec.taints != n.spec.taints {
-        let why = format!("Ready={status}");
+        let why = if cordoned != n.has_taint(TAINT_UNSCHEDULABLE, "NoSchedule") {
+            format!("unschedulable={cordoned}")
+        } else {
+            format!("Ready={status}")
+        };
         let what = describe_taint_change(&n.spec.taints, &n2.spec.taints, name);
         let _ = sim.api_update(&ACTOR, None, Object::Node(n2), &what, &why);
     }
