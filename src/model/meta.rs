@@ -38,6 +38,11 @@ impl Time {
     }
 
     /// RFC 3339 with microseconds, as Kubernetes prints `metav1.MicroTime` (Lease times).
+    /// Nanoseconds since the Unix epoch, as Go's `t.UnixNano()`.
+    pub fn unix_nanos(self) -> u64 {
+        (EPOCH_DAYS as u64 * 86_400_000 + self.0) * 1_000_000
+    }
+
     pub fn to_rfc3339_micro(self) -> String {
         let base = self.to_rfc3339();
         format!("{}.{:06}Z", &base[..base.len() - 1], (self.0 % 1000) * 1000)

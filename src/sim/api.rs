@@ -214,6 +214,8 @@ pub struct Cluster {
     owner_on_node: BTreeMap<(String, String), i64>,
     /// Event dedup key -> Event name.
     event_keys: BTreeMap<(String, String, String, String, String), String>,
+    /// (ms, events named in that ms): the nanoseconds that keep event names in creation order.
+    event_clock: (u64, u64),
     resource_version: u64,
 }
 
@@ -1796,7 +1798,13 @@ impl Sim {
                 self.api.put(e.into());
             }
             _ => {
-                let name = format!("{}.{:016x}", involved.name, self.rng.next_u64() >> 1);
+                // The event recorder's name: the object and the time in hex nanoseconds, so
+                // names sort in creation order. Events in one millisecond count up in its
+                // nanoseconds.
+                let (ms, n) = self.api.event_clock;
+                let n = if ms == self.now { n + 1 } else { 0 };
+                self.api.event_clock = (self.now, n);
+                let name = format!("{}.{:x}", involved.name, now.unix_nanos() + n);
                 let e = Event {
                     metadata: ObjectMeta {
                         name: name.clone(),

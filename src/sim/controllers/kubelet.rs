@@ -1019,6 +1019,25 @@ impl Sim {
             "container created",
         );
         if self.world.can_reach_api(node) {
+            // kuberuntime's startContainer: ensure the image, create, start. The lab's nodes
+            // hold every image already, so the pull step reports the cached image.
+            self.api_event(
+                &actor,
+                &r,
+                "Normal",
+                "Pulled",
+                &format!(
+                    "Container image \"{}\" already present on machine",
+                    spec.image
+                ),
+            );
+            self.api_event(
+                &actor,
+                &r,
+                "Normal",
+                "Created",
+                &format!("Created container: {cname}"),
+            );
             self.api_event(
                 &actor,
                 &r,
