@@ -8,6 +8,7 @@ pub mod manifest;
 pub mod model;
 pub mod scenario;
 pub mod sim;
+pub mod sort;
 pub mod view;
 
 #[cfg(feature = "web")]

@@ -640,7 +640,7 @@ fn write_compact(d: &Doc, out: &mut String) {
         Doc::Map(entries) => {
             let mut sorted: Vec<&(String, Doc)> =
                 entries.iter().filter(|(_, v)| *v != Doc::Null).collect();
-            sorted.sort_by(|a, b| a.0.cmp(&b.0));
+            crate::sort::sort_by(&mut sorted, |a, b| a.0.cmp(&b.0));
             out.push('{');
             for (i, (k, v)) in sorted.into_iter().enumerate() {
                 if i > 0 {

@@ -56,7 +56,7 @@ pub fn sort_by(objects: &mut [&Object], path: &str) -> Result<(), String> {
     }
     let order: Vec<usize> = {
         let mut k = keyed;
-        k.sort_by(|a, b| compare(a.0.first(), b.0.first()));
+        crate::sort::sort_by(&mut k, |a, b| compare(a.0.first(), b.0.first()));
         k.into_iter().map(|(_, i)| i).collect()
     };
     let copy: Vec<&Object> = objects.to_vec();

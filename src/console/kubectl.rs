@@ -49,7 +49,7 @@ fn unknown_command(name: &str) -> Output {
         .copied()
         .filter(|v| levenshtein(v, name) <= 2 || (name.len() > 1 && v.starts_with(name)))
         .collect();
-    near.sort_unstable();
+    crate::sort::sort(&mut near);
     if !near.is_empty() {
         text.push_str("\nDid you mean this?\n");
         for v in near {

@@ -229,10 +229,10 @@ fn pod_for_resource(
             waited += step;
             pods = list(target);
         }
-        pods.sort_by(by_logging);
+        crate::sort::sort_by(&mut pods, by_logging);
         return Ok(pods.swap_remove(0));
     }
-    pods.sort_by(by_logging);
+    crate::sort::sort_by(&mut pods, by_logging);
     if pods.len() > 1 {
         text.push_str(&format!(
             "Found {} pods, using pod/{}\n",

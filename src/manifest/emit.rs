@@ -319,7 +319,7 @@ fn indent(n: usize, out: &mut String) {
 
 fn sorted(entries: &[(String, Doc)]) -> Vec<&(String, Doc)> {
     let mut v: Vec<&(String, Doc)> = entries.iter().collect();
-    v.sort_by(|a, b| a.0.cmp(&b.0));
+    crate::sort::sort_by(&mut v, |a, b| a.0.cmp(&b.0));
     v
 }
 

@@ -140,7 +140,7 @@ impl Scenario {
         };
         let scenario = r.scenario(root);
         // Fields are checked key by key, then values; report in file order.
-        r.errors.sort_by_key(|e| e.pos);
+        crate::sort::sort_by_key(&mut r.errors, |e| e.pos);
         match (scenario, r.errors.is_empty()) {
             (Some(s), true) => Ok(s),
             _ => Err(r.errors),

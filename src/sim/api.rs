@@ -346,7 +346,7 @@ impl Cluster {
                     && e.involved_object.namespace == r.namespace
             })
             .collect();
-        evs.sort_by_key(|e| (e.first_timestamp, e.metadata.name.clone()));
+        crate::sort::sort_by_key(&mut evs, |e| (e.first_timestamp, e.metadata.name.clone()));
         evs
     }
 

@@ -88,7 +88,7 @@ fn ready_endpoints<'a>(cluster: &'a Cluster, ns: &'a str, svc: &'a str) -> Vec<(
             }
         }
     }
-    out.sort();
+    crate::sort::sort(&mut out);
     out
 }
 

@@ -174,7 +174,7 @@ fn pods_for_deletion(
         .pods_on_node(node)
         .filter(|p| selector.matches(&p.metadata.labels))
         .collect();
-    pods.sort_by(|a, b| {
+    crate::sort::sort_by(&mut pods, |a, b| {
         (&a.metadata.namespace, &a.metadata.name).cmp(&(&b.metadata.namespace, &b.metadata.name))
     });
     let mut keep = Vec::new();

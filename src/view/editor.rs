@@ -47,7 +47,7 @@ pub fn diagnose(text: &str, cluster: &[Object]) -> Vec<EditorDiag> {
             message: d.message,
         })
         .collect();
-    out.sort_by_key(|a| (a.line, a.col));
+    crate::sort::sort_by_key(&mut out, |a| (a.line, a.col));
     out.dedup();
     out
 }

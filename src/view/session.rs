@@ -396,7 +396,7 @@ mod tests {
     fn node_of_first_pod(s: &Session) -> String {
         use crate::model::Pod;
         let mut pods: Vec<&Pod> = s.sim().cluster().list::<Pod>().collect();
-        pods.sort_by(|a, b| a.metadata.name.cmp(&b.metadata.name));
+        crate::sort::sort_by(&mut pods, |a, b| a.metadata.name.cmp(&b.metadata.name));
         pods[0].spec.node_name.clone()
     }
 

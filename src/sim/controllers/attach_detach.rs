@@ -379,9 +379,7 @@ fn set_volumes_attached(sim: &mut Sim, pv: &str, node: &str, present: bool) {
             name: unique,
             device_path: String::new(),
         });
-        n.status
-            .volumes_attached
-            .sort_by(|a, b| a.name.cmp(&b.name));
+        crate::sort::sort_by(&mut n.status.volumes_attached, |a, b| a.name.cmp(&b.name));
     } else {
         n.status.volumes_attached.retain(|v| v.name != unique);
     }

@@ -370,7 +370,7 @@ impl Work {
     /// The new RS (oldest one matching the template) and the old ones, oldest first.
     fn split(&self) -> (Option<ReplicaSet>, Vec<ReplicaSet>) {
         let mut all = self.rss.clone();
-        all.sort_by(by_creation);
+        crate::sort::sort_by(&mut all, by_creation);
         let pos = all
             .iter()
             .position(|r| equal_ignore_hash(&r.spec.template, &self.d.spec.template));
@@ -834,7 +834,7 @@ fn reconcile_old_replica_sets(
     }
     // Unhealthy old replicas first, or they would block the rollout.
     let mut sorted: Vec<ReplicaSet> = olds.into_iter().cloned().collect();
-    sorted.sort_by(by_creation);
+    crate::sort::sort_by(&mut sorted, by_creation);
     let mut cleaned = 0;
     for rs in &sorted {
         if cleaned >= max_scaled_down {
@@ -957,7 +957,7 @@ fn scale(sim: &mut Sim, w: &mut Work, new: Option<&ReplicaSet>, old: &mut [Repli
     let want = w.d.replicas();
     let why = format!("scaled to {want} replicas");
     // FindActiveOrLatest.
-    old.sort_by(|a, b| by_creation(b, a));
+    crate::sort::sort_by(old, |a, b| by_creation(b, a));
     let active: Vec<&ReplicaSet> = old.iter().chain(new).filter(|r| r.replicas() > 0).collect();
     let target = match active.len() {
         0 => new.or(old.first()).map(|r| r.metadata.name.clone()),
@@ -1000,7 +1000,7 @@ fn scale(sim: &mut Sim, w: &mut Work, new: Option<&ReplicaSet>, old: &mut [Repli
     let op = match to_add.cmp(&0) {
         std::cmp::Ordering::Greater => {
             // Bigger first; newer first among equals.
-            all.sort_by(|a, b| {
+            crate::sort::sort_by(&mut all, |a, b| {
                 b.replicas()
                     .cmp(&a.replicas())
                     .then_with(|| by_creation(b, a))
@@ -1009,7 +1009,7 @@ fn scale(sim: &mut Sim, w: &mut Work, new: Option<&ReplicaSet>, old: &mut [Repli
         }
         std::cmp::Ordering::Less => {
             // Bigger first; older first among equals.
-            all.sort_by(|a, b| {
+            crate::sort::sort_by(&mut all, |a, b| {
                 b.replicas()
                     .cmp(&a.replicas())
                     .then_with(|| by_creation(a, b))
@@ -1081,7 +1081,7 @@ fn cleanup_deployment(sim: &mut Sim, w: &mut Work, old: &[String]) {
     if diff <= 0 {
         return;
     }
-    cleanable.sort_by(|a, b| {
+    crate::sort::sort_by(&mut cleanable, |a, b| {
         revision_of(a)
             .unwrap_or(0)
             .cmp(&revision_of(b).unwrap_or(0))
@@ -1485,7 +1485,7 @@ pub(crate) fn rollout_undo(
             .iter()
             .filter_map(|r| revision_of(r).map(|v| (v, r)))
             .collect();
-        revs.sort_by_key(|r| std::cmp::Reverse(r.0));
+        crate::sort::sort_by_key(&mut revs, |r| std::cmp::Reverse(r.0));
         revs.get(1).map(|(_, r)| *r).ok_or_else(|| {
             SimError::NotApplicable(format!("no rollout history found for deployment {name:?}"))
         })?

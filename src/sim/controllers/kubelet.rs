@@ -778,7 +778,7 @@ impl Sim {
                 }
             }
         }
-        in_use.sort();
+        crate::sort::sort(&mut in_use);
         in_use.dedup();
         let Some(mut n) = self.api.get::<Node>("", node).cloned() else {
             return;
@@ -1873,7 +1873,7 @@ fn compute_status(w: &PodWorker, api: &PodStatus, now: u64) -> PodStatus {
         "PodScheduled",
         "DisruptionTarget",
     ];
-    s.conditions.sort_by_key(|c| {
+    crate::sort::sort_by_key(&mut s.conditions, |c| {
         order
             .iter()
             .position(|o| *o == c.type_)

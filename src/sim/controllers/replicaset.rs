@@ -225,7 +225,7 @@ fn pods_to_delete(sim: &Sim, rs: &ReplicaSet, active: &[&Pod], n: usize) -> Vec<
             .and_then(|c| c.last_transition_time)
     };
     let mut sorted: Vec<&Pod> = active.to_vec();
-    sorted.sort_by(|a, b| {
+    crate::sort::sort_by(&mut sorted, |a, b| {
         let key = |p: &Pod| p.spec.node_name.is_empty();
         // 1. unscheduled first
         key(b)
