@@ -533,3 +533,24 @@ fn logs_errors() {
     assert!(!ok, "{text}");
     golden("logs-err-powered-off", &text);
 }
+
+/// `describe sts` in kubectl's StatefulSetDescriber layout and `get sts -o wide`, for the book's
+/// StatefulService example (k8spatterns/examples, CC BY 4.0). No StatefulSet controller runs
+/// yet, so it has no pods.
+#[test]
+fn statefulset_describe_and_wide() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/corpus/k8spatterns-examples/behavioral/StatefulService");
+    let mut console = Console::new();
+    for f in ["service.yml", "statefulset.yml"] {
+        console
+            .files
+            .insert(f.into(), std::fs::read_to_string(dir.join(f)).unwrap());
+    }
+    let mut sim = SimBuilder::new(11).workers(3).build().unwrap();
+    let out = console.run(&mut sim, "kubectl apply -f service.yml -f statefulset.yml");
+    assert!(out.ok, "{}", out.text);
+    sim.run_for(30_000);
+    golden("describe-sts", &run(&mut sim, "kubectl describe sts rg"));
+    golden("get-sts-wide", &run(&mut sim, "kubectl get sts -o wide"));
+}

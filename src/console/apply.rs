@@ -135,19 +135,6 @@ pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Outp
                 );
                 errors.push_str(&error_line(name, &Diagnostic { message: what, ..d }));
             }
-            if !matches!(m.object, ManifestObject::Object(_)) {
-                let d = Diagnostic {
-                    severity: manifest::Severity::Error,
-                    doc: m.doc,
-                    pos: Some(m.pos),
-                    path: String::new(),
-                    message: format!(
-                        "kind {:?} is read but not yet run by podlab's engine; nothing was applied",
-                        m.object.kind_name()
-                    ),
-                };
-                errors.push_str(&error_line(name, &d));
-            }
             manifests.push(m);
             sources.push(name.as_str());
         }
@@ -177,9 +164,7 @@ pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Outp
     let mut text = warnings;
     let mut ok = true;
     for (m, source) in manifests.into_iter().zip(sources) {
-        let ManifestObject::Object(obj) = m.object else {
-            continue; // refused above
-        };
+        let obj = m.object.into_object();
         match apply_one(target, obj, source, dry_run == DryRun::Client) {
             Ok((line, warning)) => {
                 text.push_str(&warning);
@@ -447,14 +432,7 @@ fn object_from_doc(doc: &Doc) -> Result<Object, String> {
     let parsed = manifest::parse(&yaml);
     let first_error = parsed.errors().next().cloned();
     match (parsed.objects.as_slice(), first_error) {
-        ([m], None) => match &m.object {
-            ManifestObject::Object(o) => Ok(o.clone()),
-            #[allow(unreachable_patterns)]
-            other => Err(format!(
-                "error: kind {:?} cannot be applied yet\n",
-                other.kind_name()
-            )),
-        },
+        ([m], None) => Ok(m.object.clone().into_object()),
         (_, Some(d)) => Err(format!("error: podlab could not merge the patch: {d}\n")),
         _ => Err("error: podlab could not merge the patch\n".into()),
     }

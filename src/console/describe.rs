@@ -120,6 +120,7 @@ pub fn describe(sim: &Sim, kind: Kind, namespace: &str, name: &str) -> Result<St
         Object::PersistentVolumeClaim(c) => pvc(&mut w, sim, c),
         Object::Deployment(d) => deployment(&mut w, sim, d),
         Object::ReplicaSet(rs) => replicaset(&mut w, sim, rs),
+        Object::StatefulSet(ss) => statefulset(&mut w, sim, ss),
         Object::PodDisruptionBudget(p) => pdb(&mut w, p),
         Object::Lease(l) => lease(&mut w, l),
         other => generic(&mut w, other),
@@ -581,11 +582,9 @@ fn pvc(w: &mut Writer, sim: &Sim, c: &PersistentVolumeClaim) {
     let m = &c.metadata;
     w.kv(0, "Name", &m.name);
     w.kv(0, "Namespace", &m.namespace);
-    w.kv(
-        0,
-        "StorageClass",
-        c.spec.storage_class_name.as_deref().unwrap_or(""),
-    );
+    // kubectl prints the class as is, blank when unset.
+    let class = c.spec.storage_class_name.as_deref().unwrap_or("");
+    w.line(0, &format!("StorageClass:\t{class}"));
     let phase = if c.status.phase.is_empty() {
         "Pending"
     } else {
@@ -747,10 +746,21 @@ fn replicaset(w: &mut Writer, sim: &Sim, rs: &ReplicaSet) {
         "Replicas",
         &format!("{} current / {} desired", rs.status.replicas, rs.replicas()),
     );
+    pods_status(w, sim, m);
+    pod_template(w, &rs.spec.template);
+}
+
+/// `Pods Status:` for the pods a controller owns, counted by phase.
+fn pods_status(w: &mut Writer, sim: &Sim, owner: &crate::model::ObjectMeta) {
     let pods: Vec<&Pod> = sim
         .cluster()
-        .list_in::<Pod>(&m.namespace)
-        .filter(|p| p.metadata.owner_references.iter().any(|o| o.uid == m.uid))
+        .list_in::<Pod>(&owner.namespace)
+        .filter(|p| {
+            p.metadata
+                .owner_references
+                .iter()
+                .any(|o| o.uid == owner.uid)
+        })
         .collect();
     let count = |phase: &str| pods.iter().filter(|p| p.status.phase == phase).count();
     w.kv(
@@ -764,7 +774,62 @@ fn replicaset(w: &mut Writer, sim: &Sim, rs: &ReplicaSet) {
             count("Failed")
         ),
     );
-    pod_template(w, &rs.spec.template);
+}
+
+/// kubectl's StatefulSetDescriber.
+fn statefulset(w: &mut Writer, sim: &Sim, ss: &crate::model::StatefulSet) {
+    let m = &ss.metadata;
+    let sp = &ss.spec;
+    w.kv(0, "Name", &m.name);
+    w.kv(0, "Namespace", &m.namespace);
+    if let Some(t) = m.creation_timestamp {
+        w.kv(0, "CreationTimestamp", &rfc1123z(t));
+    }
+    w.kv(0, "Selector", &selector_text(&sp.selector.match_labels));
+    w.map(0, "Labels", &labels(m));
+    w.map(0, "Annotations", &annotations(m));
+    w.kv(
+        0,
+        "Replicas",
+        &format!(
+            "{} desired | {} total",
+            sp.replicas.unwrap_or(1),
+            ss.status.replicas
+        ),
+    );
+    let strategy = sp.update_strategy.clone().unwrap_or_default();
+    w.kv(0, "Update Strategy", &strategy.type_);
+    if let Some(p) = strategy.rolling_update.and_then(|r| r.partition) {
+        w.kv(1, "Partition", &p.to_string());
+    }
+    pods_status(w, sim, m);
+    pod_template(w, &sp.template);
+    if sp.volume_claim_templates.is_empty() {
+        w.kv(0, "Volume Claims", "<none>");
+        return;
+    }
+    w.line(0, "Volume Claims:");
+    for c in &sp.volume_claim_templates {
+        w.kv(1, "Name", &c.metadata.name);
+        // kubectl prints the class as is, blank when unset.
+        let class = c.spec.storage_class_name.as_deref().unwrap_or("");
+        w.line(1, &format!("StorageClass:\t{class}"));
+        w.map(1, "Labels", &labels(&c.metadata));
+        w.map(1, "Annotations", &annotations(&c.metadata));
+        let capacity = c
+            .spec
+            .resources
+            .requests
+            .get("storage")
+            .map_or_else(|| "<default>".to_string(), |q| q.to_string());
+        w.kv(1, "Capacity", &capacity);
+        // Go prints the slice: [ReadWriteOnce].
+        w.kv(
+            1,
+            "Access Modes",
+            &format!("[{}]", c.spec.access_modes.join(" ")),
+        );
+    }
 }
 
 fn pod_template(w: &mut Writer, t: &crate::model::PodTemplateSpec) {

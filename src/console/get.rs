@@ -129,6 +129,8 @@ pub fn header(kind: Kind, cols: Columns) -> Vec<&'static str> {
                 "CONTAINER-RUNTIME",
             ],
             Kind::ReplicaSet | Kind::Deployment => &["CONTAINERS", "IMAGES", "SELECTOR"],
+            // The printer's StatefulSet wide columns have no SELECTOR.
+            Kind::StatefulSet => &["CONTAINERS", "IMAGES"],
             Kind::Service => &["SELECTOR"],
             Kind::PersistentVolumeClaim | Kind::PersistentVolume => &["VOLUMEMODE"],
             Kind::Event => &[
@@ -243,11 +245,20 @@ pub fn row(obj: &Object, cols: Columns, now: u64) -> Vec<String> {
             }
             r
         }
-        Object::StatefulSet(ss) => vec![
-            meta.name.clone(),
-            format!("{}/{}", ss.status.ready_replicas, ss.replicas()),
-            age,
-        ],
+        Object::StatefulSet(ss) => {
+            let mut r = vec![
+                meta.name.clone(),
+                format!("{}/{}", ss.status.ready_replicas, ss.replicas()),
+                age,
+            ];
+            if cols.wide {
+                let mut t =
+                    template_columns(&ss.spec.template.spec, &ss.spec.selector.match_labels);
+                t.pop();
+                r.extend(t);
+            }
+            r
+        }
         Object::Service(s) => {
             let type_ = if s.spec.type_.is_empty() {
                 "ClusterIP".to_string()

@@ -431,7 +431,10 @@ fn cmd_scale(console: &Console, target: &mut dyn Target, words: &[String]) -> Ou
     let mut text = String::new();
     let mut ok = true;
     for (kind, names) in requests {
-        if !matches!(kind, Kind::ReplicaSet | Kind::Deployment) {
+        if !matches!(
+            kind,
+            Kind::ReplicaSet | Kind::Deployment | Kind::StatefulSet
+        ) {
             return Output::err(format!(
                 "error: no objects passed to scale {} is not scalable\n",
                 kind.qualified_resource()

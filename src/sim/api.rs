@@ -988,7 +988,19 @@ pub(crate) fn validate(o: &Object) -> Vec<String> {
 /// `ValidateStatefulSetSpec`, the parts podlab checks.
 fn validate_statefulset(ss: &crate::model::StatefulSet, causes: &mut Vec<String>) {
     let sp = &ss.spec;
-    validate_template(sp.replicas, &sp.selector, &sp.template, causes);
+    // Mounts may name a volumeClaimTemplate: each pod gets that claim as a volume.
+    let mut template = sp.template.clone();
+    for c in &sp.volume_claim_templates {
+        template.spec.volumes.push(crate::model::Volume {
+            name: c.metadata.name.clone(),
+            persistent_volume_claim: Some(crate::model::PersistentVolumeClaimVolumeSource {
+                claim_name: format!("{}-{}", c.metadata.name, ss.metadata.name),
+                ..Default::default()
+            }),
+            ..Default::default()
+        });
+    }
+    validate_template(sp.replicas, &sp.selector, &template, causes);
     if !sp.service_name.is_empty() {
         if let Err(e) = validate_dns_label(&sp.service_name) {
             causes.push(format!(
