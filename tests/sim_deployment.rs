@@ -630,3 +630,82 @@ fn invalid_strategies_are_rejected() {
         .contains("may not be specified when strategy `type` is 'Recreate'"));
     assert_eq!(sim.cluster().list::<Deployment>().count(), 0);
 }
+
+/// `kubectl rollout pause|resume|restart` (kubectl's texts): a paused Deployment keeps its
+/// ReplicaSet through a template change and rolls on resume; restart stamps the template with
+/// `kubectl.kubernetes.io/restartedAt` at the simulated time, which rolls like any change.
+#[test]
+fn rollout_pause_resume_and_restart() {
+    let mut sim = sim(8);
+    let d = deployment("web", 2, random_generator_container());
+    sim.apply(Command::Apply(d.clone().into())).unwrap();
+    sim.run_for(60_000);
+    let c = podlab::console::Console::new();
+    let mut run = |sim: &mut Sim, line: &str| {
+        let out = c.run(sim, line);
+        (out.text, out.ok)
+    };
+    assert_eq!(
+        run(&mut sim, "kubectl rollout pause deployment/web"),
+        ("deployment.apps/web paused\n".into(), true)
+    );
+    assert_eq!(
+        run(&mut sim, "kubectl rollout pause deployment/web"),
+        (
+            "error: deployments.apps \"web\" is already paused\n".into(),
+            false
+        )
+    );
+    assert_eq!(
+        run(&mut sim, "kubectl rollout restart deployment/web"),
+        ("error: deployments.apps \"web\" can't restart paused deployment (run rollout resume first)\n".into(), false)
+    );
+    let mut changed = get_deploy(&sim);
+    changed.spec.template.spec.containers[0].image = "k8spatterns/random-generator:2.0".into();
+    sim.apply(Command::Replace(changed.into())).unwrap();
+    sim.run_for(60_000);
+    assert_eq!(owned_rs(&sim).len(), 1, "a paused Deployment does not roll");
+
+    assert_eq!(
+        run(&mut sim, "kubectl rollout resume deployment/web"),
+        ("deployment.apps/web resumed\n".into(), true)
+    );
+    assert_eq!(
+        run(&mut sim, "kubectl rollout resume deployment/web"),
+        (
+            "error: deployments.apps \"web\" is not paused\n".into(),
+            false
+        )
+    );
+    sim.run_for(120_000);
+    let rss = owned_rs(&sim);
+    assert_eq!(rss.len(), 2, "resume rolls the change");
+    assert_eq!(
+        rss[1].spec.template.spec.containers[0].image,
+        "k8spatterns/random-generator:2.0"
+    );
+
+    let at = sim.now_time().to_rfc3339();
+    assert_eq!(
+        run(&mut sim, "kubectl rollout restart deployment/web"),
+        ("deployment.apps/web restarted\n".into(), true)
+    );
+    assert_eq!(
+        get_deploy(&sim).spec.template.metadata.annotations["kubectl.kubernetes.io/restartedAt"],
+        at
+    );
+    sim.run_for(120_000);
+    assert_eq!(owned_rs(&sim).len(), 3, "restart rolls a new ReplicaSet");
+    assert!(
+        rollout_status(sim.cluster(), "default", "web")
+            .unwrap()
+            .done
+    );
+    assert_eq!(
+        run(&mut sim, "kubectl rollout restart deployment/nope"),
+        (
+            "Error from server (NotFound): deployments.apps \"nope\" not found\n".into(),
+            false
+        )
+    );
+}

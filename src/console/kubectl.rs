@@ -931,7 +931,7 @@ fn cmd_annotate(console: &Console, target: &mut dyn Target, words: &[String]) ->
 /// `kubectl rollout status|history|undo deployment/NAME`.
 fn cmd_rollout(console: &Console, target: &mut dyn Target, words: &[String]) -> Output {
     let Some((sub, rest)) = words.split_first() else {
-        return Output::err("error: a subcommand is required: status, history or undo\nSee 'kubectl rollout -h' for help and examples\n");
+        return Output::err("error: a subcommand is required: history, pause, restart, resume, status or undo\nSee 'kubectl rollout -h' for help and examples\n");
     };
     let args = match flags(
         &format!("rollout {sub}"),
@@ -1033,9 +1033,52 @@ fn cmd_rollout(console: &Console, target: &mut dyn Target, words: &[String]) -> 
                 Err(e) => Output::err(sim_error_text(&e)),
             }
         }
+        "restart" | "pause" | "resume" => rollout_patch(target, &ns, name, sub),
         other => Output::err(format!(
             "error: unknown command \"{other}\" for \"kubectl rollout\"\n"
         )),
+    }
+}
+
+/// `rollout restart|pause|resume deployment/NAME`: the patch kubectl sends, with its messages.
+/// Restart stamps the pod template with the simulated time, so it rolls like any template change.
+fn rollout_patch(target: &mut dyn Target, ns: &str, name: &str, sub: &str) -> Output {
+    let Some(mut d) = target
+        .sim()
+        .cluster()
+        .get::<crate::model::Deployment>(ns, name)
+        .cloned()
+    else {
+        return Output::err(format!(
+            "Error from server (NotFound): deployments.apps \"{name}\" not found\n"
+        ));
+    };
+    let refuse = |why: &str| Output::err(format!("error: deployments.apps \"{name}\" {why}\n"));
+    match sub {
+        "pause" if d.spec.paused => return refuse("is already paused"),
+        "resume" if !d.spec.paused => return refuse("is not paused"),
+        "restart" if d.spec.paused => {
+            return refuse("can't restart paused deployment (run rollout resume first)")
+        }
+        "pause" => d.spec.paused = true,
+        "resume" => d.spec.paused = false,
+        _ => {
+            let now = target.sim().now_time().to_rfc3339();
+            d.spec
+                .template
+                .metadata
+                .annotations
+                .insert("kubectl.kubernetes.io/restartedAt".into(), now);
+        }
+    }
+    let verb = match sub {
+        "pause" => "paused",
+        "resume" => "resumed",
+        _ => "restarted",
+    };
+    match target.apply(Command::Replace(Object::Deployment(d))) {
+        Ok(_) => Output::ok(format!("deployment.apps/{name} {verb}\n")),
+        Err(e) => Output::err(sim_error_text(&e)),
     }
 }
 
