@@ -641,7 +641,7 @@ fn rollout_pause_resume_and_restart() {
     sim.apply(Command::Apply(d.clone().into())).unwrap();
     sim.run_for(60_000);
     let c = podlab::console::Console::new();
-    let mut run = |sim: &mut Sim, line: &str| {
+    let run = |sim: &mut Sim, line: &str| {
         let out = c.run(sim, line);
         (out.text, out.ok)
     };
