@@ -384,57 +384,7 @@ fn an_object_created_without_apply_gets_the_annotation_with_a_warning() {
 }
 
 // kubernetes.io/docs/concepts/workloads/controllers/statefulset/ (the web/nginx example).
-const DOCS_STATEFULSET: &str = "\
-apiVersion: v1
-kind: Service
-metadata:
-  name: nginx
-  labels:
-    app: nginx
-spec:
-  ports:
-  - port: 80
-    name: web
-  clusterIP: None
-  selector:
-    app: nginx
----
-apiVersion: apps/v1
-kind: StatefulSet
-metadata:
-  name: web
-spec:
-  selector:
-    matchLabels:
-      app: nginx
-  serviceName: \"nginx\"
-  replicas: 3
-  minReadySeconds: 10
-  template:
-    metadata:
-      labels:
-        app: nginx
-    spec:
-      terminationGracePeriodSeconds: 10
-      containers:
-      - name: nginx
-        image: registry.k8s.io/nginx-slim:0.24
-        ports:
-        - containerPort: 80
-          name: web
-        volumeMounts:
-        - name: www
-          mountPath: /usr/share/nginx/html
-  volumeClaimTemplates:
-  - metadata:
-      name: www
-    spec:
-      accessModes: [ \"ReadWriteOnce\" ]
-      storageClassName: \"my-storage-class\"
-      resources:
-        requests:
-          storage: 1Gi
-";
+const DOCS_STATEFULSET: &str = include_str!("fixtures/docs-statefulset.yaml");
 
 fn corpus(rel: &str) -> String {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
