@@ -271,6 +271,19 @@ fn drain_of_a_partitioned_node_waits_for_pods_that_never_go() {
             .is_some(),
         "the process still runs on the cut-off machine"
     );
+    // Ctrl-C: the drain stops; the cordon stays and nothing more is printed.
+    let out = c.run(&mut sim, "lab interrupt");
+    assert_eq!(out.text, format!("^C kubectl drain {node}: stopped\n"));
+    assert_eq!(sim.drains_running(), 0);
+    let printed = sim.client_output().len();
+    sim.run_for(30_000);
+    assert_eq!(sim.client_output().len(), printed);
+    let again = c.run(&mut sim, "lab interrupt");
+    assert!(!again.ok);
+    assert_eq!(
+        again.text,
+        "error: no command is running: only a drain runs on after it is typed\n"
+    );
 }
 
 /// The same seed and commands print the same drain, line for line and time for time.

@@ -17,6 +17,7 @@ const USAGE: &str = "Usage: lab VERB ...
   lab kill POD [CONTAINER]   kill the container's process; the kubelet restarts it
   lab ready POD on|off       switch the app's readiness endpoint
   lab ps                     list the processes that really run
+  lab interrupt              stop running commands (a drain), as Ctrl-C in a terminal
 ";
 
 pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Output {
@@ -36,6 +37,7 @@ pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Outp
     };
     let command = match verb.as_str() {
         "ps" => return ps(target),
+        "interrupt" => Command::Interrupt,
         "help" | "--help" | "-h" => return Output::ok(USAGE),
         "partition" | "heal" | "crash" | "restart" => {
             if let Err(o) = need(1) {

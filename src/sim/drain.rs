@@ -216,6 +216,13 @@ impl Sim {
         &self.clients.output
     }
 
+    /// Stops every running drain, as Ctrl-C would; returns the commands stopped. Cordons stay,
+    /// and evictions already accepted go on, as on a real cluster.
+    pub(crate) fn interrupt_clients(&mut self) -> Vec<String> {
+        let jobs = std::mem::take(&mut self.clients.drains);
+        jobs.into_values().map(|j| j.client).collect()
+    }
+
     /// Whether a drain is still running.
     pub fn drains_running(&self) -> usize {
         self.clients.drains.len()

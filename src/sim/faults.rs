@@ -261,6 +261,21 @@ fn execute(sim: &mut Sim, actor: &Actor, cmd: Command) -> Result<Outcome, SimErr
         }
         Command::Cordon { node } => set_unschedulable(sim, actor, &node, true),
         Command::Drain { node, options } => sim.start_drain(actor, &node, options),
+        Command::Interrupt => {
+            let stopped = sim.interrupt_clients();
+            if stopped.is_empty() {
+                return Err(SimError::NotApplicable(
+                    "no command is running: only a drain runs on after it is typed".into(),
+                ));
+            }
+            Ok(Outcome::Done(
+                stopped
+                    .iter()
+                    .map(|c| format!("^C {c}: stopped"))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            ))
+        }
         Command::Evict {
             namespace,
             pod,

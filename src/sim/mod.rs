@@ -441,6 +441,8 @@ pub enum Command {
         pod: String,
         grace_period_seconds: Option<i64>,
     },
+    /// Ctrl-C for client commands that run on: every running drain stops where it is.
+    Interrupt,
     /// `kubectl drain NODE`: cordons, then evicts in simulated time (ref §6.3).
     Drain {
         node: String,
@@ -541,6 +543,7 @@ impl Command {
             Command::Request { service, .. } => format!("request service/{service}"),
             Command::Drain { node, options } => format!("drain {node}{}", options.describe()),
             Command::Evict { pod, .. } => format!("evict pod/{pod}"),
+            Command::Interrupt => "interrupt running commands".into(),
             Command::RolloutUndo {
                 name, to_revision, ..
             } => match to_revision {
