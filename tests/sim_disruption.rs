@@ -370,3 +370,40 @@ fn a_cordon_shows_as_the_unschedulable_taint() {
     sim.run_for(2_000);
     assert!(taints(&sim).is_empty());
 }
+
+/// ref §6.1: a percentage or maxUnavailable needs the owners' scale; a selected pod without an
+/// owner leaves the budget at zero disruptions, with an `UnmanagedPods` warning.
+#[test]
+fn a_budget_over_bare_pods_warns_and_allows_nothing() {
+    let mut sim = cluster();
+    apply_yaml(
+        &mut sim,
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: bare\n  labels:\n    app: bare\nspec:\n  containers:\n  - name: app\n    image: k8spatterns/random-generator:1.0\n",
+    );
+    apply_yaml(&mut sim, &pdb("bare", "maxUnavailable: 1"));
+    sim.run_for(30_000);
+    let s = status(&sim, "bare");
+    assert_eq!(
+        (s.expected_pods, s.desired_healthy, s.disruptions_allowed),
+        (0, 0, 0)
+    );
+    assert_eq!(s.conditions[0].reason, "SyncFailed");
+    let warned = sim
+        .cluster()
+        .events_for(&podlab::model::ObjectRef::new(
+            Kind::PodDisruptionBudget,
+            "default",
+            "bare",
+        ))
+        .iter()
+        .any(|e| e.reason == "UnmanagedPods" && e.type_ == "Warning");
+    assert!(warned);
+    // An integer minAvailable counts the pods themselves, owner or not.
+    apply_yaml(&mut sim, &pdb("bare", "minAvailable: 1"));
+    sim.run_for(5_000);
+    let s = status(&sim, "bare");
+    assert_eq!(
+        (s.expected_pods, s.desired_healthy, s.current_healthy),
+        (1, 1, 1)
+    );
+}

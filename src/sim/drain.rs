@@ -237,7 +237,8 @@ impl Sim {
         });
     }
 
-    /// Starts `kubectl drain NODE`. Ok(false) when it stopped at once with an error.
+    /// Starts `kubectl drain NODE`; `Outcome::Client { ok: false }` when it stopped at once with
+    /// an error (the node stays cordoned, as kubectl leaves it).
     pub(crate) fn start_drain(
         &mut self,
         actor: &Actor,
