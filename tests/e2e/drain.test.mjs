@@ -45,7 +45,7 @@ test('drain a node from its menu and watch it finish as time plays', async () =>
   await playUntil(page, 90_000, 20);
   await page.waitForSelector(`.scrollback .background >> text=node/${node} drained`);
   const later = await page.textContent('.scrollback .background');
-  assert.match(later, /still running/);
+  assert.ok(later.includes(`(kubectl drain ${node})`), later);
   assert.match(later, /pod\/random-generator-\S+ evicted/);
   const badge = await page.textContent(`[aria-label="node ${node}"] .badge`);
   assert.match(badge, /SchedulingDisabled/);

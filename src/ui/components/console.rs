@@ -85,8 +85,8 @@ pub fn ConsolePanel(props: &ConsolePanelProps) -> Html {
                 }
                 { for props.entries.iter().map(|e| html! {
                     <div class={classes!("entry", (!e.ok).then_some("failed"), e.background.then_some("background"))}>
-                        <div class="prompt"><span class="at">{ clock(e.at) }</span>{
-                            if e.background { format!(" ({}, still running)", e.line) } else { format!(" $ {}", e.line) }
+                        <div class="prompt" title={e.background.then_some("printed later by a command that runs on; lab interrupt stops it")}><span class="at">{ clock(e.at) }</span>{
+                            if e.background { format!(" ({})", e.line) } else { format!(" $ {}", e.line) }
                         }</div>
                         <pre>{ &e.text }</pre>
                     </div>
