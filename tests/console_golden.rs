@@ -151,6 +151,8 @@ fn get_output_formats() {
         ("get-pods", "kubectl get pods"),
         ("get-pods-wide", "kubectl get pods -o wide"),
         ("get-pods-name", "kubectl get pods -o name"),
+        // exec TYPE/NAME runs in one of the workload's pods.
+        ("exec-rs-dig-short", "kubectl exec rs/random-generator -- dig +short random-generator.default.svc.cluster.local"),
         // The "all" category: each kind with objects, names prefixed with their type.
         ("get-all", "kubectl get all"),
         (
@@ -241,6 +243,7 @@ fn errors_read_like_kubectl() {
         ("kubectl cordon nope", "Error from server (NotFound): nodes \"nope\" not found\n"),
         ("helm install x", "helm: command not found (this console runs kubectl, dig and lab)\n"),
         ("kubectl get 'pods", "error: unexpected end of line: a single quote is not closed\n"),
+        ("kubectl exec deploy/nope -- ls", "Error from server (NotFound): deployments.apps \"nope\" not found\n"),
         // The console does not stream; it says what to do instead of an unknown-flag error.
         ("kubectl get pods -w", "error: --watch streams changes as they happen, which this console does not do: play the timeline (Space) or step to the next change (Right arrow), then run the command again\n"),
     ];

@@ -772,6 +772,37 @@ fn cmd_exec(console: &Console, target: &mut dyn Target, words: &[String]) -> Out
     if command.is_empty() {
         return Output::err("error: you must specify at least one command for the container\n");
     }
+    // `TYPE/NAME`: kubectl execs in one of the workload's pods, preferring running, ready ones.
+    let pod_name = match pod_name.split_once('/') {
+        None => pod_name,
+        Some((k, n)) => {
+            let kind = match resolve_kind(k) {
+                Ok(k) => k,
+                Err(o) => return o,
+            };
+            let r = crate::model::ObjectRef::new(kind, &ns, n);
+            if target.sim().cluster().get_object(&r).is_none() {
+                return Output::err(format!(
+                    "Error from server (NotFound): {} \"{n}\" not found\n",
+                    kind.qualified_resource()
+                ));
+            }
+            if !matches!(
+                kind,
+                Kind::Pod | Kind::Deployment | Kind::ReplicaSet | Kind::StatefulSet | Kind::Service
+            ) {
+                return Output::err(format!(
+                    "error: cannot attach to *v1.{0}: selector for *v1.{0} not implemented\n",
+                    kind.name()
+                ));
+            }
+            let mut note = String::new();
+            match super::logs::pod_for_resource(target, &ns, &pod_name, 0, &mut note) {
+                Ok(p) => p.metadata.name,
+                Err(e) => return Output::err(e),
+            }
+        }
+    };
     let sim = target.sim();
     let Some(pod) = sim.cluster().get::<crate::model::Pod>(&ns, &pod_name) else {
         return Output::err(format!(

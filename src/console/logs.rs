@@ -163,7 +163,7 @@ pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Outp
 
 /// The pod behind `POD`, `pod/NAME` or a workload (`deploy/NAME`, `rs/NAME`, `sts/NAME`,
 /// `svc/NAME`): kubectl lists the workload's pods and takes the best one to read.
-fn pod_for_resource(
+pub(super) fn pod_for_resource(
     target: &mut dyn Target,
     ns: &str,
     resource: &str,
