@@ -54,6 +54,7 @@ pub struct NodeDe<'a> {
 }
 
 /// How an offending value prints in a message: strings quoted, like the API server's `%q`.
+#[inline(never)]
 pub fn repr(node: &Node) -> String {
     match &node.value {
         Value::Scalar(s) => match s.resolve() {
@@ -67,6 +68,7 @@ pub fn repr(node: &Node) -> String {
 }
 
 /// Gives an error from a visitor (serde's or the model's) the node's place and k8s wording.
+#[inline(never)]
 fn locate(node: &Node, path: &FieldPath, mut e: DeError) -> DeError {
     if e.pos.is_some() {
         return e;
@@ -100,7 +102,11 @@ fn locate(node: &Node, path: &FieldPath, mut e: DeError) -> DeError {
     e
 }
 
+// The `Deserializer` and access methods are generic over serde's visitors and seeds, so each is
+// compiled once per model type; the helpers below are not inlined into them, which keeps every
+// copy down to the visitor call (most of the manifest reader's size in the wasm bundle).
 impl<'a> NodeDe<'a> {
+    #[inline(never)]
     fn child(
         &self,
         node: &'a Node,
@@ -116,6 +122,7 @@ impl<'a> NodeDe<'a> {
         }
     }
 
+    #[inline(never)]
     fn invalid(&self, detail: &str) -> DeError {
         DeError {
             message: format!("Invalid value: {}: {detail}", repr(self.node)),
@@ -124,6 +131,7 @@ impl<'a> NodeDe<'a> {
         }
     }
 
+    #[inline(never)]
     fn locate(&self, e: DeError) -> DeError {
         locate(self.node, &self.path, e)
     }
@@ -135,6 +143,7 @@ impl<'a> NodeDe<'a> {
         }
     }
 
+    #[inline(never)]
     fn int(&self, min: i128, max: i128, what: &str) -> Result<Option<i128>, DeError> {
         match self.scalar() {
             Some(Resolved::Null) => Ok(None),
@@ -144,6 +153,7 @@ impl<'a> NodeDe<'a> {
         }
     }
 
+    #[inline(never)]
     fn map_access(&self, struct_name: Option<&'static str>) -> NodeMap<'a> {
         let entries: &'a [(Node, Node)] = match &self.node.value {
             Value::Map(e) => e,
@@ -395,6 +405,17 @@ struct NodeSeq<'p, 'a> {
     next: usize,
 }
 
+impl<'a> NodeSeq<'_, 'a> {
+    /// The next item's deserializer, the item and its path.
+    #[inline(never)]
+    fn next_item(&mut self) -> Option<(NodeDe<'a>, &'a Node, FieldPath)> {
+        let item = self.items.get(self.next)?;
+        let path = self.parent.path.index(self.next);
+        self.next += 1;
+        Some((self.parent.child(item, path.clone(), None), item, path))
+    }
+}
+
 impl<'de> SeqAccess<'de> for NodeSeq<'_, 'de> {
     type Error = DeError;
 
@@ -402,12 +423,10 @@ impl<'de> SeqAccess<'de> for NodeSeq<'_, 'de> {
         &mut self,
         seed: T,
     ) -> Result<Option<T::Value>, DeError> {
-        let Some(item) = self.items.get(self.next) else {
+        let Some((de, item, path)) = self.next_item() else {
             return Ok(None);
         };
-        let path = self.parent.path.index(self.next);
-        self.next += 1;
-        seed.deserialize(self.parent.child(item, path.clone(), None))
+        seed.deserialize(de)
             .map(Some)
             .map_err(|e| locate(item, &path, e))
     }
@@ -424,6 +443,24 @@ struct NodeMap<'a> {
     /// Some for a struct (children are `.field`), None for a map (children are `[key]`).
     struct_name: Option<&'static str>,
     value: Option<&'a (Node, Node)>,
+}
+
+impl<'a> NodeMap<'a> {
+    /// The current value's deserializer, the value and its path.
+    #[inline(never)]
+    fn value_de(&mut self) -> Result<(NodeDe<'a>, &'a Node, FieldPath), DeError> {
+        let (k, v) = self.value.take().ok_or_else(|| DeError {
+            message: "value requested before its key".into(),
+            path: None,
+            pos: None,
+        })?;
+        let key = k.as_str().unwrap_or_default();
+        let (path, field_of) = match self.struct_name {
+            Some(name) => (self.parent.path.field(key), Some((k.pos, name))),
+            None => (self.parent.path.key(key), None),
+        };
+        Ok((self.parent.child(v, path.clone(), field_of), v, path))
+    }
 }
 
 impl<'de> MapAccess<'de> for NodeMap<'de> {
@@ -455,18 +492,8 @@ impl<'de> MapAccess<'de> for NodeMap<'de> {
     }
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, DeError> {
-        let (k, v) = self.value.take().ok_or_else(|| DeError {
-            message: "value requested before its key".into(),
-            path: None,
-            pos: None,
-        })?;
-        let key = k.as_str().unwrap_or_default();
-        let (path, field_of) = match self.struct_name {
-            Some(name) => (self.parent.path.field(key), Some((k.pos, name))),
-            None => (self.parent.path.key(key), None),
-        };
-        seed.deserialize(self.parent.child(v, path.clone(), field_of))
-            .map_err(|e| locate(v, &path, e))
+        let (de, v, path) = self.value_de()?;
+        seed.deserialize(de).map_err(|e| locate(v, &path, e))
     }
 }
 

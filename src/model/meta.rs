@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use podlab_derive::Decode;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A point in simulated time: milliseconds since the simulation epoch.
@@ -257,7 +258,7 @@ pub struct OwnerReference {
 }
 
 /// `metadata` of every object.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Decode)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ObjectMeta {
     #[serde(skip_serializing_if = "String::is_empty")]
@@ -314,7 +315,7 @@ impl ObjectMeta {
 }
 
 /// `involvedObject` / `claimRef` / `targetRef`: a full reference to another object.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Decode)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ObjectReference {
     #[serde(skip_serializing_if = "String::is_empty")]

@@ -2,12 +2,13 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
+use podlab_derive::Decode;
+use serde::Serialize;
 
 use super::meta::{ObjectMeta, Time};
 use super::quantity::Quantity;
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Decode)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Node {
     pub metadata: ObjectMeta,
@@ -15,7 +16,7 @@ pub struct Node {
     pub status: NodeStatus,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Decode)]
 #[serde(rename_all = "camelCase", default)]
 pub struct NodeSpec {
     #[serde(rename = "podCIDR", skip_serializing_if = "String::is_empty")]
@@ -27,7 +28,7 @@ pub struct NodeSpec {
 }
 
 /// `spec.taints[]`. `timeAdded` is set for NoExecute taints, as upstream.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Decode)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Taint {
     pub key: String,
@@ -74,7 +75,7 @@ impl Taint {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Decode)]
 #[serde(rename_all = "camelCase", default)]
 pub struct NodeStatus {
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
@@ -96,14 +97,14 @@ pub struct NodeStatus {
     pub volumes_attached: Vec<AttachedVolume>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Decode)]
 #[serde(rename_all = "camelCase", default)]
 pub struct AttachedVolume {
     pub name: String,
     pub device_path: String,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Decode)]
 #[serde(rename_all = "camelCase", default)]
 pub struct NodeCondition {
     #[serde(rename = "type")]
@@ -119,7 +120,7 @@ pub struct NodeCondition {
     pub message: String,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Decode)]
 #[serde(rename_all = "camelCase", default)]
 pub struct NodeAddress {
     #[serde(rename = "type")]
@@ -127,7 +128,7 @@ pub struct NodeAddress {
     pub address: String,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Decode)]
 #[serde(rename_all = "camelCase", default)]
 pub struct NodeSystemInfo {
     #[serde(skip_serializing_if = "String::is_empty")]

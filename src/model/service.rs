@@ -2,19 +2,20 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
+use podlab_derive::Decode;
+use serde::Serialize;
 
 use super::meta::{ObjectMeta, ObjectReference};
 use super::quantity::IntOrString;
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Decode)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Service {
     pub metadata: ObjectMeta,
     pub spec: ServiceSpec,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Decode)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ServiceSpec {
     /// `ClusterIP` (default), `NodePort`, `LoadBalancer`, `ExternalName`.
@@ -35,7 +36,7 @@ pub struct ServiceSpec {
     pub session_affinity: String,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Decode)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ServicePort {
     #[serde(skip_serializing_if = "String::is_empty")]
@@ -55,7 +56,7 @@ impl Service {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Decode)]
 #[serde(rename_all = "camelCase", default)]
 pub struct EndpointSlice {
     pub metadata: ObjectMeta,
@@ -66,7 +67,7 @@ pub struct EndpointSlice {
     pub ports: Vec<EndpointPort>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Decode)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Endpoint {
     pub addresses: Vec<String>,
@@ -81,7 +82,7 @@ pub struct Endpoint {
     pub target_ref: Option<ObjectReference>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Decode)]
 #[serde(rename_all = "camelCase", default)]
 pub struct EndpointConditions {
     pub ready: bool,
@@ -89,7 +90,7 @@ pub struct EndpointConditions {
     pub terminating: bool,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Decode)]
 #[serde(rename_all = "camelCase", default)]
 pub struct EndpointPort {
     #[serde(skip_serializing_if = "String::is_empty")]

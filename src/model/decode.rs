@@ -1,0 +1,54 @@
+//! The runtime half of `#[derive(Decode)]` (the `podlab-derive` crate): one shared struct
+//! visitor instead of serde_derive's per-struct visitor, field enum and per-field slots.
+//!
+//! serde_derive keeps an `Option` per field, checks for duplicates and fills missing fields from
+//! `Default::default()` at the end; every error exit drops every slot. With a container
+//! `default` the same result comes from starting at `Default::default()` and overwriting each
+//! field in input order, which is what [`decode_struct`] does: a field read twice would keep the
+//! later value where serde_derive reports a duplicate, but the manifest reader refuses duplicate
+//! keys before decoding. Unknown fields go through `IgnoredAny`, as with serde_derive, so the
+//! deserializer still warns about them.
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{IgnoredAny, MapAccess, Visitor};
+use serde::Deserializer;
+
+/// A struct that `#[derive(Decode)]` can fill field by field.
+pub trait Fields: Default {
+    /// The Rust name (what serde_derive passes to `deserialize_struct`).
+    const NAME: &'static str;
+    /// Field names as they appear in manifests, in declaration order.
+    const FIELDS: &'static [&'static str];
+    /// Reads the value of field number `field` (an index into `FIELDS`) from `map`.
+    fn set<'de, A: MapAccess<'de>>(&mut self, field: usize, map: &mut A) -> Result<(), A::Error>;
+}
+
+struct StructVisitor<T>(PhantomData<T>);
+
+impl<'de, T: Fields> Visitor<'de> for StructVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "struct {}", T::NAME)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+        let mut out = T::default();
+        while let Some(key) = map.next_key::<&str>()? {
+            match T::FIELDS.iter().position(|f| *f == key) {
+                Some(i) => out.set(i, &mut map)?,
+                None => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// `Deserialize::deserialize` of a `#[derive(Decode)]` struct.
+pub fn decode_struct<'de, T: Fields, D: Deserializer<'de>>(d: D) -> Result<T, D::Error> {
+    d.deserialize_struct(T::NAME, T::FIELDS, StructVisitor(PhantomData))
+}
