@@ -90,10 +90,9 @@ fn expand(input: &DeriveInput) -> syn::Result<proc_macro2::TokenStream> {
                 map: &mut A,
             ) -> ::core::result::Result<(), A::Error> {
                 match field {
-                    #(#index => self.#idents = map.next_value()?,)*
-                    _ => {}
+                    #(#index => crate::model::decode::read_field(&mut self.#idents, map),)*
+                    _ => ::core::result::Result::Ok(()),
                 }
-                ::core::result::Result::Ok(())
             }
         }
     })

@@ -13,7 +13,7 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use serde::de::{IgnoredAny, MapAccess, Visitor};
-use serde::Deserializer;
+use serde::{Deserialize, Deserializer};
 
 /// A struct that `#[derive(Decode)]` can fill field by field.
 pub trait Fields: Default {
@@ -34,10 +34,11 @@ impl<'de, T: Fields> Visitor<'de> for StructVisitor<T> {
         write!(f, "struct {}", T::NAME)
     }
 
+    #[inline(never)]
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
         let mut out = T::default();
         while let Some(key) = map.next_key::<&str>()? {
-            match T::FIELDS.iter().position(|f| *f == key) {
+            match field_index(T::FIELDS, key) {
                 Some(i) => out.set(i, &mut map)?,
                 None => {
                     map.next_value::<IgnoredAny>()?;
@@ -46,6 +47,22 @@ impl<'de, T: Fields> Visitor<'de> for StructVisitor<T> {
         }
         Ok(out)
     }
+}
+
+#[inline(never)]
+fn field_index(fields: &[&str], key: &str) -> Option<usize> {
+    fields.iter().position(|f| *f == key)
+}
+
+/// Reads a field's value into its place: one copy per field type, called from every struct's
+/// [`Fields::set`] (inlined there, the value's decoding and drop code would be copied per field).
+#[inline(never)]
+pub fn read_field<'de, T: Deserialize<'de>, A: MapAccess<'de>>(
+    place: &mut T,
+    map: &mut A,
+) -> Result<(), A::Error> {
+    *place = map.next_value()?;
+    Ok(())
 }
 
 /// `Deserialize::deserialize` of a `#[derive(Decode)]` struct.
