@@ -9,6 +9,7 @@ pub mod model;
 pub mod scenario;
 pub mod sim;
 pub mod sort;
+pub mod sorted;
 pub mod view;
 
 #[cfg(feature = "web")]

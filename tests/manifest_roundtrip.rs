@@ -1,6 +1,6 @@
 //! Printing: kubectl's -o yaml / -o json layout, and parse(print(x)) == x for generated objects.
 
-use std::collections::BTreeMap;
+use podlab::sorted::SortedMap;
 
 use podlab::manifest::{parse, to_json, to_yaml, ManifestObject};
 use podlab::model::{
@@ -12,7 +12,7 @@ use proptest::prelude::*;
 fn rs(
     name: &str,
     replicas: i32,
-    labels: BTreeMap<String, String>,
+    labels: SortedMap<String, String>,
     env: Vec<(String, String)>,
 ) -> ManifestObject {
     let mut c = Container::new("web", "nginx:1.27");
@@ -52,7 +52,7 @@ fn rs(
 
 #[test]
 fn yaml_prints_like_kubectl() {
-    let labels = BTreeMap::from([("app".to_string(), "web".to_string())]);
+    let labels = SortedMap::from([("app".to_string(), "web".to_string())]);
     let env = vec![
         ("MODE".to_string(), "yes".to_string()),
         ("PORT".to_string(), "8080".to_string()),
@@ -99,7 +99,7 @@ fn json_prints_like_kubectl() {
         Service {
             metadata: ObjectMeta::named("default", "web"),
             spec: ServiceSpec {
-                selector: BTreeMap::from([("app".to_string(), "<web>".to_string())]),
+                selector: SortedMap::from([("app".to_string(), "<web>".to_string())]),
                 ports: vec![ServicePort {
                     port: 80,
                     target_port: Some(IntOrString::Int(8080)),
@@ -136,7 +136,7 @@ fn json_prints_like_kubectl() {
 
 #[test]
 fn multi_line_and_special_strings_round_trip() {
-    let data: BTreeMap<String, String> = [
+    let data: SortedMap<String, String> = [
         ("script", "#!/bin/sh\necho hi\n"),
         ("nonl", "a\nb"),
         ("trailing", "x\n\n\n"),
@@ -189,8 +189,9 @@ fn text() -> impl Strategy<Value = String> {
     ]
 }
 
-fn label_map() -> impl Strategy<Value = BTreeMap<String, String>> {
+fn label_map() -> impl Strategy<Value = SortedMap<String, String>> {
     prop::collection::btree_map("[a-z]{1,6}(/[a-z]{1,4})?", text(), 0..4)
+        .prop_map(|m| m.into_iter().collect())
 }
 
 proptest! {
@@ -202,7 +203,7 @@ proptest! {
         replicas in -2i32..1000,
         labels in label_map(),
         env in prop::collection::vec(("[A-Z_]{1,8}", text()), 0..4),
-        data in prop::collection::btree_map("[A-Za-z0-9._-]{1,10}", text(), 0..5),
+        data in prop::collection::btree_map("[A-Za-z0-9._-]{1,10}", text(), 0..5).prop_map(|m| m.into_iter().collect::<SortedMap<_, _>>()),
         target in prop_oneof![(1i32..65535).prop_map(IntOrString::Int), "[a-z]{1,8}".prop_map(IntOrString::String)],
     ) {
         let objects = vec![

@@ -290,7 +290,7 @@ fn rwx_disks_attach_to_several_nodes() {
         .spec
         .volume_name
         .clone();
-    let nodes: std::collections::BTreeSet<String> = sim
+    let nodes: podlab::sorted::SortedSet<String> = sim
         .cluster()
         .list::<Pod>()
         .map(|p| p.spec.node_name.clone())

@@ -35,7 +35,7 @@ fn same_seed_gives_the_same_digest() {
 
 #[test]
 fn different_seeds_give_different_traces() {
-    let digests: std::collections::BTreeSet<u64> =
+    let digests: podlab::sorted::SortedSet<u64> =
         (0..6).map(|s| story(s).trace().digest()).collect();
     assert_eq!(digests.len(), 6, "every seed must change the run");
 }

@@ -126,7 +126,7 @@ fn replicaset_of_three_serves_through_the_service_and_logs_to_the_volume() {
     }
 
     // The curl loop: requests land on different replicas, chosen by the seeded RNG.
-    let mut ids = std::collections::BTreeSet::new();
+    let mut ids = podlab::sorted::SortedSet::new();
     for _ in 0..30 {
         let out = sim
             .apply(Command::Request {
@@ -145,7 +145,7 @@ fn replicaset_of_three_serves_through_the_service_and_logs_to_the_volume() {
     let lines = sim.world().volume("pv/example");
     assert_eq!(lines.len(), 30);
     assert_eq!(sim.world().volume_writers("pv/example").len(), 3);
-    let files: std::collections::BTreeSet<&str> = lines.iter().map(|l| l.file.as_str()).collect();
+    let files: podlab::sorted::SortedSet<&str> = lines.iter().map(|l| l.file.as_str()).collect();
     assert_eq!(files.len(), 3);
     assert!(files
         .iter()

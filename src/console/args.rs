@@ -1,6 +1,6 @@
 //! Command lines: shell-like words, and kubectl-style flags (`-n ns`, `--output=wide`, `-A`).
 
-use std::collections::BTreeMap;
+use crate::sorted::SortedMap;
 
 /// Splits a command line into words like a POSIX shell: single and double quotes, and
 /// backslash escapes. Errors name what is unbalanced.
@@ -92,7 +92,7 @@ pub const fn flag(long: &'static str, short: Option<char>, value: bool) -> FlagS
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Args {
     pub positional: Vec<String>,
-    pub flags: BTreeMap<&'static str, Vec<String>>,
+    pub flags: SortedMap<&'static str, Vec<String>>,
     /// Words after `--`, as for `kubectl exec POD -- dig ...`.
     pub rest: Vec<String>,
 }

@@ -1,7 +1,7 @@
 //! `kubectl describe`: kubectl's describers, written through a Go-style tabwriter (padding 2)
 //! so blocks align as kubectl aligns them, with the Events section at the end.
 
-use std::collections::BTreeMap;
+use crate::sorted::SortedMap;
 
 use crate::model::{
     access_modes_short, human_duration, Deployment, Kind, Lease, Node, Object, ObjectMeta,
@@ -97,7 +97,7 @@ fn annotations(meta: &ObjectMeta) -> Vec<String> {
         .collect()
 }
 
-fn selector_text(sel: &BTreeMap<String, String>) -> String {
+fn selector_text(sel: &SortedMap<String, String>) -> String {
     sel.iter()
         .map(|(k, v)| format!("{k}={v}"))
         .collect::<Vec<_>>()

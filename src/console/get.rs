@@ -49,7 +49,7 @@ fn labels_text(meta: &ObjectMeta) -> String {
         .join(",")
 }
 
-fn selector_text(sel: &std::collections::BTreeMap<String, String>) -> String {
+fn selector_text(sel: &crate::sorted::SortedMap<String, String>) -> String {
     if sel.is_empty() {
         return "<none>".into();
     }
@@ -495,7 +495,7 @@ fn quantity(q: Option<&Quantity>) -> String {
 
 fn template_columns(
     spec: &crate::model::PodSpec,
-    selector: &std::collections::BTreeMap<String, String>,
+    selector: &crate::sorted::SortedMap<String, String>,
 ) -> Vec<String> {
     vec![
         spec.containers

@@ -13,7 +13,7 @@ pub mod logs;
 pub mod print;
 pub mod table;
 
-use std::collections::BTreeMap;
+use crate::sorted::SortedMap;
 
 use crate::sim::{Command, Outcome, Sim, SimError, Timeline};
 
@@ -76,14 +76,14 @@ impl Output {
 /// Console settings: the files `kubectl apply -f NAME` can read, and the default namespace.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Console {
-    pub files: BTreeMap<String, String>,
+    pub files: SortedMap<String, String>,
     pub namespace: String,
 }
 
 impl Default for Console {
     fn default() -> Self {
         Console {
-            files: BTreeMap::new(),
+            files: SortedMap::new(),
             namespace: "default".into(),
         }
     }

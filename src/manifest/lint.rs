@@ -1,6 +1,6 @@
 //! Cross-object lints: mistakes each object's schema accepts but the set of objects reveals.
 
-use std::collections::BTreeMap;
+use crate::sorted::SortedMap;
 use std::fmt;
 
 use crate::model::{IntOrString, LabelSelector, Object, PodSpec, Service};
@@ -25,7 +25,7 @@ const LEGACY_MASTER_TAINT: &str = "node-role.kubernetes.io/master";
 /// A pod template (or a bare pod) and where it sits in its manifest.
 struct Template<'a> {
     namespace: &'a str,
-    labels: &'a BTreeMap<String, String>,
+    labels: &'a SortedMap<String, String>,
     spec: &'a PodSpec,
     replicas: i32,
     /// Extra pods a rollout may create (a Deployment's surge).
@@ -90,7 +90,7 @@ fn templates_of<'a>(obj: &'a ManifestObject, manifest: Option<usize>) -> Option<
     })
 }
 
-fn label_text(m: &BTreeMap<String, String>) -> String {
+fn label_text(m: &SortedMap<String, String>) -> String {
     m.iter()
         .map(|(k, v)| format!("{k}={v}"))
         .collect::<Vec<_>>()

@@ -5,7 +5,7 @@
 //! with a node budget (no "billion laughs"), duplicate keys are reported where they occur, and
 //! `<<` merge keys work as in go-yaml, which kubectl uses.
 
-use std::collections::BTreeMap;
+use crate::sorted::SortedMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 
@@ -238,7 +238,7 @@ pub fn parse_stream(text: &str) -> (Vec<Document>, Option<TreeError>) {
     let mut docs = Vec::new();
     let mut parser = Parser::new_from_str(text);
     let mut stack: Vec<Frame> = Vec::new();
-    let mut anchors: BTreeMap<usize, Node> = BTreeMap::new();
+    let mut anchors: SortedMap<usize, Node> = SortedMap::new();
     let mut alias_budget = MAX_ALIAS_NODES;
     let mut current: Option<Document> = None;
     let fail = |pos: Pos, message: String, docs: &Vec<Document>| TreeError {
@@ -420,7 +420,7 @@ pub fn parse_stream(text: &str) -> (Vec<Document>, Option<TreeError>) {
     (docs, None)
 }
 
-fn remember(anchors: &mut BTreeMap<usize, Node>, anchor: usize, n: &Node) {
+fn remember(anchors: &mut SortedMap<usize, Node>, anchor: usize, n: &Node) {
     if anchor != 0 {
         anchors.insert(anchor, n.clone());
     }

@@ -1,7 +1,7 @@
 //! Field validation with the API server's message texts (k8s.io/apimachinery field errors and
 //! the validation of pkg/apis/{core,apps,policy,storage}).
 
-use std::collections::{BTreeMap, BTreeSet};
+use crate::sorted::{SortedMap, SortedSet};
 use std::fmt;
 
 use crate::model::{
@@ -87,7 +87,7 @@ fn q(s: &str) -> String {
 }
 
 /// Go's `%#v` of a `map[string]string`.
-fn go_map(m: &BTreeMap<String, String>) -> String {
+fn go_map(m: &SortedMap<String, String>) -> String {
     let items: Vec<String> = m
         .iter()
         .map(|(k, v)| format!("{}:{}", q(k), q(v)))
@@ -246,7 +246,7 @@ pub fn label_value_errors(v: &str) -> Vec<String> {
 }
 
 fn validate_labels(
-    labels: &BTreeMap<String, String>,
+    labels: &SortedMap<String, String>,
     path: &FieldPath,
     errs: &mut Vec<FieldError>,
 ) {
@@ -403,7 +403,7 @@ fn validate_probe(p: &Probe, path: FieldPath, errs: &mut Vec<FieldError>) {
 fn validate_container(
     c: &Container,
     path: FieldPath,
-    volumes: &BTreeSet<&str>,
+    volumes: &SortedSet<&str>,
     errs: &mut Vec<FieldError>,
 ) {
     if c.name.is_empty() {
@@ -423,7 +423,7 @@ fn validate_container(
             PULL_POLICIES,
         ));
     }
-    let mut port_names = BTreeSet::new();
+    let mut port_names = SortedSet::new();
     for (i, p) in c.ports.iter().enumerate() {
         let pp = path.field("ports").index(i);
         validate_port_number(p.container_port, pp.field("containerPort"), errs);
@@ -493,7 +493,7 @@ fn validate_pod_spec(
     extra_volumes: &[&str],
     errs: &mut Vec<FieldError>,
 ) {
-    let mut volumes: BTreeSet<&str> = extra_volumes.iter().copied().collect();
+    let mut volumes: SortedSet<&str> = extra_volumes.iter().copied().collect();
     for (i, v) in spec.volumes.iter().enumerate() {
         let vp = path.field("volumes").index(i);
         if v.name.is_empty() {
@@ -538,7 +538,7 @@ fn validate_pod_spec(
     if spec.containers.is_empty() {
         errs.push(required(path.field("containers"), ""));
     }
-    let mut names = BTreeSet::new();
+    let mut names = SortedSet::new();
     for (i, c) in spec.containers.iter().enumerate() {
         let cp = path.field("containers").index(i);
         validate_container(c, cp.clone(), &volumes, errs);
@@ -1068,8 +1068,8 @@ fn validate_service(svc: &Service, errs: &mut Vec<FieldError>) {
             &format!("may not be set to 'None' for {ty} services"),
         ));
     }
-    let mut names = BTreeSet::new();
-    let mut ports = BTreeSet::new();
+    let mut names = SortedSet::new();
+    let mut ports = SortedSet::new();
     for (i, p) in svc.spec.ports.iter().enumerate() {
         let pp = spec.field("ports").index(i);
         if svc.spec.ports.len() > 1 && p.name.is_empty() {

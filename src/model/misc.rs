@@ -1,6 +1,6 @@
 //! Lease, Event, ConfigMap and PodDisruptionBudget.
 
-use std::collections::BTreeMap;
+use crate::sorted::SortedMap;
 
 use podlab_derive::Decode;
 use serde::Serialize;
@@ -63,8 +63,8 @@ pub struct EventSource {
 #[serde(rename_all = "camelCase", default)]
 pub struct ConfigMap {
     pub metadata: ObjectMeta,
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub data: BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "SortedMap::is_empty")]
+    pub data: SortedMap<String, String>,
 }
 
 /// `policy/v1` PodDisruptionBudget. The disruption controller keeps its status (ref §6.1).
@@ -96,8 +96,8 @@ pub struct PodDisruptionBudgetStatus {
     pub observed_generation: i64,
     /// Pods the eviction API approved, with the approval time; they do not count as healthy
     /// until they are gone or the entry is two minutes old (ref §6.1).
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub disrupted_pods: BTreeMap<String, Time>,
+    #[serde(skip_serializing_if = "SortedMap::is_empty")]
+    pub disrupted_pods: SortedMap<String, Time>,
     pub disruptions_allowed: i32,
     pub current_healthy: i32,
     pub desired_healthy: i32,

@@ -1,6 +1,6 @@
 //! Node: taints, conditions, capacity.
 
-use std::collections::BTreeMap;
+use crate::sorted::SortedMap;
 
 use podlab_derive::Decode;
 use serde::Serialize;
@@ -78,10 +78,10 @@ impl Taint {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Decode)]
 #[serde(rename_all = "camelCase", default)]
 pub struct NodeStatus {
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub capacity: BTreeMap<String, Quantity>,
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub allocatable: BTreeMap<String, Quantity>,
+    #[serde(skip_serializing_if = "SortedMap::is_empty")]
+    pub capacity: SortedMap<String, Quantity>,
+    #[serde(skip_serializing_if = "SortedMap::is_empty")]
+    pub allocatable: SortedMap<String, Quantity>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub conditions: Vec<NodeCondition>,
     #[serde(skip_serializing_if = "Vec::is_empty")]

@@ -1,6 +1,6 @@
 //! Pod, its spec and status, and the scheduling vocabulary (tolerations, affinity).
 
-use std::collections::BTreeMap;
+use crate::sorted::SortedMap;
 
 use podlab_derive::Decode;
 use serde::{Deserialize, Serialize};
@@ -32,8 +32,8 @@ pub struct PodSpec {
     pub volumes: Vec<Volume>,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub node_name: String,
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub node_selector: BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "SortedMap::is_empty")]
+    pub node_selector: SortedMap<String, String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub affinity: Option<Affinity>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -151,10 +151,10 @@ pub struct ContainerPort {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Decode)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ResourceRequirements {
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub requests: BTreeMap<String, Quantity>,
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub limits: BTreeMap<String, Quantity>,
+    #[serde(skip_serializing_if = "SortedMap::is_empty")]
+    pub requests: SortedMap<String, Quantity>,
+    #[serde(skip_serializing_if = "SortedMap::is_empty")]
+    pub limits: SortedMap<String, Quantity>,
 }
 
 impl ResourceRequirements {
@@ -350,7 +350,7 @@ pub struct NodeSelector {
 }
 
 impl NodeSelector {
-    pub fn matches(&self, labels: &BTreeMap<String, String>) -> bool {
+    pub fn matches(&self, labels: &SortedMap<String, String>) -> bool {
         self.node_selector_terms.iter().any(|t| t.matches(labels))
     }
 }
@@ -364,7 +364,7 @@ pub struct NodeSelectorTerm {
 
 impl NodeSelectorTerm {
     /// An empty term matches nothing, as upstream.
-    pub fn matches(&self, labels: &BTreeMap<String, String>) -> bool {
+    pub fn matches(&self, labels: &SortedMap<String, String>) -> bool {
         !self.match_expressions.is_empty()
             && self.match_expressions.iter().all(|r| r.matches(labels))
     }
@@ -381,7 +381,7 @@ pub struct NodeSelectorRequirement {
 }
 
 impl NodeSelectorRequirement {
-    pub fn matches(&self, labels: &BTreeMap<String, String>) -> bool {
+    pub fn matches(&self, labels: &SortedMap<String, String>) -> bool {
         let v = labels.get(&self.key);
         let num = |s: &str| s.parse::<i64>().ok();
         match self.operator.as_str() {
@@ -746,7 +746,7 @@ mod tests {
 
     #[test]
     fn node_affinity_operators() {
-        let labels: BTreeMap<String, String> = [
+        let labels: SortedMap<String, String> = [
             ("zone".to_string(), "a".to_string()),
             ("gen".to_string(), "5".to_string()),
         ]

@@ -1,6 +1,6 @@
 //! Label selectors: the structured form (`matchLabels`, `matchExpressions`) and kubectl's `-l` syntax.
 
-use std::collections::BTreeMap;
+use crate::sorted::SortedMap;
 use std::fmt;
 
 use podlab_derive::Decode;
@@ -10,8 +10,8 @@ use serde::Serialize;
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Decode)]
 #[serde(rename_all = "camelCase", default)]
 pub struct LabelSelector {
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub match_labels: BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "SortedMap::is_empty")]
+    pub match_labels: SortedMap<String, String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub match_expressions: Vec<LabelSelectorRequirement>,
 }
@@ -71,7 +71,7 @@ impl LabelSelector {
     }
 
     /// Matches labels; an invalid selector matches nothing, as upstream controllers treat it.
-    pub fn matches(&self, labels: &BTreeMap<String, String>) -> bool {
+    pub fn matches(&self, labels: &SortedMap<String, String>) -> bool {
         self.to_selector()
             .map(|s| s.matches(labels))
             .unwrap_or(false)
@@ -90,7 +90,7 @@ pub enum Requirement {
 }
 
 impl Requirement {
-    pub fn matches(&self, labels: &BTreeMap<String, String>) -> bool {
+    pub fn matches(&self, labels: &SortedMap<String, String>) -> bool {
         match self {
             Requirement::Equals(k, v) => labels.get(k) == Some(v),
             // As upstream: `a!=b` also matches objects without the label.
@@ -125,7 +125,7 @@ impl Selector {
         Selector(Vec::new())
     }
 
-    pub fn matches(&self, labels: &BTreeMap<String, String>) -> bool {
+    pub fn matches(&self, labels: &SortedMap<String, String>) -> bool {
         self.0.iter().all(|r| r.matches(labels))
     }
 
@@ -320,7 +320,7 @@ pub fn validate_key(key: &str) -> Result<(), String> {
 mod tests {
     use super::*;
 
-    fn labels(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    fn labels(pairs: &[(&str, &str)]) -> SortedMap<String, String> {
         pairs
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))

@@ -1,6 +1,6 @@
 //! Service and EndpointSlice.
 
-use std::collections::BTreeMap;
+use crate::sorted::SortedMap;
 
 use podlab_derive::Decode;
 use serde::Serialize;
@@ -21,8 +21,8 @@ pub struct ServiceSpec {
     /// `ClusterIP` (default), `NodePort`, `LoadBalancer`, `ExternalName`.
     #[serde(rename = "type", skip_serializing_if = "String::is_empty")]
     pub type_: String,
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub selector: BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "SortedMap::is_empty")]
+    pub selector: SortedMap<String, String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub ports: Vec<ServicePort>,
     /// An IP, `None` for a headless Service, or empty to allocate one.

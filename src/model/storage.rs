@@ -1,6 +1,6 @@
 //! PersistentVolume, PersistentVolumeClaim and StorageClass.
 
-use std::collections::BTreeMap;
+use crate::sorted::SortedMap;
 
 use podlab_derive::Decode;
 use serde::Serialize;
@@ -21,8 +21,8 @@ pub struct PersistentVolume {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Decode)]
 #[serde(rename_all = "camelCase", default)]
 pub struct PersistentVolumeSpec {
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub capacity: BTreeMap<String, Quantity>,
+    #[serde(skip_serializing_if = "SortedMap::is_empty")]
+    pub capacity: SortedMap<String, Quantity>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub access_modes: Vec<String>,
     /// `Retain`, `Delete` (or the deprecated `Recycle`).
@@ -104,8 +104,8 @@ pub struct PersistentVolumeClaimSpec {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Decode)]
 #[serde(rename_all = "camelCase", default)]
 pub struct VolumeResourceRequirements {
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub requests: BTreeMap<String, Quantity>,
+    #[serde(skip_serializing_if = "SortedMap::is_empty")]
+    pub requests: SortedMap<String, Quantity>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Decode)]
@@ -116,8 +116,8 @@ pub struct PersistentVolumeClaimStatus {
     pub phase: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub access_modes: Vec<String>,
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub capacity: BTreeMap<String, Quantity>,
+    #[serde(skip_serializing_if = "SortedMap::is_empty")]
+    pub capacity: SortedMap<String, Quantity>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Decode)]
@@ -125,8 +125,8 @@ pub struct PersistentVolumeClaimStatus {
 pub struct StorageClass {
     pub metadata: ObjectMeta,
     pub provisioner: String,
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub parameters: BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "SortedMap::is_empty")]
+    pub parameters: SortedMap<String, String>,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub reclaim_policy: String,
     /// `Immediate` (default) or `WaitForFirstConsumer`.

@@ -7,7 +7,7 @@
 
 pub mod run;
 
-use std::collections::BTreeMap;
+use crate::sorted::SortedMap;
 use std::fmt;
 
 use crate::console::args::parse_duration_ms;
@@ -66,7 +66,7 @@ pub struct Scenario {
     pub nodes: Vec<NodeConfig>,
     pub timing: Timing,
     /// File name -> text, read by `kubectl apply -f NAME`.
-    pub files: BTreeMap<String, String>,
+    pub files: SortedMap<String, String>,
     /// In time order; entries with the same time keep their written order.
     pub script: Vec<Entry>,
     pub until_ms: Option<u64>,
@@ -350,7 +350,7 @@ impl Reader {
             description: None,
             nodes: Vec::new(),
             timing: Timing::default(),
-            files: BTreeMap::new(),
+            files: SortedMap::new(),
             script: Vec::new(),
             until_ms: None,
         };
@@ -544,7 +544,7 @@ impl Reader {
     fn taint(&mut self, node: &Node, path: &str) -> Option<Taint> {
         let spec = if let Value::Map(_) = node.value {
             let fields = self.map(node, path, &["key", "value", "effect"])?;
-            let mut parts: BTreeMap<&str, String> = BTreeMap::new();
+            let mut parts: SortedMap<&str, String> = SortedMap::new();
             for (k, v) in fields {
                 parts.insert(k, self.string(v, &join(path, k))?);
             }
@@ -637,7 +637,7 @@ impl Reader {
         }
     }
 
-    fn files(&mut self, node: &Node, files: &mut BTreeMap<String, String>) {
+    fn files(&mut self, node: &Node, files: &mut SortedMap<String, String>) {
         let Some(fields) = self.map(node, "files", &[]) else {
             return;
         };

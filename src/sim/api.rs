@@ -1,7 +1,7 @@
 //! The API server: the object store, resourceVersion and optimistic concurrency, admission
 //! defaults and validation, generateName, finalizers and graceful deletion, Events.
 
-use std::collections::{BTreeMap, BTreeSet};
+use crate::sorted::{SortedMap, SortedSet};
 use std::fmt;
 
 use crate::model::{
@@ -200,20 +200,20 @@ pub const FINALIZER_PV_PROTECTION: &str = "kubernetes.io/pv-protection";
 /// The object store, read-only to everyone but the engine.
 #[derive(Clone, Debug, Default)]
 pub struct Cluster {
-    objects: BTreeMap<ObjectRef, Object>,
-    uids: BTreeMap<String, ObjectRef>,
+    objects: SortedMap<ObjectRef, Object>,
+    uids: SortedMap<String, ObjectRef>,
     /// owner uid -> objects naming it in ownerReferences.
-    dependents: BTreeMap<String, BTreeSet<ObjectRef>>,
+    dependents: SortedMap<String, SortedSet<ObjectRef>>,
     /// node name -> pods bound to it.
-    pods_by_node: BTreeMap<String, BTreeSet<ObjectRef>>,
+    pods_by_node: SortedMap<String, SortedSet<ObjectRef>>,
     /// Pods without a controller, the only ones a ReplicaSet may adopt.
-    orphan_pods: BTreeSet<ObjectRef>,
+    orphan_pods: SortedSet<ObjectRef>,
     /// node name -> (cpu milli, memory bytes, pods) requested by its non-terminal pods.
-    node_requests: BTreeMap<String, (i64, i64, i64)>,
+    node_requests: SortedMap<String, (i64, i64, i64)>,
     /// (node name, controller uid) -> active pods of that controller on the node.
-    owner_on_node: BTreeMap<(String, String), i64>,
+    owner_on_node: SortedMap<(String, String), i64>,
     /// Event dedup key -> Event name.
-    event_keys: BTreeMap<(String, String, String, String, String), String>,
+    event_keys: SortedMap<(String, String, String, String, String), String>,
     /// (ms, events named in that ms): the nanoseconds that keep event names in creation order.
     event_clock: (u64, u64),
     resource_version: u64,
@@ -678,8 +678,8 @@ pub(crate) fn validate_pod_spec(spec: &PodSpec, path: &str, causes: &mut Vec<Str
     if spec.containers.is_empty() {
         causes.push(format!("{path}.containers: Required value"));
     }
-    let mut names = BTreeSet::new();
-    let vol_names: BTreeSet<&str> = spec.volumes.iter().map(|v| v.name.as_str()).collect();
+    let mut names = SortedSet::new();
+    let vol_names: SortedSet<&str> = spec.volumes.iter().map(|v| v.name.as_str()).collect();
     for (i, c) in spec.containers.iter().enumerate() {
         let p = format!("{path}.containers[{i}]");
         if c.name.is_empty() {
@@ -736,7 +736,7 @@ pub(crate) fn validate_pod_spec(spec: &PodSpec, path: &str, causes: &mut Vec<Str
             }
         }
     }
-    let mut vols = BTreeSet::new();
+    let mut vols = SortedSet::new();
     for (i, v) in spec.volumes.iter().enumerate() {
         if !vols.insert(v.name.as_str()) {
             causes.push(format!(
@@ -1460,7 +1460,7 @@ impl Sim {
         if let Object::Service(s) = obj {
             if s.spec.cluster_ip.is_empty() {
                 // The ClusterIP allocator picks at random inside the service CIDR 10.96.0.0/16.
-                let used: BTreeSet<String> = self
+                let used: SortedSet<String> = self
                     .api
                     .list::<crate::model::Service>()
                     .map(|s| s.spec.cluster_ip.clone())

@@ -2,7 +2,7 @@
 //! a 429 and polls every second until each pod is gone, in simulated time (ref §6.3). What it
 //! prints goes to `Sim::client_output`, stamped with the time it printed.
 
-use std::collections::BTreeMap;
+use crate::sorted::SortedMap;
 
 use crate::model::{go_duration, Kind, Node, ObjectRef, Pod, Selector};
 
@@ -124,7 +124,7 @@ pub(crate) struct DrainJob {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Clients {
     pub output: Vec<ClientLine>,
-    drains: BTreeMap<u64, DrainJob>,
+    drains: SortedMap<u64, DrainJob>,
     next_id: u64,
 }
 
@@ -178,8 +178,8 @@ fn pods_for_deletion(
         (&a.metadata.namespace, &a.metadata.name).cmp(&(&b.metadata.namespace, &b.metadata.name))
     });
     let mut keep = Vec::new();
-    let mut fatal: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-    let mut warn: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    let mut fatal: SortedMap<&str, Vec<String>> = SortedMap::new();
+    let mut warn: SortedMap<&str, Vec<String>> = SortedMap::new();
     for p in pods {
         let id = format!("{}/{}", p.metadata.namespace, p.metadata.name);
         match verdict(p, opts) {

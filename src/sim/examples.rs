@@ -1,7 +1,7 @@
 //! Objects from the book's examples, built in Rust (a YAML layer maps manifests onto the same
 //! types), plus small constructors so scenarios read as stories.
 
-use std::collections::BTreeMap;
+use crate::sorted::SortedMap;
 
 use crate::model::{
     Container, ContainerPort, Deployment, DeploymentSpec, EnvVar, EnvVarSource, IntOrString,
@@ -13,7 +13,7 @@ use crate::model::{
 
 pub const RANDOM_GENERATOR_IMAGE: &str = "k8spatterns/random-generator:1.0";
 
-fn labels(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+fn labels(pairs: &[(&str, &str)]) -> SortedMap<String, String> {
     pairs
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))

@@ -1,6 +1,6 @@
 //! Named invariants over a snapshot, checked after every step in scenario and property tests.
 
-use std::collections::BTreeMap;
+use crate::sorted::SortedMap;
 use std::fmt;
 
 use crate::model::{
@@ -96,7 +96,7 @@ fn pv_pvc_symmetric(sim: &Sim, out: &mut Vec<Violation>) {
             }
         }
     }
-    let mut claimed: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
+    let mut claimed: SortedMap<(String, String), Vec<String>> = SortedMap::new();
     for pv in sim.api.list::<PersistentVolume>() {
         if let Some(r) = &pv.spec.claim_ref {
             if pv.status.phase == "Bound" {
@@ -147,7 +147,7 @@ fn owners_exist(sim: &Sim, out: &mut Vec<Violation>) {
 }
 
 fn uids_unique(sim: &Sim, out: &mut Vec<Violation>) {
-    let mut seen: BTreeMap<&str, String> = BTreeMap::new();
+    let mut seen: SortedMap<&str, String> = SortedMap::new();
     for o in sim.api.objects() {
         let uid = o.meta().uid.as_str();
         if uid.is_empty() {
@@ -165,7 +165,7 @@ fn uids_unique(sim: &Sim, out: &mut Vec<Violation>) {
 }
 
 fn resource_versions_unique(sim: &Sim, out: &mut Vec<Violation>) {
-    let mut seen = std::collections::BTreeSet::new();
+    let mut seen = crate::sorted::SortedSet::new();
     let max = sim.api.resource_version();
     for o in sim.api.objects() {
         let rv: u64 = o.meta().resource_version.parse().unwrap_or(0);
@@ -196,7 +196,7 @@ fn processes_powered(sim: &Sim, out: &mut Vec<Violation>) {
 }
 
 fn pod_ips_unique(sim: &Sim, out: &mut Vec<Violation>) {
-    let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut seen: SortedMap<&str, &str> = SortedMap::new();
     for p in sim.api.list::<Pod>() {
         if p.status.pod_ip.is_empty() || p.is_terminal() {
             continue;

@@ -18,7 +18,7 @@ pub mod timeline;
 pub mod trace;
 pub mod world;
 
-use std::collections::BTreeMap;
+use crate::sorted::SortedMap;
 use std::fmt;
 
 use crate::model::{
@@ -136,7 +136,7 @@ pub struct NodeConfig {
     pub cpu_milli: i64,
     pub memory_bytes: i64,
     pub max_pods: i64,
-    pub labels: BTreeMap<String, String>,
+    pub labels: SortedMap<String, String>,
     pub taints: Vec<Taint>,
 }
 
@@ -149,7 +149,7 @@ impl NodeConfig {
             cpu_milli: 2_000,
             memory_bytes: 4 << 30,
             max_pods: 110,
-            labels: BTreeMap::new(),
+            labels: SortedMap::new(),
             taints: Vec::new(),
         }
     }
@@ -208,7 +208,7 @@ pub(crate) fn node_object(
     labels.insert("kubernetes.io/os".into(), "linux".into());
     labels.insert("kubernetes.io/arch".into(), "amd64".into());
     labels.insert("topology.kubernetes.io/zone".into(), n.zone.clone());
-    let mut cap = BTreeMap::new();
+    let mut cap = SortedMap::new();
     cap.insert("cpu".to_string(), Quantity::from_milli(n.cpu_milli));
     cap.insert("memory".to_string(), Quantity::from_bytes(n.memory_bytes));
     cap.insert(
@@ -299,7 +299,7 @@ impl SimBuilder {
 
     /// Checks the configuration and builds the cluster at time 0.
     pub fn build(self) -> Result<Sim, SimError> {
-        let mut seen = std::collections::BTreeSet::new();
+        let mut seen = crate::sorted::SortedSet::new();
         for n in &self.nodes {
             if let Err(e) = api::validate_dns_subdomain(&n.name) {
                 return Err(SimError::Invalid(format!(
@@ -746,7 +746,7 @@ pub struct Sim {
     pub(crate) timing: Timing,
     pub(crate) now: u64,
     seq: u64,
-    queue: BTreeMap<(u64, u64), Event>,
+    queue: SortedMap<(u64, u64), Event>,
     pub(crate) rng: SimRng,
     pub(crate) api: Cluster,
     pub(crate) world: World,
@@ -764,7 +764,7 @@ impl Sim {
             timing: b.timing.clone(),
             now: 0,
             seq: 0,
-            queue: BTreeMap::new(),
+            queue: SortedMap::new(),
             rng: SimRng::new(b.seed),
             api: Cluster::default(),
             world: World::default(),
@@ -1092,7 +1092,10 @@ impl Sim {
     }
 
     /// Selector helper used by several controllers.
-    pub(crate) fn selector_matches(sel: &LabelSelector, labels: &BTreeMap<String, String>) -> bool {
+    pub(crate) fn selector_matches(
+        sel: &LabelSelector,
+        labels: &SortedMap<String, String>,
+    ) -> bool {
         !sel.is_empty() && sel.matches(labels)
     }
 }

@@ -1,6 +1,6 @@
 //! Time travel: a recorded run (builder + command log) with checkpoints, `seek` and `fork`.
 
-use std::collections::BTreeMap;
+use crate::sorted::SortedMap;
 
 use super::{Command, Outcome, Sim, SimBuilder, SimError, StepInfo};
 
@@ -33,7 +33,7 @@ pub struct Timeline {
     /// Log entries already applied to `current`.
     applied: usize,
     current: Sim,
-    checkpoints: BTreeMap<u64, Checkpoint>,
+    checkpoints: SortedMap<u64, Checkpoint>,
     /// The trace of the furthest point reached on the current history.
     record: super::Trace,
     every: u64,
@@ -45,7 +45,7 @@ impl Timeline {
     /// Starts a run; a checkpoint is kept every `checkpoint_every` events (at least 1).
     pub fn new(builder: SimBuilder, checkpoint_every: u64) -> Result<Timeline, SimError> {
         let mut sim = builder.clone().build()?;
-        let mut checkpoints = BTreeMap::new();
+        let mut checkpoints = SortedMap::new();
         checkpoints.insert(0, Checkpoint::of(&mut sim, 0));
         let record = sim.trace.clone();
         Ok(Timeline {

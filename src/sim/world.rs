@@ -3,7 +3,8 @@
 //! The API server may believe otherwise (a pod `Terminating` whose process still runs on a
 //! partitioned node); that gap is what the lab shows.
 
-use std::collections::{BTreeMap, VecDeque};
+use crate::sorted::SortedMap;
+use std::collections::VecDeque;
 
 use super::apps::AppKind;
 
@@ -35,7 +36,7 @@ pub struct Process {
     pub pod_uid: String,
     /// The pod's labels when the process started, so the ground truth can be grouped by workload
     /// even after the pod object is gone.
-    pub pod_labels: BTreeMap<String, String>,
+    pub pod_labels: SortedMap<String, String>,
     pub container: String,
     pub image: String,
     pub app: AppKind,
@@ -48,7 +49,7 @@ pub struct Process {
     pub sigterm_at: Option<u64>,
     /// The app's own readiness switch (toggled by the learner).
     pub ready_toggle: bool,
-    pub env: BTreeMap<String, String>,
+    pub env: SortedMap<String, String>,
     /// (mount path, volume key) pairs.
     pub mounts: Vec<(String, String)>,
     pub requests_served: u64,
@@ -147,15 +148,15 @@ struct ContainerLogs {
 
 #[derive(Clone, Debug, Default)]
 pub struct World {
-    machines: BTreeMap<String, Machine>,
-    processes: BTreeMap<u64, Process>,
+    machines: SortedMap<String, Machine>,
+    processes: SortedMap<u64, Process>,
     /// volume key (`pv/<name>` or `emptydir/<pod uid>/<volume>`) -> lines.
-    volumes: BTreeMap<String, Vec<VolumeLine>>,
+    volumes: SortedMap<String, Vec<VolumeLine>>,
     /// Network disks and the machines they are attached to (PV name -> nodes), as the cloud
     /// sees it.
-    attachments: BTreeMap<String, std::collections::BTreeSet<String>>,
+    attachments: SortedMap<String, crate::sorted::SortedSet<String>>,
     /// (pod uid, container) -> stdout of its instances, on the machine that ran them.
-    logs: BTreeMap<(String, String), ContainerLogs>,
+    logs: SortedMap<(String, String), ContainerLogs>,
     next_pid: u64,
 }
 
@@ -352,7 +353,7 @@ impl World {
     /// Container GC: drops the logs of pods on `machine` that `keep` rejects and that have no
     /// process left, as the kubelet removes dead containers of pods it no longer runs.
     pub(crate) fn gc_logs(&mut self, machine: &str, keep: impl Fn(&str) -> bool) {
-        let running: std::collections::BTreeSet<&str> = self
+        let running: crate::sorted::SortedSet<&str> = self
             .processes
             .values()
             .map(|p| p.pod_uid.as_str())
@@ -449,7 +450,7 @@ mod tests {
             pod_namespace: "default".into(),
             pod_name: "web".into(),
             pod_uid: uid.into(),
-            pod_labels: BTreeMap::new(),
+            pod_labels: SortedMap::new(),
             container: "app".into(),
             image: "app:1".into(),
             app: AppKind::Generic,
@@ -459,7 +460,7 @@ mod tests {
             paused: false,
             sigterm_at: None,
             ready_toggle: true,
-            env: BTreeMap::new(),
+            env: SortedMap::new(),
             mounts: Vec::new(),
             requests_served: 0,
         }

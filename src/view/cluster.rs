@@ -1,7 +1,7 @@
 //! The cluster as the lab draws it: a column per node holding what the API server believes
 //! (pods, volumes) beside what really runs there (processes), and a meter per workload.
 
-use std::collections::BTreeMap;
+use crate::sorted::SortedMap;
 
 use crate::model::{
     Deployment, LabelSelector, Node, PersistentVolume, PersistentVolumeClaim, Pod, ReplicaSet,
@@ -173,19 +173,19 @@ fn process_card(sim: &Sim, p: &Process) -> ProcessCard {
 pub fn cluster_model(sim: &Sim) -> ClusterModel {
     let api = sim.cluster();
     let world = sim.world();
-    let claims: BTreeMap<(String, String), &PersistentVolumeClaim> = api
+    let claims: SortedMap<(String, String), &PersistentVolumeClaim> = api
         .list::<PersistentVolumeClaim>()
         .map(|c| ((c.metadata.namespace.clone(), c.metadata.name.clone()), c))
         .collect();
-    let pv_by_unique: BTreeMap<String, String> = api
+    let pv_by_unique: SortedMap<String, String> = api
         .list::<PersistentVolume>()
         .map(|pv| (unique_volume_name(pv), pv.metadata.name.clone()))
         .collect();
     // One pass over the processes: a lookup per pod would be quadratic at 1,000 pods.
-    let proc_by_uid: BTreeMap<&str, &Process> =
+    let proc_by_uid: SortedMap<&str, &Process> =
         world.processes().map(|p| (p.pod_uid.as_str(), p)).collect();
     let card = |pod: &Pod| pod_card(pod, proc_by_uid.get(pod.metadata.uid.as_str()).copied());
-    let mut pods_by_node: BTreeMap<&str, Vec<&Pod>> = BTreeMap::new();
+    let mut pods_by_node: SortedMap<&str, Vec<&Pod>> = SortedMap::new();
     let mut pending = Vec::new();
     for pod in api.list::<Pod>() {
         if pod.spec.node_name.is_empty() {
@@ -197,7 +197,7 @@ pub fn cluster_model(sim: &Sim) -> ClusterModel {
                 .push(pod);
         }
     }
-    let mut procs_by_machine: BTreeMap<&str, Vec<&Process>> = BTreeMap::new();
+    let mut procs_by_machine: SortedMap<&str, Vec<&Process>> = SortedMap::new();
     for p in world.processes() {
         procs_by_machine
             .entry(p.machine.as_str())
@@ -303,14 +303,14 @@ fn count(sim: &Sim, ns: &str, sel: &LabelSelector) -> (u32, u32) {
         .processes()
         .filter(|p| p.pod_namespace == ns && sel.matches(&p.pod_labels))
         .map(|p| p.pod_uid.as_str())
-        .collect::<std::collections::BTreeSet<_>>()
+        .collect::<crate::sorted::SortedSet<_>>()
         .len() as u32;
     (api_active, running)
 }
 
 /// Identities (pod names) with more than one process really running.
 fn doubled_identities(sim: &Sim, ns: &str, sel: &LabelSelector) -> Vec<String> {
-    let mut seen: BTreeMap<&str, std::collections::BTreeSet<&str>> = BTreeMap::new();
+    let mut seen: SortedMap<&str, crate::sorted::SortedSet<&str>> = SortedMap::new();
     for p in sim.world().processes() {
         if p.pod_namespace == ns && !sel.is_empty() && sel.matches(&p.pod_labels) {
             seen.entry(p.pod_name.as_str())

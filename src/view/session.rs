@@ -2,7 +2,7 @@
 //! changed the run, at the position it ran. The line log is what a share link and the autosave
 //! carry; replaying it through the same console rebuilds the same trace.
 
-use std::collections::BTreeMap;
+use crate::sorted::SortedMap;
 
 use crate::console::{kubectl::outcome_line, sim_error_text, Console, Output, Target};
 use crate::manifest::{self, ManifestObject, Severity};
@@ -91,7 +91,7 @@ pub struct Session {
 pub struct Snapshot {
     pub seed: u64,
     pub workers: u32,
-    pub files: BTreeMap<String, String>,
+    pub files: SortedMap<String, String>,
     pub lines: Vec<LoggedLine>,
     /// Where the learner was: (events, ms).
     pub at: (u64, u64),
@@ -272,7 +272,7 @@ impl Session {
     pub fn replay(
         seed: u64,
         workers: u32,
-        files: BTreeMap<String, String>,
+        files: SortedMap<String, String>,
         lines: &[LoggedLine],
         at: (u64, u64),
     ) -> Session {
@@ -283,7 +283,7 @@ impl Session {
     pub fn replay_with_output(
         seed: u64,
         workers: u32,
-        files: BTreeMap<String, String>,
+        files: SortedMap<String, String>,
         lines: &[LoggedLine],
         at: (u64, u64),
     ) -> (Session, Vec<Output>) {

@@ -12,7 +12,7 @@
 //! line <events> <ms> <console line>
 //! ```
 
-use std::collections::BTreeMap;
+use crate::sorted::SortedMap;
 
 use super::session::{LoggedLine, Session};
 
@@ -22,7 +22,7 @@ pub struct SavedRun {
     pub workers: u32,
     /// Where the learner was: (events, ms).
     pub at: (u64, u64),
-    pub files: BTreeMap<String, String>,
+    pub files: SortedMap<String, String>,
     pub editor: String,
     pub lines: Vec<LoggedLine>,
 }
@@ -89,7 +89,7 @@ impl SavedRun {
             seed: 0,
             workers: 3,
             at: (0, 0),
-            files: BTreeMap::new(),
+            files: SortedMap::new(),
             editor: String::new(),
             lines: Vec::new(),
         };
@@ -211,7 +211,7 @@ mod tests {
 
     #[test]
     fn a_run_round_trips_through_text_and_fragment() {
-        let mut files = BTreeMap::new();
+        let mut files = SortedMap::new();
         files.insert("a.yaml".to_string(), "kind: Pod\n\n# é\n".to_string());
         files.insert("my file.yaml".to_string(), String::new());
         let run = SavedRun {

@@ -1,13 +1,13 @@
 //! The random-generator service from the book: each process has an id, answers requests with a
 //! random number and that id, and appends each answer to LOG_FILE when it lies on a volume.
 
-use std::collections::BTreeMap;
+use crate::sorted::SortedMap;
 
 use crate::sim::world::VolumeLine;
 use crate::sim::Sim;
 
 /// Expands `$(VAR)` references the way the kubelet does for env values.
-pub fn expand_env(value: &str, env: &BTreeMap<String, String>) -> String {
+pub fn expand_env(value: &str, env: &SortedMap<String, String>) -> String {
     let mut out = String::new();
     let mut rest = value;
     while let Some(start) = rest.find("$(") {
@@ -85,7 +85,7 @@ mod tests {
 
     #[test]
     fn expands_downward_api_references() {
-        let env: BTreeMap<String, String> = [("POD_ID".to_string(), "abc".to_string())].into();
+        let env: SortedMap<String, String> = [("POD_ID".to_string(), "abc".to_string())].into();
         assert_eq!(
             expand_env("/tmp/logs/random-$(POD_ID).log", &env),
             "/tmp/logs/random-abc.log"

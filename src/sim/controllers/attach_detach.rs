@@ -7,7 +7,7 @@
 //! Desired state: volumes of scheduled pods that are not terminated, on nodes that exist. Actual
 //! state: the world's attachments. Each PV is one work-queue key.
 
-use std::collections::BTreeMap;
+use crate::sorted::SortedMap;
 
 use crate::model::{
     AttachedVolume, Kind, Node, Object, ObjectRef, PersistentVolume, PersistentVolumeClaim, Pod,
@@ -26,13 +26,13 @@ pub const NETWORK_DISK_DRIVER: &str = "disk.csi.podlab.dev";
 #[derive(Clone, Debug, Default)]
 pub(crate) struct AdcState {
     /// (pv, node) -> when a detach was first wanted (`DetachRequestedTime`).
-    pub detach_requested: BTreeMap<(String, String), u64>,
+    pub detach_requested: SortedMap<(String, String), u64>,
     /// pv -> the attach (true) or detach (false) in flight, and its node.
-    pub pending: BTreeMap<String, (String, bool)>,
+    pub pending: SortedMap<String, (String, bool)>,
     /// (pv, node, pod uid) -> the Multi-Attach message last reported to that pod.
-    pub reported: BTreeMap<(String, String, String), String>,
+    pub reported: SortedMap<(String, String, String), String>,
     /// (pv, node) -> whether the node listed the volume in `volumesInUse` when last seen.
-    pub mounted: BTreeMap<(String, String), bool>,
+    pub mounted: SortedMap<(String, String), bool>,
 }
 
 /// Only network disks go through attach; hostPath and local volumes are just there.
@@ -97,8 +97,8 @@ pub(crate) fn pod_volumes(sim: &Sim, p: &Pod) -> Vec<String> {
 }
 
 /// Desired state for one PV: node -> pods scheduled there that need it.
-fn desired_state(sim: &Sim, pv: &PersistentVolume) -> BTreeMap<String, Vec<Pod>> {
-    let mut out: BTreeMap<String, Vec<Pod>> = BTreeMap::new();
+fn desired_state(sim: &Sim, pv: &PersistentVolume) -> SortedMap<String, Vec<Pod>> {
+    let mut out: SortedMap<String, Vec<Pod>> = SortedMap::new();
     let Some(claim) = &pv.spec.claim_ref else {
         return out;
     };
@@ -233,7 +233,7 @@ fn report_multi_attach(
     node: &str,
     waiting: &[Pod],
     others: &[&String],
-    desired: &BTreeMap<String, Vec<Pod>>,
+    desired: &SortedMap<String, Vec<Pod>>,
 ) {
     let holders: Vec<&Pod> = others
         .iter()

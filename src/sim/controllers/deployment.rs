@@ -3,7 +3,7 @@
 //! prunes history, and reports status and conditions as upstream `pkg/controller/deployment` does.
 //! Also the read side of `kubectl rollout status|history` and the `rollout undo` command.
 
-use std::collections::BTreeMap;
+use crate::sorted::SortedMap;
 
 use crate::model::{
     Deployment, DeploymentCondition, DeploymentStatus, IntOrString, Kind, Object, ObjectMeta,
@@ -1019,7 +1019,7 @@ fn scale(sim: &mut Sim, w: &mut Work, new: Option<&ReplicaSet>, old: &mut [Repli
         std::cmp::Ordering::Equal => "",
     };
     let mut added = 0;
-    let mut sizes: BTreeMap<String, i32> = BTreeMap::new();
+    let mut sizes: SortedMap<String, i32> = SortedMap::new();
     for rs in &all {
         let size = if to_add != 0 {
             let p = proportion(rs, &w.d, to_add, added);
@@ -1333,7 +1333,7 @@ pub fn rollout_history(
     name: &str,
 ) -> Result<Vec<RolloutRevision>, ApiError> {
     let d = get_deployment(cluster, namespace, name)?;
-    let mut rows: BTreeMap<i64, RolloutRevision> = BTreeMap::new();
+    let mut rows: SortedMap<i64, RolloutRevision> = SortedMap::new();
     for rs in owned_replica_sets(cluster, d) {
         let Some(revision) = revision_of(rs) else {
             continue;
@@ -1500,7 +1500,7 @@ pub(crate) fn rollout_undo(
     let mut template = target.spec.template.clone();
     template.metadata.labels.remove(POD_TEMPLATE_HASH_LABEL);
     d2.spec.template = template;
-    let mut annotations: BTreeMap<String, String> = d
+    let mut annotations: SortedMap<String, String> = d
         .metadata
         .annotations
         .iter()

@@ -1,7 +1,7 @@
 //! The disruption controller: keeps each PodDisruptionBudget's status, which the eviction API
 //! then checks (ref §6.1).
 
-use std::collections::{BTreeMap, BTreeSet};
+use crate::sorted::{SortedMap, SortedSet};
 
 use crate::model::{
     Condition, Deployment, Kind, Object, ObjectRef, Pod, PodDisruptionBudget, ReplicaSet,
@@ -19,7 +19,7 @@ pub(crate) const DELETION_TIMEOUT_MS: u64 = 2 * 60 * 1000;
 
 /// Whether a PDB selects pods with these labels. In policy/v1 an empty selector selects every
 /// pod in the namespace, and a missing one selects none (ref §6.1).
-pub fn selects(pdb: &PodDisruptionBudget, labels: &BTreeMap<String, String>) -> bool {
+pub fn selects(pdb: &PodDisruptionBudget, labels: &SortedMap<String, String>) -> bool {
     match &pdb.spec.selector {
         None => false,
         Some(s) if s.is_empty() => true,
@@ -31,7 +31,7 @@ pub fn selects(pdb: &PodDisruptionBudget, labels: &BTreeMap<String, String>) -> 
 pub fn budgets_for<'a>(
     sim: &'a Sim,
     namespace: &'a str,
-    labels: &'a BTreeMap<String, String>,
+    labels: &'a SortedMap<String, String>,
 ) -> impl Iterator<Item = &'a PodDisruptionBudget> + 'a {
     sim.api
         .list_in::<PodDisruptionBudget>(namespace)
@@ -39,7 +39,7 @@ pub fn budgets_for<'a>(
 }
 
 /// Whether the pod counts as healthy: Ready, not terminating, not recently evicted.
-fn healthy(pod: &Pod, disrupted: &BTreeMap<String, Time>, now: u64) -> bool {
+fn healthy(pod: &Pod, disrupted: &SortedMap<String, Time>, now: u64) -> bool {
     if pod.metadata.deletion_timestamp.is_some() {
         return false;
     }
@@ -87,7 +87,7 @@ fn expected_and_desired(sim: &Sim, pdb: &PodDisruptionBudget, pods: &[&Pod]) -> 
     if let Some(crate::model::IntOrString::Int(min)) = &spec.min_available {
         return Some((pods.len() as i32, *min));
     }
-    let mut scales: BTreeMap<String, i32> = BTreeMap::new();
+    let mut scales: SortedMap<String, i32> = SortedMap::new();
     for p in pods {
         let (uid, n) = owner_scale(sim, p)?;
         scales.insert(uid, n);
@@ -125,7 +125,7 @@ pub(crate) fn sync(sim: &mut Sim, key: &ObjectRef) {
     // Forget approvals whose pod is gone or terminating, or that are older than the timeout;
     // recheck when the oldest live one expires.
     let mut disrupted = pdb.status.disrupted_pods.clone();
-    let present: BTreeSet<&str> = pods
+    let present: SortedSet<&str> = pods
         .iter()
         .filter(|p| p.metadata.deletion_timestamp.is_none())
         .map(|p| p.metadata.name.as_str())
@@ -242,7 +242,7 @@ pub(crate) fn sync(sim: &mut Sim, key: &ObjectRef) {
 }
 
 /// The PDBs to resync when a pod changes: those selecting either version of it.
-pub(crate) fn for_pod(sim: &Sim, pods: [Option<&Pod>; 2], out: &mut BTreeSet<(Ctl, ObjectRef)>) {
+pub(crate) fn for_pod(sim: &Sim, pods: [Option<&Pod>; 2], out: &mut SortedSet<(Ctl, ObjectRef)>) {
     for p in pods.into_iter().flatten() {
         let ns = &p.metadata.namespace;
         for pdb in budgets_for(sim, ns, &p.metadata.labels) {

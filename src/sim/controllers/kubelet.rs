@@ -4,7 +4,7 @@
 //! The kubelet keeps its own copy of each pod it runs, so it carries on when it cannot reach the
 //! API server (a partition): processes keep running, probes keep running, statuses queue up.
 
-use std::collections::BTreeMap;
+use crate::sorted::SortedMap;
 
 use super::attach_detach;
 use crate::model::{
@@ -97,7 +97,7 @@ pub(crate) struct PodWorker {
     pub host_ip: String,
     /// Deadline for SIGKILL once termination started.
     pub terminating_deadline: Option<u64>,
-    pub containers: BTreeMap<String, ContainerRt>,
+    pub containers: SortedMap<String, ContainerRt>,
     /// Status not yet accepted by the API server.
     pub dirty: bool,
     /// Containers are started once volumes are ready.
@@ -111,7 +111,7 @@ pub(crate) struct PodWorker {
 pub(crate) struct KubeletState {
     pub running: bool,
     pub epoch: u64,
-    pub pods: BTreeMap<String, PodWorker>,
+    pub pods: SortedMap<String, PodWorker>,
     pub lease_backoff: u64,
     pub connected: bool,
     pub last_status_post: u64,
@@ -125,7 +125,7 @@ impl KubeletState {
         KubeletState {
             running: false,
             epoch: 0,
-            pods: BTreeMap::new(),
+            pods: SortedMap::new(),
             lease_backoff: 0,
             connected: true,
             last_status_post: 0,
@@ -645,7 +645,7 @@ impl Sim {
         let uid = pod.metadata.uid.clone();
         let k = self.kubelet_mut(node).expect("kubelet");
         let ip = k.allocate_ip();
-        let mut containers = BTreeMap::new();
+        let mut containers = SortedMap::new();
         for c in &pod.spec.containers {
             let prev = pod
                 .status
@@ -923,7 +923,7 @@ impl Sim {
         };
         let app = AppKind::for_container(&spec);
         // Environment: literal values, downward API fields, then $(VAR) expansion in order.
-        let mut env: BTreeMap<String, String> = BTreeMap::new();
+        let mut env: SortedMap<String, String> = SortedMap::new();
         for e in &spec.env {
             let v = if let Some(v) = &e.value {
                 expand_env(v, &env)

@@ -17,7 +17,7 @@ pub mod replicaset;
 pub mod scheduler;
 pub mod taint_eviction;
 
-use std::collections::{BTreeMap, BTreeSet};
+use crate::sorted::{SortedMap, SortedSet};
 
 use crate::model::{Deployment, Kind, Object, ObjectRef, Pod, ReplicaSet, Resource, Service};
 
@@ -62,14 +62,14 @@ impl Ctl {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct ControllerState {
     /// (controller, key) -> due time; the work queue with de-duplication.
-    pub queued: BTreeMap<(Ctl, ObjectRef), u64>,
-    pub kubelets: BTreeMap<String, kubelet::KubeletState>,
-    pub node_health: BTreeMap<String, node_lifecycle::NodeHealth>,
+    pub queued: SortedMap<(Ctl, ObjectRef), u64>,
+    pub kubelets: SortedMap<String, kubelet::KubeletState>,
+    pub node_health: SortedMap<String, node_lifecycle::NodeHealth>,
     pub node_lifecycle: node_lifecycle::LifecycleState,
     /// node -> when PodGC first saw pods bound to it while the Node was missing.
-    pub podgc_missing: BTreeMap<String, u64>,
+    pub podgc_missing: SortedMap<String, u64>,
     /// Pods the scheduler could not place; retried on cluster changes.
-    pub unschedulable: BTreeSet<ObjectRef>,
+    pub unschedulable: SortedSet<ObjectRef>,
     pub adc: attach_detach::AdcState,
     /// The scheduler's `nextStartNodeIndex`: where the next filtering pass begins.
     pub next_start_node_index: u64,
@@ -100,7 +100,7 @@ pub(crate) fn fan_out(sim: &mut Sim, old: Option<&Object>, new: Option<&Object>)
         return;
     };
     let kind = any.kind();
-    let mut out: BTreeSet<(Ctl, ObjectRef)> = BTreeSet::new();
+    let mut out: SortedSet<(Ctl, ObjectRef)> = SortedSet::new();
     let self_ref = any.object_ref();
 
     // Garbage collector: dependents of a removed owner; owners held by orphan/foreground finalizers;
@@ -204,7 +204,7 @@ pub(crate) fn fan_out(sim: &mut Sim, old: Option<&Object>, new: Option<&Object>)
                 op.map(|n| &n.status.volumes_in_use) != np.map(|n| &n.status.volumes_in_use);
             if ready_changed || in_use_changed || taints_changed || op.is_none() || np.is_none() {
                 let node = &self_ref.name;
-                let mut pvs: BTreeSet<String> = sim
+                let mut pvs: SortedSet<String> = sim
                     .world
                     .volumes_attached_to(node)
                     .map(String::from)
@@ -328,7 +328,7 @@ pub(crate) fn fan_out(sim: &mut Sim, old: Option<&Object>, new: Option<&Object>)
     }
 
     // One latency draw per receiving controller, so each sees the event at its own time.
-    let mut latency: BTreeMap<Ctl, u64> = BTreeMap::new();
+    let mut latency: SortedMap<Ctl, u64> = SortedMap::new();
     for (ctl, key) in out {
         let delay = match latency.get(&ctl) {
             Some(d) => *d,
@@ -346,7 +346,7 @@ fn pod_fan_out(
     sim: &mut Sim,
     old: Option<&Object>,
     new: Option<&Object>,
-    out: &mut BTreeSet<(Ctl, ObjectRef)>,
+    out: &mut SortedSet<(Ctl, ObjectRef)>,
 ) {
     let op = old.and_then(Pod::from_object);
     let np = new.and_then(Pod::from_object);

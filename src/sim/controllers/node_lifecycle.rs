@@ -1,7 +1,7 @@
 //! The node lifecycle controller: Ready -> Unknown after the grace period, NodeNotReady, pods
 //! marked not ready, condition taints, and the per-zone rate limits on NoExecute tainting.
 
-use std::collections::BTreeMap;
+use crate::sorted::SortedMap;
 
 use crate::model::{Kind, Lease, Node, Object, ObjectRef, Pod, Taint, Time};
 use crate::sim::trace::{Actor, Change};
@@ -33,10 +33,10 @@ pub enum ZoneState {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct LifecycleState {
     /// zone -> nodes waiting for their NoExecute taint, in order.
-    pub taint_queue: BTreeMap<String, Vec<String>>,
+    pub taint_queue: SortedMap<String, Vec<String>>,
     /// zone -> earliest time the rate limiter allows the next taint.
-    pub zone_next: BTreeMap<String, u64>,
-    pub zone_states: BTreeMap<String, ZoneState>,
+    pub zone_next: SortedMap<String, u64>,
+    pub zone_states: SortedMap<String, ZoneState>,
     pub master_disruption: bool,
     pub pass_at: Option<u64>,
 }
@@ -331,7 +331,7 @@ fn describe_taint_change(old: &[Taint], new: &[Taint], node: &str) -> String {
 }
 
 fn compute_zones(sim: &mut Sim) {
-    let mut zones: BTreeMap<String, (u64, u64)> = BTreeMap::new();
+    let mut zones: SortedMap<String, (u64, u64)> = SortedMap::new();
     for n in sim.api.list::<Node>() {
         if n.metadata
             .labels
@@ -346,7 +346,7 @@ fn compute_zones(sim: &mut Sim) {
         }
     }
     let threshold = sim.timing.unhealthy_zone_threshold_percent;
-    let mut states = BTreeMap::new();
+    let mut states = SortedMap::new();
     for (z, (total, not_ready)) in &zones {
         let s = if *total > 0 && not_ready == total {
             ZoneState::FullDisruption

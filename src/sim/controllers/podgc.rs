@@ -15,7 +15,7 @@ pub(crate) fn gc(sim: &mut Sim) {
     let now = sim.now;
     let quarantine = sim.timing.podgc_quarantine;
     let pods: Vec<Pod> = sim.api.list::<Pod>().cloned().collect();
-    let mut missing_now = std::collections::BTreeSet::new();
+    let mut missing_now = crate::sorted::SortedSet::new();
     for p in &pods {
         let key = ObjectRef::new(Kind::Pod, &p.metadata.namespace, &p.metadata.name);
         if p.spec.node_name.is_empty() {

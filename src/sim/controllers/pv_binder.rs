@@ -1,7 +1,7 @@
 //! The PersistentVolume controller: static and dynamic binding, WaitForFirstConsumer, reclaim
 //! (Retain -> Released, Delete), and the pvc/pv-protection finalizers (ref §5.2).
 
-use std::collections::BTreeMap;
+use crate::sorted::SortedMap;
 
 use crate::model::{
     Kind, Object, ObjectMeta, ObjectRef, ObjectReference, PersistentVolume, PersistentVolumeClaim,
@@ -195,7 +195,7 @@ fn provision(sim: &mut Sim, pvc: &PersistentVolumeClaim, sc: &StorageClass, node
     );
     sim.api_event(&ACTOR, &key, "Normal", "ExternalProvisioning", &format!("waiting for a volume to be created, either by external provisioner \"{}\" or manually created by system administrator", sc.provisioner));
     let name = format!("pvc-{}", pvc.metadata.uid);
-    let mut capacity = BTreeMap::new();
+    let mut capacity = SortedMap::new();
     if let Some(q) = pvc.spec.resources.requests.get("storage") {
         capacity.insert("storage".to_string(), q.clone());
     }

@@ -1,8 +1,8 @@
 //! The ReplicaSet controller (ref §1): claim (adopt/release), count active pods, create in
 //! slow-start batches with generateName, delete by the scale-down ranking, and report status.
 
+use crate::sorted::SortedMap;
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
 
 use crate::model::{
     Kind, Object, ObjectMeta, ObjectRef, OwnerReference, Pod, ReplicaSet, ReplicaSetStatus,
@@ -31,7 +31,7 @@ pub(crate) fn sync(sim: &mut Sim, key: &ObjectRef) {
 
     // Claim: adopt matching orphans, release owned pods that no longer match (ref §1.4).
     // Only owned pods and orphans can change hands; both come from indexes, in name order.
-    let mut claims: BTreeMap<String, (bool, Object)> = BTreeMap::new();
+    let mut claims: SortedMap<String, (bool, Object)> = SortedMap::new();
     let (first, releases) = census(sim, &rs, Some(&selector));
     for p in releases {
         let mut p2 = p.clone();
@@ -196,7 +196,7 @@ fn pods_to_delete(sim: &Sim, rs: &ReplicaSet, active: &[&Pod], n: usize) -> Vec<
             }
         }
     }
-    let mut per_node: BTreeMap<String, i64> = BTreeMap::new();
+    let mut per_node: SortedMap<String, i64> = SortedMap::new();
     for uid in &related_uids {
         for p in sim.api.pods_controlled_by(uid) {
             if p.is_active() && !p.spec.node_name.is_empty() {

@@ -1,7 +1,7 @@
 //! kube-scheduler: filters, scores that spread replicas, binding, and FailedScheduling with
 //! kubectl's `0/3 nodes are available: ...` text.
 
-use std::collections::BTreeMap;
+use crate::sorted::SortedMap;
 
 use crate::model::{
     Kind, Node, Object, ObjectRef, PersistentVolume, PersistentVolumeClaim, Pod, StorageClass,
@@ -184,8 +184,8 @@ fn fit_error(total: usize, rejections: &[Rejection]) -> String {
     if total == 0 {
         return "no nodes available to schedule pods".to_string();
     }
-    let mut hist: BTreeMap<&str, u32> = BTreeMap::new();
-    let mut pre: BTreeMap<&str, u32> = BTreeMap::new();
+    let mut hist: SortedMap<&str, u32> = SortedMap::new();
+    let mut pre: SortedMap<&str, u32> = SortedMap::new();
     for r in rejections {
         for reason in &r.reasons {
             *hist.entry(reason.as_str()).or_default() += 1;
