@@ -1,12 +1,13 @@
-//! `#[derive(Decode)]`: a `serde::Deserialize` for the model's structs that is a fraction of
-//! serde_derive's size in the wasm bundle.
+//! `#[derive(Decode)]`: reading a model struct from the manifest reader's tree, a fraction of
+//! serde_derive's `Deserialize` in the wasm bundle.
 //!
 //! It reads the same `#[serde(...)]` attributes as serde_derive and accepts only the shape the
 //! model uses: a struct with named fields and `#[serde(rename_all = "camelCase", default)]`,
 //! fields optionally `#[serde(rename = "...")]`. The generated impl starts from
 //! `Default::default()` and overwrites each field present in the input, in input order, so it
 //! decodes exactly as serde_derive's with a container `default` (the manifest reader rejects
-//! duplicate keys before decoding). The runtime side is `podlab::model::decode`.
+//! duplicate keys before decoding). The runtime side, and the rules it keeps, are in
+//! `podlab::model::decode`.
 
 use proc_macro::TokenStream;
 use quote::quote;
@@ -76,22 +77,24 @@ fn expand(input: &DeriveInput) -> syn::Result<proc_macro2::TokenStream> {
     let index = 0..idents.len();
     let name_str = name.to_string();
     Ok(quote! {
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-                crate::model::decode::decode_struct(d)
+        impl crate::model::decode::Decode for #name {
+            fn decode(
+                de: crate::manifest::de::NodeDe<'_>,
+            ) -> ::core::result::Result<Self, crate::manifest::de::DeError> {
+                const FIELDS: &[&str] = &[#(#keys),*];
+                let mut out = <Self as ::core::default::Default>::default();
+                crate::model::decode::decode_struct(#name_str, FIELDS, &mut out, de)?;
+                ::core::result::Result::Ok(out)
             }
         }
         impl crate::model::decode::Fields for #name {
-            const NAME: &'static str = #name_str;
-            const FIELDS: &'static [&'static str] = &[#(#keys),*];
-            fn set<'de, A: ::serde::de::MapAccess<'de>>(
+            fn field(
                 &mut self,
-                field: usize,
-                map: &mut A,
-            ) -> ::core::result::Result<(), A::Error> {
-                match field {
-                    #(#index => crate::model::decode::read_field(&mut self.#idents, map),)*
-                    _ => ::core::result::Result::Ok(()),
+                i: usize,
+            ) -> ::core::option::Option<&mut dyn crate::model::decode::DecodeField> {
+                match i {
+                    #(#index => ::core::option::Option::Some(&mut self.#idents),)*
+                    _ => ::core::option::Option::None,
                 }
             }
         }

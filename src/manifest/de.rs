@@ -69,7 +69,7 @@ pub fn repr(node: &Node) -> String {
 
 /// Gives an error from a visitor (serde's or the model's) the node's place and k8s wording.
 #[inline(never)]
-fn locate(node: &Node, path: &FieldPath, mut e: DeError) -> DeError {
+pub(crate) fn locate(node: &Node, path: &FieldPath, mut e: DeError) -> DeError {
     if e.pos.is_some() {
         return e;
     }
@@ -151,6 +151,43 @@ impl<'a> NodeDe<'a> {
             Some(Resolved::Int(_)) => Err(self.invalid(&format!("out of range for {what}"))),
             _ => Err(self.invalid("expected an integer")),
         }
+    }
+
+    /// What `deserialize_struct` (`struct_name` set, "expected an object") and
+    /// `deserialize_map` (None, "expected a map") check before visiting the entries.
+    #[inline(never)]
+    pub(crate) fn map_checked(
+        &self,
+        struct_name: Option<&'static str>,
+        what: &str,
+    ) -> Result<NodeMap<'a>, DeError> {
+        if !matches!(self.node.value, Value::Map(_)) && !self.node.is_null() {
+            return Err(self.invalid(what));
+        }
+        Ok(self.map_access(struct_name))
+    }
+
+    /// What `deserialize_seq` checks before visiting the items (null is an empty list).
+    #[inline(never)]
+    pub(crate) fn seq_items(&self) -> Result<&'a [Node], DeError> {
+        match &self.node.value {
+            Value::Seq(items) => Ok(items),
+            _ if self.node.is_null() => Ok(&[]),
+            _ => Err(self.invalid("expected a list")),
+        }
+    }
+
+    /// Item `i` of `items` (from [`Self::seq_items`]): its deserializer and path, as
+    /// `SeqAccess` gives it.
+    #[inline(never)]
+    pub(crate) fn item(&self, items: &'a [Node], i: usize) -> (NodeDe<'a>, FieldPath) {
+        let path = self.path.index(i);
+        (self.child(&items[i], path.clone(), None), path)
+    }
+
+    /// `locate` for errors of this node's contents, as the `Deserializer` methods apply it.
+    pub(crate) fn locate_in(&self, e: DeError) -> DeError {
+        locate(self.node, &self.path, e)
     }
 
     #[inline(never)]
@@ -436,7 +473,7 @@ impl<'de> SeqAccess<'de> for NodeSeq<'_, 'de> {
     }
 }
 
-struct NodeMap<'a> {
+pub(crate) struct NodeMap<'a> {
     parent: NodeDe<'a>,
     entries: &'a [(Node, Node)],
     next: usize,
@@ -446,9 +483,43 @@ struct NodeMap<'a> {
 }
 
 impl<'a> NodeMap<'a> {
+    /// The next key's text, as `next_key::<&str>()` reads it (`skip` keys passed over).
+    #[inline(never)]
+    pub(crate) fn next_key_str(&mut self) -> Result<Option<&'a str>, DeError> {
+        loop {
+            let Some(entry) = self.entries.get(self.next) else {
+                return Ok(None);
+            };
+            self.next += 1;
+            let key = entry.0.as_str().unwrap_or_default();
+            if self.parent.skip.contains(&key) {
+                continue;
+            }
+            self.value = Some(entry);
+            return match &entry.0.value {
+                Value::Scalar(s) => Ok(Some(&s.text)),
+                _ => Err(NodeDe {
+                    node: &entry.0,
+                    path: self.parent.path.clone(),
+                    ctx: self.parent.ctx,
+                    field_of: None,
+                    skip: &[],
+                }
+                .invalid("a mapping key must be a string")),
+            };
+        }
+    }
+
+    /// The current value read as `IgnoredAny` (an unknown field: the deserializer warns).
+    #[inline(never)]
+    pub(crate) fn ignore_value(&mut self) -> Result<(), DeError> {
+        let (de, _, _) = self.value_de()?;
+        de::Deserializer::deserialize_ignored_any(de, de::IgnoredAny).map(|_| ())
+    }
+
     /// The current value's deserializer, the value and its path.
     #[inline(never)]
-    fn value_de(&mut self) -> Result<(NodeDe<'a>, &'a Node, FieldPath), DeError> {
+    pub(crate) fn value_de(&mut self) -> Result<(NodeDe<'a>, &'a Node, FieldPath), DeError> {
         let (k, v) = self.value.take().ok_or_else(|| DeError {
             message: "value requested before its key".into(),
             path: None,

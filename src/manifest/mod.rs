@@ -7,7 +7,7 @@
 //! - [`lint()`](lint::lint): cross-object checks that schema validation cannot do.
 //! - [`to_yaml`] / [`to_json`]: kubectl's `-o yaml` and `-o json` printing.
 
-mod de;
+pub(crate) mod de;
 pub mod emit;
 pub mod kinds;
 mod known;
@@ -550,7 +550,7 @@ fn read_object(doc: usize, root: &Node, at: &FieldPath, out: &mut ParseResult, d
     let decoded: Result<ManifestObject, DeError> = match kinds::resolve(api_version, kind) {
         Resolution::Simulated(k) => decode_object(k, de).map(ManifestObject::Object),
         Resolution::StatefulSet => {
-            serde::Deserialize::deserialize(de).map(ManifestObject::StatefulSet)
+            crate::model::decode::Decode::decode(de).map(ManifestObject::StatefulSet)
         }
         Resolution::List => {
             // Nested Lists are legal but pointless; one level keeps recursion bounded.
@@ -612,22 +612,22 @@ fn read_object(doc: usize, root: &Node, at: &FieldPath, out: &mut ParseResult, d
 }
 
 fn decode_object(kind: Kind, de: NodeDe<'_>) -> Result<Object, DeError> {
-    use serde::Deserialize;
+    use crate::model::decode::Decode;
     Ok(match kind {
-        Kind::ConfigMap => Object::ConfigMap(Deserialize::deserialize(de)?),
-        Kind::Deployment => Object::Deployment(Deserialize::deserialize(de)?),
-        Kind::EndpointSlice => Object::EndpointSlice(Deserialize::deserialize(de)?),
-        Kind::Event => Object::Event(Deserialize::deserialize(de)?),
-        Kind::Lease => Object::Lease(Deserialize::deserialize(de)?),
-        Kind::Node => Object::Node(Deserialize::deserialize(de)?),
-        Kind::PersistentVolume => Object::PersistentVolume(Deserialize::deserialize(de)?),
-        Kind::PersistentVolumeClaim => Object::PersistentVolumeClaim(Deserialize::deserialize(de)?),
-        Kind::Pod => Object::Pod(Deserialize::deserialize(de)?),
-        Kind::PodDisruptionBudget => Object::PodDisruptionBudget(Deserialize::deserialize(de)?),
-        Kind::ReplicaSet => Object::ReplicaSet(Deserialize::deserialize(de)?),
-        Kind::Service => Object::Service(Deserialize::deserialize(de)?),
-        Kind::StorageClass => Object::StorageClass(Deserialize::deserialize(de)?),
-        Kind::StatefulSet => Object::StatefulSet(Deserialize::deserialize(de)?),
+        Kind::ConfigMap => Object::ConfigMap(Decode::decode(de)?),
+        Kind::Deployment => Object::Deployment(Decode::decode(de)?),
+        Kind::EndpointSlice => Object::EndpointSlice(Decode::decode(de)?),
+        Kind::Event => Object::Event(Decode::decode(de)?),
+        Kind::Lease => Object::Lease(Decode::decode(de)?),
+        Kind::Node => Object::Node(Decode::decode(de)?),
+        Kind::PersistentVolume => Object::PersistentVolume(Decode::decode(de)?),
+        Kind::PersistentVolumeClaim => Object::PersistentVolumeClaim(Decode::decode(de)?),
+        Kind::Pod => Object::Pod(Decode::decode(de)?),
+        Kind::PodDisruptionBudget => Object::PodDisruptionBudget(Decode::decode(de)?),
+        Kind::ReplicaSet => Object::ReplicaSet(Decode::decode(de)?),
+        Kind::Service => Object::Service(Decode::decode(de)?),
+        Kind::StorageClass => Object::StorageClass(Decode::decode(de)?),
+        Kind::StatefulSet => Object::StatefulSet(Decode::decode(de)?),
         // Kinds the engine adds later stay readable as errors until they are wired here.
         #[allow(unreachable_patterns)]
         other => {

@@ -1,52 +1,46 @@
-//! The runtime half of `#[derive(Decode)]` (the `podlab-derive` crate): one shared struct
-//! visitor instead of serde_derive's per-struct visitor, field enum and per-field slots.
+//! Reading the model from the manifest reader's spanned tree: [`Decode`], and the runtime half
+//! of `#[derive(Decode)]` (the `podlab-derive` crate).
 //!
-//! serde_derive keeps an `Option` per field, checks for duplicates and fills missing fields from
-//! `Default::default()` at the end; every error exit drops every slot. With a container
-//! `default` the same result comes from starting at `Default::default()` and overwriting each
-//! field in input order, which is what [`decode_struct`] does: a field read twice would keep the
-//! later value where serde_derive reports a duplicate, but the manifest reader refuses duplicate
-//! keys before decoding. Unknown fields go through `IgnoredAny`, as with serde_derive, so the
-//! deserializer still warns about them.
+//! The manifest reader's serde `Deserializer` ([`NodeDe`]) defines how YAML maps to the model:
+//! null is the zero value, numbers are not strings, and every error carries its node's place.
+//! Decoding the model's structs, lists, maps and options through serde's visitors compiled one
+//! generic copy of that machinery per type, the largest part of the wasm bundle; [`Decode`] does
+//! the same steps directly, in the same order and with the same errors and warnings, and leaves
+//! only the leaves (strings, numbers, quantities, times, IntOrString and the three structs with
+//! required fields) to serde.
+//!
+//! A derived struct starts from `Default::default()` and overwrites each field present in the
+//! input, in input order. That is what serde_derive's container `default` gives too, except that
+//! serde_derive reports a key given twice; the manifest reader refuses duplicate keys before
+//! decoding. Unknown fields are read as `IgnoredAny`, so the deserializer warns about them.
 
-use std::fmt;
-use std::marker::PhantomData;
+use serde::Deserialize;
 
-use serde::de::{IgnoredAny, MapAccess, Visitor};
-use serde::{Deserialize, Deserializer};
+use crate::manifest::de::{locate, DeError, NodeDe};
+use crate::sorted::SortedMap;
 
-/// A struct that `#[derive(Decode)]` can fill field by field.
-pub trait Fields: Default {
-    /// The Rust name (what serde_derive passes to `deserialize_struct`).
-    const NAME: &'static str;
-    /// Field names as they appear in manifests, in declaration order.
-    const FIELDS: &'static [&'static str];
-    /// Reads the value of field number `field` (an index into `FIELDS`) from `map`.
-    fn set<'de, A: MapAccess<'de>>(&mut self, field: usize, map: &mut A) -> Result<(), A::Error>;
+/// A model type read from a node of the manifest tree.
+pub trait Decode: Sized {
+    fn decode(de: NodeDe<'_>) -> Result<Self, DeError>;
 }
 
-struct StructVisitor<T>(PhantomData<T>);
+/// A struct field's place, written with what its node decodes to: what a struct's fields are
+/// reached through, so the struct reader is one function for all structs.
+pub trait DecodeField {
+    fn decode_field(&mut self, de: NodeDe<'_>) -> Result<(), DeError>;
+}
 
-impl<'de, T: Fields> Visitor<'de> for StructVisitor<T> {
-    type Value = T;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "struct {}", T::NAME)
+impl<T: Decode> DecodeField for T {
+    fn decode_field(&mut self, de: NodeDe<'_>) -> Result<(), DeError> {
+        *self = T::decode(de)?;
+        Ok(())
     }
+}
 
-    #[inline(never)]
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
-        let mut out = T::default();
-        while let Some(key) = map.next_key::<&str>()? {
-            match field_index(T::FIELDS, key) {
-                Some(i) => out.set(i, &mut map)?,
-                None => {
-                    map.next_value::<IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(out)
-    }
+/// A struct that `#[derive(Decode)]` fills field by field.
+pub trait Fields {
+    /// Field number `i` (an index into the struct's field names).
+    fn field(&mut self, i: usize) -> Option<&mut dyn DecodeField>;
 }
 
 #[inline(never)]
@@ -54,18 +48,103 @@ fn field_index(fields: &[&str], key: &str) -> Option<usize> {
     fields.iter().position(|f| *f == key)
 }
 
-/// Reads a field's value into its place: one copy per field type, called from every struct's
-/// [`Fields::set`] (inlined there, the value's decoding and drop code would be copied per field).
+/// The body of a derived struct's `Decode::decode` (serde's `deserialize_struct` and the derived
+/// visitor's `visit_map`): `name` is the Rust name (what unknown-field warnings look up),
+/// `fields` the names in manifests, and `target` starts as `Default::default()`.
 #[inline(never)]
-pub fn read_field<'de, T: Deserialize<'de>, A: MapAccess<'de>>(
-    place: &mut T,
-    map: &mut A,
-) -> Result<(), A::Error> {
-    *place = map.next_value()?;
-    Ok(())
+pub fn decode_struct(
+    name: &'static str,
+    fields: &'static [&'static str],
+    target: &mut dyn Fields,
+    de: NodeDe<'_>,
+) -> Result<(), DeError> {
+    let mut map = de.map_checked(Some(name), "expected an object")?;
+    let read = (|| {
+        while let Some(key) = map.next_key_str()? {
+            match field_index(fields, key).and_then(|i| target.field(i)) {
+                Some(place) => {
+                    let (value, node, path) = map.value_de()?;
+                    place
+                        .decode_field(value)
+                        .map_err(|e| locate(node, &path, e))?;
+                }
+                None => map.ignore_value()?,
+            }
+        }
+        Ok(())
+    })();
+    read.map_err(|e| de.locate_in(e))
 }
 
-/// `Deserialize::deserialize` of a `#[derive(Decode)]` struct.
-pub fn decode_struct<'de, T: Fields, D: Deserializer<'de>>(d: D) -> Result<T, D::Error> {
-    d.deserialize_struct(T::NAME, T::FIELDS, StructVisitor(PhantomData))
+/// serde's `Option`: null is `None`, anything else is the value.
+impl<T: Decode> Decode for Option<T> {
+    fn decode(de: NodeDe<'_>) -> Result<Self, DeError> {
+        if de.node.is_null() {
+            Ok(None)
+        } else {
+            T::decode(de).map(Some)
+        }
+    }
 }
+
+/// serde's `Vec` through `deserialize_seq`: null is empty; each item's errors carry its index.
+impl<T: Decode> Decode for Vec<T> {
+    fn decode(de: NodeDe<'_>) -> Result<Self, DeError> {
+        let items = de.seq_items()?;
+        let mut out = Vec::new();
+        for i in 0..items.len() {
+            let (item, path) = de.item(items, i);
+            match T::decode(item) {
+                Ok(v) => out.push(v),
+                Err(e) => return Err(de.locate_in(locate(&items[i], &path, e))),
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// A map with string keys through `deserialize_map`: null is empty; values' errors carry
+/// `[key]`.
+impl<V: Decode> Decode for SortedMap<String, V> {
+    fn decode(de: NodeDe<'_>) -> Result<Self, DeError> {
+        let mut map = de.map_checked(None, "expected a map")?;
+        let mut out = SortedMap::new();
+        let read = (|| {
+            while let Some(key) = map.next_key_str()? {
+                let (value, node, path) = map.value_de()?;
+                let v = V::decode(value).map_err(|e| locate(node, &path, e))?;
+                out.insert(key.to_string(), v);
+            }
+            Ok(())
+        })();
+        read.map_err(|e| de.locate_in(e))?;
+        Ok(out)
+    }
+}
+
+/// Leaves keep serde's `Deserialize` through the manifest reader's `Deserializer`.
+macro_rules! decode_with_serde {
+    ($($t:ty),* $(,)?) => {$(
+        impl Decode for $t {
+            fn decode(de: NodeDe<'_>) -> Result<Self, DeError> {
+                <$t as Deserialize>::deserialize(de)
+            }
+        }
+    )*};
+}
+
+decode_with_serde!(
+    String,
+    bool,
+    i32,
+    i64,
+    u16,
+    u32,
+    u64,
+    super::Quantity,
+    super::IntOrString,
+    super::Time,
+    super::OwnerReference,
+    super::HttpGetAction,
+    super::TcpSocketAction,
+);

@@ -3,7 +3,7 @@
 //! Field names follow the Kubernetes API in snake_case; serde renames them to camelCase so
 //! objects print and parse with Kubernetes' own field paths.
 
-pub mod decode;
+pub(crate) mod decode;
 pub mod meta;
 pub mod misc;
 pub mod node;
