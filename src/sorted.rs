@@ -1,7 +1,7 @@
 //! Ordered maps and sets kept as sorted vectors.
 //!
 //! They behave as `std::collections::BTreeMap` and `BTreeSet` for everything podlab does with
-//! them (iteration in key order, `range`, `entry`, `retain`, equality, hashing, serde), but each
+//! them (iteration in key order, `range`, `entry`, `retain`, equality), but each
 //! key/value combination costs a binary search and a vector instead of a whole B-tree (insert,
 //! remove with its rebalancing, clone, drop): with about forty combinations in the engine and the
 //! model, the B-tree copies were the largest generic code in the wasm bundle. Inserting or
@@ -440,47 +440,6 @@ impl<K: Ord + Borrow<Q>, Q: Ord + ?Sized, V> Index<&Q> for SortedMap<K, V> {
 
     fn index(&self, key: &Q) -> &V {
         self.get(key).expect("no entry found for key")
-    }
-}
-
-impl<K: serde::Serialize, V: serde::Serialize> serde::Serialize for SortedMap<K, V> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_map(self.iter())
-    }
-}
-
-impl<'de, K, V> serde::Deserialize<'de> for SortedMap<K, V>
-where
-    K: Ord + serde::Deserialize<'de>,
-    V: serde::Deserialize<'de>,
-{
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct MapVisitor<K, V>(std::marker::PhantomData<(K, V)>);
-
-        impl<'de, K, V> serde::de::Visitor<'de> for MapVisitor<K, V>
-        where
-            K: Ord + serde::Deserialize<'de>,
-            V: serde::Deserialize<'de>,
-        {
-            type Value = SortedMap<K, V>;
-
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a map")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut access: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut map = SortedMap::new();
-                while let Some((k, v)) = access.next_entry()? {
-                    map.insert(k, v);
-                }
-                Ok(map)
-            }
-        }
-
-        d.deserialize_map(MapVisitor(std::marker::PhantomData))
     }
 }
 

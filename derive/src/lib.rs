@@ -11,7 +11,7 @@
 
 use proc_macro::TokenStream;
 use quote::quote;
-use syn::{parse_macro_input, Data, DeriveInput, Error, Fields, LitStr};
+use syn::{parse_macro_input, Data, DeriveInput, Error, Fields, LitStr, Path};
 
 #[proc_macro_derive(Decode, attributes(serde))]
 pub fn derive_decode(input: TokenStream) -> TokenStream {
@@ -21,7 +21,25 @@ pub fn derive_decode(input: TokenStream) -> TokenStream {
         .into()
 }
 
-fn expand(input: &DeriveInput) -> syn::Result<proc_macro2::TokenStream> {
+/// `#[derive(Encode)]`: a struct's `podlab::manifest::emit::Encode`, the fields in declaration
+/// order under their serde names, each left out when its `skip_serializing_if` holds: the
+/// `Doc` that serde_derive's `Serialize` gave through the emitter's serializer.
+#[proc_macro_derive(Encode, attributes(serde))]
+pub fn derive_encode(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    expand_encode(&input)
+        .unwrap_or_else(Error::into_compile_error)
+        .into()
+}
+
+struct FieldSpec<'a> {
+    ident: &'a syn::Ident,
+    key: String,
+    skip_if: Option<Path>,
+}
+
+/// The named fields with their serde names, for `rename_all = "camelCase"` structs.
+fn field_specs(input: &DeriveInput, need_default: bool) -> syn::Result<Vec<FieldSpec<'_>>> {
     let name = &input.ident;
     let mut camel = false;
     let mut default = false;
@@ -30,7 +48,7 @@ fn expand(input: &DeriveInput) -> syn::Result<proc_macro2::TokenStream> {
             if meta.path.is_ident("rename_all") {
                 let rule: LitStr = meta.value()?.parse()?;
                 if rule.value() != "camelCase" {
-                    return Err(meta.error("Decode supports only rename_all = \"camelCase\""));
+                    return Err(meta.error("only rename_all = \"camelCase\" is supported"));
                 }
                 camel = true;
                 Ok(())
@@ -38,42 +56,83 @@ fn expand(input: &DeriveInput) -> syn::Result<proc_macro2::TokenStream> {
                 default = true;
                 Ok(())
             } else {
-                Err(meta.error("attribute not supported by Decode"))
+                Err(meta.error("attribute not supported by podlab-derive"))
             }
         })?;
     }
-    if !camel || !default {
+    if !camel || (need_default && !default) {
         return Err(Error::new_spanned(
             name,
-            "Decode needs #[serde(rename_all = \"camelCase\", default)]",
+            if need_default {
+                "Decode needs #[serde(rename_all = \"camelCase\", default)]"
+            } else {
+                "Encode needs #[serde(rename_all = \"camelCase\")]"
+            },
         ));
     }
     let Data::Struct(data) = &input.data else {
-        return Err(Error::new_spanned(name, "Decode is for structs"));
+        return Err(Error::new_spanned(name, "only structs are supported"));
     };
     let Fields::Named(fields) = &data.fields else {
-        return Err(Error::new_spanned(name, "Decode needs named fields"));
+        return Err(Error::new_spanned(name, "only named fields are supported"));
     };
-    let mut keys = Vec::new();
-    let mut idents = Vec::new();
+    let mut specs = Vec::new();
     for field in &fields.named {
         let ident = field.ident.as_ref().expect("named field");
         let mut key = camel_case(&ident.to_string());
+        let mut skip_if = None;
         for attr in field.attrs.iter().filter(|a| a.path().is_ident("serde")) {
             attr.parse_nested_meta(|meta| {
                 if meta.path.is_ident("rename") {
                     key = meta.value()?.parse::<LitStr>()?.value();
                 } else if meta.path.is_ident("skip_serializing_if") {
-                    meta.value()?.parse::<LitStr>()?;
+                    skip_if = Some(meta.value()?.parse::<LitStr>()?.parse::<Path>()?);
                 } else if !meta.path.is_ident("default") {
-                    return Err(meta.error("field attribute not supported by Decode"));
+                    return Err(meta.error("field attribute not supported by podlab-derive"));
                 }
                 Ok(())
             })?;
         }
-        keys.push(key);
-        idents.push(ident);
+        specs.push(FieldSpec {
+            ident,
+            key,
+            skip_if,
+        });
     }
+    Ok(specs)
+}
+
+fn expand_encode(input: &DeriveInput) -> syn::Result<proc_macro2::TokenStream> {
+    let name = &input.ident;
+    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    let pushes = field_specs(input, false)?.into_iter().map(|f| {
+        let FieldSpec {
+            ident,
+            key,
+            skip_if,
+        } = f;
+        let push = quote! { crate::manifest::emit::encode_field(&mut fields, #key, &self.#ident); };
+        match skip_if {
+            Some(path) => quote! { if !#path(&self.#ident) { #push } },
+            None => push,
+        }
+    });
+    Ok(quote! {
+        impl #impl_generics crate::manifest::emit::Encode for #name #ty_generics #where_clause {
+            fn encode(&self) -> crate::manifest::emit::Doc {
+                let mut fields = ::std::vec::Vec::new();
+                #(#pushes)*
+                crate::manifest::emit::Doc::Map(fields)
+            }
+        }
+    })
+}
+
+fn expand(input: &DeriveInput) -> syn::Result<proc_macro2::TokenStream> {
+    let name = &input.ident;
+    let specs = field_specs(input, true)?;
+    let keys: Vec<&String> = specs.iter().map(|f| &f.key).collect();
+    let idents: Vec<&syn::Ident> = specs.iter().map(|f| f.ident).collect();
     let index = 0..idents.len();
     let name_str = name.to_string();
     Ok(quote! {

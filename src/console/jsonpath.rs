@@ -279,29 +279,14 @@ fn eval_nodes(nodes: &[Node], root: &Doc, out: &mut String) -> Result<(), String
     Ok(())
 }
 
-impl serde::Serialize for Doc {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::{SerializeMap, SerializeSeq};
+/// What serde's `Serialize` for a `Doc` gave: the same tree, integers as i64.
+impl crate::manifest::emit::Encode for Doc {
+    fn encode(&self) -> Doc {
         match self {
-            Doc::Null => s.serialize_unit(),
-            Doc::Bool(b) => s.serialize_bool(*b),
-            Doc::Int(i) => s.serialize_i64(*i as i64),
-            Doc::Float(f) => s.serialize_f64(*f),
-            Doc::Str(x) => s.serialize_str(x),
-            Doc::Seq(v) => {
-                let mut seq = s.serialize_seq(Some(v.len()))?;
-                for e in v {
-                    seq.serialize_element(e)?;
-                }
-                seq.end()
-            }
-            Doc::Map(m) => {
-                let mut map = s.serialize_map(Some(m.len()))?;
-                for (k, v) in m {
-                    map.serialize_entry(k, v)?;
-                }
-                map.end()
-            }
+            Doc::Int(i) => Doc::Int((*i as i64).into()),
+            Doc::Seq(v) => Doc::Seq(v.iter().map(|e| e.encode()).collect()),
+            Doc::Map(m) => Doc::Map(m.iter().map(|(k, v)| (k.clone(), v.encode())).collect()),
+            other => other.clone(),
         }
     }
 }

@@ -1,11 +1,12 @@
 //! `-o yaml` and `-o json` for one object or a `List`, as kubectl prints them.
 
-use serde::Serialize;
+use podlab_derive::Encode;
 
+use crate::manifest::emit::Encode;
 use crate::manifest::{to_json, to_yaml};
 use crate::model::Object;
 
-#[derive(Serialize)]
+#[derive(Encode)]
 #[serde(rename_all = "camelCase")]
 struct List<'a> {
     api_version: &'static str,
@@ -14,13 +15,13 @@ struct List<'a> {
     metadata: ListMeta,
 }
 
-#[derive(Serialize)]
+#[derive(Encode)]
 #[serde(rename_all = "camelCase")]
 struct ListMeta {
     resource_version: &'static str,
 }
 
-fn text<T: Serialize>(value: &T, json: bool) -> String {
+fn text<T: Encode>(value: &T, json: bool) -> String {
     let printed = if json { to_json(value) } else { to_yaml(value) };
     match printed {
         Ok(mut s) => {

@@ -1,12 +1,10 @@
-//! kubectl's `-o yaml` and `-o json` printing, from any `Serialize` value.
+//! kubectl's `-o yaml` and `-o json` printing, from any [`Encode`] value.
 //!
-//! A small serde `Serializer` builds a [`Doc`] tree; two printers write it out:
+//! [`Encode`] builds a [`Doc`] tree; two printers write it out:
 //! YAML as kubectl prints it (keys sorted, 2-space indent, list items at their key's indent,
 //! go-yaml's quoting) and JSON as `json.MarshalIndent` with 4 spaces (struct order, HTML-safe).
 
 use std::fmt::{self, Write};
-
-use serde::ser::{self, Serialize};
 
 use super::tree::{resolve_plain, Resolved};
 
@@ -33,268 +31,120 @@ impl fmt::Display for EmitError {
 
 impl std::error::Error for EmitError {}
 
-impl ser::Error for EmitError {
-    fn custom<T: fmt::Display>(msg: T) -> Self {
-        EmitError(msg.to_string())
+/// A value as a [`Doc`]: what serde's `Serialize` gave through the emitter's serializer, without
+/// a copy of serde's machinery per type. Structs derive it (`podlab_derive::Encode`) from the
+/// same `#[serde(...)]` attributes they decode with.
+pub trait Encode {
+    fn encode(&self) -> Doc;
+}
+
+/// One struct field: what the derived `Encode` calls per field that is not skipped.
+#[inline(never)]
+pub fn encode_field(fields: &mut Vec<(String, Doc)>, key: &'static str, value: &dyn Encode) {
+    fields.push((key.to_string(), value.encode()));
+}
+
+/// An object with `apiVersion` and `kind` first, then its own fields (serde's `flatten`), as
+/// `kubectl get -o yaml` prints it.
+pub fn encode_typed(api_version: &str, kind: &str, inner: &dyn Encode) -> Doc {
+    let mut fields = vec![
+        ("apiVersion".to_string(), Doc::Str(api_version.to_string())),
+        ("kind".to_string(), Doc::Str(kind.to_string())),
+    ];
+    // Only structs are flattened, and a struct encodes as a map.
+    if let Doc::Map(own) = inner.encode() {
+        fields.extend(own);
+    }
+    Doc::Map(fields)
+}
+
+impl<T: Encode + ?Sized> Encode for &T {
+    fn encode(&self) -> Doc {
+        (**self).encode()
+    }
+}
+
+impl Encode for str {
+    fn encode(&self) -> Doc {
+        Doc::Str(self.to_string())
+    }
+}
+
+impl Encode for String {
+    fn encode(&self) -> Doc {
+        Doc::Str(self.clone())
+    }
+}
+
+impl Encode for bool {
+    fn encode(&self) -> Doc {
+        Doc::Bool(*self)
+    }
+}
+
+impl Encode for f64 {
+    fn encode(&self) -> Doc {
+        Doc::Float(*self)
+    }
+}
+
+macro_rules! encode_ints {
+    ($($t:ty),*) => {$(
+        impl Encode for $t {
+            fn encode(&self) -> Doc {
+                Doc::Int((*self).into())
+            }
+        }
+    )*};
+}
+
+encode_ints!(i8, i16, i32, i64, u8, u16, u32, u64);
+
+impl Encode for usize {
+    fn encode(&self) -> Doc {
+        // serde serializes usize as u64.
+        Doc::Int(*self as u64 as i128)
+    }
+}
+
+impl<T: Encode> Encode for Option<T> {
+    fn encode(&self) -> Doc {
+        match self {
+            Some(v) => v.encode(),
+            None => Doc::Null,
+        }
+    }
+}
+
+impl<T: Encode> Encode for Vec<T> {
+    fn encode(&self) -> Doc {
+        Doc::Seq(self.iter().map(|v| v.encode()).collect())
+    }
+}
+
+impl<V: Encode> Encode for crate::sorted::SortedMap<String, V> {
+    fn encode(&self) -> Doc {
+        Doc::Map(self.iter().map(|(k, v)| (k.clone(), v.encode())).collect())
     }
 }
 
 /// Serializes any value into a [`Doc`].
-pub fn to_doc<T: Serialize + ?Sized>(value: &T) -> Result<Doc, EmitError> {
-    value.serialize(DocSer)
+pub fn to_doc<T: Encode + ?Sized>(value: &T) -> Result<Doc, EmitError> {
+    Ok(value.encode())
 }
 
 /// `kubectl get -o yaml` text of a value.
-pub fn to_yaml<T: Serialize + ?Sized>(value: &T) -> Result<String, EmitError> {
+pub fn to_yaml<T: Encode + ?Sized>(value: &T) -> Result<String, EmitError> {
     let mut out = String::new();
     write_yaml(&to_doc(value)?, &mut out);
     Ok(out)
 }
 
 /// `kubectl get -o json` text of a value (no trailing newline, as MarshalIndent).
-pub fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String, EmitError> {
+pub fn to_json<T: Encode + ?Sized>(value: &T) -> Result<String, EmitError> {
     let mut out = String::new();
     write_json(&to_doc(value)?, 0, &mut out);
     Ok(out)
-}
-
-struct DocSer;
-
-pub struct SeqSer(Vec<Doc>);
-pub struct MapSer(Vec<(String, Doc)>, Option<String>);
-pub struct VariantSer(&'static str, Vec<Doc>);
-pub struct StructVariantSer(&'static str, Vec<(String, Doc)>);
-
-impl ser::Serializer for DocSer {
-    type Ok = Doc;
-    type Error = EmitError;
-    type SerializeSeq = SeqSer;
-    type SerializeTuple = SeqSer;
-    type SerializeTupleStruct = SeqSer;
-    type SerializeTupleVariant = VariantSer;
-    type SerializeMap = MapSer;
-    type SerializeStruct = MapSer;
-    type SerializeStructVariant = StructVariantSer;
-
-    fn serialize_bool(self, v: bool) -> Result<Doc, EmitError> {
-        Ok(Doc::Bool(v))
-    }
-    fn serialize_i8(self, v: i8) -> Result<Doc, EmitError> {
-        Ok(Doc::Int(v.into()))
-    }
-    fn serialize_i16(self, v: i16) -> Result<Doc, EmitError> {
-        Ok(Doc::Int(v.into()))
-    }
-    fn serialize_i32(self, v: i32) -> Result<Doc, EmitError> {
-        Ok(Doc::Int(v.into()))
-    }
-    fn serialize_i64(self, v: i64) -> Result<Doc, EmitError> {
-        Ok(Doc::Int(v.into()))
-    }
-    fn serialize_u8(self, v: u8) -> Result<Doc, EmitError> {
-        Ok(Doc::Int(v.into()))
-    }
-    fn serialize_u16(self, v: u16) -> Result<Doc, EmitError> {
-        Ok(Doc::Int(v.into()))
-    }
-    fn serialize_u32(self, v: u32) -> Result<Doc, EmitError> {
-        Ok(Doc::Int(v.into()))
-    }
-    fn serialize_u64(self, v: u64) -> Result<Doc, EmitError> {
-        Ok(Doc::Int(v.into()))
-    }
-    fn serialize_f32(self, v: f32) -> Result<Doc, EmitError> {
-        Ok(Doc::Float(v.into()))
-    }
-    fn serialize_f64(self, v: f64) -> Result<Doc, EmitError> {
-        Ok(Doc::Float(v))
-    }
-    fn serialize_char(self, v: char) -> Result<Doc, EmitError> {
-        Ok(Doc::Str(v.to_string()))
-    }
-    fn serialize_str(self, v: &str) -> Result<Doc, EmitError> {
-        Ok(Doc::Str(v.to_string()))
-    }
-    fn serialize_bytes(self, v: &[u8]) -> Result<Doc, EmitError> {
-        Ok(Doc::Seq(v.iter().map(|b| Doc::Int((*b).into())).collect()))
-    }
-    fn serialize_none(self) -> Result<Doc, EmitError> {
-        Ok(Doc::Null)
-    }
-    fn serialize_some<T: Serialize + ?Sized>(self, v: &T) -> Result<Doc, EmitError> {
-        v.serialize(self)
-    }
-    fn serialize_unit(self) -> Result<Doc, EmitError> {
-        Ok(Doc::Null)
-    }
-    fn serialize_unit_struct(self, _: &'static str) -> Result<Doc, EmitError> {
-        Ok(Doc::Null)
-    }
-    fn serialize_unit_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        variant: &'static str,
-    ) -> Result<Doc, EmitError> {
-        Ok(Doc::Str(variant.to_string()))
-    }
-    fn serialize_newtype_struct<T: Serialize + ?Sized>(
-        self,
-        _: &'static str,
-        v: &T,
-    ) -> Result<Doc, EmitError> {
-        v.serialize(self)
-    }
-    fn serialize_newtype_variant<T: Serialize + ?Sized>(
-        self,
-        _: &'static str,
-        _: u32,
-        variant: &'static str,
-        v: &T,
-    ) -> Result<Doc, EmitError> {
-        Ok(Doc::Map(vec![(variant.to_string(), v.serialize(DocSer)?)]))
-    }
-    fn serialize_seq(self, len: Option<usize>) -> Result<SeqSer, EmitError> {
-        Ok(SeqSer(Vec::with_capacity(len.unwrap_or(0))))
-    }
-    fn serialize_tuple(self, len: usize) -> Result<SeqSer, EmitError> {
-        self.serialize_seq(Some(len))
-    }
-    fn serialize_tuple_struct(self, _: &'static str, len: usize) -> Result<SeqSer, EmitError> {
-        self.serialize_seq(Some(len))
-    }
-    fn serialize_tuple_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        variant: &'static str,
-        _: usize,
-    ) -> Result<VariantSer, EmitError> {
-        Ok(VariantSer(variant, Vec::new()))
-    }
-    fn serialize_map(self, _: Option<usize>) -> Result<MapSer, EmitError> {
-        Ok(MapSer(Vec::new(), None))
-    }
-    fn serialize_struct(self, _: &'static str, _: usize) -> Result<MapSer, EmitError> {
-        Ok(MapSer(Vec::new(), None))
-    }
-    fn serialize_struct_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        variant: &'static str,
-        _: usize,
-    ) -> Result<StructVariantSer, EmitError> {
-        Ok(StructVariantSer(variant, Vec::new()))
-    }
-}
-
-impl ser::SerializeSeq for SeqSer {
-    type Ok = Doc;
-    type Error = EmitError;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), EmitError> {
-        self.0.push(v.serialize(DocSer)?);
-        Ok(())
-    }
-    fn end(self) -> Result<Doc, EmitError> {
-        Ok(Doc::Seq(self.0))
-    }
-}
-
-impl ser::SerializeTuple for SeqSer {
-    type Ok = Doc;
-    type Error = EmitError;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), EmitError> {
-        ser::SerializeSeq::serialize_element(self, v)
-    }
-    fn end(self) -> Result<Doc, EmitError> {
-        ser::SerializeSeq::end(self)
-    }
-}
-
-impl ser::SerializeTupleStruct for SeqSer {
-    type Ok = Doc;
-    type Error = EmitError;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), EmitError> {
-        ser::SerializeSeq::serialize_element(self, v)
-    }
-    fn end(self) -> Result<Doc, EmitError> {
-        ser::SerializeSeq::end(self)
-    }
-}
-
-impl ser::SerializeTupleVariant for VariantSer {
-    type Ok = Doc;
-    type Error = EmitError;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), EmitError> {
-        self.1.push(v.serialize(DocSer)?);
-        Ok(())
-    }
-    fn end(self) -> Result<Doc, EmitError> {
-        Ok(Doc::Map(vec![(self.0.to_string(), Doc::Seq(self.1))]))
-    }
-}
-
-impl ser::SerializeMap for MapSer {
-    type Ok = Doc;
-    type Error = EmitError;
-    fn serialize_key<T: Serialize + ?Sized>(&mut self, k: &T) -> Result<(), EmitError> {
-        let key = match k.serialize(DocSer)? {
-            Doc::Str(s) => s,
-            Doc::Int(i) => i.to_string(),
-            Doc::Bool(b) => b.to_string(),
-            other => {
-                return Err(EmitError(format!(
-                    "map keys must be strings, not {other:?}"
-                )))
-            }
-        };
-        self.1 = Some(key);
-        Ok(())
-    }
-    fn serialize_value<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), EmitError> {
-        let key = self
-            .1
-            .take()
-            .ok_or_else(|| EmitError("map value without a key".into()))?;
-        self.0.push((key, v.serialize(DocSer)?));
-        Ok(())
-    }
-    fn end(self) -> Result<Doc, EmitError> {
-        Ok(Doc::Map(self.0))
-    }
-}
-
-impl ser::SerializeStruct for MapSer {
-    type Ok = Doc;
-    type Error = EmitError;
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        key: &'static str,
-        v: &T,
-    ) -> Result<(), EmitError> {
-        self.0.push((key.to_string(), v.serialize(DocSer)?));
-        Ok(())
-    }
-    fn end(self) -> Result<Doc, EmitError> {
-        Ok(Doc::Map(self.0))
-    }
-}
-
-impl ser::SerializeStructVariant for StructVariantSer {
-    type Ok = Doc;
-    type Error = EmitError;
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        key: &'static str,
-        v: &T,
-    ) -> Result<(), EmitError> {
-        self.1.push((key.to_string(), v.serialize(DocSer)?));
-        Ok(())
-    }
-    fn end(self) -> Result<Doc, EmitError> {
-        Ok(Doc::Map(vec![(self.0.to_string(), Doc::Map(self.1))]))
-    }
 }
 
 // ---- YAML ----

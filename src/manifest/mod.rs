@@ -18,8 +18,6 @@ pub mod validate;
 
 use std::fmt;
 
-use serde::{Serialize, Serializer};
-
 use crate::model::{Kind, Object, ObjectMeta};
 use de::{Ctx, DeError, NodeDe};
 use kinds::Resolution;
@@ -231,24 +229,11 @@ impl ManifestObject {
     }
 }
 
-impl Serialize for ManifestObject {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        #[derive(Serialize)]
-        #[serde(rename_all = "camelCase")]
-        struct Typed<'a, T: Serialize> {
-            api_version: &'a str,
-            kind: &'a str,
-            #[serde(flatten)]
-            inner: &'a T,
-        }
+impl emit::Encode for ManifestObject {
+    fn encode(&self) -> emit::Doc {
         match self {
-            ManifestObject::Object(o) => o.serialize(s),
-            ManifestObject::StatefulSet(x) => Typed {
-                api_version: "apps/v1",
-                kind: "StatefulSet",
-                inner: x,
-            }
-            .serialize(s),
+            ManifestObject::Object(o) => o.encode(),
+            ManifestObject::StatefulSet(x) => emit::encode_typed("apps/v1", "StatefulSet", x),
         }
     }
 }

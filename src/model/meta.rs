@@ -3,8 +3,8 @@
 use crate::sorted::SortedMap;
 use std::fmt;
 
-use podlab_derive::Decode;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use podlab_derive::{Decode, Encode};
+use serde::{Deserialize, Deserializer};
 
 /// A point in simulated time: milliseconds since the simulation epoch.
 ///
@@ -126,13 +126,13 @@ impl fmt::Display for Time {
     }
 }
 
-impl Serialize for Time {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        if self.0.is_multiple_of(1000) {
-            s.serialize_str(&self.to_rfc3339())
+impl crate::manifest::emit::Encode for Time {
+    fn encode(&self) -> crate::manifest::emit::Doc {
+        crate::manifest::emit::Doc::Str(if self.0.is_multiple_of(1000) {
+            self.to_rfc3339()
         } else {
-            s.serialize_str(&self.to_rfc3339_micro())
-        }
+            self.to_rfc3339_micro()
+        })
     }
 }
 
@@ -244,7 +244,7 @@ pub fn parse_duration(s: &str) -> Option<u64> {
 }
 
 /// A reference to an owner, as in `metadata.ownerReferences`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OwnerReference {
     pub api_version: String,
@@ -258,7 +258,7 @@ pub struct OwnerReference {
 }
 
 /// `metadata` of every object.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ObjectMeta {
     #[serde(skip_serializing_if = "String::is_empty")]
@@ -315,7 +315,7 @@ impl ObjectMeta {
 }
 
 /// `involvedObject` / `claimRef` / `targetRef`: a full reference to another object.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ObjectReference {
     #[serde(skip_serializing_if = "String::is_empty")]

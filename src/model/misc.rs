@@ -2,21 +2,20 @@
 
 use crate::sorted::SortedMap;
 
-use podlab_derive::Decode;
-use serde::Serialize;
+use podlab_derive::{Decode, Encode};
 
 use super::meta::{ObjectMeta, ObjectReference, Time};
 use super::quantity::IntOrString;
 use super::selector::LabelSelector;
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Lease {
     pub metadata: ObjectMeta,
     pub spec: LeaseSpec,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
 #[serde(rename_all = "camelCase", default)]
 pub struct LeaseSpec {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -32,7 +31,7 @@ pub struct LeaseSpec {
 }
 
 /// A core/v1 Event. Repeats of the same (object, reason, message, source) bump `count`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Event {
     pub metadata: ObjectMeta,
@@ -50,7 +49,7 @@ pub struct Event {
     pub source: EventSource,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
 #[serde(rename_all = "camelCase", default)]
 pub struct EventSource {
     #[serde(skip_serializing_if = "String::is_empty")]
@@ -59,7 +58,7 @@ pub struct EventSource {
     pub host: String,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ConfigMap {
     pub metadata: ObjectMeta,
@@ -68,7 +67,7 @@ pub struct ConfigMap {
 }
 
 /// `policy/v1` PodDisruptionBudget. The disruption controller keeps its status (ref §6.1).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
 #[serde(rename_all = "camelCase", default)]
 pub struct PodDisruptionBudget {
     pub metadata: ObjectMeta,
@@ -76,7 +75,7 @@ pub struct PodDisruptionBudget {
     pub status: PodDisruptionBudgetStatus,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
 #[serde(rename_all = "camelCase", default)]
 pub struct PodDisruptionBudgetSpec {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -89,7 +88,7 @@ pub struct PodDisruptionBudgetSpec {
     pub unhealthy_pod_eviction_policy: String,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
 #[serde(rename_all = "camelCase", default)]
 pub struct PodDisruptionBudgetStatus {
     #[serde(skip_serializing_if = "is_zero_i64")]
@@ -111,7 +110,7 @@ fn is_zero_i64(v: &i64) -> bool {
 }
 
 /// `metav1.Condition`, the condition type of newer APIs such as policy/v1.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Condition {
     #[serde(rename = "type")]

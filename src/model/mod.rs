@@ -16,8 +16,6 @@ pub mod workload;
 
 use std::fmt;
 
-use serde::{Serialize, Serializer};
-
 pub use meta::{
     go_duration, human_duration, parse_duration, ObjectMeta, ObjectReference, OwnerReference, Time,
 };
@@ -300,24 +298,14 @@ macro_rules! resources {
             }
         }
 
-        impl Serialize for Object {
+        impl crate::manifest::emit::Encode for Object {
             /// Prints `apiVersion` and `kind` first, as `kubectl get -o yaml` does.
-            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                #[derive(Serialize)]
-                #[serde(rename_all = "camelCase")]
-                struct Typed<'a, T: Serialize> {
-                    api_version: &'a str,
-                    kind: &'a str,
-                    #[serde(flatten)]
-                    inner: &'a T,
-                }
-                match self {
-                    $(Object::$kind(x) => Typed {
-                        api_version: Kind::$kind.api_version(),
-                        kind: Kind::$kind.name(),
-                        inner: x,
-                    }.serialize(s)),*
-                }
+            fn encode(&self) -> crate::manifest::emit::Doc {
+                let kind = self.kind();
+                let inner: &dyn crate::manifest::emit::Encode = match self {
+                    $(Object::$kind(x) => x),*
+                };
+                crate::manifest::emit::encode_typed(kind.api_version(), kind.name(), inner)
             }
         }
     };

@@ -2,13 +2,12 @@
 
 use crate::sorted::SortedMap;
 
-use podlab_derive::Decode;
-use serde::Serialize;
+use podlab_derive::{Decode, Encode};
 
 use super::meta::{ObjectMeta, Time};
 use super::quantity::Quantity;
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Node {
     pub metadata: ObjectMeta,
@@ -16,7 +15,7 @@ pub struct Node {
     pub status: NodeStatus,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
 #[serde(rename_all = "camelCase", default)]
 pub struct NodeSpec {
     #[serde(rename = "podCIDR", skip_serializing_if = "String::is_empty")]
@@ -28,7 +27,7 @@ pub struct NodeSpec {
 }
 
 /// `spec.taints[]`. `timeAdded` is set for NoExecute taints, as upstream.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Taint {
     pub key: String,
@@ -75,7 +74,7 @@ impl Taint {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
 #[serde(rename_all = "camelCase", default)]
 pub struct NodeStatus {
     #[serde(skip_serializing_if = "SortedMap::is_empty")]
@@ -97,14 +96,14 @@ pub struct NodeStatus {
     pub volumes_attached: Vec<AttachedVolume>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
 #[serde(rename_all = "camelCase", default)]
 pub struct AttachedVolume {
     pub name: String,
     pub device_path: String,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
 #[serde(rename_all = "camelCase", default)]
 pub struct NodeCondition {
     #[serde(rename = "type")]
@@ -120,7 +119,7 @@ pub struct NodeCondition {
     pub message: String,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
 #[serde(rename_all = "camelCase", default)]
 pub struct NodeAddress {
     #[serde(rename = "type")]
@@ -128,7 +127,7 @@ pub struct NodeAddress {
     pub address: String,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
 #[serde(rename_all = "camelCase", default)]
 pub struct NodeSystemInfo {
     #[serde(skip_serializing_if = "String::is_empty")]

@@ -2,7 +2,9 @@
 
 use std::fmt;
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Deserializer};
+
+use crate::manifest::emit::{Doc, Encode};
 
 /// A resource quantity such as `250m`, `1`, `128Mi` or `10G`.
 ///
@@ -129,9 +131,9 @@ impl fmt::Display for Quantity {
     }
 }
 
-impl Serialize for Quantity {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.text)
+impl Encode for Quantity {
+    fn encode(&self) -> Doc {
+        Doc::Str(self.text.clone())
     }
 }
 
@@ -152,7 +154,7 @@ impl<'de> Deserialize<'de> for Quantity {
 }
 
 /// `intstr.IntOrString`: a port number or name, or a count or percentage.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(untagged)]
 pub enum IntOrString {
     Int(i32),
@@ -178,6 +180,16 @@ impl IntOrString {
                 };
                 i32::try_from(v).map_err(|_| format!("value {s:?} out of range"))
             }
+        }
+    }
+}
+
+/// As serde's untagged enum: the number or the string itself.
+impl Encode for IntOrString {
+    fn encode(&self) -> Doc {
+        match self {
+            IntOrString::Int(i) => i.encode(),
+            IntOrString::String(s) => s.encode(),
         }
     }
 }

@@ -2,20 +2,19 @@
 
 use crate::sorted::SortedMap;
 
-use podlab_derive::Decode;
-use serde::Serialize;
+use podlab_derive::{Decode, Encode};
 
 use super::meta::{ObjectMeta, ObjectReference};
 use super::quantity::IntOrString;
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Service {
     pub metadata: ObjectMeta,
     pub spec: ServiceSpec,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ServiceSpec {
     /// `ClusterIP` (default), `NodePort`, `LoadBalancer`, `ExternalName`.
@@ -36,7 +35,7 @@ pub struct ServiceSpec {
     pub session_affinity: String,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ServicePort {
     #[serde(skip_serializing_if = "String::is_empty")]
@@ -56,7 +55,7 @@ impl Service {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
 #[serde(rename_all = "camelCase", default)]
 pub struct EndpointSlice {
     pub metadata: ObjectMeta,
@@ -67,7 +66,7 @@ pub struct EndpointSlice {
     pub ports: Vec<EndpointPort>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Endpoint {
     pub addresses: Vec<String>,
@@ -82,7 +81,7 @@ pub struct Endpoint {
     pub target_ref: Option<ObjectReference>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
 #[serde(rename_all = "camelCase", default)]
 pub struct EndpointConditions {
     pub ready: bool,
@@ -90,7 +89,7 @@ pub struct EndpointConditions {
     pub terminating: bool,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
 #[serde(rename_all = "camelCase", default)]
 pub struct EndpointPort {
     #[serde(skip_serializing_if = "String::is_empty")]

@@ -2,15 +2,14 @@
 
 use crate::sorted::SortedMap;
 
-use podlab_derive::Decode;
-use serde::Serialize;
+use podlab_derive::{Decode, Encode};
 
 use super::meta::{ObjectMeta, ObjectReference};
 use super::pod::{HostPathVolumeSource, NodeSelector};
 use super::quantity::Quantity;
 use super::selector::LabelSelector;
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
 #[serde(rename_all = "camelCase", default)]
 pub struct PersistentVolume {
     pub metadata: ObjectMeta,
@@ -18,7 +17,7 @@ pub struct PersistentVolume {
     pub status: PersistentVolumeStatus,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
 #[serde(rename_all = "camelCase", default)]
 pub struct PersistentVolumeSpec {
     #[serde(skip_serializing_if = "SortedMap::is_empty")]
@@ -44,27 +43,27 @@ pub struct PersistentVolumeSpec {
     pub volume_mode: String,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
 #[serde(rename_all = "camelCase", default)]
 pub struct CsiPersistentVolumeSource {
     pub driver: String,
     pub volume_handle: String,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
 #[serde(rename_all = "camelCase", default)]
 pub struct LocalVolumeSource {
     pub path: String,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
 #[serde(rename_all = "camelCase", default)]
 pub struct VolumeNodeAffinity {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub required: Option<NodeSelector>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
 #[serde(rename_all = "camelCase", default)]
 pub struct PersistentVolumeStatus {
     /// `Pending`, `Available`, `Bound`, `Released`, `Failed`.
@@ -76,7 +75,7 @@ pub struct PersistentVolumeStatus {
     pub message: String,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
 #[serde(rename_all = "camelCase", default)]
 pub struct PersistentVolumeClaim {
     pub metadata: ObjectMeta,
@@ -84,7 +83,7 @@ pub struct PersistentVolumeClaim {
     pub status: PersistentVolumeClaimStatus,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
 #[serde(rename_all = "camelCase", default)]
 pub struct PersistentVolumeClaimSpec {
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -101,14 +100,14 @@ pub struct PersistentVolumeClaimSpec {
     pub volume_mode: String,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
 #[serde(rename_all = "camelCase", default)]
 pub struct VolumeResourceRequirements {
     #[serde(skip_serializing_if = "SortedMap::is_empty")]
     pub requests: SortedMap<String, Quantity>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
 #[serde(rename_all = "camelCase", default)]
 pub struct PersistentVolumeClaimStatus {
     /// `Pending`, `Bound`, `Lost`.
@@ -120,7 +119,7 @@ pub struct PersistentVolumeClaimStatus {
     pub capacity: SortedMap<String, Quantity>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
 #[serde(rename_all = "camelCase", default)]
 pub struct StorageClass {
     pub metadata: ObjectMeta,

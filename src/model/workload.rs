@@ -1,7 +1,6 @@
 //! ReplicaSet, Deployment and StatefulSet.
 
-use podlab_derive::Decode;
-use serde::Serialize;
+use podlab_derive::{Decode, Encode};
 
 use super::meta::{ObjectMeta, Time};
 use super::pod::PodTemplateSpec;
@@ -9,7 +8,7 @@ use super::quantity::IntOrString;
 use super::selector::LabelSelector;
 use super::storage::PersistentVolumeClaim;
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ReplicaSet {
     pub metadata: ObjectMeta,
@@ -17,7 +16,7 @@ pub struct ReplicaSet {
     pub status: ReplicaSetStatus,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ReplicaSetSpec {
     /// Defaults to 1 at admission (ref §1.1).
@@ -33,7 +32,7 @@ fn is_zero(v: &i32) -> bool {
     *v == 0
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ReplicaSetStatus {
     pub replicas: i32,
@@ -59,7 +58,7 @@ impl ReplicaSet {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Deployment {
     pub metadata: ObjectMeta,
@@ -67,7 +66,7 @@ pub struct Deployment {
     pub status: DeploymentStatus,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
 #[serde(rename_all = "camelCase", default)]
 pub struct DeploymentSpec {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -85,7 +84,7 @@ pub struct DeploymentSpec {
     pub paused: bool,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
 #[serde(rename_all = "camelCase", default)]
 pub struct DeploymentStrategy {
     /// `RollingUpdate` (default) or `Recreate`.
@@ -95,7 +94,7 @@ pub struct DeploymentStrategy {
     pub rolling_update: Option<RollingUpdateDeployment>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
 #[serde(rename_all = "camelCase", default)]
 pub struct RollingUpdateDeployment {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -104,7 +103,7 @@ pub struct RollingUpdateDeployment {
     pub max_unavailable: Option<IntOrString>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
 #[serde(rename_all = "camelCase", default)]
 pub struct DeploymentStatus {
     #[serde(skip_serializing_if = "is_zero_i64")]
@@ -127,7 +126,7 @@ pub struct DeploymentStatus {
     pub collision_count: Option<i32>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
 #[serde(rename_all = "camelCase", default)]
 pub struct DeploymentCondition {
     #[serde(rename = "type")]
@@ -155,7 +154,7 @@ impl Deployment {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
 #[serde(rename_all = "camelCase", default)]
 pub struct StatefulSet {
     pub metadata: ObjectMeta,
@@ -163,7 +162,7 @@ pub struct StatefulSet {
     pub status: StatefulSetStatus,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
 #[serde(rename_all = "camelCase", default)]
 pub struct StatefulSetSpec {
     /// Defaults to 1.
@@ -192,7 +191,7 @@ pub struct StatefulSetSpec {
     pub ordinals: Option<StatefulSetOrdinals>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
 #[serde(rename_all = "camelCase", default)]
 pub struct StatefulSetUpdateStrategy {
     /// `RollingUpdate` (default) or `OnDelete`.
@@ -202,7 +201,7 @@ pub struct StatefulSetUpdateStrategy {
     pub rolling_update: Option<RollingUpdateStatefulSetStrategy>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
 #[serde(rename_all = "camelCase", default)]
 pub struct RollingUpdateStatefulSetStrategy {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -211,7 +210,7 @@ pub struct RollingUpdateStatefulSetStrategy {
     pub max_unavailable: Option<IntOrString>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
 #[serde(rename_all = "camelCase", default)]
 pub struct StatefulSetPersistentVolumeClaimRetentionPolicy {
     /// `Retain` (default) or `Delete`.
@@ -221,13 +220,13 @@ pub struct StatefulSetPersistentVolumeClaimRetentionPolicy {
     pub when_scaled: String,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
 #[serde(rename_all = "camelCase", default)]
 pub struct StatefulSetOrdinals {
     pub start: i32,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
 #[serde(rename_all = "camelCase", default)]
 pub struct StatefulSetStatus {
     #[serde(skip_serializing_if = "is_zero_i64")]
