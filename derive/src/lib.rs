@@ -146,6 +146,17 @@ fn expand(input: &DeriveInput) -> syn::Result<proc_macro2::TokenStream> {
                 ::core::result::Result::Ok(out)
             }
         }
+        impl crate::model::decode::DecodeField for #name {
+            /// In place: the field starts again from `Default` (as a decoded value would).
+            fn decode_field(
+                &mut self,
+                de: crate::manifest::de::NodeDe<'_>,
+            ) -> ::core::result::Result<(), crate::manifest::de::DeError> {
+                const FIELDS: &[&str] = &[#(#keys),*];
+                *self = <Self as ::core::default::Default>::default();
+                crate::model::decode::decode_struct(#name_str, FIELDS, self, de)
+            }
+        }
         impl crate::model::decode::Fields for #name {
             fn field(
                 &mut self,

@@ -30,11 +30,35 @@ pub trait DecodeField {
     fn decode_field(&mut self, de: NodeDe<'_>) -> Result<(), DeError>;
 }
 
-impl<T: Decode> DecodeField for T {
-    fn decode_field(&mut self, de: NodeDe<'_>) -> Result<(), DeError> {
-        *self = T::decode(de)?;
-        Ok(())
-    }
+/// Everything but the derived structs (which decode in place) replaces the field's value.
+macro_rules! field_by_value {
+    ($(impl<$($p:ident),*> for $t:ty;)*) => {$(
+        impl<$($p: Decode),*> DecodeField for $t {
+            fn decode_field(&mut self, de: NodeDe<'_>) -> Result<(), DeError> {
+                *self = <$t>::decode(de)?;
+                Ok(())
+            }
+        }
+    )*};
+}
+
+field_by_value! {
+    impl<T> for Option<T>;
+    impl<T> for Vec<T>;
+    impl<V> for SortedMap<String, V>;
+    impl<> for String;
+    impl<> for bool;
+    impl<> for i32;
+    impl<> for i64;
+    impl<> for u16;
+    impl<> for u32;
+    impl<> for u64;
+    impl<> for super::Quantity;
+    impl<> for super::IntOrString;
+    impl<> for super::Time;
+    impl<> for super::OwnerReference;
+    impl<> for super::HttpGetAction;
+    impl<> for super::TcpSocketAction;
 }
 
 /// A struct that `#[derive(Decode)]` fills field by field.
