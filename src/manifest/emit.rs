@@ -118,8 +118,14 @@ impl<T: Encode> Encode for Option<T> {
 
 impl<T: Encode> Encode for Vec<T> {
     fn encode(&self) -> Doc {
-        Doc::Seq(self.iter().map(|v| v.encode()).collect())
+        encode_items(&mut self.iter().map(|v| v as &dyn Encode))
     }
+}
+
+/// A list's items (one copy for all item types).
+#[inline(never)]
+fn encode_items(items: &mut dyn Iterator<Item = &dyn Encode>) -> Doc {
+    Doc::Seq(items.map(|v| v.encode()).collect())
 }
 
 impl<V: Encode> Encode for crate::sorted::SortedMap<String, V> {

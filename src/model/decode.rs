@@ -44,7 +44,6 @@ macro_rules! field_by_value {
 
 field_by_value! {
     impl<T> for Option<T>;
-    impl<T> for Vec<T>;
     impl<V> for SortedMap<String, V>;
     impl<> for String;
     impl<> for bool;
@@ -59,6 +58,45 @@ field_by_value! {
     impl<> for super::OwnerReference;
     impl<> for super::HttpGetAction;
     impl<> for super::TcpSocketAction;
+}
+
+/// A list field read in place: each item is pushed as `Default` and decoded into, which is what
+/// decoding a fresh item gives (structs start from `Default`, everything else is replaced).
+trait Items {
+    fn clear(&mut self);
+    fn push_default(&mut self) -> &mut dyn DecodeField;
+}
+
+impl<T: Default + DecodeField> Items for Vec<T> {
+    fn clear(&mut self) {
+        Vec::clear(self);
+    }
+
+    fn push_default(&mut self) -> &mut dyn DecodeField {
+        self.push(T::default());
+        let last = self.len() - 1;
+        &mut self[last]
+    }
+}
+
+impl<T: Default + DecodeField> DecodeField for Vec<T> {
+    fn decode_field(&mut self, de: NodeDe<'_>) -> Result<(), DeError> {
+        decode_items(self, de)
+    }
+}
+
+/// serde's `Vec` through `deserialize_seq`: null is empty; each item's errors carry its index.
+#[inline(never)]
+fn decode_items(list: &mut dyn Items, de: NodeDe<'_>) -> Result<(), DeError> {
+    let items = de.seq_items()?;
+    list.clear();
+    for i in 0..items.len() {
+        let (item, path) = de.item(items, i);
+        if let Err(e) = list.push_default().decode_field(item) {
+            return Err(de.locate_in(locate(&items[i], &path, e)));
+        }
+    }
+    Ok(())
 }
 
 /// A struct that `#[derive(Decode)]` fills field by field.
@@ -111,18 +149,10 @@ impl<T: Decode> Decode for Option<T> {
     }
 }
 
-/// serde's `Vec` through `deserialize_seq`: null is empty; each item's errors carry its index.
-impl<T: Decode> Decode for Vec<T> {
+impl<T: Default + DecodeField> Decode for Vec<T> {
     fn decode(de: NodeDe<'_>) -> Result<Self, DeError> {
-        let items = de.seq_items()?;
         let mut out = Vec::new();
-        for i in 0..items.len() {
-            let (item, path) = de.item(items, i);
-            match T::decode(item) {
-                Ok(v) => out.push(v),
-                Err(e) => return Err(de.locate_in(locate(&items[i], &path, e))),
-            }
-        }
+        decode_items(&mut out, de)?;
         Ok(out)
     }
 }
