@@ -1,9 +1,9 @@
 //! Cross-object lints: mistakes each object's schema accepts but the set of objects reveals.
 
-use crate::sorted::SortedMap;
 use std::fmt;
 
 use crate::model::{IntOrString, LabelSelector, Object, PodSpec, Service};
+use crate::sorted::SortedMap;
 
 use super::{Diagnostic, FieldPath, Manifest, ManifestObject, Severity};
 

@@ -1,7 +1,6 @@
 //! Field validation with the API server's message texts (k8s.io/apimachinery field errors and
 //! the validation of pkg/apis/{core,apps,policy,storage}).
 
-use crate::sorted::{SortedMap, SortedSet};
 use std::fmt;
 
 use crate::model::{
@@ -9,6 +8,7 @@ use crate::model::{
     PersistentVolumeClaim, PersistentVolumeClaimSpec, PodDisruptionBudget, PodSpec,
     PodTemplateSpec, Probe, ReplicaSet, Service, StorageClass,
 };
+use crate::sorted::{SortedMap, SortedSet};
 
 use super::{Diagnostic, FieldPath, Manifest, ManifestObject, Severity, StatefulSet};
 

@@ -1,8 +1,8 @@
 //! Object metadata, references and timestamps shared by every kind.
 
-use crate::sorted::SortedMap;
 use std::fmt;
 
+use crate::sorted::SortedMap;
 use podlab_derive::{Decode, Encode};
 use serde::{Deserialize, Deserializer};
 

@@ -1,8 +1,8 @@
 //! Label selectors: the structured form (`matchLabels`, `matchExpressions`) and kubectl's `-l` syntax.
 
-use crate::sorted::SortedMap;
 use std::fmt;
 
+use crate::sorted::SortedMap;
 use podlab_derive::{Decode, Encode};
 
 /// `metav1.LabelSelector`.

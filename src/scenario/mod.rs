@@ -7,7 +7,6 @@
 
 pub mod run;
 
-use crate::sorted::SortedMap;
 use std::fmt;
 
 use crate::console::args::parse_duration_ms;
@@ -15,6 +14,7 @@ use crate::manifest::tree::{self, Node, Resolved, Value};
 use crate::manifest::Pos;
 use crate::model::{Quantity, Taint};
 use crate::sim::{NodeConfig, SimBuilder, Timing};
+use crate::sorted::SortedMap;
 
 pub use run::{background_text, header, transcript, Run, Step};
 

@@ -1,13 +1,14 @@
 //! The API server: the object store, resourceVersion and optimistic concurrency, admission
 //! defaults and validation, generateName, finalizers and graceful deletion, Events.
 
-use crate::sorted::{SortedMap, SortedSet};
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use crate::model::{
     Event, EventSource, Kind, Object, ObjectMeta, ObjectRef, ObjectReference, Pod, PodSpec,
     Resource, Time, Toleration,
 };
+use crate::sorted::{SortedMap, SortedSet};
 
 use super::trace::{Actor, Change};
 use super::Sim;
@@ -200,20 +201,20 @@ pub const FINALIZER_PV_PROTECTION: &str = "kubernetes.io/pv-protection";
 /// The object store, read-only to everyone but the engine.
 #[derive(Clone, Debug, Default)]
 pub struct Cluster {
-    objects: SortedMap<ObjectRef, Object>,
-    uids: SortedMap<String, ObjectRef>,
+    objects: BTreeMap<ObjectRef, Object>,
+    uids: BTreeMap<String, ObjectRef>,
     /// owner uid -> objects naming it in ownerReferences.
-    dependents: SortedMap<String, SortedSet<ObjectRef>>,
+    dependents: BTreeMap<String, BTreeSet<ObjectRef>>,
     /// node name -> pods bound to it.
-    pods_by_node: SortedMap<String, SortedSet<ObjectRef>>,
+    pods_by_node: BTreeMap<String, BTreeSet<ObjectRef>>,
     /// Pods without a controller, the only ones a ReplicaSet may adopt.
-    orphan_pods: SortedSet<ObjectRef>,
+    orphan_pods: BTreeSet<ObjectRef>,
     /// node name -> (cpu milli, memory bytes, pods) requested by its non-terminal pods.
-    node_requests: SortedMap<String, (i64, i64, i64)>,
+    node_requests: BTreeMap<String, (i64, i64, i64)>,
     /// (node name, controller uid) -> active pods of that controller on the node.
     owner_on_node: SortedMap<(String, String), i64>,
     /// Event dedup key -> Event name.
-    event_keys: SortedMap<(String, String, String, String, String), String>,
+    event_keys: BTreeMap<(String, String, String, String, String), String>,
     /// (ms, events named in that ms): the nanoseconds that keep event names in creation order.
     event_clock: (u64, u64),
     resource_version: u64,

@@ -1,11 +1,11 @@
 //! Named invariants over a snapshot, checked after every step in scenario and property tests.
 
-use crate::sorted::SortedMap;
 use std::fmt;
 
 use crate::model::{
     Deployment, Kind, Node, PersistentVolume, PersistentVolumeClaim, Pod, ReplicaSet,
 };
+use crate::sorted::SortedMap;
 
 use super::controllers::Ctl;
 use super::Sim;

@@ -18,13 +18,14 @@ pub mod timeline;
 pub mod trace;
 pub mod world;
 
-use crate::sorted::SortedMap;
+use std::collections::BTreeMap;
 use std::fmt;
 
 use crate::model::{
     Kind, LabelSelector, Node, NodeAddress, NodeSpec as ApiNodeSpec, NodeStatus, NodeSystemInfo,
     Object, ObjectMeta, ObjectRef, Quantity, StorageClass, Taint, Time,
 };
+use crate::sorted::SortedMap;
 
 pub use api::{ApiError, Cluster, DeleteOptions, PodLogOptions, Propagation};
 pub use controllers::deployment::{
@@ -746,7 +747,7 @@ pub struct Sim {
     pub(crate) timing: Timing,
     pub(crate) now: u64,
     seq: u64,
-    queue: SortedMap<(u64, u64), Event>,
+    queue: BTreeMap<(u64, u64), Event>,
     pub(crate) rng: SimRng,
     pub(crate) api: Cluster,
     pub(crate) world: World,
@@ -764,7 +765,7 @@ impl Sim {
             timing: b.timing.clone(),
             now: 0,
             seq: 0,
-            queue: SortedMap::new(),
+            queue: BTreeMap::new(),
             rng: SimRng::new(b.seed),
             api: Cluster::default(),
             world: World::default(),

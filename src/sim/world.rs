@@ -3,10 +3,10 @@
 //! The API server may believe otherwise (a pod `Terminating` whose process still runs on a
 //! partitioned node); that gap is what the lab shows.
 
-use crate::sorted::SortedMap;
 use std::collections::VecDeque;
 
 use super::apps::AppKind;
+use crate::sorted::SortedMap;
 
 /// A machine behind a Node.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -156,7 +156,7 @@ pub struct World {
     /// sees it.
     attachments: SortedMap<String, crate::sorted::SortedSet<String>>,
     /// (pod uid, container) -> stdout of its instances, on the machine that ran them.
-    logs: SortedMap<(String, String), ContainerLogs>,
+    logs: std::collections::BTreeMap<(String, String), ContainerLogs>,
     next_pid: u64,
 }
 

@@ -62,7 +62,7 @@ impl Ctl {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct ControllerState {
     /// (controller, key) -> due time; the work queue with de-duplication.
-    pub queued: SortedMap<(Ctl, ObjectRef), u64>,
+    pub queued: std::collections::BTreeMap<(Ctl, ObjectRef), u64>,
     pub kubelets: SortedMap<String, kubelet::KubeletState>,
     pub node_health: SortedMap<String, node_lifecycle::NodeHealth>,
     pub node_lifecycle: node_lifecycle::LifecycleState,

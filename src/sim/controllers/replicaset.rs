@@ -1,7 +1,6 @@
 //! The ReplicaSet controller (ref §1): claim (adopt/release), count active pods, create in
 //! slow-start batches with generateName, delete by the scale-down ranking, and report status.
 
-use crate::sorted::SortedMap;
 use std::cmp::Ordering;
 
 use crate::model::{
@@ -10,6 +9,7 @@ use crate::model::{
 };
 use crate::sim::trace::Actor;
 use crate::sim::{Ctl, DeleteOptions, Sim};
+use crate::sorted::SortedMap;
 
 const ACTOR: Actor = Actor::Controller("replicaset-controller");
 /// `BurstReplicas`: at most this many creates or deletes per sync.
