@@ -4,9 +4,11 @@
 set -euo pipefail
 dist=${1:-dist}
 # The shell alone was 70 KB against a first budget of 350 KB. With the whole core in the page
-# (engine, YAML reader, console: about 500 KB of the total, see CONTRIBUTING.md) the budget is
-# 620 KB for now; shrinking the core is tracked work, and this line moves down with it.
-budget_kb=${PODLAB_BUNDLE_BUDGET_KB:-620}
+# (engine, YAML reader, console) the bundle was 612 KB; the model's own Decode/Encode derives and
+# sorted-vector maps brought it to 470.7 KB (482,038 B: wasm 469,910, js 7,411, css 4,717), so
+# the budget is 480 KB. 350 KB is still the goal; CONTRIBUTING.md ("Bundle size") has what is
+# left and the rules that keep it from growing. Move this line down with the bundle.
+budget_kb=${PODLAB_BUNDLE_BUDGET_KB:-480}
 
 shopt -s nullglob
 files=("$dist"/*.wasm "$dist"/*.js "$dist"/*.css)

@@ -5,8 +5,9 @@
 //! key/value combination costs a binary search and a vector instead of a whole B-tree (insert,
 //! remove with its rebalancing, clone, drop): with about forty combinations in the engine and the
 //! model, the B-tree copies were the largest generic code in the wasm bundle. Inserting or
-//! removing in the middle moves the entries after it, which is cheap at the sizes a lab has
-//! (labels, per-node state, a few hundred objects).
+//! removing in the middle moves the entries after it: cheap for small maps (labels, selectors,
+//! per-node and per-command state), far too slow for the engine's maps that grow with the cluster
+//! and change on every step, which stay `BTreeMap` (CONTRIBUTING.md, "Bundle size").
 
 use std::borrow::Borrow;
 use std::fmt;
