@@ -557,3 +557,217 @@ fn statefulset_describe_and_wide() {
     golden("describe-sts", &run(&mut sim, "kubectl describe sts rg"));
     golden("get-sts-wide", &run(&mut sim, "kubectl get sts -o wide"));
 }
+
+/// `kubectl rollout restart|pause|resume` and the rollout verbs' refusals, as kubectl prints
+/// them (its rollout_pause.go, rollout_resume.go, rollout_restart.go and the polymorphic
+/// helpers). A Deployment `web` and the docs' StatefulSet `web`; no StatefulSet controller runs,
+/// so its rollout is never observed.
+#[test]
+fn rollout_verbs_and_refusals() {
+    let mut console = Console::new();
+    let sts = include_str!("fixtures/docs-statefulset.yaml");
+    let partitioned = sts.replace(
+        "  minReadySeconds: 10 # by default is 0\n",
+        "  minReadySeconds: 10\n  updateStrategy:\n    rollingUpdate:\n      partition: 1\n      maxUnavailable: 2\n",
+    );
+    assert_ne!(partitioned, sts);
+    console.files.insert("sts.yaml".into(), sts.into());
+    console.files.insert("partitioned.yaml".into(), partitioned);
+    let mut sim = SimBuilder::new(11).workers(3).build().unwrap();
+    sim.apply(Command::Apply(
+        podlab::sim::examples::deployment(
+            "web",
+            2,
+            podlab::sim::examples::random_generator_container(),
+        )
+        .into(),
+    ))
+    .unwrap();
+    assert!(console.run(&mut sim, "kubectl apply -f sts.yaml").ok);
+    sim.run_for(60_000);
+    let say = |sim: &mut Sim, name: &str, line: &str, ok: bool| {
+        let out = console.run(sim, line);
+        assert_eq!(out.ok, ok, "`{line}`:\n{}", out.text);
+        golden(name, &out.text);
+    };
+    say(
+        &mut sim,
+        "rollout-pause",
+        "kubectl rollout pause deployment/web",
+        true,
+    );
+    say(
+        &mut sim,
+        "rollout-err-already-paused",
+        "kubectl rollout pause deployment/web",
+        false,
+    );
+    say(
+        &mut sim,
+        "rollout-err-restart-paused",
+        "kubectl rollout restart deploy web",
+        false,
+    );
+    say(
+        &mut sim,
+        "rollout-resume",
+        "kubectl rollout resume deployment/web",
+        true,
+    );
+    say(
+        &mut sim,
+        "rollout-err-not-paused",
+        "kubectl rollout resume deployment/web",
+        false,
+    );
+    say(
+        &mut sim,
+        "rollout-restart",
+        "kubectl rollout restart deployment/web",
+        true,
+    );
+    // The same simulated second: kubectl's patch would be empty.
+    say(
+        &mut sim,
+        "rollout-err-restart-same-second",
+        "kubectl rollout restart deployment/web",
+        false,
+    );
+    say(
+        &mut sim,
+        "rollout-restart-sts",
+        "kubectl rollout restart sts/web",
+        true,
+    );
+    say(
+        &mut sim,
+        "rollout-err-pause-sts",
+        "kubectl rollout pause statefulset web",
+        false,
+    );
+    say(
+        &mut sim,
+        "rollout-err-resume-sts",
+        "kubectl rollout resume sts/web",
+        false,
+    );
+    say(
+        &mut sim,
+        "rollout-err-not-found",
+        "kubectl rollout pause deployment/nope",
+        false,
+    );
+    say(
+        &mut sim,
+        "rollout-err-history-sts",
+        "kubectl rollout history sts/web",
+        false,
+    );
+    let rs = run(&mut sim, "kubectl get rs -o name");
+    let rs = rs.lines().next().unwrap_or_default().to_string();
+    say(
+        &mut sim,
+        "rollout-err-restart-rs",
+        &format!("kubectl rollout restart {rs}"),
+        false,
+    );
+    say(
+        &mut sim,
+        "rollout-err-status-rs",
+        &format!("kubectl rollout status {rs}"),
+        false,
+    );
+    say(
+        &mut sim,
+        "rollout-err-history-rs",
+        &format!("kubectl rollout history {rs}"),
+        false,
+    );
+    say(
+        &mut sim,
+        "rollout-err-undo-rs",
+        &format!("kubectl rollout undo {rs}"),
+        false,
+    );
+    // Without a StatefulSet controller, the set is never observed: the watch times out.
+    let before = sim.now();
+    say(
+        &mut sim,
+        "rollout-status-sts",
+        "kubectl rollout status sts/web --timeout=5s",
+        false,
+    );
+    assert_eq!(sim.now(), before + 5_000);
+
+    // The restart stamped both templates with the simulated time.
+    let d = sim
+        .cluster()
+        .get::<podlab::model::Deployment>("default", "web")
+        .unwrap();
+    let s = sim
+        .cluster()
+        .get::<podlab::model::StatefulSet>("default", "web")
+        .unwrap();
+    let key = "kubectl.kubernetes.io/restartedAt";
+    assert_eq!(
+        d.spec.template.metadata.annotations[key],
+        "2025-01-01T00:01:00Z"
+    );
+    assert_eq!(
+        s.spec.template.metadata.annotations[key],
+        "2025-01-01T00:01:00Z"
+    );
+
+    // The template's annotation shows in describe, as kubectl's DescribePodTemplate prints it.
+    golden(
+        "describe-deploy-restarted",
+        &run(&mut sim, "kubectl describe deploy web"),
+    );
+
+    // maxUnavailable prints under the partition.
+    assert!(
+        console
+            .run(&mut sim, "kubectl apply -f partitioned.yaml")
+            .ok
+    );
+    golden(
+        "describe-sts-partition",
+        &run(&mut sim, "kubectl describe sts web"),
+    );
+    // A bare TYPE means every object of it; several objects report as they go, errors last.
+    let out = console.run(&mut sim, "kubectl rollout pause deployment");
+    assert_eq!(
+        (out.text.as_str(), out.ok),
+        ("deployment.apps/web paused\n", true)
+    );
+    let out = console.run(&mut sim, "kubectl rollout resume deploy web nope");
+    assert_eq!(
+        (out.text.as_str(), out.ok),
+        (
+            "deployment.apps/web resumed\nError from server (NotFound): deployments.apps \"nope\" not found\n",
+            false
+        )
+    );
+    // None of the type: restart says so, pause prints nothing (both succeed, as in kubectl).
+    let out = console.run(&mut sim, "kubectl rollout restart pvc");
+    assert_eq!(
+        (out.text.as_str(), out.ok),
+        ("No resources found in default namespace.\n", true)
+    );
+    let out = console.run(&mut sim, "kubectl rollout pause pvc");
+    assert_eq!((out.text.as_str(), out.ok), ("", true));
+    let out = console.run(&mut sim, "kubectl rollout status node/node-1");
+    assert_eq!(
+        out.text,
+        "error: no status viewer has been implemented for Node\n"
+    );
+    for line in [
+        "kubectl rollout",
+        "kubectl rollout restart",
+        "kubectl rollout pause sts",
+        "kubectl rollout undo sts/nope",
+        "kubectl rollout bogus deploy/web",
+    ] {
+        assert!(!console.run(&mut sim, line).ok, "{line}");
+    }
+}

@@ -709,3 +709,48 @@ fn rollout_pause_resume_and_restart() {
         )
     );
 }
+
+/// `spec.paused` (upstream `sync` instead of `rolloutRolling`): a template change waits, and
+/// a resize scales the one ReplicaSet; the Progressing condition says `DeploymentPaused`.
+/// Unpausing rolls the waiting change.
+#[test]
+fn a_paused_deployment_scales_but_does_not_roll() {
+    let mut sim = sim(12);
+    sim.apply(Command::Apply(web(2).into())).unwrap();
+    assert!(run_until_checked(&mut sim, complete, 60_000));
+    let before = owned_rs(&sim);
+    assert_eq!(before.len(), 1);
+
+    let mut d = get_deploy(&sim);
+    d.spec.paused = true;
+    sim.apply(Command::Replace(d.into())).unwrap();
+    let mut d = with_image(get_deploy(&sim), "nginx:1.28");
+    d.spec.replicas = Some(3);
+    sim.apply(Command::Replace(d.into())).unwrap();
+    run_checked(&mut sim, 120_000);
+
+    let rss = owned_rs(&sim);
+    assert_eq!(rss.len(), 1, "no new ReplicaSet while paused (seed 12)");
+    assert_eq!(rss[0].metadata.name, before[0].metadata.name);
+    assert_eq!(rss[0].replicas(), 3, "a paused Deployment still scales");
+    assert_eq!(rss[0].spec.template.spec.containers[0].image, "nginx:1.27");
+    let pods: Vec<&Pod> = sim.cluster().list::<Pod>().collect();
+    assert_eq!(pods.len(), 3);
+    assert!(pods
+        .iter()
+        .all(|p| p.spec.containers[0].image == "nginx:1.27"));
+    let progressing = get_deploy(&sim).status.condition("Progressing").cloned();
+    assert_eq!(
+        progressing.map(|c| (c.status, c.reason)),
+        Some(("Unknown".into(), "DeploymentPaused".into()))
+    );
+
+    let mut d = get_deploy(&sim);
+    d.spec.paused = false;
+    sim.apply(Command::Replace(d.into())).unwrap();
+    assert!(run_until_checked(&mut sim, complete, 300_000));
+    let rss = owned_rs(&sim);
+    assert_eq!(rss.len(), 2, "resuming rolls the waiting change");
+    assert_eq!(rss[1].spec.template.spec.containers[0].image, "nginx:1.28");
+    assert_eq!((rss[0].replicas(), rss[1].replicas()), (0, 3));
+}

@@ -799,8 +799,14 @@ fn statefulset(w: &mut Writer, sim: &Sim, ss: &crate::model::StatefulSet) {
     );
     let strategy = sp.update_strategy.clone().unwrap_or_default();
     w.kv(0, "Update Strategy", &strategy.type_);
-    if let Some(p) = strategy.rolling_update.and_then(|r| r.partition) {
-        w.kv(1, "Partition", &p.to_string());
+    // kubectl prints maxUnavailable only under a partition.
+    if let Some(ru) = strategy.rolling_update {
+        if let Some(p) = ru.partition {
+            w.kv(1, "Partition", &p.to_string());
+            if let Some(mu) = ru.max_unavailable {
+                w.kv(1, "MaxUnavailable", &mu.to_string());
+            }
+        }
     }
     pods_status(w, sim, m);
     pod_template(w, &sp.template);
@@ -835,6 +841,10 @@ fn statefulset(w: &mut Writer, sim: &Sim, ss: &crate::model::StatefulSet) {
 fn pod_template(w: &mut Writer, t: &crate::model::PodTemplateSpec) {
     w.line(0, "Pod Template:");
     w.map(1, "Labels", &labels(&t.metadata));
+    // Shown only when set, as after `kubectl rollout restart`.
+    if !t.metadata.annotations.is_empty() {
+        w.map(1, "Annotations", &annotations(&t.metadata));
+    }
     w.line(1, "Containers:");
     for c in &t.spec.containers {
         w.line(2, &format!("{}:", c.name));

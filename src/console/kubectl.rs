@@ -982,18 +982,58 @@ fn cmd_rollout(console: &Console, target: &mut dyn Target, words: &[String]) -> 
         Ok(r) => r,
         Err(o) => return o,
     };
+    if matches!(sub.as_str(), "restart" | "pause" | "resume") {
+        return rollout_patch_all(target, &ns, &requests, sub);
+    }
     let Some((kind, names)) = requests.first() else {
         return Output::err("error: required resource not specified\n");
     };
-    if *kind != Kind::Deployment {
-        return Output::err(format!(
-            "error: no status viewer has been implemented for {}\n",
-            kind.name()
-        ));
-    }
     let Some(name) = names.first() else {
         return Output::err("error: required resource not specified\n");
     };
+    let kind = *kind;
+    // kubectl reads the object first: a missing one is NotFound whatever the kind.
+    let r = crate::model::ObjectRef::new(kind, if kind.namespaced() { &ns } else { "" }, name);
+    if target.sim().cluster().get_object(&r).is_none() {
+        return Output::err(format!(
+            "Error from server (NotFound): {} \"{name}\" not found\n",
+            kind.qualified_resource()
+        ));
+    }
+    // kubectl names the kind as a GroupKind: `ReplicaSet.apps`, `Pod`.
+    let group_kind = match kind.group() {
+        "" => kind.name().to_string(),
+        g => format!("{}.{g}", kind.name()),
+    };
+    let no_revisions = || {
+        // kubectl reads StatefulSet revisions from ControllerRevisions, which the StatefulSet
+        // controller writes; podlab has neither yet.
+        Output::err(format!(
+            "error: podlab keeps no revisions of {} yet (no StatefulSet controller)\n",
+            qualified_name(kind, name)
+        ))
+    };
+    match (sub.as_str(), kind) {
+        ("status", Kind::Deployment | Kind::StatefulSet) => {}
+        ("status", _) => {
+            return Output::err(format!(
+                "error: no status viewer has been implemented for {group_kind}\n"
+            ))
+        }
+        ("history" | "undo", Kind::Deployment) => {}
+        ("history" | "undo", Kind::StatefulSet) => return no_revisions(),
+        ("history", _) => {
+            return Output::err(format!(
+                "error: no history viewer has been implemented for \"{group_kind}\"\n"
+            ))
+        }
+        ("undo", _) => {
+            return Output::err(format!(
+                "error: no rollbacker has been implemented for \"{group_kind}\"\n"
+            ))
+        }
+        _ => {}
+    }
     let int_flag = |f: &str| -> Result<Option<i64>, Output> {
         args.value(f)
             .map(|v| {
@@ -1013,7 +1053,7 @@ fn cmd_rollout(console: &Console, target: &mut dyn Target, words: &[String]) -> 
                 Some(Err(e)) => return Output::err(format!("error: {e}\n")),
             };
             let watch = args.value("watch") != Some("false");
-            rollout_status(target, &ns, name, watch, timeout)
+            rollout_status(target, kind, &ns, name, watch, timeout)
         }
         "history" => {
             let history = match crate::sim::rollout_history(target.sim().cluster(), &ns, name) {
@@ -1064,53 +1104,195 @@ fn cmd_rollout(console: &Console, target: &mut dyn Target, words: &[String]) -> 
                 Err(e) => Output::err(sim_error_text(&e)),
             }
         }
-        "restart" | "pause" | "resume" => rollout_patch(target, &ns, name, sub),
         other => Output::err(format!(
             "error: unknown command \"{other}\" for \"kubectl rollout\"\n"
         )),
     }
 }
 
-/// `rollout restart|pause|resume deployment/NAME`: the patch kubectl sends, with its messages.
-/// Restart stamps the pod template with the simulated time, so it rolls like any template change.
-fn rollout_patch(target: &mut dyn Target, ns: &str, name: &str, sub: &str) -> Output {
-    let Some(mut d) = target
-        .sim()
-        .cluster()
-        .get::<crate::model::Deployment>(ns, name)
-        .cloned()
-    else {
-        return Output::err(format!(
-            "Error from server (NotFound): deployments.apps \"{name}\" not found\n"
+/// `rollout restart|pause|resume` over every named object (a bare TYPE means all of that
+/// type in the namespace): successes as they go, then the errors, as kubectl aggregates them.
+fn rollout_patch_all(
+    target: &mut dyn Target,
+    ns: &str,
+    requests: &[(Kind, Vec<String>)],
+    sub: &str,
+) -> Output {
+    if requests.is_empty() {
+        return Output::err("error: required resource not specified\n");
+    }
+    let mut out = Output::ok("");
+    let mut errors: Vec<String> = Vec::new();
+    let mut seen = 0;
+    for (kind, names) in requests {
+        let names = if names.is_empty() {
+            selected_names(target.sim(), *kind, ns, None)
+        } else {
+            names.clone()
+        };
+        for name in &names {
+            seen += 1;
+            match rollout_patch(target, *kind, ns, name, sub) {
+                Ok(line) => out.text.push_str(&line),
+                Err(e) => errors.push(e),
+            }
+        }
+    }
+    if seen == 0 && sub == "restart" {
+        return Output::ok(format!("No resources found in {ns} namespace.\n"));
+    }
+    // One error prints as is (prefixed `error: `); several print one per line.
+    match errors.as_slice() {
+        [] => {}
+        [one] if one.starts_with("error: ") || one.starts_with("Error from") => {
+            out.text.push_str(one)
+        }
+        [one] => out.text.push_str(&format!("error: {one}")),
+        many => many.iter().for_each(|e| out.text.push_str(e)),
+    }
+    out.ok = errors.is_empty();
+    out
+}
+
+/// `rollout restart|pause|resume TYPE/NAME`: the patch kubectl sends, with its messages.
+/// Restart stamps the pod template with the simulated time (whole seconds, as kubectl's
+/// RFC 3339), so it rolls like any template change; a second restart within the same second
+/// would be an empty patch, which kubectl refuses.
+fn rollout_patch(
+    target: &mut dyn Target,
+    kind: Kind,
+    ns: &str,
+    name: &str,
+    sub: &str,
+) -> Result<String, String> {
+    let ns = if kind.namespaced() { ns } else { "" };
+    let r = crate::model::ObjectRef::new(kind, ns, name);
+    let Some(mut obj) = target.sim().cluster().get_object(&r).cloned() else {
+        return Err(format!(
+            "Error from server (NotFound): {} \"{name}\" not found\n",
+            kind.qualified_resource()
         ));
     };
-    let refuse = |why: &str| Output::err(format!("error: deployments.apps \"{name}\" {why}\n"));
-    match sub {
-        "pause" if d.spec.paused => return refuse("is already paused"),
-        "resume" if !d.spec.paused => return refuse("is not paused"),
-        "restart" if d.spec.paused => {
-            return refuse("can't restart paused deployment (run rollout resume first)")
+    let refuse = |why: &str| format!("error: {} \"{name}\" {why}\n", kind.qualified_resource());
+    const RESTARTED_AT: &str = "kubectl.kubernetes.io/restartedAt";
+    let now = target.sim().now_time().to_rfc3339();
+    let stamp = |t: &mut crate::model::PodTemplateSpec| -> Result<(), String> {
+        let old = t
+            .metadata
+            .annotations
+            .insert(RESTARTED_AT.into(), now.clone());
+        if old.as_deref() == Some(now.as_str()) {
+            return Err(format!("failed to create patch for {name}: if restart has already been triggered within the past second, please wait before attempting to trigger another\n"));
         }
-        "pause" => d.spec.paused = true,
-        "resume" => d.spec.paused = false,
-        _ => {
-            let now = target.sim().now_time().to_rfc3339();
-            d.spec
-                .template
-                .metadata
-                .annotations
-                .insert("kubectl.kubernetes.io/restartedAt".into(), now);
+        Ok(())
+    };
+    match (&mut obj, sub) {
+        (Object::Deployment(d), "pause") if d.spec.paused => {
+            return Err(refuse("is already paused"))
         }
+        (Object::Deployment(d), "resume") if !d.spec.paused => return Err(refuse("is not paused")),
+        (Object::Deployment(d), "restart") if d.spec.paused => {
+            return Err(refuse(
+                "can't restart paused deployment (run rollout resume first)",
+            ))
+        }
+        (Object::Deployment(d), "pause") => d.spec.paused = true,
+        (Object::Deployment(d), "resume") => d.spec.paused = false,
+        (Object::Deployment(d), _) => stamp(&mut d.spec.template)?,
+        (Object::StatefulSet(s), "restart") => stamp(&mut s.spec.template)?,
+        (_, "pause") => return Err(refuse("pausing is not supported")),
+        (_, "resume") => return Err(refuse("resuming is not supported")),
+        _ => return Err(refuse("restarting is not supported")),
     }
     let verb = match sub {
         "pause" => "paused",
         "resume" => "resumed",
         _ => "restarted",
     };
-    match target.apply(Command::Replace(Object::Deployment(d))) {
-        Ok(_) => Output::ok(format!("deployment.apps/{name} {verb}\n")),
-        Err(e) => Output::err(sim_error_text(&e)),
+    match target.apply(Command::Replace(obj)) {
+        Ok(_) => Ok(format!("{} {verb}\n", qualified_name(kind, name))),
+        Err(e) => Err(sim_error_text(&e)),
     }
+}
+
+/// One look at the rollout, as kubectl's status viewer for the kind reports it.
+fn rollout_status_once(
+    sim: &crate::sim::Sim,
+    kind: Kind,
+    ns: &str,
+    name: &str,
+) -> Result<(String, bool), String> {
+    if kind != Kind::StatefulSet {
+        return crate::sim::rollout_status(sim.cluster(), ns, name)
+            .map(|s| (s.message, s.done))
+            .map_err(|e| sim_error_text(&e));
+    }
+    let Some(ss) = sim.cluster().get::<crate::model::StatefulSet>(ns, name) else {
+        return Err(format!(
+            "Error from server (NotFound): statefulsets.apps \"{name}\" not found\n"
+        ));
+    };
+    statefulset_status(ss)
+}
+
+/// kubectl's StatefulSetStatusViewer, read from the status the StatefulSet controller writes
+/// (without that controller, a set is never observed and the watch waits).
+fn statefulset_status(ss: &crate::model::StatefulSet) -> Result<(String, bool), String> {
+    let us = ss.spec.update_strategy.clone().unwrap_or_default();
+    if us.type_ != "RollingUpdate" {
+        return Err(
+            "error: rollout status is only available for RollingUpdate strategy type\n".into(),
+        );
+    }
+    let st = &ss.status;
+    if st.observed_generation == 0 || ss.metadata.generation > st.observed_generation {
+        return Ok((
+            "Waiting for statefulset spec update to be observed...".into(),
+            false,
+        ));
+    }
+    let want = ss.replicas();
+    if st.ready_replicas < want {
+        let n = want - st.ready_replicas;
+        return Ok((format!("Waiting for {n} pods to be ready..."), false));
+    }
+    if let Some(ru) = us.rolling_update {
+        if let Some(p) = ru.partition {
+            if st.updated_replicas < want - p {
+                return Ok((
+                    format!(
+                        "Waiting for partitioned roll out to finish: {} out of {} new pods have been updated...",
+                        st.updated_replicas,
+                        want - p
+                    ),
+                    false,
+                ));
+            }
+        }
+        return Ok((
+            format!(
+                "partitioned roll out complete: {} new pods have been updated...",
+                st.updated_replicas
+            ),
+            true,
+        ));
+    }
+    if st.update_revision != st.current_revision {
+        return Ok((
+            format!(
+                "waiting for statefulset rolling update to complete {} pods at revision {}...",
+                st.updated_replicas, st.update_revision
+            ),
+            false,
+        ));
+    }
+    Ok((
+        format!(
+            "statefulset rolling update complete {} pods at revision {}...",
+            st.current_replicas, st.current_revision
+        ),
+        true,
+    ))
 }
 
 /// Watches a rollout in simulated time, printing each new status line, as `kubectl rollout
@@ -1118,6 +1300,7 @@ fn rollout_patch(target: &mut dyn Target, ns: &str, name: &str, sub: &str) -> Ou
 /// hour of simulated time, which a real terminal would only reach by Ctrl-C.
 fn rollout_status(
     target: &mut dyn Target,
+    kind: Kind,
     ns: &str,
     name: &str,
     watch: bool,
@@ -1129,19 +1312,19 @@ fn rollout_status(
     let mut last = String::new();
     let mut waited = 0;
     loop {
-        let status = match crate::sim::rollout_status(target.sim().cluster(), ns, name) {
+        let (message, done) = match rollout_status_once(target.sim(), kind, ns, name) {
             Ok(s) => s,
             Err(e) => {
-                text.push_str(&sim_error_text(&e));
+                text.push_str(&e);
                 return Output::err(text);
             }
         };
-        if status.message != last {
-            text.push_str(&status.message);
+        if message != last {
+            text.push_str(&message);
             text.push('\n');
-            last = status.message.clone();
+            last = message;
         }
-        if status.done || !watch {
+        if done || !watch {
             return Output::ok(text);
         }
         if waited >= limit {
