@@ -4,6 +4,7 @@
 //! The `web` feature adds the Yew app in `ui`.
 
 pub mod console;
+pub mod float;
 pub mod manifest;
 pub mod model;
 pub mod scenario;

@@ -455,7 +455,7 @@ fn doc_from_node(node: &tree::Node) -> Doc {
             Resolved::Null => Doc::Null,
             Resolved::Bool(b) => Doc::Bool(b),
             Resolved::Int(i) => Doc::Int(i),
-            Resolved::Float => Doc::Float(s.text.parse().unwrap_or(0.0)),
+            Resolved::Float => Doc::Float(crate::float::parse_f64(&s.text).unwrap_or(0.0)),
             Resolved::Str(t) => Doc::Str(t.to_string()),
         },
         Value::Seq(items) => Doc::Seq(items.iter().map(doc_from_node).collect()),

@@ -274,7 +274,7 @@ impl<'de> de::Deserializer<'de> for NodeDe<'de> {
         match (&self.node.value, self.scalar()) {
             (_, Some(Resolved::Null)) => v.visit_f64(0.0),
             (Value::Scalar(s), Some(Resolved::Int(_) | Resolved::Float)) => {
-                let f: f64 = s.text.replace('_', "").parse().unwrap_or(f64::NAN);
+                let f = crate::float::parse_f64(&s.text.replace('_', "")).unwrap_or(f64::NAN);
                 v.visit_f64(f)
             }
             _ => Err(self.invalid("expected a number")),

@@ -187,7 +187,7 @@ fn classify(chars: &[char]) -> Vec<&'static str> {
         "true" | "false" | "True" | "False" | "null" | "Null" | "~" | "yes" | "no"
     ) {
         "lit"
-    } else if v.parse::<f64>().is_ok() {
+    } else if crate::float::parse_f64(v).is_some() {
         "num"
     } else {
         "str"

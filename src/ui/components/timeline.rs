@@ -38,7 +38,7 @@ pub fn TimelineBar(props: &TimelineBarProps) -> Html {
         let v = e
             .target_unchecked_into::<web_sys::HtmlInputElement>()
             .value();
-        v.parse::<f64>().map(|f| f as u64).unwrap_or(0)
+        crate::float::parse_f64(&v).map_or(0, |f| f as u64)
     });
     let on_speed = props.on_speed.reform(|e: Event| {
         let v = e
