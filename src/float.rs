@@ -1,11 +1,13 @@
-//! Decimal text to `f64` exactly as `str::parse::<f64>` reads it: the same grammar, the same
-//! bits for every input.
+//! Floats read and printed byte for byte as the standard library does, without its code.
 //!
-//! The standard library's parser carries a 10 KB table of 128-bit powers of five (its
-//! Eisel-Lemire path) that gzip cannot shrink: about 2% of the wasm bundle for the few floats a
-//! manifest holds. This one takes the exact fast path when the digits and the power of ten both
-//! fit an `f64`, and otherwise divides big integers, which is slow but exact, and is rarely
-//! needed. `tests` compare it with the standard parser on random, boundary and halfway inputs.
+//! `parse_f64` is `str::parse::<f64>` (the same grammar, the same bits); `display` is `{}` and
+//! `fixed` is `{:.N}`. The standard parser carries a 10 KB table of 128-bit powers of five (its
+//! Eisel-Lemire path) that gzip cannot shrink, and the printer brings Grisu, Dragon and their
+//! tables: together about 20 KB of the gzipped bundle for the few floats a manifest holds. These
+//! work on exact big integers instead: slow, but the app reads and prints few floats. Parsing
+//! takes the exact fast path when the digits and the power of ten both fit an `f64`. `tests`
+//! compare all three with the standard library on grammar cases, boundaries, halfway points,
+//! every power of two and random values.
 
 /// `s.parse::<f64>().ok()`.
 pub fn parse_f64(s: &str) -> Option<f64> {
@@ -24,6 +26,211 @@ pub fn parse_f64(s: &str) -> Option<f64> {
         None => return None,
     };
     Some(if negative { -v } else { v })
+}
+
+/// `format!("{f}")`: the shortest digits that read back as `f`, never with an exponent.
+pub fn display(f: f64) -> String {
+    let Some((digits, exp)) = finite(f) else {
+        return special(f);
+    };
+    let mut out = sign(f);
+    if digits.is_empty() {
+        out.push('0');
+        return out;
+    }
+    let (digits, exp) = shortest(f.abs(), digits, exp);
+    let len = digits.len() as i64;
+    if exp <= 0 {
+        out.push_str("0.");
+        push_zeros(&mut out, -exp);
+        push_digits(&mut out, &digits);
+    } else if exp < len {
+        push_digits(&mut out, &digits[..exp as usize]);
+        out.push('.');
+        push_digits(&mut out, &digits[exp as usize..]);
+    } else {
+        push_digits(&mut out, &digits);
+        push_zeros(&mut out, exp - len);
+    }
+    out
+}
+
+/// `format!("{f:.prec$}")`: the exact value rounded to `prec` decimals, ties to even.
+pub fn fixed(f: f64, prec: usize) -> String {
+    let Some((mut digits, mut exp)) = finite(f) else {
+        return special(f);
+    };
+    let mut out = sign(f);
+    let prec = prec as i64;
+    let keep = exp + prec;
+    if digits.is_empty() || keep < 0 {
+        digits.clear();
+    } else {
+        let rest = digits.split_off((keep as usize).min(digits.len()));
+        let up = match rest.first() {
+            Some(&d) if d > 5 => true,
+            Some(5) => rest.len() > 1 || digits.last().is_some_and(|d| d % 2 == 1),
+            _ => false,
+        };
+        if up {
+            // The kept digits plus one unit in the last place, which may carry into a new digit.
+            digits.resize(keep as usize, 0);
+            let mut i = digits.len();
+            loop {
+                if i == 0 {
+                    digits.insert(0, 1);
+                    exp += 1;
+                    break;
+                }
+                i -= 1;
+                if digits[i] == 9 {
+                    digits[i] = 0;
+                } else {
+                    digits[i] += 1;
+                    break;
+                }
+            }
+        }
+    }
+    // `digits` now spell the value as 0.digits × 10^exp, with at most `prec` decimals.
+    let digit = |i: i64| {
+        if digits.is_empty() || i < 0 {
+            0
+        } else {
+            digits.get(i as usize).copied().unwrap_or(0)
+        }
+    };
+    let exp = if digits.is_empty() { 0 } else { exp };
+    if exp <= 0 {
+        out.push('0');
+    }
+    for i in 0..exp {
+        out.push(char::from(b'0' + digit(i)));
+    }
+    if prec > 0 {
+        out.push('.');
+        for i in exp..exp + prec {
+            out.push(char::from(b'0' + digit(i)));
+        }
+    }
+    out
+}
+
+fn special(f: f64) -> String {
+    if f.is_nan() {
+        "NaN".into()
+    } else if f < 0.0 {
+        "-inf".into()
+    } else {
+        "inf".into()
+    }
+}
+
+fn sign(f: f64) -> String {
+    if f.is_sign_negative() {
+        "-".into()
+    } else {
+        String::new()
+    }
+}
+
+fn push_zeros(out: &mut String, n: i64) {
+    for _ in 0..n {
+        out.push('0');
+    }
+}
+
+fn push_digits(out: &mut String, digits: &[u8]) {
+    out.extend(digits.iter().map(|&d| char::from(b'0' + d)));
+}
+
+/// The exact decimal value of a finite `|f|`: digits without leading or trailing zeros (none for
+/// zero) and `exp`, the value being 0.digits × 10^exp.
+fn finite(f: f64) -> Option<(Vec<u8>, i64)> {
+    if !f.is_finite() {
+        return None;
+    }
+    let bits = f.to_bits();
+    let frac = bits & ((1 << 52) - 1);
+    let biased = ((bits >> 52) & 0x7FF) as i64;
+    let (m, e2) = if biased == 0 {
+        (frac, -1074)
+    } else {
+        (frac | (1 << 52), biased - 1075)
+    };
+    let mut big = Big(vec![m as u32, (m >> 32) as u32]);
+    big.trim();
+    let mut scale = 0;
+    if e2 >= 0 {
+        big.shl(e2 as u32);
+    } else {
+        // m × 2^e2 = m × 5^-e2 / 10^-e2
+        for _ in 0..-e2 {
+            big.mul_add(5, 0);
+        }
+        scale = -e2;
+    }
+    let mut digits = Vec::new();
+    while !big.is_zero() {
+        let mut chunk = big.div_small(1_000_000_000);
+        for _ in 0..9 {
+            digits.push((chunk % 10) as u8);
+            chunk /= 10;
+        }
+    }
+    while digits.last() == Some(&0) {
+        digits.pop();
+    }
+    digits.reverse();
+    let exp = digits.len() as i64 - scale;
+    while digits.last() == Some(&0) {
+        digits.pop();
+    }
+    Some((digits, exp))
+}
+
+/// The shortest digits that read back as `f` (positive, finite, not zero), the nearest of them
+/// if two qualify (halfway goes up), as the standard library's Grisu and Dragon give.
+fn shortest(f: f64, exact: Vec<u8>, exp: i64) -> (Vec<u8>, i64) {
+    let reads_back = |d: &[u8], e: i64| value(d, e - d.len() as i64).to_bits() == f.to_bits();
+    for p in 1..exact.len() {
+        let down = &exact[..p];
+        let mut up = down.to_vec();
+        let mut up_exp = exp;
+        let mut i = p;
+        loop {
+            if i == 0 {
+                up.insert(0, 1);
+                up.pop();
+                up_exp += 1;
+                break;
+            }
+            i -= 1;
+            if up[i] == 9 {
+                up[i] = 0;
+            } else {
+                up[i] += 1;
+                break;
+            }
+        }
+        let take_up = match (reads_back(down, exp), reads_back(&up, up_exp)) {
+            (false, false) => continue,
+            (true, false) => false,
+            (false, true) => true,
+            // Halfway rounds up, as the standard library's shortest mode does.
+            (true, true) => exact[p] >= 5,
+        };
+        let (mut d, e) = if take_up {
+            (up, up_exp)
+        } else {
+            (down.to_vec(), exp)
+        };
+        while d.last() == Some(&0) {
+            d.pop();
+        }
+        return (d, e);
+    }
+    (exact, exp)
 }
 
 /// Significant digits kept: a decimal that decides between two `f64` has at most 767, so later
@@ -248,6 +455,23 @@ impl Big {
     fn is_zero(&self) -> bool {
         self.0.is_empty()
     }
+    fn trim(&mut self) {
+        while self.0.last() == Some(&0) {
+            self.0.pop();
+        }
+    }
+
+    /// `self /= d`, returning the remainder.
+    fn div_small(&mut self, d: u32) -> u32 {
+        let mut rem = 0u64;
+        for limb in self.0.iter_mut().rev() {
+            let v = (rem << 32) | u64::from(*limb);
+            *limb = (v / u64::from(d)) as u32;
+            rem = v % u64::from(d);
+        }
+        self.trim();
+        rem as u32
+    }
 }
 
 #[cfg(test)]
@@ -468,6 +692,80 @@ mod tests {
             let d = &d[..len.min(d.len()).max(1)];
             check(&format!("{d}e{e}"));
             check(&format!("0.{d}e{e}"));
+        }
+    }
+
+    fn check_print(f: f64) {
+        assert_eq!(display(f), format!("{f}"), "{:#x}", f.to_bits());
+        for prec in [0, 1, 2, 3, 5] {
+            assert_eq!(
+                fixed(f, prec),
+                format!("{f:.prec$}"),
+                "{:#x} .{prec}",
+                f.to_bits()
+            );
+        }
+    }
+
+    #[test]
+    fn printing_matches_the_standard_library() {
+        for f in [
+            0.0,
+            -0.0,
+            1.0,
+            -1.0,
+            0.5,
+            1.5,
+            2.5,
+            0.25,
+            0.125,
+            0.0625,
+            0.0005,
+            0.1,
+            0.2,
+            0.3,
+            1e15,
+            1e16,
+            1e21,
+            1e22,
+            1e23,
+            1e-7,
+            9.5,
+            99.5,
+            99.95,
+            99.9995,
+            100.0,
+            33.3333,
+            f64::MAX,
+            f64::MIN_POSITIVE,
+            5e-324,
+            1.7976931348623157e308,
+            f64::NAN,
+            -f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            123456789.0,
+            2f64.powi(60),
+            2f64.powi(-60),
+        ] {
+            check_print(f);
+        }
+        let mut x: u64 = 0xD1B5_4A32_D192_ED03;
+        for i in 0..4000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let f = match i % 4 {
+                0 => f64::from_bits(x),
+                1 => (x % 100_000) as f64 / 1000.0,
+                2 => (x % 1_000_000) as f64 / (1 + (x >> 40) % 1_000_000) as f64 * 100.0,
+                _ => f64::from_bits(x >> 2),
+            };
+            check_print(f);
+        }
+        // Powers of two sit at a binade edge, where the interval below is half as wide.
+        for e in -1074..1024 {
+            check_print(2f64.powi(e));
         }
     }
 }

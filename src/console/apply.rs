@@ -602,7 +602,7 @@ fn write_compact(d: &Doc, out: &mut String) {
         Doc::Null => out.push_str("null"),
         Doc::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Doc::Int(i) => out.push_str(&i.to_string()),
-        Doc::Float(f) if f.is_finite() => out.push_str(&f.to_string()),
+        Doc::Float(f) if f.is_finite() => out.push_str(&crate::float::display(*f)),
         Doc::Float(_) => out.push_str("null"),
         Doc::Str(s) => write_json_string(s, out),
         Doc::Seq(items) => {

@@ -254,7 +254,7 @@ fn scalar(d: &Doc) -> String {
         Doc::Null => String::new(),
         Doc::Bool(b) => b.to_string(),
         Doc::Int(i) => i.to_string(),
-        Doc::Float(f) => f.to_string(),
+        Doc::Float(f) => crate::float::display(*f),
         Doc::Str(s) => s.clone(),
         other => crate::manifest::to_json(other).unwrap_or_default(),
     }

@@ -35,6 +35,53 @@ impl de::Error for DeError {
             pos: None,
         }
     }
+
+    // serde's own messages, with the unexpected value printed here: serde's `Unexpected` printer
+    // formats floats, and would link the standard library's float printing into the bundle.
+    fn invalid_type(unexp: de::Unexpected, exp: &dyn de::Expected) -> Self {
+        Self::custom(format_args!(
+            "invalid type: {}, expected {exp}",
+            unexpected(unexp)
+        ))
+    }
+
+    fn invalid_value(unexp: de::Unexpected, exp: &dyn de::Expected) -> Self {
+        Self::custom(format_args!(
+            "invalid value: {}, expected {exp}",
+            unexpected(unexp)
+        ))
+    }
+}
+
+/// `Unexpected`'s `Display`, floats through `crate::float`.
+fn unexpected(u: de::Unexpected) -> String {
+    use de::Unexpected::*;
+    match u {
+        Bool(b) => format!("boolean `{b}`"),
+        Unsigned(i) => format!("integer `{i}`"),
+        Signed(i) => format!("integer `{i}`"),
+        Float(f) => {
+            let mut text = crate::float::display(f);
+            if f.is_finite() && !text.contains('.') {
+                text.push_str(".0");
+            }
+            format!("floating point `{text}`")
+        }
+        Char(c) => format!("character `{c}`"),
+        Str(s) => format!("string {s:?}"),
+        Bytes(_) => "byte array".into(),
+        Unit => "unit value".into(),
+        Option => "Option value".into(),
+        NewtypeStruct => "newtype struct".into(),
+        Seq => "sequence".into(),
+        Map => "map".into(),
+        Enum => "enum".into(),
+        UnitVariant => "unit variant".into(),
+        NewtypeVariant => "newtype variant".into(),
+        TupleVariant => "tuple variant".into(),
+        StructVariant => "struct variant".into(),
+        Other(other) => other.into(),
+    }
 }
 
 /// Shared by every node deserializer of one object: where warnings go.
@@ -585,5 +632,42 @@ impl<'de> de::Deserializer<'de> for KeyDe<'de> {
         bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
         bytes byte_buf option unit unit_struct newtype_struct seq tuple
         tuple_struct map struct enum identifier ignored_any
+    }
+}
+
+#[cfg(test)]
+mod unexpected_tests {
+    use serde::de::Unexpected;
+
+    #[test]
+    fn prints_as_serde_does() {
+        for u in [
+            Unexpected::Bool(true),
+            Unexpected::Unsigned(7),
+            Unexpected::Signed(-7),
+            Unexpected::Float(1.0),
+            Unexpected::Float(-0.0),
+            Unexpected::Float(2.5),
+            Unexpected::Float(1e21),
+            Unexpected::Float(1e-7),
+            Unexpected::Float(f64::NAN),
+            Unexpected::Float(f64::NEG_INFINITY),
+            Unexpected::Char('x'),
+            Unexpected::Str("a \"b\"\n"),
+            Unexpected::Bytes(b"x"),
+            Unexpected::Unit,
+            Unexpected::Option,
+            Unexpected::NewtypeStruct,
+            Unexpected::Seq,
+            Unexpected::Map,
+            Unexpected::Enum,
+            Unexpected::UnitVariant,
+            Unexpected::NewtypeVariant,
+            Unexpected::TupleVariant,
+            Unexpected::StructVariant,
+            Unexpected::Other("something else"),
+        ] {
+            assert_eq!(super::unexpected(u), u.to_string());
+        }
     }
 }

@@ -244,9 +244,9 @@ fn float_text(f: f64) -> String {
     } else if f.is_infinite() {
         if f > 0.0 { ".inf" } else { "-.inf" }.into()
     } else if f.fract() == 0.0 && f.abs() < 1e15 {
-        format!("{f:.1}")
+        crate::float::fixed(f, 1)
     } else {
-        format!("{f}")
+        crate::float::display(f)
     }
 }
 
@@ -348,7 +348,7 @@ fn write_json(doc: &Doc, ind: usize, out: &mut String) {
         Doc::Null => out.push_str("null"),
         Doc::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Doc::Int(i) => out.push_str(&i.to_string()),
-        Doc::Float(f) if f.is_finite() => out.push_str(&format!("{f}")),
+        Doc::Float(f) if f.is_finite() => out.push_str(&crate::float::display(*f)),
         Doc::Float(_) => out.push_str("null"),
         Doc::Str(s) => json_string(s, out),
         Doc::Seq(items) if items.is_empty() => out.push_str("[]"),

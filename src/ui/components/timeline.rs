@@ -58,7 +58,7 @@ pub fn TimelineBar(props: &TimelineBarProps) -> Html {
             props.on_seek.reform(move |_: MouseEvent| t)
         };
         html! {
-            <button type="button" {class} style={format!("left:{:.3}%", pct(*t))}
+            <button type="button" {class} style={format!("left:{}%", crate::float::fixed(pct(*t), 3))}
                 title={format!("{} {line}", clock(*t))} aria-label={format!("Go to {}: {line}", clock(*t))}
                 {onclick}></button>
         }
