@@ -210,11 +210,12 @@ pub struct Cluster {
     /// Pods without a controller, the only ones a ReplicaSet may adopt.
     orphan_pods: BTreeSet<ObjectRef>,
     /// node name -> (cpu milli, memory bytes, pods) requested by its non-terminal pods.
-    node_requests: BTreeMap<String, (i64, i64, i64)>,
+    node_requests: SortedMap<String, (i64, i64, i64)>,
     /// (node name, controller uid) -> active pods of that controller on the node.
     owner_on_node: SortedMap<(String, String), i64>,
-    /// Event dedup key -> Event name.
-    event_keys: BTreeMap<(String, String, String, String, String), String>,
+    /// Event dedup key (namespace, object, reason, message, source; see `event_key`) -> the
+    /// Event. A string key and an `ObjectRef` value share the B-tree code of `uids`.
+    event_keys: BTreeMap<String, ObjectRef>,
     /// (ms, events named in that ms): the nanoseconds that keep event names in creation order.
     event_clock: (u64, u64),
     resource_version: u64,
@@ -451,7 +452,7 @@ impl Cluster {
         let old = self.objects.remove(r)?;
         self.index_remove(&old);
         if let Object::Event(e) = &old {
-            self.event_keys.retain(|_, v| *v != e.metadata.name);
+            self.event_keys.retain(|_, v| v.name != e.metadata.name);
         }
         Some(old)
     }
@@ -1787,15 +1788,15 @@ impl Sim {
         } else {
             involved.namespace.clone()
         };
-        let key = (
-            ns.clone(),
-            format!("{}/{}", involved.kind.name(), involved.name),
-            reason.to_string(),
-            message.to_string(),
-            format!("{component}/{host}"),
-        );
+        let key = event_key(&[
+            &ns,
+            &format!("{}/{}", involved.kind.name(), involved.name),
+            reason,
+            message,
+            &format!("{component}/{host}"),
+        ]);
         let now = self.now_time();
-        let existing = self.api.event_keys.get(&key).cloned();
+        let existing = self.api.event_keys.get(&key).map(|r| r.name.clone());
         let ev_ref;
         match existing.and_then(|name| {
             self.api
@@ -1843,8 +1844,8 @@ impl Sim {
                     last_timestamp: Some(now),
                     source: EventSource { component, host },
                 };
-                self.api.event_keys.insert(key, name.clone());
                 ev_ref = ObjectRef::new(Kind::Event, &ns, &name);
+                self.api.event_keys.insert(key, ev_ref.clone());
                 self.api.put(e.into());
             }
         }
@@ -1896,6 +1897,18 @@ fn qos_class(spec: &PodSpec) -> &'static str {
     } else {
         "Burstable"
     }
+}
+
+/// The event recorder's dedup key as one string: each part with its length first, so no two
+/// different part lists give the same key.
+fn event_key(parts: &[&str]) -> String {
+    let mut key = String::new();
+    for p in parts {
+        key.push_str(&p.len().to_string());
+        key.push(':');
+        key.push_str(p);
+    }
+    key
 }
 
 #[cfg(test)]
