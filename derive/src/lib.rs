@@ -2,11 +2,13 @@
 //! serde_derive's `Deserialize` in the wasm bundle.
 //!
 //! It reads the same `#[serde(...)]` attributes as serde_derive and accepts only the shape the
-//! model uses: a struct with named fields and `#[serde(rename_all = "camelCase", default)]`,
-//! fields optionally `#[serde(rename = "...")]`. The generated impl starts from
-//! `Default::default()` and overwrites each field present in the input, in input order, so it
-//! decodes exactly as serde_derive's with a container `default` (the manifest reader rejects
-//! duplicate keys before decoding). The runtime side, and the rules it keeps, are in
+//! model uses: a struct with named fields and `#[serde(rename_all = "camelCase")]`, usually
+//! with a container `default`, fields optionally `#[serde(rename = "...")]` or
+//! `#[serde(default)]`. The generated impl starts from `Default::default()` and overwrites each
+//! field present in the input, in input order, so it decodes exactly as serde_derive's (the
+//! manifest reader rejects duplicate keys before decoding); without a container `default`, a
+//! field without its own `default` is required, and the first one missing, in declaration
+//! order, is serde's "missing field" error. The runtime side, and the rules it keeps, are in
 //! `podlab::model::decode`.
 
 use proc_macro::TokenStream;
@@ -36,10 +38,12 @@ struct FieldSpec<'a> {
     ident: &'a syn::Ident,
     key: String,
     skip_if: Option<Path>,
+    /// Neither the container nor the field has `#[serde(default)]`.
+    required: bool,
 }
 
 /// The named fields with their serde names, for `rename_all = "camelCase"` structs.
-fn field_specs(input: &DeriveInput, need_default: bool) -> syn::Result<Vec<FieldSpec<'_>>> {
+fn field_specs(input: &DeriveInput) -> syn::Result<Vec<FieldSpec<'_>>> {
     let name = &input.ident;
     let mut camel = false;
     let mut default = false;
@@ -60,14 +64,10 @@ fn field_specs(input: &DeriveInput, need_default: bool) -> syn::Result<Vec<Field
             }
         })?;
     }
-    if !camel || (need_default && !default) {
+    if !camel {
         return Err(Error::new_spanned(
             name,
-            if need_default {
-                "Decode needs #[serde(rename_all = \"camelCase\", default)]"
-            } else {
-                "Encode needs #[serde(rename_all = \"camelCase\")]"
-            },
+            "Decode and Encode need #[serde(rename_all = \"camelCase\")]",
         ));
     }
     let Data::Struct(data) = &input.data else {
@@ -81,13 +81,16 @@ fn field_specs(input: &DeriveInput, need_default: bool) -> syn::Result<Vec<Field
         let ident = field.ident.as_ref().expect("named field");
         let mut key = camel_case(&ident.to_string());
         let mut skip_if = None;
+        let mut field_default = false;
         for attr in field.attrs.iter().filter(|a| a.path().is_ident("serde")) {
             attr.parse_nested_meta(|meta| {
                 if meta.path.is_ident("rename") {
                     key = meta.value()?.parse::<LitStr>()?.value();
                 } else if meta.path.is_ident("skip_serializing_if") {
                     skip_if = Some(meta.value()?.parse::<LitStr>()?.parse::<Path>()?);
-                } else if !meta.path.is_ident("default") {
+                } else if meta.path.is_ident("default") {
+                    field_default = true;
+                } else {
                     return Err(meta.error("field attribute not supported by podlab-derive"));
                 }
                 Ok(())
@@ -97,6 +100,7 @@ fn field_specs(input: &DeriveInput, need_default: bool) -> syn::Result<Vec<Field
             ident,
             key,
             skip_if,
+            required: !default && !field_default,
         });
     }
     Ok(specs)
@@ -105,11 +109,12 @@ fn field_specs(input: &DeriveInput, need_default: bool) -> syn::Result<Vec<Field
 fn expand_encode(input: &DeriveInput) -> syn::Result<proc_macro2::TokenStream> {
     let name = &input.ident;
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
-    let pushes = field_specs(input, false)?.into_iter().map(|f| {
+    let pushes = field_specs(input)?.into_iter().map(|f| {
         let FieldSpec {
             ident,
             key,
             skip_if,
+            ..
         } = f;
         let push = quote! { crate::manifest::emit::encode_field(&mut fields, #key, &self.#ident); };
         match skip_if {
@@ -130,8 +135,12 @@ fn expand_encode(input: &DeriveInput) -> syn::Result<proc_macro2::TokenStream> {
 
 fn expand(input: &DeriveInput) -> syn::Result<proc_macro2::TokenStream> {
     let name = &input.ident;
-    let specs = field_specs(input, true)?;
+    let specs = field_specs(input)?;
+    if specs.len() > 64 {
+        return Err(Error::new_spanned(name, "Decode reads at most 64 fields"));
+    }
     let keys: Vec<&String> = specs.iter().map(|f| &f.key).collect();
+    let required: Vec<usize> = (0..specs.len()).filter(|&i| specs[i].required).collect();
     let idents: Vec<&syn::Ident> = specs.iter().map(|f| f.ident).collect();
     let index = 0..idents.len();
     let name_str = name.to_string();
@@ -141,8 +150,9 @@ fn expand(input: &DeriveInput) -> syn::Result<proc_macro2::TokenStream> {
                 de: crate::manifest::de::NodeDe<'_>,
             ) -> ::core::result::Result<Self, crate::manifest::de::DeError> {
                 const FIELDS: &[&str] = &[#(#keys),*];
+                const REQUIRED: &[usize] = &[#(#required),*];
                 let mut out = <Self as ::core::default::Default>::default();
-                crate::model::decode::decode_struct(#name_str, FIELDS, &mut out, de)?;
+                crate::model::decode::decode_struct(#name_str, FIELDS, REQUIRED, &mut out, de)?;
                 ::core::result::Result::Ok(out)
             }
         }
@@ -153,8 +163,9 @@ fn expand(input: &DeriveInput) -> syn::Result<proc_macro2::TokenStream> {
                 de: crate::manifest::de::NodeDe<'_>,
             ) -> ::core::result::Result<(), crate::manifest::de::DeError> {
                 const FIELDS: &[&str] = &[#(#keys),*];
+                const REQUIRED: &[usize] = &[#(#required),*];
                 *self = <Self as ::core::default::Default>::default();
-                crate::model::decode::decode_struct(#name_str, FIELDS, self, de)
+                crate::model::decode::decode_struct(#name_str, FIELDS, REQUIRED, self, de)
             }
         }
         impl crate::model::decode::Fields for #name {

@@ -6,13 +6,14 @@
 //! Decoding the model's structs, lists, maps and options through serde's visitors compiled one
 //! generic copy of that machinery per type, the largest part of the wasm bundle; [`Decode`] does
 //! the same steps directly, in the same order and with the same errors and warnings, and leaves
-//! only the leaves (strings, numbers, quantities, times, IntOrString and the three structs with
-//! required fields) to serde.
+//! only the leaves (strings, numbers, quantities, times, IntOrString) to serde.
 //!
 //! A derived struct starts from `Default::default()` and overwrites each field present in the
 //! input, in input order. That is what serde_derive's container `default` gives too, except that
 //! serde_derive reports a key given twice; the manifest reader refuses duplicate keys before
-//! decoding. Unknown fields are read as `IgnoredAny`, so the deserializer warns about them.
+//! decoding. Unknown fields are read as `IgnoredAny`, so the deserializer warns about them. A
+//! struct without a container `default` has required fields: after the input, the first one
+//! missing (in declaration order) is serde_derive's "missing field" error, located as serde's.
 
 use serde::Deserialize;
 
@@ -55,9 +56,6 @@ field_by_value! {
     impl<> for super::Quantity;
     impl<> for super::IntOrString;
     impl<> for super::Time;
-    impl<> for super::OwnerReference;
-    impl<> for super::HttpGetAction;
-    impl<> for super::TcpSocketAction;
 }
 
 /// A list field read in place: each item is pushed as `Default` and decoded into, which is what
@@ -112,28 +110,36 @@ fn field_index(fields: &[&str], key: &str) -> Option<usize> {
 
 /// The body of a derived struct's `Decode::decode` (serde's `deserialize_struct` and the derived
 /// visitor's `visit_map`): `name` is the Rust name (what unknown-field warnings look up),
-/// `fields` the names in manifests, and `target` starts as `Default::default()`.
+/// `fields` the names in manifests, `required` the indices of the fields that must be present,
+/// and `target` starts as `Default::default()`.
 #[inline(never)]
 pub fn decode_struct(
     name: &'static str,
     fields: &'static [&'static str],
+    required: &'static [usize],
     target: &mut dyn Fields,
     de: NodeDe<'_>,
 ) -> Result<(), DeError> {
     let mut map = de.map_checked(Some(name), "expected an object")?;
     let read = (|| {
+        let mut seen = 0u64;
         while let Some(key) = map.next_key_str()? {
-            match field_index(fields, key).and_then(|i| target.field(i)) {
+            let i = field_index(fields, key);
+            match i.and_then(|i| target.field(i)) {
                 Some(place) => {
                     let (value, node, path) = map.value_de()?;
                     place
                         .decode_field(value)
                         .map_err(|e| locate(node, &path, e))?;
+                    seen |= 1 << i.unwrap_or_default();
                 }
                 None => map.ignore_value()?,
             }
         }
-        Ok(())
+        match required.iter().find(|&&i| seen & (1 << i) == 0) {
+            Some(&i) => Err(<DeError as serde::de::Error>::missing_field(fields[i])),
+            None => Ok(()),
+        }
     })();
     read.map_err(|e| de.locate_in(e))
 }
@@ -198,7 +204,4 @@ decode_with_serde!(
     super::Quantity,
     super::IntOrString,
     super::Time,
-    super::OwnerReference,
-    super::HttpGetAction,
-    super::TcpSocketAction,
 );

@@ -244,7 +244,7 @@ pub fn parse_duration(s: &str) -> Option<u64> {
 }
 
 /// A reference to an owner, as in `metadata.ownerReferences`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct OwnerReference {
     pub api_version: String,

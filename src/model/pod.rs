@@ -3,7 +3,6 @@
 use crate::sorted::SortedMap;
 
 use podlab_derive::{Decode, Encode};
-use serde::Deserialize;
 
 use super::meta::{ObjectMeta, Time};
 use super::node::Taint;
@@ -197,7 +196,7 @@ impl Probe {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct HttpGetAction {
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -207,7 +206,7 @@ pub struct HttpGetAction {
     pub scheme: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct TcpSocketAction {
     pub port: IntOrString,

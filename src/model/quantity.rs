@@ -161,6 +161,14 @@ pub enum IntOrString {
     String(String),
 }
 
+/// The zero value, as Go's: the integer 0. Only a starting point for decoding a struct with a
+/// required `IntOrString` field.
+impl Default for IntOrString {
+    fn default() -> Self {
+        IntOrString::Int(0)
+    }
+}
+
 impl IntOrString {
     /// Resolves a count or percentage against `total`, rounding up or down as upstream
     /// `GetScaledValueFromIntOrPercent` does.
