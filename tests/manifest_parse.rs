@@ -44,6 +44,43 @@ fn duplicate_keys_name_both_lines() {
 }
 
 #[test]
+fn duplicates_in_nested_and_long_mappings_report_in_text_order() {
+    // The outer duplicate (line 7) closes after the inner one (line 9) but is reported first.
+    let text = format!("{RS_HEAD}  replicas: 2\n  replicas: 3\n  template:\n    a: 1\n    a: 2\n");
+    let r = parse(&text);
+    let lines: Vec<u32> = r
+        .diagnostics
+        .iter()
+        .filter_map(|d| d.pos.map(|p| p.line))
+        .collect();
+    assert_eq!(lines, [7, 10], "{:#?}", r.diagnostics);
+    // A 50,000-key mapping: the repeat at the end still names the first line.
+    let mut keys: String = (0..50_000).map(|i| format!("  k{i}: v\n")).collect();
+    keys.push_str("  k7: again\n");
+    let r = parse(&format!(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n{keys}"
+    ));
+    let d = &r.diagnostics[0];
+    assert_eq!(d.pos.map(|p| p.line), Some(50_006));
+    assert!(
+        d.message
+            .ends_with("mapping key \"k7\" already defined at line 13"),
+        "{d}"
+    );
+}
+
+#[test]
+fn merge_keys_let_the_first_base_win_over_later_ones() {
+    let text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  labels: {own: o}\n  annotations:\n    <<: [{a: first, b: first}, {a: second, c: second}]\n    b: own\n";
+    let r = parse(text);
+    assert!(!r.has_errors(), "{:#?}", r.diagnostics);
+    let m = r.objects[0].object.meta();
+    assert_eq!(m.annotations["a"], "first");
+    assert_eq!(m.annotations["b"], "own");
+    assert_eq!(m.annotations["c"], "second");
+}
+
+#[test]
 fn a_duplicate_key_spoils_only_its_document() {
     let text = format!("{RS_HEAD}  replicas: 2\n  replicas: 3\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n");
     let r = parse(&text);

@@ -277,7 +277,7 @@ pub fn parse_stream(text: &str) -> (Vec<Document>, Option<TreeError>) {
             }
             Event::DocumentEnd => {
                 if let Some(d) = current.take() {
-                    docs.push(d);
+                    push_document(&mut docs, d);
                 }
                 continue;
             }
@@ -328,6 +328,9 @@ pub fn parse_stream(text: &str) -> (Vec<Document>, Option<TreeError>) {
                     entries,
                     ..
                 }) => {
+                    if let Some(d) = current.as_mut() {
+                        d.errors.extend(duplicate_keys(&entries, docs.len()));
+                    }
                     let n = Node {
                         pos,
                         value: Value::Map(merge_keys(entries)),
@@ -394,30 +397,59 @@ pub fn parse_stream(text: &str) -> (Vec<Document>, Option<TreeError>) {
             }
             Some(Frame::Seq { items, .. }) => items.push(done),
             Some(Frame::Map { entries, key, .. }) => match key.take() {
-                None => {
-                    if let Some(k) = done.as_str() {
-                        if let Some((prev, _)) = entries.iter().find(|(p, _)| p.as_str() == Some(k))
-                        {
-                            let msg = format!(
-                                "mapping key {k:?} already defined at line {}",
-                                prev.pos.line
-                            );
-                            let e = fail(done.pos, msg, &docs);
-                            if let Some(d) = current.as_mut() {
-                                d.errors.push(e);
-                            }
-                        }
-                    }
-                    *key = Some(done);
-                }
+                None => *key = Some(done),
                 Some(k) => entries.push((k, done)),
             },
         }
     }
     if let Some(d) = current.take() {
-        docs.push(d);
+        push_document(&mut docs, d);
     }
     (docs, None)
+}
+
+fn push_document(docs: &mut Vec<Document>, mut d: Document) {
+    // Mappings report their duplicates when they close, inner ones first: back to text order.
+    crate::sort::sort_by_key(&mut d.errors, |e| (e.pos.line, e.pos.col));
+    docs.push(d);
+}
+
+/// For each key, the first key before it with the same text. Sorting keeps this O(n log n):
+/// a scan per key made a 50,000-key mapping take seconds to read.
+fn earlier_same_key(keys: &[Option<&str>]) -> Vec<Option<usize>> {
+    let mut order: Vec<usize> = (0..keys.len()).filter(|&i| keys[i].is_some()).collect();
+    // Stable, so each run of equal keys is in text order.
+    crate::sort::sort_by_key(&mut order, |&i| keys[i]);
+    let mut out = vec![None; keys.len()];
+    let mut first = None;
+    for i in order {
+        match first {
+            Some(f) if keys[f] == keys[i] => out[i] = Some(f),
+            _ => first = Some(i),
+        }
+    }
+    out
+}
+
+/// `mapping key "k" already defined at line N` for each repeated key, in text order.
+fn duplicate_keys(entries: &[(Node, Node)], doc: usize) -> Vec<TreeError> {
+    let keys: Vec<Option<&str>> = entries.iter().map(|(k, _)| k.as_str()).collect();
+    earlier_same_key(&keys)
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, prev)| {
+            let (k, prev) = (&entries[i].0, &entries[prev?].0);
+            Some(TreeError {
+                pos: k.pos,
+                message: format!(
+                    "mapping key {:?} already defined at line {}",
+                    k.as_str()?,
+                    prev.pos.line
+                ),
+                doc,
+            })
+        })
+        .collect()
 }
 
 fn remember(anchors: &mut SortedMap<usize, Node>, anchor: usize, n: &Node) {
@@ -444,17 +476,19 @@ fn merge_keys(entries: Vec<(Node, Node)>) -> Vec<(Node, Node)> {
             own.push((k, v));
         }
     }
+    let own_len = own.len();
     for base in bases {
         if let Value::Map(base_entries) = base.value {
-            for (k, v) in base_entries {
-                if !own
-                    .iter()
-                    .any(|(o, _)| o.as_str().is_some() && o.as_str() == k.as_str())
-                {
-                    own.push((k, v));
-                }
-            }
+            own.extend(base_entries);
         }
     }
-    own
+    // A base's key is dropped when the mapping or an earlier base already has it.
+    let keys: Vec<Option<&str>> = own.iter().map(|(k, _)| k.as_str()).collect();
+    let earlier = earlier_same_key(&keys);
+    own.into_iter()
+        .zip(earlier)
+        .enumerate()
+        .filter(|(i, (_, prev))| *i < own_len || prev.is_none())
+        .map(|(_, (entry, _))| entry)
+        .collect()
 }

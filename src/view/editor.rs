@@ -71,18 +71,35 @@ pub struct Line {
 
 /// Splits the buffer into lines (as the textarea does: on `\n`) of coloured spans.
 pub fn highlight(text: &str, diags: &[EditorDiag]) -> Vec<Line> {
+    highlight_lines(text, diags, 0, usize::MAX)
+}
+
+/// The lines `first..first + count` (0-based) of `highlight`: the editor draws only the lines in
+/// view, so a long buffer costs what a screenful does.
+pub fn highlight_lines(text: &str, diags: &[EditorDiag], first: usize, count: usize) -> Vec<Line> {
+    // Each line's diagnostics, found in one pass over them.
+    let mut on_line: Vec<(usize, usize)> = diags
+        .iter()
+        .enumerate()
+        .filter_map(|(d_i, d)| {
+            let i = d.line? as usize - 1;
+            (i >= first && i - first < count).then_some((i, d_i))
+        })
+        .collect();
+    crate::sort::sort(&mut on_line);
     text.split('\n')
         .enumerate()
+        .skip(first)
+        .take(count)
         .map(|(i, raw)| {
-            let number = i as u32 + 1;
             let chars: Vec<char> = raw.chars().collect();
             let mut classes = classify(&chars);
             let mut marks: Vec<Option<usize>> = vec![None; chars.len()];
             let mut worst: Option<usize> = None;
-            for (d_i, d) in diags.iter().enumerate() {
-                if d.line != Some(number) {
-                    continue;
-                }
+            let from = on_line.partition_point(|&(l, _)| l < i);
+            let to = on_line.partition_point(|&(l, _)| l <= i);
+            for &(_, d_i) in &on_line[from..to] {
+                let d = &diags[d_i];
                 if worst.is_none_or(|w| d.error && !diags[w].error) {
                     worst = Some(d_i);
                 }
@@ -120,6 +137,99 @@ pub fn highlight(text: &str, diags: &[EditorDiag]) -> Vec<Line> {
             Line { spans, diag: worst }
         })
         .collect()
+}
+
+/// The buffer's size as the editor draws it: lines, and the widest line in character cells
+/// (a tab or a wide character counts two), so the overlay scrolls as far as the textarea.
+pub fn extent(text: &str) -> (usize, usize) {
+    let mut lines = 0;
+    let mut widest = 0;
+    for line in text.split('\n') {
+        lines += 1;
+        let cells: usize = line
+            .chars()
+            .map(|c| if c == '\t' || !c.is_ascii() { 2 } else { 1 })
+            .sum();
+        widest = widest.max(cells);
+    }
+    (lines, widest)
+}
+
+/// One change to the textarea: replace UTF-16 units `from..to` with `insert`, then select
+/// `select`. Offsets count UTF-16 units, as the textarea's selection does.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TextEdit {
+    pub from: u32,
+    pub to: u32,
+    pub insert: String,
+    pub select: (u32, u32),
+}
+
+const INDENT: &str = "  ";
+
+/// Tab (or Shift+Tab with `outdent`) at the selection `start..end`. A caret gets two spaces;
+/// a selection indents (or outdents) every line it touches and stays selected, so no text is
+/// ever replaced. `None` when there is nothing to change.
+pub fn indent(text: &str, start: u32, end: u32, outdent: bool) -> Option<TextEdit> {
+    let units: Vec<u16> = text.encode_utf16().collect();
+    let len = units.len() as u32;
+    let (start, end) = (start.min(end).min(len), end.max(start).min(len));
+    if start == end && !outdent {
+        return Some(TextEdit {
+            from: start,
+            to: end,
+            insert: INDENT.into(),
+            select: (start + 2, start + 2),
+        });
+    }
+    let nl = u16::from(b'\n');
+    let line_start = units[..start as usize]
+        .iter()
+        .rposition(|&u| u == nl)
+        .map_or(0, |p| p as u32 + 1);
+    // A selection that ends at the start of a line leaves that line alone.
+    let last = if end > start && units[end as usize - 1] == nl {
+        end - 1
+    } else {
+        end
+    };
+    let line_end = units[last as usize..]
+        .iter()
+        .position(|&u| u == nl)
+        .map_or(len, |p| last + p as u32);
+    let block = String::from_utf16_lossy(&units[line_start as usize..line_end as usize]);
+    let mut out = String::with_capacity(block.len() + 16);
+    let (mut first_delta, mut total) = (0i64, 0i64);
+    for (n, line) in block.split('\n').enumerate() {
+        if n > 0 {
+            out.push('\n');
+        }
+        let delta = if outdent {
+            let cut = (line.len() - line.trim_start_matches(' ').len()).min(2);
+            out.push_str(&line[cut..]);
+            -(cut as i64)
+        } else if line.is_empty() {
+            0
+        } else {
+            out.push_str(INDENT);
+            out.push_str(line);
+            2
+        };
+        if n == 0 {
+            first_delta = delta;
+        }
+        total += delta;
+    }
+    if total == 0 {
+        return None;
+    }
+    let shift = |at: u32, d: i64| (i64::from(at) + d).max(i64::from(line_start)) as u32;
+    Some(TextEdit {
+        from: line_start,
+        to: line_end,
+        insert: out,
+        select: (shift(start, first_delta), shift(end, total)),
+    })
 }
 
 /// A colour class per character of one line.
@@ -300,5 +410,101 @@ mod tests {
         let diags = diagnose(include_str!("../../exercises/stateless.yaml"), &[]);
         assert!(diags.iter().all(|d| !d.error), "{diags:#?}");
         assert!(diagnose("", &[]).is_empty());
+    }
+
+    fn apply(text: &str, e: &TextEdit) -> String {
+        let units: Vec<u16> = text.encode_utf16().collect();
+        let mut out = units[..e.from as usize].to_vec();
+        out.extend(e.insert.encode_utf16());
+        out.extend_from_slice(&units[e.to as usize..]);
+        String::from_utf16(&out).unwrap()
+    }
+
+    #[test]
+    fn tab_at_a_caret_inserts_two_spaces() {
+        let e = indent("a: b", 3, 3, false).unwrap();
+        assert_eq!(apply("a: b", &e), "a:   b");
+        assert_eq!(e.select, (5, 5));
+    }
+
+    #[test]
+    fn tab_over_a_selection_indents_its_lines_and_keeps_the_text() {
+        // The reviewer's case: Tab with lines selected replaced them with two spaces.
+        let text = "spec:\nreplicas: 3\nselector: {}\n\nend: 1";
+        let (start, end) = (8, 26); // from inside "replicas" to inside the blank line's end
+        let e = indent(text, start, end, false).unwrap();
+        assert_eq!(
+            apply(text, &e),
+            "spec:\n  replicas: 3\n  selector: {}\n\nend: 1"
+        );
+        assert_eq!(e.select, (10, 30));
+        // Shift+Tab takes it back, selection and all.
+        let back = indent(&apply(text, &e), e.select.0, e.select.1, true).unwrap();
+        assert_eq!(apply(&apply(text, &e), &back), text);
+        assert_eq!(back.select, (start, end));
+    }
+
+    #[test]
+    fn a_selection_ending_at_a_line_start_leaves_that_line() {
+        let text = "a: 1\nb: 2\nc: 3";
+        let e = indent(text, 0, 10, false).unwrap();
+        assert_eq!(apply(text, &e), "  a: 1\n  b: 2\nc: 3");
+    }
+
+    #[test]
+    fn shift_tab_outdents_at_most_two_spaces_and_stops_at_the_margin() {
+        let text = "   a: 1\n b: 2\nc: 3";
+        let e = indent(text, 2, 17, true).unwrap();
+        assert_eq!(apply(text, &e), " a: 1\nb: 2\nc: 3");
+        assert_eq!(e.select.0, 0);
+        assert_eq!(indent("c: 3", 1, 1, true), None);
+    }
+
+    #[test]
+    fn offsets_count_utf16_units() {
+        // "é" is one unit, "😀" two: the caret after the emoji is at 4, not 3.
+        let text = "é😀\nx";
+        let e = indent(text, 0, 5, false).unwrap();
+        assert_eq!(apply(text, &e), "  é😀\n  x");
+        assert_eq!(e.select, (2, 9));
+    }
+
+    #[test]
+    fn the_lines_in_view_match_the_whole_highlight() {
+        let text = include_str!("../../exercises/stateless.yaml");
+        let diags = vec![
+            EditorDiag {
+                line: Some(3),
+                col: 3,
+                error: true,
+                message: "e".into(),
+            },
+            EditorDiag {
+                line: Some(12),
+                col: 1,
+                error: false,
+                message: "w".into(),
+            },
+        ];
+        let all = highlight(text, &diags);
+        assert_eq!(highlight_lines(text, &diags, 2, 15), all[2..17].to_vec());
+        assert_eq!(highlight_lines(text, &diags, all.len() - 1, 50).len(), 1);
+        assert!(highlight_lines(text, &diags, all.len() + 5, 50).is_empty());
+        assert_eq!(all[2].diag, Some(0));
+        assert_eq!(all[11].diag, Some(1));
+        assert_eq!(extent(text).0, all.len());
+        assert_eq!(extent("ab\n\tx\né"), (3, 3));
+    }
+
+    #[test]
+    fn a_long_buffer_with_many_problems_reads_in_one_pass() {
+        // 40,000 unknown fields: the per-line diagnostics are bucketed, not scanned per line.
+        let fields: String = (0..40_000).map(|i| format!("  f{i}: v\n")).collect();
+        let text = format!("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n{fields}  containers:\n  - name: c\n    image: nginx\n");
+        let diags = diagnose(&text, &[]);
+        assert_eq!(diags.len(), 40_000);
+        let lines = highlight_lines(&text, &diags, 20_000, 60);
+        assert_eq!(lines.len(), 60);
+        assert!(lines.iter().all(|l| l.diag.is_some()));
     }
 }
