@@ -1,9 +1,17 @@
 use std::rc::Rc;
 
+use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use crate::view::editor::{highlight, EditorDiag};
+use crate::view::editor::{extent, highlight_lines, indent, EditorDiag, TextEdit};
+
+/// Lines drawn beyond the ones in view on each side; the drawn window moves in steps of this.
+const OVERSCAN: usize = 40;
+/// Lines drawn at least, before the editor has measured itself.
+const MIN_ROWS: usize = 80;
+/// Problems listed below the editor; the count above says how many there are in all.
+const MAX_LISTED: usize = 200;
 
 #[derive(Properties, PartialEq)]
 pub struct EditorPaneProps {
@@ -26,10 +34,33 @@ pub fn EditorPane(props: &EditorPaneProps) -> Html {
     // Escape lets the next Tab leave the editor, so keyboard users are never trapped.
     let tab_leaves = use_mut_ref(|| false);
 
+    // Only the lines in view (and a margin) are drawn, so a long buffer types as fast as a short one.
+    let window = use_state_eq(|| (0usize, MIN_ROWS + 3 * OVERSCAN));
+    let size = use_memo(props.text.clone(), |t| extent(t));
     let lines = {
         let (text, diags) = (props.text.clone(), props.diags.clone());
-        use_memo((text, diags), |(t, d)| highlight(t, d))
+        use_memo((text, diags, *window), |(t, d, (first, count))| {
+            highlight_lines(t, d, *first, *count)
+        })
     };
+    // After each render: keep the copy behind scrolled with the textarea, and the window on it.
+    {
+        let (area, overlay, gutter, measure) = (
+            area.clone(),
+            overlay.clone(),
+            gutter.clone(),
+            measure.clone(),
+        );
+        let window = window.clone();
+        use_effect(move || {
+            if let Some(ta) = area.cast::<HtmlTextAreaElement>() {
+                follow(&ta, &overlay, &gutter);
+                if let Some(w) = view_window(&ta, &measure) {
+                    window.set(w);
+                }
+            }
+        });
+    }
 
     let oninput = props
         .on_change
@@ -49,38 +80,26 @@ pub fn EditorPane(props: &EditorPaneProps) -> Html {
                 return;
             }
             let leave = std::mem::replace(&mut *tab_leaves.borrow_mut(), false);
-            if key != "Tab" || e.shift_key() || e.ctrl_key() || e.alt_key() || e.meta_key() || leave
-            {
+            if key != "Tab" || e.ctrl_key() || e.alt_key() || e.meta_key() || leave {
                 return;
             }
             e.prevent_default();
             let ta: HtmlTextAreaElement = e.target_unchecked_into();
-            let value = ta.value();
-            let start = ta.selection_start().ok().flatten().unwrap_or(0) as usize;
-            let end = ta.selection_end().ok().flatten().unwrap_or(0) as usize;
-            // Selection offsets count UTF-16 units.
-            let units: Vec<u16> = value.encode_utf16().collect();
-            let (start, end) = (start.min(units.len()), end.min(units.len()));
-            let mut next: Vec<u16> = units[..start].to_vec();
-            next.extend("  ".encode_utf16());
-            next.extend_from_slice(&units[end..]);
-            let next = String::from_utf16_lossy(&next);
-            ta.set_value(&next);
-            let caret = start as u32 + 2;
-            let _ = ta.set_selection_range(caret, caret);
-            on_change.emit(next);
+            let start = ta.selection_start().ok().flatten().unwrap_or(0);
+            let end = ta.selection_end().ok().flatten().unwrap_or(0);
+            if let Some(edit) = indent(&ta.value(), start, end, e.shift_key()) {
+                edit_text(&ta, &edit, &on_change);
+            }
         })
     };
     let onscroll = {
-        let (overlay, gutter) = (overlay.clone(), gutter.clone());
+        let (overlay, gutter, measure) = (overlay.clone(), gutter.clone(), measure.clone());
+        let window = window.clone();
         Callback::from(move |e: Event| {
-            let ta: Element = e.target_unchecked_into();
-            if let Some(o) = overlay.cast::<Element>() {
-                o.set_scroll_top(ta.scroll_top());
-                o.set_scroll_left(ta.scroll_left());
-            }
-            if let Some(g) = gutter.cast::<Element>() {
-                g.set_scroll_top(ta.scroll_top());
+            let ta: HtmlTextAreaElement = e.target_unchecked_into();
+            follow(&ta, &overlay, &gutter);
+            if let Some(w) = view_window(&ta, &measure) {
+                window.set(w);
             }
         })
     };
@@ -130,27 +149,31 @@ pub fn EditorPane(props: &EditorPaneProps) -> Html {
         })
     };
 
+    let (total, widest) = *size;
+    let first = window.0.min(total);
+    let below = total.saturating_sub(first + lines.len());
+    let rows_high = |rows: usize| format!("height:calc({rows} * var(--lh))");
     let gutter_rows = lines.iter().enumerate().map(|(i, l)| {
         let (class, title) = match l.diag.map(|d| &props.diags[d]) {
             Some(d) if d.error => ("ln err", Some(d.label())),
             Some(d) => ("ln warn", Some(d.label())),
             None => ("ln", None),
         };
-        html! { <div {class} {title}>{ i + 1 }</div> }
+        html! { <div {class} {title}>{ first + i + 1 }</div> }
     });
     let code_rows = lines.iter().enumerate().map(|(i, l)| {
         let spans = l.spans.iter().map(|s| match s.diag {
             Some(d) => {
                 let diag = &props.diags[d];
                 let class = classes!(s.class, if diag.error { "d-err" } else { "d-warn" });
-                html! { <span {class} data-line={(i + 1).to_string()} title={diag.label()}>{ &s.text }</span> }
+                html! { <span {class} data-line={(first + i + 1).to_string()} title={diag.label()}>{ &s.text }</span> }
             }
             None if s.class.is_empty() => html! { { &s.text } },
             None => html! { <span class={s.class}>{ &s.text }</span> },
         });
         html! { <>{ for spans }{ "\n" }</> }
     });
-    let problems = props.diags.iter().map(|d| {
+    let problems = props.diags.iter().take(MAX_LISTED).map(|d| {
         let class = if d.error {
             "problem err"
         } else {
@@ -187,7 +210,9 @@ pub fn EditorPane(props: &EditorPaneProps) -> Html {
             if w == 1 { "" } else { "s" }
         ),
     };
+    let more = props.diags.len().saturating_sub(MAX_LISTED);
     let on_apply = props.on_apply.reform(|_: MouseEvent| ());
+    let gutter_style = format!("min-width:{}ch", total.to_string().len().max(4));
 
     html! {
         <section id="editor" class="region editor" aria-labelledby="editor-title" tabindex="-1">
@@ -198,9 +223,17 @@ pub fn EditorPane(props: &EditorPaneProps) -> Html {
                     aria-keyshortcuts="Control+Enter" title="Apply (Ctrl+Enter)">{ "Apply" }</button>
             </div>
             <div class="code">
-                <div class="gutter" ref={gutter} aria-hidden="true">{ for gutter_rows }</div>
+                <div class="gutter" ref={gutter} aria-hidden="true" style={gutter_style}>
+                    <div class="spacer" style={rows_high(first)}></div>
+                    { for gutter_rows }
+                    <div class="spacer" style={rows_high(below)}></div>
+                </div>
                 <div class="code-area">
-                    <pre class="overlay" ref={overlay} aria-hidden="true"><code>{ for code_rows }</code></pre>
+                    <pre class="overlay" ref={overlay} aria-hidden="true"><code>
+                        <span class="spacer" style={rows_high(first)}></span>
+                        { for code_rows }
+                        <span class="spacer" style={format!("{};width:{widest}ch", rows_high(below))}></span>
+                    </code></pre>
                     <textarea ref={area.clone()} class="source" spellcheck="false" wrap="off"
                         autocomplete="off" autocapitalize="off"
                         aria-label="YAML manifests" aria-describedby="editor-help editor-problems"
@@ -208,9 +241,67 @@ pub fn EditorPane(props: &EditorPaneProps) -> Html {
                     <span class="measure" ref={measure} aria-hidden="true">{ "0000000000" }</span>
                 </div>
             </div>
-            <p id="editor-help" class="hint">{ "Tab indents by two spaces (Esc, then Tab, leaves the editor). Ctrl+Enter applies." }</p>
+            <p id="editor-help" class="hint">{ "Tab indents by two spaces, Shift+Tab outdents (Esc, then Tab, leaves the editor). Ctrl+Enter applies." }</p>
             <div class="problems-head" aria-live="polite">{ summary }</div>
-            <ul id="editor-problems" class="problems">{ for problems }</ul>
+            <ul id="editor-problems" class="problems">
+                { for problems }
+                if more > 0 {
+                    <li class="more">{ format!("…and {more} more. Fix these first.") }</li>
+                }
+            </ul>
         </section>
     }
+}
+
+/// Scrolls the highlighted copy and the line numbers with the textarea.
+fn follow(ta: &HtmlTextAreaElement, overlay: &NodeRef, gutter: &NodeRef) {
+    if let Some(o) = overlay.cast::<Element>() {
+        o.set_scroll_top(ta.scroll_top());
+        o.set_scroll_left(ta.scroll_left());
+    }
+    if let Some(g) = gutter.cast::<Element>() {
+        g.set_scroll_top(ta.scroll_top());
+    }
+}
+
+/// The lines to draw for the textarea's scroll position: `(first, count)`, moving in steps of
+/// `OVERSCAN` so that scrolling re-renders once per `OVERSCAN` lines.
+fn view_window(ta: &HtmlTextAreaElement, measure: &NodeRef) -> Option<(usize, usize)> {
+    let lh = measure
+        .cast::<Element>()?
+        .get_bounding_client_rect()
+        .height();
+    if lh <= 0.0 {
+        return None;
+    }
+    let top = (f64::from(ta.scroll_top()) - 8.0).max(0.0);
+    let in_view = (f64::from(ta.client_height()) / lh).ceil() as usize + 1;
+    let first = (((top / lh) as usize).saturating_sub(OVERSCAN) / OVERSCAN) * OVERSCAN;
+    Some((first, in_view.max(MIN_ROWS) + 3 * OVERSCAN))
+}
+
+/// Lines an undoable edit may insert: Chromium's `insertText` takes time quadratic in them
+/// (1,000 lines: about a second).
+const MAX_UNDOABLE_LINES: usize = 200;
+
+/// Makes an edit the way typing does, so Ctrl+Z undoes it: `insertText` goes through the
+/// browser's undo stack and fires `input`. Where that is missing, or the edit is too long for
+/// it, the text is set directly.
+fn edit_text(ta: &HtmlTextAreaElement, edit: &TextEdit, on_change: &Callback<String>) {
+    let _ = ta.set_selection_range(edit.from, edit.to);
+    let short = edit.insert.matches('\n').count() < MAX_UNDOABLE_LINES;
+    let typed = short
+        && gloo::utils::document()
+            .dyn_into::<web_sys::HtmlDocument>()
+            .ok()
+            .and_then(|d| {
+                d.exec_command_with_show_ui_and_value("insertText", false, &edit.insert)
+                    .ok()
+            })
+            .unwrap_or(false);
+    if !typed {
+        let _ = ta.set_range_text_with_start_and_end(&edit.insert, edit.from, edit.to);
+        on_change.emit(ta.value());
+    }
+    let _ = ta.set_selection_range(edit.select.0, edit.select.1);
 }
