@@ -7,6 +7,7 @@ pub mod exercise;
 pub mod header;
 pub mod menu;
 pub mod panels;
+pub mod share;
 pub mod timeline;
 
 pub use cluster::ClusterView;
@@ -16,4 +17,5 @@ pub use exercise::ExercisePanel;
 pub use header::Header;
 pub use menu::ActionMenu;
 pub use panels::{PanelBody, StatePanels};
+pub use share::ShareBox;
 pub use timeline::TimelineBar;

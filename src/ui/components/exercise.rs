@@ -33,7 +33,7 @@ pub fn ExercisePanel(props: &ExercisePanelProps) -> Html {
                     { for steps(props.pattern).iter().map(|s| html! { <li>{ *s }</li> }) }
                 </ol>
             </div>
-            <p class="notice" role="status">{ props.notice.clone().unwrap_or_default() }</p>
+            <p class="notice" role="status" title={props.notice.clone()}>{ props.notice.clone().unwrap_or_default() }</p>
         </section>
     }
 }

@@ -1,3 +1,4 @@
+use gloo::events::EventListener;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlElement;
 use yew::prelude::*;
@@ -43,19 +44,57 @@ fn focus_item(menu: &NodeRef, index: i32) {
     }
 }
 
+/// Keeps an open menu inside what shows of its scrolling column: it scrolls itself when it is
+/// longer than the room below its button (a node's menu at 1280x720).
+fn fit(menu: &NodeRef) {
+    let Some(m) = menu.cast::<HtmlElement>() else {
+        return;
+    };
+    let top = m.get_bounding_client_rect().top();
+    let window = gloo::utils::window();
+    let mut bottom = window
+        .inner_height()
+        .ok()
+        .and_then(|h| h.as_f64())
+        .unwrap_or(720.0);
+    if let Ok(Some(column)) = m.closest(".nodes, .region") {
+        bottom = bottom.min(column.get_bounding_client_rect().bottom());
+    }
+    let room = (bottom - top - 6.0).max(160.0);
+    let _ = m.set_attribute("style", &format!("max-height:{}px", room.floor()));
+}
+
 /// A button that opens a menu of console commands (the faults by direct action). Arrow keys
 /// move through the entries, Escape closes it and returns to the button.
 #[component]
 pub fn ActionMenu(props: &ActionMenuProps) -> Html {
-    let open = use_state(|| false);
+    let open = use_state_eq(|| false);
     let menu = use_node_ref();
     let button = use_node_ref();
+    let root = use_node_ref();
     {
-        let menu = menu.clone();
+        let (menu, root, handle) = (menu.clone(), root.clone(), open.clone());
         use_effect_with(*open, move |open| {
+            let mut outside = None;
             if *open {
+                fit(&menu);
                 focus_item(&menu, 0);
+                // A press anywhere else closes the menu, so only one is ever open.
+                outside = Some(EventListener::new(
+                    &gloo::utils::document(),
+                    "pointerdown",
+                    move |e| {
+                        let target = e.target().and_then(|t| t.dyn_into::<web_sys::Node>().ok());
+                        let inside = root
+                            .cast::<web_sys::Node>()
+                            .is_some_and(|r| r.contains(target.as_ref()));
+                        if !inside {
+                            handle.set(false);
+                        }
+                    },
+                ));
             }
+            move || drop(outside)
         });
     }
     let toggle = {
@@ -125,7 +164,7 @@ pub fn ActionMenu(props: &ActionMenuProps) -> Html {
     });
     let label = format!("Actions on {}", props.target);
     html! {
-        <div class="action-menu">
+        <div class="action-menu" ref={root}>
             <button type="button" ref={button} class="menu-button" aria-haspopup="menu"
                 aria-expanded={open.to_string()} aria-label={label.clone()} title={label.clone()}
                 onclick={toggle}>{ "⋮" }</button>

@@ -64,11 +64,8 @@ pub fn TimelineBar(props: &TimelineBarProps) -> Html {
         }
     });
     let cb = |c: &Callback<()>| c.reform(|_: MouseEvent| ());
-    let share_input = props.share.as_ref().map(|url| {
-        let onfocus = Callback::from(|e: FocusEvent| {
-            e.target_unchecked_into::<web_sys::HtmlInputElement>().select();
-        });
-        html! { <input class="share-url" readonly=true value={url.clone()} aria-label="Share link" {onfocus} /> }
+    let share_box = props.share.as_ref().map(|url| {
+        html! { <super::ShareBox url={AttrValue::from(url.clone())} /> }
     });
     html! {
         <footer class="region timeline" aria-label="Timeline">
@@ -104,7 +101,7 @@ pub fn TimelineBar(props: &TimelineBarProps) -> Html {
                     aria-label="Undo the last change to the run">{ "↶ Undo" }</button>
                 <button type="button" onclick={cb(&props.on_share)} aria-label="Make a share link">{ "Share" }</button>
                 <button type="button" onclick={cb(&props.on_reset)} aria-label="Start this page over">{ "Reset" }</button>
-                { for share_input }
+                { for share_box }
             </div>
         </footer>
     }

@@ -1,0 +1,88 @@
+// End-to-end: the controls around the run at 1280x720 in headless chromium. Action menus close
+// on a press outside and fit their column; the share link and long notices never move the
+// layout. Needs `trunk build --release --public-url /podlab/` first (scripts/test.sh does it).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { resolve } from 'node:path';
+import { serveRelease } from './server.mjs';
+import { launch } from './browser.mjs';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const SHOTS = resolve(ROOT, 'target/e2e');
+
+let server;
+let browser;
+let page;
+const problems = [];
+
+before(async () => {
+  server = await serveRelease(ROOT, 'e2e-controls-site');
+  browser = await launch({ width: 1280, height: 720 });
+  page = await browser.context.newPage();
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  await page.goto(`${server.url}/podlab/stateless`);
+  await page.waitForSelector('.editor .apply');
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** Where the regions are: any move between two calls is a layout shift. */
+const boxes = () => page.$$eval('.exercise, .editor, .cluster, .panels, .console, .timeline .scrub', (els) =>
+  els.map((e) => { const r = e.getBoundingClientRect(); return [e.className, r.x, r.y, r.width, r.height]; }));
+
+test('one action menu at a time, closed by a press outside, every item reachable', async () => {
+  const menus = () => page.$$eval('[role=menu]', (m) => m.length);
+  await page.click('[aria-label="Actions on node node-1"]');
+  assert.equal(await menus(), 1);
+  await page.click('[aria-label="Actions on node node-2"]');
+  assert.equal(await menus(), 1, 'opening a second menu closes the first');
+  assert.equal(await page.getAttribute('[aria-label="Actions on node node-1"]', 'aria-expanded'), 'false');
+
+  // The last item can be reached: scrolled into the menu, and inside the window.
+  await page.keyboard.press('End');
+  const last = await page.$eval('[role=menu] li:last-child [role=menuitem]', (el) => {
+    const r = el.getBoundingClientRect();
+    return { focused: document.activeElement === el, bottom: r.bottom, text: el.textContent };
+  });
+  const items = await page.$$eval('[role=menu] [role=menuitem]', (l) => l.map((e) => e.textContent));
+  assert.equal(last.text, items.at(-1));
+  assert.ok(last.focused, 'End focuses the last item');
+  assert.ok(last.bottom <= 720, `the last item is in the window: ${last.bottom}`);
+  await page.screenshot({ path: `${SHOTS}/controls-1-node-menu.png` });
+
+  await page.mouse.click(640, 40); // the header
+  assert.equal(await menus(), 0, 'a press outside closes it');
+  assert.deepEqual(problems, []);
+});
+
+test('the share link floats: the scrubber keeps its place and size', async () => {
+  const before = await boxes();
+  await page.click('button[aria-label="Make a share link"]');
+  await page.waitForSelector('.share-box');
+  assert.deepEqual(await boxes(), before);
+  assert.match(await page.inputValue('.share-url'), /#run=/);
+  const selected = await page.$eval('.share-url', (i) => document.activeElement === i && i.selectionEnd - i.selectionStart === i.value.length);
+  assert.ok(selected, 'the link is focused and selected, ready for Ctrl+C');
+  await page.screenshot({ path: `${SHOTS}/controls-2-share.png` });
+  await page.keyboard.press('Escape');
+  assert.equal(await page.$('.share-box'), null, 'Escape closes it');
+  assert.deepEqual(problems, []);
+});
+
+test('a long notice keeps the editor and console where they are', async () => {
+  await page.click('.editor .apply');
+  await page.waitForSelector('.scrollback >> text=replicaset.apps/random-generator created');
+  const before = await boxes();
+  // A change with a long line: the notice quotes it whole.
+  const input = 'kubectl annotate replicaset random-generator example.com/a-rather-long-annotation-key=and-an-even-longer-value';
+  await page.fill('.console input', input);
+  await page.press('.console input', 'Enter');
+  await page.waitForFunction(() => document.querySelector('.exercise .notice').textContent.length > 80);
+  assert.deepEqual(await boxes(), before);
+  const notice = await page.$eval('.exercise .notice', (n) => [n.textContent, n.title]);
+  assert.equal(notice[1], notice[0], 'the whole notice is its tooltip');
+  assert.deepEqual(problems, []);
+});
