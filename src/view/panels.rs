@@ -25,7 +25,8 @@ pub struct VolumeRow {
     pub status: String,
     pub claim: String,
     pub class: String,
-    /// Writers of the volume's data (process ids), in order of first write.
+    /// The processes really running with the volume mounted (ids as the process cards show
+    /// them): two here on a ReadWriteOnce volume is the split brain.
     pub writers: Vec<String>,
 }
 
@@ -50,6 +51,15 @@ fn or_dash(s: &str) -> String {
     } else {
         s.to_string()
     }
+}
+
+/// Ids of the running processes that mount `key`, by pid: the writers the cluster view shows.
+fn mounted_by(sim: &Sim, key: &str) -> Vec<String> {
+    sim.world()
+        .processes()
+        .filter(|p| p.mounts.iter().any(|(_, v)| v == key))
+        .map(|p| p.id.chars().take(8).collect())
+        .collect()
 }
 
 pub fn storage(sim: &Sim) -> StorageModel {
@@ -91,12 +101,7 @@ pub fn storage(sim: &Sim) -> StorageModel {
                 .as_ref()
                 .map_or_else(|| "-".into(), |r| format!("{}/{}", r.namespace, r.name)),
             class: or_dash(&v.spec.storage_class_name),
-            writers: sim
-                .world()
-                .volume_writers(&format!("pv/{}", v.metadata.name))
-                .into_iter()
-                .map(|w| w.chars().take(8).collect())
-                .collect(),
+            writers: mounted_by(sim, &format!("pv/{}", v.metadata.name)),
         })
         .collect();
     let mut attachments: Vec<AttachmentRow> = Vec::new();
@@ -177,6 +182,25 @@ pub struct EventRow {
     /// `pod/web-x2kzq`, or empty.
     pub object: String,
     pub fault: bool,
+}
+
+/// The line above the event list: how many it shows, or why it is empty.
+pub fn events_summary(shown: usize, total: usize, filter: &str) -> String {
+    let plural = |n: usize| if n == 1 { "change" } else { "changes" };
+    match (total, filter.trim()) {
+        (0, "") => "No changes yet: apply a manifest or press Play.".to_string(),
+        (0, f) => format!("No changes match \u{201c}{f}\u{201d}."),
+        (t, _) if shown == t => {
+            format!(
+                "{t} {}, newest first. Select one to go back to it.",
+                plural(t)
+            )
+        }
+        (t, _) => format!(
+            "The newest {shown} of {t} {}. Select one to go back to it.",
+            plural(t)
+        ),
+    }
 }
 
 /// The newest `limit` visible trace entries about objects whose name contains `filter`
@@ -260,6 +284,26 @@ mod tests {
     }
 
     #[test]
+    fn the_event_summary_never_says_0_of_0() {
+        assert_eq!(
+            events_summary(0, 0, ""),
+            "No changes yet: apply a manifest or press Play."
+        );
+        assert_eq!(
+            events_summary(0, 0, " pod/x "),
+            "No changes match \u{201c}pod/x\u{201d}."
+        );
+        assert_eq!(
+            events_summary(1, 1, ""),
+            "1 change, newest first. Select one to go back to it."
+        );
+        assert_eq!(
+            events_summary(200, 950, ""),
+            "The newest 200 of 950 changes. Select one to go back to it."
+        );
+    }
+
+    #[test]
     fn storage_lists_claims_volumes_and_attachments() {
         let mut s = Session::new(2, 3);
         let yaml = "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: logs\nspec:\n  accessModes: [ReadWriteOnce]\n  resources:\n    requests:\n      storage: 10Mi\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: w\nspec:\n  containers:\n  - name: c\n    image: k8spatterns/random-generator:1.0\n    volumeMounts:\n    - name: d\n      mountPath: /tmp/logs\n  volumes:\n  - name: d\n    persistentVolumeClaim:\n      claimName: logs\n";
@@ -275,5 +319,16 @@ mod tests {
         assert_eq!(m.attachments.len(), 1);
         assert_eq!(m.attachments[0].pods, ["w"]);
         assert_eq!(m.attachments[0].volume, m.claims[0].volume);
+        // The panel names the same writer as the process card in the cluster view.
+        let cards = crate::view::cluster::cluster_model(s.sim());
+        let writer: Vec<String> = cards
+            .nodes
+            .iter()
+            .flat_map(|n| &n.processes)
+            .filter(|p| p.writes.iter().any(|w| w.ends_with(&m.volumes[0].name)))
+            .map(|p| p.id.clone())
+            .collect();
+        assert_eq!(writer.len(), 1);
+        assert_eq!(m.volumes[0].writers, writer);
     }
 }

@@ -160,7 +160,7 @@ impl PanelBody {
                             <input type="search" value={filter.to_string()} {oninput}
                                 placeholder="pod/random-generator" aria-label="Filter events by object" />
                         </label>
-                        <p class="muted small">{ format!("{} of {total} changes, newest first. Select one to go back to it.", rows.len()) }</p>
+                        <p class="muted small">{ crate::view::panels::events_summary(rows.len(), *total, filter) }</p>
                         <ol class="events">{ for rows.iter().map(|r| {
                             let onclick = { let t = r.time; on_seek.reform(move |_: MouseEvent| t) };
                             let class = classes!("event", r.fault.then_some("fault"));
