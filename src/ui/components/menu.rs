@@ -61,7 +61,7 @@ fn fit(menu: &NodeRef) {
         bottom = bottom.min(column.get_bounding_client_rect().bottom());
     }
     let room = (bottom - top - 6.0).max(160.0);
-    let _ = m.set_attribute("style", &format!("max-height:{}px", room.floor()));
+    let _ = m.set_attribute("style", &format!("max-height:{}px", room as i64));
 }
 
 /// A button that opens a menu of console commands (the faults by direct action). Arrow keys
