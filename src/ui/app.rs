@@ -30,9 +30,17 @@ fn workers() -> u32 {
 /// How the page starts: a share link in the fragment wins, then the page's autosave, then the
 /// page's example.
 fn first_start() -> Start {
+    start_here(storage::load_theme())
+}
+
+/// The lab for the address as it is now: the share link in its fragment (which is then
+/// cleared, so a reload continues from the autosave), else the page's autosave, else its
+/// example. A damaged link says so, and what opened instead.
+fn start_here(theme: Option<super::state::Theme>) -> Start {
     let pattern = location::current_pattern();
     let mut notice = None;
     let mut saved = None;
+    let mut broken = None;
     let fragment = location::fragment();
     if fragment.starts_with("run=") {
         match SavedRun::from_fragment(&fragment) {
@@ -40,15 +48,20 @@ fn first_start() -> Start {
                 saved = Some(run);
                 notice = Some("Opened a shared run: this is the state it was shared in.".into());
             }
-            Err(e) => notice = Some(format!("The share link could not be read: {e}.")),
+            Err(e) => broken = Some(format!("The share link could not be read: {e}.")),
         }
         location::clear_fragment();
     }
     if saved.is_none() {
         saved = pattern.and_then(storage::load_run);
-        if saved.is_some() {
-            notice = Some("Restored your work from this browser's autosave.".into());
-        }
+        notice = match (broken, saved.is_some()) {
+            (Some(b), true) => Some(format!(
+                "{b} Restored your work from this browser's autosave instead."
+            )),
+            (Some(b), false) => Some(format!("{b} Started from the page's example.")),
+            (None, true) => Some("Restored your work from this browser's autosave.".into()),
+            (None, false) => None,
+        };
     }
     Start {
         pattern,
@@ -56,7 +69,14 @@ fn first_start() -> Start {
         workers: workers(),
         saved,
         notice,
-        theme: storage::load_theme(),
+        theme,
+    }
+}
+
+/// Keeps the page's work before another run replaces it on screen.
+fn save_current(state: &LabState) {
+    if let Some(p) = state.pattern {
+        storage::save_run(p, &state.saved_run().to_text());
     }
 }
 
@@ -81,18 +101,37 @@ pub fn App() -> Html {
     use_autosave(&state);
     use_theme(state.theme);
 
-    // Back and forward in the browser re-open the page the address names.
+    // The listeners below outlive this render: they read the state through this cell, which
+    // every render refreshes (a captured handle would keep the first render's run).
+    let latest = use_mut_ref(|| state.clone());
+    *latest.borrow_mut() = state.clone();
     {
-        let state = state.clone();
+        let latest = latest.clone();
         use_effect_with((), move |_| {
-            let listener = EventListener::new(&gloo::utils::window(), "popstate", move |_| {
-                if let Some(p) = state.pattern {
-                    storage::save_run(p, &state.saved_run().to_text());
+            let window = gloo::utils::window();
+            // Back and forward in the browser re-open the page the address names.
+            let popstate = {
+                let latest = latest.clone();
+                EventListener::new(&window, "popstate", move |_| {
+                    if location::fragment().starts_with("run=") {
+                        return; // a share link pasted into this tab: hashchange opens it
+                    }
+                    let state = latest.borrow().clone();
+                    save_current(&state);
+                    let start = start_for(location::current_pattern(), state.theme);
+                    state.dispatch(Action::Open(Box::new(start)));
+                })
+            };
+            // A share link opened in this tab changes only the fragment: open its run.
+            let hashchange = EventListener::new(&window, "hashchange", move |_| {
+                if !location::fragment().starts_with("run=") {
+                    return;
                 }
-                let start = start_for(location::current_pattern(), state.theme);
-                state.dispatch(Action::Open(Box::new(start)));
+                let state = latest.borrow().clone();
+                save_current(&state);
+                state.dispatch(Action::Open(Box::new(start_here(state.theme))));
             });
-            move || drop(listener)
+            move || drop((popstate, hashchange))
         });
     }
 
@@ -102,9 +141,7 @@ pub fn App() -> Html {
             if state.pattern == Some(pattern) {
                 return;
             }
-            if let Some(p) = state.pattern {
-                storage::save_run(p, &state.saved_run().to_text());
-            }
+            save_current(&state);
             location::push(pattern);
             state.dispatch(Action::Open(Box::new(start_for(
                 Some(pattern),
@@ -200,7 +237,7 @@ pub fn App() -> Html {
                 <ClusterView model={cluster} on_run={on_run.clone()} />
                 <StatePanels selected={state.panel} on_select={on_panel}
                     body={body.render(on_seek.clone(), on_filter, &state.event_filter)} />
-                <ConsolePanel entries={state.console.clone()} on_run={on_run} />
+                <ConsolePanel entries={state.console.clone()} {now} on_run={on_run} />
             </main>
         },
         None => html! {

@@ -69,16 +69,13 @@ pub enum Theme {
     Dark,
 }
 
-/// One command in the console's scrollback, with what it printed.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ConsoleEntry {
-    pub line: String,
-    pub text: String,
-    pub ok: bool,
-    /// Simulated ms when it ran.
-    pub at: u64,
-    /// Printed later by a running command (a drain), not typed: `line` names that command.
-    pub background: bool,
+use crate::view::scrollback::drop_future;
+pub use crate::view::scrollback::ConsoleEntry;
+
+/// The run before the last change, and the console as it was then: Undo restores both.
+pub struct Undo {
+    pub run: Snapshot,
+    pub console: Rc<Vec<ConsoleEntry>>,
 }
 
 /// How much scrollback the console keeps.
@@ -86,7 +83,7 @@ const SCROLLBACK: usize = 200;
 /// How far "next change" looks ahead before it stops anyway. Ten minutes covers the longest
 /// quiet stretch of the stories (the 300 s toleration after NotReady); the session also stops
 /// after a bounded number of heartbeat-only events, so a big cluster answers one click fast.
-const STEP_LIMIT_MS: u64 = 600_000;
+pub const STEP_LIMIT_MS: u64 = 600_000;
 /// One timer tick never runs more than this much wall time (a background tab wakes late).
 const MAX_TICK_MS: u64 = 250;
 
@@ -100,7 +97,7 @@ pub struct LabState {
     pub session: Rc<RefCell<Session>>,
     pub rev: u64,
     /// The run as it was before the last change that forked or added to it.
-    pub undo: Option<Rc<Snapshot>>,
+    pub undo: Option<Rc<Undo>>,
     pub editor: Rc<str>,
     pub diags: Rc<Vec<EditorDiag>>,
     pub console: Rc<Vec<ConsoleEntry>>,
@@ -267,6 +264,7 @@ impl LabState {
     /// Runs a change to the run, keeping the previous run for one undo when it changed.
     fn change(&mut self, f: impl FnOnce(&mut Session) -> (String, String, bool)) {
         let before = self.session.borrow().snapshot();
+        let console_before = self.console.clone();
         let (line, text, ok) = f(&mut self.session.borrow_mut());
         let s = self.session.borrow();
         let after = s.snapshot();
@@ -275,7 +273,13 @@ impl LabState {
         let at = crate::model::go_duration(before.at.1 / 100 * 100);
         drop(s);
         if changed {
-            self.undo = Some(Rc::new(before));
+            if forked {
+                drop_future(Rc::make_mut(&mut self.console), before.at.1);
+            }
+            self.undo = Some(Rc::new(Undo {
+                run: before,
+                console: console_before,
+            }));
             self.notice = Some(if forked {
                 format!("Forked at {at}: the old future was replaced. Undo brings it back.")
             } else {
@@ -394,7 +398,8 @@ impl Reducible for LabState {
                 let Some(prev) = next.undo.take() else {
                     return self;
                 };
-                *next.session.borrow_mut() = prev.restore();
+                *next.session.borrow_mut() = prev.run.restore();
+                next.console = prev.console.clone();
                 next.show_background(false);
                 next.playing = false;
                 next.notice =
@@ -417,7 +422,10 @@ impl Reducible for LabState {
                     notice: Some("Started over from the page's example.".into()),
                     theme: next.theme,
                 });
-                next.undo = Some(Rc::new(next.session.borrow().snapshot()));
+                next.undo = Some(Rc::new(Undo {
+                    run: next.session.borrow().snapshot(),
+                    console: next.console.clone(),
+                }));
                 *next.session.borrow_mut() = fresh.session.borrow().clone();
                 next.editor = fresh.editor;
                 next.diags = fresh.diags;

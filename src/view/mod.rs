@@ -5,6 +5,7 @@ pub mod editor;
 pub mod exercises;
 pub mod panels;
 pub mod route;
+pub mod scrollback;
 pub mod session;
 pub mod share;
 pub mod timeline;

@@ -3,10 +3,13 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::ui::state::ConsoleEntry;
+use crate::view::scrollback::is_ahead;
 
 #[derive(Properties, PartialEq)]
 pub struct ConsolePanelProps {
     pub entries: Rc<Vec<ConsoleEntry>>,
+    /// Simulated ms shown: entries after it are from later in the run.
+    pub now: u64,
     pub on_run: Callback<String>,
 }
 
@@ -84,7 +87,8 @@ pub fn ConsolePanel(props: &ConsolePanelProps) -> Html {
                     <p class="empty">{ "Type kubectl, dig or lab commands, as in the CLI: try `kubectl get nodes` or `lab help`. Menu actions on nodes and pods run here too." }</p>
                 }
                 { for props.entries.iter().map(|e| html! {
-                    <div class={classes!("entry", (!e.ok).then_some("failed"), e.background.then_some("background"))}>
+                    <div class={classes!("entry", (!e.ok).then_some("failed"), e.background.then_some("background"), is_ahead(e, props.now).then_some("ahead"))}
+                        title={is_ahead(e, props.now).then_some("Later in the run than the point shown: a change here replaces it")}>
                         <div class="prompt" title={e.background.then_some("printed later by a command that runs on; lab interrupt stops it")}><span class="at">{ clock(e.at) }</span>{
                             if e.background { format!(" ({})", e.line) } else { format!(" $ {}", e.line) }
                         }</div>

@@ -76,7 +76,7 @@ pub fn TimelineBar(props: &TimelineBarProps) -> Html {
                     { if props.playing { "❚❚ Pause" } else { "▶ Play" } }
                 </button>
                 <button type="button" onclick={cb(&props.on_step_change)} aria-keyshortcuts="ArrowRight"
-                    aria-label="Step to the next change" title="Step to the next change, at most a minute ahead (→)">{ "Next change ⇥" }</button>
+                    aria-label="Step to the next change" title={format!("Step to the next change, at most {} minutes ahead (→)", crate::ui::state::STEP_LIMIT_MS / 60_000)}>{ "Next change ⇥" }</button>
                 <button type="button" onclick={cb(&props.on_step_event)} aria-keyshortcuts="Shift+ArrowRight"
                     aria-label="Step one event" title="Step one event (Shift+→)">{ "+1 event" }</button>
                 <label class="speed">
