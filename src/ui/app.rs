@@ -101,22 +101,18 @@ pub fn App() -> Html {
     use_autosave(&state);
     use_theme(state.theme);
 
-    // The listeners below outlive this render: they read the state through this cell, which
-    // every render refreshes (a captured handle would keep the first render's run).
-    let latest = use_mut_ref(|| state.clone());
-    *latest.borrow_mut() = state.clone();
     {
-        let latest = latest.clone();
+        // The handle reads the reducer's current state, so listeners made once stay current.
+        let latest = state.clone();
         use_effect_with((), move |_| {
             let window = gloo::utils::window();
             // Back and forward in the browser re-open the page the address names.
             let popstate = {
-                let latest = latest.clone();
+                let state = latest.clone();
                 EventListener::new(&window, "popstate", move |_| {
                     if location::fragment().starts_with("run=") {
                         return; // a share link pasted into this tab: hashchange opens it
                     }
-                    let state = latest.borrow().clone();
                     save_current(&state);
                     let start = start_for(location::current_pattern(), state.theme);
                     state.dispatch(Action::Open(Box::new(start)));
@@ -127,9 +123,8 @@ pub fn App() -> Html {
                 if !location::fragment().starts_with("run=") {
                     return;
                 }
-                let state = latest.borrow().clone();
-                save_current(&state);
-                state.dispatch(Action::Open(Box::new(start_here(state.theme))));
+                save_current(&latest);
+                latest.dispatch(Action::Open(Box::new(start_here(latest.theme))));
             });
             move || drop((popstate, hashchange))
         });
