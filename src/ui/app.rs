@@ -9,7 +9,7 @@ use super::components::{
     ClusterView, ConsolePanel, EditorPane, ExercisePanel, Header, PanelBody, StatePanels,
     TimelineBar,
 };
-use super::hooks::{use_autosave, use_play_clock, use_shortcuts, use_theme};
+use super::hooks::{use_autosave, use_late_diagnose, use_play_clock, use_shortcuts, use_theme};
 use super::location;
 use super::state::{Action, LabState, Start, DEFAULT_SEED, DEFAULT_WORKERS};
 use super::storage;
@@ -99,6 +99,7 @@ pub fn App() -> Html {
     use_play_clock(state.playing, dispatch.clone());
     use_shortcuts(dispatch.clone());
     use_autosave(&state);
+    use_late_diagnose(state.editor.clone(), state.diags_stale, dispatch.clone());
     use_theme(state.theme);
 
     {
@@ -227,7 +228,7 @@ pub fn App() -> Html {
         Some(pattern) => html! {
             <main class="lab" aria-label={pattern.title()}>
                 <ExercisePanel {pattern} notice={state.notice.clone()} />
-                <EditorPane text={state.editor.clone()} diags={state.diags.clone()}
+                <EditorPane text={state.editor.clone()} diags={state.diags.clone()} checking={state.diags_stale}
                     file={state.file_name()} on_change={on_edit} on_apply={cb(|_| Action::ApplyEditor)} />
                 <ClusterView model={cluster} on_run={on_run.clone()} />
                 <StatePanels selected={state.panel} on_select={on_panel}

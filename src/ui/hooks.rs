@@ -4,14 +4,27 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 use gloo::events::{EventListener, EventListenerOptions};
-use gloo::timers::callback::Interval;
+use gloo::timers::callback::{Interval, Timeout};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use super::state::{Action, LabState};
+use super::state::{Action, LabState, DIAGNOSE_PAUSE_MS};
 
 /// Wall-clock ms between ticks while playing.
 const TICK_MS: u32 = 40;
+
+/// Checks a long editor text once typing has paused: each keystroke restarts the wait.
+#[hook]
+pub fn use_late_diagnose(editor: Rc<str>, stale: bool, dispatch: UseReducerDispatcher<LabState>) {
+    use_effect_with((editor, stale), move |(_, stale)| {
+        let timer = stale.then(|| {
+            Timeout::new(DIAGNOSE_PAUSE_MS, move || {
+                dispatch.dispatch(Action::Diagnose)
+            })
+        });
+        move || drop(timer)
+    });
+}
 
 /// While `playing`, dispatches `Tick` with the wall time since the last tick.
 #[hook]

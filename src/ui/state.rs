@@ -78,6 +78,12 @@ pub struct Undo {
     pub console: Rc<Vec<ConsoleEntry>>,
 }
 
+/// Texts up to this size are checked on every keystroke (a few ms); longer ones when typing
+/// pauses, since checking 50,000 lines takes about 100 ms in the browser.
+const DIAGNOSE_AT_ONCE_BYTES: usize = 64 * 1024;
+/// How long typing must pause before a long text is checked.
+pub const DIAGNOSE_PAUSE_MS: u32 = 400;
+
 /// How much scrollback the console keeps.
 const SCROLLBACK: usize = 200;
 /// How far "next change" looks ahead before it stops anyway. Ten minutes covers the longest
@@ -100,6 +106,8 @@ pub struct LabState {
     pub undo: Option<Rc<Undo>>,
     pub editor: Rc<str>,
     pub diags: Rc<Vec<EditorDiag>>,
+    /// `diags` describe an older text: a long text is checked once typing pauses.
+    pub diags_stale: bool,
     pub console: Rc<Vec<ConsoleEntry>>,
     /// How many of the sim's client lines the console has shown (or skipped over by a seek).
     pub client_lines: usize,
@@ -124,6 +132,7 @@ impl PartialEq for LabState {
             && self.undo.is_some() == o.undo.is_some()
             && self.editor == o.editor
             && Rc::ptr_eq(&self.diags, &o.diags)
+            && self.diags_stale == o.diags_stale
             && Rc::ptr_eq(&self.console, &o.console)
             && self.client_lines == o.client_lines
             && self.playing == o.playing
@@ -195,6 +204,7 @@ impl LabState {
             undo: None,
             editor: editor.into(),
             diags: Rc::new(diags),
+            diags_stale: false,
             console: Rc::new(console),
             client_lines,
             playing: false,
@@ -300,6 +310,7 @@ impl LabState {
     fn rediagnose(&mut self) {
         let objects = cluster_objects(&self.session.borrow());
         self.diags = Rc::new(diagnose(&self.editor, &objects));
+        self.diags_stale = false;
     }
 }
 
@@ -309,6 +320,8 @@ pub enum Action {
     Open(Box<Start>),
     SelectPanel(Panel),
     Edit(String),
+    /// Check the editor's text now (typing paused on a long text).
+    Diagnose,
     /// `kubectl apply -f` the editor's text.
     ApplyEditor,
     /// A console line, typed or from a node or pod menu.
@@ -344,8 +357,18 @@ impl Reducible for LabState {
             Action::SelectPanel(panel) => next.panel = panel,
             Action::Edit(text) => {
                 next.editor = text.into();
-                next.rediagnose();
+                if next.editor.len() <= DIAGNOSE_AT_ONCE_BYTES {
+                    next.rediagnose();
+                } else {
+                    next.diags_stale = true;
+                }
                 next.share = None;
+            }
+            Action::Diagnose => {
+                if !next.diags_stale {
+                    return self;
+                }
+                next.rediagnose();
             }
             Action::ApplyEditor => {
                 let (name, text) = (next.file_name(), next.editor.clone());
@@ -429,6 +452,7 @@ impl Reducible for LabState {
                 *next.session.borrow_mut() = fresh.session.borrow().clone();
                 next.editor = fresh.editor;
                 next.diags = fresh.diags;
+                next.diags_stale = false;
                 next.console = Rc::new(Vec::new());
                 next.client_lines = 0;
                 next.playing = false;

@@ -17,6 +17,9 @@ const MAX_LISTED: usize = 200;
 pub struct EditorPaneProps {
     pub text: Rc<str>,
     pub diags: Rc<Vec<EditorDiag>>,
+    /// The problems listed are from before the last edit; new ones come when typing pauses.
+    #[prop_or_default]
+    pub checking: bool,
     /// The name the text is applied as.
     pub file: AttrValue,
     pub on_change: Callback<String>,
@@ -203,6 +206,7 @@ pub fn EditorPane(props: &EditorPaneProps) -> Html {
     let errors = props.diags.iter().filter(|d| d.error).count();
     let warnings = props.diags.len() - errors;
     let summary = match (errors, warnings) {
+        _ if props.checking => "Checking…".to_string(),
         (0, 0) => "No problems.".to_string(),
         (e, w) => format!(
             "{e} error{}, {w} warning{}",
