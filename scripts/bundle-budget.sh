@@ -7,10 +7,12 @@ dist=${1:-dist}
 # (engine, YAML reader, console) the bundle was 612 KB; the model's own Decode/Encode derives and
 # sorted-vector maps brought it to 470.7 KB; exact float code without the standard library's
 # tables, fewer engine B-tree types, wasm-opt flags and the last serde_derive structs to
-# 436.3 KB (446,852 B: wasm 434,725, js 7,410, css 4,717), so the budget is 440 KB. 350 KB is still the goal; CONTRIBUTING.md
-# ("Bundle size") has what is left and the rules that keep it from growing. Move this line down
-# with the bundle.
-budget_kb=${PODLAB_BUNDLE_BUDGET_KB:-440}
+# 436.3 KB. The reviewer's fixes (editor drawing only the lines in view, Tab indents, share box,
+# menus that close and fit, console that follows forks, share links in the same tab) took it to
+# 446.9 KB (457,694 B: wasm 444,826, js 7,728, css 5,140), so the budget is 450 KB. 350 KB is
+# still the goal; CONTRIBUTING.md ("Bundle size") has what is left and the rules that keep it
+# from growing. Move this line down with the bundle.
+budget_kb=${PODLAB_BUNDLE_BUDGET_KB:-450}
 
 shopt -s nullglob
 files=("$dist"/*.wasm "$dist"/*.js "$dist"/*.css)
