@@ -55,10 +55,8 @@ fn start_here(theme: Option<super::state::Theme>) -> Start {
     if saved.is_none() {
         saved = pattern.and_then(storage::load_run);
         notice = match (broken, saved.is_some()) {
-            (Some(b), true) => Some(format!(
-                "{b} Restored your work from this browser's autosave instead."
-            )),
-            (Some(b), false) => Some(format!("{b} Started from the page's example.")),
+            (Some(b), true) => Some(format!("{b} Your autosaved work is open instead.")),
+            (Some(b), false) => Some(format!("{b} The page's example is open instead.")),
             (None, true) => Some("Restored your work from this browser's autosave.".into()),
             (None, false) => None,
         };

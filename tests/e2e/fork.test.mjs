@@ -100,13 +100,15 @@ test('a damaged share link says so and keeps the work from the autosave', async 
   await page.evaluate(() => { location.hash = '#run=not-a-run'; });
   await page.waitForFunction(() => /could not be read/.test(document.querySelector('.exercise .notice').textContent));
   const notice = await page.textContent('.exercise .notice');
-  assert.match(notice, /The share link could not be read: .*Restored your work from this browser's autosave instead\./);
+  assert.match(notice, /^The share link could not be read: .*\. Your autosaved work is open instead\.$/);
+  // Short enough for the notice's two lines: nothing is cut off.
+  assert.ok(await page.$eval('.exercise .notice', (n) => n.scrollHeight <= n.clientHeight + 1), notice);
   assert.equal(await page.textContent('.timeline .clock'), clock);
 
   // On a fresh load too.
   await page.goto(`${server.url}/podlab/stateless#run=AAAA`);
   await page.waitForSelector('.editor .apply');
-  assert.match(await page.textContent('.exercise .notice'), /could not be read.*autosave instead/);
+  assert.match(await page.textContent('.exercise .notice'), /could not be read.*autosaved work is open instead/);
   await page.screenshot({ path: `${SHOTS}/fork-2-damaged-link.png` });
   assert.deepEqual(problems, []);
 });
