@@ -3,30 +3,19 @@
 // layout. Needs `trunk build --release --public-url /podlab/` first (scripts/test.sh does it).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { resolve } from 'node:path';
-import { serveRelease } from './server.mjs';
-import { launch } from './browser.mjs';
+import { openLab, SHOTS } from './lab.mjs';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-const SHOTS = resolve(ROOT, 'target/e2e');
-
-let server;
-let browser;
+let lab;
 let page;
-const problems = [];
+let problems;
 
 before(async () => {
-  server = await serveRelease(ROOT, 'e2e-controls-site');
-  browser = await launch({ width: 1280, height: 720 });
-  page = await browser.context.newPage();
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  await page.goto(`${server.url}/podlab/stateless`);
-  await page.waitForSelector('.editor .apply');
+  lab = await openLab('e2e-controls-site');
+  ({ page, problems } = lab);
 });
 
 after(async () => {
-  await browser?.close();
-  await server?.close();
+  await lab?.close();
 });
 
 /** Where the regions are: any move between two calls is a layout shift. */

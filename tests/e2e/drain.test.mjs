@@ -3,34 +3,23 @@
 // Needs `trunk build --release --public-url /podlab/` first (scripts/test.sh does it).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { resolve } from 'node:path';
-import { serveRelease } from './server.mjs';
+import { openLab, SHOTS } from './lab.mjs';
 import { playUntil } from './timeline.mjs';
-import { launch } from './browser.mjs';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-const SHOTS = resolve(ROOT, 'target/e2e');
-
-let server;
-let browser;
+let lab;
 let page;
-const problems = [];
+let problems;
 
 before(async () => {
-  server = await serveRelease(ROOT, 'e2e-drain-site');
-  browser = await launch({ width: 1280, height: 720 });
-  page = await browser.context.newPage();
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  lab = await openLab('e2e-drain-site');
+  ({ page, problems } = lab);
 });
 
 after(async () => {
-  await browser?.close();
-  await server?.close();
+  await lab?.close();
 });
 
 test('drain a node from its menu and watch it finish as time plays', async () => {
-  await page.goto(`${server.url}/podlab/stateless`);
-  await page.waitForSelector('.editor .apply');
   await page.click('.editor .apply');
   await playUntil(page, 30_000, 20);
   const node = await page.$$eval('.node', (nodes) =>

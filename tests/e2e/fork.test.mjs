@@ -3,31 +3,21 @@
 // the learner's work. Needs `trunk build --release --public-url /podlab/` first.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { resolve } from 'node:path';
-import { serveRelease } from './server.mjs';
-import { playUntil } from './timeline.mjs';
-import { launch } from './browser.mjs';
+import { openLab, SHOTS } from './lab.mjs';
+import { playUntil, seek as seekTo } from './timeline.mjs';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-const SHOTS = resolve(ROOT, 'target/e2e');
-
-let server;
-let browser;
+let lab;
 let page;
-const problems = [];
+let problems;
+let server;
 
 before(async () => {
-  server = await serveRelease(ROOT, 'e2e-fork-site');
-  browser = await launch({ width: 1280, height: 720 });
-  page = await browser.context.newPage();
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  await page.goto(`${server.url}/podlab/stateless`);
-  await page.waitForSelector('.editor .apply');
+  lab = await openLab('e2e-fork-site');
+  ({ page, problems, server } = lab);
 });
 
 after(async () => {
-  await browser?.close();
-  await server?.close();
+  await lab?.close();
 });
 
 async function run(line) {
@@ -36,12 +26,7 @@ async function run(line) {
   await page.waitForSelector(`.scrollback .prompt >> text=$ ${line}`);
 }
 
-async function seek(ms) {
-  await page.$eval('.scrubber', (el, v) => {
-    el.value = String(v);
-    el.dispatchEvent(new Event('input', { bubbles: true }));
-  }, ms);
-}
+const seek = (ms) => seekTo(page, ms);
 
 const prompts = () => page.$$eval('.scrollback .entry', (es) => es.map((e) => [
   e.querySelector('.prompt').textContent.replace(/^\S+ \$ /, ''),

@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
 import { serveRelease } from './server.mjs';
-import { playUntil } from './timeline.mjs';
+import { playUntil, seek } from './timeline.mjs';
 import { launch } from './browser.mjs';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -33,13 +33,6 @@ async function clockMs(p) {
   const t = await p.textContent('.timeline .clock');
   const [, m, s, d] = t.match(/(\d+):(\d+)\.(\d)/);
   return (Number(m) * 60 + Number(s)) * 1000 + Number(d) * 100;
-}
-
-async function seek(p, ms) {
-  await p.$eval('.scrubber', (el, v) => {
-    el.value = String(v);
-    el.dispatchEvent(new Event('input', { bubbles: true }));
-  }, ms);
 }
 
 /** Pods per node as the cluster view draws them: { node: [[name, status], ...] }. */

@@ -11,3 +11,11 @@ export async function playUntil(p, ms, speed = 100) {
   await p.click('.timeline .play');
   await p.waitForSelector('.timeline .play[aria-pressed="false"]');
 }
+
+/** Drags the scrubber to `ms` of simulated time, as a learner would. */
+export async function seek(p, ms) {
+  await p.$eval('.scrubber', (el, v) => {
+    el.value = String(v);
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+  }, ms);
+}
