@@ -74,16 +74,19 @@ test('a 50,000-line paste draws only the lines in view and keeps working', async
 
   // Scroll to the end: the numbers there are the last lines, and the copy lines up with them.
   await page.$eval('textarea.source', (ta) => { ta.scrollTop = ta.scrollHeight; });
-  await page.waitForFunction(() => [...document.querySelectorAll('.gutter .ln')].some((l) => l.textContent === '50000'));
-  const aligned = await page.evaluate(() => {
+  // Scroll events arrive a frame later: wait for the copy to catch up (it never does if it is
+  // shorter than the textarea), then check the last line number shows.
+  await page.waitForFunction(() => {
     const ta = document.querySelector('textarea.source');
     const ov = document.querySelector('.overlay');
+    const numbers = [...document.querySelectorAll('.gutter .ln')].map((l) => l.textContent);
+    return ta.scrollTop > 0 && ov.scrollTop === ta.scrollTop && numbers.includes('50000');
+  }, null, { timeout: 5_000 });
+  const lastInView = await page.evaluate(() => {
     const last = [...document.querySelectorAll('.gutter .ln')].at(-1).getBoundingClientRect();
-    const gutter = document.querySelector('.gutter').getBoundingClientRect();
-    return { scroll: [ta.scrollTop, ov.scrollTop], lastInView: last.bottom <= gutter.bottom + 1 };
+    return last.bottom <= document.querySelector('.gutter').getBoundingClientRect().bottom + 1;
   });
-  assert.equal(aligned.scroll[1], aligned.scroll[0], 'the overlay scrolls with the textarea');
-  assert.ok(aligned.lastInView, 'the last line number is in view');
+  assert.ok(lastInView, 'the last line number is in view');
 
   // Typing at the end still works, and every keystroke lands.
   const t1 = Date.now();
