@@ -3,6 +3,7 @@
 
 use crate::model::{Kind, Node, Object, ObjectRef, Pod, Service, Taint};
 
+use super::apps::{HttpReply, HttpRequest};
 use super::controllers::endpointslice::SERVICE_NAME_LABEL;
 use super::trace::{Actor, Change};
 use super::{ApiError, Command, DeleteOptions, Event, Outcome, Response, Sim, SimError};
@@ -437,9 +438,7 @@ fn execute(sim: &mut Sim, actor: &Actor, cmd: Command) -> Result<Outcome, SimErr
             duration_ms,
         } => {
             let pids = pod_pids(sim, &namespace, &pod, None)?;
-            let now = sim.now;
             for pid in &pids {
-                sim.world.freeze_log(*pid, now);
                 sim.world.process_mut(*pid).expect("process").paused = true;
                 if let Some(d) = duration_ms {
                     sim.schedule(d, Event::ResumeProcess { pid: *pid });
@@ -603,7 +602,6 @@ fn power_on(sim: &mut Sim, node: &str) {
 }
 
 pub(crate) fn resume_pid(sim: &mut Sim, pid: u64) {
-    let now = sim.now;
     let Some(p) = sim.world.process_mut(pid) else {
         return;
     };
@@ -611,21 +609,11 @@ pub(crate) fn resume_pid(sim: &mut Sim, pid: u64) {
         return;
     }
     p.paused = false;
-    let sigterm = p.sigterm_at.is_some();
-    sim.world.thaw_log(pid, now);
-    let Some(p) = sim.world.process(pid) else {
-        return;
-    };
-    let shutdown = p.app.shutdown_ms();
     let r = ObjectRef::new(Kind::Pod, &p.pod_namespace, &p.pod_name);
     let what = format!("resumed process {} of pod {}", p.id, p.pod_name);
     sim.record(&Actor::Fault, None, Some(&r), Change::World, what, "");
-    // A SIGTERM that arrived while paused is handled now.
-    if sigterm {
-        if let Some(ms) = shutdown {
-            sim.schedule_at(now + ms, Event::ProcessStopped { pid, killed: false });
-        }
-    }
+    // What arrived while it was stopped (a SIGTERM, its timers) happens now.
+    sim.app_resumed(pid);
 }
 
 /// Commands without a namespace act in `default`, as kubectl does.
@@ -692,12 +680,12 @@ fn request(sim: &mut Sim, ns: &str, service: &str) -> Result<Response, SimError>
     let (body, ok, pid_id) = match target {
         None => (format!("curl: (28) Failed to connect to {service} port {port} after 10000 ms: Timeout was reached"), false, None),
         Some((_, _, true)) => ("curl: (28) Operation timed out after 10000 milliseconds with 0 bytes received".to_string(), false, None),
-        Some((pid, true, _)) => match super::apps::random_generator::serve(sim, pid) {
-            Some(b) => {
+        Some((pid, true, _)) => match sim.app_http(pid, &HttpRequest::get("/")) {
+            HttpReply::Body { body, .. } => {
                 let id = sim.world.process(pid).map(|p| p.id.clone());
-                (b, true, id)
+                (body, true, id)
             }
-            None => (format!("curl: (7) Failed to connect to {service} port {port}: Connection refused"), false, None),
+            HttpReply::Refused => (format!("curl: (7) Failed to connect to {service} port {port}: Connection refused"), false, None),
         },
         Some((_, false, _)) => (format!("curl: (7) Failed to connect to {service} port {port}: Connection refused"), false, None),
     };

@@ -14,6 +14,7 @@ pub mod examples;
 pub mod faults;
 pub mod invariants;
 pub mod rng;
+mod runtime;
 pub mod timeline;
 pub mod trace;
 pub mod world;
@@ -707,6 +708,11 @@ pub(crate) enum Event {
         node: String,
         attach: bool,
     },
+    /// A timer a simulated program set (`sim::apps`, `Host::set_timer`).
+    ProcessTimer {
+        pid: u64,
+        timer: u32,
+    },
     /// The next eviction attempt or deletion poll of one pod of a running drain.
     Drain {
         job: u64,
@@ -734,6 +740,7 @@ impl Event {
             Event::ResumeProcess { .. } => "resume",
             Event::VolumeOpDone { attach: true, .. } => "volume-attached",
             Event::VolumeOpDone { attach: false, .. } => "volume-detached",
+            Event::ProcessTimer { .. } => "process-timer",
             Event::Drain { .. } => "drain",
         }
     }
@@ -1058,6 +1065,7 @@ impl Sim {
             Event::VolumeOpDone { pv, node, attach } => {
                 controllers::attach_detach::op_done(self, &pv, &node, attach)
             }
+            Event::ProcessTimer { pid, timer } => self.app_timer(pid, timer),
             Event::Drain { job, pod } => self.drain_step(job, pod),
         }
     }

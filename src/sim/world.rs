@@ -5,7 +5,7 @@
 
 use std::collections::VecDeque;
 
-use super::apps::AppKind;
+use super::apps::Program;
 use crate::sorted::SortedMap;
 
 /// A machine behind a Node.
@@ -39,7 +39,9 @@ pub struct Process {
     pub pod_labels: SortedMap<String, String>,
     pub container: String,
     pub image: String,
-    pub app: AppKind,
+    /// The simulated program and its own state (`sim::apps`). The runtime takes it out while
+    /// one of its hooks runs.
+    pub program: Program,
     pub ip: String,
     pub started_at: u64,
     /// When the app starts answering (DELAY_STARTUP).
@@ -53,6 +55,10 @@ pub struct Process {
     /// (mount path, volume key) pairs.
     pub mounts: Vec<(String, String)>,
     pub requests_served: u64,
+    /// Timers that fired while the process was paused, delivered on resume.
+    pub held_timers: Vec<u32>,
+    /// A SIGTERM that arrived while the process was paused, delivered on resume.
+    pub held_sigterm: bool,
 }
 
 impl Process {
@@ -111,11 +117,8 @@ pub struct LogLine {
 pub struct ContainerLog {
     /// The process that writes it.
     pub pid: u64,
-    /// In time order; lines stamped later than now are what the app will print if nothing stops
-    /// it first (its startup message), and are not shown yet.
+    /// In time order.
     lines: VecDeque<LogLine>,
-    /// What a frozen process would have printed; it prints when thawed.
-    deferred: Vec<LogLine>,
 }
 
 impl ContainerLog {
@@ -265,56 +268,21 @@ impl World {
     }
 
     /// The log a process writes to, if it is still the current instance of its container.
-    fn log_of_mut(&mut self, pid: u64) -> Option<(&mut ContainerLog, bool)> {
+    fn log_of_mut(&mut self, pid: u64) -> Option<&mut ContainerLog> {
         let p = self.processes.get(&pid)?;
         let key = (p.pod_uid.clone(), p.container.clone());
-        let paused = p.paused;
         let l = self.logs.get_mut(&key)?;
-        (l.current.pid == pid).then_some((&mut l.current, paused))
+        (l.current.pid == pid).then_some(&mut l.current)
     }
 
-    /// The process writes a line to stdout at `at` (now, or later for a line it is about to
-    /// print). A frozen process prints it when thawed.
+    /// The process writes a line to stdout at `at`. (A paused process writes nothing: the
+    /// runtime holds its timers and signals until it resumes.)
     pub(crate) fn write_log(&mut self, pid: u64, at: u64, text: impl Into<String>) {
-        let Some((log, paused)) = self.log_of_mut(pid) else {
-            return;
-        };
-        let line = LogLine {
-            time: at,
-            text: text.into(),
-        };
-        if paused {
-            log.deferred.push(line);
-        } else {
-            log.insert(line);
-        }
-    }
-
-    /// The process froze at `now`: lines it had yet to print wait until it is thawed.
-    pub(crate) fn freeze_log(&mut self, pid: u64, now: u64) {
-        if let Some((log, _)) = self.log_of_mut(pid) {
-            let keep = log.lines.iter().take_while(|l| l.time <= now).count();
-            let later: Vec<LogLine> = log.lines.drain(keep..).collect();
-            log.deferred.splice(0..0, later);
-        }
-    }
-
-    /// The process thawed at `now`: it prints what it held back, no earlier than now.
-    pub(crate) fn thaw_log(&mut self, pid: u64, now: u64) {
-        if let Some((log, _)) = self.log_of_mut(pid) {
-            for mut l in std::mem::take(&mut log.deferred) {
-                l.time = l.time.max(now);
-                log.insert(l);
-            }
-        }
-    }
-
-    /// The process will not get to print what it planned (SIGTERM before it finished starting).
-    pub(crate) fn drop_pending_log(&mut self, pid: u64, now: u64) {
-        if let Some((log, _)) = self.log_of_mut(pid) {
-            let keep = log.lines.iter().take_while(|l| l.time <= now).count();
-            log.lines.truncate(keep);
-            log.deferred.clear();
+        if let Some(log) = self.log_of_mut(pid) {
+            log.insert(LogLine {
+                time: at,
+                text: text.into(),
+            });
         }
     }
 
@@ -341,7 +309,7 @@ impl World {
         self.logs
             .values()
             .flat_map(|l| std::iter::once(&l.current).chain(l.previous.as_ref()))
-            .map(|c| (c.lines.len() + c.deferred.len()) as u64)
+            .map(|c| c.lines.len() as u64)
             .sum()
     }
 
@@ -453,7 +421,7 @@ mod tests {
             pod_labels: SortedMap::new(),
             container: "app".into(),
             image: "app:1".into(),
-            app: AppKind::Generic,
+            program: Program::Generic(crate::sim::apps::Generic),
             ip: "10.244.1.2".into(),
             started_at: 0,
             listening_at: 0,
@@ -463,6 +431,8 @@ mod tests {
             env: SortedMap::new(),
             mounts: Vec::new(),
             requests_served: 0,
+            held_timers: Vec::new(),
+            held_sigterm: false,
         }
     }
 
@@ -501,35 +471,5 @@ mod tests {
         w.remove_process(second);
         w.gc_logs("node-1", |_| false);
         assert!(w.container_log("u1", "app", false).is_none());
-    }
-
-    #[test]
-    fn lines_show_up_at_their_time_and_a_frozen_process_holds_them() {
-        let mut w = World::default();
-        let pid = w.spawn(process("u1"));
-        w.write_log(pid, 0, "starting");
-        w.write_log(pid, 2_000, "listening");
-        let log = |w: &World, now| {
-            w.container_log("u1", "app", false)
-                .unwrap()
-                .lines_until(now)
-                .map(|l| (l.time, l.text.clone()))
-                .collect::<Vec<_>>()
-        };
-        assert_eq!(log(&w, 1_000).len(), 1);
-        w.freeze_log(pid, 1_000);
-        w.process_mut(pid).unwrap().paused = true;
-        w.write_log(pid, 1_500, "while frozen");
-        assert_eq!(log(&w, 9_000).len(), 1);
-        w.process_mut(pid).unwrap().paused = false;
-        w.thaw_log(pid, 5_000);
-        assert_eq!(
-            log(&w, 9_000),
-            [
-                (0, "starting".to_string()),
-                (5_000, "listening".to_string()),
-                (5_000, "while frozen".to_string())
-            ]
-        );
     }
 }

@@ -1,127 +1,211 @@
-//! Behaviour models of what runs in containers.
+//! The simulated programs that run in containers, one module per program.
+//!
+//! A program sees only its [`Host`]: its environment, its clocks, stdout, the files under its
+//! mounts, a random source and timers. It never sees the engine, so each program can be read
+//! (and tested) alone; `sim::runtime` is the container runtime that implements `Host` over the
+//! ground truth. docs/apps.md lists every image the lab recognises.
+//!
+//! Hooks, in the order a process meets them: [`App::start`] once, [`App::tick`] when a timer it
+//! set fires, [`App::http`] for each request that reaches it, and [`App::sigterm`] when the
+//! kubelet asks it to stop. SIGKILL needs no hook: the process is gone. While a process is
+//! paused (SIGSTOP) the runtime holds its timers and signals and delivers them on resume.
 
+pub mod generic;
 pub mod random_generator;
+pub mod sleeper;
 
 use crate::model::Container;
 
-use super::world::World;
+pub use generic::Generic;
+pub use random_generator::RandomGenerator;
+pub use sleeper::Sleeper;
 
-/// Which behaviour a container's process follows, chosen from its image and command.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum AppKind {
-    /// `k8spatterns/random-generator`: answers with a random number and its id, logs to LOG_FILE.
-    RandomGenerator,
-    /// A shell or `sleep` as PID 1: ignores SIGTERM, so only SIGKILL stops it.
-    Sleeper,
-    /// Anything else: exits promptly on SIGTERM.
-    Generic,
+/// What a program may do and know. Implemented by the container runtime.
+pub trait Host {
+    /// True simulated time in ms (what the trace and log timestamps use).
+    fn now(&self) -> u64;
+    /// The process's own instance id (a random UID given at start).
+    fn id(&self) -> &str;
+    /// An environment variable as the kubelet resolved it.
+    fn env(&self, name: &str) -> Option<&str>;
+    /// A number in `0..n` from the engine's seeded RNG.
+    fn random_below(&mut self, n: u64) -> u64;
+    /// Writes one line to stdout (the container log) now.
+    fn stdout(&mut self, line: String);
+    /// Appends one line to the file at `path` inside the container. Only files under a volume
+    /// mount outlive the container (and are what the lab shows); returns whether it landed on one.
+    fn append_file(&mut self, path: &str, line: String) -> bool;
+    /// Asks for [`App::tick`] with `timer` after `delay_ms` of the process's running time.
+    fn set_timer(&mut self, delay_ms: u64, timer: u32);
 }
 
-impl AppKind {
-    pub fn for_container(c: &Container) -> AppKind {
+/// A request that reached the process.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HttpRequest {
+    pub method: String,
+    pub path: String,
+}
+
+impl HttpRequest {
+    pub fn get(path: &str) -> Self {
+        HttpRequest {
+            method: "GET".into(),
+            path: path.into(),
+        }
+    }
+}
+
+/// What the process did with a request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum HttpReply {
+    /// An answer (curl prints the body).
+    Body { status: u16, body: String },
+    /// Nothing listens (curl: `Connection refused`).
+    Refused,
+}
+
+/// The hooks of a simulated program. Per-process state lives in the implementing struct.
+pub trait App {
+    /// The process started. Returns how long until it listens (answers requests and probes).
+    fn start(&mut self, host: &mut dyn Host) -> u64;
+    /// A timer set with [`Host::set_timer`] fired.
+    fn tick(&mut self, _host: &mut dyn Host, _timer: u32) {}
+    /// SIGTERM arrived (the first one). Returns how long until the process exits, or `None`
+    /// when it ignores SIGTERM and only SIGKILL stops it.
+    fn sigterm(&mut self, host: &mut dyn Host) -> Option<u64>;
+    /// A request reached the listening process.
+    fn http(&mut self, host: &mut dyn Host, request: &HttpRequest) -> HttpReply;
+}
+
+/// Every program the lab can run, chosen from a container's image and command.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Program {
+    RandomGenerator(RandomGenerator),
+    Sleeper(Sleeper),
+    Generic(Generic),
+}
+
+impl Program {
+    /// The program a container runs (docs/apps.md).
+    pub fn for_container(c: &Container) -> Program {
         if c.image.contains("random-generator") {
-            return AppKind::RandomGenerator;
+            return Program::RandomGenerator(RandomGenerator::default());
         }
         let first = c.command.first().map(String::as_str).unwrap_or("");
         let base = first.rsplit('/').next().unwrap_or("");
         if matches!(base, "sleep" | "sh" | "bash") {
-            AppKind::Sleeper
+            Program::Sleeper(Sleeper)
         } else {
-            AppKind::Generic
+            Program::Generic(Generic)
         }
     }
 
-    /// How long after SIGTERM the process exits; None means it ignores SIGTERM.
-    pub fn shutdown_ms(self) -> Option<u64> {
+    /// The program's name, as docs/apps.md and `lab ps` call it.
+    pub fn name(&self) -> &'static str {
         match self {
-            // Spring Boot closes its context in well under a second.
-            AppKind::RandomGenerator => Some(800),
-            AppKind::Sleeper => None,
-            AppKind::Generic => Some(100),
+            Program::RandomGenerator(_) => "random-generator",
+            Program::Sleeper(_) => "sleeper",
+            Program::Generic(_) => "generic",
         }
     }
 
-    /// How long after start the app answers, from its environment.
-    pub fn startup_ms(self, c: &Container) -> u64 {
-        let delay_s = c
-            .env_value("DELAY_STARTUP")
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .unwrap_or(0);
-        self.startup_ms_base() + delay_s.min(86_400) * 1000
-    }
-}
-
-/// What the apps print to stdout, at the moments the sim models. The runtime adds nothing of its
-/// own; a line is the message the real app logs, without its logging framework's prefix
-/// (docs/console.md lists them).
-impl AppKind {
-    /// The process started at `now`; it will listen at `listening_at`.
-    pub(crate) fn log_start(self, world: &mut World, pid: u64, now: u64, listening_at: u64) {
-        if self != AppKind::RandomGenerator {
-            return;
-        }
-        // The first thing the app's main() logs, before the DELAY_STARTUP sleep.
-        let wait = world.process(pid).is_some_and(|p| {
-            p.env
-                .get("WAIT_FOR_POST_START")
-                .is_some_and(|v| v == "true")
-        });
-        if !wait {
-            world.write_log(pid, now, "No WAIT_FOR_POST_START configured");
-        }
-        // Spring Boot's line once the web server listens; the sleep comes before Spring starts.
-        let spring = self.startup_ms_base().min(listening_at.saturating_sub(now));
-        world.write_log(
-            pid,
-            listening_at,
-            format!(
-                "Started RandomGeneratorApplication in {} seconds (process running for {})",
-                java_seconds(spring),
-                java_seconds(listening_at.saturating_sub(now))
-            ),
-        );
-    }
-
-    /// SIGTERM reached the process at `now` (its first one).
-    pub(crate) fn log_sigterm(self, world: &mut World, pid: u64, now: u64) {
-        // Whatever it had yet to print (a startup it will not finish) never appears.
-        world.drop_pending_log(pid, now);
-        if self == AppKind::RandomGenerator {
-            world.write_log(
-                pid,
-                now,
-                ">>>> SHUTDOWN HOOK called. Possibly because of a SIGTERM from Kubernetes",
-            );
-        }
-    }
-
-    fn startup_ms_base(self) -> u64 {
+    fn app(&mut self) -> &mut dyn App {
         match self {
-            AppKind::RandomGenerator => 2_000,
-            AppKind::Sleeper | AppKind::Generic => 0,
+            Program::RandomGenerator(a) => a,
+            Program::Sleeper(a) => a,
+            Program::Generic(a) => a,
         }
     }
 }
 
-/// Milliseconds as Java prints `ms / 1000.0`: `2.0`, `2.5`, `12.345`.
-fn java_seconds(ms: u64) -> String {
-    let (s, frac) = (ms / 1000, ms % 1000);
-    if frac == 0 {
-        return format!("{s}.0");
+impl App for Program {
+    fn start(&mut self, host: &mut dyn Host) -> u64 {
+        self.app().start(host)
     }
-    let f = format!("{frac:03}");
-    format!("{s}.{}", f.trim_end_matches('0'))
+
+    fn tick(&mut self, host: &mut dyn Host, timer: u32) {
+        self.app().tick(host, timer)
+    }
+
+    fn sigterm(&mut self, host: &mut dyn Host) -> Option<u64> {
+        self.app().sigterm(host)
+    }
+
+    fn http(&mut self, host: &mut dyn Host, request: &HttpRequest) -> HttpReply {
+        self.app().http(host, request)
+    }
+}
+
+/// A host for the programs' unit tests: records what a program did.
+#[cfg(test)]
+pub(crate) mod test_host {
+    use super::Host;
+
+    #[derive(Default)]
+    pub struct TestHost {
+        pub now: u64,
+        pub env: Vec<(String, String)>,
+        pub stdout: Vec<(u64, String)>,
+        pub files: Vec<(String, String)>,
+        pub timers: Vec<(u64, u32)>,
+        pub mounts: Vec<String>,
+        pub next_random: u64,
+    }
+
+    impl Host for TestHost {
+        fn now(&self) -> u64 {
+            self.now
+        }
+        fn id(&self) -> &str {
+            "test-id"
+        }
+        fn env(&self, name: &str) -> Option<&str> {
+            self.env
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.as_str())
+        }
+        fn random_below(&mut self, n: u64) -> u64 {
+            self.next_random % n
+        }
+        fn stdout(&mut self, line: String) {
+            self.stdout.push((self.now, line));
+        }
+        fn append_file(&mut self, path: &str, line: String) -> bool {
+            let on_mount = self.mounts.iter().any(|m| path.starts_with(m.as_str()));
+            if on_mount {
+                self.files.push((path.to_string(), line));
+            }
+            on_mount
+        }
+        fn set_timer(&mut self, delay_ms: u64, timer: u32) {
+            self.timers.push((self.now + delay_ms, timer));
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn container(image: &str, command: &[&str]) -> Container {
+        Container {
+            name: "c".into(),
+            image: image.into(),
+            command: command.iter().map(|s| s.to_string()).collect(),
+            ..Default::default()
+        }
+    }
+
     #[test]
-    fn seconds_print_like_java_doubles() {
-        assert_eq!(java_seconds(2_000), "2.0");
-        assert_eq!(java_seconds(2_500), "2.5");
-        assert_eq!(java_seconds(12_345), "12.345");
-        assert_eq!(java_seconds(40), "0.04");
+    fn programs_are_chosen_by_image_then_command() {
+        let p = |image, cmd: &[&str]| Program::for_container(&container(image, cmd)).name();
+        assert_eq!(
+            p("k8spatterns/random-generator:1.0", &[]),
+            "random-generator"
+        );
+        assert_eq!(p("busybox:1.36", &["sleep", "3600"]), "sleeper");
+        assert_eq!(p("busybox:1.36", &["/bin/sh", "-c", "x"]), "sleeper");
+        assert_eq!(p("nginx:1.27", &[]), "generic");
     }
 }

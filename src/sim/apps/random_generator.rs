@@ -1,96 +1,168 @@
-//! The random-generator service from the book: each process has an id, answers requests with a
-//! random number and that id, and appends each answer to LOG_FILE when it lies on a volume.
+//! `k8spatterns/random-generator`, the book's sample service: a Spring Boot app that answers
+//! each request with a random number and its own instance id, and appends each answer to
+//! LOG_FILE when that path lies on a volume.
 
-use crate::sorted::SortedMap;
+use super::{App, Host, HttpReply, HttpRequest};
 
-use crate::sim::world::VolumeLine;
-use crate::sim::Sim;
+/// Spring Boot's own start, before the app listens.
+const SPRING_START_MS: u64 = 2_000;
+/// Spring Boot closes its context in well under a second.
+const SHUTDOWN_MS: u64 = 800;
+/// The timer that fires when the web server listens.
+const LISTENING: u32 = 1;
 
-/// Expands `$(VAR)` references the way the kubelet does for env values.
-pub fn expand_env(value: &str, env: &SortedMap<String, String>) -> String {
-    let mut out = String::new();
-    let mut rest = value;
-    while let Some(start) = rest.find("$(") {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 2..];
-        match after.find(')') {
-            Some(end) => {
-                let name = &after[..end];
-                match env.get(name) {
-                    Some(v) => out.push_str(v),
-                    None => {
-                        out.push_str("$(");
-                        out.push_str(name);
-                        out.push(')');
-                    }
-                }
-                rest = &after[end + 1..];
-            }
-            None => {
-                out.push_str(&rest[start..]);
-                rest = "";
-            }
-        }
-    }
-    out.push_str(rest);
-    out
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RandomGenerator {
+    /// How long it planned to take until it listens: the "process running for" figure, as
+    /// measured by its own clock (which a pause does not advance in the lab).
+    listening_ms: u64,
+    /// Spring's own start time (the DELAY_STARTUP sleep comes before it).
+    spring_ms: u64,
+    /// SIGTERM arrived: what it had yet to print never appears.
+    stopping: bool,
 }
 
-/// Serves one request on process `pid`; returns the body, or None if it cannot answer.
-pub(crate) fn serve(sim: &mut Sim, pid: u64) -> Option<String> {
-    let now = sim.now;
-    let random = sim.rng.below(1_000_000);
-    let p = sim.world.process_mut(pid)?;
-    if !p.is_serving(now) {
-        return None;
+impl App for RandomGenerator {
+    fn start(&mut self, host: &mut dyn Host) -> u64 {
+        // The first thing main() logs, before the DELAY_STARTUP sleep.
+        if host.env("WAIT_FOR_POST_START") != Some("true") {
+            host.stdout("No WAIT_FOR_POST_START configured".into());
+        }
+        let delay_s = host
+            .env("DELAY_STARTUP")
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .unwrap_or(0);
+        let startup = SPRING_START_MS + delay_s.min(86_400) * 1000;
+        self.listening_ms = startup;
+        self.spring_ms = SPRING_START_MS.min(startup);
+        host.set_timer(startup, LISTENING);
+        startup
     }
-    p.requests_served += 1;
-    let id = p.id.clone();
-    let body = format!("{{\"random\":{random},\"id\":\"{id}\",\"version\":\"1.0\"}}");
-    let log = p.env.get("LOG_FILE").cloned();
-    let mounts = p.mounts.clone();
-    let pod = p.pod_name.clone();
-    let machine = p.machine.clone();
-    if let Some(path) = log {
-        // Only a file under a mount is visible outside the container.
-        let best = mounts
-            .iter()
-            .filter(|(mp, _)| {
-                let mp = mp.trim_end_matches('/');
-                path.starts_with(mp) && path[mp.len()..].starts_with('/')
-            })
-            .max_by_key(|(mp, _)| mp.len());
-        if let Some((mp, key)) = best {
-            let file = path[mp.trim_end_matches('/').len() + 1..].to_string();
-            let key = key.clone();
-            sim.world.append(
-                &key,
-                VolumeLine {
-                    time: now,
-                    writer: id.clone(),
-                    pod,
-                    machine,
-                    file,
-                    text: format!("{} {random}", crate::model::Time(now).to_rfc3339()),
-                },
-            );
+
+    fn tick(&mut self, host: &mut dyn Host, timer: u32) {
+        if timer != LISTENING || self.stopping {
+            return;
+        }
+        // Spring Boot's line once the web server listens.
+        host.stdout(format!(
+            "Started RandomGeneratorApplication in {} seconds (process running for {})",
+            java_seconds(self.spring_ms),
+            java_seconds(self.listening_ms)
+        ));
+    }
+
+    fn sigterm(&mut self, host: &mut dyn Host) -> Option<u64> {
+        self.stopping = true;
+        host.stdout(
+            ">>>> SHUTDOWN HOOK called. Possibly because of a SIGTERM from Kubernetes".into(),
+        );
+        Some(SHUTDOWN_MS)
+    }
+
+    fn http(&mut self, host: &mut dyn Host, _request: &HttpRequest) -> HttpReply {
+        let random = host.random_below(1_000_000);
+        let id = host.id().to_string();
+        if let Some(path) = host.env("LOG_FILE").map(str::to_string) {
+            let line = format!("{} {random}", crate::model::Time(host.now()).to_rfc3339());
+            host.append_file(&path, line);
+        }
+        HttpReply::Body {
+            status: 200,
+            body: format!("{{\"random\":{random},\"id\":\"{id}\",\"version\":\"1.0\"}}"),
         }
     }
-    Some(body)
+}
+
+/// Milliseconds as Java prints `ms / 1000.0`: `2.0`, `2.5`, `12.345`.
+fn java_seconds(ms: u64) -> String {
+    let (s, frac) = (ms / 1000, ms % 1000);
+    if frac == 0 {
+        return format!("{s}.0");
+    }
+    let f = format!("{frac:03}");
+    format!("{s}.{}", f.trim_end_matches('0'))
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::test_host::TestHost;
     use super::*;
 
     #[test]
-    fn expands_downward_api_references() {
-        let env: SortedMap<String, String> = [("POD_ID".to_string(), "abc".to_string())].into();
+    fn seconds_print_like_java_doubles() {
+        assert_eq!(java_seconds(2_000), "2.0");
+        assert_eq!(java_seconds(2_500), "2.5");
+        assert_eq!(java_seconds(12_345), "12.345");
+        assert_eq!(java_seconds(40), "0.04");
+    }
+
+    #[test]
+    fn it_listens_after_spring_and_the_startup_delay() {
+        let mut host = TestHost {
+            now: 1_000,
+            env: vec![("DELAY_STARTUP".into(), "5".into())],
+            ..Default::default()
+        };
+        let mut app = RandomGenerator::default();
+        assert_eq!(app.start(&mut host), 7_000);
+        assert_eq!(host.timers, [(8_000, LISTENING)]);
+        host.now = 8_000;
+        app.tick(&mut host, LISTENING);
         assert_eq!(
-            expand_env("/tmp/logs/random-$(POD_ID).log", &env),
-            "/tmp/logs/random-abc.log"
+            host.stdout,
+            [
+                (1_000, "No WAIT_FOR_POST_START configured".to_string()),
+                (
+                    8_000,
+                    "Started RandomGeneratorApplication in 2.0 seconds (process running for 7.0)"
+                        .to_string()
+                )
+            ]
         );
-        assert_eq!(expand_env("$(MISSING)-x", &env), "$(MISSING)-x");
-        assert_eq!(expand_env("tail $(", &env), "tail $(");
+    }
+
+    #[test]
+    fn sigterm_before_listening_drops_the_started_line() {
+        let mut host = TestHost {
+            env: vec![("WAIT_FOR_POST_START".into(), "true".into())],
+            ..Default::default()
+        };
+        let mut app = RandomGenerator::default();
+        app.start(&mut host);
+        host.now = 500;
+        assert_eq!(app.sigterm(&mut host), Some(SHUTDOWN_MS));
+        host.now = 2_000;
+        app.tick(&mut host, LISTENING);
+        let lines: Vec<&str> = host.stdout.iter().map(|(_, l)| l.as_str()).collect();
+        assert_eq!(
+            lines,
+            [">>>> SHUTDOWN HOOK called. Possibly because of a SIGTERM from Kubernetes"]
+        );
+    }
+
+    #[test]
+    fn answers_carry_the_id_and_land_in_log_file_on_a_volume() {
+        let mut host = TestHost {
+            now: 3_000,
+            env: vec![("LOG_FILE".into(), "/tmp/logs/random.log".into())],
+            mounts: vec!["/tmp/logs/".into()],
+            next_random: 42,
+            ..Default::default()
+        };
+        let reply = RandomGenerator::default().http(&mut host, &HttpRequest::get("/"));
+        assert_eq!(
+            reply,
+            HttpReply::Body {
+                status: 200,
+                body: r#"{"random":42,"id":"test-id","version":"1.0"}"#.into()
+            }
+        );
+        assert_eq!(
+            host.files,
+            [(
+                "/tmp/logs/random.log".to_string(),
+                "2025-01-01T00:00:03Z 42".to_string()
+            )]
+        );
     }
 }

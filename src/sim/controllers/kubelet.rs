@@ -12,7 +12,7 @@ use crate::model::{
     ContainerStatus, Kind, Lease, LeaseSpec, Node, NodeCondition, Object, ObjectMeta, ObjectRef,
     OwnerReference, Pod, PodStatus, Time,
 };
-use crate::sim::apps::{random_generator::expand_env, AppKind};
+use crate::sim::apps::Program;
 use crate::sim::trace::{Actor, Change};
 use crate::sim::world::Process;
 use crate::sim::{ApiError, DeleteOptions, Event, LogLine, PodLogOptions, Sim};
@@ -188,6 +188,37 @@ enum MountWait {
     Claim(String),
     /// These pod volumes wait for an attach.
     Unattached(Vec<String>),
+}
+
+/// Expands `$(VAR)` references in an env value from the variables defined before it, as the
+/// kubelet does; an undefined reference stays as written.
+fn expand_env(value: &str, env: &SortedMap<String, String>) -> String {
+    let mut out = String::new();
+    let mut rest = value;
+    while let Some(start) = rest.find("$(") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        match after.find(')') {
+            Some(end) => {
+                let name = &after[..end];
+                match env.get(name) {
+                    Some(v) => out.push_str(v),
+                    None => {
+                        out.push_str("$(");
+                        out.push_str(name);
+                        out.push(')');
+                    }
+                }
+                rest = &after[end + 1..];
+            }
+            None => {
+                out.push_str(&rest[start..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 fn pod_ref(p: &Pod) -> ObjectRef {
@@ -921,7 +952,7 @@ impl Sim {
         else {
             return;
         };
-        let app = AppKind::for_container(&spec);
+        let program = Program::for_container(&spec);
         // Environment: literal values, downward API fields, then $(VAR) expansion in order.
         let mut env: SortedMap<String, String> = SortedMap::new();
         for e in &spec.env {
@@ -964,7 +995,6 @@ impl Sim {
             mounts.push((m.mount_path.clone(), key));
         }
         let id = self.rng.uid();
-        let startup = app.startup_ms(&spec);
         let now = self.now;
         let pid = self.world.spawn(Process {
             pid: 0,
@@ -976,18 +1006,23 @@ impl Sim {
             pod_labels: pod.metadata.labels.clone(),
             container: cname.to_string(),
             image: spec.image.clone(),
-            app,
+            program,
             ip,
             started_at: now,
-            listening_at: now + startup,
+            listening_at: now,
             paused: false,
             sigterm_at: None,
             ready_toggle: true,
             env,
             mounts,
             requests_served: 0,
+            held_timers: Vec::new(),
+            held_sigterm: false,
         });
-        app.log_start(&mut self.world, pid, now, now + startup);
+        let startup = self.app_start(pid);
+        if let Some(p) = self.world.process_mut(pid) {
+            p.listening_at = now + startup;
+        }
         let container_id = format!(
             "containerd://{:016x}{:016x}",
             self.rng.next_u64(),
@@ -1176,12 +1211,10 @@ impl Sim {
         if let Some(p) = self.world.process_mut(pid) {
             let first = p.sigterm_at.is_none();
             p.sigterm_at = Some(now);
-            let (shutdown, paused, app) = (p.app.shutdown_ms(), p.paused, p.app);
-            if let Some(ms) = shutdown.filter(|ms| *ms < grace && !paused) {
-                self.schedule(ms, Event::ProcessStopped { pid, killed: false });
-            }
             if first {
-                app.log_sigterm(&mut self.world, pid, now);
+                if let Some(ms) = self.app_sigterm(pid).filter(|ms| *ms < grace) {
+                    self.schedule(ms, Event::ProcessStopped { pid, killed: false });
+                }
             }
         }
         self.schedule(
@@ -1499,14 +1532,10 @@ impl Sim {
             };
             let first = p.sigterm_at.is_none();
             p.sigterm_at = Some(now);
-            let app = p.app;
-            if let Some(ms) = p.app.shutdown_ms() {
-                if ms < grace_ms && !p.paused {
+            if first {
+                if let Some(ms) = self.app_sigterm(pid).filter(|ms| *ms < grace_ms) {
                     self.schedule(ms, Event::ProcessStopped { pid, killed: false });
                 }
-            }
-            if first {
-                app.log_sigterm(&mut self.world, pid, now);
             }
         }
         self.schedule(
@@ -1880,4 +1909,20 @@ fn compute_status(w: &PodWorker, api: &PodStatus, now: u64) -> PodStatus {
             .unwrap_or(order.len())
     });
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn env_values_expand_earlier_variables() {
+        let env: SortedMap<String, String> = [("POD_ID".to_string(), "abc".to_string())].into();
+        assert_eq!(
+            expand_env("/tmp/logs/random-$(POD_ID).log", &env),
+            "/tmp/logs/random-abc.log"
+        );
+        assert_eq!(expand_env("$(MISSING)-x", &env), "$(MISSING)-x");
+        assert_eq!(expand_env("tail $(", &env), "tail $(");
+    }
 }
