@@ -395,7 +395,7 @@ impl Cluster {
             return;
         }
         if !p.is_terminal() {
-            let (cpu, mem) = super::controllers::scheduler::pod_requests(p);
+            let (cpu, mem) = pod_requests(p);
             let e = self.node_requests.entry(node.clone()).or_default();
             e.0 += sign * cpu;
             e.1 += sign * mem;
@@ -1418,7 +1418,7 @@ impl Sim {
             format!("created {} {}", kind.name().to_ascii_lowercase(), name),
             why,
         );
-        super::controllers::fan_out(self, None, Some(&obj));
+        self.publish(None, Some(&obj));
         Ok(r)
     }
 
@@ -1581,7 +1581,7 @@ impl Sim {
         obj.meta_mut().resource_version = self.api.next_rv();
         self.api.put(obj.clone());
         self.record(actor, subject, Some(&r), change, what.to_string(), why);
-        super::controllers::fan_out(self, Some(&old), Some(&obj));
+        self.publish(Some(&old), Some(&obj));
         self.maybe_finalize(actor, &r);
         Ok(())
     }
@@ -1631,7 +1631,7 @@ impl Sim {
             format!("bound pod {} to {node}", pod_ref.name),
             why,
         );
-        super::controllers::fan_out(self, Some(&old), Some(&obj));
+        self.publish(Some(&old), Some(&obj));
         Ok(())
     }
 
@@ -1725,13 +1725,13 @@ impl Sim {
                 format!("deleted {} {}", r.kind.name().to_ascii_lowercase(), r.name),
                 why,
             );
-            super::controllers::fan_out(self, Some(&old), None);
+            self.publish(Some(&old), None);
             return Ok(true);
         }
         obj.meta_mut().resource_version = self.api.next_rv();
         self.api.put(obj.clone());
         self.record(actor, subject, Some(r), Change::Deleting, what, why);
-        super::controllers::fan_out(self, Some(&old), Some(&obj));
+        self.publish(Some(&old), Some(&obj));
         Ok(false)
     }
 
@@ -1761,7 +1761,7 @@ impl Sim {
             ),
             "",
         );
-        super::controllers::fan_out(self, Some(&old), None);
+        self.publish(Some(&old), None);
     }
 
     /// Records a core/v1 Event, bumping `count` on a repeat.
@@ -1909,6 +1909,21 @@ fn event_key(parts: &[&str]) -> String {
         key.push_str(p);
     }
     key
+}
+
+/// cpu millis and memory bytes a pod requests: what the scheduler and the node index count.
+pub(crate) fn pod_requests(p: &Pod) -> (i64, i64) {
+    let mut cpu = 0;
+    let mut mem = 0;
+    for c in &p.spec.containers {
+        if let Some(q) = c.resources.requests.get("cpu") {
+            cpu += q.milli();
+        }
+        if let Some(q) = c.resources.requests.get("memory") {
+            mem += q.value();
+        }
+    }
+    (cpu, mem)
 }
 
 #[cfg(test)]

@@ -1070,6 +1070,12 @@ impl Sim {
         }
     }
 
+    /// The API server's watch: it publishes every stored change here, and the engine hands it
+    /// to the controllers' informers (`controllers::fan_out`), so `api` never names a controller.
+    pub(crate) fn publish(&mut self, old: Option<&Object>, new: Option<&Object>) {
+        controllers::fan_out(self, old, new);
+    }
+
     /// Queues `key` for `ctl` at `at`, keeping the earliest time if already queued (client-go
     /// workqueue semantics).
     pub(crate) fn enqueue_at(&mut self, ctl: Ctl, key: ObjectRef, at: u64) {

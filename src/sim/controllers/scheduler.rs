@@ -7,6 +7,8 @@ use crate::model::{
     Kind, Node, Object, ObjectRef, PersistentVolume, PersistentVolumeClaim, Pod, StorageClass,
     Taint, Toleration,
 };
+use crate::sim::api::pod_requests;
+use crate::sim::api::pod_requests;
 use crate::sim::trace::Actor;
 use crate::sim::{Ctl, Sim};
 
@@ -16,20 +18,6 @@ const ACTOR: Actor = Actor::Controller("default-scheduler");
 struct Rejection {
     reasons: Vec<String>,
     preemption_may_help: bool,
-}
-
-pub(crate) fn pod_requests(p: &Pod) -> (i64, i64) {
-    let mut cpu = 0;
-    let mut mem = 0;
-    for c in &p.spec.containers {
-        if let Some(q) = c.resources.requests.get("cpu") {
-            cpu += q.milli();
-        }
-        if let Some(q) = c.resources.requests.get("memory") {
-            mem += q.value();
-        }
-    }
-    (cpu, mem)
 }
 
 fn allocatable(n: &Node) -> (i64, i64, i64) {
