@@ -8,7 +8,6 @@ use crate::model::{
     Taint, Toleration,
 };
 use crate::sim::api::pod_requests;
-use crate::sim::api::pod_requests;
 use crate::sim::trace::Actor;
 use crate::sim::{Ctl, Sim};
 
