@@ -13,6 +13,8 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Default)]
 struct Order {
     groups: BTreeMap<String, Vec<Vec<String>>>,
+    /// Top-level modules that may use only the listed ones (rows `| `ui` | only `view` |`).
+    only: BTreeMap<String, Vec<String>>,
 }
 
 impl Order {
@@ -26,7 +28,20 @@ impl Order {
         let end = section[3..].find("\n## ").map_or(section.len(), |i| i + 3);
         for line in section[..end].lines() {
             let cells: Vec<&str> = line.trim().trim_matches('|').split('|').collect();
-            if cells.len() < 2 || !cells[1].contains('<') {
+            if cells.len() < 2 {
+                continue;
+            }
+            if let Some(list) = cells[1].trim().strip_prefix("only ") {
+                let allowed = list
+                    .split(',')
+                    .map(|m| m.trim().trim_matches('`').to_string())
+                    .collect();
+                order
+                    .only
+                    .insert(cells[0].trim().trim_matches('`').to_string(), allowed);
+                continue;
+            }
+            if !cells[1].contains('<') {
                 continue;
             }
             let parent = cells[0].trim().trim_matches('`').to_string();
@@ -234,6 +249,19 @@ impl Crate {
             if common == from.len() || common >= target.len() {
                 continue; // into the module itself, or its own ancestors' names
             }
+            if common == 0 {
+                if let Some(allowed) = order.only.get(&from[0]) {
+                    if !allowed.contains(&target[0]) && self.is_module(&target[..1]) {
+                        problems.push(format!(
+                            "`{}` uses `{written}`: `{}` may use only {}",
+                            from.join("::"),
+                            from[0],
+                            allowed.join(", ")
+                        ));
+                        continue;
+                    }
+                }
+            }
             let parent = &from[..common];
             let s1 = &from[common];
             let mut t1 = target[common].clone();
@@ -338,7 +366,7 @@ fn source(module: &str, text: &str) -> Source {
 #[test]
 fn the_checker_finds_upward_sideways_and_disguised_imports() {
     let order = Order::parse(
-        "## Layers\n\n| inside | bottom to top |\n|---|---|\n| `crate` | `model` < `sim` < `view` |\n| `sim` | `world` < `api`, `dns` < `controllers` |\n",
+        "## Layers\n\n| inside | bottom to top |\n|---|---|\n| `crate` | `model` < `sim` < `view` |\n| `sim` | `world` < `api`, `dns` < `controllers` |\n| `view` | only `sim` |\n",
     );
     let files = [
         source("", ""),
@@ -368,6 +396,7 @@ fn the_checker_finds_upward_sideways_and_disguised_imports() {
             "`sim::world` uses `super::api::Store`: `api` is above `world` in the order of `sim`",
             "`sim::api` uses `super::Ctl`: `controllers` is above `api` in the order of `sim`",
             "`sim::api` uses `super::dns::x`: `dns` is beside `api` in the order of `sim`",
+            "`view` uses `crate::model::Pod`: `view` may use only sim",
         ]
     );
 }
