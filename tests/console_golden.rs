@@ -749,12 +749,12 @@ fn rollout_verbs_and_refusals() {
         )
     );
     // None of the type: restart says so, pause prints nothing (both succeed, as in kubectl).
-    let out = console.run(&mut sim, "kubectl rollout restart pvc");
+    let out = console.run(&mut sim, "kubectl rollout restart cm");
     assert_eq!(
         (out.text.as_str(), out.ok),
         ("No resources found in default namespace.\n", true)
     );
-    let out = console.run(&mut sim, "kubectl rollout pause pvc");
+    let out = console.run(&mut sim, "kubectl rollout pause cm");
     assert_eq!((out.text.as_str(), out.ok), ("", true));
     let out = console.run(&mut sim, "kubectl rollout status node/node-1");
     assert_eq!(

@@ -140,7 +140,7 @@ fn expand_use(tree: &str) -> Vec<String> {
     parts
         .into_iter()
         .filter(|p| !p.trim().is_empty())
-        .flat_map(|p| expand_use(p))
+        .flat_map(expand_use)
         .map(|p| {
             if p == "self" {
                 prefix.trim_end_matches("::").to_string()
@@ -384,7 +384,7 @@ fn the_checker_finds_upward_sideways_and_disguised_imports() {
         ),
         source(
             "view",
-            "// crate::sim::nothing in a comment\nuse crate::sim::Sim;\n",
+            "// crate::sim::nothing in a comment\nuse crate::sim::Sim;\nuse crate::model::Pod;\n",
         ),
     ];
     let krate = Crate::new(&files);

@@ -68,6 +68,8 @@ pub fn header(kind: Kind, cols: Columns) -> Vec<&'static str> {
         Kind::Deployment => vec!["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"],
         // ref §3.3.
         Kind::StatefulSet => vec!["NAME", "READY", "AGE"],
+        // kubectl's ControllerRevision columns (ref §3.4).
+        Kind::ControllerRevision => vec!["NAME", "CONTROLLER", "REVISION", "AGE"],
         Kind::Service => vec![
             "NAME",
             "TYPE",
@@ -401,6 +403,16 @@ pub fn row(obj: &Object, cols: Columns, now: u64) -> Vec<String> {
             }
             r
         }
+        Object::ControllerRevision(cr) => vec![
+            meta.name.clone(),
+            meta.controller_ref().map_or("<none>".into(), |c| {
+                let kind = Kind::from_kind_name(&c.kind)
+                    .map_or(c.kind.to_ascii_lowercase(), |k| k.singular_qualified());
+                format!("{kind}/{}", c.name)
+            }),
+            cr.revision.to_string(),
+            age,
+        ],
         Object::StorageClass(sc) => vec![
             if sc.is_default() {
                 format!("{} (default)", meta.name)

@@ -38,9 +38,9 @@ pub use storage::{
     VolumeResourceRequirements,
 };
 pub use workload::{
-    Deployment, DeploymentCondition, DeploymentSpec, DeploymentStatus, DeploymentStrategy,
-    ReplicaSet, ReplicaSetSpec, ReplicaSetStatus, RollingUpdateDeployment,
-    RollingUpdateStatefulSetStrategy, StatefulSet, StatefulSetOrdinals,
+    ControllerRevision, Deployment, DeploymentCondition, DeploymentSpec, DeploymentStatus,
+    DeploymentStrategy, ReplicaSet, ReplicaSetSpec, ReplicaSetStatus, RevisionData, RevisionSpec,
+    RollingUpdateDeployment, RollingUpdateStatefulSetStrategy, StatefulSet, StatefulSetOrdinals,
     StatefulSetPersistentVolumeClaimRetentionPolicy, StatefulSetSpec, StatefulSetStatus,
     StatefulSetUpdateStrategy,
 };
@@ -49,6 +49,7 @@ pub use workload::{
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Kind {
     ConfigMap,
+    ControllerRevision,
     Deployment,
     EndpointSlice,
     Event,
@@ -65,8 +66,9 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 14] = [
+    pub const ALL: [Kind; 15] = [
         Kind::ConfigMap,
+        Kind::ControllerRevision,
         Kind::Deployment,
         Kind::EndpointSlice,
         Kind::Event,
@@ -85,6 +87,7 @@ impl Kind {
     pub fn name(self) -> &'static str {
         match self {
             Kind::ConfigMap => "ConfigMap",
+            Kind::ControllerRevision => "ControllerRevision",
             Kind::Deployment => "Deployment",
             Kind::EndpointSlice => "EndpointSlice",
             Kind::Event => "Event",
@@ -105,6 +108,7 @@ impl Kind {
     pub fn plural(self) -> &'static str {
         match self {
             Kind::ConfigMap => "configmaps",
+            Kind::ControllerRevision => "controllerrevisions",
             Kind::Deployment => "deployments",
             Kind::EndpointSlice => "endpointslices",
             Kind::Event => "events",
@@ -124,7 +128,9 @@ impl Kind {
     /// The API group; empty for the core group.
     pub fn group(self) -> &'static str {
         match self {
-            Kind::Deployment | Kind::ReplicaSet | Kind::StatefulSet => "apps",
+            Kind::ControllerRevision | Kind::Deployment | Kind::ReplicaSet | Kind::StatefulSet => {
+                "apps"
+            }
             Kind::EndpointSlice => "discovery.k8s.io",
             Kind::Lease => "coordination.k8s.io",
             Kind::PodDisruptionBudget => "policy",
@@ -192,7 +198,7 @@ impl Kind {
             Kind::Service => &["svc"],
             Kind::StatefulSet => &["sts"],
             Kind::StorageClass => &["sc"],
-            Kind::EndpointSlice | Kind::Lease => &[],
+            Kind::ControllerRevision | Kind::EndpointSlice | Kind::Lease => &[],
         }
     }
 
@@ -241,6 +247,7 @@ impl fmt::Display for ObjectRef {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Object {
     ConfigMap(ConfigMap),
+    ControllerRevision(ControllerRevision),
     Deployment(Deployment),
     EndpointSlice(EndpointSlice),
     Event(Event),
@@ -313,6 +320,7 @@ macro_rules! resources {
 
 resources!(
     ConfigMap,
+    ControllerRevision,
     Deployment,
     EndpointSlice,
     Event,

@@ -253,3 +253,27 @@ impl StatefulSet {
         self.spec.replicas.unwrap_or(1)
     }
 }
+
+/// `apps/v1` ControllerRevision: one revision of a StatefulSet's pod template. The StatefulSet
+/// controller names it `<set>-<hash>` and numbers it; pods carry the name in their
+/// `controller-revision-hash` label.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ControllerRevision {
+    pub metadata: ObjectMeta,
+    pub data: RevisionData,
+    pub revision: i64,
+}
+
+/// What a revision holds: the patch that restores the template (`{"spec":{"template":...}}`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
+#[serde(rename_all = "camelCase", default)]
+pub struct RevisionData {
+    pub spec: RevisionSpec,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
+#[serde(rename_all = "camelCase", default)]
+pub struct RevisionSpec {
+    pub template: PodTemplateSpec,
+}

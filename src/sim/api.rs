@@ -982,7 +982,10 @@ pub(crate) fn validate(o: &Object) -> Vec<String> {
             }
         }
         Object::StatefulSet(ss) => validate_statefulset(ss, &mut causes),
-        Object::ConfigMap(_) | Object::EndpointSlice(_) | Object::Event(_) => {}
+        Object::ConfigMap(_)
+        | Object::ControllerRevision(_)
+        | Object::EndpointSlice(_)
+        | Object::Event(_) => {}
     }
     causes
 }

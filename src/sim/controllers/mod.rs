@@ -15,11 +15,14 @@ pub mod podgc;
 pub mod pv_binder;
 pub mod replicaset;
 pub mod scheduler;
+pub mod statefulset;
 pub mod taint_eviction;
 
 use crate::sorted::{SortedMap, SortedSet};
 
-use crate::model::{Deployment, Kind, Object, ObjectRef, Pod, ReplicaSet, Resource, Service};
+use crate::model::{
+    Deployment, Kind, Object, ObjectRef, Pod, ReplicaSet, Resource, Service, StatefulSet,
+};
 
 use super::Sim;
 
@@ -28,6 +31,7 @@ use super::Sim;
 pub enum Ctl {
     ReplicaSet,
     Deployment,
+    StatefulSet,
     Scheduler,
     Kubelet(String),
     NodeLifecycle,
@@ -45,6 +49,7 @@ impl Ctl {
         match self {
             Ctl::ReplicaSet => "replicaset-controller",
             Ctl::Deployment => "deployment-controller",
+            Ctl::StatefulSet => "statefulset-controller",
             Ctl::Scheduler => "default-scheduler",
             Ctl::Kubelet(_) => "kubelet",
             Ctl::NodeLifecycle => "node-controller",
@@ -79,6 +84,7 @@ pub(crate) fn reconcile(sim: &mut Sim, ctl: &Ctl, key: &ObjectRef) {
     match ctl {
         Ctl::ReplicaSet => replicaset::sync(sim, key),
         Ctl::Deployment => deployment::sync(sim, key),
+        Ctl::StatefulSet => statefulset::sync(sim, key),
         Ctl::Scheduler => scheduler::schedule_one(sim, key),
         Ctl::Kubelet(node) => {
             let node = node.clone();
@@ -323,8 +329,22 @@ pub(crate) fn fan_out(sim: &mut Sim, old: Option<&Object>, new: Option<&Object>)
                 out.insert((Ctl::Disruption, self_ref.clone()));
             }
         }
-        // The StatefulSet controller comes with the Stateful Service issue.
-        Kind::ConfigMap | Kind::Event | Kind::StatefulSet => {}
+        Kind::StatefulSet => {
+            out.insert((Ctl::StatefulSet, self_ref.clone()));
+        }
+        Kind::ControllerRevision => {
+            if let Some(c) = any
+                .meta()
+                .controller_ref()
+                .filter(|c| c.kind == "StatefulSet")
+            {
+                out.insert((
+                    Ctl::StatefulSet,
+                    ObjectRef::new(Kind::StatefulSet, &self_ref.namespace, &c.name),
+                ));
+            }
+        }
+        Kind::ConfigMap | Kind::Event => {}
     }
 
     // One latency draw per receiving controller, so each sees the event at its own time.
@@ -373,6 +393,32 @@ fn pod_fan_out(
                         Ctl::ReplicaSet,
                         ObjectRef::new(Kind::ReplicaSet, &ns, &rs.metadata.name),
                     ));
+                }
+            }
+        }
+    }
+
+    // StatefulSet: the owner of either version, or every StatefulSet that could adopt an orphan
+    // of its name.
+    for p in [op, np].into_iter().flatten() {
+        match p.metadata.controller_ref() {
+            Some(c) if c.kind == "StatefulSet" => {
+                out.insert((
+                    Ctl::StatefulSet,
+                    ObjectRef::new(Kind::StatefulSet, &ns, &c.name),
+                ));
+            }
+            Some(_) => {}
+            None => {
+                for ss in sim.api.list_in::<StatefulSet>(&ns) {
+                    if statefulset::is_member(ss, p)
+                        && Sim::selector_matches(&ss.spec.selector, &p.metadata.labels)
+                    {
+                        out.insert((
+                            Ctl::StatefulSet,
+                            ObjectRef::new(Kind::StatefulSet, &ns, &ss.metadata.name),
+                        ));
+                    }
                 }
             }
         }
