@@ -39,6 +39,7 @@ pub const INVARIANTS: &[(&str, Check)] = &[
     ("time-never-goes-back", time_monotonic),
     ("rwo-disks-attach-to-one-node", rwo_one_node),
     ("deployment-within-max-surge", deployment_surge),
+    ("statefulset-one-pod-per-identity", statefulset_identity),
 ];
 
 /// Runs every invariant.
@@ -48,6 +49,46 @@ pub fn check_all(sim: &Sim) -> Vec<Violation> {
         f(sim, &mut out);
     }
     out
+}
+
+/// At most one pod object per StatefulSet identity, named and labelled for it (ref §3.3).
+fn statefulset_identity(sim: &Sim, out: &mut Vec<Violation>) {
+    use super::controllers::statefulset::{parent_and_ordinal, POD_NAME_LABEL};
+    let mut seen: SortedMap<(String, String, i32), String> = SortedMap::new();
+    for p in sim.api.list::<Pod>() {
+        let Some(owner) = p
+            .metadata
+            .controller_ref()
+            .filter(|c| c.kind == "StatefulSet")
+        else {
+            continue;
+        };
+        let name = &p.metadata.name;
+        let Some((parent, ord)) = parent_and_ordinal(name).filter(|(p, _)| *p == owner.name) else {
+            out.push(Violation {
+                name: "statefulset-one-pod-per-identity",
+                detail: format!("pod {name} is not named <set>-<ordinal> for {}", owner.name),
+            });
+            continue;
+        };
+        let key = (p.metadata.namespace.clone(), parent.to_string(), ord);
+        if let Some(other) = seen.insert(key, name.clone()) {
+            out.push(Violation {
+                name: "statefulset-one-pod-per-identity",
+                detail: format!("pods {other} and {name} share ordinal {ord} of {parent}"),
+            });
+        }
+        if p.metadata
+            .labels
+            .get(POD_NAME_LABEL)
+            .is_some_and(|l| l != name)
+        {
+            out.push(Violation {
+                name: "statefulset-one-pod-per-identity",
+                detail: format!("pod {name} is labelled as another identity"),
+            });
+        }
+    }
 }
 
 /// No pod stays bound to a missing node longer than PodGC's quarantine plus two check periods.

@@ -983,7 +983,10 @@ fn match_retention(
         let refs = &mut want.metadata.owner_references;
         refs.retain(|o| !(o.kind == "Pod" && o.name == pod.metadata.name));
         refs.retain(|o| !(o.kind == "StatefulSet" && o.uid == set.metadata.uid));
-        if when_deleted {
+        // A condemned pod's claims belong to the pod alone: the garbage collector deletes a
+        // dependent only when every owner is gone.
+        let scaled_away = when_scaled && condemned;
+        if when_deleted && !scaled_away {
             refs.push(owner_ref(
                 "apps/v1",
                 "StatefulSet",
@@ -991,7 +994,7 @@ fn match_retention(
                 &set.metadata.uid,
             ));
         }
-        if when_scaled && condemned {
+        if scaled_away {
             refs.push(owner_ref(
                 "v1",
                 "Pod",
