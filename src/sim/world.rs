@@ -88,6 +88,16 @@ impl Process {
     }
 }
 
+/// Where a PersistentVolume's data lives as seen from `node`: a network disk is one place
+/// (`pv/NAME`) wherever it is attached; a hostPath volume is a directory on each node
+/// (`hostpath/NODE/PATH`), so pods on different nodes write different data.
+pub fn pv_volume_key(pv: &crate::model::PersistentVolume, node: &str) -> String {
+    match &pv.spec.host_path {
+        Some(h) => format!("hostpath/{node}{}", h.path),
+        None => format!("pv/{}", pv.metadata.name),
+    }
+}
+
 /// One line appended to a volume.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct VolumeLine {
@@ -360,6 +370,11 @@ impl World {
 
     pub(crate) fn drop_volume(&mut self, key: &str) {
         self.volumes.remove(key);
+    }
+
+    /// Drops every volume whose key starts with `prefix` (an emptyDir's pod uid).
+    pub(crate) fn drop_volumes_with_prefix(&mut self, prefix: &str) {
+        self.volumes.retain(|k, _| !k.starts_with(prefix));
     }
 
     /// Every (PV name, node) attachment of a network disk, ordered by PV then node.

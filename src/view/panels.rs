@@ -53,11 +53,16 @@ fn or_dash(s: &str) -> String {
     }
 }
 
-/// Ids of the running processes that mount `key`, by pid: the writers the cluster view shows.
-fn mounted_by(sim: &Sim, key: &str) -> Vec<String> {
+/// Ids of the running processes that mount the volume, by pid: the writers the cluster view
+/// shows. A hostPath volume is a different directory on each node, so its writers are those
+/// that mount it on their own node.
+fn mounted_by(sim: &Sim, pv: &PersistentVolume) -> Vec<String> {
     sim.world()
         .processes()
-        .filter(|p| p.mounts.iter().any(|(_, v)| v == key))
+        .filter(|p| {
+            let key = crate::sim::world::pv_volume_key(pv, &p.machine);
+            p.mounts.iter().any(|(_, v)| *v == key)
+        })
         .map(|p| p.id.chars().take(8).collect())
         .collect()
 }
@@ -101,7 +106,7 @@ pub fn storage(sim: &Sim) -> StorageModel {
                 .as_ref()
                 .map_or_else(|| "-".into(), |r| format!("{}/{}", r.namespace, r.name)),
             class: or_dash(&v.spec.storage_class_name),
-            writers: mounted_by(sim, &format!("pv/{}", v.metadata.name)),
+            writers: mounted_by(sim, v),
         })
         .collect();
     let mut attachments: Vec<AttachmentRow> = Vec::new();

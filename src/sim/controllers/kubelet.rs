@@ -983,7 +983,13 @@ impl Sim {
                     &c.claim_name,
                 ) {
                     Some(pvc) if !pvc.spec.volume_name.is_empty() => {
-                        format!("pv/{}", pvc.spec.volume_name)
+                        match self
+                            .api
+                            .get::<crate::model::PersistentVolume>("", &pvc.spec.volume_name)
+                        {
+                            Some(pv) => crate::sim::world::pv_volume_key(pv, node),
+                            None => format!("pv/{}", pvc.spec.volume_name),
+                        }
                     }
                     _ => format!("pvc/{}/{}", pod.metadata.namespace, c.claim_name),
                 }
@@ -1692,6 +1698,9 @@ impl Sim {
         if let Some(k) = self.kubelet_mut(node) {
             k.pods.remove(uid);
         }
+        // An emptyDir lives and dies with its pod.
+        self.world
+            .drop_volumes_with_prefix(&format!("emptydir/{uid}/"));
         self.kubelet_gc_logs(node);
         // Containers are gone, so their volumes are unmounted.
         self.kubelet_report_volumes_in_use(node);
@@ -1724,6 +1733,8 @@ impl Sim {
             if let Some(k) = self.kubelet_mut(node) {
                 k.pods.remove(uid);
             }
+            self.world
+                .drop_volumes_with_prefix(&format!("emptydir/{uid}/"));
             self.kubelet_gc_logs(node);
             self.kubelet_report_volumes_in_use(node);
         }
