@@ -4,7 +4,7 @@
 //! process is paused, its SIGTERM and its timers are held, and on resume the signal is
 //! delivered first, then the timers in the order they fired.
 
-use super::apps::{App, Host, HttpReply, HttpRequest, Program, Sleeper};
+use super::apps::{App, FileRead, Host, HttpReply, HttpRequest, Program, Sleeper};
 use super::rng::SimRng;
 use super::world::{VolumeLine, World};
 use super::{Event, Sim};
@@ -48,21 +48,9 @@ impl Host for ProcessHost<'_> {
         let Some(p) = self.world.process(self.pid) else {
             return false;
         };
-        // The deepest mount that holds the path; a file outside every mount dies with the
-        // container's own filesystem, which the lab does not keep.
-        let best = p
-            .mounts
-            .iter()
-            .filter(|(mp, _)| {
-                let mp = mp.trim_end_matches('/');
-                path.starts_with(mp) && path[mp.len()..].starts_with('/')
-            })
-            .max_by_key(|(mp, _)| mp.len());
-        let Some((mp, key)) = best else {
+        let Some((key, file)) = p.volume_path(path) else {
             return false;
         };
-        let file = path[mp.trim_end_matches('/').len() + 1..].to_string();
-        let key = key.clone();
         let entry = VolumeLine {
             time: self.now,
             writer: p.id.clone(),
@@ -73,6 +61,20 @@ impl Host for ProcessHost<'_> {
         };
         self.world.append(&key, entry);
         true
+    }
+
+    fn read_file(&self, path: &str) -> FileRead {
+        let Some((key, file)) = self
+            .world
+            .process(self.pid)
+            .and_then(|p| p.volume_path(path))
+        else {
+            return FileRead::Image;
+        };
+        match self.world.file_text(&key, &file) {
+            Some(text) => FileRead::Contents(text),
+            None => FileRead::Missing,
+        }
     }
 
     fn set_timer(&mut self, delay_ms: u64, timer: u32) {

@@ -82,6 +82,22 @@ impl Process {
         !self.paused && self.sigterm_at.is_none() && now >= self.listening_at && self.ready_toggle
     }
 
+    /// The volume and the file in it behind `path` inside the container: the deepest mount
+    /// that holds the path. None for a path outside every mount (the container's own file
+    /// system, which the lab does not keep).
+    pub fn volume_path(&self, path: &str) -> Option<(String, String)> {
+        let (mp, key) = self
+            .mounts
+            .iter()
+            .filter(|(mp, _)| {
+                let mp = mp.trim_end_matches('/');
+                path.starts_with(mp) && path[mp.len()..].starts_with('/')
+            })
+            .max_by_key(|(mp, _)| mp.len())?;
+        let file = path[mp.trim_end_matches('/').len() + 1..].to_string();
+        Some((key.clone(), file))
+    }
+
     /// Can it answer a request now?
     pub fn is_serving(&self, now: u64) -> bool {
         !self.paused && self.sigterm_at.is_none() && now >= self.listening_at
@@ -362,6 +378,19 @@ impl World {
             }
         }
         out
+    }
+
+    /// The text of one file on a volume (its lines, each ending in a newline); None if the
+    /// volume holds no such file.
+    pub fn file_text(&self, key: &str, file: &str) -> Option<String> {
+        let mut text = String::new();
+        let mut found = false;
+        for l in self.volume(key).iter().filter(|l| l.file == file) {
+            found = true;
+            text.push_str(&l.text);
+            text.push('\n');
+        }
+        found.then_some(text)
     }
 
     pub(crate) fn append(&mut self, key: &str, line: VolumeLine) {

@@ -11,12 +11,14 @@
 //! paused (SIGSTOP) the runtime holds its timers and signals and delivers them on resume.
 
 pub mod generic;
+pub mod nginx;
 pub mod random_generator;
 pub mod sleeper;
 
 use crate::model::Container;
 
 pub use generic::Generic;
+pub use nginx::Nginx;
 pub use random_generator::RandomGenerator;
 pub use sleeper::Sleeper;
 
@@ -35,8 +37,22 @@ pub trait Host {
     /// Appends one line to the file at `path` inside the container. Only files under a volume
     /// mount outlive the container (and are what the lab shows); returns whether it landed on one.
     fn append_file(&mut self, path: &str, line: String) -> bool;
+    /// Reads the file at `path` inside the container.
+    fn read_file(&self, path: &str) -> FileRead;
     /// Asks for [`App::tick`] with `timer` after `delay_ms` of the process's running time.
     fn set_timer(&mut self, delay_ms: u64, timer: u32);
+}
+
+/// What reading a file found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FileRead {
+    /// The file's text, from a volume.
+    Contents(String),
+    /// The path lies on a volume, which has no such file.
+    Missing,
+    /// The path is outside every volume: it is the image's own file system, which the lab
+    /// does not model beyond what each program knows of its image.
+    Image,
 }
 
 /// A request that reached the process.
@@ -81,6 +97,7 @@ pub trait App {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Program {
     RandomGenerator(RandomGenerator),
+    Nginx(Nginx),
     Sleeper(Sleeper),
     Generic(Generic),
 }
@@ -90,6 +107,10 @@ impl Program {
     pub fn for_container(c: &Container) -> Program {
         if c.image.contains("random-generator") {
             return Program::RandomGenerator(RandomGenerator::default());
+        }
+        let first_word = c.command.first().map(String::as_str).unwrap_or("");
+        if Nginx::runs(&c.image) && (first_word.is_empty() || first_word.ends_with("nginx")) {
+            return Program::Nginx(Nginx::for_image(&c.image));
         }
         let first = c.command.first().map(String::as_str).unwrap_or("");
         let base = first.rsplit('/').next().unwrap_or("");
@@ -104,6 +125,7 @@ impl Program {
     pub fn name(&self) -> &'static str {
         match self {
             Program::RandomGenerator(_) => "random-generator",
+            Program::Nginx(_) => "nginx",
             Program::Sleeper(_) => "sleeper",
             Program::Generic(_) => "generic",
         }
@@ -112,6 +134,7 @@ impl Program {
     fn app(&mut self) -> &mut dyn App {
         match self {
             Program::RandomGenerator(a) => a,
+            Program::Nginx(a) => a,
             Program::Sleeper(a) => a,
             Program::Generic(a) => a,
         }
@@ -139,7 +162,7 @@ impl App for Program {
 /// A host for the programs' unit tests: records what a program did.
 #[cfg(test)]
 pub(crate) mod test_host {
-    use super::Host;
+    use super::{FileRead, Host};
 
     #[derive(Default)]
     pub struct TestHost {
@@ -150,6 +173,17 @@ pub(crate) mod test_host {
         pub timers: Vec<(u64, u32)>,
         pub mounts: Vec<String>,
         pub next_random: u64,
+    }
+
+    impl TestHost {
+        /// The text of `path` as written through `append_file`.
+        fn text_of(&self, path: &str) -> String {
+            self.files
+                .iter()
+                .filter(|(p, _)| p == path)
+                .map(|(_, l)| format!("{l}\n"))
+                .collect()
+        }
     }
 
     impl Host for TestHost {
@@ -177,6 +211,17 @@ pub(crate) mod test_host {
                 self.files.push((path.to_string(), line));
             }
             on_mount
+        }
+        fn read_file(&self, path: &str) -> FileRead {
+            if !self.mounts.iter().any(|m| path.starts_with(m.as_str())) {
+                return FileRead::Image;
+            }
+            let text = self.text_of(path);
+            if text.is_empty() {
+                FileRead::Missing
+            } else {
+                FileRead::Contents(text)
+            }
         }
         fn set_timer(&mut self, delay_ms: u64, timer: u32) {
             self.timers.push((self.now + delay_ms, timer));
@@ -206,6 +251,9 @@ mod tests {
         );
         assert_eq!(p("busybox:1.36", &["sleep", "3600"]), "sleeper");
         assert_eq!(p("busybox:1.36", &["/bin/sh", "-c", "x"]), "sleeper");
-        assert_eq!(p("nginx:1.27", &[]), "generic");
+        assert_eq!(p("nginx:1.27", &[]), "nginx");
+        assert_eq!(p("registry.k8s.io/nginx-slim:0.24", &[]), "nginx");
+        assert_eq!(p("nginx:1.27", &["sleep", "1d"]), "sleeper");
+        assert_eq!(p("zookeeper:3.9", &[]), "generic");
     }
 }
