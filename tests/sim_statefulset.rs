@@ -768,3 +768,95 @@ mod properties {
         }
     }
 }
+
+/// Issue 13 item 2: required podAntiAffinity on the hostname spreads a set one pod per node, as
+/// the ZooKeeper tutorial's StatefulSet does; a fourth pod on three nodes stays Pending with the
+/// scheduler's reason, and blocks the ones after it (OrderedReady).
+#[test]
+fn required_anti_affinity_spreads_one_pod_per_node() {
+    let mut objects = web(4, "");
+    let Object::StatefulSet(s) = &mut objects[1] else {
+        panic!("the second object is the StatefulSet");
+    };
+    let extra = parse(
+        "apiVersion: v1
+kind: Pod
+metadata: {name: x}
+spec:
+  affinity:
+    podAntiAffinity:
+      requiredDuringSchedulingIgnoredDuringExecution:
+      - labelSelector:
+          matchExpressions:
+          - {key: app, operator: In, values: [nginx]}
+        topologyKey: kubernetes.io/hostname
+  containers: [{name: c, image: nginx}]
+",
+    );
+    assert!(!extra.has_errors(), "{:?}", extra.diagnostics);
+    let Object::Pod(p) = extra
+        .objects
+        .into_iter()
+        .next()
+        .unwrap()
+        .object
+        .into_object()
+    else {
+        panic!("a pod");
+    };
+    assert_eq!(p.required_anti_affinity().len(), 1);
+    s.spec.template.spec.affinity = p.spec.affinity.clone();
+    let mut sim = cluster(13, objects);
+    assert!(run_until_checked(
+        &mut sim,
+        |s| running_ready(s, "web-2"),
+        180_000
+    ));
+    run_checked(&mut sim, 60_000);
+    let mut nodes: Vec<String> = ["web-0", "web-1", "web-2"]
+        .iter()
+        .map(|n| pod(&sim, n).unwrap().spec.node_name.clone())
+        .collect();
+    nodes.sort();
+    nodes.dedup();
+    assert_eq!(nodes.len(), 3, "one pod per node");
+    let p3 = pod(&sim, "web-3").unwrap();
+    assert_eq!(p3.status.phase, "Pending");
+    let cond = p3.status.condition("PodScheduled").unwrap();
+    assert!(
+        cond.message.starts_with(
+            "0/3 nodes are available: 3 node(s) didn't match pod anti-affinity rules."
+        ),
+        "{}",
+        cond.message
+    );
+    assert!(pod(&sim, "web-4").is_none());
+}
+
+/// Preferred pod (anti-)affinity is read but not simulated, and the learner is told so.
+#[test]
+fn preferred_pod_affinity_is_reported_as_not_simulated() {
+    let r = parse(
+        "apiVersion: v1
+kind: Pod
+metadata: {name: x}
+spec:
+  affinity:
+    podAntiAffinity:
+      preferredDuringSchedulingIgnoredDuringExecution:
+      - weight: 100
+        podAffinityTerm:
+          labelSelector: {matchLabels: {app: zk}}
+          topologyKey: kubernetes.io/hostname
+  containers: [{name: c, image: nginx}]
+",
+    );
+    assert!(!r.has_errors(), "{:?}", r.diagnostics);
+    let texts: Vec<String> = r.diagnostics.iter().map(|d| d.to_string()).collect();
+    assert!(
+        texts.iter().any(|t| t.contains(
+            "spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution\" is not simulated"
+        )),
+        "{texts:?}"
+    );
+}

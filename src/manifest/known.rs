@@ -91,8 +91,9 @@ pub fn known_unmodelled(struct_name: &str, field: &str) -> bool {
         ],
         "EmptyDirVolumeSource" => &["sizeLimit"],
         "ConfigMapVolumeSource" => &["items", "defaultMode", "optional"],
-        "Affinity" => &["podAffinity", "podAntiAffinity"],
         "NodeSelectorTerm" => &["matchFields"],
+        "PodAffinity" => &["preferredDuringSchedulingIgnoredDuringExecution"],
+        "PodAffinityTerm" => &["namespaceSelector", "matchLabelKeys", "mismatchLabelKeys"],
         "ServiceSpec" => &[
             "externalIPs",
             "loadBalancerIP",

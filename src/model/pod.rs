@@ -7,6 +7,7 @@ use podlab_derive::{Decode, Encode};
 use super::meta::{ObjectMeta, Time};
 use super::node::Taint;
 use super::quantity::{IntOrString, Quantity};
+use super::selector::LabelSelector;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
 #[serde(rename_all = "camelCase", default)]
@@ -330,6 +331,80 @@ impl Toleration {
 pub struct Affinity {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub node_affinity: Option<NodeAffinity>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pod_affinity: Option<PodAffinity>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pod_anti_affinity: Option<PodAffinity>,
+}
+
+/// `podAffinity` and `podAntiAffinity` share this shape. Only the required terms are
+/// simulated; the preferred ones are reported as not simulated when read (manifest/known.rs).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
+#[serde(rename_all = "camelCase", default)]
+pub struct PodAffinity {
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub required_during_scheduling_ignored_during_execution: Vec<PodAffinityTerm>,
+}
+
+/// Pods matching `labelSelector` in `namespaces` (default: the pod's own), grouped by the
+/// node label `topologyKey` (`kubernetes.io/hostname`, `topology.kubernetes.io/zone`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
+#[serde(rename_all = "camelCase", default)]
+pub struct PodAffinityTerm {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label_selector: Option<LabelSelector>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub namespaces: Vec<String>,
+    pub topology_key: String,
+}
+
+impl PodAffinityTerm {
+    /// Does `other` (in `other_ns`) fall under this term of a pod in `own_ns`?
+    pub fn selects(
+        &self,
+        own_ns: &str,
+        other_ns: &str,
+        labels: &SortedMap<String, String>,
+    ) -> bool {
+        let in_ns = if self.namespaces.is_empty() {
+            other_ns == own_ns
+        } else {
+            self.namespaces.iter().any(|n| n == other_ns)
+        };
+        // A missing selector matches nothing, as upstream.
+        in_ns
+            && self
+                .label_selector
+                .as_ref()
+                .and_then(|s| s.to_selector().ok())
+                .is_some_and(|s| s.matches(labels))
+    }
+}
+
+impl Pod {
+    /// The pod's required podAntiAffinity terms.
+    pub fn required_anti_affinity(&self) -> &[PodAffinityTerm] {
+        self.spec
+            .affinity
+            .as_ref()
+            .and_then(|a| a.pod_anti_affinity.as_ref())
+            .map_or(&[], |a| {
+                a.required_during_scheduling_ignored_during_execution
+                    .as_slice()
+            })
+    }
+
+    /// The pod's required podAffinity terms.
+    pub fn required_affinity(&self) -> &[PodAffinityTerm] {
+        self.spec
+            .affinity
+            .as_ref()
+            .and_then(|a| a.pod_affinity.as_ref())
+            .map_or(&[], |a| {
+                a.required_during_scheduling_ignored_during_execution
+                    .as_slice()
+            })
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]

@@ -209,6 +209,9 @@ pub struct Cluster {
     pods_by_node: BTreeMap<String, BTreeSet<ObjectRef>>,
     /// Pods without a controller, the only ones a ReplicaSet may adopt.
     orphan_pods: BTreeSet<ObjectRef>,
+    /// Bound pods with required podAntiAffinity terms, which every later pod must respect
+    /// (kept so the scheduler need not scan every pod for them).
+    anti_affinity_pods: BTreeSet<ObjectRef>,
     /// node name -> (cpu milli, memory bytes, pods) requested by its non-terminal pods.
     node_requests: SortedMap<String, (i64, i64, i64)>,
     /// (node name, controller uid) -> active pods of that controller on the node.
@@ -330,6 +333,13 @@ impl Cluster {
             .unwrap_or(0)
     }
 
+    /// Bound pods that carry required podAntiAffinity terms.
+    pub fn pods_with_anti_affinity(&self) -> impl Iterator<Item = &Pod> + '_ {
+        self.anti_affinity_pods
+            .iter()
+            .filter_map(|r| self.get::<Pod>(&r.namespace, &r.name))
+    }
+
     /// Objects that name `owner_uid` in their ownerReferences.
     pub fn dependents_of(&self, owner_uid: &str) -> Vec<ObjectRef> {
         self.dependents
@@ -393,6 +403,13 @@ impl Cluster {
         let node = &p.spec.node_name;
         if node.is_empty() {
             return;
+        }
+        if !p.required_anti_affinity().is_empty() {
+            if sign > 0 {
+                self.anti_affinity_pods.insert(r.clone());
+            } else {
+                self.anti_affinity_pods.remove(r);
+            }
         }
         if !p.is_terminal() {
             let (cpu, mem) = pod_requests(p);

@@ -109,6 +109,14 @@ fn filter(
     if !matches_affinity(pod, node) {
         return fail("node(s) didn't match Pod's node affinity/selector");
     }
+    // InterPodAffinity (required terms only). Evicting lower-priority pods could make room
+    // for anti-affinity, never for affinity.
+    if let Some((reason, preemption_may_help)) = inter_pod_affinity(sim, pod, node) {
+        return Some(Rejection {
+            reasons: vec![reason.to_string()],
+            preemption_may_help,
+        });
+    }
     // NodeResourcesFit.
     let (cpu, mem) = pod_requests(pod);
     let (acpu, amem, apods) = allocatable(node);
@@ -161,6 +169,68 @@ fn filter(
             if !req.matches(&node.metadata.labels) {
                 return fail("node(s) had volume node affinity conflict");
             }
+        }
+    }
+    None
+}
+
+/// The InterPodAffinity filter's required terms: the pod's own podAntiAffinity and podAffinity,
+/// and the podAntiAffinity of pods already placed. A topology domain is the set of nodes that
+/// share the term's `topologyKey` label value; a node without that label is in no domain.
+fn inter_pod_affinity(sim: &Sim, pod: &Pod, node: &Node) -> Option<(&'static str, bool)> {
+    let ns = &pod.metadata.namespace;
+    let domain = |key: &str| node.metadata.labels.get(key);
+    let same_domain = |other: &Pod, key: &str| -> bool {
+        let Some(mine) = domain(key) else {
+            return false;
+        };
+        sim.api
+            .get::<Node>("", &other.spec.node_name)
+            .and_then(|n| n.metadata.labels.get(key))
+            == Some(mine)
+    };
+    let placed = |p: &&Pod| {
+        !p.spec.node_name.is_empty() && !p.is_terminal() && p.metadata.uid != pod.metadata.uid
+    };
+    let anti = pod.required_anti_affinity();
+    let affinity = pod.required_affinity();
+    // Upstream's order: the pod's affinity, its anti-affinity, then the placed pods' anti-affinity.
+    if !anti.is_empty() || !affinity.is_empty() {
+        let candidates: Vec<&Pod> = sim.api.list::<Pod>().filter(placed).collect();
+        for t in affinity {
+            let matching: Vec<&&Pod> = candidates
+                .iter()
+                .filter(|o| t.selects(ns, &o.metadata.namespace, &o.metadata.labels))
+                .collect();
+            if matching.iter().any(|o| same_domain(o, &t.topology_key)) {
+                continue;
+            }
+            // The first pod of a group that selects itself may go anywhere in a domain.
+            let first = matching.is_empty()
+                && t.selects(ns, ns, &pod.metadata.labels)
+                && domain(&t.topology_key).is_some();
+            if !first {
+                return Some(("node(s) didn't match pod affinity rules", false));
+            }
+        }
+        for t in anti {
+            if candidates.iter().any(|o| {
+                t.selects(ns, &o.metadata.namespace, &o.metadata.labels)
+                    && same_domain(o, &t.topology_key)
+            }) {
+                return Some(("node(s) didn't match pod anti-affinity rules", true));
+            }
+        }
+    }
+    for other in sim.api.pods_with_anti_affinity().filter(placed) {
+        let ons = &other.metadata.namespace;
+        if other.required_anti_affinity().iter().any(|t| {
+            t.selects(ons, ns, &pod.metadata.labels) && same_domain(other, &t.topology_key)
+        }) {
+            return Some((
+                "node(s) didn't satisfy existing pods anti-affinity rules",
+                true,
+            ));
         }
     }
     None
