@@ -860,3 +860,73 @@ spec:
         "{texts:?}"
     );
 }
+
+fn exec(sim: &mut Sim, pod: &str, script: &str) -> (String, i32) {
+    match sim
+        .apply(Command::Exec {
+            namespace: "default".into(),
+            pod: pod.into(),
+            container: None,
+            argv: vec!["sh".into(), "-c".into(), script.into()],
+            cwd: String::new(),
+        })
+        .unwrap()
+    {
+        podlab::sim::Outcome::Exec(r) => (format!("{}{}", r.stdout, r.stderr), r.code),
+        other => panic!("{other:?}"),
+    }
+}
+
+/// Issue 13 item 3, the tutorial's "Writing to stable storage": each pod writes its hostname
+/// into index.html on its claim; nginx serves it; the data outlives the pod.
+#[test]
+fn stable_storage_keeps_what_each_pod_wrote() {
+    let mut sim = cluster(14, web(2, ""));
+    assert!(run_until_checked(
+        &mut sim,
+        |s| running_ready(s, "web-1"),
+        120_000
+    ));
+    // The EndpointSlice (and so DNS) follows readiness a moment later.
+    run_checked(&mut sim, 2_000);
+    // A fresh claim at nginx's document root: no index.html yet.
+    let (out, code) = exec(&mut sim, "web-0", "curl -s localhost");
+    assert_eq!(code, 0);
+    assert!(out.contains("403 Forbidden"), "{out}");
+    for p in ["web-0", "web-1"] {
+        let (out, code) = exec(
+            &mut sim,
+            p,
+            "echo \"$(hostname)\" > /usr/share/nginx/html/index.html",
+        );
+        assert_eq!((out.as_str(), code), ("", 0));
+    }
+    assert_eq!(exec(&mut sim, "web-0", "curl localhost").0, "web-0\n");
+    assert_eq!(
+        exec(&mut sim, "web-0", "curl web-1.nginx").0,
+        "web-1\n",
+        "per-pod DNS name through the headless Service"
+    );
+    let (out, code) = exec(&mut sim, "web-0", "curl localhost:8080");
+    assert_eq!(code, 7);
+    assert_eq!(
+        out,
+        "curl: (7) Failed to connect to localhost port 8080 after 0 ms: Connection refused\n"
+    );
+    // The pod goes, the claim stays, the new web-0 serves the same file.
+    delete_pod(&mut sim, "web-0", DeleteOptions::default());
+    run_checked(&mut sim, 2_000);
+    assert!(run_until_checked(
+        &mut sim,
+        |s| running_ready(s, "web-0"),
+        120_000
+    ));
+    assert_eq!(exec(&mut sim, "web-0", "curl localhost").0, "web-0\n");
+    assert_eq!(
+        exec(&mut sim, "web-0", "cat /usr/share/nginx/html/index.html").0,
+        "web-0\n"
+    );
+    // The container's writable layer does not outlive the container.
+    exec(&mut sim, "web-1", "echo scratch > /tmp/note");
+    assert_eq!(exec(&mut sim, "web-1", "cat /tmp/note").0, "scratch\n");
+}

@@ -619,6 +619,7 @@ pub fn outcome_line(outcome: &Outcome) -> String {
         Outcome::Scaled(r) => format!("{} scaled\n", qualified_name(r.kind, &r.name)),
         Outcome::Done(s) => format!("{s}\n"),
         Outcome::Response(r) => format!("{}\n", r.body),
+        Outcome::Exec(r) => format!("{}{}", r.stdout, r.stderr),
         Outcome::Client { .. } => String::new(),
     }
 }

@@ -1,12 +1,10 @@
 //! Commands: learner actions (kubectl verbs) and faults (crash, partition, kill, pause, skew).
 //! A failing command changes nothing: not the cluster, the world, the RNG or the trace.
 
-use crate::model::{Kind, Node, Object, ObjectRef, Pod, Service, Taint};
+use crate::model::{Kind, Node, Object, ObjectRef, Pod, Taint};
 
-use super::apps::{HttpReply, HttpRequest};
-use super::controllers::endpointslice::SERVICE_NAME_LABEL;
 use super::trace::{Actor, Change};
-use super::{ApiError, Command, DeleteOptions, Event, Outcome, Response, Sim, SimError};
+use super::{ApiError, Command, DeleteOptions, Event, Outcome, Sim, SimError};
 
 pub(crate) fn apply_command(sim: &mut Sim, cmd: Command) -> Result<Outcome, SimError> {
     let saved_rng = sim.rng.clone();
@@ -508,8 +506,16 @@ fn execute(sim: &mut Sim, actor: &Actor, cmd: Command) -> Result<Outcome, SimErr
                 if ready { "on" } else { "off" }
             )))
         }
+        Command::Exec {
+            namespace,
+            pod,
+            container,
+            argv,
+            cwd,
+        } => super::exec::exec(sim, &namespace, &pod, container.as_deref(), &argv, &cwd)
+            .map(Outcome::Exec),
         Command::Request { namespace, service } => {
-            request(sim, &namespace, &service).map(Outcome::Response)
+            super::network::request(sim, &namespace, &service).map(Outcome::Response)
         }
         Command::RolloutUndo {
             namespace,
@@ -617,96 +623,10 @@ pub(crate) fn resume_pid(sim: &mut Sim, pid: u64) {
 }
 
 /// Commands without a namespace act in `default`, as kubectl does.
-fn or_default_namespace(ns: &str) -> &str {
+pub(crate) fn or_default_namespace(ns: &str) -> &str {
     if ns.is_empty() {
         "default"
     } else {
         ns
     }
-}
-
-/// kube-proxy: pick one ready endpoint of the Service at random, then ask that process.
-fn request(sim: &mut Sim, ns: &str, service: &str) -> Result<Response, SimError> {
-    let ns = or_default_namespace(ns);
-    let svc = sim
-        .api
-        .get::<Service>(ns, service)
-        .cloned()
-        .ok_or_else(|| ApiError::NotFound {
-            kind: Kind::Service,
-            name: service.to_string(),
-        })?;
-    let port = svc.spec.ports.first().map_or(80, |p| p.port);
-    let mut eps: Vec<(String, Option<ObjectRef>)> = Vec::new();
-    for s in sim.api.list_in::<crate::model::EndpointSlice>(ns) {
-        if s.metadata
-            .labels
-            .get(SERVICE_NAME_LABEL)
-            .map(String::as_str)
-            != Some(service)
-        {
-            continue;
-        }
-        for e in &s.endpoints {
-            if e.conditions.ready {
-                let target = e
-                    .target_ref
-                    .as_ref()
-                    .map(|t| ObjectRef::new(Kind::Pod, &t.namespace, &t.name));
-                for a in &e.addresses {
-                    eps.push((a.clone(), target.clone()));
-                }
-            }
-        }
-    }
-    if eps.is_empty() {
-        return Ok(Response {
-            pod: None,
-            endpoint_ip: None,
-            process_id: None,
-            body: format!(
-                "curl: (7) Failed to connect to {service} port {port}: Connection refused"
-            ),
-            ok: false,
-        });
-    }
-    let (ip, pod) = eps[sim.rng.below(eps.len() as u64) as usize].clone();
-    let now = sim.now;
-    let target = sim
-        .world
-        .processes()
-        .find(|p| p.ip == ip && sim.world.machine(&p.machine).is_some_and(|m| m.powered))
-        .map(|p| (p.pid, p.is_serving(now), p.paused));
-    let (body, ok, pid_id) = match target {
-        None => (format!("curl: (28) Failed to connect to {service} port {port} after 10000 ms: Timeout was reached"), false, None),
-        Some((_, _, true)) => ("curl: (28) Operation timed out after 10000 milliseconds with 0 bytes received".to_string(), false, None),
-        Some((pid, true, _)) => match sim.app_http(pid, &HttpRequest::get("/")) {
-            HttpReply::Body { body, .. } => {
-                let id = sim.world.process(pid).map(|p| p.id.clone());
-                (body, true, id)
-            }
-            HttpReply::Refused => (format!("curl: (7) Failed to connect to {service} port {port}: Connection refused"), false, None),
-        },
-        Some((_, false, _)) => (format!("curl: (7) Failed to connect to {service} port {port}: Connection refused"), false, None),
-    };
-    let r = ObjectRef::new(Kind::Service, ns, service);
-    let what = match &pod {
-        Some(p) => format!("request to service {service} answered by {} ({ip})", p.name),
-        None => format!("request to service {service} sent to {ip}"),
-    };
-    sim.record(
-        &Actor::User,
-        None,
-        Some(&r),
-        Change::World,
-        what,
-        if ok { "" } else { "no answer" },
-    );
-    Ok(Response {
-        pod,
-        endpoint_ip: Some(ip),
-        process_id: pid_id,
-        body,
-        ok,
-    })
 }

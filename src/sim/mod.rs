@@ -11,8 +11,10 @@ pub mod dns;
 pub mod drain;
 mod eviction;
 pub mod examples;
+mod exec;
 pub mod faults;
 pub mod invariants;
+mod network;
 pub mod rng;
 mod runtime;
 pub mod timeline;
@@ -445,6 +447,15 @@ pub enum Command {
     },
     /// Ctrl-C for client commands that run on: every running drain stops where it is.
     Interrupt,
+    /// `kubectl exec POD [-c CONTAINER] -- ARGV` from directory `cwd` ("" for `/`): runs in
+    /// the container; its file writes change the ground truth.
+    Exec {
+        namespace: String,
+        pod: String,
+        container: Option<String>,
+        argv: Vec<String>,
+        cwd: String,
+    },
     /// `kubectl drain NODE`: cordons, then evicts in simulated time (ref §6.3).
     Drain {
         node: String,
@@ -545,6 +556,7 @@ impl Command {
             Command::Request { service, .. } => format!("request service/{service}"),
             Command::Drain { node, options } => format!("drain {node}{}", options.describe()),
             Command::Evict { pod, .. } => format!("evict pod/{pod}"),
+            Command::Exec { pod, argv, .. } => format!("exec {pod} -- {}", argv.join(" ")),
             Command::Interrupt => "interrupt running commands".into(),
             Command::RolloutUndo {
                 name, to_revision, ..
@@ -571,6 +583,8 @@ pub enum Outcome {
     /// A node or process command took effect, e.g. `node-2 partitioned`.
     Done(String),
     Response(Response),
+    /// What an exec'd command printed, and its exit code.
+    Exec(apps::shell::ExecResult),
     /// A client command (drain) started; what it printed is in `Sim::client_output`. `ok` is
     /// false when it stopped at once with an error (kubectl's exit status 1).
     Client {

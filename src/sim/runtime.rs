@@ -77,6 +77,41 @@ impl Host for ProcessHost<'_> {
         }
     }
 
+    fn read_any(&self, path: &str) -> Option<String> {
+        self.world.read_path(self.pid, path)
+    }
+
+    fn write_file(&mut self, path: &str, text: &str, append: bool) {
+        self.world
+            .write_path(self.pid, path, text, append, self.now);
+    }
+
+    fn remove_file(&mut self, path: &str) -> bool {
+        self.world.remove_path(self.pid, path)
+    }
+
+    fn list_dir(&self, path: &str) -> Option<Vec<String>> {
+        self.world.list_path(self.pid, path)
+    }
+
+    fn hostname(&self) -> String {
+        self.world
+            .process(self.pid)
+            .map_or_else(String::new, |p| p.hostname.clone())
+    }
+
+    fn env_all(&self) -> Vec<(String, String)> {
+        self.world.process(self.pid).map_or_else(Vec::new, |p| {
+            p.env.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+        })
+    }
+
+    /// A program's own outbound requests are not modelled yet; `kubectl exec` has its own
+    /// host with the network (`sim::exec`).
+    fn http_get(&mut self, url: &str) -> Result<String, (i32, String)> {
+        Err((7, format!("curl: (7) Failed to connect to {url}: the lab does not route requests made by a program")))
+    }
+
     fn set_timer(&mut self, delay_ms: u64, timer: u32) {
         self.timers.push((delay_ms, timer));
     }

@@ -55,6 +55,10 @@ pub struct Process {
     /// (mount path, volume key) pairs.
     pub mounts: Vec<(String, String)>,
     pub requests_served: u64,
+    /// The pod's hostname (`spec.hostname`, else the pod's name).
+    pub hostname: String,
+    /// Files written outside every volume: the container's writable layer, gone with it.
+    pub scratch: SortedMap<String, String>,
     /// Timers that fired while the process was paused, delivered on resume.
     pub held_timers: Vec<u32>,
     /// A SIGTERM that arrived while the process was paused, delivered on resume.
@@ -102,6 +106,12 @@ impl Process {
     pub fn is_serving(&self, now: u64) -> bool {
         !self.paused && self.sigterm_at.is_none() && now >= self.listening_at
     }
+}
+
+/// `child` relative to `dir` when it lies strictly below it (`/a`, `/a/b/c` -> `b/c`).
+fn path_within(dir: &str, child: &str) -> Option<String> {
+    let rest = child.strip_prefix(dir)?.strip_prefix('/')?;
+    (!rest.is_empty()).then(|| rest.to_string())
 }
 
 /// Where a PersistentVolume's data lives as seen from `node`: a network disk is one place
@@ -380,6 +390,123 @@ impl World {
         out
     }
 
+    /// The file at absolute `path` as process `pid` sees it: on a volume, or in its
+    /// container's writable layer.
+    pub fn read_path(&self, pid: u64, path: &str) -> Option<String> {
+        let p = self.process(pid)?;
+        match p.volume_path(path) {
+            Some((key, file)) => self.file_text(&key, &file),
+            None => p.scratch.get(path).cloned(),
+        }
+    }
+
+    /// Writes `text` to absolute `path` for process `pid` at `now` (a whole file, or appended).
+    pub(crate) fn write_path(&mut self, pid: u64, path: &str, text: &str, append: bool, now: u64) {
+        let Some(p) = self.process(pid) else {
+            return;
+        };
+        let Some((key, file)) = p.volume_path(path) else {
+            let p = self.process_mut(pid).expect("seen above");
+            let entry = p.scratch.entry(path.to_string()).or_default();
+            if !append {
+                entry.clear();
+            }
+            entry.push_str(text);
+            return;
+        };
+        let (writer, pod, machine) = (p.id.clone(), p.pod_name.clone(), p.machine.clone());
+        if !append {
+            if let Some(lines) = self.volumes.get_mut(&key) {
+                lines.retain(|l| l.file != file);
+            }
+        }
+        for line in text.lines() {
+            self.append(
+                &key,
+                VolumeLine {
+                    time: now,
+                    writer: writer.clone(),
+                    pod: pod.clone(),
+                    machine: machine.clone(),
+                    file: file.clone(),
+                    text: line.to_string(),
+                },
+            );
+        }
+    }
+
+    /// Removes the file at absolute `path` for process `pid`; false if there was none.
+    pub(crate) fn remove_path(&mut self, pid: u64, path: &str) -> bool {
+        let Some(p) = self.process(pid) else {
+            return false;
+        };
+        match p.volume_path(path) {
+            Some((key, file)) => match self.volumes.get_mut(&key) {
+                Some(lines) => {
+                    let before = lines.len();
+                    lines.retain(|l| l.file != file);
+                    before != lines.len()
+                }
+                None => false,
+            },
+            None => self
+                .process_mut(pid)
+                .is_some_and(|p| p.scratch.remove(path).is_some()),
+        }
+    }
+
+    /// The names directly under absolute directory `path` for process `pid`, sorted; None if
+    /// it is not a directory the lab knows (a mount point, a directory on a volume, or one
+    /// holding files in the writable layer).
+    pub fn list_path(&self, pid: u64, path: &str) -> Option<Vec<String>> {
+        let p = self.process(pid)?;
+        let dir = path.trim_end_matches('/');
+        let prefix = format!("{dir}/");
+        let mut names: Vec<String> = Vec::new();
+        let mut known = false;
+        for (mp, key) in &p.mounts {
+            let mp = mp.trim_end_matches('/');
+            if mp == dir {
+                known = true;
+            }
+            // Files on a volume mounted at or below `dir`.
+            let under = if mp == dir {
+                Some(String::new())
+            } else {
+                path_within(dir, mp)
+            };
+            if let Some(sub) = under {
+                if !sub.is_empty() {
+                    names.push(sub.split('/').next().unwrap_or("").to_string());
+                    known = true;
+                    continue;
+                }
+                for l in self.volume(key) {
+                    names.push(l.file.split('/').next().unwrap_or("").to_string());
+                }
+            } else if let Some(inner) = path_within(mp, dir) {
+                // `dir` is a directory inside the volume.
+                let inner_prefix = format!("{inner}/");
+                for l in self.volume(key) {
+                    if let Some(rest) = l.file.strip_prefix(&inner_prefix) {
+                        known = true;
+                        names.push(rest.split('/').next().unwrap_or("").to_string());
+                    }
+                }
+            }
+        }
+        for f in p.scratch.keys() {
+            if let Some(rest) = f.strip_prefix(&prefix) {
+                known = true;
+                names.push(rest.split('/').next().unwrap_or("").to_string());
+            }
+        }
+        crate::sort::sort(&mut names);
+        names.dedup();
+        names.retain(|n| !n.is_empty());
+        known.then_some(names)
+    }
+
     /// The text of one file on a volume (its lines, each ending in a newline); None if the
     /// volume holds no such file.
     pub fn file_text(&self, key: &str, file: &str) -> Option<String> {
@@ -465,7 +592,7 @@ mod tests {
             pod_labels: SortedMap::new(),
             container: "app".into(),
             image: "app:1".into(),
-            program: Program::Generic(crate::sim::apps::Generic),
+            program: Program::Generic(crate::sim::apps::Generic::new(None)),
             ip: "10.244.1.2".into(),
             started_at: 0,
             listening_at: 0,
@@ -475,6 +602,8 @@ mod tests {
             env: SortedMap::new(),
             mounts: Vec::new(),
             requests_served: 0,
+            hostname: "web".into(),
+            scratch: SortedMap::new(),
             held_timers: Vec::new(),
             held_sigterm: false,
         }

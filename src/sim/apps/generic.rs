@@ -1,5 +1,5 @@
-//! Any other image: a server that is up as soon as it starts, answers each request with an
-//! empty 200, and exits promptly on SIGTERM.
+//! Any other image: a server that is up as soon as it starts, listens on the container's first
+//! declared port, answers each request with an empty 200, and exits promptly on SIGTERM.
 
 use super::{App, Host, HttpReply, HttpRequest};
 
@@ -7,7 +7,19 @@ use super::{App, Host, HttpReply, HttpRequest};
 const SHUTDOWN_MS: u64 = 100;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Generic;
+pub struct Generic {
+    port: Option<i32>,
+}
+
+impl Generic {
+    pub fn new(port: Option<i32>) -> Self {
+        Generic { port }
+    }
+
+    pub fn port(&self) -> Option<i32> {
+        self.port
+    }
+}
 
 impl App for Generic {
     fn start(&mut self, _host: &mut dyn Host) -> u64 {

@@ -13,6 +13,7 @@
 pub mod generic;
 pub mod nginx;
 pub mod random_generator;
+pub mod shell;
 pub mod sleeper;
 
 use crate::model::Container;
@@ -39,6 +40,20 @@ pub trait Host {
     fn append_file(&mut self, path: &str, line: String) -> bool;
     /// Reads the file at `path` inside the container.
     fn read_file(&self, path: &str) -> FileRead;
+    /// The file at an absolute `path`, on a volume or in the container's writable layer.
+    fn read_any(&self, path: &str) -> Option<String>;
+    /// Writes (or with `append`, appends) `text` to the file at an absolute `path`.
+    fn write_file(&mut self, path: &str, text: &str, append: bool);
+    /// Removes a file; false if there was none.
+    fn remove_file(&mut self, path: &str) -> bool;
+    /// The names in a directory, sorted; None if it is not one.
+    fn list_dir(&self, path: &str) -> Option<Vec<String>>;
+    /// The pod's hostname.
+    fn hostname(&self) -> String;
+    /// Every environment variable, by name.
+    fn env_all(&self) -> Vec<(String, String)>;
+    /// `curl URL` from inside the pod: the body, or curl's exit code and message.
+    fn http_get(&mut self, url: &str) -> Result<String, (i32, String)>;
     /// Asks for [`App::tick`] with `timer` after `delay_ms` of the process's running time.
     fn set_timer(&mut self, delay_ms: u64, timer: u32);
 }
@@ -117,7 +132,17 @@ impl Program {
         if matches!(base, "sleep" | "sh" | "bash") {
             Program::Sleeper(Sleeper)
         } else {
-            Program::Generic(Generic)
+            Program::Generic(Generic::new(c.ports.first().map(|p| p.container_port)))
+        }
+    }
+
+    /// The port the program listens on, if any.
+    pub fn port(&self) -> Option<i32> {
+        match self {
+            Program::RandomGenerator(_) => Some(8080),
+            Program::Nginx(_) => Some(80),
+            Program::Sleeper(_) => None,
+            Program::Generic(g) => g.port(),
         }
     }
 
@@ -222,6 +247,45 @@ pub(crate) mod test_host {
             } else {
                 FileRead::Contents(text)
             }
+        }
+        fn read_any(&self, path: &str) -> Option<String> {
+            let text = self.text_of(path);
+            (!text.is_empty()).then_some(text)
+        }
+        fn write_file(&mut self, path: &str, text: &str, append: bool) {
+            if !append {
+                self.files.retain(|(p, _)| p != path);
+            }
+            for l in text.lines() {
+                self.files.push((path.to_string(), l.to_string()));
+            }
+        }
+        fn remove_file(&mut self, path: &str) -> bool {
+            let before = self.files.len();
+            self.files.retain(|(p, _)| p != path);
+            before != self.files.len()
+        }
+        fn list_dir(&self, path: &str) -> Option<Vec<String>> {
+            let prefix = format!("{}/", path.trim_end_matches('/'));
+            let mut names: Vec<String> = self
+                .files
+                .iter()
+                .filter_map(|(p, _)| p.strip_prefix(&prefix))
+                .map(|rest| rest.split('/').next().unwrap_or("").to_string())
+                .collect();
+            names.sort();
+            names.dedup();
+            let is_mount = self.mounts.iter().any(|m| m.trim_end_matches('/') == path);
+            (is_mount || !names.is_empty()).then_some(names)
+        }
+        fn hostname(&self) -> String {
+            "web-0".into()
+        }
+        fn env_all(&self) -> Vec<(String, String)> {
+            self.env.clone()
+        }
+        fn http_get(&mut self, url: &str) -> Result<String, (i32, String)> {
+            Err((6, format!("curl: (6) Could not resolve host: {url}")))
         }
         fn set_timer(&mut self, delay_ms: u64, timer: u32) {
             self.timers.push((self.now + delay_ms, timer));

@@ -1022,6 +1022,12 @@ impl Sim {
             env,
             mounts,
             requests_served: 0,
+            hostname: if pod.spec.hostname.is_empty() {
+                pod.metadata.name.clone()
+            } else {
+                pod.spec.hostname.clone()
+            },
+            scratch: SortedMap::new(),
             held_timers: Vec::new(),
             held_sigterm: false,
         });
