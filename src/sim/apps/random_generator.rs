@@ -59,7 +59,42 @@ impl App for RandomGenerator {
         Some(SHUTDOWN_MS)
     }
 
-    fn http(&mut self, host: &mut dyn Host, _request: &HttpRequest) -> HttpReply {
+    fn http(&mut self, host: &mut dyn Host, request: &HttpRequest) -> HttpReply {
+        let path = request.path.split('?').next().unwrap_or("/");
+        match path {
+            "" | "/" => {}
+            // The book's README reads each pod's own log through this endpoint.
+            "/logs" => {
+                let text = host
+                    .env("LOG_FILE")
+                    .map(str::to_string)
+                    .and_then(|f| host.read_any(&f))
+                    .unwrap_or_default();
+                return HttpReply::Body {
+                    status: 200,
+                    body: text,
+                };
+            }
+            "/actuator/health" => {
+                return HttpReply::Body {
+                    status: 200,
+                    body: r#"{"status":"UP"}"#.into(),
+                }
+            }
+            other => {
+                // Spring Boot's error body.
+                let now = host.now();
+                let at = crate::model::Time(now).to_rfc3339();
+                let secs = at.get(..19).unwrap_or("");
+                return HttpReply::Body {
+                    status: 404,
+                    body: format!(
+                        r#"{{"timestamp":"{secs}.{:03}+00:00","status":404,"error":"Not Found","path":"{other}"}}"#,
+                        now % 1000
+                    ),
+                };
+            }
+        }
         let random = host.random_below(1_000_000);
         let id = host.id().to_string();
         if let Some(path) = host.env("LOG_FILE").map(str::to_string) {
@@ -137,6 +172,35 @@ mod tests {
         assert_eq!(
             lines,
             [">>>> SHUTDOWN HOOK called. Possibly because of a SIGTERM from Kubernetes"]
+        );
+    }
+
+    #[test]
+    fn logs_serve_the_log_file_and_unknown_paths_are_404() {
+        let mut host = TestHost {
+            now: 1_500,
+            env: vec![("LOG_FILE".into(), "/opt/logs/random.log".into())],
+            mounts: vec!["/opt/logs/".into()],
+            next_random: 7,
+            ..Default::default()
+        };
+        let mut app = RandomGenerator::default();
+        app.http(&mut host, &HttpRequest::get("/"));
+        let logs = app.http(&mut host, &HttpRequest::get("/logs"));
+        assert_eq!(
+            logs,
+            HttpReply::Body {
+                status: 200,
+                body: "2025-01-01T00:00:01Z 7\n".into()
+            }
+        );
+        let HttpReply::Body { status, body } = app.http(&mut host, &HttpRequest::get("/x")) else {
+            panic!("an answer");
+        };
+        assert_eq!(status, 404);
+        assert_eq!(
+            body,
+            r#"{"timestamp":"2025-01-01T00:00:01.500+00:00","status":404,"error":"Not Found","path":"/x"}"#
         );
     }
 
