@@ -5,7 +5,6 @@
 
 pub mod codec;
 pub mod console;
-pub mod float;
 pub mod manifest;
 pub mod model;
 pub mod scenario;

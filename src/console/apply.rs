@@ -731,4 +731,17 @@ mod tests {
             Some(compact_json(&d))
         );
     }
+
+    #[test]
+    fn annotation_numbers_print_back_as_written() {
+        let json = r#"{"a":1.50,"b":-2.5e-3,"c":1E+21,"d":0.1,"i":7}"#;
+        let doc = doc_from_json(json).unwrap();
+        assert_eq!(compact_json(&doc), json.replace("1E+21", "1e+21"));
+        let mut yaml = String::new();
+        write_yaml(&doc, &mut yaml);
+        assert_eq!(yaml, "a: 1.50\nb: -2.5e-3\nc: 1E+21\nd: 0.1\ni: 7\n");
+        // What YAML allows and JSON does not is rewritten to the same number.
+        let doc = doc_from_json("{a: .5, b: +1_000.5, c: .inf}").unwrap();
+        assert_eq!(compact_json(&doc), r#"{"a":0.5,"b":1000.5,"c":null}"#);
+    }
 }
