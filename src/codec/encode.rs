@@ -1,4 +1,5 @@
-//! [`Encode`]: a value as a [`Doc`], the tree that the manifest printers (`emit`) print as YAML or JSON.
+//! [`Encode`]: a value as a [`Doc`], the tree the manifest module's printers write as YAML or
+//! JSON.
 
 /// A serialized value, keeping the order fields were written in.
 #[derive(Clone, Debug, PartialEq)]

@@ -1,10 +1,10 @@
 //! The codec: how the model is read and printed, below `model` and independent of YAML.
 //!
 //! - [`Decode`] reads a model type from a [`Decoder`]: a node of some source tree that knows
-//!   its place. The manifest reader's spanned YAML tree is the only decoder
-//!   (`NodeDe` in the manifest module's `de`); `#[derive(Decode)]` (`podlab-derive`) writes the structs' side.
-//! - [`Encode`] builds a [`Doc`], which the manifest module's `emit` prints as kubectl's YAML and JSON;
-//!   `#[derive(Encode)]` writes the structs' side.
+//!   its place. The manifest reader's spanned YAML tree is the only decoder (`NodeDe` in the
+//!   manifest module's `de`); `#[derive(Decode)]` (`podlab-derive`) writes the structs' side.
+//! - [`Encode`] builds a [`Doc`], which the manifest module's `emit` prints as kubectl's YAML
+//!   and JSON; `#[derive(Encode)]` writes the structs' side.
 //! - [`Pos`], [`FieldPath`] and [`DeError`]: where a decoding error is, in the source and in the
 //!   object, as the API server names fields.
 //!
