@@ -3,8 +3,8 @@
 //! Everything outside `ui` is pure: no wall clock, no OS randomness, no IO.
 //! The `web` feature adds the Yew app in `ui`.
 
+pub mod codec;
 pub mod console;
-pub mod float;
 pub mod manifest;
 pub mod model;
 pub mod scenario;

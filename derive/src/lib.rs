@@ -9,7 +9,7 @@
 //! manifest reader rejects duplicate keys before decoding); without a container `default`, a
 //! field without its own `default` is required, and the first one missing, in declaration
 //! order, is serde's "missing field" error. The runtime side, and the rules it keeps, are in
-//! `podlab::model::decode`.
+//! `podlab::codec`.
 
 use proc_macro::TokenStream;
 use quote::quote;
@@ -23,7 +23,7 @@ pub fn derive_decode(input: TokenStream) -> TokenStream {
         .into()
 }
 
-/// `#[derive(Encode)]`: a struct's `podlab::manifest::emit::Encode`, the fields in declaration
+/// `#[derive(Encode)]`: a struct's `podlab::codec::Encode`, the fields in declaration
 /// order under their serde names, each left out when its `skip_serializing_if` holds: the
 /// `Doc` that serde_derive's `Serialize` gave through the emitter's serializer.
 #[proc_macro_derive(Encode, attributes(serde))]
@@ -116,18 +116,18 @@ fn expand_encode(input: &DeriveInput) -> syn::Result<proc_macro2::TokenStream> {
             skip_if,
             ..
         } = f;
-        let push = quote! { crate::manifest::emit::encode_field(&mut fields, #key, &self.#ident); };
+        let push = quote! { crate::codec::encode_field(&mut fields, #key, &self.#ident); };
         match skip_if {
             Some(path) => quote! { if !#path(&self.#ident) { #push } },
             None => push,
         }
     });
     Ok(quote! {
-        impl #impl_generics crate::manifest::emit::Encode for #name #ty_generics #where_clause {
-            fn encode(&self) -> crate::manifest::emit::Doc {
+        impl #impl_generics crate::codec::Encode for #name #ty_generics #where_clause {
+            fn encode(&self) -> crate::codec::Doc {
                 let mut fields = ::std::vec::Vec::new();
                 #(#pushes)*
-                crate::manifest::emit::Doc::Map(fields)
+                crate::codec::Doc::Map(fields)
             }
         }
     })
@@ -145,34 +145,29 @@ fn expand(input: &DeriveInput) -> syn::Result<proc_macro2::TokenStream> {
     let index = 0..idents.len();
     let name_str = name.to_string();
     Ok(quote! {
-        impl crate::model::decode::Decode for #name {
-            fn decode(
-                de: crate::manifest::de::NodeDe<'_>,
-            ) -> ::core::result::Result<Self, crate::manifest::de::DeError> {
+        impl<D: crate::codec::Decoder> crate::codec::Decode<D> for #name {
+            fn decode(de: D) -> ::core::result::Result<Self, crate::codec::DeError> {
                 const FIELDS: &[&str] = &[#(#keys),*];
                 const REQUIRED: &[usize] = &[#(#required),*];
                 let mut out = <Self as ::core::default::Default>::default();
-                crate::model::decode::decode_struct(#name_str, FIELDS, REQUIRED, &mut out, de)?;
+                crate::codec::decode_struct(#name_str, FIELDS, REQUIRED, &mut out, de)?;
                 ::core::result::Result::Ok(out)
             }
         }
-        impl crate::model::decode::DecodeField for #name {
+        impl<D: crate::codec::Decoder> crate::codec::DecodeField<D> for #name {
             /// In place: the field starts again from `Default` (as a decoded value would).
-            fn decode_field(
-                &mut self,
-                de: crate::manifest::de::NodeDe<'_>,
-            ) -> ::core::result::Result<(), crate::manifest::de::DeError> {
+            fn decode_field(&mut self, de: D) -> ::core::result::Result<(), crate::codec::DeError> {
                 const FIELDS: &[&str] = &[#(#keys),*];
                 const REQUIRED: &[usize] = &[#(#required),*];
                 *self = <Self as ::core::default::Default>::default();
-                crate::model::decode::decode_struct(#name_str, FIELDS, REQUIRED, self, de)
+                crate::codec::decode_struct(#name_str, FIELDS, REQUIRED, self, de)
             }
         }
-        impl crate::model::decode::Fields for #name {
+        impl<D: crate::codec::Decoder> crate::codec::Fields<D> for #name {
             fn field(
                 &mut self,
                 i: usize,
-            ) -> ::core::option::Option<&mut dyn crate::model::decode::DecodeField> {
+            ) -> ::core::option::Option<&mut dyn crate::codec::DecodeField<D>> {
                 match i {
                     #(#index => ::core::option::Option::Some(&mut self.#idents),)*
                     _ => ::core::option::Option::None,

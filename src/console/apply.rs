@@ -455,7 +455,8 @@ fn doc_from_node(node: &tree::Node) -> Doc {
             Resolved::Null => Doc::Null,
             Resolved::Bool(b) => Doc::Bool(b),
             Resolved::Int(i) => Doc::Int(i),
-            Resolved::Float => Doc::Float(crate::float::parse_f64(&s.text).unwrap_or(0.0)),
+            // Kept as written: the annotation's numbers only have to print back.
+            Resolved::Float => Doc::Float(s.text.clone()),
             Resolved::Str(t) => Doc::Str(t.to_string()),
         },
         Value::Seq(items) => Doc::Seq(items.iter().map(doc_from_node).collect()),
@@ -602,8 +603,10 @@ fn write_compact(d: &Doc, out: &mut String) {
         Doc::Null => out.push_str("null"),
         Doc::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Doc::Int(i) => out.push_str(&i.to_string()),
-        Doc::Float(f) if f.is_finite() => out.push_str(&crate::float::display(*f)),
-        Doc::Float(_) => out.push_str("null"),
+        Doc::Float(text) => match crate::codec::json_number(text) {
+            Some(n) => out.push_str(&n),
+            None => out.push_str("null"),
+        },
         Doc::Str(s) => write_json_string(s, out),
         Doc::Seq(items) => {
             out.push('[');
@@ -727,5 +730,18 @@ mod tests {
             doc_from_json(&compact_json(&d)).map(|x| compact_json(&x)),
             Some(compact_json(&d))
         );
+    }
+
+    #[test]
+    fn annotation_numbers_print_back_as_written() {
+        let json = r#"{"a":1.50,"b":-2.5e-3,"c":1E+21,"d":0.1,"i":7}"#;
+        let doc = doc_from_json(json).unwrap();
+        assert_eq!(compact_json(&doc), json.replace("1E+21", "1e+21"));
+        let mut yaml = String::new();
+        write_yaml(&doc, &mut yaml);
+        assert_eq!(yaml, "a: 1.50\nb: -2.5e-3\nc: 1E+21\nd: 0.1\ni: 7\n");
+        // What YAML allows and JSON does not is rewritten to the same number.
+        let doc = doc_from_json("{a: .5, b: +1_000.5, c: .inf}").unwrap();
+        assert_eq!(compact_json(&doc), r#"{"a":0.5,"b":1000.5,"c":null}"#);
     }
 }

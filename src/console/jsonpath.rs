@@ -254,7 +254,7 @@ fn scalar(d: &Doc) -> String {
         Doc::Null => String::new(),
         Doc::Bool(b) => b.to_string(),
         Doc::Int(i) => i.to_string(),
-        Doc::Float(f) => crate::float::display(*f),
+        Doc::Float(text) => text.clone(),
         Doc::Str(s) => s.clone(),
         other => crate::manifest::to_json(other).unwrap_or_default(),
     }
@@ -280,7 +280,7 @@ fn eval_nodes(nodes: &[Node], root: &Doc, out: &mut String) -> Result<(), String
 }
 
 /// What serde's `Serialize` for a `Doc` gave: the same tree, integers as i64.
-impl crate::manifest::emit::Encode for Doc {
+impl crate::codec::Encode for Doc {
     fn encode(&self) -> Doc {
         match self {
             Doc::Int(i) => Doc::Int((*i as i64).into()),

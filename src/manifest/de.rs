@@ -3,86 +3,13 @@
 //! error carries the offending node's line:col and field path.
 
 use std::cell::RefCell;
-use std::fmt;
 
 use serde::de::{self, DeserializeSeed, IntoDeserializer, MapAccess, SeqAccess, Visitor};
 
 use super::known::known_unmodelled;
 use super::tree::{Node, Resolved, Value};
 use super::{Diagnostic, FieldPath, Pos, Severity};
-
-/// A decoding error: located at the innermost node that can be blamed.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DeError {
-    pub message: String,
-    pub path: Option<FieldPath>,
-    pub pos: Option<Pos>,
-}
-
-impl fmt::Display for DeError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for DeError {}
-
-impl de::Error for DeError {
-    fn custom<T: fmt::Display>(msg: T) -> Self {
-        DeError {
-            message: msg.to_string(),
-            path: None,
-            pos: None,
-        }
-    }
-
-    // serde's own messages, with the unexpected value printed here: serde's `Unexpected` printer
-    // formats floats, and would link the standard library's float printing into the bundle.
-    fn invalid_type(unexp: de::Unexpected, exp: &dyn de::Expected) -> Self {
-        Self::custom(format_args!(
-            "invalid type: {}, expected {exp}",
-            unexpected(unexp)
-        ))
-    }
-
-    fn invalid_value(unexp: de::Unexpected, exp: &dyn de::Expected) -> Self {
-        Self::custom(format_args!(
-            "invalid value: {}, expected {exp}",
-            unexpected(unexp)
-        ))
-    }
-}
-
-/// `Unexpected`'s `Display`, floats through `crate::float`.
-fn unexpected(u: de::Unexpected) -> String {
-    use de::Unexpected::*;
-    match u {
-        Bool(b) => format!("boolean `{b}`"),
-        Unsigned(i) => format!("integer `{i}`"),
-        Signed(i) => format!("integer `{i}`"),
-        Float(f) => {
-            let mut text = crate::float::display(f);
-            if f.is_finite() && !text.contains('.') {
-                text.push_str(".0");
-            }
-            format!("floating point `{text}`")
-        }
-        Char(c) => format!("character `{c}`"),
-        Str(s) => format!("string {s:?}"),
-        Bytes(_) => "byte array".into(),
-        Unit => "unit value".into(),
-        Option => "Option value".into(),
-        NewtypeStruct => "newtype struct".into(),
-        Seq => "sequence".into(),
-        Map => "map".into(),
-        Enum => "enum".into(),
-        UnitVariant => "unit variant".into(),
-        NewtypeVariant => "newtype variant".into(),
-        TupleVariant => "tuple variant".into(),
-        StructVariant => "struct variant".into(),
-        Other(other) => other.into(),
-    }
-}
+use crate::codec::{DeError, Decoder, MapDecoder};
 
 /// Shared by every node deserializer of one object: where warnings go.
 pub struct Ctx {
@@ -203,7 +130,7 @@ impl<'a> NodeDe<'a> {
     /// What `deserialize_struct` (`struct_name` set, "expected an object") and
     /// `deserialize_map` (None, "expected a map") check before visiting the entries.
     #[inline(never)]
-    pub(crate) fn map_checked(
+    fn map_checked(
         &self,
         struct_name: Option<&'static str>,
         what: &str,
@@ -216,25 +143,12 @@ impl<'a> NodeDe<'a> {
 
     /// What `deserialize_seq` checks before visiting the items (null is an empty list).
     #[inline(never)]
-    pub(crate) fn seq_items(&self) -> Result<&'a [Node], DeError> {
+    fn seq_items(&self) -> Result<&'a [Node], DeError> {
         match &self.node.value {
             Value::Seq(items) => Ok(items),
             _ if self.node.is_null() => Ok(&[]),
             _ => Err(self.invalid("expected a list")),
         }
-    }
-
-    /// Item `i` of `items` (from [`Self::seq_items`]): its deserializer and path, as
-    /// `SeqAccess` gives it.
-    #[inline(never)]
-    pub(crate) fn item(&self, items: &'a [Node], i: usize) -> (NodeDe<'a>, FieldPath) {
-        let path = self.path.index(i);
-        (self.child(&items[i], path.clone(), None), path)
-    }
-
-    /// `locate` for errors of this node's contents, as the `Deserializer` methods apply it.
-    pub(crate) fn locate_in(&self, e: DeError) -> DeError {
-        locate(self.node, &self.path, e)
     }
 
     #[inline(never)]
@@ -256,6 +170,62 @@ impl<'a> NodeDe<'a> {
             struct_name,
             value: None,
         }
+    }
+}
+
+/// The codec's decoder interface (`crate::codec::Decode` reads the model through it).
+impl<'a> Decoder for NodeDe<'a> {
+    type Map = NodeMap<'a>;
+
+    fn is_null(&self) -> bool {
+        self.node.is_null()
+    }
+
+    fn map(&self, struct_name: Option<&'static str>, what: &str) -> Result<NodeMap<'a>, DeError> {
+        self.map_checked(struct_name, what)
+    }
+
+    fn seq_len(&self) -> Result<usize, DeError> {
+        self.seq_items().map(<[Node]>::len)
+    }
+
+    #[inline(never)]
+    fn item(&self, i: usize) -> Self {
+        let items = self.seq_items().unwrap_or_default();
+        self.child(&items[i], self.path.index(i), None)
+    }
+
+    #[inline(never)]
+    fn locate_item(&self, i: usize, e: DeError) -> DeError {
+        let items = self.seq_items().unwrap_or_default();
+        locate(&items[i], &self.path.index(i), e)
+    }
+
+    fn locate_in(&self, e: DeError) -> DeError {
+        locate(self.node, &self.path, e)
+    }
+
+    fn leaf<T: serde::de::DeserializeOwned>(self) -> Result<T, DeError> {
+        T::deserialize(self)
+    }
+}
+
+impl<'a> MapDecoder<NodeDe<'a>> for NodeMap<'a> {
+    fn next_key(&mut self) -> Result<Option<&str>, DeError> {
+        self.next_key_str()
+    }
+
+    #[inline(never)]
+    fn value(
+        &mut self,
+        read: &mut dyn FnMut(NodeDe<'a>) -> Result<(), DeError>,
+    ) -> Result<(), DeError> {
+        let (value, node, path) = self.value_de()?;
+        read(value).map_err(|e| locate(node, &path, e))
+    }
+
+    fn ignore_value(&mut self) -> Result<(), DeError> {
+        NodeMap::ignore_value(self)
     }
 }
 
@@ -313,19 +283,14 @@ impl<'de> de::Deserializer<'de> for NodeDe<'de> {
         deserialize_u64 visit_u64 u64, "an unsigned 64-bit integer";
     }
 
+    // Numbers keep their text: an integer is visited as one, any other number as the text it
+    // was written as, so nothing parses a float (the model has no float fields).
     fn deserialize_f32<V: Visitor<'de>>(self, v: V) -> Result<V::Value, DeError> {
-        self.deserialize_f64(v)
+        self.deserialize_any(v)
     }
 
     fn deserialize_f64<V: Visitor<'de>>(self, v: V) -> Result<V::Value, DeError> {
-        match (&self.node.value, self.scalar()) {
-            (_, Some(Resolved::Null)) => v.visit_f64(0.0),
-            (Value::Scalar(s), Some(Resolved::Int(_) | Resolved::Float)) => {
-                let f = crate::float::parse_f64(&s.text.replace('_', "")).unwrap_or(f64::NAN);
-                v.visit_f64(f)
-            }
-            _ => Err(self.invalid("expected a number")),
-        }
+        self.deserialize_any(v)
     }
 
     fn deserialize_char<V: Visitor<'de>>(self, v: V) -> Result<V::Value, DeError> {
@@ -520,7 +485,7 @@ impl<'de> SeqAccess<'de> for NodeSeq<'_, 'de> {
     }
 }
 
-pub(crate) struct NodeMap<'a> {
+pub struct NodeMap<'a> {
     parent: NodeDe<'a>,
     entries: &'a [(Node, Node)],
     next: usize,
@@ -532,7 +497,7 @@ pub(crate) struct NodeMap<'a> {
 impl<'a> NodeMap<'a> {
     /// The next key's text, as `next_key::<&str>()` reads it (`skip` keys passed over).
     #[inline(never)]
-    pub(crate) fn next_key_str(&mut self) -> Result<Option<&'a str>, DeError> {
+    fn next_key_str(&mut self) -> Result<Option<&'a str>, DeError> {
         loop {
             let Some(entry) = self.entries.get(self.next) else {
                 return Ok(None);
@@ -559,14 +524,14 @@ impl<'a> NodeMap<'a> {
 
     /// The current value read as `IgnoredAny` (an unknown field: the deserializer warns).
     #[inline(never)]
-    pub(crate) fn ignore_value(&mut self) -> Result<(), DeError> {
+    fn ignore_value(&mut self) -> Result<(), DeError> {
         let (de, _, _) = self.value_de()?;
         de::Deserializer::deserialize_ignored_any(de, de::IgnoredAny).map(|_| ())
     }
 
     /// The current value's deserializer, the value and its path.
     #[inline(never)]
-    pub(crate) fn value_de(&mut self) -> Result<(NodeDe<'a>, &'a Node, FieldPath), DeError> {
+    fn value_de(&mut self) -> Result<(NodeDe<'a>, &'a Node, FieldPath), DeError> {
         let (k, v) = self.value.take().ok_or_else(|| DeError {
             message: "value requested before its key".into(),
             path: None,
@@ -632,42 +597,5 @@ impl<'de> de::Deserializer<'de> for KeyDe<'de> {
         bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
         bytes byte_buf option unit unit_struct newtype_struct seq tuple
         tuple_struct map struct enum identifier ignored_any
-    }
-}
-
-#[cfg(test)]
-mod unexpected_tests {
-    use serde::de::Unexpected;
-
-    #[test]
-    fn prints_as_serde_does() {
-        for u in [
-            Unexpected::Bool(true),
-            Unexpected::Unsigned(7),
-            Unexpected::Signed(-7),
-            Unexpected::Float(1.0),
-            Unexpected::Float(-0.0),
-            Unexpected::Float(2.5),
-            Unexpected::Float(1e21),
-            Unexpected::Float(1e-7),
-            Unexpected::Float(f64::NAN),
-            Unexpected::Float(f64::NEG_INFINITY),
-            Unexpected::Char('x'),
-            Unexpected::Str("a \"b\"\n"),
-            Unexpected::Bytes(b"x"),
-            Unexpected::Unit,
-            Unexpected::Option,
-            Unexpected::NewtypeStruct,
-            Unexpected::Seq,
-            Unexpected::Map,
-            Unexpected::Enum,
-            Unexpected::UnitVariant,
-            Unexpected::NewtypeVariant,
-            Unexpected::TupleVariant,
-            Unexpected::StructVariant,
-            Unexpected::Other("something else"),
-        ] {
-            assert_eq!(super::unexpected(u), u.to_string());
-        }
     }
 }

@@ -8,17 +8,8 @@ use std::fmt::{self, Write};
 
 use super::tree::{resolve_plain, Resolved};
 
-/// A serialized value, keeping the order fields were written in.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Doc {
-    Null,
-    Bool(bool),
-    Int(i128),
-    Float(f64),
-    Str(String),
-    Seq(Vec<Doc>),
-    Map(Vec<(String, Doc)>),
-}
+use crate::codec::json_number;
+pub use crate::codec::{encode_field, encode_typed, Doc, Encode};
 
 #[derive(Debug)]
 pub struct EmitError(String);
@@ -30,109 +21,6 @@ impl fmt::Display for EmitError {
 }
 
 impl std::error::Error for EmitError {}
-
-/// A value as a [`Doc`]: what serde's `Serialize` gave through the emitter's serializer, without
-/// a copy of serde's machinery per type. Structs derive it (`podlab_derive::Encode`) from the
-/// same `#[serde(...)]` attributes they decode with.
-pub trait Encode {
-    fn encode(&self) -> Doc;
-}
-
-/// One struct field: what the derived `Encode` calls per field that is not skipped.
-#[inline(never)]
-pub fn encode_field(fields: &mut Vec<(String, Doc)>, key: &'static str, value: &dyn Encode) {
-    fields.push((key.to_string(), value.encode()));
-}
-
-/// An object with `apiVersion` and `kind` first, then its own fields (serde's `flatten`), as
-/// `kubectl get -o yaml` prints it.
-pub fn encode_typed(api_version: &str, kind: &str, inner: &dyn Encode) -> Doc {
-    let mut fields = vec![
-        ("apiVersion".to_string(), Doc::Str(api_version.to_string())),
-        ("kind".to_string(), Doc::Str(kind.to_string())),
-    ];
-    // Only structs are flattened, and a struct encodes as a map.
-    if let Doc::Map(own) = inner.encode() {
-        fields.extend(own);
-    }
-    Doc::Map(fields)
-}
-
-impl<T: Encode + ?Sized> Encode for &T {
-    fn encode(&self) -> Doc {
-        (**self).encode()
-    }
-}
-
-impl Encode for str {
-    fn encode(&self) -> Doc {
-        Doc::Str(self.to_string())
-    }
-}
-
-impl Encode for String {
-    fn encode(&self) -> Doc {
-        Doc::Str(self.clone())
-    }
-}
-
-impl Encode for bool {
-    fn encode(&self) -> Doc {
-        Doc::Bool(*self)
-    }
-}
-
-impl Encode for f64 {
-    fn encode(&self) -> Doc {
-        Doc::Float(*self)
-    }
-}
-
-macro_rules! encode_ints {
-    ($($t:ty),*) => {$(
-        impl Encode for $t {
-            fn encode(&self) -> Doc {
-                Doc::Int((*self).into())
-            }
-        }
-    )*};
-}
-
-encode_ints!(i8, i16, i32, i64, u8, u16, u32, u64);
-
-impl Encode for usize {
-    fn encode(&self) -> Doc {
-        // serde serializes usize as u64.
-        Doc::Int(*self as u64 as i128)
-    }
-}
-
-impl<T: Encode> Encode for Option<T> {
-    fn encode(&self) -> Doc {
-        match self {
-            Some(v) => v.encode(),
-            None => Doc::Null,
-        }
-    }
-}
-
-impl<T: Encode> Encode for Vec<T> {
-    fn encode(&self) -> Doc {
-        encode_items(&mut self.iter().map(|v| v as &dyn Encode))
-    }
-}
-
-/// A list's items (one copy for all item types).
-#[inline(never)]
-fn encode_items(items: &mut dyn Iterator<Item = &dyn Encode>) -> Doc {
-    Doc::Seq(items.map(|v| v.encode()).collect())
-}
-
-impl<V: Encode> Encode for crate::sorted::SortedMap<String, V> {
-    fn encode(&self) -> Doc {
-        Doc::Map(self.iter().map(|(k, v)| (k.clone(), v.encode())).collect())
-    }
-}
 
 /// Serializes any value into a [`Doc`].
 pub fn to_doc<T: Encode + ?Sized>(value: &T) -> Result<Doc, EmitError> {
@@ -231,22 +119,11 @@ fn inline(doc: &Doc, ind: usize) -> String {
         Doc::Null => "null".to_string(),
         Doc::Bool(b) => b.to_string(),
         Doc::Int(i) => i.to_string(),
-        Doc::Float(f) => float_text(*f),
+        // Kept as written, which reads back as the same number.
+        Doc::Float(text) => text.clone(),
         Doc::Str(s) => scalar(s, ind),
         Doc::Seq(_) => "[]".to_string(),
         Doc::Map(_) => "{}".to_string(),
-    }
-}
-
-fn float_text(f: f64) -> String {
-    if f.is_nan() {
-        ".nan".into()
-    } else if f.is_infinite() {
-        if f > 0.0 { ".inf" } else { "-.inf" }.into()
-    } else if f.fract() == 0.0 && f.abs() < 1e15 {
-        crate::float::fixed(f, 1)
-    } else {
-        crate::float::display(f)
     }
 }
 
@@ -348,8 +225,10 @@ fn write_json(doc: &Doc, ind: usize, out: &mut String) {
         Doc::Null => out.push_str("null"),
         Doc::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Doc::Int(i) => out.push_str(&i.to_string()),
-        Doc::Float(f) if f.is_finite() => out.push_str(&crate::float::display(*f)),
-        Doc::Float(_) => out.push_str("null"),
+        Doc::Float(text) => match json_number(text) {
+            Some(n) => out.push_str(&n),
+            None => out.push_str("null"),
+        },
         Doc::Str(s) => json_string(s, out),
         Doc::Seq(items) if items.is_empty() => out.push_str("[]"),
         Doc::Map(entries) if entries.is_empty() => out.push_str("{}"),

@@ -18,11 +18,13 @@ pub mod validate;
 
 use std::fmt;
 
+use crate::codec::{DeError, Decode};
 use crate::model::{Kind, Object, ObjectMeta};
-use de::{Ctx, DeError, NodeDe};
+use de::{Ctx, NodeDe};
 use kinds::Resolution;
 use tree::{Node, Value};
 
+pub use crate::codec::{FieldPath, Pos, Seg};
 pub use emit::{to_json, to_yaml};
 pub use lint::lint;
 pub use statefulset::*;
@@ -30,19 +32,6 @@ pub use validate::{invalid_message, validate, validate_update, FieldError};
 
 /// Largest manifest accepted, in bytes; larger input is refused before parsing.
 pub const MAX_BYTES: usize = 1024 * 1024;
-
-/// A place in the source: 1-based line and column (columns count characters).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Pos {
-    pub line: u32,
-    pub col: u32,
-}
-
-impl fmt::Display for Pos {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}", self.line, self.col)
-    }
-}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
@@ -87,89 +76,6 @@ impl fmt::Display for Diagnostic {
             Severity::Warning => "warning",
         };
         write!(f, "{sev}: {}", self.message)
-    }
-}
-
-/// One step of a field path.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Seg {
-    /// `.name`
-    Field(String),
-    /// `[3]`
-    Index(usize),
-    /// `[app]`: a key of a map such as labels or resource requests.
-    Key(String),
-}
-
-/// A field path as the API server prints it: `spec.containers[0].resources.requests[cpu]`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
-pub struct FieldPath(pub Vec<Seg>);
-
-impl FieldPath {
-    pub fn root() -> Self {
-        FieldPath(Vec::new())
-    }
-
-    pub fn field(&self, name: &str) -> Self {
-        let mut p = self.clone();
-        p.0.push(Seg::Field(name.to_string()));
-        p
-    }
-
-    pub fn index(&self, i: usize) -> Self {
-        let mut p = self.clone();
-        p.0.push(Seg::Index(i));
-        p
-    }
-
-    pub fn key(&self, k: &str) -> Self {
-        let mut p = self.clone();
-        p.0.push(Seg::Key(k.to_string()));
-        p
-    }
-
-    /// Parses `a.b[0].c[key]` (keys may hold dots: `labels[app.kubernetes.io/name]`).
-    pub fn parse(s: &str) -> Self {
-        let mut p = FieldPath::root();
-        let mut rest = s;
-        while !rest.is_empty() {
-            if let Some(r) = rest.strip_prefix('[') {
-                let end = r.find(']').unwrap_or(r.len());
-                let inner = &r[..end];
-                p.0.push(match inner.parse::<usize>() {
-                    Ok(i) => Seg::Index(i),
-                    Err(_) => Seg::Key(inner.to_string()),
-                });
-                rest = r.get(end + 1..).unwrap_or("");
-            } else {
-                let r = rest.strip_prefix('.').unwrap_or(rest);
-                let end = r.find(['.', '[']).unwrap_or(r.len());
-                p.0.push(Seg::Field(r[..end].to_string()));
-                rest = &r[end..];
-            }
-        }
-        p
-    }
-
-    fn last_field(&self) -> Option<&str> {
-        match self.0.last() {
-            Some(Seg::Field(f)) => Some(f),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for FieldPath {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, seg) in self.0.iter().enumerate() {
-            match seg {
-                Seg::Field(name) if i == 0 => f.write_str(name)?,
-                Seg::Field(name) => write!(f, ".{name}")?,
-                Seg::Index(n) => write!(f, "[{n}]")?,
-                Seg::Key(k) => write!(f, "[{k}]")?,
-            }
-        }
-        Ok(())
     }
 }
 
@@ -534,9 +440,7 @@ fn read_object(doc: usize, root: &Node, at: &FieldPath, out: &mut ParseResult, d
     };
     let decoded: Result<ManifestObject, DeError> = match kinds::resolve(api_version, kind) {
         Resolution::Simulated(k) => decode_object(k, de).map(ManifestObject::Object),
-        Resolution::StatefulSet => {
-            crate::model::decode::Decode::decode(de).map(ManifestObject::StatefulSet)
-        }
+        Resolution::StatefulSet => Decode::decode(de).map(ManifestObject::StatefulSet),
         Resolution::List => {
             // Nested Lists are legal but pointless; one level keeps recursion bounded.
             match root.get("items").map(|n| &n.value) {
@@ -597,7 +501,6 @@ fn read_object(doc: usize, root: &Node, at: &FieldPath, out: &mut ParseResult, d
 }
 
 fn decode_object(kind: Kind, de: NodeDe<'_>) -> Result<Object, DeError> {
-    use crate::model::decode::Decode;
     Ok(match kind {
         Kind::ConfigMap => Object::ConfigMap(Decode::decode(de)?),
         Kind::Deployment => Object::Deployment(Decode::decode(de)?),

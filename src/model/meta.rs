@@ -126,9 +126,9 @@ impl fmt::Display for Time {
     }
 }
 
-impl crate::manifest::emit::Encode for Time {
-    fn encode(&self) -> crate::manifest::emit::Doc {
-        crate::manifest::emit::Doc::Str(if self.0.is_multiple_of(1000) {
+impl crate::codec::Encode for Time {
+    fn encode(&self) -> crate::codec::Doc {
+        crate::codec::Doc::Str(if self.0.is_multiple_of(1000) {
             self.to_rfc3339()
         } else {
             self.to_rfc3339_micro()

@@ -305,14 +305,14 @@ macro_rules! resources {
             }
         }
 
-        impl crate::manifest::emit::Encode for Object {
+        impl crate::codec::Encode for Object {
             /// Prints `apiVersion` and `kind` first, as `kubectl get -o yaml` does.
-            fn encode(&self) -> crate::manifest::emit::Doc {
+            fn encode(&self) -> crate::codec::Doc {
                 let kind = self.kind();
-                let inner: &dyn crate::manifest::emit::Encode = match self {
+                let inner: &dyn crate::codec::Encode = match self {
                     $(Object::$kind(x) => x),*
                 };
-                crate::manifest::emit::encode_typed(kind.api_version(), kind.name(), inner)
+                crate::codec::encode_typed(kind.api_version(), kind.name(), inner)
             }
         }
     };

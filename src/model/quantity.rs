@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer};
 
-use crate::manifest::emit::{Doc, Encode};
+use crate::codec::{Doc, Encode};
 
 /// A resource quantity such as `250m`, `1`, `128Mi` or `10G`.
 ///

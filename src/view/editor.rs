@@ -297,13 +297,38 @@ fn classify(chars: &[char]) -> Vec<&'static str> {
         "true" | "false" | "True" | "False" | "null" | "Null" | "~" | "yes" | "no"
     ) {
         "lit"
-    } else if crate::float::parse_f64(v).is_some() {
+    } else if is_number(v) {
         "num"
     } else {
         "str"
     };
     out[i..i + v.chars().count()].fill(class);
     out
+}
+
+/// Whether `v` is written as a number, in Rust's float grammar (`str::parse::<f64>` accepts it):
+/// an optional sign, then `inf`, `infinity`, `nan` (any case) or digits with at most one `.`
+/// and an optional exponent. Only the text is checked; nothing is parsed.
+fn is_number(v: &str) -> bool {
+    let b = v.strip_prefix(['+', '-']).unwrap_or(v).as_bytes();
+    if [&b"inf"[..], b"infinity", b"nan"]
+        .iter()
+        .any(|w| b.eq_ignore_ascii_case(w))
+    {
+        return true;
+    }
+    let (mant, exp) = match b.iter().position(|c| matches!(c, b'e' | b'E')) {
+        Some(i) => (&b[..i], Some(&b[i + 1..])),
+        None => (b, None),
+    };
+    let digits = mant.iter().filter(|c| c.is_ascii_digit()).count();
+    let dots = mant.iter().filter(|&&c| c == b'.').count();
+    let mant_ok = digits > 0 && digits + dots == mant.len() && dots <= 1;
+    let exp_ok = exp.is_none_or(|e| {
+        let e = e.strip_prefix(b"+").or(e.strip_prefix(b"-")).unwrap_or(e);
+        !e.is_empty() && e.iter().all(u8::is_ascii_digit)
+    });
+    mant_ok && exp_ok
 }
 
 fn key_colon(chars: &[char], from: usize) -> Option<usize> {
@@ -318,6 +343,33 @@ fn key_colon(chars: &[char], from: usize) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_are_told_by_their_text() {
+        for yes in [
+            "3",
+            "0644",
+            "-1.5",
+            "+.5",
+            "5.",
+            "1e3",
+            "1E-3",
+            "2.5e+10",
+            "inf",
+            "-Infinity",
+            "NaN",
+        ] {
+            assert!(is_number(yes), "{yes}");
+            assert!(yes.parse::<f64>().is_ok(), "{yes}");
+        }
+        for no in [
+            "", ".", "-", "e3", "1e", "1e+", "1.2.3", "0x1F", "1_000", "1e3.5", "abc", "+-1",
+            "infx",
+        ] {
+            assert!(!is_number(no), "{no}");
+            assert!(no.parse::<f64>().is_err(), "{no}");
+        }
+    }
 
     fn classes(line: &Line) -> Vec<(&str, &str)> {
         line.spans

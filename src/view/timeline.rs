@@ -18,8 +18,38 @@ pub fn is_fault(line: &str) -> bool {
     }
 }
 
+/// Where `t` sits on a scrubber over `[0, max]`, as a CSS percentage with three decimals
+/// (`12.345`), past the end at `100.000`. Integer arithmetic, rounded to the nearest.
+pub fn percent(t: u64, max: u64) -> String {
+    let max = u128::from(max.max(1));
+    let t = u128::from(t).min(max);
+    let thousandths = (t * 200_000 + max) / (2 * max);
+    format!("{}.{:03}", thousandths / 1000, thousandths % 1000)
+}
+
+/// The simulated ms a range input's value names (`"12300"`; a browser may write a fraction,
+/// which is cut off); 0 for anything else.
+pub fn range_value(v: &str) -> u64 {
+    let whole = v.split_once('.').map_or(v, |(w, _)| w);
+    whole.parse().unwrap_or(0)
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn scrubber_positions_and_values() {
+        use super::{percent, range_value};
+        assert_eq!(percent(0, 1000), "0.000");
+        assert_eq!(percent(1, 3), "33.333");
+        assert_eq!(percent(2, 3), "66.667");
+        assert_eq!(percent(5000, 1000), "100.000");
+        assert_eq!(percent(123_456, 1_000_000), "12.346");
+        assert_eq!(range_value("12300"), 12300);
+        assert_eq!(range_value("12300.5"), 12300);
+        assert_eq!(range_value(""), 0);
+        assert_eq!(range_value("x"), 0);
+    }
+
     use super::*;
 
     #[test]
