@@ -4,7 +4,7 @@
 
 use crate::sorted::SortedMap;
 
-use crate::console::{kubectl::outcome_line, sim_error_text, Console, Output, Target};
+use crate::console::{cmdutil::outcome_line, sim_error_text, Console, Output, Target};
 use crate::manifest::{self, ManifestObject, Severity};
 use crate::sim::{Command, Outcome, Sim, SimBuilder, SimError, Timeline};
 
