@@ -1,7 +1,7 @@
 use yew::prelude::*;
 
 pub use crate::view::timeline::clock;
-use crate::view::timeline::is_fault;
+use crate::view::timeline::{is_fault, mark_left, seek_ms};
 
 #[derive(Properties, PartialEq)]
 pub struct TimelineBarProps {
@@ -33,12 +33,11 @@ pub const SPEEDS: [u32; 7] = [1, 2, 5, 10, 20, 50, 100];
 #[component]
 pub fn TimelineBar(props: &TimelineBarProps) -> Html {
     let max = props.horizon.max(props.now).max(1_000);
-    let pct = |t: u64| (t as f64 / max as f64 * 100.0).min(100.0);
     let on_input = props.on_seek.reform(|e: InputEvent| {
         let v = e
             .target_unchecked_into::<web_sys::HtmlInputElement>()
             .value();
-        crate::float::parse_f64(&v).map_or(0, |f| f as u64)
+        seek_ms(&v)
     });
     let on_speed = props.on_speed.reform(|e: Event| {
         let v = e
@@ -58,7 +57,7 @@ pub fn TimelineBar(props: &TimelineBarProps) -> Html {
             props.on_seek.reform(move |_: MouseEvent| t)
         };
         html! {
-            <button type="button" {class} style={format!("left:{}%", crate::float::fixed(pct(*t), 3))}
+            <button type="button" {class} style={format!("left:{}", mark_left(*t, max))}
                 title={format!("{} {line}", clock(*t))} aria-label={format!("Go to {}: {line}", clock(*t))}
                 {onclick}></button>
         }
