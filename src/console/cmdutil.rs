@@ -17,6 +17,7 @@ use super::{Console, Output, Target};
 /// Flags every verb takes.
 const COMMON: &[FlagSpec] = &[flag("namespace", Some('n'), true)];
 
+/// Reads a verb's flags (and `-n`), or prints kubectl's usage error.
 pub(super) fn flags(verb: &str, words: &[String], specs: &[FlagSpec]) -> Result<Args, Output> {
     let mut all: Vec<FlagSpec> = COMMON.to_vec();
     all.extend_from_slice(specs);
@@ -27,6 +28,7 @@ pub(super) fn flags(verb: &str, words: &[String], specs: &[FlagSpec]) -> Result<
     })
 }
 
+/// `-n NAMESPACE`, else the console's namespace.
 pub(super) fn namespace<'a>(console: &'a Console, args: &'a Args) -> &'a str {
     args.value("namespace").unwrap_or(&console.namespace)
 }

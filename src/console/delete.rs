@@ -7,6 +7,7 @@ use super::args::flag;
 use super::cmdutil::{flags, namespace, resource_args, selected_names};
 use super::{sim_error_text, Console, Output, Target};
 
+/// `kubectl delete TYPE NAME...` (or `-l`, `--all`).
 pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Output {
     let args = match flags(
         "delete",

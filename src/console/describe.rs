@@ -39,6 +39,7 @@ pub fn rfc1123z(t: Time) -> String {
     )
 }
 
+/// `kubectl describe TYPE [NAME...]`: the descriptions, separated by a blank line.
 pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Output {
     let args = match flags("describe", words, &[flag("selector", Some('l'), true)]) {
         Ok(a) => a,

@@ -17,6 +17,7 @@ pub struct Columns {
     pub show_labels: bool,
 }
 
+/// `kubectl get TYPE[,TYPE] [NAME...]`: tables, or `-o name|yaml|json|jsonpath=...`.
 pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Output {
     let args = match flags(
         "get",

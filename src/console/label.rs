@@ -7,6 +7,7 @@ use super::args::flag;
 use super::cmdutil::{flags, namespace, qualified_name, resolve_kind};
 use super::{sim_error_text, Console, Output, Target};
 
+/// `kubectl label TYPE NAME k=v [k2-]`: one label command per change.
 pub fn label(console: &Console, target: &mut dyn Target, words: &[String]) -> Output {
     let args = match flags("label", words, &[flag("overwrite", None, false)]) {
         Ok(a) => a,

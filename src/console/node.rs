@@ -7,6 +7,7 @@ use super::args::flag;
 use super::cmdutil::{flags, outcome_line};
 use super::{sim_error_text, Output, Target};
 
+/// `kubectl cordon NODE` and `kubectl uncordon NODE`.
 pub fn cordon(target: &mut dyn Target, cordon: bool, words: &[String]) -> Output {
     let verb = if cordon { "cordon" } else { "uncordon" };
     let args = match flags(verb, words, &[]) {
@@ -42,6 +43,7 @@ pub fn cordon(target: &mut dyn Target, cordon: bool, words: &[String]) -> Output
     }
 }
 
+/// `kubectl taint nodes NODE KEY[=VALUE]:EFFECT...`; `KEY[:EFFECT]-` removes.
 pub fn taint(target: &mut dyn Target, words: &[String]) -> Output {
     let args = match flags("taint", words, &[flag("overwrite", None, false)]) {
         Ok(a) => a,

@@ -7,6 +7,7 @@ use super::args::flag;
 use super::cmdutil::{flags, namespace, qualified_name, resource_args};
 use super::{sim_error_text, Console, Output, Target};
 
+/// `kubectl scale TYPE NAME... --replicas=N`.
 pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Output {
     let args = match flags("scale", words, &[flag("replicas", None, true)]) {
         Ok(a) => a,
