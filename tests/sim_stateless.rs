@@ -141,10 +141,20 @@ fn replicaset_of_three_serves_through_the_service_and_logs_to_the_volume() {
     }
     assert_eq!(ids.len(), 3, "all three replicas answered");
 
-    // Each answer was appended to the shared volume, one file per pod (LOG_FILE with POD_ID).
-    let lines = sim.world().volume("pv/example");
+    // Each answer was appended to the volume, one file per pod (LOG_FILE with POD_ID). The PV is
+    // a hostPath, so each node has its own directory: three pods on three nodes write three
+    // places, which is why the book says the example works only on a one-node cluster.
+    let dirs: Vec<(&str, &[podlab::sim::VolumeLine])> = sim
+        .world()
+        .volumes()
+        .filter(|(k, _)| k.starts_with("hostpath/") && k.ends_with("/tmp/example"))
+        .collect();
+    assert_eq!(dirs.len(), 3, "one directory per node");
+    for (k, _) in &dirs {
+        assert_eq!(sim.world().volume_writers(k).len(), 1, "{k}");
+    }
+    let lines: Vec<&podlab::sim::VolumeLine> = dirs.iter().flat_map(|(_, l)| l.iter()).collect();
     assert_eq!(lines.len(), 30);
-    assert_eq!(sim.world().volume_writers("pv/example").len(), 3);
     let files: podlab::sorted::SortedSet<&str> = lines.iter().map(|l| l.file.as_str()).collect();
     assert_eq!(files.len(), 3);
     assert!(files

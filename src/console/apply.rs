@@ -15,8 +15,7 @@ use crate::model::Object;
 use crate::sim::{ApiError, Command, Outcome, Sim, SimError};
 
 use super::args::{flag, parse_flags, FlagSpec};
-use super::get::qualified_name;
-use super::kubectl::outcome_line;
+use super::cmdutil::{outcome_line, qualified_name, resolve_kind};
 use super::{Console, Output, Target};
 
 /// The annotation that holds the last applied manifest.
@@ -212,7 +211,7 @@ fn view_last_applied(console: &Console, sim: &Sim, words: &[String]) -> Output {
             )
         }
     };
-    let kind = match super::kubectl::resolve_kind(kind) {
+    let kind = match resolve_kind(kind) {
         Ok(k) => k,
         Err(o) => return o,
     };

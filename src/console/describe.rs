@@ -1,61 +1,18 @@
 //! `kubectl describe`: kubectl's describers, written through a Go-style tabwriter (padding 2)
 //! so blocks align as kubectl aligns them, with the Events section at the end.
 
-use crate::sorted::SortedMap;
-
 use crate::model::{
-    access_modes_short, human_duration, Deployment, Kind, Lease, Node, Object, ObjectMeta,
-    ObjectRef, PersistentVolumeClaim, Pod, PodDisruptionBudget, Probe, ReplicaSet, Time,
+    access_modes_short, human_duration, Deployment, Kind, Lease, Node, Object, ObjectRef,
+    PersistentVolumeClaim, Pod, PodDisruptionBudget, ReplicaSet, Selector, Time,
 };
 use crate::sim::Sim;
 
-use super::table::tabwrite;
-
-/// kubectl's PrefixWriter: each level indents two spaces; cells are tab-separated.
-struct Writer {
-    text: String,
-}
-
-impl Writer {
-    fn new() -> Self {
-        Writer {
-            text: String::new(),
-        }
-    }
-
-    fn line(&mut self, level: usize, s: &str) {
-        for _ in 0..level {
-            self.text.push_str("  ");
-        }
-        self.text.push_str(s);
-        self.text.push('\n');
-    }
-
-    /// `Key:\tvalue`, with `<none>` for an empty value.
-    fn kv(&mut self, level: usize, key: &str, value: &str) {
-        let v = if value.is_empty() { "<none>" } else { value };
-        self.line(level, &format!("{key}:\t{v}"));
-    }
-
-    /// A map printed one entry per line, the later lines under the first value.
-    fn map(&mut self, level: usize, key: &str, entries: &[String]) {
-        if entries.is_empty() {
-            self.kv(level, key, "<none>");
-            return;
-        }
-        for (i, e) in entries.iter().enumerate() {
-            if i == 0 {
-                self.line(level, &format!("{key}:\t{e}"));
-            } else {
-                self.line(level, &format!("\t{e}"));
-            }
-        }
-    }
-
-    fn finish(self) -> String {
-        tabwrite(&self.text, 2)
-    }
-}
+use super::args::flag;
+use super::cmdutil::{
+    self, annotations, env_block, flags, labels, mounts_block, namespace, pod_template, probe_text,
+    resource_args, selected_names, selector_text, volumes_block, Writer,
+};
+use super::{Console, Output, Target};
 
 /// `Wed, 01 Jan 2025 00:00:01 +0000` (RFC 1123 with a numeric zone), as describe prints times.
 pub fn rfc1123z(t: Time) -> String {
@@ -82,26 +39,51 @@ pub fn rfc1123z(t: Time) -> String {
     )
 }
 
-fn labels(meta: &ObjectMeta) -> Vec<String> {
-    meta.labels
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect()
-}
-
-fn annotations(meta: &ObjectMeta) -> Vec<String> {
-    meta.annotations
-        .iter()
-        .filter(|(k, _)| *k != "kubectl.kubernetes.io/last-applied-configuration")
-        .map(|(k, v)| format!("{k}: {v}"))
-        .collect()
-}
-
-fn selector_text(sel: &SortedMap<String, String>) -> String {
-    sel.iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join(",")
+/// `kubectl describe TYPE [NAME...]`: the descriptions, separated by a blank line.
+pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Output {
+    let args = match flags("describe", words, &[flag("selector", Some('l'), true)]) {
+        Ok(a) => a,
+        Err(o) => return o,
+    };
+    let ns = namespace(console, &args).to_string();
+    if args.positional.is_empty() {
+        return Output::err("You must specify the type of resource to describe. Use \"kubectl api-resources\" for a complete list of supported resources.\n");
+    }
+    let requests = match resource_args(&args.positional) {
+        Ok(r) => r,
+        Err(o) => return o,
+    };
+    let selector = match args.value("selector").map(Selector::parse).transpose() {
+        Ok(s) => s,
+        Err(e) => return Output::err(format!("error: {e}\n")),
+    };
+    let sim = target.sim();
+    let mut text = String::new();
+    let mut ok = true;
+    for (kind, names) in requests {
+        let names: Vec<String> = if names.is_empty() {
+            selected_names(sim, kind, &ns, selector.as_ref())
+        } else {
+            names
+        };
+        for name in names {
+            // kubectl separates several descriptions with a blank line.
+            if !text.is_empty() {
+                text.push_str("\n\n");
+            }
+            match describe(sim, kind, &ns, &name) {
+                Ok(t) => text.push_str(&t),
+                Err(e) => {
+                    ok = false;
+                    text.push_str(&e);
+                }
+            }
+        }
+    }
+    if text.is_empty() {
+        return Output::ok(format!("No resources found in {ns} namespace.\n"));
+    }
+    Output { text, ok }
 }
 
 /// Describes the named object, or returns kubectl's NotFound text.
@@ -310,78 +292,6 @@ fn pod(w: &mut Writer, sim: &Sim, p: &Pod) {
     w.map(0, "Tolerations", &tolerations);
 }
 
-/// A container's environment; values from a field show its path, as `(v1:metadata.uid)`.
-fn env_block(w: &mut Writer, level: usize, env: &[crate::model::EnvVar]) {
-    if env.is_empty() {
-        w.kv(level, "Environment", "<none>");
-        return;
-    }
-    w.line(level, "Environment:");
-    for e in env {
-        let v = match (&e.value, &e.value_from) {
-            (Some(v), _) => v.clone(),
-            (None, Some(f)) => match &f.field_ref {
-                Some(r) => format!(" (v1:{})", r.field_path),
-                None => String::new(),
-            },
-            _ => String::new(),
-        };
-        w.line(level + 1, &format!("{}:\t{v}", e.name));
-    }
-}
-
-fn mounts_block(w: &mut Writer, level: usize, mounts: &[crate::model::VolumeMount]) {
-    if mounts.is_empty() {
-        w.kv(level, "Mounts", "<none>");
-        return;
-    }
-    w.line(level, "Mounts:");
-    for vm in mounts {
-        let rw = if vm.read_only == Some(true) {
-            "ro"
-        } else {
-            "rw"
-        };
-        w.line(
-            level + 1,
-            &format!("{} from {} ({rw})", vm.mount_path, vm.name),
-        );
-    }
-}
-
-fn volumes_block(w: &mut Writer, level: usize, volumes: &[crate::model::Volume]) {
-    if volumes.is_empty() {
-        w.kv(level, "Volumes", "<none>");
-        return;
-    }
-    w.line(level, "Volumes:");
-    let l = level + 2;
-    for v in volumes {
-        w.line(level + 1, &format!("{}:", v.name));
-        if let Some(c) = &v.persistent_volume_claim {
-            w.kv(l, "Type", "PersistentVolumeClaim (a reference to a PersistentVolumeClaim in the same namespace)");
-            w.kv(l, "ClaimName", &c.claim_name);
-            w.kv(l, "ReadOnly", &c.read_only.unwrap_or(false).to_string());
-        } else if let Some(e) = &v.empty_dir {
-            w.kv(
-                l,
-                "Type",
-                "EmptyDir (a temporary directory that shares a pod's lifetime)",
-            );
-            w.kv(l, "Medium", &e.medium);
-            w.kv(l, "SizeLimit", "<unset>");
-        } else if let Some(h) = &v.host_path {
-            w.kv(l, "Type", "HostPath (bare host directory volume)");
-            w.kv(l, "Path", &h.path);
-            w.kv(l, "HostPathType", &h.type_);
-        } else if let Some(c) = &v.config_map {
-            w.kv(l, "Type", "ConfigMap (a volume populated by a ConfigMap)");
-            w.kv(l, "Name", &c.name);
-            w.kv(l, "Optional", "false");
-        }
-    }
-}
-
 fn container_state(w: &mut Writer, key: &str, s: &crate::model::ContainerState) {
     if let Some(r) = &s.running {
         w.kv(2, key, "Running");
@@ -404,32 +314,6 @@ fn container_state(w: &mut Writer, key: &str, s: &crate::model::ContainerState) 
     } else {
         w.kv(2, key, "Waiting");
     }
-}
-
-/// `http-get http://:8080/actuator/health delay=0s timeout=1s period=10s #success=1 #failure=3`.
-fn probe_text(p: &Probe) -> String {
-    let action = if let Some(h) = &p.http_get {
-        let scheme = if h.scheme.is_empty() {
-            "http"
-        } else {
-            &h.scheme.to_ascii_lowercase()
-        };
-        format!("http-get {scheme}://:{}{}", h.port, h.path)
-    } else if let Some(t) = &p.tcp_socket {
-        format!("tcp-socket :{}", t.port)
-    } else if let Some(e) = &p.exec {
-        format!("exec [{}]", e.command.join(" "))
-    } else {
-        "unknown".into()
-    };
-    format!(
-        "{action} delay={}s timeout={}s period={}s #success={} #failure={}",
-        p.initial_delay_seconds.unwrap_or(0),
-        p.timeout_seconds.unwrap_or(1),
-        p.period_seconds.unwrap_or(10),
-        p.success_threshold.unwrap_or(1),
-        p.failure_threshold.unwrap_or(3)
-    )
 }
 
 fn node(w: &mut Writer, sim: &Sim, n: &Node) {
@@ -571,7 +455,7 @@ fn node(w: &mut Writer, sim: &Sim, n: &Node) {
                     lim("cpu"),
                     req("memory"),
                     lim("memory"),
-                    super::get::age(p.metadata.creation_timestamp, sim.now())
+                    cmdutil::age(p.metadata.creation_timestamp, sim.now())
                 ),
             );
         }
@@ -838,46 +722,6 @@ fn statefulset(w: &mut Writer, sim: &Sim, ss: &crate::model::StatefulSet) {
     }
 }
 
-fn pod_template(w: &mut Writer, t: &crate::model::PodTemplateSpec) {
-    w.line(0, "Pod Template:");
-    w.map(1, "Labels", &labels(&t.metadata));
-    // Shown only when set, as after `kubectl rollout restart`.
-    if !t.metadata.annotations.is_empty() {
-        w.map(1, "Annotations", &annotations(&t.metadata));
-    }
-    w.line(1, "Containers:");
-    for c in &t.spec.containers {
-        w.line(2, &format!("{}:", c.name));
-        w.kv(3, "Image", &c.image);
-        let port = c
-            .ports
-            .iter()
-            .map(|p| {
-                format!(
-                    "{}/{}",
-                    p.container_port,
-                    if p.protocol.is_empty() {
-                        "TCP"
-                    } else {
-                        &p.protocol
-                    }
-                )
-            })
-            .collect::<Vec<_>>()
-            .join(", ");
-        w.kv(3, "Port", &port);
-        if let Some(pr) = &c.readiness_probe {
-            w.kv(3, "Readiness", &probe_text(pr));
-        }
-        env_block(w, 3, &c.env);
-        mounts_block(w, 3, &c.volume_mounts);
-    }
-    volumes_block(w, 1, &t.spec.volumes);
-    w.kv(1, "Node-Selectors", &selector_text(&t.spec.node_selector));
-    let tolerations: Vec<String> = t.spec.tolerations.iter().map(|t| t.describe()).collect();
-    w.map(1, "Tolerations", &tolerations);
-}
-
 fn pdb(w: &mut Writer, p: &PodDisruptionBudget) {
     let m = &p.metadata;
     w.kv(0, "Name", &m.name);
@@ -962,12 +806,12 @@ fn events(w: &mut Writer, sim: &Sim, r: &ObjectRef) {
     let now = sim.now();
     for e in evs {
         let last = e.last_timestamp.or(e.first_timestamp);
-        let mut age = super::get::age(last, now);
+        let mut age = cmdutil::age(last, now);
         if e.count > 1 {
             age = format!(
                 "{age} (x{} over {})",
                 e.count,
-                super::get::age(e.first_timestamp, now)
+                cmdutil::age(e.first_timestamp, now)
             );
         }
         let from = if e.source.host.is_empty() {
@@ -980,17 +824,6 @@ fn events(w: &mut Writer, sim: &Sim, r: &ObjectRef) {
             &format!("{}\t{}\t{age}\t{from}\t{}", e.type_, e.reason, e.message),
         );
     }
-}
-
-/// `kubectl rollout history deployment/NAME --revision=N`: the revision's pod template.
-pub fn revision_template(name: &str, revision: i64, t: &crate::model::PodTemplateSpec) -> String {
-    let mut w = Writer::new();
-    w.line(
-        0,
-        &format!("deployment.apps/{name} with revision #{revision}"),
-    );
-    pod_template(&mut w, t);
-    w.finish()
 }
 
 #[cfg(test)]

@@ -1,10 +1,13 @@
 //! `kubectl get`: the columns of kubectl's printers (ref §8, §3.3, §5.2, §6.1, §2.1) for each kind.
 
 use crate::model::{
-    access_modes_short, human_duration, Kind, Object, ObjectMeta, Pod, Quantity, Time,
+    access_modes_short, human_duration, Kind, Object, ObjectMeta, Pod, Quantity, Selector,
 };
 
+use super::args::flag;
+use super::cmdutil::{age, flags, namespace, qualified_name, resource_args};
 use super::table::Table;
+use super::{Console, Output, Target};
 
 /// How `kubectl get` prints.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -14,19 +17,149 @@ pub struct Columns {
     pub show_labels: bool,
 }
 
-/// `<kind>.<group>/<name>` as `-o name` and apply print it (`deployment.apps/web`).
-pub fn qualified_name(kind: Kind, name: &str) -> String {
-    match kind.group() {
-        "" => format!("{}/{name}", kind.name().to_ascii_lowercase()),
-        g => format!("{}.{g}/{name}", kind.name().to_ascii_lowercase()),
+/// `kubectl get TYPE[,TYPE] [NAME...]`: tables, or `-o name|yaml|json|jsonpath=...`.
+pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Output {
+    let args = match flags(
+        "get",
+        words,
+        &[
+            flag("all-namespaces", Some('A'), false),
+            flag("output", Some('o'), true),
+            flag("selector", Some('l'), true),
+            flag("show-labels", None, false),
+            flag("sort-by", None, true),
+            flag("no-headers", None, false),
+            flag("watch", Some('w'), false),
+        ],
+    ) {
+        Ok(a) => a,
+        Err(o) => return o,
+    };
+    if args.on("watch") {
+        return Output::err(
+            "error: --watch streams changes as they happen, which this console does not do: play the timeline (Space) or step to the next change (Right arrow), then run the command again\n",
+        );
     }
-}
-
-/// The AGE of an object at `now`.
-pub fn age(created: Option<Time>, now: u64) -> String {
-    match created {
-        Some(t) => human_duration(now.saturating_sub(t.millis())),
-        None => "<unknown>".into(),
+    if args.positional.is_empty() {
+        return Output::err(
+            "You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' for help and examples\n",
+        );
+    }
+    let requests = match resource_args(&args.positional) {
+        Ok(r) => r,
+        Err(o) => return o,
+    };
+    let all_ns = args.on("all-namespaces");
+    let ns = namespace(console, &args).to_string();
+    let selector = match args.value("selector").map(Selector::parse).transpose() {
+        Ok(s) => s,
+        Err(e) => return Output::err(format!("error: {e}\n")),
+    };
+    let output = args.value("output").unwrap_or("");
+    let cols = Columns {
+        wide: output == "wide",
+        all_namespaces: all_ns,
+        show_labels: args.on("show-labels"),
+    };
+    let sim = target.sim();
+    let now = sim.now();
+    let mut text = String::new();
+    let mut errors = String::new();
+    let mut found_any = false;
+    let multi = requests.len() > 1;
+    let mut listed: Vec<&Object> = Vec::new();
+    for (kind, names) in &requests {
+        let mut objects: Vec<&Object> = Vec::new();
+        if names.is_empty() {
+            objects.extend(sim.cluster().list_kind(*kind).filter(|o| {
+                let m = o.meta();
+                (all_ns || !kind.namespaced() || m.namespace == ns)
+                    && selector.as_ref().is_none_or(|s| s.matches(&m.labels))
+            }));
+        } else {
+            for n in names {
+                let r = crate::model::ObjectRef::new(*kind, &ns, n);
+                match sim.cluster().get_object(&r) {
+                    Some(o) => objects.push(o),
+                    None => errors.push_str(&format!(
+                        "Error from server (NotFound): {} \"{n}\" not found\n",
+                        kind.qualified_resource()
+                    )),
+                }
+            }
+        }
+        if let Some(path) = args.value("sort-by") {
+            if let Err(e) = super::jsonpath::sort_by(&mut objects, path) {
+                return Output::err(format!("error: {e}\n"));
+            }
+        }
+        if objects.is_empty() {
+            continue;
+        }
+        found_any = true;
+        match output {
+            "" | "wide" => {
+                if multi && !text.is_empty() {
+                    text.push('\n');
+                }
+                let mut t = table(*kind, &objects, cols, now);
+                if multi {
+                    // Several kinds: names carry their type, as in `kubectl get pods,svc`.
+                    let name_col = usize::from(cols.all_namespaces && kind.namespaced());
+                    for (row, o) in t.rows.iter_mut().zip(&objects) {
+                        row[name_col] = qualified_name(*kind, &o.meta().name);
+                    }
+                }
+                text.push_str(&t.render(!args.on("no-headers")));
+            }
+            "name" => {
+                for o in &objects {
+                    text.push_str(&qualified_name(*kind, &o.meta().name));
+                    text.push('\n');
+                }
+            }
+            _ => listed.extend(objects),
+        }
+    }
+    match output {
+        "" | "wide" | "name" => {}
+        "yaml" | "json" => {
+            let single = requests.len() == 1 && requests[0].1.len() == 1 && listed.len() == 1;
+            let printed = if single {
+                super::print::object(listed[0], output == "json")
+            } else {
+                super::print::list(&listed, output == "json")
+            };
+            text.push_str(&printed);
+            found_any = true;
+        }
+        o if o.starts_with("jsonpath=") || o.starts_with("jsonpath-as-json=") => {
+            let expr = o.split_once('=').map(|x| x.1).unwrap_or("");
+            let single = requests.len() == 1 && requests[0].1.len() == 1 && listed.len() == 1;
+            match super::jsonpath::render(expr, &listed, single) {
+                Ok(s) => text.push_str(&s),
+                Err(e) => return Output::err(format!("error: {e}\n")),
+            }
+            found_any = true;
+        }
+        other => {
+            return Output::err(format!(
+                "error: unable to match a printer suitable for the output format \"{other}\", allowed formats are: json,jsonpath,jsonpath-as-json,jsonpath-file,name,wide,yaml\n"
+            ))
+        }
+    }
+    if !found_any && errors.is_empty() {
+        let scoped = requests.iter().all(|(k, _)| k.namespaced());
+        return Output::ok(if all_ns || !scoped {
+            "No resources found\n".to_string()
+        } else {
+            format!("No resources found in {ns} namespace.\n")
+        });
+    }
+    text.push_str(&errors);
+    Output {
+        text,
+        ok: errors.is_empty(),
     }
 }
 

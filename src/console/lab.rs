@@ -3,6 +3,7 @@
 use crate::sim::{Command, Outcome};
 
 use super::args::{format_duration_ms, parse_duration_ms};
+use super::cmdutil::outcome_line;
 use super::table::Table;
 use super::{sim_error_text, Console, Output, Target};
 
@@ -126,7 +127,7 @@ pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Outp
     };
     match target.apply(command) {
         Ok(Outcome::Done(s)) => Output::ok(format!("{s}\n")),
-        Ok(o) => Output::ok(super::kubectl::outcome_line(&o)),
+        Ok(o) => Output::ok(outcome_line(&o)),
         Err(e) => Output::err(sim_error_text(&e)),
     }
 }

@@ -1,13 +1,11 @@
 //! `kubectl logs`: kubectl's side (which pod and container, its stderr notes, its errors); the
 //! API server and the kubelet answer through `Sim::pod_logs`.
 
-use std::cmp::Ordering;
-
-use crate::model::{Kind, Object, ObjectRef, Pod, Selector};
+use crate::model::{Pod, Selector};
 use crate::sim::{PodLogOptions, SimError};
 
 use super::args::flag;
-use super::kubectl::{flags, resolve_kind};
+use super::cmdutil::{flags, pod_for_resource};
 use super::{sim_error_text, Console, Output, Target};
 
 const USAGE: &str = "error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee 'kubectl logs -h' for help and examples\n";
@@ -159,138 +157,6 @@ pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Outp
         }
     }
     Output::ok(text)
-}
-
-/// The pod behind `POD`, `pod/NAME` or a workload (`deploy/NAME`, `rs/NAME`, `sts/NAME`,
-/// `svc/NAME`): kubectl lists the workload's pods and takes the best one to read.
-pub(super) fn pod_for_resource(
-    target: &mut dyn Target,
-    ns: &str,
-    resource: &str,
-    timeout: u64,
-    text: &mut String,
-) -> Result<Pod, String> {
-    let (kind, name) = match resource.split_once('/') {
-        Some((k, n)) => (resolve_kind(k).map_err(|o| o.text)?, n),
-        None => (Kind::Pod, resource),
-    };
-    let r = ObjectRef::new(kind, ns, name);
-    let Some(obj) = target.sim().cluster().get_object(&r).cloned() else {
-        return Err(format!(
-            "error: error from server (NotFound): {} \"{name}\" not found in namespace \"{ns}\"\n",
-            kind.qualified_resource()
-        ));
-    };
-    let selector: Box<dyn Fn(&Pod) -> bool> = match obj {
-        Object::Pod(p) => return Ok(p),
-        Object::Deployment(d) => Box::new(move |p: &Pod| d.spec.selector.matches(&p.metadata.labels)),
-        Object::ReplicaSet(rs) => {
-            Box::new(move |p: &Pod| rs.spec.selector.matches(&p.metadata.labels))
-        }
-        Object::StatefulSet(s) => {
-            Box::new(move |p: &Pod| s.spec.selector.matches(&p.metadata.labels))
-        }
-        Object::Service(s) if s.spec.selector.is_empty() => {
-            return Err(format!("error: cannot attach to *v1.Service: invalid service '{name}': Service is defined without a selector\n"))
-        }
-        Object::Service(s) => Box::new(move |p: &Pod| {
-            s.spec
-                .selector
-                .iter()
-                .all(|(k, v)| p.metadata.labels.get(k) == Some(v))
-        }),
-        other => {
-            let t = other.kind().name();
-            return Err(format!(
-                "error: cannot get the logs from *v1.{t}: selector for *v1.{t} not implemented\n"
-            ));
-        }
-    };
-    let list = |target: &dyn Target| -> Vec<Pod> {
-        target
-            .sim()
-            .cluster()
-            .list_in::<Pod>(ns)
-            .filter(|p| selector(p))
-            .cloned()
-            .collect()
-    };
-    let mut pods = list(target);
-    if pods.is_empty() {
-        // kubectl watches for the first pod until --pod-running-timeout.
-        const POLL_MS: u64 = 1_000;
-        let mut waited = 0;
-        while pods.is_empty() {
-            if waited >= timeout {
-                return Err("error: timed out waiting for the condition\n".into());
-            }
-            let step = POLL_MS.min(timeout - waited);
-            target.run_for(step);
-            waited += step;
-            pods = list(target);
-        }
-        crate::sort::sort_by(&mut pods, by_logging);
-        return Ok(pods.swap_remove(0));
-    }
-    crate::sort::sort_by(&mut pods, by_logging);
-    if pods.len() > 1 {
-        text.push_str(&format!(
-            "Found {} pods, using pod/{}\n",
-            pods.len(),
-            pods[0].metadata.name
-        ));
-    }
-    Ok(pods.swap_remove(0))
-}
-
-/// kubectl's `podutils.ByLogging`: the pod most worth reading first. Ties keep list order.
-fn by_logging(a: &Pod, b: &Pod) -> Ordering {
-    let assigned = |p: &Pod| !p.spec.node_name.is_empty();
-    if a.spec.node_name != b.spec.node_name && (!assigned(a) || !assigned(b)) {
-        return assigned(b).cmp(&assigned(a));
-    }
-    // Phases missing from kubectl's map (Succeeded, Failed) rank with Running.
-    let phase = |p: &Pod| match p.status.phase.as_str() {
-        "Unknown" => 1,
-        "Pending" => 2,
-        _ => 0,
-    };
-    if phase(a) != phase(b) {
-        return phase(a).cmp(&phase(b));
-    }
-    if a.is_ready() != b.is_ready() {
-        return b.is_ready().cmp(&a.is_ready());
-    }
-    let ready_since = |p: &Pod| {
-        p.status
-            .condition("Ready")
-            .and_then(|c| c.last_transition_time)
-    };
-    if a.is_ready() && ready_since(a) != ready_since(b) {
-        return older_first(ready_since(a), ready_since(b));
-    }
-    let restarts = |p: &Pod| {
-        p.status
-            .container_statuses
-            .iter()
-            .map(|c| c.restart_count)
-            .max()
-            .unwrap_or(0)
-    };
-    if restarts(a) != restarts(b) {
-        return restarts(b).cmp(&restarts(a));
-    }
-    older_first(a.metadata.creation_timestamp, b.metadata.creation_timestamp)
-}
-
-/// Earlier times first, missing times last.
-fn older_first(a: Option<crate::model::Time>, b: Option<crate::model::Time>) -> Ordering {
-    match (a, b) {
-        (Some(x), Some(y)) => x.cmp(&y),
-        (Some(_), None) => Ordering::Less,
-        (None, Some(_)) => Ordering::Greater,
-        (None, None) => Ordering::Equal,
-    }
 }
 
 /// The container kubectl asks for: `-c`, else the default-container annotation, else the first

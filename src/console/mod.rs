@@ -1,17 +1,36 @@
 //! The console: one command language for the UI, scenario scripts, exercise checks and the CLI.
 //! A line is `kubectl ...`, `dig ...` or `lab ...`; the result is the text a terminal would show.
 
-pub mod apply;
+// Layers, bottom to top; a module uses only its own layer or those below, and the items of this
+// file. Verbs do not use each other: what two of them need is in `cmdutil`.
+//
+// - `args`, `table`, `print`, `jsonpath`: words and flags, columns, YAML/JSON, JSONPath
+// - `cmdutil`: what the verbs share
+// - the programs and verbs: `dig`, `lab`, and kubectl's `get`, `describe`, `apply`, `delete`,
+//   `scale`, `label` (and annotate), `node` (cordon, uncordon, taint, drain), `rollout`,
+//   `exec`, `logs`
+// - `kubectl`: reads the verb and dispatches
 pub mod args;
-pub mod describe;
-pub mod dig;
-pub mod get;
 pub mod jsonpath;
-pub mod kubectl;
-pub mod lab;
-pub mod logs;
 pub mod print;
 pub mod table;
+
+pub mod cmdutil;
+
+pub mod apply;
+pub mod delete;
+pub mod describe;
+pub mod dig;
+pub mod exec;
+pub mod get;
+pub mod lab;
+pub mod label;
+pub mod logs;
+pub mod node;
+pub mod rollout;
+pub mod scale;
+
+pub mod kubectl;
 
 use crate::sorted::SortedMap;
 

@@ -207,7 +207,7 @@ pub fn App() -> Html {
             state.event_filter.clone(),
         );
         use_memo(key, move |(_, _, panel, filter)| {
-            PanelBody::build(*panel, session.borrow().sim(), filter)
+            PanelBody::build(*panel, &session.borrow(), filter)
         })
     };
 

@@ -5,11 +5,10 @@ use std::rc::Rc;
 
 use yew::Reducible;
 
-use crate::model::Object;
 use crate::view::editor::{diagnose, EditorDiag};
 use crate::view::exercises::starter;
 use crate::view::route::Pattern;
-use crate::view::session::{Session, Snapshot};
+use crate::view::session::{change_notice, Session, Snapshot};
 use crate::view::share::SavedRun;
 
 /// The state panels beside the cluster view.
@@ -69,8 +68,8 @@ pub enum Theme {
     Dark,
 }
 
-use crate::view::scrollback::drop_future;
 pub use crate::view::scrollback::ConsoleEntry;
+use crate::view::scrollback::{background_entries, drop_future};
 
 /// The run before the last change, and the console as it was then: Undo restores both.
 pub struct Undo {
@@ -158,16 +157,6 @@ pub struct Start {
 pub const DEFAULT_SEED: u64 = 42;
 pub const DEFAULT_WORKERS: u32 = 3;
 
-fn cluster_objects(s: &Session) -> Vec<Object> {
-    use crate::model::Kind;
-    s.sim()
-        .cluster()
-        .objects()
-        .filter(|o| !matches!(o.kind(), Kind::Event | Kind::Lease | Kind::EndpointSlice))
-        .cloned()
-        .collect()
-}
-
 impl LabState {
     pub fn new(start: Start) -> Self {
         // A restored run's console shows its logged lines again, as they print on replay.
@@ -194,7 +183,7 @@ impl LabState {
                 (session, text.to_string(), Vec::new())
             }
         };
-        let diags = diagnose(&editor, &cluster_objects(&session));
+        let diags = diagnose(&editor, &session.cluster_objects());
         let client_lines = session.sim().client_output().len();
         LabState {
             pattern: start.pattern,
@@ -247,27 +236,20 @@ impl LabState {
     /// Shows what running commands printed while time moved forward, grouped by command and
     /// time. A seek shows nothing: it only moves the mark, so scrubbing does not repeat lines.
     fn show_background(&mut self, moved_forward: bool) {
-        let lines: Vec<crate::sim::drain::ClientLine> = {
+        let entries = {
             let s = self.session.borrow();
             let all = s.sim().client_output();
             let seen = self.client_lines.min(all.len());
             let new = if moved_forward {
-                all[seen..].to_vec()
+                background_entries(&all[seen..])
             } else {
                 Vec::new()
             };
             self.client_lines = all.len();
             new
         };
-        for b in crate::sim::drain::blocks(&lines) {
-            let ok = !b.text.contains("\nerror: ") && !b.text.starts_with("error: ");
-            self.push_entry(ConsoleEntry {
-                line: b.client,
-                text: b.text,
-                ok,
-                at: b.time,
-                background: true,
-            });
+        for entry in entries {
+            self.push_entry(entry);
         }
     }
 
@@ -280,21 +262,17 @@ impl LabState {
         let after = s.snapshot();
         let changed = after.lines != before.lines || after.horizon != before.horizon;
         let forked = changed && before.horizon > before.at;
-        let at = crate::model::go_duration(before.at.1 / 100 * 100);
+        let at = before.at.1;
         drop(s);
         if changed {
             if forked {
-                drop_future(Rc::make_mut(&mut self.console), before.at.1);
+                drop_future(Rc::make_mut(&mut self.console), at);
             }
             self.undo = Some(Rc::new(Undo {
                 run: before,
                 console: console_before,
             }));
-            self.notice = Some(if forked {
-                format!("Forked at {at}: the old future was replaced. Undo brings it back.")
-            } else {
-                format!("Ran `{line}` at {at}.")
-            });
+            self.notice = Some(change_notice(&line, at, forked));
         }
         self.echo(line, text, ok);
         // The command printed its own lines; later ones show as time runs.
@@ -308,7 +286,7 @@ impl LabState {
     }
 
     fn rediagnose(&mut self) {
-        let objects = cluster_objects(&self.session.borrow());
+        let objects = self.session.borrow().cluster_objects();
         self.diags = Rc::new(diagnose(&self.editor, &objects));
         self.diags_stale = false;
     }

@@ -2,6 +2,8 @@
 //! a fork drops what the replaced future printed, and an undo brings back the scrollback of the
 //! run it restores.
 
+use crate::sim::drain::{blocks, ClientLine};
+
 /// One command in the console's scrollback, with what it printed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ConsoleEntry {
@@ -12,6 +14,24 @@ pub struct ConsoleEntry {
     pub at: u64,
     /// Printed later by a running command (a drain), not typed: `line` names that command.
     pub background: bool,
+}
+
+/// What running commands printed (a drain's later lines), as scrollback entries: one per command
+/// and time, failed if it printed an error.
+pub fn background_entries(lines: &[ClientLine]) -> Vec<ConsoleEntry> {
+    blocks(lines)
+        .into_iter()
+        .map(|b| {
+            let ok = !b.text.contains("\nerror: ") && !b.text.starts_with("error: ");
+            ConsoleEntry {
+                line: b.client,
+                text: b.text,
+                ok,
+                at: b.time,
+                background: true,
+            }
+        })
+        .collect()
 }
 
 /// Drops the entries of the future a fork at `at` (simulated ms) replaced: whatever ran or

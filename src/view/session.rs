@@ -4,8 +4,9 @@
 
 use crate::sorted::SortedMap;
 
-use crate::console::{kubectl::outcome_line, sim_error_text, Console, Output, Target};
+use crate::console::{cmdutil::outcome_line, sim_error_text, Console, Output, Target};
 use crate::manifest::{self, ManifestObject, Severity};
+use crate::model::{go_duration, Kind, Object};
 use crate::sim::{Command, Outcome, Sim, SimBuilder, SimError, Timeline};
 
 /// Events between checkpoints: a seek replays at most this many events.
@@ -113,6 +114,17 @@ impl Snapshot {
     }
 }
 
+/// The notice after a change to the run made at `at` (simulated ms, shown to the tenth): a fork
+/// replaced the run's old future; otherwise the line ran.
+pub fn change_notice(line: &str, at: u64, forked: bool) -> String {
+    let at = go_duration(at / 100 * 100);
+    if forked {
+        format!("Forked at {at}: the old future was replaced. Undo brings it back.")
+    } else {
+        format!("Ran `{line}` at {at}.")
+    }
+}
+
 /// Counts what a console line did to the timeline.
 struct Recording<'a> {
     timeline: &'a mut Timeline,
@@ -176,6 +188,17 @@ impl Session {
 
     pub fn sim(&self) -> &Sim {
         self.timeline.sim()
+    }
+
+    /// The objects the editor's manifest is checked against: the cluster without its Events,
+    /// Leases and EndpointSlices.
+    pub fn cluster_objects(&self) -> Vec<Object> {
+        self.sim()
+            .cluster()
+            .objects()
+            .filter(|o| !matches!(o.kind(), Kind::Event | Kind::Lease | Kind::EndpointSlice))
+            .cloned()
+            .collect()
     }
 
     /// The current position: (events processed, simulated ms).
@@ -536,5 +559,17 @@ mod tests {
         assert!(out.text.starts_with("NAME"), "{}", out.text);
         assert_eq!(out.text.matches("random-generator-").count(), 3);
         assert!(!query(s.sim(), "lab crash node-1").ok);
+    }
+
+    #[test]
+    fn change_notices_name_the_fork_or_the_line() {
+        assert_eq!(
+            change_notice("kubectl scale rs web --replicas=2", 12_345, false),
+            "Ran `kubectl scale rs web --replicas=2` at 12.3s."
+        );
+        assert_eq!(
+            change_notice("lab crash node-1", 61_000, true),
+            "Forked at 1m1s: the old future was replaced. Undo brings it back."
+        );
     }
 }

@@ -1,4 +1,5 @@
-//! The timeline's words: its clock and which logged lines count as faults.
+//! The timeline's words: its clock, which logged lines count as faults, and where marks sit on
+//! the scrubber.
 
 /// `07:02.3`: minutes, seconds and tenths at a fixed width, so nothing moves while it counts.
 pub fn clock(ms: u64) -> String {
@@ -72,5 +73,14 @@ mod tests {
         assert!(!is_fault("kubectl apply -f stateless.yaml"));
         assert!(!is_fault("kubectl scale rs web --replicas=2"));
         assert!(!is_fault("kubectl uncordon node-1"));
+    }
+
+    #[test]
+    fn marks_sit_at_their_share_of_the_run() {
+        assert_eq!(percent(0, 1_000), "0.000");
+        assert_eq!(percent(125, 1_000), "12.500");
+        assert_eq!(percent(2_000, 1_000), "100.000");
+        assert_eq!(range_value("4200"), 4200);
+        assert_eq!(range_value("oops"), 0);
     }
 }

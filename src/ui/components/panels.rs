@@ -1,9 +1,8 @@
 use yew::prelude::*;
 
-use crate::sim::Sim;
 use crate::ui::state::Panel;
 use crate::view::panels::{dns_entries, events, storage, DnsEntry, EventRow, StorageModel};
-use crate::view::session::query;
+use crate::view::session::{query, Session};
 
 #[derive(Properties, PartialEq)]
 pub struct StatePanelsProps {
@@ -83,7 +82,8 @@ pub enum PanelBody {
 }
 
 impl PanelBody {
-    pub fn build(panel: Panel, sim: &Sim, filter: &str) -> PanelBody {
+    pub fn build(panel: Panel, session: &Session, filter: &str) -> PanelBody {
+        let sim = session.sim();
         match panel {
             Panel::Pods => PanelBody::Pods(query(sim, "kubectl get pods -o wide").text),
             Panel::Storage => PanelBody::Storage(storage(sim)),

@@ -1,0 +1,181 @@
+//! The node verbs: `kubectl cordon`, `uncordon`, `taint` and `drain`.
+
+use crate::model::{Kind, Taint};
+use crate::sim::{Command, Outcome};
+
+use super::args::flag;
+use super::cmdutil::{flags, outcome_line};
+use super::{sim_error_text, Output, Target};
+
+/// `kubectl cordon NODE` and `kubectl uncordon NODE`.
+pub fn cordon(target: &mut dyn Target, cordon: bool, words: &[String]) -> Output {
+    let verb = if cordon { "cordon" } else { "uncordon" };
+    let args = match flags(verb, words, &[]) {
+        Ok(a) => a,
+        Err(o) => return o,
+    };
+    let [node] = args.positional.as_slice() else {
+        return Output::err(format!(
+            "error: USAGE: {verb} NODE [flags]\nSee 'kubectl {verb} -h' for help and examples\n"
+        ));
+    };
+    let before = target
+        .sim()
+        .cluster()
+        .get::<crate::model::Node>("", node)
+        .map(|n| n.spec.unschedulable);
+    let Some(before) = before else {
+        return Output::err(format!(
+            "Error from server (NotFound): nodes \"{node}\" not found\n"
+        ));
+    };
+    if before == cordon {
+        return Output::ok(format!("node/{node} already {verb}ed\n"));
+    }
+    let cmd = if cordon {
+        Command::Cordon { node: node.clone() }
+    } else {
+        Command::Uncordon { node: node.clone() }
+    };
+    match target.apply(cmd) {
+        Ok(_) => Output::ok(format!("node/{node} {verb}ed\n")),
+        Err(e) => Output::err(sim_error_text(&e)),
+    }
+}
+
+/// `kubectl taint nodes NODE KEY[=VALUE]:EFFECT...`; `KEY[:EFFECT]-` removes.
+pub fn taint(target: &mut dyn Target, words: &[String]) -> Output {
+    let args = match flags("taint", words, &[flag("overwrite", None, false)]) {
+        Ok(a) => a,
+        Err(o) => return o,
+    };
+    let pos = &args.positional;
+    let node = match pos.as_slice() {
+        [kind, node, _, ..] if Kind::from_resource_name(kind) == Some(Kind::Node) => node,
+        [kind, ..] if kind.contains('/') => kind.split_once('/').map(|x| x.1).unwrap_or(""),
+        _ => {
+            return Output::err(
+                "error: at least one taint update is required\nSee 'kubectl taint -h' for help and examples\n",
+            )
+        }
+    };
+    let specs: &[String] = if pos[0].contains('/') {
+        &pos[1..]
+    } else {
+        &pos[2..]
+    };
+    if specs.is_empty() {
+        return Output::err("error: at least one taint update is required\n");
+    }
+    if target
+        .sim()
+        .cluster()
+        .get::<crate::model::Node>("", node)
+        .is_none()
+    {
+        return Output::err(format!(
+            "Error from server (NotFound): nodes \"{node}\" not found\n"
+        ));
+    }
+    let mut cmds = Vec::new();
+    for spec in specs {
+        if let Some(removal) = spec.strip_suffix('-') {
+            let (key, effect) = match removal.split_once(':') {
+                Some((k, e)) => (k, Some(e.to_string())),
+                None => (removal, None),
+            };
+            let key = key.split('=').next().unwrap_or(key).to_string();
+            cmds.push(Command::Untaint {
+                node: node.to_string(),
+                key,
+                effect,
+            });
+        } else {
+            match Taint::parse(spec) {
+                Ok(t) => cmds.push(Command::Taint {
+                    node: node.to_string(),
+                    taint: t,
+                }),
+                Err(e) => return Output::err(format!("error: {e}\n")),
+            }
+        }
+    }
+    for c in cmds {
+        if let Err(e) = target.apply(c) {
+            return Output::err(sim_error_text(&e));
+        }
+    }
+    Output::ok(format!("node/{node} tainted\n"))
+}
+
+/// `kubectl drain NODE`: the lines it prints at once. The rest print as simulated time runs on
+/// (ref §6.3); consoles read them from `Sim::client_output`.
+pub fn drain(target: &mut dyn Target, words: &[String]) -> Output {
+    let args = match flags(
+        "drain",
+        words,
+        &[
+            flag("ignore-daemonsets", None, false),
+            flag("delete-emptydir-data", None, false),
+            flag("force", None, false),
+            flag("grace-period", None, true),
+            flag("timeout", None, true),
+            flag("disable-eviction", None, false),
+            flag("pod-selector", None, true),
+        ],
+    ) {
+        Ok(a) => a,
+        Err(o) => return o,
+    };
+    let [node] = args.positional.as_slice() else {
+        return Output::err(
+            "error: USAGE: drain NODE [flags]\nSee 'kubectl drain -h' for help and examples\n",
+        );
+    };
+    let grace = match args.value("grace-period") {
+        None => None,
+        Some(g) => match g.parse::<i64>() {
+            Ok(v) if v < 0 => None,
+            Ok(v) => Some(v),
+            Err(_) => {
+                return Output::err(format!(
+                    "error: invalid argument \"{g}\" for \"--grace-period\" flag: strconv.ParseInt: parsing \"{g}\": invalid syntax\nSee 'kubectl drain --help' for usage.\n"
+                ))
+            }
+        },
+    };
+    let timeout_ms = match args.value("timeout") {
+        None => 0,
+        Some(t) => match crate::model::parse_duration(t) {
+            Some(ms) => ms,
+            None => {
+                return Output::err(format!(
+                    "error: invalid argument \"{t}\" for \"--timeout\" flag: time: invalid duration \"{t}\"\nSee 'kubectl drain --help' for usage.\n"
+                ))
+            }
+        },
+    };
+    let options = crate::sim::drain::DrainOptions {
+        ignore_daemonsets: args.on("ignore-daemonsets"),
+        delete_emptydir_data: args.on("delete-emptydir-data"),
+        force: args.on("force"),
+        grace_period_seconds: grace,
+        timeout_ms,
+        disable_eviction: args.on("disable-eviction"),
+        pod_selector: args.value("pod-selector").map(str::to_string),
+    };
+    let before = target.sim().client_output().len();
+    let result = target.apply(Command::Drain {
+        node: node.clone(),
+        options,
+    });
+    let printed: String = target.sim().client_output()[before..]
+        .iter()
+        .map(|l| format!("{}\n", l.text))
+        .collect();
+    match result {
+        Ok(Outcome::Client { ok }) => Output { text: printed, ok },
+        Ok(other) => Output::ok(format!("{printed}{}", outcome_line(&other))),
+        Err(e) => Output::err(format!("{printed}{}", sim_error_text(&e))),
+    }
+}

@@ -1,0 +1,402 @@
+//! `kubectl rollout status|history|undo|restart|pause|resume`.
+
+use crate::model::{Kind, Object};
+use crate::sim::{Command, Outcome};
+
+use super::args::flag;
+use super::cmdutil::{
+    flags, namespace, pod_template, qualified_name, resource_args, selected_names, Writer,
+};
+use super::{sim_error_text, Console, Output, Target};
+
+/// `kubectl rollout status|history|undo deployment/NAME`.
+pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Output {
+    let Some((sub, rest)) = words.split_first() else {
+        return Output::err("error: a subcommand is required: history, pause, restart, resume, status or undo\nSee 'kubectl rollout -h' for help and examples\n");
+    };
+    let args = match flags(
+        &format!("rollout {sub}"),
+        rest,
+        &[
+            flag("revision", None, true),
+            flag("to-revision", None, true),
+            flag("timeout", None, true),
+            flag("watch", Some('w'), false),
+        ],
+    ) {
+        Ok(a) => a,
+        Err(o) => return o,
+    };
+    let ns = namespace(console, &args).to_string();
+    let requests = match resource_args(&args.positional) {
+        Ok(r) => r,
+        Err(o) => return o,
+    };
+    if matches!(sub.as_str(), "restart" | "pause" | "resume") {
+        return rollout_patch_all(target, &ns, &requests, sub);
+    }
+    let Some((kind, names)) = requests.first() else {
+        return Output::err("error: required resource not specified\n");
+    };
+    let Some(name) = names.first() else {
+        return Output::err("error: required resource not specified\n");
+    };
+    let kind = *kind;
+    // kubectl reads the object first: a missing one is NotFound whatever the kind.
+    let r = crate::model::ObjectRef::new(kind, if kind.namespaced() { &ns } else { "" }, name);
+    if target.sim().cluster().get_object(&r).is_none() {
+        return Output::err(format!(
+            "Error from server (NotFound): {} \"{name}\" not found\n",
+            kind.qualified_resource()
+        ));
+    }
+    // kubectl names the kind as a GroupKind: `ReplicaSet.apps`, `Pod`.
+    let group_kind = match kind.group() {
+        "" => kind.name().to_string(),
+        g => format!("{}.{g}", kind.name()),
+    };
+    let no_revisions = || {
+        // kubectl reads StatefulSet revisions from ControllerRevisions, which the StatefulSet
+        // controller writes; podlab has neither yet.
+        Output::err(format!(
+            "error: podlab keeps no revisions of {} yet (no StatefulSet controller)\n",
+            qualified_name(kind, name)
+        ))
+    };
+    match (sub.as_str(), kind) {
+        ("status", Kind::Deployment | Kind::StatefulSet) => {}
+        ("status", _) => {
+            return Output::err(format!(
+                "error: no status viewer has been implemented for {group_kind}\n"
+            ))
+        }
+        ("history" | "undo", Kind::Deployment) => {}
+        ("history" | "undo", Kind::StatefulSet) => return no_revisions(),
+        ("history", _) => {
+            return Output::err(format!(
+                "error: no history viewer has been implemented for \"{group_kind}\"\n"
+            ))
+        }
+        ("undo", _) => {
+            return Output::err(format!(
+                "error: no rollbacker has been implemented for \"{group_kind}\"\n"
+            ))
+        }
+        _ => {}
+    }
+    let int_flag = |f: &str| -> Result<Option<i64>, Output> {
+        args.value(f)
+            .map(|v| {
+                v.parse::<i64>().map_err(|_| {
+                    Output::err(format!(
+                        "error: invalid argument \"{v}\" for \"--{f}\" flag: strconv.ParseInt: parsing \"{v}\": invalid syntax\n"
+                    ))
+                })
+            })
+            .transpose()
+    };
+    match sub.as_str() {
+        "status" => {
+            let timeout = match args.value("timeout").map(super::args::parse_duration_ms) {
+                Some(Ok(0)) | None => None,
+                Some(Ok(ms)) => Some(ms),
+                Some(Err(e)) => return Output::err(format!("error: {e}\n")),
+            };
+            let watch = args.value("watch") != Some("false");
+            rollout_status(target, kind, &ns, name, watch, timeout)
+        }
+        "history" => {
+            let history = match crate::sim::rollout_history(target.sim().cluster(), &ns, name) {
+                Ok(h) => h,
+                Err(e) => return Output::err(format!("Error from server ({}): {e}\n", e.reason())),
+            };
+            let revision = match int_flag("revision") {
+                Ok(r) => r,
+                Err(o) => return o,
+            };
+            if let Some(r) = revision.filter(|r| *r > 0) {
+                return match history.iter().find(|h| h.revision == r) {
+                    Some(h) => Output::ok(revision_template(name, r, &h.template)),
+                    None => Output::err("error: unable to find the specified revision\n"),
+                };
+            }
+            let mut text = format!("deployment.apps/{name} \nREVISION\tCHANGE-CAUSE\n");
+            for h in &history {
+                text.push_str(&format!(
+                    "{}\t{}\n",
+                    h.revision,
+                    h.change_cause.as_deref().unwrap_or("<none>")
+                ));
+            }
+            text.push('\n');
+            Output::ok(super::table::tabwrite(&text, 2))
+        }
+        "undo" => {
+            let to_revision = match int_flag("to-revision") {
+                Ok(r) => r.filter(|r| *r != 0),
+                Err(o) => return o,
+            };
+            match target.apply(Command::RolloutUndo {
+                namespace: ns.clone(),
+                name: name.clone(),
+                to_revision,
+            }) {
+                Ok(Outcome::Unchanged(_)) => {
+                    let current = crate::sim::rollout_history(target.sim().cluster(), &ns, name)
+                        .ok()
+                        .and_then(|h| h.last().map(|r| r.revision))
+                        .unwrap_or(0);
+                    Output::ok(format!(
+                        "deployment.apps/{name} skipped rollback (current template already matches revision {current})\n"
+                    ))
+                }
+                Ok(_) => Output::ok(format!("deployment.apps/{name} rolled back\n")),
+                Err(e) => Output::err(sim_error_text(&e)),
+            }
+        }
+        other => Output::err(format!(
+            "error: unknown command \"{other}\" for \"kubectl rollout\"\n"
+        )),
+    }
+}
+
+/// `rollout restart|pause|resume` over every named object (a bare TYPE means all of that
+/// type in the namespace): successes as they go, then the errors, as kubectl aggregates them.
+fn rollout_patch_all(
+    target: &mut dyn Target,
+    ns: &str,
+    requests: &[(Kind, Vec<String>)],
+    sub: &str,
+) -> Output {
+    if requests.is_empty() {
+        return Output::err("error: required resource not specified\n");
+    }
+    let mut out = Output::ok("");
+    let mut errors: Vec<String> = Vec::new();
+    let mut seen = 0;
+    for (kind, names) in requests {
+        let names = if names.is_empty() {
+            selected_names(target.sim(), *kind, ns, None)
+        } else {
+            names.clone()
+        };
+        for name in &names {
+            seen += 1;
+            match rollout_patch(target, *kind, ns, name, sub) {
+                Ok(line) => out.text.push_str(&line),
+                Err(e) => errors.push(e),
+            }
+        }
+    }
+    if seen == 0 && sub == "restart" {
+        return Output::ok(format!("No resources found in {ns} namespace.\n"));
+    }
+    // One error prints as is (prefixed `error: `); several print one per line.
+    match errors.as_slice() {
+        [] => {}
+        [one] if one.starts_with("error: ") || one.starts_with("Error from") => {
+            out.text.push_str(one)
+        }
+        [one] => out.text.push_str(&format!("error: {one}")),
+        many => many.iter().for_each(|e| out.text.push_str(e)),
+    }
+    out.ok = errors.is_empty();
+    out
+}
+
+/// `rollout restart|pause|resume TYPE/NAME`: the patch kubectl sends, with its messages.
+/// Restart stamps the pod template with the simulated time (whole seconds, as kubectl's
+/// RFC 3339), so it rolls like any template change; a second restart within the same second
+/// would be an empty patch, which kubectl refuses.
+fn rollout_patch(
+    target: &mut dyn Target,
+    kind: Kind,
+    ns: &str,
+    name: &str,
+    sub: &str,
+) -> Result<String, String> {
+    let ns = if kind.namespaced() { ns } else { "" };
+    let r = crate::model::ObjectRef::new(kind, ns, name);
+    let Some(mut obj) = target.sim().cluster().get_object(&r).cloned() else {
+        return Err(format!(
+            "Error from server (NotFound): {} \"{name}\" not found\n",
+            kind.qualified_resource()
+        ));
+    };
+    let refuse = |why: &str| format!("error: {} \"{name}\" {why}\n", kind.qualified_resource());
+    const RESTARTED_AT: &str = "kubectl.kubernetes.io/restartedAt";
+    let now = target.sim().now_time().to_rfc3339();
+    let stamp = |t: &mut crate::model::PodTemplateSpec| -> Result<(), String> {
+        let old = t
+            .metadata
+            .annotations
+            .insert(RESTARTED_AT.into(), now.clone());
+        if old.as_deref() == Some(now.as_str()) {
+            return Err(format!("failed to create patch for {name}: if restart has already been triggered within the past second, please wait before attempting to trigger another\n"));
+        }
+        Ok(())
+    };
+    match (&mut obj, sub) {
+        (Object::Deployment(d), "pause") if d.spec.paused => {
+            return Err(refuse("is already paused"))
+        }
+        (Object::Deployment(d), "resume") if !d.spec.paused => return Err(refuse("is not paused")),
+        (Object::Deployment(d), "restart") if d.spec.paused => {
+            return Err(refuse(
+                "can't restart paused deployment (run rollout resume first)",
+            ))
+        }
+        (Object::Deployment(d), "pause") => d.spec.paused = true,
+        (Object::Deployment(d), "resume") => d.spec.paused = false,
+        (Object::Deployment(d), _) => stamp(&mut d.spec.template)?,
+        (Object::StatefulSet(s), "restart") => stamp(&mut s.spec.template)?,
+        (_, "pause") => return Err(refuse("pausing is not supported")),
+        (_, "resume") => return Err(refuse("resuming is not supported")),
+        _ => return Err(refuse("restarting is not supported")),
+    }
+    let verb = match sub {
+        "pause" => "paused",
+        "resume" => "resumed",
+        _ => "restarted",
+    };
+    match target.apply(Command::Replace(obj)) {
+        Ok(_) => Ok(format!("{} {verb}\n", qualified_name(kind, name))),
+        Err(e) => Err(sim_error_text(&e)),
+    }
+}
+
+/// One look at the rollout, as kubectl's status viewer for the kind reports it.
+fn rollout_status_once(
+    sim: &crate::sim::Sim,
+    kind: Kind,
+    ns: &str,
+    name: &str,
+) -> Result<(String, bool), String> {
+    if kind != Kind::StatefulSet {
+        return crate::sim::rollout_status(sim.cluster(), ns, name)
+            .map(|s| (s.message, s.done))
+            .map_err(|e| sim_error_text(&e));
+    }
+    let Some(ss) = sim.cluster().get::<crate::model::StatefulSet>(ns, name) else {
+        return Err(format!(
+            "Error from server (NotFound): statefulsets.apps \"{name}\" not found\n"
+        ));
+    };
+    statefulset_status(ss)
+}
+
+/// kubectl's StatefulSetStatusViewer, read from the status the StatefulSet controller writes
+/// (without that controller, a set is never observed and the watch waits).
+fn statefulset_status(ss: &crate::model::StatefulSet) -> Result<(String, bool), String> {
+    let us = ss.spec.update_strategy.clone().unwrap_or_default();
+    if us.type_ != "RollingUpdate" {
+        return Err(
+            "error: rollout status is only available for RollingUpdate strategy type\n".into(),
+        );
+    }
+    let st = &ss.status;
+    if st.observed_generation == 0 || ss.metadata.generation > st.observed_generation {
+        return Ok((
+            "Waiting for statefulset spec update to be observed...".into(),
+            false,
+        ));
+    }
+    let want = ss.replicas();
+    if st.ready_replicas < want {
+        let n = want - st.ready_replicas;
+        return Ok((format!("Waiting for {n} pods to be ready..."), false));
+    }
+    if let Some(ru) = us.rolling_update {
+        if let Some(p) = ru.partition {
+            if st.updated_replicas < want - p {
+                return Ok((
+                    format!(
+                        "Waiting for partitioned roll out to finish: {} out of {} new pods have been updated...",
+                        st.updated_replicas,
+                        want - p
+                    ),
+                    false,
+                ));
+            }
+        }
+        return Ok((
+            format!(
+                "partitioned roll out complete: {} new pods have been updated...",
+                st.updated_replicas
+            ),
+            true,
+        ));
+    }
+    if st.update_revision != st.current_revision {
+        return Ok((
+            format!(
+                "waiting for statefulset rolling update to complete {} pods at revision {}...",
+                st.updated_replicas, st.update_revision
+            ),
+            false,
+        ));
+    }
+    Ok((
+        format!(
+            "statefulset rolling update complete {} pods at revision {}...",
+            st.current_replicas, st.current_revision
+        ),
+        true,
+    ))
+}
+
+/// Watches a rollout in simulated time, printing each new status line, as `kubectl rollout
+/// status` does until the rollout finishes. Without `--timeout` it stops watching after an
+/// hour of simulated time, which a real terminal would only reach by Ctrl-C.
+fn rollout_status(
+    target: &mut dyn Target,
+    kind: Kind,
+    ns: &str,
+    name: &str,
+    watch: bool,
+    timeout: Option<u64>,
+) -> Output {
+    const POLL_MS: u64 = 1_000;
+    let limit = timeout.unwrap_or(3_600_000);
+    let mut text = String::new();
+    let mut last = String::new();
+    let mut waited = 0;
+    loop {
+        let (message, done) = match rollout_status_once(target.sim(), kind, ns, name) {
+            Ok(s) => s,
+            Err(e) => {
+                text.push_str(&e);
+                return Output::err(text);
+            }
+        };
+        if message != last {
+            text.push_str(&message);
+            text.push('\n');
+            last = message;
+        }
+        if done || !watch {
+            return Output::ok(text);
+        }
+        if waited >= limit {
+            if timeout.is_some() {
+                text.push_str("error: timed out waiting for the condition\n");
+            } else {
+                text.push_str("(still waiting after 1h of simulated time; kubectl would wait until interrupted)\n");
+            }
+            return Output::err(text);
+        }
+        target.run_for(POLL_MS);
+        waited += POLL_MS;
+    }
+}
+
+/// `kubectl rollout history deployment/NAME --revision=N`: the revision's pod template.
+fn revision_template(name: &str, revision: i64, t: &crate::model::PodTemplateSpec) -> String {
+    let mut w = Writer::new();
+    w.line(
+        0,
+        &format!("deployment.apps/{name} with revision #{revision}"),
+    );
+    pod_template(&mut w, t);
+    w.finish()
+}
