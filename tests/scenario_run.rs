@@ -143,3 +143,17 @@ fn a_run_is_replayable_from_its_command_log() {
     );
     assert!(!done.log().is_empty());
 }
+
+/// The book's Stateful Service README (ref §3, §4.2): claims kept across scale 2 -> 1 -> 3, each
+/// pod's own log at /logs, the SRV lookup.
+#[test]
+fn stateful_example_matches_its_golden_transcript() {
+    check_golden("stateful");
+}
+
+/// The Kubernetes documentation's "StatefulSet Basics" tutorial, as far as the console runs it
+/// (ref §3): ordered creation, stable names and storage, scaling, orphan and adopt.
+#[test]
+fn statefulset_basics_matches_its_golden_transcript() {
+    check_golden("statefulset-basics");
+}

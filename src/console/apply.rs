@@ -42,11 +42,21 @@ pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Outp
     if words.first().is_some_and(|w| w == "view-last-applied") {
         return view_last_applied(console, target.sim(), &words[1..]);
     }
+    run_verb(console, target, words, "apply")
+}
+
+/// `kubectl create -f FILE...`: every object is created; one that exists is an error
+/// (AlreadyExists), and nothing records a last-applied configuration.
+pub fn create(console: &Console, target: &mut dyn Target, words: &[String]) -> Output {
+    run_verb(console, target, words, "create")
+}
+
+fn run_verb(console: &Console, target: &mut dyn Target, words: &[String], verb: &str) -> Output {
     let args = match parse_flags(words, FLAGS) {
         Ok(a) => a,
         Err(e) => {
             return Output::err(format!(
-                "error: {e}\nSee 'kubectl apply --help' for usage.\n"
+                "error: {e}\nSee 'kubectl {verb} --help' for usage.\n"
             ))
         }
     };
@@ -71,14 +81,14 @@ pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Outp
     };
     if let Some(extra) = args.positional.first() {
         return Output::err(format!(
-            "error: Unexpected args: [{extra}]\nSee 'kubectl apply -h' for help and examples\n"
+            "error: Unexpected args: [{extra}]\nSee 'kubectl {verb} -h' for help and examples\n"
         ));
     }
     let files: Vec<&String> = args.flags.get("filename").into_iter().flatten().collect();
     if files.is_empty() {
-        return Output::err(
-            "error: must specify one of -f and -k\n\nSee 'kubectl apply -h' for help and examples\n",
-        );
+        return Output::err(format!(
+            "error: must specify one of -f and -k\n\nSee 'kubectl {verb} -h' for help and examples\n"
+        ));
     }
     let flag_ns = args.value("namespace");
     let default_ns = flag_ns.unwrap_or(&console.namespace).to_string();
@@ -164,7 +174,12 @@ pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Outp
     let mut ok = true;
     for (m, source) in manifests.into_iter().zip(sources) {
         let obj = m.object.into_object();
-        match apply_one(target, obj, source, dry_run == DryRun::Client) {
+        let done = if verb == "create" {
+            create_one(target, obj, source, dry_run == DryRun::Client)
+        } else {
+            apply_one(target, obj, source, dry_run == DryRun::Client)
+        };
+        match done {
             Ok((line, warning)) => {
                 text.push_str(&warning);
                 if name_only {
@@ -345,6 +360,25 @@ fn apply_one(
             "{warning}{}",
             api_error_text(&e, "patching", source)
         )),
+    }
+}
+
+fn create_one(
+    target: &mut dyn Target,
+    obj: Object,
+    source: &str,
+    client_dry_run: bool,
+) -> Result<(String, String), String> {
+    if client_dry_run {
+        let (kind, name) = (obj.kind(), obj.meta().name.clone());
+        return Ok((
+            format!("{} created", qualified_name(kind, &name)),
+            String::new(),
+        ));
+    }
+    match target.apply(Command::Create(obj)) {
+        Ok(outcome) => Ok((outcome_line(&outcome), String::new())),
+        Err(e) => Err(api_error_text(&e, "creating", source)),
     }
 }
 

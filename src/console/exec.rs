@@ -1,4 +1,5 @@
-//! `kubectl exec`: the programs the lab's containers answer (`dig`, `curl`, `cat`).
+//! `kubectl exec`: a command in a container, run by the engine's small shell (`sim::exec`);
+//! `dig` is the console's own.
 
 use crate::model::Kind;
 use crate::sim::{Command, Outcome, Sim};
@@ -7,9 +8,9 @@ use super::args::flag;
 use super::cmdutil::{flags, namespace, outcome_line, pod_for_resource, resolve_kind};
 use super::{sim_error_text, Console, Output, Target};
 
-/// `kubectl exec POD -- CMD`: the lab's containers answer `dig`, `curl` and `cat` of a mounted
-/// volume's files; the request travels from the pod's node, so a cut-off node cannot be reached.
-/// `dig` is the console's `dig` program, which `kubectl` passes in.
+/// `kubectl exec POD -- CMD`: the command runs in the container (docs/apps.md, "kubectl exec");
+/// the request travels from the API server to the pod's node, so a cut-off node cannot be
+/// reached. `dig` is the console's `dig` program, which `kubectl` passes in.
 pub fn run(
     console: &Console,
     target: &mut dyn Target,
@@ -104,84 +105,32 @@ pub fn run(
             "error: unable to upgrade connection: container not found (\"{container}\")\n"
         ));
     }
-    let program = command[0].as_str();
-    match program {
-        "dig" => dig(sim, &command[1..]),
-        "curl" => exec_curl(target, &ns, &command[1..]),
-        "cat" => exec_cat(sim, pod, &container, &command[1..]),
-        other => Output::err(format!(
-            "error: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec: OCI runtime exec failed: exec failed: unable to start container process: exec: \"{other}\": executable file not found in $PATH: unknown\ncommand terminated with exit code 127\n"
-        )),
+    if command[0] == "dig" {
+        return dig(sim, &command[1..]);
     }
-}
-
-fn exec_curl(target: &mut dyn Target, ns: &str, words: &[String]) -> Output {
-    let Some(url) = words.iter().find(|w| !w.starts_with('-')) else {
-        return Output::err("curl: try 'curl --help' or 'curl --manual' for more information\ncommand terminated with exit code 2\n");
-    };
-    let rest = url
-        .strip_prefix("http://")
-        .or_else(|| url.strip_prefix("https://"))
-        .unwrap_or(url);
-    let host_port = rest.split('/').next().unwrap_or("");
-    let host = host_port.split(':').next().unwrap_or("");
-    // `svc`, `svc.ns`, `svc.ns.svc`, `svc.ns.svc.cluster.local`.
-    let parts: Vec<&str> = host.split('.').collect();
-    let (service, namespace) = match parts.as_slice() {
-        [s] => (*s, ns),
-        [s, n, ..] => (*s, *n),
-        [] => ("", ns),
-    };
-    let exists = target
-        .sim()
-        .cluster()
-        .get::<crate::model::Service>(namespace, service)
-        .is_some();
-    if !exists {
+    let shell = matches!(
+        command[0].rsplit('/').next().unwrap_or(""),
+        "sh" | "bash" | "ash"
+    );
+    if shell && command.len() == 1 {
         return Output::err(format!(
-            "curl: (6) Could not resolve host: {host}\ncommand terminated with exit code 6\n"
+            "error: the console has no interactive terminal: run one line at a time, as in\n  kubectl exec {pod_name} -- sh -c 'ls /; hostname'\n"
         ));
     }
-    match target.apply(Command::Request {
-        namespace: namespace.to_string(),
-        service: service.to_string(),
-    }) {
-        Ok(Outcome::Response(r)) if r.ok => Output::ok(format!("{}\n", r.body)),
-        Ok(Outcome::Response(r)) => Output::err(format!("{}\n", r.body)),
+    let result = target.apply(Command::Exec {
+        namespace: ns.clone(),
+        pod: pod_name.clone(),
+        container: Some(container),
+        argv: command,
+        cwd: String::new(),
+    });
+    match result {
+        Ok(Outcome::Exec(r)) if r.code == 0 => Output::ok(format!("{}{}", r.stdout, r.stderr)),
+        Ok(Outcome::Exec(r)) => Output::err(format!(
+            "{}{}command terminated with exit code {}\n",
+            r.stdout, r.stderr, r.code
+        )),
         Ok(o) => Output::ok(outcome_line(&o)),
         Err(e) => Output::err(sim_error_text(&e)),
     }
-}
-
-fn exec_cat(sim: &Sim, pod: &crate::model::Pod, container: &str, words: &[String]) -> Output {
-    let Some(path) = words.first() else {
-        return Output::ok("");
-    };
-    let Some(proc_) = sim
-        .world()
-        .processes_of_pod(&pod.metadata.namespace, &pod.metadata.name)
-        .filter(|p| p.pod_uid == pod.metadata.uid)
-        .find(|p| p.container == container)
-    else {
-        return Output::err("command terminated with exit code 1\n");
-    };
-    for (mount, volume) in &proc_.mounts {
-        let prefix = format!("{}/", mount.trim_end_matches('/'));
-        if let Some(file) = path.strip_prefix(&prefix) {
-            let lines: Vec<String> = sim
-                .world()
-                .volume(volume)
-                .iter()
-                .filter(|l| l.file == file)
-                .map(|l| format!("{}\n", l.text))
-                .collect();
-            if lines.is_empty() {
-                break;
-            }
-            return Output::ok(lines.concat());
-        }
-    }
-    Output::err(format!(
-        "cat: can't open '{path}': No such file or directory\ncommand terminated with exit code 1\n"
-    ))
 }

@@ -5,8 +5,8 @@ use super::{apply, delete, describe, dig, exec, get, label, logs, node, rollout,
 use super::{Console, Output, Target};
 
 const VERBS: &[&str] = &[
-    "annotate", "apply", "cordon", "delete", "describe", "drain", "exec", "get", "label", "logs",
-    "rollout", "scale", "taint", "uncordon",
+    "annotate", "apply", "cordon", "create", "delete", "describe", "drain", "exec", "get", "label",
+    "logs", "rollout", "scale", "taint", "uncordon",
 ];
 
 pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Output {
@@ -18,6 +18,7 @@ pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Outp
     match verb.as_str() {
         "get" => get::run(console, target, rest),
         "apply" => apply::run(console, target, rest),
+        "create" => apply::create(console, target, rest),
         "delete" => delete::run(console, target, rest),
         "scale" => scale::run(console, target, rest),
         "cordon" | "uncordon" => node::cordon(target, verb == "cordon", rest),

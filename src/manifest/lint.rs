@@ -50,7 +50,7 @@ fn templates_of<'a>(obj: &'a ManifestObject, manifest: Option<usize>) -> Option<
         .field("spec");
     let namespace = ns(&obj.meta().namespace);
     Some(match obj {
-        ManifestObject::StatefulSet(s) => Template {
+        ManifestObject::StatefulSet(s) | ManifestObject::Object(Object::StatefulSet(s)) => Template {
             namespace,
             labels: &s.spec.template.metadata.labels,
             spec: &s.spec.template.spec,

@@ -175,6 +175,14 @@ pub(crate) fn exec(
                 "error: unable to upgrade connection: container not found (\"{cname}\")"
             ))
         })?;
+    // Without a shell in between, the runtime itself looks the program up.
+    if let Some(first) = argv.first().filter(|a| !super::apps::shell::knows(a)) {
+        return Ok(ExecResult {
+            stderr: format!("error: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec: OCI runtime exec failed: exec failed: unable to start container process: exec: \"{first}\": executable file not found in $PATH: unknown\n"),
+            code: 127,
+            ..Default::default()
+        });
+    }
     let line = script_of(argv);
     let mut shell = Shell::default();
     if !cwd.is_empty() {

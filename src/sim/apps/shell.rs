@@ -732,6 +732,40 @@ fn split_top(line: &str) -> Result<Lists, String> {
     Ok(lists)
 }
 
+/// The programs this shell knows; `kubectl exec POD -- NAME` of any other fails as the
+/// container runtime fails to find an executable.
+pub fn knows(name: &str) -> bool {
+    matches!(
+        name.rsplit('/').next().unwrap_or(name),
+        "echo"
+            | "true"
+            | ":"
+            | "sleep"
+            | "mkdir"
+            | "false"
+            | "exit"
+            | "hostname"
+            | "whoami"
+            | "pwd"
+            | "cd"
+            | "env"
+            | "printenv"
+            | "date"
+            | "cat"
+            | "rm"
+            | "ls"
+            | "head"
+            | "tail"
+            | "wc"
+            | "grep"
+            | "curl"
+            | "wget"
+            | "sh"
+            | "bash"
+            | "ash"
+    )
+}
+
 fn is_name(s: &str) -> bool {
     !s.is_empty()
         && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
