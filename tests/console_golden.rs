@@ -659,9 +659,9 @@ fn rollout_verbs_and_refusals() {
     );
     say(
         &mut sim,
-        "rollout-err-history-sts",
+        "rollout-history-sts",
         "kubectl rollout history sts/web",
-        false,
+        true,
     );
     let rs = run(&mut sim, "kubectl get rs -o name");
     let rs = rs.lines().next().unwrap_or_default().to_string();

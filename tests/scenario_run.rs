@@ -157,3 +157,9 @@ fn stateful_example_matches_its_golden_transcript() {
 fn statefulset_basics_matches_its_golden_transcript() {
     check_golden("statefulset-basics");
 }
+
+/// `kubectl rollout history|undo` of a StatefulSet (ref §3.4).
+#[test]
+fn statefulset_rollout_matches_its_golden_transcript() {
+    check_golden("statefulset-rollout");
+}

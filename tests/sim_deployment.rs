@@ -389,6 +389,7 @@ fn roll_to(sim: &mut Sim, image: &str, cause: &str) {
 
 fn undo(sim: &mut Sim, to: Option<i64>) -> Result<Outcome, SimError> {
     sim.apply(Command::RolloutUndo {
+        kind: Kind::Deployment,
         namespace: "default".into(),
         name: "web".into(),
         to_revision: to,

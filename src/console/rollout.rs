@@ -55,14 +55,6 @@ pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Outp
         "" => kind.name().to_string(),
         g => format!("{}.{g}", kind.name()),
     };
-    let no_revisions = || {
-        // kubectl reads StatefulSet revisions from ControllerRevisions, which the StatefulSet
-        // controller writes; podlab has neither yet.
-        Output::err(format!(
-            "error: podlab keeps no revisions of {} yet (no StatefulSet controller)\n",
-            qualified_name(kind, name)
-        ))
-    };
     match (sub.as_str(), kind) {
         ("status", Kind::Deployment | Kind::StatefulSet) => {}
         ("status", _) => {
@@ -70,8 +62,7 @@ pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Outp
                 "error: no status viewer has been implemented for {group_kind}\n"
             ))
         }
-        ("history" | "undo", Kind::Deployment) => {}
-        ("history" | "undo", Kind::StatefulSet) => return no_revisions(),
+        ("history" | "undo", Kind::Deployment | Kind::StatefulSet) => {}
         ("history", _) => {
             return Output::err(format!(
                 "error: no history viewer has been implemented for \"{group_kind}\"\n"
@@ -106,7 +97,12 @@ pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Outp
             rollout_status(target, kind, &ns, name, watch, timeout)
         }
         "history" => {
-            let history = match crate::sim::rollout_history(target.sim().cluster(), &ns, name) {
+            let cluster = target.sim().cluster();
+            let history = match kind {
+                Kind::StatefulSet => crate::sim::statefulset_history(cluster, &ns, name),
+                _ => crate::sim::rollout_history(cluster, &ns, name),
+            };
+            let history = match history {
                 Ok(h) => h,
                 Err(e) => return Output::err(format!("Error from server ({}): {e}\n", e.reason())),
             };
@@ -116,11 +112,11 @@ pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Outp
             };
             if let Some(r) = revision.filter(|r| *r > 0) {
                 return match history.iter().find(|h| h.revision == r) {
-                    Some(h) => Output::ok(revision_template(name, r, &h.template)),
+                    Some(h) => Output::ok(revision_template(kind, name, r, &h.template)),
                     None => Output::err("error: unable to find the specified revision\n"),
                 };
             }
-            let mut text = format!("deployment.apps/{name} \nREVISION\tCHANGE-CAUSE\n");
+            let mut text = format!("{} \nREVISION\tCHANGE-CAUSE\n", qualified_name(kind, name));
             for h in &history {
                 text.push_str(&format!(
                     "{}\t{}\n",
@@ -137,6 +133,7 @@ pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Outp
                 Err(o) => return o,
             };
             match target.apply(Command::RolloutUndo {
+                kind,
                 namespace: ns.clone(),
                 name: name.clone(),
                 to_revision,
@@ -150,6 +147,7 @@ pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Outp
                         "deployment.apps/{name} skipped rollback (current template already matches revision {current})\n"
                     ))
                 }
+                Ok(Outcome::Done(line)) => Output::ok(format!("{line}\n")),
                 Ok(_) => Output::ok(format!("deployment.apps/{name} rolled back\n")),
                 Err(e) => Output::err(sim_error_text(&e)),
             }
@@ -391,11 +389,16 @@ fn rollout_status(
 }
 
 /// `kubectl rollout history deployment/NAME --revision=N`: the revision's pod template.
-fn revision_template(name: &str, revision: i64, t: &crate::model::PodTemplateSpec) -> String {
+fn revision_template(
+    kind: Kind,
+    name: &str,
+    revision: i64,
+    t: &crate::model::PodTemplateSpec,
+) -> String {
     let mut w = Writer::new();
     w.line(
         0,
-        &format!("deployment.apps/{name} with revision #{revision}"),
+        &format!("{} with revision #{revision}", qualified_name(kind, name)),
     );
     pod_template(&mut w, t);
     w.finish()

@@ -256,6 +256,7 @@ pub fn determinism_fixture() -> (crate::sim::SimBuilder, Vec<(u64, crate::sim::C
     cmds.push((
         480_000,
         Command::RolloutUndo {
+            kind: crate::model::Kind::Deployment,
             namespace: "default".into(),
             name: "random-generator".into(),
             to_revision: None,

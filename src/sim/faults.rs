@@ -518,9 +518,22 @@ fn execute(sim: &mut Sim, actor: &Actor, cmd: Command) -> Result<Outcome, SimErr
             super::network::request(sim, &namespace, &service).map(Outcome::Response)
         }
         Command::RolloutUndo {
+            kind: Kind::StatefulSet,
             namespace,
             name,
             to_revision,
+        } => super::controllers::statefulset::rollout_undo(
+            sim,
+            actor,
+            &namespace,
+            &name,
+            to_revision,
+        ),
+        Command::RolloutUndo {
+            namespace,
+            name,
+            to_revision,
+            ..
         } => {
             super::controllers::deployment::rollout_undo(sim, actor, &namespace, &name, to_revision)
         }

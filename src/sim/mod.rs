@@ -34,6 +34,7 @@ pub use api::{ApiError, Cluster, DeleteOptions, PodLogOptions, Propagation};
 pub use controllers::deployment::{
     pod_template_hash, rollout_history, rollout_status, RolloutRevision, RolloutStatus,
 };
+pub use controllers::statefulset::rollout_history as statefulset_history;
 pub use controllers::Ctl;
 pub use rng::SimRng;
 pub use timeline::Timeline;
@@ -432,9 +433,10 @@ pub enum Command {
         namespace: String,
         service: String,
     },
-    /// `kubectl rollout undo deployment/<name> [--to-revision=N]`; None means the previous
-    /// revision.
+    /// `kubectl rollout undo deployment/<name>` or `statefulset/<name>` `[--to-revision=N]`;
+    /// None means the previous revision.
     RolloutUndo {
+        kind: Kind,
         namespace: String,
         name: String,
         to_revision: Option<i64>,
@@ -559,11 +561,17 @@ impl Command {
             Command::Exec { pod, argv, .. } => format!("exec {pod} -- {}", argv.join(" ")),
             Command::Interrupt => "interrupt running commands".into(),
             Command::RolloutUndo {
-                name, to_revision, ..
-            } => match to_revision {
-                Some(r) => format!("rollout undo deployment/{name} --to-revision={r}"),
-                None => format!("rollout undo deployment/{name}"),
-            },
+                kind,
+                name,
+                to_revision,
+                ..
+            } => {
+                let kind = kind.name().to_ascii_lowercase();
+                match to_revision {
+                    Some(r) => format!("rollout undo {kind}/{name} --to-revision={r}"),
+                    None => format!("rollout undo {kind}/{name}"),
+                }
+            }
         }
     }
 }

@@ -12,9 +12,9 @@ use crate::model::{
     PersistentVolumeClaimVolumeSource, Pod, RevisionData, RevisionSpec, StatefulSet,
     StatefulSetStatus, Volume,
 };
-use crate::sim::controllers::deployment::pod_template_hash;
+use crate::sim::controllers::deployment::{pod_template_hash, RolloutRevision};
 use crate::sim::trace::Actor;
-use crate::sim::{Ctl, DeleteOptions, Sim};
+use crate::sim::{ApiError, Ctl, DeleteOptions, Outcome, Sim, SimError};
 use crate::sort::sort_by_key;
 
 const ACTOR: Actor = Actor::Controller("statefulset-controller");
@@ -421,6 +421,8 @@ fn revisions(
                     name: format!("{}-{hash}", set.metadata.name),
                     namespace: key.namespace.clone(),
                     labels,
+                    // Upstream copies the set's annotations (a change-cause among them).
+                    annotations: set.metadata.annotations.clone(),
                     owner_references: vec![controller_ref(set)],
                     ..Default::default()
                 },
@@ -1118,6 +1120,106 @@ fn truncate_history(sim: &mut Sim, key: &ObjectRef) {
             "older than revisionHistoryLimit",
         );
     }
+}
+
+/// `kubectl rollout history statefulset/NAME`: the set's ControllerRevisions, oldest first.
+pub fn rollout_history(
+    cluster: &crate::sim::Cluster,
+    namespace: &str,
+    name: &str,
+) -> Result<Vec<RolloutRevision>, ApiError> {
+    let set = get_set(cluster, namespace, name)?;
+    let mut revs: Vec<&ControllerRevision> = cluster
+        .list_in::<ControllerRevision>(&set.metadata.namespace)
+        .filter(|r| {
+            r.metadata
+                .controller_ref()
+                .is_some_and(|c| c.uid == set.metadata.uid)
+        })
+        .collect();
+    sort_by_key(&mut revs, |r| r.revision);
+    Ok(revs
+        .into_iter()
+        .map(|r| RolloutRevision {
+            revision: r.revision,
+            change_cause: r
+                .metadata
+                .annotations
+                .get("kubernetes.io/change-cause")
+                .filter(|c| !c.is_empty())
+                .cloned(),
+            replica_set: r.metadata.name.clone(),
+            template: r.data.spec.template.clone(),
+        })
+        .collect())
+}
+
+fn get_set<'a>(
+    cluster: &'a crate::sim::Cluster,
+    namespace: &str,
+    name: &str,
+) -> Result<&'a StatefulSet, ApiError> {
+    let ns = if namespace.is_empty() {
+        "default"
+    } else {
+        namespace
+    };
+    cluster
+        .get::<StatefulSet>(ns, name)
+        .ok_or_else(|| ApiError::NotFound {
+            kind: Kind::StatefulSet,
+            name: name.to_string(),
+        })
+}
+
+/// `kubectl rollout undo statefulset/NAME [--to-revision=N]` (kubectl's
+/// `StatefulSetRollbacker`): patches the set's template back to the chosen revision's.
+pub(crate) fn rollout_undo(
+    sim: &mut Sim,
+    actor: &Actor,
+    namespace: &str,
+    name: &str,
+    to_revision: Option<i64>,
+) -> Result<Outcome, SimError> {
+    let set = get_set(&sim.api, namespace, name)?.clone();
+    let to = to_revision.unwrap_or(0);
+    let not_found =
+        || SimError::NotApplicable(format!("unable to find specified revision {to} in history"));
+    if to < 0 {
+        return Err(not_found());
+    }
+    let history = rollout_history(&sim.api, namespace, name)?;
+    if to == 0 && history.len() <= 1 {
+        return Err(SimError::NotApplicable(
+            "no last revision to roll back to".into(),
+        ));
+    }
+    let target = if to == 0 {
+        &history[history.len() - 2]
+    } else {
+        history
+            .iter()
+            .find(|h| h.revision == to)
+            .ok_or_else(not_found)?
+    };
+    let qualified = format!("statefulset.apps/{name}");
+    if target.template == set.spec.template {
+        return Ok(Outcome::Done(format!(
+            "{qualified} skipped rollback (current template already matches revision {to})"
+        )));
+    }
+    let mut s2 = set.clone();
+    s2.spec.template = target.template.clone();
+    s2.metadata.resource_version = String::new();
+    let r = ObjectRef::new(Kind::StatefulSet, &set.metadata.namespace, name);
+    sim.api_update(
+        actor,
+        None,
+        Object::StatefulSet(s2),
+        &format!("rolled back {r} to revision {}", target.revision),
+        "kubectl rollout undo",
+    )?;
+    Ok(Outcome::Done(format!("{qualified} rolled back")))
 }
 
 /// Why the controller is not making progress, for the UI's ordinal ladder: recomputed from the
