@@ -8,4 +8,5 @@ pub mod route;
 pub mod scrollback;
 pub mod session;
 pub mod share;
+pub mod stateful;
 pub mod timeline;
