@@ -8,6 +8,7 @@ pub mod header;
 pub mod menu;
 pub mod panels;
 pub mod share;
+pub mod stateful;
 pub mod timeline;
 
 pub use cluster::ClusterView;

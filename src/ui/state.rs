@@ -16,15 +16,17 @@ use crate::view::share::SavedRun;
 pub enum Panel {
     Pods,
     Storage,
+    StatefulSets,
     Dns,
     Locks,
     Events,
 }
 
 impl Panel {
-    pub const ALL: [Panel; 5] = [
+    pub const ALL: [Panel; 6] = [
         Panel::Pods,
         Panel::Storage,
+        Panel::StatefulSets,
         Panel::Dns,
         Panel::Locks,
         Panel::Events,
@@ -34,6 +36,7 @@ impl Panel {
         match self {
             Panel::Pods => "Pods",
             Panel::Storage => "Storage",
+            Panel::StatefulSets => "StatefulSets",
             Panel::Dns => "DNS",
             Panel::Locks => "Locks",
             Panel::Events => "Events",
@@ -44,6 +47,7 @@ impl Panel {
         match self {
             Panel::Pods => "pods",
             Panel::Storage => "storage",
+            Panel::StatefulSets => "statefulsets",
             Panel::Dns => "dns",
             Panel::Locks => "locks",
             Panel::Events => "events",
@@ -55,6 +59,7 @@ impl Panel {
         match self {
             Panel::Pods => "No pods yet. Apply a manifest and the pods will be listed as kubectl prints them.",
             Panel::Storage => "Claims, volumes and the node each volume is attached to will be listed here, with their binding.",
+            Panel::StatefulSets => "No StatefulSets yet. Each will be shown as a ladder of ordinals: what the controller waits for, each pod's revision, claim and files, and the processes that really run for it.",
             Panel::Dns => "No Services yet. The records cluster DNS serves for each Service will be listed here, the way dig answers them.",
             Panel::Locks => "Leases and other locks will be listed here, with their holder and when it last renewed.",
             Panel::Events => "Every change will be listed here with its time, the actor that made it, and the reason.",

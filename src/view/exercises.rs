@@ -36,8 +36,11 @@ pub fn steps(pattern: Pattern) -> &'static [&'static str] {
             "Two copies now run at once: a ReplicaSet of one is not a singleton.",
         ],
         Pattern::Stateful => &[
-            "Apply the claim and watch the default StorageClass provision and bind a volume (Storage panel).",
-            "StatefulSets arrive with the engine's StatefulSet controller.",
+            "Apply and Play: rg-0 starts, and rg-1 only once rg-0 is Running and Ready (StatefulSets panel).",
+            "Each pod gets its own claim, logs-rg-0 and logs-rg-1, bound to one of the volumes made by hand.",
+            "Type `kubectl scale sts rg --replicas=1`, then 3: rg-1 goes and comes back with the same claim.",
+            "Partition rg-0's node from its ⋮ menu and play ten minutes: rg-0 stays Terminating and is never replaced.",
+            "Force delete rg-0 from its ⋮ menu: a new rg-0 is made at once, and two processes may run for one name.",
         ],
     }
 }

@@ -3,6 +3,7 @@ use yew::prelude::*;
 use crate::ui::state::Panel;
 use crate::view::panels::{dns_entries, events, storage, DnsEntry, EventRow, StorageModel};
 use crate::view::session::{query, Session};
+use crate::view::stateful::{statefulsets, StatefulSetView};
 
 #[derive(Properties, PartialEq)]
 pub struct StatePanelsProps {
@@ -76,6 +77,7 @@ const EVENT_ROWS: usize = 300;
 pub enum PanelBody {
     Pods(String),
     Storage(StorageModel),
+    StatefulSets(Vec<StatefulSetView>),
     Dns(Vec<DnsEntry>),
     Locks,
     Events(Vec<EventRow>, usize),
@@ -87,6 +89,7 @@ impl PanelBody {
         match panel {
             Panel::Pods => PanelBody::Pods(query(sim, "kubectl get pods -o wide").text),
             Panel::Storage => PanelBody::Storage(storage(sim)),
+            Panel::StatefulSets => PanelBody::StatefulSets(statefulsets(sim)),
             Panel::Dns => PanelBody::Dns(dns_entries(sim)),
             Panel::Locks => PanelBody::Locks,
             Panel::Events => {
@@ -138,6 +141,8 @@ impl PanelBody {
                     }
                 </>
             },
+            PanelBody::StatefulSets(sets) if sets.is_empty() => return None,
+            PanelBody::StatefulSets(sets) => super::stateful::ladders(sets),
             PanelBody::Dns(entries) if entries.is_empty() => return None,
             PanelBody::Dns(entries) => html! {
                 <ul class="plain dns">{ for entries.iter().map(|e| html! {

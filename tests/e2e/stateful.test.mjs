@@ -1,0 +1,107 @@
+// End-to-end: the Stateful Service page by clicking, as a student would (ref §3.3, §2.6).
+// Apply the book's example, watch rg-0 come before rg-1 with a claim each, cut rg-0's node
+// off and play ten minutes: rg-0 stays Terminating, is never replaced, and exactly one rg-0
+// process runs. Then the safe way out: power the node off and taint it out-of-service, and
+// rg-0 comes back elsewhere, still one process.
+// Needs `trunk build --release --public-url /podlab/` first (scripts/test.sh does it).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { resolve } from 'node:path';
+import { serveRelease } from './server.mjs';
+import { playUntil } from './timeline.mjs';
+import { launch } from './browser.mjs';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const SHOTS = resolve(ROOT, 'target/e2e');
+
+let server;
+let browser;
+let page;
+const problems = [];
+
+before(async () => {
+  server = await serveRelease(ROOT, 'e2e-stateful-site');
+  browser = await launch({ width: 1280, height: 720 });
+  page = await browser.context.newPage();
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** Simulated ms shown by the timeline's clock (`07:02.3`). */
+async function clockMs(p) {
+  const t = await p.textContent('.timeline .clock');
+  const [, m, s, d] = t.match(/(\d+):(\d+)\.(\d)/);
+  return (Number(m) * 60 + Number(s)) * 1000 + Number(d) * 100;
+}
+
+/** { pod name: [node, status] } as the cluster view draws the API server's pods. */
+async function pods(p) {
+  return p.$$eval('.node', (nodes) => Object.fromEntries(nodes.flatMap((n) => [
+    ...n.querySelectorAll('.pod'),
+  ].map((c) => [
+    c.querySelector('.pod-name').textContent,
+    [n.querySelector('h3').textContent, c.querySelector('.badge').textContent],
+  ]))));
+}
+
+/** Nodes where a process of `pod` really runs (the ground truth's process cards). */
+async function processesOf(p, pod) {
+  return p.$$eval('.node', (nodes, name) => nodes.flatMap((n) => [
+    ...n.querySelectorAll('.proc'),
+  ].filter((c) => c.querySelector('.pod-name').textContent === name)
+    .map(() => n.querySelector('h3').textContent)), pod);
+}
+
+async function run(p, node, command) {
+  await p.click(`[aria-label="Actions on node ${node}"]`);
+  await p.click(`[role=menuitem]:has-text("${command}")`);
+  await p.waitForSelector(`.scrollback >> text=$ ${command}`);
+}
+
+test('rg-0 before rg-1, a claim each, shown as a ladder', async () => {
+  await page.goto(`${server.url}/podlab/stateful`);
+  await page.waitForSelector('.editor .apply');
+  assert.match(await page.inputValue('textarea.source'), /kind: StatefulSet/);
+  await page.click('.editor .apply');
+  await page.waitForSelector('.scrollback >> text=statefulset.apps/rg created');
+  await playUntil(page, 60_000);
+  const now = await pods(page);
+  assert.equal(now['rg-0']?.[1], 'Running', JSON.stringify(now));
+  assert.equal(now['rg-1']?.[1], 'Running', JSON.stringify(now));
+  await page.click('#tab-statefulsets');
+  const ladder = await page.textContent('#panel-statefulsets');
+  assert.match(ladder, /statefulset\/rg/);
+  assert.match(ladder, /logs-rg-0 \(Bound\)/);
+  assert.match(ladder, /logs-rg-1 \(Bound\)/);
+  assert.match(ladder, /waiting for nothing/);
+  await page.screenshot({ path: `${SHOTS}/stateful-1-ladder.png` });
+  assert.deepEqual(problems, []);
+});
+
+test('a cut-off rg-0 stays Terminating and is never replaced', async () => {
+  const node = (await pods(page))['rg-0'][0];
+  await run(page, node, `lab partition ${node}`);
+  await playUntil(page, (await clockMs(page)) + 10 * 60_000);
+  const now = await pods(page);
+  assert.deepEqual(now['rg-0'], [node, 'Terminating'], JSON.stringify(now));
+  assert.equal(Object.keys(now).filter((n) => n === 'rg-0').length, 1);
+  assert.deepEqual(await processesOf(page, 'rg-0'), [node], 'exactly one rg-0 process, on the cut-off node');
+  const row = await page.textContent('#panel-statefulsets');
+  assert.match(row, /rg-0 Terminating/);
+  await page.screenshot({ path: `${SHOTS}/stateful-2-terminating.png` });
+
+  // The safe way out: the node is really off, then tainted out-of-service.
+  await run(page, node, `lab crash ${node}`);
+  await run(page, node, `kubectl taint nodes ${node} node.kubernetes.io/out-of-service=nodeshutdown:NoExecute`);
+  await playUntil(page, (await clockMs(page)) + 3 * 60_000);
+  const later = await pods(page);
+  assert.equal(later['rg-0']?.[1], 'Running', JSON.stringify(later));
+  assert.notEqual(later['rg-0'][0], node);
+  assert.equal((await processesOf(page, 'rg-0')).length, 1, 'still one rg-0 process');
+  await page.screenshot({ path: `${SHOTS}/stateful-3-out-of-service.png` });
+  assert.deepEqual(problems, []);
+});
