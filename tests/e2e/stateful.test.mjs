@@ -91,7 +91,7 @@ test('a cut-off rg-0 stays Terminating and is never replaced', async () => {
   assert.equal(Object.keys(now).filter((n) => n === 'rg-0').length, 1);
   assert.deepEqual(await processesOf(page, 'rg-0'), [node], 'exactly one rg-0 process, on the cut-off node');
   const row = await page.textContent('#panel-statefulsets');
-  assert.match(row, /rg-0 Terminating/);
+  assert.match(row, /rg-0\s+Terminating on /);
   await page.screenshot({ path: `${SHOTS}/stateful-2-terminating.png` });
 
   // The safe way out: the node is really off, then tainted out-of-service.

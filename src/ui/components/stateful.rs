@@ -23,10 +23,7 @@ fn ladder(s: &StatefulSetView) -> Html {
                     { format!(" Rolling from {} to {}.", s.current_revision, s.update_revision) }
                 }
             </p>
-            <table class="grid">
-                <thead><tr><th>{"ORDINAL"}</th><th>{"POD (API SERVER)"}</th><th>{"NODE"}</th><th>{"REVISION"}</th><th>{"CLAIM → VOLUME"}</th><th>{"FILES"}</th><th>{"PROCESSES (GROUND TRUTH)"}</th></tr></thead>
-                <tbody>{ for s.ordinals.iter().map(|r| row(s, r)) }</tbody>
-            </table>
+            <ol class="plain ladder">{ for s.ordinals.iter().map(|r| row(s, r)) }</ol>
         </section>
     }
 }
@@ -90,18 +87,23 @@ fn row(s: &StatefulSetView, r: &OrdinalRow) -> Html {
         .collect();
     let two_truths = r.status.starts_with("Terminating") && !r.processes.is_empty();
     let class = classes!(
-        two_truths.then_some("fault"),
-        (r.processes.len() > 1).then_some("fault")
+        "rung",
+        (two_truths || r.processes.len() > 1).then_some("fault")
     );
+    let node = if r.node.is_empty() {
+        String::new()
+    } else {
+        format!(" on {}", r.node)
+    };
     html! {
-        <tr {class}>
-            <td>{ r.ordinal }</td>
-            <td>{ format!("{} {}", r.pod, status) }</td>
-            <td>{ if r.node.is_empty() { "-" } else { r.node.as_str() } }</td>
-            <td>{ revision }</td>
-            <td>{ if claims.is_empty() { "-".to_string() } else { claims.join("; ") } }</td>
-            <td>{ if files.is_empty() { "-".to_string() } else { files.join("; ") } }</td>
-            <td>{ if procs.is_empty() { "none".to_string() } else { procs.join("; ") } }</td>
-        </tr>
+        <li {class} aria-label={format!("ordinal {}", r.ordinal)}>
+            <strong>{ format!("{}  {}", r.ordinal, r.pod) }</strong>
+            { format!("  {status}{node} · revision {revision}") }
+            <div class="small">{ format!("claim: {}", if claims.is_empty() { "-".to_string() } else { claims.join("; ") }) }</div>
+            if !files.is_empty() {
+                <div class="small muted">{ format!("files: {}", files.join("; ")) }</div>
+            }
+            <div class="small">{ format!("really runs: {}", if procs.is_empty() { "nothing".to_string() } else { procs.join("; ") }) }</div>
+        </li>
     }
 }
