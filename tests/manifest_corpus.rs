@@ -23,9 +23,12 @@ fn corpus_dir(test: &str) -> Option<PathBuf> {
         );
         return Some(dir);
     }
-    // The variable's default: the shared corpus beside the repository, when it is there.
-    let default =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/k8spatterns-examples");
+    // The variable's default: the shared corpus beside the repository, when it is there. The
+    // repository is found at run time (cargo sets CARGO_MANIFEST_DIR for the test process): a
+    // test binary built in a clone that shares the target folder must not look beside the clone.
+    let repo = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from);
+    let default = repo.join("../shared/corpus/k8spatterns-examples");
     if default.join("behavioral").is_dir() {
         return Some(default);
     }
