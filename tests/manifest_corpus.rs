@@ -12,8 +12,9 @@ use std::path::{Path, PathBuf};
 use podlab::manifest::{lint, parse, to_yaml, validate, ManifestObject, ParseResult, Severity};
 use podlab::model::{IntOrString, Object, Quantity};
 
-/// The corpus folder, or `None` (after saying so on stderr) when there is none to read.
-fn corpus_dir(test: &str) -> Option<PathBuf> {
+/// The corpus folder, or `None` (after saying once on stderr that the tests skip) when there is
+/// none to read.
+fn corpus_dir() -> Option<PathBuf> {
     if let Some(dir) = std::env::var_os("PODLAB_CORPUS").filter(|v| !v.is_empty()) {
         let dir = PathBuf::from(dir);
         assert!(
@@ -32,19 +33,23 @@ fn corpus_dir(test: &str) -> Option<PathBuf> {
     if default.join("behavioral").is_dir() {
         return Some(default);
     }
-    // Past the test harness's capture (which takes only print!/eprint!), so the line is seen.
-    use std::io::Write;
-    let _ = writeln!(
-        std::io::stderr().lock(),
-        "manifest_corpus::{test}: skipped: no corpus (set PODLAB_CORPUS to the k8spatterns-examples folder)"
-    );
+    // One line for the whole file, past the test harness's capture (which takes only the print
+    // macros), so it is seen.
+    static SAID: std::sync::Once = std::sync::Once::new();
+    SAID.call_once(|| {
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr().lock(),
+            "manifest_corpus: skipped, no corpus (set PODLAB_CORPUS to the k8spatterns-examples folder): these tests pass without running"
+        );
+    });
     None
 }
 
 /// Returns from the test (skipped) when there is no corpus.
 macro_rules! corpus_or_skip {
-    ($test:literal) => {
-        match corpus_dir($test) {
+    () => {
+        match corpus_dir() {
             Some(dir) => dir,
             None => return,
         }
@@ -73,7 +78,7 @@ fn read(corpus: &Path, rel: &str) -> ParseResult {
 
 #[test]
 fn every_corpus_file_parses_with_clear_messages() {
-    let corpus = corpus_or_skip!("every_corpus_file_parses_with_clear_messages");
+    let corpus = corpus_or_skip!();
     let mut files = Vec::new();
     yaml_files(&corpus, &mut files);
     assert!(files.len() > 100, "corpus incomplete: {}", files.len());
@@ -105,7 +110,7 @@ fn every_corpus_file_parses_with_clear_messages() {
 
 #[test]
 fn kinds_podlab_does_not_simulate_are_named_with_their_line() {
-    let corpus = corpus_or_skip!("kinds_podlab_does_not_simulate_are_named_with_their_line");
+    let corpus = corpus_or_skip!();
     let r = read(&corpus, "behavioral/DaemonService/daemonset.yml");
     let e: Vec<String> = r.errors().map(|d| d.to_string()).collect();
     assert_eq!(e, vec!["4:7: error: kind \"DaemonSet\" (apps/v1) is not simulated by podlab; this document is skipped"]);
@@ -134,7 +139,7 @@ fn kinds_podlab_does_not_simulate_are_named_with_their_line() {
 
 #[test]
 fn pattern_folders_decode_to_typed_objects() {
-    let corpus = corpus_or_skip!("pattern_folders_decode_to_typed_objects");
+    let corpus = corpus_or_skip!();
     for dir in ["SingletonService", "StatelessService", "StatefulService"] {
         let mut files = Vec::new();
         yaml_files(&corpus.join("behavioral").join(dir), &mut files);
@@ -157,7 +162,7 @@ fn pattern_folders_decode_to_typed_objects() {
 
 #[test]
 fn stateless_replicaset_maps_to_the_right_values() {
-    let corpus = corpus_or_skip!("stateless_replicaset_maps_to_the_right_values");
+    let corpus = corpus_or_skip!();
     let r = read(&corpus, "behavioral/StatelessService/replicaset.yml");
     assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
     let ManifestObject::Object(Object::ReplicaSet(rs)) = &r.objects[0].object else {
@@ -179,7 +184,7 @@ fn stateless_replicaset_maps_to_the_right_values() {
 
 #[test]
 fn stateless_service_pv_and_claim_map_to_the_right_values() {
-    let corpus = corpus_or_skip!("stateless_service_pv_and_claim_map_to_the_right_values");
+    let corpus = corpus_or_skip!();
     let r = read(&corpus, "behavioral/StatelessService/service.yml");
     let ManifestObject::Object(Object::Service(svc)) = &r.objects[0].object else {
         panic!()
@@ -213,8 +218,7 @@ fn stateless_service_pv_and_claim_map_to_the_right_values() {
 
 #[test]
 fn stateless_replicaset_with_pv_warns_about_strategy_and_the_shared_claim() {
-    let corpus =
-        corpus_or_skip!("stateless_replicaset_with_pv_warns_about_strategy_and_the_shared_claim");
+    let corpus = corpus_or_skip!();
     let r = read(
         &corpus,
         "behavioral/StatelessService/replicaset-with-pv.yml",
@@ -254,7 +258,7 @@ fn stateless_replicaset_with_pv_warns_about_strategy_and_the_shared_claim() {
 
 #[test]
 fn singleton_and_stateful_folders_lint_as_expected() {
-    let corpus = corpus_or_skip!("singleton_and_stateful_folders_lint_as_expected");
+    let corpus = corpus_or_skip!();
     let r = read(&corpus, "behavioral/SingletonService/deployment.yml");
     let ManifestObject::Object(Object::Deployment(d)) = &r.objects[0].object else {
         panic!()
@@ -302,7 +306,7 @@ fn singleton_and_stateful_folders_lint_as_expected() {
 
 #[test]
 fn corpus_objects_print_back_to_the_same_objects() {
-    let corpus = corpus_or_skip!("corpus_objects_print_back_to_the_same_objects");
+    let corpus = corpus_or_skip!();
     let mut files = Vec::new();
     yaml_files(&corpus, &mut files);
     for f in files {
