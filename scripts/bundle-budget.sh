@@ -9,10 +9,11 @@ dist=${1:-dist}
 # tables, fewer engine B-tree types, wasm-opt flags and the last serde_derive structs to
 # 436.3 KB. The reviewer's fixes (editor drawing only the lines in view, Tab indents, share box,
 # menus that close and fit, console that follows forks, share links in the same tab) took it to
-# 446.9 KB (457,694 B: wasm 444,826, js 7,728, css 5,140), so the budget is 450 KB. 350 KB is
-# still the goal; CONTRIBUTING.md ("Bundle size") has what is left and the rules that keep it
-# from growing. Move this line down with the bundle.
-budget_kb=${PODLAB_BUNDLE_BUDGET_KB:-450}
+# 446.9 KB, against a budget of 450 KB. The budget is a ratchet that funds features: it is
+# 560 KB for the next wave (StatefulSets, locks, exercise packs), each feature records its cost
+# in CONTRIBUTING.md ("Bundle size") as it lands, and the budget comes back down to the measured
+# total when the wave is in. Change this line only in a commit that says what it buys.
+budget_kb=${PODLAB_BUNDLE_BUDGET_KB:-560}
 
 shopt -s nullglob
 files=("$dist"/*.wasm "$dist"/*.js "$dist"/*.css)

@@ -1,11 +1,24 @@
 #!/usr/bin/env bash
 # Runs every podlab test in order and stops at the first failure:
-# lint, native tests, browser tests, the end-to-end test, and the bundle budget.
+# paths, lint, native tests, browser tests, the end-to-end test, and the bundle budget.
 # `make test` runs scripts/setup.sh first; .ci/run runs `make test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 export TRUNK_SKIP_VERSION_CHECK=true
+
+# The third-party parse corpus (k8spatterns/examples) is not in the repository. When it is
+# beside it, or PODLAB_CORPUS names it, its tests run (tests/manifest_corpus.rs); a
+# PODLAB_CORPUS naming a missing folder fails them. Without it they print that they skipped.
+if [ -z "${PODLAB_CORPUS:-}" ] && [ -d ../shared/corpus/k8spatterns-examples ]; then
+  PODLAB_CORPUS=$(cd ../shared/corpus/k8spatterns-examples && pwd)
+  export PODLAB_CORPUS
+fi
+if [ -n "${PODLAB_CORPUS:-}" ]; then
+  printf 'corpus: PODLAB_CORPUS=%s\n' "$PODLAB_CORPUS"
+else
+  printf 'corpus: none (PODLAB_CORPUS unset, no shared corpus beside the repository); its tests are skipped\n'
+fi
 
 passed=0
 run_step() { # run_step NAME CMD...
@@ -24,6 +37,7 @@ run_step() { # run_step NAME CMD...
 }
 
 t_start=$(date +%s)
+run_step "paths stay in the repository" scripts/check-paths.sh
 run_step "rustfmt" cargo fmt --check
 run_step "clippy (native core)" cargo clippy --all-targets -- -D warnings
 run_step "clippy (wasm32, feature web)" \

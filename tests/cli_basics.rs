@@ -26,6 +26,14 @@ fn help_describes_the_tool() {
     assert!(ok);
     assert!(text.contains("Usage: podlab"), "{text}");
     assert!(text.contains("--version"), "{text}");
+    // It offers only the commands that exist.
+    assert!(text.contains("run "), "{text}");
+    for missing in ["check", "grade", "pack"] {
+        assert!(
+            !text.contains(missing),
+            "help mentions {missing:?}:\n{text}"
+        );
+    }
 }
 
 #[test]

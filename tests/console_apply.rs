@@ -386,12 +386,10 @@ fn an_object_created_without_apply_gets_the_annotation_with_a_warning() {
 // kubernetes.io/docs/concepts/workloads/controllers/statefulset/ (the web/nginx example).
 const DOCS_STATEFULSET: &str = include_str!("fixtures/docs-statefulset.yaml");
 
-fn corpus(rel: &str) -> String {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/corpus/k8spatterns-examples")
-        .join(rel);
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
+// The book's StatefulService folder (k8spatterns/examples, CC BY 4.0).
+const BOOK_STATEFULSET: &str = include_str!("fixtures/stateful-service/statefulset.yml");
+const BOOK_SERVICE: &str = include_str!("fixtures/stateful-service/service.yml");
+const BOOK_PVS: &str = include_str!("fixtures/stateful-service/pvs.yml");
 
 /// StatefulSets apply like every kind: created, unchanged, configured; mounts may name a
 /// volumeClaimTemplate (upstream skips volume checks on the template for that reason); spec
@@ -399,14 +397,13 @@ fn corpus(rel: &str) -> String {
 /// book's StatefulService folder (k8spatterns/examples, CC BY 4.0) and the docs' example.
 #[test]
 fn statefulsets_apply_from_the_book_and_the_docs() {
-    let dir = "behavioral/StatefulService";
-    let sts = corpus(&format!("{dir}/statefulset.yml"));
+    let sts = BOOK_STATEFULSET;
     let moved = sts.replace("serviceName: random-generator", "serviceName: elsewhere");
     let scaled = sts.replace("replicas: 2", "replicas: 3");
     let mut lab = Lab::new(&[
-        ("pvs.yml", &corpus(&format!("{dir}/pvs.yml"))),
-        ("service.yml", &corpus(&format!("{dir}/service.yml"))),
-        ("statefulset.yml", &sts),
+        ("pvs.yml", BOOK_PVS),
+        ("service.yml", BOOK_SERVICE),
+        ("statefulset.yml", sts),
         ("moved.yml", &moved),
         ("scaled.yml", &scaled),
         ("docs.yaml", DOCS_STATEFULSET),

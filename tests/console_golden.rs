@@ -542,13 +542,18 @@ fn logs_errors() {
 /// yet, so it has no pods.
 #[test]
 fn statefulset_describe_and_wide() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/corpus/k8spatterns-examples/behavioral/StatefulService");
     let mut console = Console::new();
-    for f in ["service.yml", "statefulset.yml"] {
-        console
-            .files
-            .insert(f.into(), std::fs::read_to_string(dir.join(f)).unwrap());
+    for (f, text) in [
+        (
+            "service.yml",
+            include_str!("fixtures/stateful-service/service.yml"),
+        ),
+        (
+            "statefulset.yml",
+            include_str!("fixtures/stateful-service/statefulset.yml"),
+        ),
+    ] {
+        console.files.insert(f.into(), text.into());
     }
     let mut sim = SimBuilder::new(11).workers(3).build().unwrap();
     let out = console.run(&mut sim, "kubectl apply -f service.yml -f statefulset.yml");

@@ -1,5 +1,5 @@
-//! The native podlab CLI: `run` prints a scenario's transcript. (`check` and `grade` arrive
-//! with the exercise packs; each is one more `Command` variant.)
+//! The native podlab CLI: `run` prints a scenario's transcript. A new command is one more
+//! `Command` variant.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand};
 #[command(
     name = "podlab",
     version = podlab::VERSION,
-    about = "A Kubernetes patterns lab: run scenarios, check exercise packs, grade solutions",
+    about = "A Kubernetes patterns lab: run a scenario file and print its transcript",
     long_about = "podlab models a Kubernetes cluster deterministically. The browser lab and this \
                   command share one engine, so a scenario run here prints what the lab shows."
 )]

@@ -4,6 +4,7 @@
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
+import { gzipSync } from 'node:zlib';
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -27,8 +28,13 @@ async function fileAt(root, urlPath) {
   }
 }
 
-/** Serves `root` (the parent of the site folder) and resolves to { url, close }. */
-export function serve(root, repo) {
+/**
+ * Serves `root` (the parent of the site folder) and resolves to { url, close }. With `gzip`,
+ * bodies go out gzip -9 compressed to clients that accept it, as a CDN would send them (the
+ * bytes scripts/bundle-budget.sh counts); the end-to-end tests serve them plain.
+ */
+export function serve(root, repo, { gzip = false } = {}) {
+  const zipped = new Map();
   const server = createServer(async (req, res) => {
     const urlPath = new URL(req.url, 'http://x').pathname;
     let found = await fileAt(root, urlPath);
@@ -41,8 +47,16 @@ export function serve(root, repo) {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
       return;
     }
-    res.writeHead(status, { 'content-type': TYPES[extname(found.path)] ?? 'application/octet-stream' });
-    res.end(found.body);
+    const headers = { 'content-type': TYPES[extname(found.path)] ?? 'application/octet-stream' };
+    let body = found.body;
+    if (gzip && /\bgzip\b/.test(req.headers['accept-encoding'] ?? '')) {
+      if (!zipped.has(found.path)) zipped.set(found.path, gzipSync(body, { level: 9 }));
+      body = zipped.get(found.path);
+      headers['content-encoding'] = 'gzip';
+      headers.vary = 'accept-encoding';
+    }
+    res.writeHead(status, headers);
+    res.end(body);
   });
   return new Promise((resolve) => {
     server.listen(0, '127.0.0.1', () => {
