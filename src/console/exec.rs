@@ -113,9 +113,21 @@ pub fn run(
         "sh" | "bash" | "ash"
     );
     if shell && command.len() == 1 {
-        return Output::err(format!(
-            "error: the console has no interactive terminal: run one line at a time, as in\n  kubectl exec {pod_name} -- sh -c 'ls /; hostname'\n"
-        ));
+        // Without stdin the shell reads nothing and exits at once, as in kubectl.
+        if !args.on("stdin") {
+            return Output::ok("");
+        }
+        let session = super::ExecSession {
+            namespace: ns.clone(),
+            pod: pod_name.clone(),
+            container: container.clone(),
+            cwd: "/".into(),
+        };
+        let note = format!(
+            "(a shell in {pod_name}, container {container}: its commands run there; `exit` leaves)\n"
+        );
+        *console.shell.borrow_mut() = Some(session);
+        return Output::ok(note);
     }
     let result = target.apply(Command::Exec {
         namespace: ns.clone(),

@@ -92,11 +92,30 @@ impl Output {
     }
 }
 
-/// Console settings: the files `kubectl apply -f NAME` can read, and the default namespace.
+/// Console settings: the files `kubectl apply -f NAME` can read, the default namespace, and the
+/// shell a `kubectl exec -it POD -- sh` left open.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Console {
     pub files: SortedMap<String, String>,
     pub namespace: String,
+    /// While set, lines go to a shell in a container until `exit`.
+    pub shell: std::cell::RefCell<Option<ExecSession>>,
+}
+
+/// An open `kubectl exec -it` shell.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExecSession {
+    pub namespace: String,
+    pub pod: String,
+    pub container: String,
+    pub cwd: String,
+}
+
+impl ExecSession {
+    /// The prompt a shell in the container shows: `root@rg-0:/opt/logs#`.
+    pub fn prompt(&self) -> String {
+        format!("root@{}:{}#", self.pod, self.cwd)
+    }
 }
 
 impl Default for Console {
@@ -104,6 +123,7 @@ impl Default for Console {
         Console {
             files: SortedMap::new(),
             namespace: "default".into(),
+            shell: std::cell::RefCell::new(None),
         }
     }
 }
@@ -116,6 +136,10 @@ impl Console {
     /// Runs one command line. Errors are printed as the real tools print them; nothing panics
     /// and a failed command leaves the cluster as it was.
     pub fn run(&self, target: &mut dyn Target, line: &str) -> Output {
+        let open = self.shell.borrow().clone();
+        if let Some(s) = open {
+            return self.in_shell(target, s, line);
+        }
         let words = match args::split_words(line) {
             Ok(w) => w,
             Err(e) => return Output::err(format!("error: {e}\n")),
@@ -130,6 +154,61 @@ impl Console {
             other => Output::err(format!(
                 "{other}: command not found (this console runs kubectl, dig and lab)\n"
             )),
+        }
+    }
+}
+
+impl Console {
+    /// The prompt of the open shell, if any.
+    pub fn prompt(&self) -> Option<String> {
+        self.shell.borrow().as_ref().map(ExecSession::prompt)
+    }
+
+    /// A line typed at an open `kubectl exec -it` shell: the container runs it (`dig` is the
+    /// console's own); `exit` closes the shell.
+    fn in_shell(&self, target: &mut dyn Target, s: ExecSession, line: &str) -> Output {
+        let t = line.trim();
+        if t == "exit" || t.starts_with("exit ") {
+            *self.shell.borrow_mut() = None;
+            return Output::ok("");
+        }
+        if t.is_empty() {
+            return Output::ok("");
+        }
+        if let Some(rest) = t.strip_prefix("dig ") {
+            let words = args::split_words(rest).unwrap_or_default();
+            return dig::run(target.sim(), &words);
+        }
+        let result = target.apply(Command::Exec {
+            namespace: s.namespace.clone(),
+            pod: s.pod.clone(),
+            container: Some(s.container.clone()),
+            argv: vec!["sh".into(), "-c".into(), line.to_string()],
+            cwd: s.cwd.clone(),
+        });
+        match result {
+            Ok(Outcome::Exec(r)) => {
+                if r.exited {
+                    *self.shell.borrow_mut() = None;
+                } else if let Some(open) = self.shell.borrow_mut().as_mut() {
+                    open.cwd = r.cwd.clone();
+                }
+                let text = format!("{}{}", r.stdout, r.stderr);
+                if r.code == 0 {
+                    Output::ok(text)
+                } else {
+                    Output::err(text)
+                }
+            }
+            Ok(o) => Output::ok(cmdutil::outcome_line(&o)),
+            Err(e) => {
+                // The pod or its node went away under the shell.
+                *self.shell.borrow_mut() = None;
+                Output::err(format!(
+                    "{}command terminated with exit code 137\n",
+                    sim_error_text(&e)
+                ))
+            }
         }
     }
 }

@@ -179,6 +179,48 @@ pub fn resolve(cluster: &Cluster, qname: &str, qtype: QueryType, zone: &str) -> 
                 }
             }
         }
+        // CoreDNS also answers SRV for the bare Service name: every port, named or not (the
+        // book's `dig SRV random-generator.default.svc.cluster.local`).
+        ([], QueryType::Srv) => {
+            let ports: Vec<i32> = svc.spec.ports.iter().map(|p| p.port).collect();
+            let targets: Vec<(String, Option<String>)> = if svc.is_headless() {
+                ready_endpoints(cluster, ns, svc_name)
+                    .into_iter()
+                    .map(|(host, ip)| (format!("{host}.{svc_fqdn}"), Some(ip)))
+                    .collect()
+            } else {
+                vec![(svc_fqdn.clone(), Some(svc.spec.cluster_ip.clone()))]
+            };
+            let count = targets.len() * ports.len();
+            if count == 0 {
+                return Answer::NxDomain;
+            }
+            let weight = (100 / count) as u16;
+            let mut answer = Vec::new();
+            let mut additional = Vec::new();
+            for (target, ip) in targets {
+                for port in &ports {
+                    answer.push(Record {
+                        name: fq(&name),
+                        ttl,
+                        data: RecordData::Srv {
+                            priority: 0,
+                            weight,
+                            port: *port,
+                            target: fq(&target),
+                        },
+                    });
+                }
+                if let Some(ip) = ip {
+                    additional.push(Record {
+                        name: fq(&target),
+                        ttl,
+                        data: RecordData::A(ip),
+                    });
+                }
+            }
+            Answer::Records { answer, additional }
+        }
         ([port, proto], QueryType::Srv) => {
             let (Some(port_name), Some(proto)) = (port.strip_prefix('_'), proto.strip_prefix('_'))
             else {

@@ -188,7 +188,8 @@ pub(crate) fn exec(
     if !cwd.is_empty() {
         shell.cwd = cwd.to_string();
     }
-    let result = shell.run(&mut ExecHost { sim, pid }, &line);
+    let mut result = shell.run(&mut ExecHost { sim, pid }, &line);
+    result.cwd = shell.cwd.clone();
     let r = ObjectRef::new(Kind::Pod, ns, name);
     sim.record(
         &Actor::User,

@@ -19,6 +19,8 @@ pub struct ExecResult {
     pub code: i32,
     /// `exit` ran: an interactive prompt closes.
     pub exited: bool,
+    /// The working directory when the line ended (`cd` changes it for the next line).
+    pub cwd: String,
 }
 
 /// The shell's state between lines of an interactive session.
