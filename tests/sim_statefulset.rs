@@ -930,3 +930,40 @@ fn stable_storage_keeps_what_each_pod_wrote() {
     exec(&mut sim, "web-1", "echo scratch > /tmp/note");
     assert_eq!(exec(&mut sim, "web-1", "cat /tmp/note").0, "scratch\n");
 }
+
+/// Issue 13 item 4: what a headless Service's name resolves to changes in the trace, as pods
+/// become ready and go (ref §4.2).
+#[test]
+fn dns_changes_of_a_headless_service_are_in_the_trace() {
+    let mut sim = cluster(15, web(2, ""));
+    assert!(run_until_checked(
+        &mut sim,
+        |s| running_ready(s, "web-1"),
+        120_000
+    ));
+    run_checked(&mut sim, 2_000);
+    delete_pod(&mut sim, "web-1", DeleteOptions::default());
+    run_checked(&mut sim, 1_000);
+    let dns: Vec<String> = sim
+        .trace()
+        .entries()
+        .iter()
+        .filter(|e| e.what.starts_with("DNS: "))
+        .map(|e| e.what.clone())
+        .collect();
+    assert!(dns.len() >= 3, "{dns:?}");
+    let ip0 = pod(&sim, "web-0").unwrap().status.pod_ip.clone();
+    assert_eq!(
+        dns[0],
+        format!("DNS: nginx.default.svc.cluster.local now answers web-0 {ip0}")
+    );
+    assert!(
+        dns[1].contains("web-0") && dns[1].contains("web-1"),
+        "{dns:?}"
+    );
+    assert_eq!(
+        dns.last().unwrap(),
+        &format!("DNS: nginx.default.svc.cluster.local now answers web-0 {ip0}"),
+        "a terminating pod drops out of the answers"
+    );
+}

@@ -5,11 +5,52 @@ use crate::model::{
     Container, Endpoint, EndpointConditions, EndpointPort, EndpointSlice, IntOrString, Kind, Node,
     Object, ObjectMeta, ObjectRef, ObjectReference, OwnerReference, Pod, Service,
 };
-use crate::sim::trace::Actor;
+use crate::sim::trace::{Actor, Change};
 use crate::sim::{DeleteOptions, Sim};
 
 const ACTOR: Actor = Actor::Controller("endpointslice-controller");
 pub const SERVICE_NAME_LABEL: &str = "kubernetes.io/service-name";
+
+/// What cluster DNS publishes for a headless Service: (hostname, address) per ready endpoint
+/// (ref §4.2).
+fn published(endpoints: &[Endpoint]) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = endpoints
+        .iter()
+        .filter(|e| e.conditions.ready)
+        .flat_map(|e| {
+            e.addresses.iter().map(move |a| {
+                let host = if e.hostname.is_empty() {
+                    a.replace('.', "-")
+                } else {
+                    e.hostname.clone()
+                };
+                (host, a.clone())
+            })
+        })
+        .collect();
+    crate::sort::sort(&mut out);
+    out
+}
+
+/// A trace entry for a change in what a headless Service's name resolves to, as CoreDNS will
+/// answer once it sees the slice.
+fn record_dns(sim: &mut Sim, key: &ObjectRef, now: &[(String, String)]) {
+    let name = format!("{}.{}.svc.cluster.local", key.name, key.namespace);
+    let what = if now.is_empty() {
+        format!("DNS: {name} now answers NXDOMAIN")
+    } else {
+        let list: Vec<String> = now.iter().map(|(h, a)| format!("{h} {a}")).collect();
+        format!("DNS: {name} now answers {}", list.join(", "))
+    };
+    sim.record(
+        &Actor::Controller("coredns"),
+        None,
+        Some(key),
+        Change::World,
+        what,
+        "the ready endpoints changed",
+    );
+}
 
 fn resolve_port(target: &IntOrString, containers: &[Container]) -> Option<i32> {
     match target {
@@ -107,6 +148,16 @@ pub(crate) fn sync(sim: &mut Sim, key: &ObjectRef) {
                     });
                 }
             }
+        }
+    }
+    if svc.is_headless() {
+        let before = slices
+            .first()
+            .map(|s| published(&s.endpoints))
+            .unwrap_or_default();
+        let after = published(&endpoints);
+        if before != after {
+            record_dns(sim, key, &after);
         }
     }
     match slices.first() {
