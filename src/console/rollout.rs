@@ -56,10 +56,10 @@ pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Outp
         g => format!("{}.{g}", kind.name()),
     };
     let no_revisions = || {
-        // kubectl reads StatefulSet revisions from ControllerRevisions, which the StatefulSet
-        // controller writes; podlab has neither yet.
+        // kubectl reads StatefulSet revisions from the ControllerRevisions the StatefulSet
+        // controller writes; this console does not read them for rollout yet.
         Output::err(format!(
-            "error: podlab keeps no revisions of {} yet (no StatefulSet controller)\n",
+            "error: this console does not read the revisions of {} yet: `kubectl get controllerrevisions` lists them\n",
             qualified_name(kind, name)
         ))
     };

@@ -246,6 +246,10 @@ pub fn events(sim: &Sim, filter: &str, limit: usize) -> (Vec<EventRow>, usize) {
     (rows, total)
 }
 
+/// The Locks tab until leader election lands: no simulated program takes a lock yet, so the
+/// tab says so plainly instead of looking broken.
+pub const LOCKS_NOT_YET: &str = "No locks yet: no simulated program takes a lock in this version of the lab, on any page. Leader election is being built; when it lands, each Lease shows here with its holder and when it last renewed.";
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -148,7 +148,9 @@ impl PanelBody {
                     </li>
                 }) }</ul>
             },
-            PanelBody::Locks => return None,
+            PanelBody::Locks => html! {
+                <p class="not-yet">{ crate::view::panels::LOCKS_NOT_YET }</p>
+            },
             PanelBody::Events(rows, total) => {
                 let oninput = on_filter.reform(|e: InputEvent| {
                     e.target_unchecked_into::<web_sys::HtmlInputElement>()
