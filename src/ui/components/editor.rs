@@ -200,6 +200,7 @@ pub fn EditorPane(props: &EditorPaneProps) -> Html {
         });
         html! { <>{ for spans }{ "\n" }</> }
     });
+    let (measure_at, engaged_at) = (measure.clone(), engaged.clone());
     let problems = props.diags.iter().take(MAX_LISTED).map(|d| {
         let class = if d.error {
             "problem err"
@@ -208,7 +209,7 @@ pub fn EditorPane(props: &EditorPaneProps) -> Html {
         };
         let onclick = {
             let (area, line, col) = (area.clone(), d.line, d.col);
-            let (measure, engaged) = (measure.clone(), engaged.clone());
+            let (measure, engaged) = (measure_at.clone(), engaged_at.clone());
             Callback::from(move |_: MouseEvent| {
                 let Some(ta) = area.cast::<HtmlTextAreaElement>() else {
                     return;
@@ -273,7 +274,7 @@ pub fn EditorPane(props: &EditorPaneProps) -> Html {
                     <span class="measure" ref={measure} aria-hidden="true">{ "0000000000" }</span>
                 </div>
             </div>
-            <p id="editor-help" class="hint">{ "Once you type or click here, Tab indents by two spaces and Shift+Tab outdents; Esc, then Tab, leaves. Ctrl+Enter applies." }</p>
+            <p id="editor-help" class="hint">{ "After you type or click here, Tab indents (Shift+Tab outdents); Esc, then Tab, leaves. Ctrl+Enter applies." }</p>
             <div class="problems-head" aria-live="polite">{ summary }</div>
             <ul id="editor-problems" class="problems">
                 { for problems }
