@@ -305,7 +305,7 @@ pub fn reflow_pods(text: &str) -> (Vec<String>, Vec<Vec<String>>) {
 
 /// The Locks tab until leader election lands: no simulated program takes a lock yet, so the
 /// tab says so plainly instead of looking broken.
-pub const LOCKS_NOT_YET: &str = "No locks yet: no simulated program takes a lock in this version of the lab, on any page. Leader election is being built; when it lands, each Lease shows here with its holder and when it last renewed.";
+pub const LOCKS_NOT_YET: &str = "No locks yet: no simulated program takes a lock in this version of the lab, on any page. Leader election is being built; its Leases will show here, with holder and last renewal.";
 
 #[cfg(test)]
 mod tests {
