@@ -776,3 +776,100 @@ fn rollout_verbs_and_refusals() {
         assert!(!console.run(&mut sim, line).ok, "{line}");
     }
 }
+
+/// kubectl's `Status: Terminating (lasts AGE)` is the age of the deletion timestamp, which is a
+/// grace period after the delete: "<invalid>" during the grace period, then time since it.
+#[test]
+fn describe_an_evicted_pod_says_how_long_it_has_been_terminating() {
+    let mut sim = book_example(11);
+    let node = run(
+        &mut sim,
+        "kubectl get pods -o jsonpath={.items[0].spec.nodeName}",
+    );
+    run(&mut sim, &format!("lab partition {node}"));
+    // Wait for the eviction: the first pod on the node with a deletion timestamp.
+    let terminating = |sim: &mut Sim| {
+        let out = run(sim, "kubectl get pods --no-headers");
+        out.lines()
+            .find(|l| l.contains("Terminating"))
+            .map(|l| l.split_whitespace().next().unwrap().to_string())
+    };
+    let mut waited = 0;
+    let pod = loop {
+        if let Some(p) = terminating(&mut sim) {
+            break p;
+        }
+        sim.run_for(1_000);
+        waited += 1_000;
+        assert!(waited < 900_000, "no eviction");
+    };
+    let deleted_at = run(
+        &mut sim,
+        &format!("kubectl get pod {pod} -o jsonpath={{.metadata.deletionTimestamp}}"),
+    );
+    let grace = run(
+        &mut sim,
+        &format!("kubectl get pod {pod} -o jsonpath={{.metadata.deletionGracePeriodSeconds}}"),
+    );
+    assert!(!deleted_at.is_empty(), "{pod} has a deletion timestamp");
+    let described = run(&mut sim, &format!("kubectl describe pod {pod}"));
+    assert!(
+        described.contains("Terminating (lasts <invalid>)"),
+        "during the grace period kubectl prints <invalid>:\n{described}"
+    );
+    // 90 s after the eviction: 90 s minus the grace period past the deletion timestamp.
+    sim.run_for(90_000);
+    let grace_s: u64 = grace.trim().parse().unwrap();
+    let described = run(&mut sim, &format!("kubectl describe pod {pod}"));
+    assert!(
+        described.contains(&format!("Terminating (lasts {}s)", 90 - grace_s)),
+        "{described}"
+    );
+    assert!(
+        described
+            .lines()
+            .any(|l| l.starts_with("Termination Grace Period:")
+                && l.ends_with(&format!(" {grace_s}s"))),
+        "{described}"
+    );
+}
+
+#[test]
+fn get_ep_prints_endpoints_from_the_slices_with_kubectls_warning() {
+    let mut sim = book_example(11);
+    let out = run(&mut sim, "kubectl get ep");
+    golden("get-ep", &out);
+    let mut lines = out.lines();
+    assert_eq!(
+        lines.next(),
+        Some(
+            "Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice"
+        )
+    );
+    assert_eq!(
+        columns(lines.next().map_or("", |l| l)),
+        ["NAME", "ENDPOINTS", "AGE"]
+    );
+    assert_eq!(run(&mut sim, "kubectl get endpoints random-generator"), out);
+    let (missing, ok) = run_any(&mut sim, "kubectl get ep nope");
+    assert!(!ok);
+    assert!(missing.ends_with("Error from server (NotFound): endpoints \"nope\" not found\n"));
+}
+
+#[test]
+fn kubectl_help_lists_the_commands_the_console_runs() {
+    let mut sim = book_example(11);
+    let help = run(&mut sim, "kubectl help");
+    assert!(help.starts_with("kubectl controls the Kubernetes cluster manager."));
+    for verb in [
+        "annotate", "apply", "cordon", "create", "delete", "describe", "drain", "exec", "get",
+        "label", "logs", "rollout", "scale", "taint", "uncordon",
+    ] {
+        assert!(
+            help.lines()
+                .any(|l| l.trim_start().starts_with(&format!("{verb} "))),
+            "help lists {verb}:\n{help}"
+        );
+    }
+    assert_eq!(run(&mut sim, "kubectl --help"), help);
+}

@@ -139,7 +139,10 @@ fn pod(w: &mut Writer, sim: &Sim, p: &Pod) {
     w.map(0, "Labels", &labels(m));
     w.map(0, "Annotations", &annotations(m));
     if let Some(dt) = m.deletion_timestamp {
-        let lasts = human_duration(dt.millis().saturating_sub(sim.now()));
+        // kubectl prints the age of the deletion timestamp, which lies a grace period ahead
+        // of the delete: HumanDuration shows "<invalid>" until it has passed, then how long
+        // the pod has been past it.
+        let lasts = since(dt.millis(), sim.now());
         w.kv(0, "Status", &format!("Terminating (lasts {lasts})"));
         w.kv(
             0,
@@ -480,10 +483,7 @@ fn pvc(w: &mut Writer, sim: &Sim, c: &PersistentVolumeClaim) {
             "Status",
             &format!(
                 "Terminating (lasts {})",
-                human_duration(
-                    sim.now()
-                        .saturating_sub(m.deletion_timestamp.map(|t| t.millis()).unwrap_or(0))
-                )
+                since(m.deletion_timestamp.map_or(0, |t| t.millis()), sim.now())
             ),
         );
     } else {
@@ -824,6 +824,20 @@ fn events(w: &mut Writer, sim: &Sim, r: &ObjectRef) {
             &format!("{}\t{}\t{age}\t{from}\t{}", e.type_, e.reason, e.message),
         );
     }
+}
+
+/// kubectl's `translateTimestampSince`: `HumanDuration(now - t)`, which allows a timestamp up
+/// to a second ahead ("0s") and calls one further ahead "<invalid>".
+fn since(t_ms: u64, now_ms: u64) -> String {
+    if t_ms > now_ms {
+        // Go's int(d.Seconds()) truncates toward zero: -1.9 s is -1.
+        return if (t_ms - now_ms) / 1000 >= 2 {
+            "<invalid>".into()
+        } else {
+            "0s".into()
+        };
+    }
+    human_duration(now_ms - t_ms)
 }
 
 #[cfg(test)]

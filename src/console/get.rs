@@ -45,6 +45,15 @@ pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Outp
             "You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' for help and examples\n",
         );
     }
+    if let Some(first) = args.positional.first() {
+        if ENDPOINTS.contains(&first.as_str())
+            && !args.positional[1..].iter().any(|w| w.contains('/'))
+        {
+            let all_ns = args.on("all-namespaces");
+            let ns = namespace(console, &args).to_string();
+            return endpoints(target, &ns, all_ns, &args.positional[1..]);
+        }
+    }
     let requests = match resource_args(&args.positional) {
         Ok(r) => r,
         Err(o) => return o,
@@ -681,4 +690,111 @@ pub fn table(kind: Kind, objects: &[&Object], cols: Columns, now: u64) -> Table 
         t.push(row(o, cols, now));
     }
     t
+}
+
+/// The names `kubectl get` takes for v1 Endpoints.
+const ENDPOINTS: &[&str] = &["ep", "endpoints", "endpoint"];
+
+/// `kubectl get ep`: the v1 Endpoints the API server (1.33+) still serves, derived here from
+/// each Service's EndpointSlices as the endpoints mirroring does, with kubectl's deprecation
+/// warning and its NAME ENDPOINTS AGE table (ready addresses only, three at most).
+fn endpoints(target: &mut dyn Target, ns: &str, all_ns: bool, names: &[String]) -> Output {
+    let sim = target.sim();
+    let now = sim.now();
+    // Service -> (its oldest slice's creation, ready addresses, ports).
+    type Found = (Option<crate::model::Time>, Vec<String>, Vec<i32>);
+    let mut by_service: crate::sorted::SortedMap<(String, String), Found> =
+        crate::sorted::SortedMap::new();
+    for o in sim.cluster().list_kind(Kind::EndpointSlice) {
+        let Object::EndpointSlice(e) = o else {
+            continue;
+        };
+        let m = &e.metadata;
+        if !all_ns && m.namespace != ns {
+            continue;
+        }
+        let Some(svc) = m.labels.get("kubernetes.io/service-name") else {
+            continue;
+        };
+        let entry = by_service
+            .entry((m.namespace.clone(), svc.clone()))
+            .or_insert((m.creation_timestamp, Vec::new(), Vec::new()));
+        if let (Some(a), Some(b)) = (entry.0, m.creation_timestamp) {
+            if b.millis() < a.millis() {
+                entry.0 = Some(b);
+            }
+        }
+        entry.1.extend(
+            e.endpoints
+                .iter()
+                .filter(|ep| ep.conditions.ready)
+                .flat_map(|ep| ep.addresses.iter().cloned()),
+        );
+        for p in &e.ports {
+            if !entry.2.contains(&p.port) {
+                entry.2.push(p.port);
+            }
+        }
+    }
+    let mut text = String::from(
+        "Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice\n",
+    );
+    let mut errors = String::new();
+    let mut header = vec!["NAME", "ENDPOINTS", "AGE"];
+    if all_ns {
+        header.insert(0, "NAMESPACE");
+    }
+    let mut t = Table::new(&header);
+    let wanted = |name: &str| names.is_empty() || names.iter().any(|n| n == name);
+    for ((namespace, name), (created, mut addrs, ports)) in by_service.into_iter() {
+        if !wanted(&name) {
+            continue;
+        }
+        crate::sort::sort(&mut addrs);
+        // Port by port, each with every ready address, as kubectl's formatEndpoints lists them.
+        let list: Vec<String> = if ports.is_empty() {
+            addrs
+        } else {
+            ports
+                .iter()
+                .flat_map(|p| addrs.iter().map(move |a| format!("{a}:{p}")))
+                .collect()
+        };
+        let shown = if list.is_empty() {
+            "<none>".to_string()
+        } else if list.len() > 3 {
+            format!("{} + {} more...", list[..3].join(","), list.len() - 3)
+        } else {
+            list.join(",")
+        };
+        let mut row = vec![name, shown, age(created, now)];
+        if all_ns {
+            row.insert(0, namespace);
+        }
+        t.push(row);
+    }
+    for n in names {
+        if !t.rows.iter().any(|r| r[usize::from(all_ns)] == *n) {
+            errors.push_str(&format!(
+                "Error from server (NotFound): endpoints \"{n}\" not found\n"
+            ));
+        }
+    }
+    if t.rows.is_empty() {
+        if errors.is_empty() {
+            text.push_str(&if all_ns {
+                "No resources found\n".to_string()
+            } else {
+                format!("No resources found in {ns} namespace.\n")
+            });
+            return Output::ok(text);
+        }
+    } else {
+        text.push_str(&t.render(true));
+    }
+    text.push_str(&errors);
+    Output {
+        text,
+        ok: errors.is_empty(),
+    }
 }

@@ -6,7 +6,7 @@ use super::{Console, Output, Target};
 
 const VERBS: &[&str] = &[
     "annotate", "apply", "cordon", "create", "delete", "describe", "drain", "exec", "get", "label",
-    "logs", "rollout", "scale", "taint", "uncordon",
+    "help", "logs", "rollout", "scale", "taint", "uncordon",
 ];
 
 pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Output {
@@ -16,6 +16,7 @@ pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Outp
         );
     };
     match verb.as_str() {
+        "help" | "--help" | "-h" => Output::ok(HELP),
         "get" => get::run(console, target, rest),
         "apply" => apply::run(console, target, rest),
         "create" => apply::create(console, target, rest),
@@ -38,6 +39,49 @@ pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Outp
         other => unknown_command(other),
     }
 }
+
+/// kubectl's top-level help, in its groups and words, listing only the commands this console
+/// runs.
+const HELP: &str = "\
+kubectl controls the Kubernetes cluster manager.
+
+ Find more information at: https://kubernetes.io/docs/reference/kubectl/
+
+Basic Commands (Beginner):
+  create          Create a resource from a file or from stdin
+
+Basic Commands (Intermediate):
+  get             Display one or many resources
+  delete          Delete resources by file names, stdin, resources and names, or by resources and label selector
+
+Deploy Commands:
+  rollout         Manage the rollout of a resource
+  scale           Set a new size for a deployment, replica set, or replication controller
+
+Cluster Management Commands:
+  cordon          Mark node as unschedulable
+  uncordon        Mark node as schedulable
+  drain           Drain node in preparation for maintenance
+  taint           Update the taints on one or more nodes
+
+Troubleshooting and Debugging Commands:
+  describe        Show details of a specific resource or group of resources
+  logs            Print the logs for a container in a pod
+  exec            Execute a command in a container
+
+Advanced Commands:
+  apply           Apply a configuration to a resource by file name or stdin
+
+Settings Commands:
+  label           Update the labels on a resource
+  annotate        Update the annotations on a resource
+
+Usage:
+  kubectl [flags] [options]
+
+This console runs the commands above (see `lab help` for the lab's own). Files are the
+editor's: `kubectl apply -f` names the file shown above the editor.
+";
 
 /// cobra's text for an unknown sub-command, with its suggestion.
 fn unknown_command(name: &str) -> Output {

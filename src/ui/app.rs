@@ -14,6 +14,7 @@ use super::location;
 use super::state::{Action, LabState, Start, DEFAULT_SEED, DEFAULT_WORKERS};
 use super::storage;
 use crate::view::cluster::cluster_model;
+use crate::view::editor::applied_name;
 use crate::view::route::Pattern;
 use crate::view::share::SavedRun;
 
@@ -227,7 +228,7 @@ pub fn App() -> Html {
             <main class="lab" aria-label={pattern.title()}>
                 <ExercisePanel {pattern} notice={state.notice.clone()} />
                 <EditorPane text={state.editor.clone()} diags={state.diags.clone()} checking={state.diags_stale}
-                    file={state.file_name()} on_change={on_edit} on_apply={cb(|_| Action::ApplyEditor)} />
+                    file={applied_name(&state.session.borrow(), state.file_name(), &state.editor)} on_change={on_edit} on_apply={cb(|_| Action::ApplyEditor)} />
                 <ClusterView model={cluster} on_run={on_run.clone()} />
                 <StatePanels selected={state.panel} on_select={on_panel}
                     body={body.render(on_seek.clone(), on_filter, &state.event_filter)} />

@@ -324,6 +324,32 @@ fn doubled_identities(sim: &Sim, ns: &str, sel: &LabelSelector) -> Vec<String> {
         .collect()
 }
 
+impl ClusterModel {
+    /// What the meters' place says when there is no workload to meter: nothing at all, or
+    /// what the cluster does hold (a claim, a bare pod), so it never reads as empty when not.
+    pub fn no_workloads_note(&self) -> Option<String> {
+        if !self.meters.is_empty() {
+            return None;
+        }
+        let pods = self.pending.len() + self.nodes.iter().map(|n| n.pods.len()).sum::<usize>();
+        let mut held = Vec::new();
+        if !self.claims.is_empty() {
+            held.push(plural(self.claims.len() as i64, "claim", "claims"));
+        }
+        if pods > 0 {
+            held.push(plural(pods as i64, "pod", "pods"));
+        }
+        Some(if held.is_empty() {
+            "No workloads yet: apply the manifests to start them.".to_string()
+        } else {
+            format!(
+                "No ReplicaSet, Deployment or StatefulSet yet; the cluster holds {}.",
+                held.join(" and ")
+            )
+        })
+    }
+}
+
 fn plural(n: i64, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
@@ -510,6 +536,23 @@ mod tests {
     use crate::view::session::Session;
 
     const RS: &str = include_str!("../../exercises/stateless.yaml");
+
+    #[test]
+    fn a_claim_alone_is_not_called_no_workloads() {
+        let mut s = Session::new(42, 3);
+        assert_eq!(
+            cluster_model(s.sim()).no_workloads_note().as_deref(),
+            Some("No workloads yet: apply the manifests to start them.")
+        );
+        let pvc = "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: data\nspec:\n  accessModes: [ReadWriteOnce]\n  resources:\n    requests:\n      storage: 10Mi\n";
+        let (_, out) = s.apply_text("pvc.yaml", pvc);
+        assert!(out.ok, "{}", out.text);
+        s.run_for(5_000);
+        let note = cluster_model(s.sim()).no_workloads_note().unwrap();
+        assert!(!note.starts_with("No workloads yet"), "{note}");
+        assert!(note.contains("1 claim"), "{note}");
+        assert_eq!(cluster_model(started().sim()).no_workloads_note(), None);
+    }
 
     fn started() -> Session {
         let mut s = Session::new(42, 3);

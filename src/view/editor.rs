@@ -340,8 +340,40 @@ fn key_colon(chars: &[char], from: usize) -> Option<usize> {
         .filter(|&j| !chars[from..j].contains(&'#'))
 }
 
+/// The name the editor's text is applied as: `name` the first time, and a new name for each
+/// changed text (`stateless-2.yaml`), so the log can replay every version. The editor shows it,
+/// so it names the file the console's `kubectl apply -f` line names.
+pub fn applied_name(session: &super::session::Session, name: &str, text: &str) -> String {
+    let files = &session.console.files;
+    let mut file = name.to_string();
+    let mut n = 1;
+    while files.get(&file).is_some_and(|old| old.as_str() != text) {
+        n += 1;
+        file = match name.rsplit_once('.') {
+            Some((stem, ext)) => format!("{stem}-{n}.{ext}"),
+            None => format!("{name}-{n}"),
+        };
+    }
+    file
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_editor_names_the_file_the_console_applies() {
+        use crate::view::session::Session;
+        let mut s = Session::new(1, 3);
+        let v1 = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n";
+        let v2 = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n";
+        for text in [v1, v1, v2, v2, v1] {
+            let shown = applied_name(&s, "stateless.yaml", text);
+            let (line, out) = s.apply_text("stateless.yaml", text);
+            assert!(out.ok, "{}", out.text);
+            assert_eq!(line, format!("kubectl apply -f {shown}"));
+        }
+        assert_eq!(applied_name(&s, "stateless.yaml", v2), "stateless-2.yaml");
+    }
+
     use super::*;
 
     #[test]

@@ -38,7 +38,8 @@ pub fn steps(pattern: Pattern) -> &'static [&'static str] {
         Pattern::Stateful => &[
             "Apply and Play: rg-0 starts, and rg-1 only once rg-0 is Running and Ready (StatefulSets panel).",
             "Each pod gets its own claim, logs-rg-0 and logs-rg-1, bound to one of the volumes made by hand.",
-            "Type `kubectl scale sts rg --replicas=1`, then 3: rg-1 goes and comes back with the same claim.",
+            "Ask DNS for each pod by name: `dig +short rg-0.random-generator.default.svc.cluster.local` in the console (DNS panel).",
+            "Scale down with `kubectl scale sts rg --replicas 1`: rg-1 goes, its claim stays; scale back to 3 and rg-1 gets it again.",
             "Partition rg-0's node from its ⋮ menu and play ten minutes: rg-0 stays Terminating and is never replaced.",
             "Force delete rg-0 from its ⋮ menu: a new rg-0 is made at once, and two processes may run for one name.",
         ],
@@ -49,6 +50,49 @@ pub fn steps(pattern: Pattern) -> &'static [&'static str] {
 mod tests {
     use super::*;
     use crate::view::session::Session;
+
+    /// The StatefulSet controller has landed: the Stateful page starts a StatefulSet, and
+    /// neither its example nor its steps say StatefulSets are still to come.
+    #[test]
+    fn the_stateful_page_runs_a_statefulset() {
+        let (name, text) = starter(Pattern::Stateful);
+        assert!(text.contains("kind: StatefulSet"), "{text}");
+        let mut s = Session::new(1, 3);
+        let (_, out) = s.apply_text(name, text);
+        assert!(out.ok, "{}", out.text);
+        s.run_for(60_000);
+        let pods = s.run("kubectl get pods").text;
+        assert!(pods.contains("rg-0") && pods.contains("rg-1"), "{pods}");
+        assert!(pods.matches("Running").count() == 2, "{pods}");
+        let dig = s
+            .run("dig +short rg-0.random-generator.default.svc.cluster.local")
+            .text;
+        assert!(dig.starts_with("10.244."), "{dig}");
+        assert!(s.run("kubectl scale sts rg --replicas 1").ok);
+        s.run_for(60_000);
+        let pvc = s.run("kubectl get pvc").text;
+        assert!(pvc.contains("logs-rg-1"), "the claim stays: {pvc}");
+        assert!(s.run("kubectl scale sts rg --replicas 2").ok);
+        s.run_for(60_000);
+        // The last step's promise: a partition does not start a second rg-0.
+        let node = s
+            .run("kubectl get pod rg-0 -o jsonpath={.spec.nodeName}")
+            .text;
+        assert!(s.run(&format!("lab partition {node}")).ok);
+        s.run_for(420_000);
+        let m = crate::view::cluster::cluster_model(s.sim());
+        assert!(m.meters.iter().all(|x| !x.over), "{:?}", m.meters);
+        for said in [text, &steps(Pattern::Stateful).join("\n")] {
+            let lower = said.to_lowercase();
+            for stale in [
+                "does not run statefulsets",
+                "arrive with",
+                "not run statefulsets yet",
+            ] {
+                assert!(!lower.contains(stale), "still says {stale:?}: {said}");
+            }
+        }
+    }
 
     #[test]
     fn every_starter_applies_without_errors() {

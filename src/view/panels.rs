@@ -246,8 +246,106 @@ pub fn events(sim: &Sim, filter: &str, limit: usize) -> (Vec<EventRow>, usize) {
     (rows, total)
 }
 
+/// The columns of `kubectl get pods -o wide` in the order the Pods panel shows them: where a
+/// pod runs first, so a narrow panel still shows NODE and IP; the rest follow.
+const POD_COLUMNS: &[&str] = &["NAME", "STATUS", "NODE", "IP", "READY", "RESTARTS", "AGE"];
+
+/// A kubectl table (columns padded by tabwriter) as header and rows, its columns reordered
+/// with `POD_COLUMNS` first. Cells are cut at the header's column starts, so a cell with a
+/// space in it (`1 (30s ago)`) stays whole.
+pub fn reflow_pods(text: &str) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut lines = text.lines();
+    let Some(head) = lines.next() else {
+        return (Vec::new(), Vec::new());
+    };
+    let chars: Vec<char> = head.chars().collect();
+    // A column starts at 0 and after each run of two or more spaces.
+    let mut starts = vec![0];
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i] == ' ' {
+            let run = chars[i..].iter().take_while(|c| **c == ' ').count();
+            if run >= 2 && i + run < chars.len() {
+                starts.push(i + run);
+            }
+            i += run;
+        } else {
+            i += 1;
+        }
+    }
+    let cut = |line: &str| -> Vec<String> {
+        let cs: Vec<char> = line.chars().collect();
+        starts
+            .iter()
+            .enumerate()
+            .map(|(k, &from)| {
+                let to = starts.get(k + 1).copied().unwrap_or(cs.len()).min(cs.len());
+                cs[from.min(cs.len())..to]
+                    .iter()
+                    .collect::<String>()
+                    .trim()
+                    .to_string()
+            })
+            .collect()
+    };
+    let header = cut(head);
+    let mut order: Vec<usize> = POD_COLUMNS
+        .iter()
+        .filter_map(|c| header.iter().position(|h| h == c))
+        .collect();
+    let rest: Vec<usize> = (0..header.len()).filter(|k| !order.contains(k)).collect();
+    order.extend(rest);
+    let pick = |row: Vec<String>| order.iter().map(|&k| row[k].clone()).collect::<Vec<_>>();
+    let rows = lines
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| pick(cut(l)))
+        .collect();
+    (pick(header), rows)
+}
+
+/// The Locks tab until leader election lands: no simulated program takes a lock yet, so the
+/// tab says so plainly instead of looking broken.
+pub const LOCKS_NOT_YET: &str = "No locks yet: no simulated program takes a lock in this version of the lab, on any page. Leader election is being built; its Leases will show here, with holder and last renewal.";
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_pods_panel_shows_node_and_ip_right_after_the_status() {
+        let text = "\
+NAME        READY   STATUS    RESTARTS      AGE   IP           NODE     NOMINATED NODE   READINESS GATES
+web-abcde   1/1     Running   1 (30s ago)   5m    10.244.1.2   node-1   <none>           <none>
+";
+        let (header, rows) = super::reflow_pods(text);
+        assert_eq!(
+            header,
+            [
+                "NAME",
+                "STATUS",
+                "NODE",
+                "IP",
+                "READY",
+                "RESTARTS",
+                "AGE",
+                "NOMINATED NODE",
+                "READINESS GATES"
+            ]
+        );
+        assert_eq!(
+            rows,
+            [[
+                "web-abcde",
+                "Running",
+                "node-1",
+                "10.244.1.2",
+                "1/1",
+                "1 (30s ago)",
+                "5m",
+                "<none>",
+                "<none>"
+            ]]
+        );
+    }
+
     use super::*;
     use crate::view::session::Session;
 

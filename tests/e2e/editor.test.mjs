@@ -21,8 +21,10 @@ after(async () => {
 
 const value = () => page.inputValue('textarea.source');
 
-/** Selects UTF-16 offsets start..end in the editor, as a drag would. */
+/** Selects UTF-16 offsets start..end in the editor, as a drag would (a click first: Tab
+ * indents only once the learner works in the editor). */
 async function select(start, end) {
+  await page.click('textarea.source');
   await page.$eval('textarea.source', (ta, [s, e]) => {
     ta.focus();
     ta.setSelectionRange(s, e);

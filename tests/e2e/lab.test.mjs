@@ -145,7 +145,9 @@ test('open a share link and get the same state', async () => {
     assert.deepEqual(await podsByNode(p), sharedState.pods);
     assert.ok(await p.$('.meter.over'));
     assert.ok(!p.url().includes('#run='), 'the fragment is dropped once read');
-    await p.click('button[aria-label="Dark theme"]');
+    // The button names the theme it switches to.
+    await p.click('.topbar button.theme:has-text("Dark theme")');
+    await p.waitForSelector('.topbar button.theme:has-text("Light theme")');
     await p.screenshot({ path: `${SHOTS}/lab-6-shared-1920-dark.png` });
   } finally {
     await other.close();

@@ -207,8 +207,8 @@ pub fn ClusterView(props: &ClusterViewProps) -> Html {
             <div class="cluster-head">
                 <h2 id="cluster-title">{ "Cluster" }</h2>
                 <div class="meters">
-                    if m.meters.is_empty() {
-                        <span class="empty">{ "No workloads yet: apply the manifests to start them." }</span>
+                    if let Some(note) = m.no_workloads_note() {
+                        <span class="empty">{ note }</span>
                     }
                     { for m.meters.iter().map(meter) }
                 </div>

@@ -34,8 +34,10 @@ pub fn EditorPane(props: &EditorPaneProps) -> Html {
     let overlay = use_node_ref();
     let gutter = use_node_ref();
     let measure = use_node_ref();
-    // Escape lets the next Tab leave the editor, so keyboard users are never trapped.
-    let tab_leaves = use_mut_ref(|| false);
+    // Tab indents only once the learner works in the editor (types, or clicks in it); until
+    // then, and again after Escape or leaving it, Tab moves on, so a keyboard user tabbing
+    // through the page passes the editor without changing it.
+    let engaged = use_mut_ref(|| false);
 
     // Only the lines in view (and a margin) are drawn, so a long buffer types as fast as a short one.
     let window = use_state_eq(|| (0usize, MIN_ROWS + 3 * OVERSCAN));
@@ -67,12 +69,24 @@ pub fn EditorPane(props: &EditorPaneProps) -> Html {
         });
     }
 
-    let oninput = props
-        .on_change
-        .reform(|e: InputEvent| e.target_unchecked_into::<HtmlTextAreaElement>().value());
+    let oninput = {
+        let engaged = engaged.clone();
+        props.on_change.reform(move |e: InputEvent| {
+            *engaged.borrow_mut() = true;
+            e.target_unchecked_into::<HtmlTextAreaElement>().value()
+        })
+    };
+    let onmousedown = {
+        let engaged = engaged.clone();
+        Callback::from(move |_: MouseEvent| *engaged.borrow_mut() = true)
+    };
+    let onblur = {
+        let engaged = engaged.clone();
+        Callback::from(move |_: FocusEvent| *engaged.borrow_mut() = false)
+    };
     let onkeydown = {
         let (on_change, on_apply) = (props.on_change.clone(), props.on_apply.clone());
-        let tab_leaves = tab_leaves.clone();
+        let engaged = engaged.clone();
         Callback::from(move |e: KeyboardEvent| {
             let key = e.key();
             if key == "Enter" && (e.ctrl_key() || e.meta_key()) {
@@ -80,12 +94,20 @@ pub fn EditorPane(props: &EditorPaneProps) -> Html {
                 on_apply.emit(());
                 return;
             }
-            if key == "Escape" {
-                *tab_leaves.borrow_mut() = true;
-                return;
+            match key.as_str() {
+                "Escape" => {
+                    *engaged.borrow_mut() = false;
+                    return;
+                }
+                "Tab" => {}
+                // A modifier alone is not working in the editor; any other key is.
+                "Shift" | "Control" | "Alt" | "Meta" => return,
+                _ => {
+                    *engaged.borrow_mut() = true;
+                    return;
+                }
             }
-            let leave = std::mem::replace(&mut *tab_leaves.borrow_mut(), false);
-            if key != "Tab" || e.ctrl_key() || e.alt_key() || e.meta_key() || leave {
+            if !*engaged.borrow() || e.ctrl_key() || e.alt_key() || e.meta_key() {
                 return;
             }
             e.prevent_default();
@@ -178,6 +200,7 @@ pub fn EditorPane(props: &EditorPaneProps) -> Html {
         });
         html! { <>{ for spans }{ "\n" }</> }
     });
+    let (measure_at, engaged_at) = (measure.clone(), engaged.clone());
     let problems = props.diags.iter().take(MAX_LISTED).map(|d| {
         let class = if d.error {
             "problem err"
@@ -186,11 +209,13 @@ pub fn EditorPane(props: &EditorPaneProps) -> Html {
         };
         let onclick = {
             let (area, line, col) = (area.clone(), d.line, d.col);
+            let (measure, engaged) = (measure_at.clone(), engaged_at.clone());
             Callback::from(move |_: MouseEvent| {
                 let Some(ta) = area.cast::<HtmlTextAreaElement>() else {
                     return;
                 };
                 let _ = ta.focus();
+                *engaged.borrow_mut() = true;
                 if let Some(line) = line {
                     let value = ta.value();
                     let before: usize = value
@@ -200,6 +225,7 @@ pub fn EditorPane(props: &EditorPaneProps) -> Html {
                         .sum();
                     let at = (before + col as usize - 1) as u32;
                     let _ = ta.set_selection_range(at, at);
+                    show_position(&ta, &measure, line, col);
                 }
             })
         };
@@ -224,7 +250,7 @@ pub fn EditorPane(props: &EditorPaneProps) -> Html {
         <section id="editor" class="region editor" aria-labelledby="editor-title" tabindex="-1">
             <div class="editor-head">
                 <h2 id="editor-title">{ "Manifests" }</h2>
-                <span class="file">{ &props.file }</span>
+                <span class="file" title="Apply runs `kubectl apply -f` with this name; a changed text gets a new one, so the log keeps every version">{ &props.file }</span>
                 <button type="button" class="apply primary" onclick={on_apply}
                     aria-keyshortcuts="Control+Enter" title="Apply (Ctrl+Enter)">{ "Apply" }</button>
             </div>
@@ -243,11 +269,12 @@ pub fn EditorPane(props: &EditorPaneProps) -> Html {
                     <textarea ref={area.clone()} class="source" spellcheck="false" wrap="off"
                         autocomplete="off" autocapitalize="off"
                         aria-label="YAML manifests" aria-describedby="editor-help editor-problems"
-                        value={props.text.to_string()} {oninput} {onkeydown} {onscroll} {onmousemove} />
+                        value={props.text.to_string()} {oninput} {onkeydown} {onscroll} {onmousemove}
+                        {onmousedown} {onblur} />
                     <span class="measure" ref={measure} aria-hidden="true">{ "0000000000" }</span>
                 </div>
             </div>
-            <p id="editor-help" class="hint">{ "Tab indents by two spaces, Shift+Tab outdents (Esc, then Tab, leaves the editor). Ctrl+Enter applies." }</p>
+            <p id="editor-help" class="hint">{ "After you type or click here, Tab indents (Shift+Tab outdents); Esc, then Tab, leaves. Ctrl+Enter applies." }</p>
             <div class="problems-head" aria-live="polite">{ summary }</div>
             <ul id="editor-problems" class="problems">
                 { for problems }
@@ -256,6 +283,30 @@ pub fn EditorPane(props: &EditorPaneProps) -> Html {
                 }
             </ul>
         </section>
+    }
+}
+
+/// Scrolls the textarea so that `line`:`col` (1-based) is in view, a third of the way down
+/// when it has to move; the scroll event then brings the copy, the numbers and the window.
+fn show_position(ta: &HtmlTextAreaElement, measure: &NodeRef, line: u32, col: u32) {
+    let Some(m) = measure.cast::<Element>() else {
+        return;
+    };
+    let cell = m.get_bounding_client_rect();
+    let (cw, lh) = (cell.width() / 10.0, cell.height());
+    if cw <= 0.0 || lh <= 0.0 {
+        return;
+    }
+    let pad = 8.0;
+    let top = f64::from(line - 1) * lh + pad;
+    let (view_top, view_h) = (f64::from(ta.scroll_top()), f64::from(ta.client_height()));
+    if top < view_top || top + lh > view_top + view_h {
+        ta.set_scroll_top((top - view_h / 3.0).max(0.0) as i32);
+    }
+    let left = f64::from(col.saturating_sub(1)) * cw + pad;
+    let (view_left, view_w) = (f64::from(ta.scroll_left()), f64::from(ta.client_width()));
+    if left < view_left || left + cw > view_left + view_w {
+        ta.set_scroll_left((left - view_w / 2.0).max(0.0) as i32);
     }
 }
 

@@ -60,8 +60,10 @@ pub fn Header(props: &HeaderProps) -> Html {
             <nav aria-label="Patterns">
                 <ul>{ for links }</ul>
             </nav>
-            <button type="button" class="theme" onclick={on_theme} aria-pressed={dark.to_string()}
-                aria-label="Dark theme">{ if dark { "☾ Dark" } else { "☀ Light" } }</button>
+            // Named by the theme it switches to, as its click does.
+            <button type="button" class="theme" onclick={on_theme}
+                title={if dark { "Switch to the light theme" } else { "Switch to the dark theme" }}>
+                { if dark { "☀ Light theme" } else { "☾ Dark theme" } }</button>
         </header>
     }
 }

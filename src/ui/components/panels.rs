@@ -107,12 +107,21 @@ impl PanelBody {
     ) -> Option<Html> {
         Some(match self {
             PanelBody::Pods(text) if text.starts_with("No resources") => return None,
-            PanelBody::Pods(text) => html! {
-                <>
-                    <p class="cmd"><code>{ "$ kubectl get pods -o wide" }</code></p>
-                    <pre class="kubectl">{ text }</pre>
-                </>
-            },
+            PanelBody::Pods(text) => {
+                let (header, rows) = crate::view::panels::reflow_pods(text);
+                html! {
+                    <>
+                        <p class="cmd"><code>{ "$ kubectl get pods -o wide" }</code>
+                            <span class="muted">{ " (where each pod runs first)" }</span></p>
+                        <table class="grid pods">
+                            <thead><tr>{ for header.iter().map(|h| html! { <th>{ h }</th> }) }</tr></thead>
+                            <tbody>{ for rows.iter().map(|r| html! {
+                                <tr>{ for r.iter().map(|c| html! { <td>{ c }</td> }) }</tr>
+                            }) }</tbody>
+                        </table>
+                    </>
+                }
+            }
             PanelBody::Storage(m) if m.claims.is_empty() && m.volumes.is_empty() => return None,
             PanelBody::Storage(m) => html! {
                 <>
@@ -153,7 +162,9 @@ impl PanelBody {
                     </li>
                 }) }</ul>
             },
-            PanelBody::Locks => return None,
+            PanelBody::Locks => html! {
+                <p class="not-yet">{ crate::view::panels::LOCKS_NOT_YET }</p>
+            },
             PanelBody::Events(rows, total) => {
                 let oninput = on_filter.reform(|e: InputEvent| {
                     e.target_unchecked_into::<web_sys::HtmlInputElement>()
