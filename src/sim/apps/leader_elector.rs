@@ -268,6 +268,9 @@ impl LeaderElector {
         match obj {
             Object::Lease(l) => {
                 let s = &l.spec;
+                // client-go compares the record's bytes. The lab's times stop at its epoch (a
+                // clock set back before it writes the same time twice), so the stored
+                // resourceVersion also tells a change.
                 Record {
                     holder: s.holder_identity.clone().unwrap_or_default(),
                     duration_ms: s.lease_duration_seconds.unwrap_or(0).max(0) as u64 * 1000,
@@ -275,7 +278,8 @@ impl LeaderElector {
                     renew: s.renew_time,
                     transitions: s.lease_transitions.unwrap_or(0),
                     raw: format!(
-                        "{}|{}|{}|{}|{}",
+                        "{}|{}|{}|{}|{}|{}",
+                        l.metadata.resource_version,
                         s.holder_identity.as_deref().unwrap_or("-"),
                         s.lease_duration_seconds.unwrap_or(-1),
                         s.acquire_time.map_or(-1, |t| t.millis() as i64),
@@ -288,7 +292,7 @@ impl LeaderElector {
                 let holder = c.data.get(&self.pod_key()).cloned().unwrap_or_default();
                 let stamp = c.data.get(&self.stamp_key()).cloned().unwrap_or_default();
                 Record {
-                    raw: format!("{holder}|{stamp}"),
+                    raw: format!("{}|{holder}|{stamp}", c.metadata.resource_version),
                     holder,
                     duration_ms: self.cfg.lease_duration_ms,
                     ..Default::default()
@@ -361,7 +365,12 @@ impl LeaderElector {
     /// client-go's `tryAcquireOrRenew`. Ok(true) when it holds the lock afterwards.
     fn try_acquire_or_renew(&mut self, host: &mut dyn Host) -> Result<bool, ClientError> {
         let now = host.monotonic();
-        let wall = Some(Time(host.wall_clock()));
+        // The lab's times stop at its epoch, so a clock set back before it would write the
+        // same renewTime twice, which the API server takes as no change at all: step past it.
+        let mut wall = Some(Time(host.wall_clock()));
+        if wall.is_some() && wall == self.observed.as_ref().and_then(|o| o.renew) {
+            wall = wall.map(|t| t.plus_millis(1));
+        }
         let mut rec = Record {
             holder: self.id.clone(),
             duration_ms: self.cfg.lease_duration_ms,
