@@ -89,6 +89,25 @@ impl Config {
                 Some((n, v)) => (n, Some(v.to_string())),
                 None => (flag, None),
             };
+            const KNOWN: [&str; 13] = [
+                "lease-lock-name",
+                "lease-lock-namespace",
+                "id",
+                "lease-duration",
+                "renew-deadline",
+                "retry-period",
+                "release-on-cancel",
+                "lock",
+                "group",
+                "work-period",
+                "fencing",
+                "work-file",
+                "kubeconfig",
+            ];
+            if !KNOWN.contains(&name) {
+                c.error = Some(format!("flag provided but not defined: -{name}"));
+                return c;
+            }
             let boolean = matches!(name, "release-on-cancel" | "fencing");
             let value = if boolean {
                 inline.unwrap_or_else(|| "true".into())
