@@ -125,7 +125,18 @@ fn merge_for_apply(stored: &Object, mut new: Object) -> Object {
     new
 }
 
+/// Which of the two pod cut commands runs.
+enum CutOrHeal {
+    Cut,
+    Heal,
+}
+
 fn execute(sim: &mut Sim, actor: &Actor, cmd: Command) -> Result<Outcome, SimError> {
+    let cmd_kind = if matches!(cmd, Command::CutPod { .. }) {
+        CutOrHeal::Cut
+    } else {
+        CutOrHeal::Heal
+    };
     match cmd {
         Command::Create(o) => Ok(Outcome::Created(sim.api_create(
             actor,
@@ -482,6 +493,55 @@ fn execute(sim: &mut Sim, actor: &Actor, cmd: Command) -> Result<Outcome, SimErr
                 "",
             );
             Ok(Outcome::Done(format!("node/{node} clock skewed")))
+        }
+        Command::SkewClockRate { node, rate_ppm } => {
+            machine_exists(sim, &node)?;
+            if rate_ppm <= -1_000_000 || rate_ppm > 100_000_000 {
+                return Err(SimError::Invalid(format!(
+                    "clock rate {rate_ppm:+}ppm is out of range (above -1000000, at most 100000000)"
+                )));
+            }
+            let now = sim.now;
+            sim.world
+                .machine_mut(&node)
+                .expect("machine")
+                .set_clock_rate(now, rate_ppm);
+            let r = ObjectRef::new(Kind::Node, "", &node);
+            sim.record(
+                actor,
+                None,
+                Some(&r),
+                Change::World,
+                format!("set clock rate of {node} to {rate_ppm:+}ppm"),
+                "",
+            );
+            Ok(Outcome::Done(format!("node/{node} clock rate skewed")))
+        }
+        Command::CutPod { namespace, pod } | Command::HealPod { namespace, pod } => {
+            let cut = matches!(cmd_kind, CutOrHeal::Cut);
+            let ns = or_default_namespace(&namespace).to_string();
+            if cut {
+                pod_pids(sim, &ns, &pod, None)?;
+            }
+            if !sim.world.set_pod_cut(&ns, &pod, cut) {
+                return Err(SimError::NotApplicable(if cut {
+                    format!("pod {pod} is already cut off from the API server")
+                } else {
+                    format!("pod {pod} is not cut off from the API server")
+                }));
+            }
+            let r = ObjectRef::new(Kind::Pod, &ns, &pod);
+            let what = if cut {
+                format!("cut pod {pod} off from the API server")
+            } else {
+                format!("reconnected pod {pod} to the API server")
+            };
+            let why = if cut { "its node stays Ready" } else { "" };
+            sim.record(actor, None, Some(&r), Change::World, what, why);
+            Ok(Outcome::Done(format!(
+                "pod/{pod} {}",
+                if cut { "cut off" } else { "reconnected" }
+            )))
         }
         Command::SetReadiness {
             namespace,

@@ -39,7 +39,10 @@ pub use controllers::Ctl;
 pub use rng::SimRng;
 pub use timeline::Timeline;
 pub use trace::{Actor, Change, Trace, TraceEntry};
-pub use world::{ContainerLog, LogLine, Machine, Process, VolumeLine, World, LOG_LINES_KEPT};
+pub use world::{
+    ContainerLog, LockBeliefOf, LogLine, Machine, Process, ProtectedLog, ProtectedWrite,
+    VolumeLine, World, LOG_LINES_KEPT, PROTECTED_WRITES_KEPT,
+};
 
 /// Timing settings, with Kubernetes' defaults (ref §2.1, §2.2, §2.5, §8). All in milliseconds.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -422,6 +425,24 @@ pub enum Command {
         node: String,
         offset_ms: i64,
     },
+    /// Make a machine's clock run fast or slow from now on: `rate_ppm` parts per million off
+    /// true time (+100000 is 10% fast, -500000 half speed; above -1000000). Its local time is
+    /// true time scaled from this moment, plus its offset; timers its programs set run by it.
+    SkewClockRate {
+        node: String,
+        rate_ppm: i64,
+    },
+    /// Cut one pod off from the API server while its node stays Ready: its programs' requests
+    /// time out (the kubelet and the pod's network are unaffected).
+    CutPod {
+        namespace: String,
+        pod: String,
+    },
+    /// Reconnect a pod cut off with `CutPod`.
+    HealPod {
+        namespace: String,
+        pod: String,
+    },
     /// Make the app's readiness endpoint answer `ready` (the readiness toggle).
     SetReadiness {
         namespace: String,
@@ -476,7 +497,10 @@ impl Command {
             | Command::KillContainer { .. }
             | Command::PauseProcess { .. }
             | Command::ResumeProcess { .. }
-            | Command::SkewClock { .. } => Actor::Fault,
+            | Command::SkewClock { .. }
+            | Command::SkewClockRate { .. }
+            | Command::CutPod { .. }
+            | Command::HealPod { .. } => Actor::Fault,
             _ => Actor::User,
         }
     }
@@ -552,6 +576,11 @@ impl Command {
             },
             Command::ResumeProcess { pod, .. } => format!("resume {pod}"),
             Command::SkewClock { node, offset_ms } => format!("skew {node} {offset_ms}ms"),
+            Command::SkewClockRate { node, rate_ppm } => {
+                format!("skew {node} rate {rate_ppm:+}ppm")
+            }
+            Command::CutPod { pod, .. } => format!("cut {pod} off from the API server"),
+            Command::HealPod { pod, .. } => format!("reconnect {pod} to the API server"),
             Command::SetReadiness { pod, ready, .. } => {
                 format!("set readiness of {pod} to {ready}")
             }

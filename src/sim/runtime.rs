@@ -4,32 +4,114 @@
 //! process is paused, its SIGTERM and its timers are held, and on resume the signal is
 //! delivered first, then the timers in the order they fired.
 
-use super::apps::{App, FileRead, Host, HttpReply, HttpRequest, Program, Sleeper};
-use super::rng::SimRng;
-use super::world::{VolumeLine, World};
-use super::{Event, Sim};
+use crate::model::{Kind, Object, ObjectRef};
 
-/// What one hook of one process may touch.
+use super::apps::{App, ClientError, FileRead, Host, HttpReply, HttpRequest, Program, Sleeper};
+use super::trace::{Actor, Change};
+use super::world::{Machine, ProtectedWrite, VolumeLine, World};
+use super::{ApiError, Event, Sim};
+
+/// What one hook of one process may touch: the whole engine, but only through the `Host`
+/// methods (the program itself is taken out of its process while the hook runs).
 struct ProcessHost<'a> {
-    world: &'a mut World,
-    rng: &'a mut SimRng,
+    sim: &'a mut Sim,
     pid: u64,
-    now: u64,
     /// (delay, timer) pairs the hook asked for; the engine schedules them after it returns.
     timers: Vec<(u64, u32)>,
 }
 
+impl ProcessHost<'_> {
+    fn world(&self) -> &World {
+        &self.sim.world
+    }
+
+    fn machine(&self) -> Option<&Machine> {
+        let p = self.sim.world.process(self.pid)?;
+        self.sim.world.machine(&p.machine)
+    }
+
+    /// The process's actor in the trace, and whether it can reach the API server.
+    fn client(&self) -> (Actor, bool) {
+        match self.sim.world.process(self.pid) {
+            Some(p) => (
+                Actor::App(p.id.clone()),
+                self.sim
+                    .world
+                    .pod_can_reach_api(&p.machine, &p.pod_namespace, &p.pod_name),
+            ),
+            None => (Actor::App(String::new()), false),
+        }
+    }
+}
+
+/// Only the lock kinds are open to programs.
+fn lock_kind(kind: Kind) -> Result<(), ClientError> {
+    match kind {
+        Kind::Lease | Kind::ConfigMap => Ok(()),
+        other => Err(ClientError::Other(format!(
+            "{} is forbidden: the lab's programs may only use leases and configmaps",
+            other.plural()
+        ))),
+    }
+}
+
+fn client_error(e: ApiError) -> ClientError {
+    match e {
+        ApiError::NotFound { .. } => ClientError::NotFound(e.to_string()),
+        ApiError::AlreadyExists { .. } => ClientError::AlreadyExists(e.to_string()),
+        ApiError::Conflict { .. } => ClientError::Conflict(e.to_string()),
+        ApiError::Unreachable(_) => ClientError::Timeout,
+        other => ClientError::Other(other.to_string()),
+    }
+}
+
+/// Whether an update only renews the same holder's lock (a heartbeat in the trace).
+fn same_holder(old: &Object, new: &Object) -> bool {
+    match (old, new) {
+        (Object::Lease(a), Object::Lease(b)) => {
+            a.spec.holder_identity == b.spec.holder_identity
+                && a.spec.lease_duration_seconds == b.spec.lease_duration_seconds
+        }
+        (Object::ConfigMap(a), Object::ConfigMap(b)) => a
+            .data
+            .iter()
+            .filter(|(k, _)| k.starts_with("leader.pod."))
+            .eq(b.data.iter().filter(|(k, _)| k.starts_with("leader.pod."))),
+        _ => false,
+    }
+}
+
+/// `holder web-1` for a lock object, for the trace.
+fn holder_text(obj: &Object) -> String {
+    match obj {
+        Object::Lease(l) => match l.spec.holder_identity.as_deref() {
+            Some(h) if !h.is_empty() => format!("holder {h}"),
+            _ => "no holder".into(),
+        },
+        Object::ConfigMap(c) => {
+            let leaders: Vec<String> = c
+                .data
+                .iter()
+                .filter(|(k, _)| k.starts_with("leader.pod."))
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
+            leaders.join(", ")
+        }
+        _ => String::new(),
+    }
+}
+
 impl Host for ProcessHost<'_> {
     fn now(&self) -> u64 {
-        self.now
+        self.sim.now
     }
 
     fn id(&self) -> &str {
-        self.world.process(self.pid).map_or("", |p| p.id.as_str())
+        self.world().process(self.pid).map_or("", |p| p.id.as_str())
     }
 
     fn env(&self, name: &str) -> Option<&str> {
-        self.world
+        self.world()
             .process(self.pid)?
             .env
             .get(name)
@@ -37,71 +119,72 @@ impl Host for ProcessHost<'_> {
     }
 
     fn random_below(&mut self, n: u64) -> u64 {
-        self.rng.below(n)
+        self.sim.rng.below(n)
     }
 
     fn stdout(&mut self, line: String) {
-        self.world.write_log(self.pid, self.now, line);
+        let now = self.sim.now;
+        self.sim.world.write_log(self.pid, now, line);
     }
 
     fn append_file(&mut self, path: &str, line: String) -> bool {
-        let Some(p) = self.world.process(self.pid) else {
+        let Some(p) = self.sim.world.process(self.pid) else {
             return false;
         };
         let Some((key, file)) = p.volume_path(path) else {
             return false;
         };
         let entry = VolumeLine {
-            time: self.now,
+            time: self.sim.now,
             writer: p.id.clone(),
             pod: p.pod_name.clone(),
             machine: p.machine.clone(),
             file,
             text: line,
         };
-        self.world.append(&key, entry);
+        self.sim.world.append(&key, entry);
         true
     }
 
     fn read_file(&self, path: &str) -> FileRead {
         let Some((key, file)) = self
-            .world
+            .world()
             .process(self.pid)
             .and_then(|p| p.volume_path(path))
         else {
             return FileRead::Image;
         };
-        match self.world.file_text(&key, &file) {
+        match self.world().file_text(&key, &file) {
             Some(text) => FileRead::Contents(text),
             None => FileRead::Missing,
         }
     }
 
     fn read_any(&self, path: &str) -> Option<String> {
-        self.world.read_path(self.pid, path)
+        self.world().read_path(self.pid, path)
     }
 
     fn write_file(&mut self, path: &str, text: &str, append: bool) {
-        self.world
-            .write_path(self.pid, path, text, append, self.now);
+        let now = self.sim.now;
+        self.sim.world.write_path(self.pid, path, text, append, now);
     }
 
     fn remove_file(&mut self, path: &str) -> bool {
-        self.world.remove_path(self.pid, path)
+        self.sim.world.remove_path(self.pid, path)
     }
 
     fn list_dir(&self, path: &str) -> Option<Vec<String>> {
-        self.world.list_path(self.pid, path)
+        self.world().list_path(self.pid, path)
     }
 
     fn hostname(&self) -> String {
-        self.world
+        self.world()
             .process(self.pid)
             .map_or_else(String::new, |p| p.hostname.clone())
     }
 
     fn env_all(&self) -> Vec<(String, String)> {
-        self.world.process(self.pid).map_or_else(Vec::new, |p| {
+        self.world().process(self.pid).map_or_else(Vec::new, |p| {
             p.env.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
         })
     }
@@ -113,7 +196,167 @@ impl Host for ProcessHost<'_> {
     }
 
     fn set_timer(&mut self, delay_ms: u64, timer: u32) {
-        self.timers.push((delay_ms, timer));
+        // The machine's clock counts the delay: one that runs fast fires early.
+        let delay = self
+            .machine()
+            .map_or(delay_ms, |m| m.true_duration(delay_ms));
+        self.timers.push((delay, timer));
+    }
+
+    fn wall_clock(&self) -> u64 {
+        let now = self.sim.now;
+        self.machine().map_or(now, |m| m.wall_at(now))
+    }
+
+    fn monotonic(&self) -> u64 {
+        let now = self.sim.now;
+        self.machine().map_or(now, |m| m.monotonic_at(now))
+    }
+
+    fn pod_namespace(&self) -> String {
+        self.world()
+            .process(self.pid)
+            .map_or_else(|| "default".into(), |p| p.pod_namespace.clone())
+    }
+
+    fn api_get(&mut self, kind: Kind, namespace: &str, name: &str) -> Result<Object, ClientError> {
+        lock_kind(kind)?;
+        if !self.client().1 {
+            return Err(ClientError::Timeout);
+        }
+        let r = ObjectRef::new(kind, namespace, name);
+        self.sim.api.get_object(&r).cloned().ok_or_else(|| {
+            client_error(ApiError::NotFound {
+                kind,
+                name: name.to_string(),
+            })
+        })
+    }
+
+    fn api_create(&mut self, obj: Object) -> Result<Object, ClientError> {
+        lock_kind(obj.kind())?;
+        let (actor, reachable) = self.client();
+        if !reachable {
+            return Err(ClientError::Timeout);
+        }
+        let why = holder_text(&obj);
+        let r = self
+            .sim
+            .api_create(&actor, None, obj, &why)
+            .map_err(client_error)?;
+        self.sim
+            .api
+            .get_object(&r)
+            .cloned()
+            .ok_or_else(|| ClientError::Other("created object is gone".into()))
+    }
+
+    fn api_update(&mut self, obj: Object) -> Result<Object, ClientError> {
+        lock_kind(obj.kind())?;
+        let (actor, reachable) = self.client();
+        if !reachable {
+            return Err(ClientError::Timeout);
+        }
+        let mut r = obj.object_ref();
+        if r.namespace.is_empty() {
+            r.namespace = "default".into();
+        }
+        let routine = self
+            .sim
+            .api
+            .get_object(&r)
+            .is_some_and(|old| same_holder(old, &obj));
+        let what = format!(
+            "updated {} {} ({})",
+            r.kind.name().to_ascii_lowercase(),
+            r.name,
+            holder_text(&obj)
+        );
+        let change = if routine {
+            Change::Heartbeat
+        } else {
+            Change::Updated
+        };
+        match self.sim.api_update_as(&actor, None, obj, &what, "", change) {
+            Ok(()) => self
+                .sim
+                .api
+                .get_object(&r)
+                .cloned()
+                .ok_or_else(|| ClientError::Other("updated object is gone".into())),
+            Err(e) => {
+                let why = e.to_string();
+                self.sim.record(
+                    &actor,
+                    None,
+                    Some(&r),
+                    Change::Failed,
+                    format!(
+                        "update of {} {} failed ({})",
+                        r.kind.name().to_ascii_lowercase(),
+                        r.name,
+                        e.code()
+                    ),
+                    &why,
+                );
+                Err(client_error(e))
+            }
+        }
+    }
+
+    fn api_event(&mut self, involved: &ObjectRef, reason: &str, message: &str) {
+        let (actor, reachable) = self.client();
+        if reachable {
+            self.sim
+                .api_event(&actor, involved, "Normal", reason, message);
+        }
+    }
+
+    fn protected_write(
+        &mut self,
+        lock: &str,
+        identity: &str,
+        token: Option<i64>,
+        text: String,
+    ) -> bool {
+        let Some(p) = self.sim.world.process(self.pid) else {
+            return false;
+        };
+        let write = ProtectedWrite {
+            time: self.sim.now,
+            writer: p.id.clone(),
+            pod: p.pod_name.clone(),
+            identity: identity.to_string(),
+            token,
+            accepted: true,
+            text,
+        };
+        let (actor, pod) = (
+            Actor::App(p.id.clone()),
+            ObjectRef::new(Kind::Pod, &p.pod_namespace, &p.pod_name),
+        );
+        let accepted = self.sim.world.protected_write(lock, write);
+        let what = match (accepted, token) {
+            (true, Some(t)) => format!("wrote to the resource {lock} protects (token {t})"),
+            (true, None) => format!("wrote to the resource {lock} protects"),
+            (false, Some(t)) => {
+                format!("write to the resource {lock} protects refused: token {t} is stale")
+            }
+            (false, None) => format!("write to the resource {lock} protects refused"),
+        };
+        self.sim.record(
+            &actor,
+            None,
+            Some(&pod),
+            if accepted {
+                Change::World
+            } else {
+                Change::Failed
+            },
+            what,
+            "",
+        );
+        accepted
     }
 }
 
@@ -128,10 +371,8 @@ impl Sim {
         let p = self.world.process_mut(pid)?;
         let mut program = std::mem::replace(&mut p.program, Program::Sleeper(Sleeper));
         let mut host = ProcessHost {
-            world: &mut self.world,
-            rng: &mut self.rng,
+            sim: self,
             pid,
-            now: self.now,
             timers: Vec::new(),
         };
         let out = hook(&mut program, &mut host);

@@ -18,9 +18,54 @@ pub struct Machine {
     pub powered: bool,
     /// Can the kubelet reach the control plane (and the control plane reach it)?
     pub reachable: bool,
-    /// The machine's clock minus true time, in ms.
+    /// The wall-clock offset last set on the machine (`Command::SkewClock`), in ms: its wall
+    /// clock minus its monotonic clock.
     pub clock_offset_ms: i64,
+    /// How fast the machine's clock runs, in parts per million off true time
+    /// (`Command::SkewClockRate`): +100000 runs 10% fast, -500000 at half speed.
+    pub clock_rate_ppm: i64,
+    /// True time when the rate was last set, and the drift (monotonic minus true time)
+    /// accumulated by then.
+    pub clock_rate_since: u64,
+    pub clock_drift_ms: i64,
     pub boots: u32,
+}
+
+impl Machine {
+    /// The machine's monotonic clock at true time `now`: true time, scaled by the rate skew
+    /// from the moment it was set. Programs measure durations with it (Go's monotonic clock).
+    pub fn monotonic_at(&self, now: u64) -> u64 {
+        let since = now.saturating_sub(self.clock_rate_since) as i128;
+        let drift = since * self.clock_rate_ppm as i128 / 1_000_000;
+        (now as i128 + self.clock_drift_ms as i128 + drift).max(0) as u64
+    }
+
+    /// The machine's wall clock at true time `now` (what it writes into timestamps): the
+    /// monotonic clock plus the offset.
+    pub fn wall_at(&self, now: u64) -> u64 {
+        (self.monotonic_at(now) as i128 + self.clock_offset_ms as i128).max(0) as u64
+    }
+
+    /// How far the machine's wall clock is from true time at `now`, in ms (offset and drift).
+    pub fn clock_skew_at(&self, now: u64) -> i64 {
+        self.wall_at(now) as i64 - now as i64
+    }
+
+    /// Sets the rate from true time `now` on, keeping the clock continuous.
+    pub(crate) fn set_clock_rate(&mut self, now: u64, ppm: i64) {
+        self.clock_drift_ms = self.monotonic_at(now) as i64 - now as i64;
+        self.clock_rate_since = now;
+        self.clock_rate_ppm = ppm;
+    }
+
+    /// True milliseconds that pass while this clock counts `local_ms`.
+    pub fn true_duration(&self, local_ms: u64) -> u64 {
+        if self.clock_rate_ppm == 0 {
+            return local_ms;
+        }
+        let rate = (1_000_000 + self.clock_rate_ppm).max(1) as u128;
+        ((local_ms as u128 * 1_000_000).div_ceil(rate)).min(u64::MAX as u128) as u64
+    }
 }
 
 /// A process inside a container, as it really is.
@@ -197,6 +242,69 @@ pub struct World {
     /// (pod uid, container) -> stdout of its instances, on the machine that ran them.
     logs: std::collections::BTreeMap<(String, String), ContainerLogs>,
     next_pid: u64,
+    /// Pods (`namespace/name`) cut off from the API server while their node stays Ready.
+    cut_pods: crate::sorted::SortedSet<String>,
+    /// The resources that leader-elected programs guard, by lock (`lease/default/NAME`): every
+    /// write of the singleton's work, accepted or refused.
+    protected: SortedMap<String, ProtectedLog>,
+}
+
+/// Writes kept per protected resource; the counters keep counting.
+pub const PROTECTED_WRITES_KEPT: usize = 1000;
+
+/// One write of a leader's work to the resource its lock protects.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProtectedWrite {
+    pub time: u64,
+    /// The writing process's id, its pod and its candidate identity (`--id`).
+    pub writer: String,
+    pub pod: String,
+    pub identity: String,
+    /// The fencing token it carried (`leaseTransitions` when it acquired), with `--fencing`.
+    pub token: Option<i64>,
+    /// False when the resource refused a token lower than one it had seen.
+    pub accepted: bool,
+    pub text: String,
+}
+
+/// The protected resource of one lock: its writes and the highest token it has seen.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ProtectedLog {
+    /// The last `PROTECTED_WRITES_KEPT` writes, oldest first.
+    pub writes: VecDeque<ProtectedWrite>,
+    pub accepted: u64,
+    pub refused: u64,
+    pub highest_token: Option<i64>,
+}
+
+impl ProtectedLog {
+    /// Accepted writes by a different writer than the accepted write before them within
+    /// `window_ms`: work done twice (two processes that both believed they led).
+    pub fn overlapping_writes(&self, window_ms: u64) -> u64 {
+        let mut count = 0;
+        let mut last: Option<&ProtectedWrite> = None;
+        for w in self.writes.iter().filter(|w| w.accepted) {
+            if let Some(l) = last {
+                if l.writer != w.writer && w.time < l.time.saturating_add(window_ms) {
+                    count += 1;
+                }
+            }
+            last = Some(w);
+        }
+        count
+    }
+}
+
+/// What one process believes about one lock it takes part in (issue 14, `lab ps`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LockBeliefOf {
+    pub pid: u64,
+    /// The process's id, pod and machine.
+    pub process: String,
+    pub pod_namespace: String,
+    pub pod: String,
+    pub machine: String,
+    pub belief: super::apps::LockBelief,
 }
 
 impl World {
@@ -211,6 +319,9 @@ impl World {
                 powered: true,
                 reachable: true,
                 clock_offset_ms: 0,
+                clock_rate_ppm: 0,
+                clock_rate_since: 0,
+                clock_drift_ms: 0,
                 boots: 1,
             },
         );
@@ -237,6 +348,93 @@ impl World {
 
     pub fn processes(&self) -> impl Iterator<Item = &Process> {
         self.processes.values()
+    }
+
+    /// Can the processes of pod `namespace/name` on `machine` reach the API server? Not when
+    /// the machine is off or cut off from the control plane, or the pod is cut off alone.
+    pub fn pod_can_reach_api(&self, machine: &str, namespace: &str, pod: &str) -> bool {
+        self.can_reach_api(machine) && !self.is_pod_cut(namespace, pod)
+    }
+
+    /// Is pod `namespace/name` cut off from the API server (`Command::CutPod`)?
+    pub fn is_pod_cut(&self, namespace: &str, pod: &str) -> bool {
+        self.cut_pods.contains(&format!("{namespace}/{pod}"))
+    }
+
+    /// Every pod cut off from the API server, as `namespace/name`.
+    pub fn cut_pods(&self) -> impl Iterator<Item = &str> {
+        self.cut_pods.iter().map(String::as_str)
+    }
+
+    /// Cuts pod `namespace/name` off (true) or reconnects it; false if nothing changed.
+    pub(crate) fn set_pod_cut(&mut self, namespace: &str, pod: &str, cut: bool) -> bool {
+        let key = format!("{namespace}/{pod}");
+        if cut {
+            self.cut_pods.insert(key)
+        } else {
+            self.cut_pods.remove(&key)
+        }
+    }
+
+    /// What every running process believes about the locks it takes part in, by pid.
+    pub fn lock_beliefs(&self) -> Vec<LockBeliefOf> {
+        let mut out = Vec::new();
+        for p in self.processes.values() {
+            for belief in p.program.lock_beliefs() {
+                out.push(LockBeliefOf {
+                    pid: p.pid,
+                    process: p.id.clone(),
+                    pod_namespace: p.pod_namespace.clone(),
+                    pod: p.pod_name.clone(),
+                    machine: p.machine.clone(),
+                    belief,
+                });
+            }
+        }
+        out
+    }
+
+    /// The processes that believe they lead `lock` (`lease/default/NAME`): more than one is a
+    /// split brain.
+    pub fn believed_leaders(&self, lock: &str) -> Vec<LockBeliefOf> {
+        self.lock_beliefs()
+            .into_iter()
+            .filter(|b| b.belief.lock == lock && b.belief.leading)
+            .collect()
+    }
+
+    /// The protected resources, by lock.
+    pub fn protected_resources(&self) -> impl Iterator<Item = (&str, &ProtectedLog)> {
+        self.protected.iter().map(|(k, v)| (k.as_str(), v))
+    }
+
+    /// The protected resource of `lock`, if anyone wrote to it.
+    pub fn protected(&self, lock: &str) -> Option<&ProtectedLog> {
+        self.protected.get(lock)
+    }
+
+    /// A leader's work reaches the resource `lock` protects. With a token, the resource refuses
+    /// one lower than the highest it has seen. Returns whether it was accepted.
+    pub(crate) fn protected_write(&mut self, lock: &str, mut write: ProtectedWrite) -> bool {
+        let log = self.protected.entry(lock.to_string()).or_default();
+        let accepted = match (write.token, log.highest_token) {
+            (Some(t), Some(h)) => t >= h,
+            _ => true,
+        };
+        if accepted {
+            if let Some(t) = write.token {
+                log.highest_token = Some(log.highest_token.map_or(t, |h| h.max(t)));
+            }
+            log.accepted += 1;
+        } else {
+            log.refused += 1;
+        }
+        write.accepted = accepted;
+        log.writes.push_back(write);
+        while log.writes.len() > PROTECTED_WRITES_KEPT {
+            log.writes.pop_front();
+        }
+        accepted
     }
 
     pub fn process(&self, pid: u64) -> Option<&Process> {

@@ -11,14 +11,16 @@
 //! paused (SIGSTOP) the runtime holds its timers and signals and delivers them on resume.
 
 pub mod generic;
+pub mod leader_elector;
 pub mod nginx;
 pub mod random_generator;
 pub mod shell;
 pub mod sleeper;
 
-use crate::model::Container;
+use crate::model::{Container, Kind, Object, ObjectRef};
 
 pub use generic::Generic;
+pub use leader_elector::LeaderElector;
 pub use nginx::Nginx;
 pub use random_generator::RandomGenerator;
 pub use sleeper::Sleeper;
@@ -54,8 +56,111 @@ pub trait Host {
     fn env_all(&self) -> Vec<(String, String)>;
     /// `curl URL` from inside the pod: the body, or curl's exit code and message.
     fn http_get(&mut self, url: &str) -> Result<String, (i32, String)>;
-    /// Asks for [`App::tick`] with `timer` after `delay_ms` of the process's running time.
+    /// Asks for [`App::tick`] with `timer` after `delay_ms` of the process's running time, as
+    /// its machine's clock counts it (a clock that runs fast fires early).
     fn set_timer(&mut self, delay_ms: u64, timer: u32);
+
+    /// The machine's wall clock in ms (true time plus the machine's skew): what the program
+    /// writes into timestamps.
+    fn wall_clock(&self) -> u64 {
+        self.now()
+    }
+    /// The machine's monotonic clock in ms (true time scaled by its rate skew, without the
+    /// offset): what the program measures durations with, as Go's `time.Since` does.
+    fn monotonic(&self) -> u64 {
+        self.now()
+    }
+    /// The namespace of the process's pod.
+    fn pod_namespace(&self) -> String {
+        "default".into()
+    }
+    /// `GET` of a Lease or ConfigMap through the API server.
+    fn api_get(
+        &mut self,
+        _kind: Kind,
+        _namespace: &str,
+        _name: &str,
+    ) -> Result<Object, ClientError> {
+        Err(ClientError::Timeout)
+    }
+    /// `POST` of a Lease or ConfigMap; returns the stored object.
+    fn api_create(&mut self, _obj: Object) -> Result<Object, ClientError> {
+        Err(ClientError::Timeout)
+    }
+    /// `PUT` of a Lease or ConfigMap, with its `resourceVersion` as a precondition (409 when it
+    /// is stale); returns the stored object.
+    fn api_update(&mut self, _obj: Object) -> Result<Object, ClientError> {
+        Err(ClientError::Timeout)
+    }
+    /// Records a Normal Event on `involved` (lost when the API server cannot be reached).
+    fn api_event(&mut self, _involved: &ObjectRef, _reason: &str, _message: &str) {}
+    /// A leader's work reaches the resource that `lock` protects, carrying `token` when the
+    /// program fences. Returns whether the resource accepted it (it refuses a token lower than
+    /// one it has seen); the ground truth keeps every write.
+    fn protected_write(
+        &mut self,
+        _lock: &str,
+        _identity: &str,
+        _token: Option<i64>,
+        _text: String,
+    ) -> bool {
+        true
+    }
+}
+
+/// Why an API request from a program failed, as its client sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ClientError {
+    /// 404.
+    NotFound(String),
+    /// 409 AlreadyExists, on a create that lost a race.
+    AlreadyExists(String),
+    /// 409 Conflict: the `resourceVersion` was stale.
+    Conflict(String),
+    /// No answer within the client's timeout: the node or the pod is cut off from the API
+    /// server. The program learns nothing else.
+    Timeout,
+    /// Any other answer (422, 400, 500), with its message.
+    Other(String),
+}
+
+impl ClientError {
+    /// The message a Go client prints for it.
+    pub fn message(&self) -> String {
+        match self {
+            ClientError::NotFound(m)
+            | ClientError::AlreadyExists(m)
+            | ClientError::Conflict(m)
+            | ClientError::Other(m) => m.clone(),
+            ClientError::Timeout => "context deadline exceeded".into(),
+        }
+    }
+}
+
+/// What a process believes about one lock it takes part in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LockBelief {
+    /// The lock: `lease/NAMESPACE/NAME`, or `configmap/NAMESPACE/NAME/GROUP` (Camel).
+    pub lock: String,
+    /// The candidate identity it uses (`--id`).
+    pub identity: String,
+    /// True while it believes it leads (and does the singleton's work).
+    pub leading: bool,
+    /// The holder it last saw in the lock ("" for none).
+    pub observed_holder: String,
+    /// The fencing token it holds (`leaseTransitions` when it acquired), while leading.
+    pub token: Option<i64>,
+}
+
+impl LockBelief {
+    /// `leader` or `follower`, as `lab ps` prints it.
+    pub fn role(&self) -> &'static str {
+        if self.leading {
+            "leader"
+        } else {
+            "follower"
+        }
+    }
 }
 
 /// What reading a file found.
@@ -106,6 +211,10 @@ pub trait App {
     fn sigterm(&mut self, host: &mut dyn Host) -> Option<u64>;
     /// A request reached the listening process.
     fn http(&mut self, host: &mut dyn Host, request: &HttpRequest) -> HttpReply;
+    /// What it believes about each lock it takes part in (none for most programs).
+    fn lock_beliefs(&self) -> Vec<LockBelief> {
+        Vec::new()
+    }
 }
 
 /// Every program the lab can run, chosen from a container's image and command.
@@ -114,12 +223,17 @@ pub enum Program {
     RandomGenerator(RandomGenerator),
     Nginx(Nginx),
     Sleeper(Sleeper),
+    LeaderElector(Box<LeaderElector>),
     Generic(Generic),
 }
 
 impl Program {
     /// The program a container runs (docs/apps.md).
     pub fn for_container(c: &Container) -> Program {
+        if LeaderElector::runs(&c.image) {
+            let argv: Vec<String> = c.command.iter().chain(&c.args).cloned().collect();
+            return Program::LeaderElector(Box::new(LeaderElector::from_args(&argv)));
+        }
         if c.image.contains("random-generator") {
             return Program::RandomGenerator(RandomGenerator::default());
         }
@@ -142,6 +256,7 @@ impl Program {
             Program::RandomGenerator(_) => Some(8080),
             Program::Nginx(_) => Some(80),
             Program::Sleeper(_) => None,
+            Program::LeaderElector(_) => None,
             Program::Generic(g) => g.port(),
         }
     }
@@ -152,6 +267,7 @@ impl Program {
             Program::RandomGenerator(_) => "random-generator",
             Program::Nginx(_) => "nginx",
             Program::Sleeper(_) => "sleeper",
+            Program::LeaderElector(_) => "leader-elector",
             Program::Generic(_) => "generic",
         }
     }
@@ -161,7 +277,16 @@ impl Program {
             Program::RandomGenerator(a) => a,
             Program::Nginx(a) => a,
             Program::Sleeper(a) => a,
+            Program::LeaderElector(a) => a.as_mut(),
             Program::Generic(a) => a,
+        }
+    }
+
+    /// What the process believes about each lock it takes part in (`lab ps`, the views).
+    pub fn lock_beliefs(&self) -> Vec<LockBelief> {
+        match self {
+            Program::LeaderElector(a) => a.lock_beliefs(),
+            _ => Vec::new(),
         }
     }
 }
@@ -181,6 +306,10 @@ impl App for Program {
 
     fn http(&mut self, host: &mut dyn Host, request: &HttpRequest) -> HttpReply {
         self.app().http(host, request)
+    }
+
+    fn lock_beliefs(&self) -> Vec<LockBelief> {
+        Program::lock_beliefs(self)
     }
 }
 
@@ -319,5 +448,6 @@ mod tests {
         assert_eq!(p("registry.k8s.io/nginx-slim:0.24", &[]), "nginx");
         assert_eq!(p("nginx:1.27", &["sleep", "1d"]), "sleeper");
         assert_eq!(p("zookeeper:3.9", &[]), "generic");
+        assert_eq!(p("podlab/leader-elector:1.0", &[]), "leader-elector");
     }
 }

@@ -239,8 +239,8 @@ impl Sim {
     }
 
     fn local_time(&self, node: &str) -> Time {
-        let off = self.world.machine(node).map_or(0, |m| m.clock_offset_ms);
-        Time((self.now as i64).saturating_add(off).max(0) as u64)
+        let now = self.now;
+        Time(self.world.machine(node).map_or(now, |m| m.wall_at(now)))
     }
 
     /// Starts the kubelet (machine boot): heartbeat at a random phase, then a full relist.
@@ -952,7 +952,6 @@ impl Sim {
         else {
             return;
         };
-        let program = Program::for_container(&spec);
         // Environment: literal values, downward API fields, then $(VAR) expansion in order.
         let mut env: SortedMap<String, String> = SortedMap::new();
         for e in &spec.env {
@@ -972,6 +971,12 @@ impl Sim {
             };
             env.insert(e.name.clone(), v);
         }
+        // `$(VAR)` in command and args expands from the container's environment.
+        let mut expanded = spec.clone();
+        for w in expanded.command.iter_mut().chain(expanded.args.iter_mut()) {
+            *w = expand_env(w, &env);
+        }
+        let program = Program::for_container(&expanded);
         let mut mounts = Vec::new();
         for m in &spec.volume_mounts {
             let Some(v) = pod.spec.volumes.iter().find(|v| v.name == m.name) else {
