@@ -73,16 +73,24 @@ impl Host for ExecHost<'_> {
     }
 
     fn list_dir(&self, path: &str) -> Option<Vec<String>> {
-        if path == "/" {
-            return Some(
-                [
-                    "bin", "dev", "etc", "home", "proc", "root", "sys", "tmp", "usr", "var",
-                ]
-                .map(String::from)
-                .to_vec(),
-            );
+        // The directories every image has; what is in them beyond the lab's files is not
+        // modelled.
+        const ROOT: [&str; 10] = [
+            "bin", "dev", "etc", "home", "proc", "root", "sys", "tmp", "usr", "var",
+        ];
+        let dir = path.trim_end_matches('/');
+        if dir.is_empty() {
+            let mut names: Vec<String> = ROOT.map(String::from).to_vec();
+            names.extend(self.sim.world.list_path(self.pid, "/").unwrap_or_default());
+            crate::sort::sort(&mut names);
+            names.dedup();
+            return Some(names);
         }
-        self.sim.world.list_path(self.pid, path)
+        let listed = self.sim.world.list_path(self.pid, dir);
+        if listed.is_none() && ROOT.iter().any(|r| dir == format!("/{r}")) {
+            return Some(Vec::new());
+        }
+        listed
     }
 
     fn hostname(&self) -> String {
