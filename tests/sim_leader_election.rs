@@ -1,7 +1,7 @@
 //! Leader election in the application (issue 14, the Singleton Service's in-application
 //! locking): `podlab/leader-elector` runs client-go's algorithm against a Lease (ref §7.2) or
 //! Camel's ConfigMap (ref §7.4). Each test cites the reference section it checks
-//! (/work/shared/reference/kubernetes-behaviour.md).
+//! (the behaviour reference the project works from, section 7).
 
 use proptest::prelude::*;
 use proptest::test_runner::FileFailurePersistence;
