@@ -163,3 +163,10 @@ fn statefulset_basics_matches_its_golden_transcript() {
 fn statefulset_rollout_matches_its_golden_transcript() {
     check_golden("statefulset-rollout");
 }
+
+/// Leader election on a Lease (ref §7.2): one leader, a paused leader replaced, and `lab ps`
+/// showing what each process believes.
+#[test]
+fn leader_election_matches_its_golden_transcript() {
+    check_golden("leader-election");
+}

@@ -137,7 +137,12 @@ fn ps(target: &dyn Target) -> Output {
     let sim = target.sim();
     let now = sim.now();
     let world = sim.world();
-    let mut t = Table::new(&[
+    // A LOCKS column appears once a process takes part in a lock: `leader` where it believes
+    // it holds the lock, `follower` otherwise (what it believes, not what the lock says).
+    let any_locks = world
+        .processes()
+        .any(|p| !p.program.lock_beliefs().is_empty());
+    let mut columns = vec![
         "MACHINE",
         "POD",
         "CONTAINER",
@@ -145,7 +150,11 @@ fn ps(target: &dyn Target) -> Output {
         "UP",
         "STATE",
         "WRITES TO",
-    ]);
+    ];
+    if any_locks {
+        columns.push("LOCKS");
+    }
+    let mut t = Table::new(&columns);
     for p in world.processes() {
         let machine = world.machine(&p.machine);
         let mut state = p.belief(now);
@@ -155,7 +164,7 @@ fn ps(target: &dyn Target) -> Output {
             }
         }
         let writes: Vec<&str> = p.mounts.iter().map(|(_, v)| v.as_str()).collect();
-        t.push(vec![
+        let mut row = vec![
             p.machine.clone(),
             p.pod_name.clone(),
             p.container.clone(),
@@ -167,7 +176,24 @@ fn ps(target: &dyn Target) -> Output {
             } else {
                 writes.join(",")
             },
-        ]);
+        ];
+        if any_locks {
+            let beliefs: Vec<String> = p
+                .program
+                .lock_beliefs()
+                .iter()
+                .map(|b| {
+                    let role = if b.leading { "leader" } else { "follower" };
+                    format!("{} {role}", b.lock)
+                })
+                .collect();
+            row.push(if beliefs.is_empty() {
+                "-".into()
+            } else {
+                beliefs.join(",")
+            });
+        }
+        t.push(row);
     }
     if t.rows.is_empty() {
         return Output::ok("No processes are running.\n");

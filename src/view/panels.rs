@@ -38,11 +38,70 @@ pub struct AttachmentRow {
     pub pods: Vec<String>,
 }
 
+/// A file on a volume, where it really is, and who wrote it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileRow {
+    /// `pv/NAME` for a network disk, `node-2:/tmp/example` for a hostPath directory,
+    /// `emptyDir NAME of pod UID` for scratch space.
+    pub place: String,
+    pub file: String,
+    pub lines: usize,
+    /// Writers (process ids, first 8 characters) with the machine each wrote from.
+    pub writers: Vec<String>,
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct StorageModel {
     pub claims: Vec<ClaimRow>,
     pub volumes: Vec<VolumeRow>,
     pub attachments: Vec<AttachmentRow>,
+    pub files: Vec<FileRow>,
+}
+
+/// Every file the lab's volumes hold, per place: the same claim can mean different data on
+/// different machines (hostPath).
+fn files(sim: &Sim) -> Vec<FileRow> {
+    let mut out = Vec::new();
+    for (key, lines) in sim.world().volumes() {
+        let place = if let Some(rest) = key.strip_prefix("hostpath/") {
+            match rest.split_once('/') {
+                Some((node, path)) => format!("{node}:/{path}"),
+                None => rest.to_string(),
+            }
+        } else if let Some(rest) = key.strip_prefix("emptydir/") {
+            match rest.split_once('/') {
+                Some((uid, vol)) => format!("emptyDir {vol} of pod {}", &uid[..uid.len().min(8)]),
+                None => rest.to_string(),
+            }
+        } else {
+            key.to_string()
+        };
+        let mut names: Vec<&str> = lines.iter().map(|l| l.file.as_str()).collect();
+        crate::sort::sort(&mut names);
+        names.dedup();
+        for f in names {
+            let mut writers: Vec<String> = Vec::new();
+            let mut count = 0;
+            for l in lines.iter().filter(|l| l.file == f) {
+                count += 1;
+                let w = format!(
+                    "{} on {}",
+                    l.writer.chars().take(8).collect::<String>(),
+                    l.machine
+                );
+                if !writers.contains(&w) {
+                    writers.push(w);
+                }
+            }
+            out.push(FileRow {
+                place: place.clone(),
+                file: f.to_string(),
+                lines: count,
+                writers,
+            });
+        }
+    }
+    out
 }
 
 fn or_dash(s: &str) -> String {
@@ -138,6 +197,7 @@ pub fn storage(sim: &Sim) -> StorageModel {
         claims,
         volumes,
         attachments,
+        files: files(sim),
     }
 }
 
@@ -303,9 +363,8 @@ pub fn reflow_pods(text: &str) -> (Vec<String>, Vec<Vec<String>>) {
     (pick(header), rows)
 }
 
-/// The Locks tab until leader election lands: no simulated program takes a lock yet, so the
-/// tab says so plainly instead of looking broken.
-pub const LOCKS_NOT_YET: &str = "No locks yet: no simulated program takes a lock in this version of the lab, on any page. Leader election is being built; its Leases will show here, with holder and last renewal.";
+/// The Locks tab until its drawing lands: say plainly where the locks can be seen meanwhile.
+pub const LOCKS_NOT_YET: &str = "This tab does not draw locks yet. Leader election runs in the engine (image podlab/leader-elector, docs/apps.md): type `kubectl get lease` and `kubectl describe lease NAME` in the console to see its Leases.";
 
 #[cfg(test)]
 mod tests {
@@ -433,5 +492,32 @@ web-abcde   1/1     Running   1 (30s ago)   5m    10.244.1.2   node-1   <none>  
             .collect();
         assert_eq!(writer.len(), 1);
         assert_eq!(m.volumes[0].writers, writer);
+    }
+
+    #[test]
+    fn storage_lists_files_where_they_really_are() {
+        let mut s = Session::new(2, 3);
+        let yaml = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: w\nspec:\n  containers:\n  - name: c\n    image: k8spatterns/random-generator:1.0\n    volumeMounts:\n    - name: d\n      mountPath: /data\n  volumes:\n  - name: d\n    hostPath:\n      path: /tmp/example\n";
+        assert!(s.apply_text("p.yaml", yaml).1.ok);
+        s.run_for(30_000);
+        assert!(storage(s.sim()).files.is_empty());
+        assert!(
+            s.run("kubectl exec w -- sh -c 'echo one > /data/a.txt; echo two >> /data/a.txt'")
+                .ok
+        );
+        let m = storage(s.sim());
+        let node = s
+            .sim()
+            .cluster()
+            .get::<Pod>("default", "w")
+            .unwrap()
+            .spec
+            .node_name
+            .clone();
+        assert_eq!(m.files.len(), 1, "{:?}", m.files);
+        assert_eq!(m.files[0].place, format!("{node}:/tmp/example"));
+        assert_eq!(m.files[0].file, "a.txt");
+        assert_eq!(m.files[0].lines, 2);
+        assert!(m.files[0].writers[0].ends_with(&format!(" on {node}")));
     }
 }

@@ -140,6 +140,17 @@ impl PanelBody {
                             <td>{ if v.writers.is_empty() { "-".to_string() } else { v.writers.join(", ") } }</td></tr>
                         }) }</tbody>
                     </table>
+                    <h3>{ "Files, where they really are" }</h3>
+                    if m.files.is_empty() {
+                        <p class="empty">{ "Nothing has written to a volume yet." }</p>
+                    } else {
+                        <table class="grid">
+                            <thead><tr><th>{"PLACE"}</th><th>{"FILE"}</th><th>{"LINES"}</th><th>{"WRITTEN BY"}</th></tr></thead>
+                            <tbody>{ for m.files.iter().map(|f| html! {
+                                <tr><td>{ &f.place }</td><td>{ &f.file }</td><td>{ f.lines }</td><td>{ f.writers.join(", ") }</td></tr>
+                            }) }</tbody>
+                        </table>
+                    }
                     <h3>{ "In use on nodes" }</h3>
                     if m.attachments.is_empty() {
                         <p class="empty">{ "No pod on a node uses a volume." }</p>
