@@ -50,15 +50,17 @@ fn templates_of<'a>(obj: &'a ManifestObject, manifest: Option<usize>) -> Option<
         .field("spec");
     let namespace = ns(&obj.meta().namespace);
     Some(match obj {
-        ManifestObject::StatefulSet(s) | ManifestObject::Object(Object::StatefulSet(s)) => Template {
-            namespace,
-            labels: &s.spec.template.metadata.labels,
-            spec: &s.spec.template.spec,
-            replicas: s.replicas(),
-            rolls_with_surge: false,
-            spec_path: tpl,
-            manifest,
-        },
+        ManifestObject::StatefulSet(s) | ManifestObject::Object(Object::StatefulSet(s)) => {
+            Template {
+                namespace,
+                labels: &s.spec.template.metadata.labels,
+                spec: &s.spec.template.spec,
+                replicas: s.replicas(),
+                rolls_with_surge: false,
+                spec_path: tpl,
+                manifest,
+            }
+        }
         ManifestObject::Object(Object::ReplicaSet(rs)) => Template {
             namespace,
             labels: &rs.spec.template.metadata.labels,
