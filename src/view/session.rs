@@ -30,6 +30,9 @@ pub struct Density {
 
 /// Width of one density bucket in simulated ms.
 pub const DENSITY_BUCKET_MS: u64 = 5_000;
+/// "Next change" looks at the screen after each of this many first events (a process starting
+/// to serve is on screen without being a visible trace entry), then after visible ones only.
+pub const SCREEN_EVERY_EVENT: u32 = 2_000;
 /// At most this many events per "next change" click.
 pub const STEP_VISIBLE_MAX_EVENTS: u32 = 50_000;
 
@@ -303,8 +306,9 @@ impl Session {
         let mut budget = STEP_VISIBLE_MAX_EVENTS;
         while budget > 0 && self.sim().next_event_time().is_some_and(|t| t <= deadline) {
             budget -= 1;
+            let look = budget > STEP_VISIBLE_MAX_EVENTS - SCREEN_EVERY_EVENT;
             match self.timeline.step() {
-                Some(info) if info.visible_count > 0 && screen(self.sim()) != before => {
+                Some(info) if (look || info.visible_count > 0) && screen(self.sim()) != before => {
                     self.density.ingest(self.timeline.sim());
                     return true;
                 }

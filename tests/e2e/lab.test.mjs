@@ -140,7 +140,7 @@ test('open a share link and get the same state', async () => {
     watch(p);
     await p.goto(url);
     await p.waitForSelector('.editor .apply');
-    assert.match(await p.textContent('.exercise .notice'), /Opened a shared run/);
+    assert.match(await p.textContent('.exercise .notice'), /Opened someone else's run from a share link/);
     assert.equal(await p.textContent('.timeline .clock'), sharedState.clock);
     assert.deepEqual(await podsByNode(p), sharedState.pods);
     assert.ok(await p.$('.meter.over'));
