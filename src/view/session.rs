@@ -567,7 +567,7 @@ mod tests {
         let mut s = Session::new(42, 3);
         s.apply_text("stateless.yaml", RS);
         s.run_for(30_000);
-        while s.sim().now() % 100 == 0 {
+        while s.sim().now().is_multiple_of(100) {
             s.step();
         }
         let end = s.horizon_time();
