@@ -3,6 +3,7 @@
 use std::rc::Rc;
 
 use gloo::events::EventListener;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::components::{
@@ -11,7 +12,7 @@ use super::components::{
 };
 use super::hooks::{use_autosave, use_late_diagnose, use_play_clock, use_shortcuts, use_theme};
 use super::location;
-use super::state::{Action, LabState, Start, DEFAULT_SEED, DEFAULT_WORKERS};
+use super::state::{Action, LabState, Start, DEFAULT_SEED, DEFAULT_SPEED, DEFAULT_WORKERS};
 use super::storage;
 use crate::view::cluster::cluster_model;
 use crate::view::editor::applied_name;
@@ -42,12 +43,14 @@ fn start_here(theme: Option<super::state::Theme>) -> Start {
     let mut notice = None;
     let mut saved = None;
     let mut broken = None;
+    let mut shared = false;
     let fragment = location::fragment();
     if fragment.starts_with("run=") {
         match SavedRun::from_fragment(&fragment) {
             Ok(run) => {
                 saved = Some(run);
-                notice = Some("Opened a shared run: this is the state it was shared in.".into());
+                shared = true;
+                notice = Some(SHARED_NOTICE.into());
             }
             Err(e) => broken = Some(format!("The share link could not be read: {e}.")),
         }
@@ -69,13 +72,23 @@ fn start_here(theme: Option<super::state::Theme>) -> Start {
         saved,
         notice,
         theme,
+        shared,
+        speed: storage::load_speed().unwrap_or(DEFAULT_SPEED),
     }
 }
 
-/// Keeps the page's work before another run replaces it on screen.
+const SHARED_NOTICE: &str = "Opened someone else's run from a share link, beside your work: \
+    your own work on this page is kept. Keep this run as yours, or go back to your work.";
+
+/// Keeps the page's work before another run replaces it on screen: a shared run in its own
+/// slot, and nothing over another tab's newer work.
 fn save_current(state: &LabState) {
     if let Some(p) = state.pattern {
-        storage::save_run(p, &state.saved_run().to_text());
+        if state.shared {
+            storage::save_shared(p, &state.saved_run().to_text());
+        } else if !state.newer_elsewhere {
+            storage::save_run(p, &state.saved_run().to_text());
+        }
     }
 }
 
@@ -87,6 +100,8 @@ fn start_for(pattern: Option<Pattern>, theme: Option<super::state::Theme>) -> St
         saved: pattern.and_then(storage::load_run),
         notice: None,
         theme,
+        shared: false,
+        speed: DEFAULT_SPEED,
     }
 }
 
@@ -118,6 +133,22 @@ pub fn App() -> Html {
                     state.dispatch(Action::Open(Box::new(start)));
                 })
             };
+            // Another tab saved this page's work: keep both until the learner chooses.
+            let storage_event = {
+                let state = latest.clone();
+                EventListener::new(&window, "storage", move |e| {
+                    let Some(e) = e.dyn_ref::<web_sys::StorageEvent>() else {
+                        return;
+                    };
+                    let (Some(p), Some(key), Some(text)) = (state.pattern, e.key(), e.new_value())
+                    else {
+                        return;
+                    };
+                    if key == storage::own_key(p) {
+                        state.dispatch(Action::SavedElsewhere(text));
+                    }
+                })
+            };
             // A share link opened in this tab changes only the fragment: open its run.
             let hashchange = EventListener::new(&window, "hashchange", move |_| {
                 if !location::fragment().starts_with("run=") {
@@ -126,7 +157,7 @@ pub fn App() -> Html {
                 save_current(&latest);
                 latest.dispatch(Action::Open(Box::new(start_here(latest.theme))));
             });
-            move || drop((popstate, hashchange))
+            move || drop((popstate, hashchange, storage_event))
         });
     }
 
@@ -223,10 +254,11 @@ pub fn App() -> Html {
     let density = session.density.bins(120, horizon.max(1_000));
     drop(session);
 
+    let choices = run_choices(&state);
     let main = match state.pattern {
         Some(pattern) => html! {
             <main class="lab" aria-label={pattern.title()}>
-                <ExercisePanel {pattern} notice={state.notice.clone()} />
+                <ExercisePanel {pattern} notice={state.notice.clone()} {choices} />
                 <EditorPane text={state.editor.clone()} diags={state.diags.clone()} checking={state.diags_stale}
                     file={applied_name(&state.session.borrow(), state.file_name(), &state.editor)} on_change={on_edit} on_apply={cb(|_| Action::ApplyEditor)} />
                 <ClusterView model={cluster} on_run={on_run.clone()} />
@@ -252,11 +284,54 @@ pub fn App() -> Html {
             { main }
             if state.pattern.is_some() {
                 <TimelineBar playing={state.playing} speed={state.speed} {now} {horizon}
-                    {marks} {density} can_undo={state.undo.is_some()} share={state.share.clone()}
+                    {marks} {density} can_undo={!state.undo.is_empty()} share={state.share.clone()}
                     on_toggle={cb(|_| Action::TogglePlay)} on_step_change={cb(|_| Action::StepChange)}
                     on_step_event={cb(|_| Action::StepEvent)} {on_seek} {on_speed}
                     on_undo={cb(|_| Action::Undo)} {on_share} {on_reset} />
             }
         </div>
+    }
+}
+
+/// The choice the learner owes when the run on screen is not simply their own: a shared run
+/// (keep it, or go back to their work), or another tab's newer work (open it, or keep this
+/// tab's).
+fn run_choices(state: &UseReducerHandle<LabState>) -> Html {
+    let Some(pattern) = state.pattern else {
+        return Html::default();
+    };
+    let open_own = |notice: &'static str| {
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| {
+            let mut start = start_for(Some(pattern), state.theme);
+            start.notice = Some(notice.into());
+            state.dispatch(Action::Open(Box::new(start)));
+        })
+    };
+    let send = |a: fn() -> Action| {
+        let d = state.dispatcher();
+        Callback::from(move |_: MouseEvent| d.dispatch(a()))
+    };
+    if state.shared {
+        html! {
+            <div class="run-choice" role="group" aria-label="Someone else's run">
+                <strong class="run-origin">{ "Someone else's run, from a share link" }</strong>
+                <button type="button" onclick={send(|| Action::KeepShared)}
+                    title="Replaces your saved work on this page with this run">{ "Keep as my work" }</button>
+                <button type="button" onclick={open_own("Back to your work. The shared run is not kept; its link still opens it.")}>
+                    { "Back to my work" }</button>
+            </div>
+        }
+    } else if state.newer_elsewhere {
+        html! {
+            <div class="run-choice" role="group" aria-label="Work saved in another tab">
+                <strong class="run-origin">{ "Another tab saved different work for this page" }</strong>
+                <button type="button" onclick={open_own("Opened the work another tab saved.")}>{ "Open that work" }</button>
+                <button type="button" onclick={send(|| Action::KeepThisTab)}
+                    title="Saves this tab's work over the other tab's">{ "Keep this tab's" }</button>
+            </div>
+        }
+    } else {
+        Html::default()
     }
 }

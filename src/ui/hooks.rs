@@ -84,7 +84,9 @@ pub fn use_shortcuts(dispatch: UseReducerDispatcher<LabState>) {
     });
 }
 
-/// Saves the run whenever it rests (not while playing), under the page's pattern.
+/// Saves the run whenever it rests (not while playing), under the page's pattern: a shared
+/// run in its own slot, never over the learner's work; nothing while another tab's newer work
+/// waits for the learner's choice. Saves the chosen speed too.
 #[hook]
 pub fn use_autosave(state: &UseReducerHandle<LabState>) {
     let key = (
@@ -92,13 +94,22 @@ pub fn use_autosave(state: &UseReducerHandle<LabState>) {
         state.editor.clone(),
         state.playing,
         state.pattern,
+        state.shared,
+        state.newer_elsewhere,
     );
+    let speed = state.speed;
     let state = state.clone();
-    use_effect_with(key, move |(_, _, playing, pattern)| {
+    use_effect_with(key, move |(_, _, playing, pattern, shared, elsewhere)| {
         if let (false, Some(p)) = (*playing, pattern) {
-            super::storage::save_run(*p, &state.saved_run().to_text());
+            let text = state.saved_run().to_text();
+            if *shared {
+                super::storage::save_shared(*p, &text);
+            } else if !elsewhere {
+                super::storage::save_run(*p, &text);
+            }
         }
     });
+    use_effect_with(speed, |speed| super::storage::save_speed(*speed));
 }
 
 /// Puts the chosen theme on `<html data-theme>`; without a choice the CSS follows the system.

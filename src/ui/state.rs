@@ -7,8 +7,9 @@ use yew::Reducible;
 
 use crate::view::editor::{diagnose, EditorDiag};
 use crate::view::exercises::starter;
+use crate::view::panels::screen;
 use crate::view::route::Pattern;
-use crate::view::session::{change_notice, Session, Snapshot};
+use crate::view::session::{change_notice, nothing_changes_notice, Session, Snapshot};
 use crate::view::share::SavedRun;
 
 /// The state panels beside the cluster view.
@@ -94,6 +95,10 @@ const SCROLLBACK: usize = 200;
 /// quiet stretch of the stories (the 300 s toleration after NotReady); the session also stops
 /// after a bounded number of heartbeat-only events, so a big cluster answers one click fast.
 pub const STEP_LIMIT_MS: u64 = 600_000;
+/// How many changes Undo can take back.
+const UNDO_STEPS: usize = 50;
+/// The speed a lab starts at before the learner chooses one.
+pub const DEFAULT_SPEED: u32 = 20;
 /// One timer tick never runs more than this much wall time (a background tab wakes late).
 const MAX_TICK_MS: u64 = 250;
 
@@ -106,8 +111,8 @@ pub struct LabState {
     /// Timeline holds many checkpoints; `rev` changes whenever it does.
     pub session: Rc<RefCell<Session>>,
     pub rev: u64,
-    /// The run as it was before the last change that forked or added to it.
-    pub undo: Option<Rc<Undo>>,
+    /// The runs as they were before the last changes that forked or added to it, latest last.
+    pub undo: Vec<Rc<Undo>>,
     pub editor: Rc<str>,
     pub diags: Rc<Vec<EditorDiag>>,
     /// `diags` describe an older text: a long text is checked once typing pauses.
@@ -125,6 +130,12 @@ pub struct LabState {
     pub notice: Option<String>,
     /// `None` follows the system's preference.
     pub theme: Option<Theme>,
+    /// The run came from someone else's share link: it is kept in its own slot, beside the
+    /// learner's own work, until the learner chooses to keep it.
+    pub shared: bool,
+    /// Another tab saved different work for this page: this tab stops saving over it until
+    /// the learner chooses which to keep.
+    pub newer_elsewhere: bool,
 }
 
 impl PartialEq for LabState {
@@ -133,7 +144,7 @@ impl PartialEq for LabState {
             && self.rev == o.rev
             && self.pattern == o.pattern
             && self.panel == o.panel
-            && self.undo.is_some() == o.undo.is_some()
+            && self.undo.len() == o.undo.len()
             && self.editor == o.editor
             && Rc::ptr_eq(&self.diags, &o.diags)
             && self.diags_stale == o.diags_stale
@@ -145,6 +156,8 @@ impl PartialEq for LabState {
             && self.share == o.share
             && self.notice == o.notice
             && self.theme == o.theme
+            && self.shared == o.shared
+            && self.newer_elsewhere == o.newer_elsewhere
     }
 }
 
@@ -157,6 +170,10 @@ pub struct Start {
     pub saved: Option<SavedRun>,
     pub notice: Option<String>,
     pub theme: Option<Theme>,
+    /// `saved` is someone else's run, from a share link.
+    pub shared: bool,
+    /// Simulated ms per wall ms, as the learner last chose.
+    pub speed: u32,
 }
 
 pub const DEFAULT_SEED: u64 = 42;
@@ -195,18 +212,20 @@ impl LabState {
             panel: Panel::Pods,
             session: Rc::new(RefCell::new(session)),
             rev: 0,
-            undo: None,
+            undo: Vec::new(),
             editor: editor.into(),
             diags: Rc::new(diags),
             diags_stale: false,
             console: Rc::new(console),
             client_lines,
             playing: false,
-            speed: 20,
+            speed: start.speed.clamp(1, 100),
             event_filter: String::new(),
             share: None,
             notice: start.notice,
             theme: start.theme,
+            shared: start.shared,
+            newer_elsewhere: false,
         }
     }
 
@@ -273,16 +292,23 @@ impl LabState {
             if forked {
                 drop_future(Rc::make_mut(&mut self.console), at);
             }
-            self.undo = Some(Rc::new(Undo {
+            self.push_undo(Undo {
                 run: before,
                 console: console_before,
-            }));
+            });
             self.notice = Some(change_notice(&line, at, forked));
         }
         self.echo(line, text, ok);
         // The command printed its own lines; later ones show as time runs.
         self.client_lines = self.session.borrow().sim().client_output().len();
         self.bump();
+    }
+
+    fn push_undo(&mut self, undo: Undo) {
+        self.undo.push(Rc::new(undo));
+        if self.undo.len() > UNDO_STEPS {
+            self.undo.remove(0);
+        }
     }
 
     fn bump(&mut self) {
@@ -323,6 +349,12 @@ pub enum Action {
     Share(String),
     FilterEvents(String),
     SetTheme(Theme),
+    /// Keep the shared run on screen as the learner's own work for this page.
+    KeepShared,
+    /// Another tab saved this page's work as this text.
+    SavedElsewhere(String),
+    /// Keep this tab's work, saving over what another tab saved.
+    KeepThisTab,
     /// Start the page's lab over from its example.
     Reset {
         seed: u64,
@@ -336,7 +368,27 @@ impl Reducible for LabState {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut next = (*self).clone();
         match action {
-            Action::Open(start) => next = LabState::new(*start),
+            Action::Open(start) => {
+                next = LabState {
+                    speed: next.speed,
+                    ..LabState::new(*start)
+                }
+            }
+            Action::KeepShared => {
+                if !next.shared {
+                    return self;
+                }
+                next.shared = false;
+                next.notice = Some("The shared run is now your work on this page.".into());
+            }
+            Action::SavedElsewhere(text) => {
+                if next.shared || text == next.saved_run().to_text() {
+                    return self;
+                }
+                next.newer_elsewhere = true;
+                next.playing = false;
+            }
+            Action::KeepThisTab => next.newer_elsewhere = false,
             Action::SelectPanel(panel) => next.panel = panel,
             Action::Edit(text) => {
                 next.editor = text.into();
@@ -385,9 +437,17 @@ impl Reducible for LabState {
             Action::SetSpeed(speed) => next.speed = speed.clamp(1, 100),
             Action::StepChange => {
                 next.playing = false;
-                next.session.borrow_mut().step_visible(STEP_LIMIT_MS);
-                next.show_background(true);
-                next.bump();
+                let (panel, filter) = (next.panel.id(), next.event_filter.clone());
+                let moved = next
+                    .session
+                    .borrow_mut()
+                    .step_to_change(STEP_LIMIT_MS, |sim| screen(sim, panel, &filter));
+                if moved {
+                    next.show_background(true);
+                    next.bump();
+                } else {
+                    next.notice = Some(nothing_changes_notice(STEP_LIMIT_MS));
+                }
             }
             Action::StepEvent => {
                 next.playing = false;
@@ -401,7 +461,7 @@ impl Reducible for LabState {
                 next.bump();
             }
             Action::Undo => {
-                let Some(prev) = next.undo.take() else {
+                let Some(prev) = next.undo.pop() else {
                     return self;
                 };
                 *next.session.borrow_mut() = prev.run.restore();
@@ -427,11 +487,14 @@ impl Reducible for LabState {
                     saved: None,
                     notice: Some("Started over from the page's example.".into()),
                     theme: next.theme,
+                    shared: false,
+                    speed: next.speed,
                 });
-                next.undo = Some(Rc::new(Undo {
+                let undo = Undo {
                     run: next.session.borrow().snapshot(),
                     console: next.console.clone(),
-                }));
+                };
+                next.push_undo(undo);
                 *next.session.borrow_mut() = fresh.session.borrow().clone();
                 next.editor = fresh.editor;
                 next.diags = fresh.diags;

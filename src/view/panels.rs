@@ -521,3 +521,75 @@ web-abcde   1/1     Running   1 (30s ago)   5m    10.244.1.2   node-1   <none>  
         assert!(m.files[0].writers[0].ends_with(&format!(" on {node}")));
     }
 }
+
+/// What the regions on screen show, apart from the clock and ages: the cluster view and the
+/// selected state panel. "Next change" steps until this changes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Screen {
+    cluster: crate::view::cluster::ClusterModel,
+    panel: PanelShown,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum PanelShown {
+    Pods(String),
+    Storage(StorageModel),
+    Dns(Vec<DnsEntry>),
+    Events(Vec<EventRow>, usize),
+    Nothing,
+}
+
+/// How many event rows the Events panel lists.
+pub const EVENT_ROWS: usize = 300;
+
+/// The pods table as the Pods panel shows it.
+pub fn pods_table(sim: &Sim) -> String {
+    crate::view::session::query(sim, "kubectl get pods -o wide").text
+}
+
+/// `table` without its AGE column, which changes as time passes without anything happening.
+pub fn without_age(table: &str) -> String {
+    let head = table.lines().next().unwrap_or("");
+    let Some(start) = head.find(" AGE").map(|i| i + 1) else {
+        return table.to_string();
+    };
+    let next = head[start + 3..]
+        .find(|c: char| c != ' ')
+        .map(|i| start + 3 + i);
+    table
+        .lines()
+        .map(|l| {
+            let at = |i: usize| {
+                if l.is_char_boundary(i.min(l.len())) {
+                    i.min(l.len())
+                } else {
+                    l.len()
+                }
+            };
+            match next {
+                Some(n) => format!("{}{}", &l[..at(start)], &l[at(n)..]),
+                None => l[..at(start)].to_string(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// What is on screen with the panel of this id (`pods`, `storage`, `dns`, `locks`, `events`)
+/// selected and the events filtered by `filter`.
+pub fn screen(sim: &Sim, panel: &str, filter: &str) -> Screen {
+    let panel = match panel {
+        "pods" => PanelShown::Pods(without_age(&pods_table(sim))),
+        "storage" => PanelShown::Storage(storage(sim)),
+        "dns" => PanelShown::Dns(dns_entries(sim)),
+        "events" => {
+            let (rows, total) = events(sim, filter, EVENT_ROWS);
+            PanelShown::Events(rows, total)
+        }
+        _ => PanelShown::Nothing,
+    };
+    Screen {
+        cluster: crate::view::cluster::cluster_model(sim),
+        panel,
+    }
+}

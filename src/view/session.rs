@@ -30,6 +30,9 @@ pub struct Density {
 
 /// Width of one density bucket in simulated ms.
 pub const DENSITY_BUCKET_MS: u64 = 5_000;
+/// "Next change" looks at the screen after each of this many first events (a process starting
+/// to serve is on screen without being a visible trace entry), then after visible ones only.
+pub const SCREEN_EVERY_EVENT: u32 = 2_000;
 /// At most this many events per "next change" click.
 pub const STEP_VISIBLE_MAX_EVENTS: u32 = 50_000;
 
@@ -123,6 +126,18 @@ pub fn change_notice(line: &str, at: u64, forked: bool) -> String {
     } else {
         format!("Ran `{line}` at {at}.")
     }
+}
+
+/// The notice when "next change" finds nothing on screen changing within `limit_ms`.
+pub fn nothing_changes_notice(limit_ms: u64) -> String {
+    let span = if limit_ms.is_multiple_of(60_000) {
+        format!("{} minutes", limit_ms / 60_000)
+    } else {
+        go_duration(limit_ms)
+    };
+    format!(
+        "Nothing on screen changes in the next {span}: the run stays here. Play to let time pass."
+    )
 }
 
 /// Counts what a console line did to the timeline.
@@ -274,6 +289,39 @@ impl Session {
             }
         }
         self.density.ingest(self.timeline.sim());
+    }
+
+    /// Steps to the next event that changes what `screen` shows (the regions on screen), at
+    /// most `limit_ms` ahead and `STEP_VISIBLE_MAX_EVENTS` events. When none does, the run stays
+    /// where it was (and, if that was its end, so does its end) and this returns false.
+    pub fn step_to_change<K: PartialEq>(
+        &mut self,
+        limit_ms: u64,
+        screen: impl Fn(&Sim) -> K,
+    ) -> bool {
+        let start = self.position();
+        let at_end = self.timeline.horizon() <= start;
+        let before = screen(self.sim());
+        let deadline = start.1.saturating_add(limit_ms);
+        let mut budget = STEP_VISIBLE_MAX_EVENTS;
+        while budget > 0 && self.sim().next_event_time().is_some_and(|t| t <= deadline) {
+            budget -= 1;
+            let look = budget > STEP_VISIBLE_MAX_EVENTS - SCREEN_EVERY_EVENT;
+            match self.timeline.step() {
+                Some(info) if (look || info.visible_count > 0) && screen(self.sim()) != before => {
+                    self.density.ingest(self.timeline.sim());
+                    return true;
+                }
+                Some(_) => {}
+                None => break,
+            }
+        }
+        self.move_to(start.0, start.1);
+        if at_end {
+            self.timeline.fork_here();
+            self.density.truncate(self.timeline.sim());
+        }
+        false
     }
 
     pub fn run_for(&mut self, ms: u64) {
@@ -469,6 +517,72 @@ mod tests {
         assert!(s.horizon_time() <= 30_000);
     }
 
+    fn first_pod(s: &Session) -> String {
+        use crate::model::Pod;
+        let mut pods: Vec<&Pod> = s.sim().cluster().list::<Pod>().collect();
+        crate::sort::sort_by(&mut pods, |a, b| a.metadata.name.cmp(&b.metadata.name));
+        pods[0].metadata.name.clone()
+    }
+
+    /// Issue 12 item 5: after a pod delete every "next change" changes the cluster view or the
+    /// Pods panel, or says nothing will and stays where it was.
+    #[test]
+    fn next_change_changes_what_is_on_screen_or_stays() {
+        use crate::view::panels::screen;
+        let mut s = Session::new(42, 3);
+        s.apply_text("stateless.yaml", RS);
+        s.run_for(40_000);
+        let pod = first_pod(&s);
+        assert!(s.run(&format!("kubectl delete pod {pod}")).ok);
+        let mut stayed = 0;
+        for press in 0..10 {
+            let before = screen(s.sim(), "pods", "");
+            let at = s.position();
+            let horizon = s.timeline.horizon();
+            if s.step_to_change(600_000, |sim| screen(sim, "pods", "")) {
+                assert_ne!(
+                    screen(s.sim(), "pods", ""),
+                    before,
+                    "press {press} moved nothing"
+                );
+            } else {
+                stayed += 1;
+                assert_eq!(s.position(), at, "press {press}");
+                assert_eq!(s.timeline.horizon(), horizon, "press {press}");
+                assert_eq!(screen(s.sim(), "pods", ""), before);
+            }
+        }
+        assert!(stayed > 0, "the run settles within ten presses");
+        // A command after "nothing changes" adds to the run: it does not fork.
+        let before = s.snapshot();
+        s.run("lab partition node-1");
+        assert!(before.horizon <= before.at);
+    }
+
+    /// Issue 12 item 4: the scrubber's last step is the end of the run, and a command there
+    /// does not fork it.
+    #[test]
+    fn the_end_of_the_run_is_reachable_and_a_command_there_adds_to_it() {
+        use crate::view::timeline::{scrub_max, scrub_target};
+        let mut s = Session::new(42, 3);
+        s.apply_text("stateless.yaml", RS);
+        s.run_for(30_000);
+        while s.sim().now().is_multiple_of(100) {
+            s.step();
+        }
+        let end = s.horizon_time();
+        s.seek_time(1_000);
+        s.seek_time(scrub_target(scrub_max(end), end));
+        assert_eq!(s.sim().now(), end);
+        let before = s.snapshot();
+        assert!(
+            before.horizon <= before.at,
+            "{:?} {:?}",
+            before.horizon,
+            before.at
+        );
+    }
+
     /// ref §2.3: after NotReady the next change is the taint eviction 300 s later; one
     /// "next change" reaches it, crossing minutes of heartbeats.
     #[test]
@@ -559,6 +673,14 @@ mod tests {
         assert!(out.text.starts_with("NAME"), "{}", out.text);
         assert_eq!(out.text.matches("random-generator-").count(), 3);
         assert!(!query(s.sim(), "lab crash node-1").ok);
+    }
+
+    #[test]
+    fn the_nothing_changes_notice_names_the_limit() {
+        assert_eq!(
+            nothing_changes_notice(600_000),
+            "Nothing on screen changes in the next 10 minutes: the run stays here. Play to let time pass."
+        );
     }
 
     #[test]

@@ -35,6 +35,27 @@ pub fn range_value(v: &str) -> u64 {
     whole.parse().unwrap_or(0)
 }
 
+/// The scrubber moves in steps of this many simulated ms.
+pub const SCRUB_STEP_MS: u64 = 100;
+
+/// The scrubber's maximum for a run that has reached `end` ms: at least a second, rounded up
+/// to a whole step so that its last step can be dragged to.
+pub fn scrub_max(end: u64) -> u64 {
+    end.max(1_000).div_ceil(SCRUB_STEP_MS) * SCRUB_STEP_MS
+}
+
+/// The simulated ms to seek to for a scrubber value: a value past the run's `end` (the last
+/// step, rounded up) is the end itself, so the end is always reachable and a command typed
+/// there adds to the run instead of forking it. A run shorter than a second can be dragged
+/// ahead to the scrubber's end.
+pub fn scrub_target(value: u64, end: u64) -> u64 {
+    if end >= 1_000 {
+        value.min(end)
+    } else {
+        value.min(scrub_max(end))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -52,6 +73,20 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn the_scrubber_reaches_the_end_of_the_run() {
+        // "+1 event" ended the run at 520725 ms: steps of 100 reach 520800, which is the end.
+        assert_eq!(scrub_max(520_725), 520_800);
+        assert_eq!(scrub_target(520_800, 520_725), 520_725);
+        assert_eq!(scrub_target(520_700, 520_725), 520_700);
+        assert_eq!(scrub_max(520_700), 520_700);
+        assert_eq!(scrub_target(520_700, 520_700), 520_700);
+        // A short run can be dragged ahead to a second.
+        assert_eq!(scrub_max(0), 1_000);
+        assert_eq!(scrub_target(1_000, 0), 1_000);
+        assert_eq!(scrub_target(400, 250), 400);
+    }
 
     #[test]
     fn the_clock_has_a_fixed_width() {

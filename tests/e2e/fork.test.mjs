@@ -73,9 +73,12 @@ test('a share link pasted into the same tab opens its run', async () => {
   await page.waitForFunction(() => document.querySelector('.timeline .clock').textContent === '00:00.0');
 
   await page.evaluate((f) => { location.hash = f; }, fragment);
-  await page.waitForFunction(() => /Opened a shared run/.test(document.querySelector('.exercise .notice').textContent));
+  await page.waitForFunction(() => /Opened someone else's run/.test(document.querySelector('.exercise .notice').textContent));
   assert.equal(await page.textContent('.timeline .clock'), clock);
   assert.ok(!page.url().includes('#run='), 'the fragment is dropped once read');
+  // Kept as the learner's own work, it is what the autosave holds.
+  await page.click('.run-choice >> text=Keep as my work');
+  assert.equal(await page.$('.run-choice'), null);
   assert.deepEqual(problems, []);
 });
 

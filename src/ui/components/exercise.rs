@@ -9,6 +9,9 @@ pub struct ExercisePanelProps {
     /// A message about the last change to the run.
     #[prop_or_default]
     pub notice: Option<String>,
+    /// A choice about the run on screen (whose it is), below the notice.
+    #[prop_or_default]
+    pub choices: Html,
 }
 
 /// The pattern's promise and what to try; later, the exercise's steps and live checks.
@@ -34,6 +37,7 @@ pub fn ExercisePanel(props: &ExercisePanelProps) -> Html {
                 </ol>
             </div>
             <p class="notice" role="status" title={props.notice.clone()}>{ props.notice.clone().unwrap_or_default() }</p>
+            { props.choices.clone() }
         </section>
     }
 }

@@ -32,12 +32,13 @@ pub const SPEEDS: [u32; 7] = [1, 2, 5, 10, 20, 50, 100];
 /// Play, pause, step, speed and the scrubber over the whole run, with its changes marked.
 #[component]
 pub fn TimelineBar(props: &TimelineBarProps) -> Html {
-    let max = props.horizon.max(props.now).max(1_000);
-    let on_input = props.on_seek.reform(|e: InputEvent| {
+    let end = props.horizon.max(props.now);
+    let max = crate::view::timeline::scrub_max(end);
+    let on_input = props.on_seek.reform(move |e: InputEvent| {
         let v = e
             .target_unchecked_into::<web_sys::HtmlInputElement>()
             .value();
-        crate::view::timeline::range_value(&v)
+        crate::view::timeline::scrub_target(crate::view::timeline::range_value(&v), end)
     });
     let on_speed = props.on_speed.reform(|e: Event| {
         let v = e
@@ -90,7 +91,7 @@ pub fn TimelineBar(props: &TimelineBarProps) -> Html {
             <div class="scrub">
                 <div class="density" aria-hidden="true">{ for bars }</div>
                 <div class="marks">{ for marks }</div>
-                <input class="scrubber" type="range" min="0" max={max.to_string()} step="100"
+                <input class="scrubber" type="range" min="0" max={max.to_string()} step={crate::view::timeline::SCRUB_STEP_MS.to_string()}
                     value={props.now.to_string()} oninput={on_input}
                     aria-label="Simulated time" aria-valuetext={clock(props.now)} />
             </div>
