@@ -535,6 +535,7 @@ enum PanelShown {
     Pods(String),
     Storage(StorageModel),
     Dns(Vec<DnsEntry>),
+    StatefulSets(Vec<crate::view::stateful::StatefulSetView>),
     Events(Vec<EventRow>, usize),
     Nothing,
 }
@@ -582,6 +583,7 @@ pub fn screen(sim: &Sim, panel: &str, filter: &str) -> Screen {
         "pods" => PanelShown::Pods(without_age(&pods_table(sim))),
         "storage" => PanelShown::Storage(storage(sim)),
         "dns" => PanelShown::Dns(dns_entries(sim)),
+        "statefulsets" => PanelShown::StatefulSets(crate::view::stateful::statefulsets(sim)),
         "events" => {
             let (rows, total) = events(sim, filter, EVENT_ROWS);
             PanelShown::Events(rows, total)
