@@ -264,7 +264,8 @@ pub fn App() -> Html {
                 <ClusterView model={cluster} on_run={on_run.clone()} />
                 <StatePanels selected={state.panel} on_select={on_panel}
                     body={body.render(on_seek.clone(), on_filter, &state.event_filter)} />
-                <ConsolePanel entries={state.console.clone()} {now} on_run={on_run} />
+                <ConsolePanel entries={state.console.clone()} {now} on_run={on_run}
+                    prompt={state.session.borrow().console.prompt()} />
             </main>
         },
         None => html! {

@@ -105,3 +105,44 @@ test('a cut-off rg-0 stays Terminating and is never replaced', async () => {
   await page.screenshot({ path: `${SHOTS}/stateful-3-out-of-service.png` });
   assert.deepEqual(problems, []);
 });
+
+test('the unsafe way: undo to the stuck rg-0, force delete it, and two run', async () => {
+  // Back before the crash and the taint (two changes, two undos).
+  await page.click('button[aria-label="Undo the last change to the run"]');
+  await page.click('button[aria-label="Undo the last change to the run"]');
+  const stuck = await pods(page);
+  assert.equal(stuck['rg-0']?.[1], 'Terminating', JSON.stringify(stuck));
+  const node = stuck['rg-0'][0];
+  await page.click('[aria-label="Actions on pod rg-0"]');
+  await page.click('[role=menuitem]:has-text("kubectl delete pod rg-0 --grace-period=0 --force")');
+  await page.waitForSelector('.scrollback >> text=$ kubectl delete pod rg-0 --grace-period=0 --force');
+  await playUntil(page, (await clockMs(page)) + 60_000);
+  const now = await pods(page);
+  assert.equal(now['rg-0']?.[1], 'Running', JSON.stringify(now));
+  assert.notEqual(now['rg-0'][0], node);
+  const running = await processesOf(page, 'rg-0');
+  assert.equal(running.length, 2, `two rg-0 processes: ${running}`);
+  assert.ok(running.includes(node), 'the old one still runs on the cut-off node');
+  await page.click('#tab-statefulsets');
+  assert.ok(await page.$('#panel-statefulsets .rung.fault'), 'the ladder marks the identity that runs twice');
+  await page.screenshot({ path: `${SHOTS}/stateful-4-force-deleted.png` });
+  assert.deepEqual(problems, []);
+});
+
+test('kubectl exec -it opens a shell in the pod until exit', async () => {
+  const input = 'input.console-input';
+  await page.fill(input, 'kubectl exec -it rg-1 -- bash');
+  await page.press(input, 'Enter');
+  await page.waitForSelector('.shell-prompt');
+  assert.equal(await page.getAttribute(input, 'placeholder'), 'root@rg-1:/#');
+  await page.fill(input, 'cd /opt/logs && hostname');
+  await page.press(input, 'Enter');
+  await page.waitForSelector('.scrollback >> text=$ cd /opt/logs && hostname');
+  assert.equal(await page.getAttribute(input, 'placeholder'), 'root@rg-1:/opt/logs#');
+  await page.screenshot({ path: `${SHOTS}/stateful-5-shell.png` });
+  await page.fill(input, 'exit');
+  await page.press(input, 'Enter');
+  await page.waitForFunction(() => !document.querySelector('.shell-prompt'));
+  assert.equal(await page.getAttribute(input, 'placeholder'), 'kubectl get pods');
+  assert.deepEqual(problems, []);
+});

@@ -11,6 +11,9 @@ pub struct ConsolePanelProps {
     /// Simulated ms shown: entries after it are from later in the run.
     pub now: u64,
     pub on_run: Callback<String>,
+    /// The prompt of a shell opened with `kubectl exec -it`, while it is open.
+    #[prop_or_default]
+    pub prompt: Option<String>,
 }
 
 /// The console: kubectl, dig and lab, as in the CLI. Up and Down walk the history.
@@ -96,8 +99,12 @@ pub fn ConsolePanel(props: &ConsolePanelProps) -> Html {
                     </div>
                 }) }
             </div>
+            if let Some(p) = &props.prompt {
+                <p class="shell-prompt small" aria-live="polite">{ format!("{p}  (inside the container; `exit` leaves)") }</p>
+            }
             <input class="console-input" type="text" value={(*input).clone()} {oninput} {onkeydown}
-                aria-label="Console command" placeholder="kubectl get pods" spellcheck="false"
+                aria-label={if props.prompt.is_some() { "Shell command in the container" } else { "Console command" }}
+                placeholder={props.prompt.clone().unwrap_or_else(|| "kubectl get pods".to_string())} spellcheck="false"
                 autocomplete="off" autocapitalize="off" />
         </section>
     }
