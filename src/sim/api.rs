@@ -225,6 +225,20 @@ pub struct Cluster {
 }
 
 impl Cluster {
+    /// `get`, with an empty namespace meaning `default` and a missing object the API server's
+    /// NotFound (what a client such as kubectl's rollout gets).
+    pub fn get_named<T: Resource>(&self, namespace: &str, name: &str) -> Result<&T, ApiError> {
+        let ns = if namespace.is_empty() {
+            "default"
+        } else {
+            namespace
+        };
+        self.get::<T>(ns, name).ok_or_else(|| ApiError::NotFound {
+            kind: T::KIND,
+            name: name.to_string(),
+        })
+    }
+
     pub fn get<T: Resource>(&self, namespace: &str, name: &str) -> Option<&T> {
         self.objects
             .get(&ObjectRef::new(T::KIND, namespace, name))

@@ -7,111 +7,10 @@
 use crate::model::{Kind, ObjectRef, Pod};
 
 use super::apps::shell::{ExecResult, Shell};
-use super::apps::{FileRead, Host};
 use super::network::http_from_pod;
+use super::runtime::ProcessHost;
 use super::trace::{Actor, Change};
 use super::{ApiError, Sim, SimError};
-
-/// The host of an exec'd command: the container of process `pid`.
-struct ExecHost<'a> {
-    sim: &'a mut Sim,
-    pid: u64,
-}
-
-impl Host for ExecHost<'_> {
-    fn now(&self) -> u64 {
-        self.sim.now
-    }
-
-    fn id(&self) -> &str {
-        self.sim
-            .world
-            .process(self.pid)
-            .map_or("", |p| p.id.as_str())
-    }
-
-    fn env(&self, name: &str) -> Option<&str> {
-        self.sim
-            .world
-            .process(self.pid)?
-            .env
-            .get(name)
-            .map(String::as_str)
-    }
-
-    fn random_below(&mut self, n: u64) -> u64 {
-        self.sim.rng.below(n)
-    }
-
-    fn stdout(&mut self, _line: String) {
-        // An exec'd command's output goes to the kubectl client, not the container log.
-    }
-
-    fn append_file(&mut self, path: &str, line: String) -> bool {
-        self.write_file(path, &format!("{line}\n"), true);
-        true
-    }
-
-    fn read_file(&self, path: &str) -> FileRead {
-        match self.sim.world.read_path(self.pid, path) {
-            Some(t) => FileRead::Contents(t),
-            None => FileRead::Missing,
-        }
-    }
-
-    fn read_any(&self, path: &str) -> Option<String> {
-        self.sim.world.read_path(self.pid, path)
-    }
-
-    fn write_file(&mut self, path: &str, text: &str, append: bool) {
-        let now = self.sim.now;
-        self.sim.world.write_path(self.pid, path, text, append, now);
-    }
-
-    fn remove_file(&mut self, path: &str) -> bool {
-        self.sim.world.remove_path(self.pid, path)
-    }
-
-    fn list_dir(&self, path: &str) -> Option<Vec<String>> {
-        // The directories every image has; what is in them beyond the lab's files is not
-        // modelled.
-        const ROOT: [&str; 10] = [
-            "bin", "dev", "etc", "home", "proc", "root", "sys", "tmp", "usr", "var",
-        ];
-        let dir = path.trim_end_matches('/');
-        if dir.is_empty() {
-            let mut names: Vec<String> = ROOT.map(String::from).to_vec();
-            names.extend(self.sim.world.list_path(self.pid, "/").unwrap_or_default());
-            crate::sort::sort(&mut names);
-            names.dedup();
-            return Some(names);
-        }
-        let listed = self.sim.world.list_path(self.pid, dir);
-        if listed.is_none() && ROOT.iter().any(|r| dir == format!("/{r}")) {
-            return Some(Vec::new());
-        }
-        listed
-    }
-
-    fn hostname(&self) -> String {
-        self.sim
-            .world
-            .process(self.pid)
-            .map_or_else(String::new, |p| p.hostname.clone())
-    }
-
-    fn env_all(&self) -> Vec<(String, String)> {
-        self.sim.world.process(self.pid).map_or_else(Vec::new, |p| {
-            p.env.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
-        })
-    }
-
-    fn http_get(&mut self, url: &str) -> Result<String, (i32, String)> {
-        http_from_pod(self.sim, self.pid, url)
-    }
-
-    fn set_timer(&mut self, _delay_ms: u64, _timer: u32) {}
-}
 
 /// The command line a shell runs for `argv`: the script of `sh -c '...'`, else the words
 /// quoted back into one line.
@@ -196,7 +95,7 @@ pub(crate) fn exec(
     if !cwd.is_empty() {
         shell.cwd = cwd.to_string();
     }
-    let mut result = shell.run(&mut ExecHost { sim, pid }, &line);
+    let mut result = shell.run(&mut ProcessHost::for_exec(sim, pid, http_from_pod), &line);
     result.cwd = shell.cwd.clone();
     let r = ObjectRef::new(Kind::Pod, ns, name);
     sim.record(

@@ -11,13 +11,31 @@ use super::trace::{Actor, Change};
 use super::world::{Machine, ProtectedWrite, VolumeLine, World};
 use super::{ApiError, Event, Sim};
 
+/// How a host reaches the pod network: a function from a higher layer (`sim::network`), so
+/// the runtime itself does not depend on it.
+pub(crate) type Network = fn(&mut Sim, u64, &str) -> Result<String, (i32, String)>;
+
 /// What one hook of one process may touch: the whole engine, but only through the `Host`
-/// methods (the program itself is taken out of its process while the hook runs).
-struct ProcessHost<'a> {
+/// methods (the program itself is taken out of its process while the hook runs). A command
+/// run by `kubectl exec` gets the same host for its container, with the pod network.
+pub(crate) struct ProcessHost<'a> {
     sim: &'a mut Sim,
     pid: u64,
     /// (delay, timer) pairs the hook asked for; the engine schedules them after it returns.
     timers: Vec<(u64, u32)>,
+    network: Option<Network>,
+}
+
+impl<'a> ProcessHost<'a> {
+    /// The host of a command exec'd in the container of process `pid`.
+    pub(crate) fn for_exec(sim: &'a mut Sim, pid: u64, network: Network) -> Self {
+        ProcessHost {
+            sim,
+            pid,
+            timers: Vec::new(),
+            network: Some(network),
+        }
+    }
 }
 
 impl ProcessHost<'_> {
@@ -174,7 +192,24 @@ impl Host for ProcessHost<'_> {
     }
 
     fn list_dir(&self, path: &str) -> Option<Vec<String>> {
-        self.world().list_path(self.pid, path)
+        // The directories every image has; what is in them beyond the lab's files is not
+        // modelled.
+        const ROOT: [&str; 10] = [
+            "bin", "dev", "etc", "home", "proc", "root", "sys", "tmp", "usr", "var",
+        ];
+        let dir = path.trim_end_matches('/');
+        if dir.is_empty() {
+            let mut names: Vec<String> = ROOT.map(String::from).to_vec();
+            names.extend(self.world().list_path(self.pid, "/").unwrap_or_default());
+            crate::sort::sort(&mut names);
+            names.dedup();
+            return Some(names);
+        }
+        let listed = self.world().list_path(self.pid, dir);
+        if listed.is_none() && ROOT.iter().any(|r| dir == format!("/{r}")) {
+            return Some(Vec::new());
+        }
+        listed
     }
 
     fn hostname(&self) -> String {
@@ -189,10 +224,12 @@ impl Host for ProcessHost<'_> {
         })
     }
 
-    /// A program's own outbound requests are not modelled yet; `kubectl exec` has its own
-    /// host with the network (`sim::exec`).
+    /// A program's own outbound requests are not modelled yet; an exec'd command's are.
     fn http_get(&mut self, url: &str) -> Result<String, (i32, String)> {
-        Err((7, format!("curl: (7) Failed to connect to {url}: the lab does not route requests made by a program")))
+        match self.network {
+            Some(net) => net(self.sim, self.pid, url),
+            None => Err((7, format!("curl: (7) Failed to connect to {url}: the lab does not route requests made by a program"))),
+        }
     }
 
     fn set_timer(&mut self, delay_ms: u64, timer: u32) {
@@ -374,6 +411,7 @@ impl Sim {
             sim: self,
             pid,
             timers: Vec::new(),
+            network: None,
         };
         let out = hook(&mut program, &mut host);
         let timers = host.timers;

@@ -1313,17 +1313,7 @@ fn get_deployment<'a>(
     namespace: &str,
     name: &str,
 ) -> Result<&'a Deployment, ApiError> {
-    let ns = if namespace.is_empty() {
-        "default"
-    } else {
-        namespace
-    };
-    cluster
-        .get::<Deployment>(ns, name)
-        .ok_or_else(|| ApiError::NotFound {
-            kind: Kind::Deployment,
-            name: name.to_string(),
-        })
+    cluster.get_named::<Deployment>(namespace, name)
 }
 
 /// `kubectl rollout history deployment/<name>`: one row per revision, oldest first.

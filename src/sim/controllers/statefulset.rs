@@ -1159,17 +1159,7 @@ fn get_set<'a>(
     namespace: &str,
     name: &str,
 ) -> Result<&'a StatefulSet, ApiError> {
-    let ns = if namespace.is_empty() {
-        "default"
-    } else {
-        namespace
-    };
-    cluster
-        .get::<StatefulSet>(ns, name)
-        .ok_or_else(|| ApiError::NotFound {
-            kind: Kind::StatefulSet,
-            name: name.to_string(),
-        })
+    cluster.get_named::<StatefulSet>(namespace, name)
 }
 
 /// `kubectl rollout undo statefulset/NAME [--to-revision=N]` (kubectl's
