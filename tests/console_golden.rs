@@ -237,7 +237,7 @@ fn errors_read_like_kubectl() {
         ("kubectl get pods nope", "Error from server (NotFound): pods \"nope\" not found\n"),
         ("kubectl get pods --bogus", "error: unknown flag: --bogus\nSee 'kubectl get --help' for usage.\n"),
         ("kubectl get pods -x", "error: unknown shorthand flag: 'x' in -x\nSee 'kubectl get --help' for usage.\n"),
-        ("kubectl get pods -o table", "error: unable to match a printer suitable for the output format \"table\", allowed formats are: json,jsonpath,jsonpath-as-json,jsonpath-file,name,wide,yaml\n"),
+        ("kubectl get pods -o table", "error: unable to match a printer suitable for the output format \"table\", allowed formats are: custom-columns,json,jsonpath,jsonpath-as-json,jsonpath-file,name,wide,yaml\n"),
         ("kubectl describe pod nope", "Error from server (NotFound): pods \"nope\" not found\n"),
         ("kubectl scale rs random-generator", "error: required flag(s) \"replicas\" not set\n"),
         ("kubectl cordon nope", "Error from server (NotFound): nodes \"nope\" not found\n"),

@@ -142,6 +142,14 @@ pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Outp
             text.push_str(&printed);
             found_any = true;
         }
+        o if o.starts_with("custom-columns=") => {
+            let spec = &o["custom-columns=".len()..];
+            match custom_columns(spec, &listed, !args.on("no-headers")) {
+                Ok(s) => text.push_str(&s),
+                Err(e) => return Output::err(format!("error: {e}\n")),
+            }
+            found_any = true;
+        }
         o if o.starts_with("jsonpath=") || o.starts_with("jsonpath-as-json=") => {
             let expr = o.split_once('=').map(|x| x.1).unwrap_or("");
             let single = requests.len() == 1 && requests[0].1.len() == 1 && listed.len() == 1;
@@ -153,7 +161,7 @@ pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Outp
         }
         other => {
             return Output::err(format!(
-                "error: unable to match a printer suitable for the output format \"{other}\", allowed formats are: json,jsonpath,jsonpath-as-json,jsonpath-file,name,wide,yaml\n"
+                "error: unable to match a printer suitable for the output format \"{other}\", allowed formats are: custom-columns,json,jsonpath,jsonpath-as-json,jsonpath-file,name,wide,yaml\n"
             ))
         }
     }
@@ -170,6 +178,41 @@ pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Outp
         text,
         ok: errors.is_empty(),
     }
+}
+
+/// `-o custom-columns=NAME:.metadata.name,NODE:.spec.nodeName`: one column per
+/// `HEADER:JSONPATH`, `<none>` where the path finds nothing (kubectl's CustomColumnsPrinter).
+fn custom_columns(spec: &str, objects: &[&Object], headers: bool) -> Result<String, String> {
+    let mut columns: Vec<(String, String)> = Vec::new();
+    for part in spec.split(',') {
+        let Some((header, path)) = part.split_once(':') else {
+            return Err(format!(
+                "unexpected custom-columns spec: {part}, expected <header>:<json-path-expr>"
+            ));
+        };
+        let path = path.trim();
+        let inner = path
+            .strip_prefix('{')
+            .and_then(|p| p.strip_suffix('}'))
+            .unwrap_or(path);
+        let inner = if inner.starts_with('.') || inner.starts_with('[') {
+            inner.to_string()
+        } else {
+            format!(".{inner}")
+        };
+        columns.push((header.to_string(), format!("{{{inner}}}")));
+    }
+    let mut t =
+        super::table::Table::new(&columns.iter().map(|(h, _)| h.as_str()).collect::<Vec<_>>());
+    for o in objects {
+        let mut row = Vec::new();
+        for (_, template) in &columns {
+            let v = super::jsonpath::render(template, &[*o], true)?;
+            row.push(if v.is_empty() { "<none>".into() } else { v });
+        }
+        t.push(row);
+    }
+    Ok(t.render(headers))
 }
 
 fn none_if_empty(s: &str) -> String {
