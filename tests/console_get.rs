@@ -45,3 +45,44 @@ fn custom_columns_print_one_column_per_path() {
         "error: unexpected custom-columns spec: NAME, expected <header>:<json-path-expr>\n"
     );
 }
+
+/// `kubectl set image`: the template changes and the Deployment rolls (ref §1 for its pods).
+#[test]
+fn set_image_updates_the_template() {
+    let mut sim = SimBuilder::new(4).workers(2).build().unwrap();
+    sim.apply(Command::Apply(
+        podlab::sim::examples::deployment("web", 2, random_generator_container()).into(),
+    ))
+    .unwrap();
+    sim.run_for(30_000);
+    let console = Console::new();
+    let out = console.run(
+        &mut sim,
+        "kubectl set image deployment/web random-generator=k8spatterns/random-generator:2.0",
+    );
+    assert_eq!(
+        (out.text.as_str(), out.ok),
+        ("deployment.apps/web image updated\n", true)
+    );
+    let d = sim
+        .cluster()
+        .get::<podlab::model::Deployment>("default", "web")
+        .unwrap();
+    assert_eq!(
+        d.spec.template.spec.containers[0].image,
+        "k8spatterns/random-generator:2.0"
+    );
+    // The same image again changes nothing and prints nothing.
+    let out = console.run(
+        &mut sim,
+        "kubectl set image deploy web random-generator=k8spatterns/random-generator:2.0",
+    );
+    assert_eq!((out.text.as_str(), out.ok), ("", true));
+    let out = console.run(&mut sim, "kubectl set image deployment/web nope=x");
+    assert_eq!(out.text, "error: unable to find container named \"nope\"\n");
+    sim.run_for(120_000);
+    assert!(sim
+        .cluster()
+        .list::<podlab::model::Pod>()
+        .all(|p| p.spec.containers[0].image.ends_with(":2.0")));
+}

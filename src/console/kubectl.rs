@@ -1,12 +1,12 @@
 //! `kubectl`: reads the verb and hands the rest of the line to the verb's module. Verbs live
 //! one module each (or one per small family); what they share is in `cmdutil`.
 
-use super::{apply, delete, describe, dig, exec, get, label, logs, node, rollout, scale};
+use super::{apply, delete, describe, dig, exec, get, label, logs, node, rollout, scale, set};
 use super::{Console, Output, Target};
 
 const VERBS: &[&str] = &[
     "annotate", "apply", "cordon", "create", "delete", "describe", "drain", "exec", "get", "label",
-    "help", "logs", "rollout", "scale", "taint", "uncordon",
+    "help", "logs", "rollout", "scale", "set", "taint", "uncordon",
 ];
 
 pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Output {
@@ -22,6 +22,7 @@ pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Outp
         "create" => apply::create(console, target, rest),
         "delete" => delete::run(console, target, rest),
         "scale" => scale::run(console, target, rest),
+        "set" => set::run(console, target, rest),
         "cordon" | "uncordon" => node::cordon(target, verb == "cordon", rest),
         "drain" => node::drain(target, rest),
         "taint" => node::taint(target, rest),
@@ -49,6 +50,7 @@ kubectl controls the Kubernetes cluster manager.
 
 Basic Commands (Beginner):
   create          Create a resource from a file or from stdin
+  set             Set specific features on objects
 
 Basic Commands (Intermediate):
   get             Display one or many resources

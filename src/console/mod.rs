@@ -29,6 +29,7 @@ pub mod logs;
 pub mod node;
 pub mod rollout;
 pub mod scale;
+pub mod set;
 
 pub mod kubectl;
 
