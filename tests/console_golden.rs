@@ -232,7 +232,7 @@ fn errors_read_like_kubectl() {
     let mut sim = book_example(11);
     let console = Console::new();
     let cases = [
-        ("kubectl gett pods", "error: unknown command \"gett\" for \"kubectl\"\n\nDid you mean this?\n\tget\n"),
+        ("kubectl gett pods", "error: unknown command \"gett\" for \"kubectl\"\n\nDid you mean this?\n\tget\n\tset\n"),
         ("kubectl get podz", "error: the server doesn't have a resource type \"podz\"\n"),
         ("kubectl get pods nope", "Error from server (NotFound): pods \"nope\" not found\n"),
         ("kubectl get pods --bogus", "error: unknown flag: --bogus\nSee 'kubectl get --help' for usage.\n"),
