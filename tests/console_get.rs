@@ -86,3 +86,73 @@ fn set_image_updates_the_template() {
         .list::<podlab::model::Pod>()
         .all(|p| p.spec.containers[0].image.ends_with(":2.0")));
 }
+
+/// `-L` adds a column per label; `--field-selector` filters on the fields the API server indexes.
+#[test]
+fn label_columns_and_field_selectors() {
+    let mut sim = SimBuilder::new(5).workers(2).build().unwrap();
+    sim.apply(Command::Apply(
+        replicaset("web", 2, random_generator_container()).into(),
+    ))
+    .unwrap();
+    sim.run_for(20_000);
+    let console = Console::new();
+    let out = console.run(&mut sim, "kubectl get pods -L app,example.com/tier");
+    let header: Vec<&str> = out
+        .text
+        .lines()
+        .next()
+        .unwrap()
+        .split_whitespace()
+        .collect();
+    assert_eq!(
+        header,
+        ["NAME", "READY", "STATUS", "RESTARTS", "AGE", "APP", "TIER"]
+    );
+    assert!(
+        out.text
+            .lines()
+            .skip(1)
+            .all(|l| l.trim_end().ends_with(" web")),
+        "{}",
+        out.text
+    );
+    let pod = sim
+        .cluster()
+        .list::<podlab::model::Pod>()
+        .next()
+        .unwrap()
+        .clone();
+    let out = console.run(
+        &mut sim,
+        &format!(
+            "kubectl get pods --field-selector spec.nodeName={} -o name",
+            pod.spec.node_name
+        ),
+    );
+    assert!(
+        out.text.contains(&format!("pod/{}", pod.metadata.name)),
+        "{}",
+        out.text
+    );
+    let out = console.run(
+        &mut sim,
+        &format!(
+            "kubectl get pods --field-selector metadata.name!={} -o name",
+            pod.metadata.name
+        ),
+    );
+    assert_eq!(out.text.lines().count(), 1);
+    assert!(!out.text.contains(&pod.metadata.name));
+    let out = console.run(
+        &mut sim,
+        "kubectl get pods --field-selector status.phase==Pending",
+    );
+    assert_eq!(out.text, "No resources found in default namespace.\n");
+    let out = console.run(&mut sim, "kubectl get pods --field-selector spec.nope=x");
+    assert!(!out.ok);
+    assert_eq!(
+        out.text,
+        "Error from server (BadRequest): Unable to find \"/v1, Resource=pods\" that match label selector \"\", field selector \"spec.nope=x\": field label not supported: spec.nope\n"
+    );
+}

@@ -30,6 +30,8 @@ pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Outp
             flag("sort-by", None, true),
             flag("no-headers", None, false),
             flag("watch", Some('w'), false),
+            flag("label-columns", Some('L'), true),
+            flag("field-selector", None, true),
         ],
     ) {
         Ok(a) => a,
@@ -79,11 +81,20 @@ pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Outp
     let mut listed: Vec<&Object> = Vec::new();
     for (kind, names) in &requests {
         let mut objects: Vec<&Object> = Vec::new();
+        let fields = match args
+            .value("field-selector")
+            .map(|f| FieldSelector::parse(f, *kind))
+        {
+            Some(Err(e)) => return Output::err(e),
+            Some(Ok(f)) => Some(f),
+            None => None,
+        };
         if names.is_empty() {
             objects.extend(sim.cluster().list_kind(*kind).filter(|o| {
                 let m = o.meta();
                 (all_ns || !kind.namespaced() || m.namespace == ns)
                     && selector.as_ref().is_none_or(|s| s.matches(&m.labels))
+                    && fields.as_ref().is_none_or(|f| f.matches(o))
             }));
         } else {
             for n in names {
@@ -112,6 +123,25 @@ pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Outp
                     text.push('\n');
                 }
                 let mut t = table(*kind, &objects, cols, now);
+                // `-L key,...`: a column per label, headed by its key's last segment.
+                let label_cols: Vec<String> = args
+                    .flags
+                    .get("label-columns")
+                    .into_iter()
+                    .flatten()
+                    .flat_map(|v| v.split(','))
+                    .filter(|k| !k.is_empty())
+                    .map(str::to_string)
+                    .collect();
+                for key in &label_cols {
+                    t.header
+                        .push(key.rsplit('/').next().unwrap_or(key).to_ascii_uppercase());
+                }
+                for (row, o) in t.rows.iter_mut().zip(&objects) {
+                    for key in &label_cols {
+                        row.push(o.meta().labels.get(key).cloned().unwrap_or_default());
+                    }
+                }
                 if multi {
                     // Several kinds: names carry their type, as in `kubectl get pods,svc`.
                     let name_col = usize::from(cols.all_namespaces && kind.namespaced());
@@ -213,6 +243,68 @@ fn custom_columns(spec: &str, objects: &[&Object], headers: bool) -> Result<Stri
         t.push(row);
     }
     Ok(t.render(headers))
+}
+
+/// `--field-selector a=b,c!=d`: the fields the API server indexes for each kind.
+struct FieldSelector {
+    terms: Vec<(String, bool, String)>,
+}
+
+impl FieldSelector {
+    fn parse(text: &str, kind: Kind) -> Result<FieldSelector, String> {
+        let mut terms = Vec::new();
+        for part in text.split(',').filter(|p| !p.is_empty()) {
+            let (field, equal, value) = if let Some((f, v)) = part.split_once("!=") {
+                (f, false, v)
+            } else if let Some((f, v)) = part.split_once("==") {
+                (f, true, v)
+            } else if let Some((f, v)) = part.split_once('=') {
+                (f, true, v)
+            } else {
+                return Err(format!(
+                    "error: invalid selector: '{text}'; can't understand '{part}'\n"
+                ));
+            };
+            let known = matches!(field, "metadata.name" | "metadata.namespace")
+                || (kind == Kind::Pod
+                    && matches!(
+                        field,
+                        "spec.nodeName"
+                            | "status.phase"
+                            | "spec.restartPolicy"
+                            | "spec.schedulerName"
+                            | "spec.serviceAccountName"
+                            | "status.podIP"
+                    ));
+            if !known {
+                return Err(format!(
+                    "Error from server (BadRequest): Unable to find \"{}, Resource={}\" that match label selector \"\", field selector \"{text}\": field label not supported: {field}\n",
+                    if kind.group().is_empty() { "/v1".to_string() } else { format!("{}/v1", kind.group()) },
+                    kind.plural()
+                ));
+            }
+            terms.push((field.to_string(), equal, value.to_string()));
+        }
+        Ok(FieldSelector { terms })
+    }
+
+    fn matches(&self, o: &Object) -> bool {
+        self.terms.iter().all(|(field, equal, value)| {
+            let m = o.meta();
+            let actual = match (field.as_str(), o) {
+                ("metadata.name", _) => m.name.clone(),
+                ("metadata.namespace", _) => m.namespace.clone(),
+                ("spec.nodeName", Object::Pod(p)) => p.spec.node_name.clone(),
+                ("status.phase", Object::Pod(p)) => p.status.phase.clone(),
+                ("spec.restartPolicy", Object::Pod(p)) => p.spec.restart_policy.clone(),
+                ("spec.schedulerName", Object::Pod(p)) => p.spec.scheduler_name.clone(),
+                ("spec.serviceAccountName", Object::Pod(p)) => p.spec.service_account_name.clone(),
+                ("status.podIP", Object::Pod(p)) => p.status.pod_ip.clone(),
+                _ => String::new(),
+            };
+            (actual == *value) == *equal
+        })
+    }
 }
 
 fn none_if_empty(s: &str) -> String {
