@@ -170,3 +170,9 @@ fn statefulset_rollout_matches_its_golden_transcript() {
 fn leader_election_matches_its_golden_transcript() {
     check_golden("leader-election");
 }
+
+/// `kubectl patch` with strategic, merge and JSON patches, as the StatefulSet tutorial types it.
+#[test]
+fn statefulset_patch_matches_its_golden_transcript() {
+    check_golden("statefulset-patch");
+}

@@ -778,3 +778,257 @@ mod tests {
         assert_eq!(compact_json(&doc), r#"{"a":0.5,"b":1000.5,"c":null}"#);
     }
 }
+
+/// `kubectl patch TYPE NAME -p PATCH [--type=strategic|merge|json]`: a strategic merge patch
+/// merges lists by their merge keys (containers by name, ...), a merge patch (RFC 7386)
+/// replaces lists, a JSON patch (RFC 6902) applies `add`, `replace`, `remove` and `test`
+/// operations. The result is written with the object's resourceVersion.
+pub fn patch(console: &Console, target: &mut dyn Target, words: &[String]) -> Output {
+    const PATCH_FLAGS: &[FlagSpec] = &[
+        flag("namespace", Some('n'), true),
+        flag("patch", Some('p'), true),
+        flag("type", None, true),
+    ];
+    let args = match parse_flags(words, PATCH_FLAGS) {
+        Ok(a) => a,
+        Err(e) => {
+            return Output::err(format!(
+                "error: {e}\nSee 'kubectl patch --help' for usage.\n"
+            ))
+        }
+    };
+    let ns = args
+        .value("namespace")
+        .unwrap_or(&console.namespace)
+        .to_string();
+    let (kind, name) = match args.positional.as_slice() {
+        [r] if r.contains('/') => {
+            let (k, n) = r.split_once('/').unwrap_or_default();
+            (k.to_string(), n.to_string())
+        }
+        [k, n] => (k.clone(), n.clone()),
+        _ => return Output::err("error: resource(s) were provided, but no name was specified\n"),
+    };
+    let kind = match resolve_kind(&kind) {
+        Ok(k) => k,
+        Err(o) => return o,
+    };
+    let Some(text) = args.value("patch") else {
+        return Output::err("error: must specify -p to patch\n");
+    };
+    let kind_of_patch = args.value("type").unwrap_or("strategic");
+    if !matches!(kind_of_patch, "strategic" | "merge" | "json") {
+        return Output::err(format!(
+            "error: --type must be one of [json merge strategic], not \"{kind_of_patch}\"\n"
+        ));
+    }
+    let r = crate::model::ObjectRef::new(kind, &ns, &name);
+    let Some(live) = target.sim().cluster().get_object(&r).cloned() else {
+        return Output::err(format!(
+            "Error from server (NotFound): {} \"{name}\" not found\n",
+            kind.qualified_resource()
+        ));
+    };
+    let Some(patch) = doc_from_json(text) else {
+        return Output::err(format!(
+            "error: unable to parse \"{text}\": yaml: did not find expected node content\n"
+        ));
+    };
+    let live_doc = match doc_of(&live) {
+        Ok(d) => d,
+        Err(e) => return Output::err(e),
+    };
+    let patched = match kind_of_patch {
+        "json" => match json_patch(&live_doc, &patch) {
+            Ok(d) => d,
+            Err(e) => return Output::err(format!("Error from server: {e}\n")),
+        },
+        "merge" => merge_patch(&live_doc, &patch),
+        _ => {
+            if !matches!(patch, Doc::Map(_)) {
+                return Output::err("Error from server (BadRequest): unable to find api field in struct for the json field \"\"\n");
+            }
+            three_way(&mut Vec::new(), Some(&live_doc), None, Some(&patch))
+                .unwrap_or(Doc::Map(Vec::new()))
+        }
+    };
+    let obj = match object_from_doc(&patched) {
+        Ok(o) => o,
+        Err(e) => return Output::err(e),
+    };
+    let qualified = qualified_name(kind, &name);
+    if obj == live {
+        return Output::ok(format!("{qualified} patched (no change)\n"));
+    }
+    let errs = manifest::validate_update(
+        &ManifestObject::Object(live.clone()),
+        &ManifestObject::Object(obj.clone()),
+    );
+    if !errs.is_empty() {
+        return Output::err(format!(
+            "{}\n",
+            manifest::invalid_message(kind.name(), &name, &errs)
+        ));
+    }
+    match target.apply(Command::Replace(obj)) {
+        Ok(_) => Output::ok(format!("{qualified} patched\n")),
+        Err(e) => Output::err(super::sim_error_text(&e)),
+    }
+}
+
+/// RFC 7386: maps merge, `null` removes, anything else (lists too) replaces.
+fn merge_patch(target: &Doc, patch: &Doc) -> Doc {
+    match (target, patch) {
+        (Doc::Map(t), Doc::Map(p)) => {
+            let mut out: Vec<(String, Doc)> = Vec::new();
+            for (k, v) in t {
+                match map_get(p, k) {
+                    None => out.push((k.clone(), v.clone())),
+                    Some(Doc::Null) => {}
+                    Some(pv) => out.push((k.clone(), merge_patch(v, pv))),
+                }
+            }
+            for (k, v) in p {
+                if map_get(t, k).is_none() && *v != Doc::Null {
+                    out.push((k.clone(), merge_patch(&Doc::Map(Vec::new()), v)));
+                }
+            }
+            Doc::Map(out)
+        }
+        (_, Doc::Map(p)) => merge_patch(&Doc::Map(Vec::new()), &Doc::Map(p.clone())),
+        (_, other) => strip_nulls(other).unwrap_or(Doc::Null),
+    }
+}
+
+/// RFC 6902 operations on `/a/b/0` paths (`~1` is `/`, `~0` is `~`; `-` appends).
+fn json_patch(target: &Doc, ops: &Doc) -> Result<Doc, String> {
+    let Doc::Seq(ops) = ops else {
+        return Err("json: cannot unmarshal object into Go value of type jsonpatch.Patch".into());
+    };
+    let mut doc = target.clone();
+    for op in ops {
+        let Doc::Map(m) = op else {
+            return Err("json: cannot unmarshal a patch operation".into());
+        };
+        let text = |k: &str| match map_get(m, k) {
+            Some(Doc::Str(s)) => Some(s.clone()),
+            _ => None,
+        };
+        let (Some(kind), Some(path)) = (text("op"), text("path")) else {
+            return Err("unexpected kind of operation: every operation needs op and path".into());
+        };
+        let segs: Vec<String> = path
+            .split('/')
+            .skip(1)
+            .map(|s| s.replace("~1", "/").replace("~0", "~"))
+            .collect();
+        let value = map_get(m, "value").cloned();
+        match kind.as_str() {
+            "add" | "replace" => {
+                let v = value.ok_or_else(|| format!("missing value for {kind} operation"))?;
+                set_at(&mut doc, &segs, v, kind == "add")
+                    .map_err(|e| format!("{kind} operation does not apply: {e}: {path}"))?;
+            }
+            "remove" => {
+                remove_at(&mut doc, &segs)
+                    .map_err(|e| format!("remove operation does not apply: {e}: {path}"))?;
+            }
+            "test" => {
+                let found = get_at(&doc, &segs);
+                if found != value.as_ref() {
+                    return Err(format!("testing value {path} failed"));
+                }
+            }
+            other => return Err(format!("Unexpected kind: {other}")),
+        }
+    }
+    Ok(doc)
+}
+
+fn get_at<'a>(doc: &'a Doc, segs: &[String]) -> Option<&'a Doc> {
+    let Some((first, rest)) = segs.split_first() else {
+        return Some(doc);
+    };
+    match doc {
+        Doc::Map(m) => get_at(map_get(m, first)?, rest),
+        Doc::Seq(s) => get_at(s.get(first.parse::<usize>().ok()?)?, rest),
+        _ => None,
+    }
+}
+
+fn set_at(doc: &mut Doc, segs: &[String], value: Doc, add: bool) -> Result<(), String> {
+    let Some((first, rest)) = segs.split_first() else {
+        *doc = value;
+        return Ok(());
+    };
+    match doc {
+        Doc::Map(m) => match m.iter_mut().find(|(k, _)| k == first) {
+            Some((_, v)) => set_at(v, rest, value, add),
+            None if rest.is_empty() && add => {
+                m.push((first.clone(), value));
+                Ok(())
+            }
+            None => Err("doc is missing path".into()),
+        },
+        Doc::Seq(s) => {
+            if rest.is_empty() && add {
+                let at = if first == "-" {
+                    s.len()
+                } else {
+                    first
+                        .parse::<usize>()
+                        .map_err(|_| "bad index".to_string())?
+                };
+                if at > s.len() {
+                    return Err("index out of bounds".into());
+                }
+                s.insert(at, value);
+                return Ok(());
+            }
+            let i = first
+                .parse::<usize>()
+                .map_err(|_| "bad index".to_string())?;
+            let item = s.get_mut(i).ok_or("index out of bounds")?;
+            set_at(item, rest, value, add)
+        }
+        _ => Err("doc is missing path".into()),
+    }
+}
+
+fn remove_at(doc: &mut Doc, segs: &[String]) -> Result<(), String> {
+    let Some((first, rest)) = segs.split_first() else {
+        return Err("cannot remove the whole document".into());
+    };
+    match doc {
+        Doc::Map(m) => {
+            if rest.is_empty() {
+                let before = m.len();
+                m.retain(|(k, _)| k != first);
+                return if m.len() < before {
+                    Ok(())
+                } else {
+                    Err("doc is missing path".into())
+                };
+            }
+            let (_, v) = m
+                .iter_mut()
+                .find(|(k, _)| k == first)
+                .ok_or("doc is missing path")?;
+            remove_at(v, rest)
+        }
+        Doc::Seq(s) => {
+            let i = first
+                .parse::<usize>()
+                .map_err(|_| "bad index".to_string())?;
+            if rest.is_empty() {
+                if i >= s.len() {
+                    return Err("index out of bounds".into());
+                }
+                s.remove(i);
+                return Ok(());
+            }
+            remove_at(s.get_mut(i).ok_or("index out of bounds")?, rest)
+        }
+        _ => Err("doc is missing path".into()),
+    }
+}

@@ -6,7 +6,7 @@ use super::{Console, Output, Target};
 
 const VERBS: &[&str] = &[
     "annotate", "apply", "cordon", "create", "delete", "describe", "drain", "exec", "get", "label",
-    "help", "logs", "rollout", "scale", "set", "taint", "uncordon",
+    "help", "logs", "patch", "rollout", "scale", "set", "taint", "uncordon",
 ];
 
 pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Output {
@@ -20,6 +20,7 @@ pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Outp
         "get" => get::run(console, target, rest),
         "apply" => apply::run(console, target, rest),
         "create" => apply::create(console, target, rest),
+        "patch" => apply::patch(console, target, rest),
         "delete" => delete::run(console, target, rest),
         "scale" => scale::run(console, target, rest),
         "set" => set::run(console, target, rest),
@@ -73,6 +74,7 @@ Troubleshooting and Debugging Commands:
 
 Advanced Commands:
   apply           Apply a configuration to a resource by file name or stdin
+  patch           Update fields of a resource
 
 Settings Commands:
   label           Update the labels on a resource
