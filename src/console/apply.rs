@@ -688,97 +688,6 @@ fn write_json_string(s: &str, out: &mut String) {
     out.push('"');
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn map(entries: &[(&str, Doc)]) -> Doc {
-        Doc::Map(
-            entries
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.clone()))
-                .collect(),
-        )
-    }
-
-    fn s(v: &str) -> Doc {
-        Doc::Str(v.into())
-    }
-
-    #[test]
-    fn three_way_removes_dropped_fields_and_keeps_others() {
-        let live = map(&[("a", s("1")), ("b", s("2")), ("c", s("server"))]);
-        let original = map(&[("a", s("1")), ("b", s("2"))]);
-        let new = map(&[("a", s("9"))]);
-        let merged = three_way(&mut vec![], Some(&live), Some(&original), Some(&new)).unwrap();
-        assert_eq!(merged, map(&[("a", s("9")), ("c", s("server"))]));
-    }
-
-    #[test]
-    fn lists_with_a_merge_key_merge_by_it() {
-        let c = |name: &str, image: &str, extra: Option<&str>| {
-            let mut e = vec![("name", s(name)), ("image", s(image))];
-            if let Some(x) = extra {
-                e.push(("imagePullPolicy", s(x)));
-            }
-            map(&e)
-        };
-        let live = Doc::Seq(vec![
-            c("a", "v1", Some("IfNotPresent")),
-            c("b", "v1", None),
-            c("sidecar", "v1", None),
-        ]);
-        let original = Doc::Seq(vec![c("a", "v1", None), c("b", "v1", None)]);
-        let new = Doc::Seq(vec![c("a", "v2", None)]);
-        let mut path = vec!["containers".to_string()];
-        let merged = three_way(&mut path, Some(&live), Some(&original), Some(&new)).unwrap();
-        // `b` was applied and dropped: gone. `sidecar` was never applied: kept. Defaults stay.
-        assert_eq!(
-            merged,
-            Doc::Seq(vec![
-                c("a", "v2", Some("IfNotPresent")),
-                c("sidecar", "v1", None)
-            ])
-        );
-        // Without a merge key a list is replaced whole.
-        let mut path = vec!["args".to_string()];
-        let l = Doc::Seq(vec![s("x"), s("y")]);
-        let n = Doc::Seq(vec![s("z")]);
-        assert_eq!(three_way(&mut path, Some(&l), Some(&l), Some(&n)), Some(n));
-    }
-
-    #[test]
-    fn json_is_compact_sorted_and_html_safe() {
-        let d = map(&[
-            ("b", Doc::Int(1)),
-            ("a", map(&[])),
-            ("c", s("<x & \"y\">\n")),
-            ("n", Doc::Null),
-        ]);
-        assert_eq!(
-            compact_json(&d),
-            r#"{"a":{},"b":1,"c":"\u003cx \u0026 \"y\"\u003e\n"}"#
-        );
-        assert_eq!(
-            doc_from_json(&compact_json(&d)).map(|x| compact_json(&x)),
-            Some(compact_json(&d))
-        );
-    }
-
-    #[test]
-    fn annotation_numbers_print_back_as_written() {
-        let json = r#"{"a":1.50,"b":-2.5e-3,"c":1E+21,"d":0.1,"i":7}"#;
-        let doc = doc_from_json(json).unwrap();
-        assert_eq!(compact_json(&doc), json.replace("1E+21", "1e+21"));
-        let mut yaml = String::new();
-        write_yaml(&doc, &mut yaml);
-        assert_eq!(yaml, "a: 1.50\nb: -2.5e-3\nc: 1E+21\nd: 0.1\ni: 7\n");
-        // What YAML allows and JSON does not is rewritten to the same number.
-        let doc = doc_from_json("{a: .5, b: +1_000.5, c: .inf}").unwrap();
-        assert_eq!(compact_json(&doc), r#"{"a":0.5,"b":1000.5,"c":null}"#);
-    }
-}
-
 /// `kubectl patch TYPE NAME -p PATCH [--type=strategic|merge|json]`: a strategic merge patch
 /// merges lists by their merge keys (containers by name, ...), a merge patch (RFC 7386)
 /// replaces lists, a JSON patch (RFC 6902) applies `add`, `replace`, `remove` and `test`
@@ -1030,5 +939,96 @@ fn remove_at(doc: &mut Doc, segs: &[String]) -> Result<(), String> {
             remove_at(s.get_mut(i).ok_or("index out of bounds")?, rest)
         }
         _ => Err("doc is missing path".into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn map(entries: &[(&str, Doc)]) -> Doc {
+        Doc::Map(
+            entries
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
+        )
+    }
+
+    fn s(v: &str) -> Doc {
+        Doc::Str(v.into())
+    }
+
+    #[test]
+    fn three_way_removes_dropped_fields_and_keeps_others() {
+        let live = map(&[("a", s("1")), ("b", s("2")), ("c", s("server"))]);
+        let original = map(&[("a", s("1")), ("b", s("2"))]);
+        let new = map(&[("a", s("9"))]);
+        let merged = three_way(&mut vec![], Some(&live), Some(&original), Some(&new)).unwrap();
+        assert_eq!(merged, map(&[("a", s("9")), ("c", s("server"))]));
+    }
+
+    #[test]
+    fn lists_with_a_merge_key_merge_by_it() {
+        let c = |name: &str, image: &str, extra: Option<&str>| {
+            let mut e = vec![("name", s(name)), ("image", s(image))];
+            if let Some(x) = extra {
+                e.push(("imagePullPolicy", s(x)));
+            }
+            map(&e)
+        };
+        let live = Doc::Seq(vec![
+            c("a", "v1", Some("IfNotPresent")),
+            c("b", "v1", None),
+            c("sidecar", "v1", None),
+        ]);
+        let original = Doc::Seq(vec![c("a", "v1", None), c("b", "v1", None)]);
+        let new = Doc::Seq(vec![c("a", "v2", None)]);
+        let mut path = vec!["containers".to_string()];
+        let merged = three_way(&mut path, Some(&live), Some(&original), Some(&new)).unwrap();
+        // `b` was applied and dropped: gone. `sidecar` was never applied: kept. Defaults stay.
+        assert_eq!(
+            merged,
+            Doc::Seq(vec![
+                c("a", "v2", Some("IfNotPresent")),
+                c("sidecar", "v1", None)
+            ])
+        );
+        // Without a merge key a list is replaced whole.
+        let mut path = vec!["args".to_string()];
+        let l = Doc::Seq(vec![s("x"), s("y")]);
+        let n = Doc::Seq(vec![s("z")]);
+        assert_eq!(three_way(&mut path, Some(&l), Some(&l), Some(&n)), Some(n));
+    }
+
+    #[test]
+    fn json_is_compact_sorted_and_html_safe() {
+        let d = map(&[
+            ("b", Doc::Int(1)),
+            ("a", map(&[])),
+            ("c", s("<x & \"y\">\n")),
+            ("n", Doc::Null),
+        ]);
+        assert_eq!(
+            compact_json(&d),
+            r#"{"a":{},"b":1,"c":"\u003cx \u0026 \"y\"\u003e\n"}"#
+        );
+        assert_eq!(
+            doc_from_json(&compact_json(&d)).map(|x| compact_json(&x)),
+            Some(compact_json(&d))
+        );
+    }
+
+    #[test]
+    fn annotation_numbers_print_back_as_written() {
+        let json = r#"{"a":1.50,"b":-2.5e-3,"c":1E+21,"d":0.1,"i":7}"#;
+        let doc = doc_from_json(json).unwrap();
+        assert_eq!(compact_json(&doc), json.replace("1E+21", "1e+21"));
+        let mut yaml = String::new();
+        write_yaml(&doc, &mut yaml);
+        assert_eq!(yaml, "a: 1.50\nb: -2.5e-3\nc: 1E+21\nd: 0.1\ni: 7\n");
+        // What YAML allows and JSON does not is rewritten to the same number.
+        let doc = doc_from_json("{a: .5, b: +1_000.5, c: .inf}").unwrap();
+        assert_eq!(compact_json(&doc), r#"{"a":0.5,"b":1000.5,"c":null}"#);
     }
 }
