@@ -15,6 +15,9 @@ const USAGE: &str = "Usage: lab VERB ...
   lab pause POD [DURATION]   freeze the pod's process (for DURATION, e.g. 30s)
   lab resume POD             unfreeze it
   lab skew NODE OFFSET       set NODE's clock OFFSET from true time (e.g. 90s, -2m)
+  lab skew-rate NODE PPM     make NODE's clock run fast or slow (e.g. 500000 = 1.5x, -500000 = half)
+  lab cut POD                cut POD off from the API server (its node stays Ready)
+  lab uncut POD              reconnect it
   lab kill POD [CONTAINER]   kill the container's process; the kubelet restarts it
   lab ready POD on|off       switch the app's readiness endpoint
   lab ps                     list the processes that really run
@@ -90,6 +93,32 @@ pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Outp
             Command::SkewClock {
                 node: rest[0].clone(),
                 offset_ms: if neg { -ms } else { ms },
+            }
+        }
+        "skew-rate" => {
+            if let Err(o) = need(2) {
+                return o;
+            }
+            let Ok(rate_ppm) = rest[1].trim_start_matches('+').parse::<i64>() else {
+                return Output::err(format!(
+                    "error: lab skew-rate takes parts per million, not \"{}\"\n",
+                    rest[1]
+                ));
+            };
+            Command::SkewClockRate {
+                node: rest[0].clone(),
+                rate_ppm,
+            }
+        }
+        "cut" | "uncut" => {
+            if let Err(o) = need(1) {
+                return o;
+            }
+            let (namespace, pod) = (ns, rest[0].clone());
+            if verb == "cut" {
+                Command::CutPod { namespace, pod }
+            } else {
+                Command::HealPod { namespace, pod }
             }
         }
         "kill" => {
