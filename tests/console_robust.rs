@@ -1,0 +1,111 @@
+//! Hostile input to the new parsers never panics (a panic kills the page): shell lines inside a
+//! pod, patch bodies, custom columns and field selectors.
+
+use proptest::prelude::*;
+
+use podlab::console::Console;
+use podlab::sim::examples::{random_generator_container, replicaset};
+use podlab::sim::{Command, Sim, SimBuilder};
+
+fn cluster() -> (Sim, Console, String) {
+    let mut sim = SimBuilder::new(8).workers(1).build().unwrap();
+    sim.apply(Command::Apply(
+        replicaset("web", 1, random_generator_container()).into(),
+    ))
+    .unwrap();
+    sim.run_for(20_000);
+    let pod = sim
+        .cluster()
+        .list::<podlab::model::Pod>()
+        .next()
+        .unwrap()
+        .metadata
+        .name
+        .clone();
+    (sim, Console::new(), pod)
+}
+
+/// Single-quoted for the console's word splitter.
+fn quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "'\\''"))
+}
+
+fn shellish() -> impl Strategy<Value = String> {
+    prop::collection::vec(
+        prop_oneof![
+            Just("echo".to_string()),
+            Just("$(".to_string()),
+            Just(")".to_string()),
+            Just("${".to_string()),
+            Just("}".to_string()),
+            Just("'".to_string()),
+            Just("\"".to_string()),
+            Just("\\".to_string()),
+            Just(">".to_string()),
+            Just(">>".to_string()),
+            Just("<".to_string()),
+            Just("|".to_string()),
+            Just("&&".to_string()),
+            Just("||".to_string()),
+            Just(";".to_string()),
+            Just("2>&1".to_string()),
+            Just("cd ..".to_string()),
+            Just("cat /opt/x".to_string()),
+            Just("ls /".to_string()),
+            Just("curl localhost:8080/".to_string()),
+            Just("head -n".to_string()),
+            Just("tail -".to_string()),
+            Just("exit".to_string()),
+            "[ -~]{0,6}",
+            "\\PC{0,3}",
+        ],
+        0..12,
+    )
+    .prop_map(|parts| parts.join(" "))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn shell_lines_never_panic(line in shellish()) {
+        let (mut sim, console, pod) = cluster();
+        let _ = console.run(&mut sim, &format!("kubectl exec {pod} -- sh -c {}", quote(&line)));
+        let _ = console.run(&mut sim, &format!("kubectl exec -it {pod} -- sh"));
+        let _ = console.run(&mut sim, &line);
+        let _ = console.run(&mut sim, "exit");
+    }
+
+    #[test]
+    fn patches_and_selectors_never_panic(body in "[ -~]{0,40}", kind in 0usize..3) {
+        let (mut sim, console, _) = cluster();
+        let t = ["strategic", "merge", "json"][kind];
+        let _ = console.run(&mut sim, &format!("kubectl patch rs web --type={t} -p {}", quote(&body)));
+        let _ = console.run(&mut sim, &format!("kubectl get pods -o custom-columns={}", quote(&body)));
+        let _ = console.run(&mut sim, &format!("kubectl get pods --field-selector {}", quote(&body)));
+        let _ = console.run(&mut sim, &format!("kubectl set image rs/web {}", quote(&body)));
+    }
+}
+
+#[test]
+fn json_patches_shaped_like_real_ones_never_panic() {
+    let (mut sim, console, _) = cluster();
+    for body in [
+        r#"[{"op":"add","path":"/spec/template/spec/containers/-","value":{"name":"x","image":"y"}}]"#,
+        r#"[{"op":"remove","path":"/spec/template/spec/containers/9"}]"#,
+        r#"[{"op":"replace","path":"/spec/replicas","value":"three"}]"#,
+        r#"[{"op":"test","path":"/spec/replicas","value":1}]"#,
+        r#"[{"op":"move","from":"/a","path":"/b"}]"#,
+        r#"[{"path":"/spec"}]"#,
+        r#"{"spec":null}"#,
+        r#"[]"#,
+        r#"null"#,
+    ] {
+        for t in ["json", "merge", "strategic"] {
+            let _ = console.run(
+                &mut sim,
+                &format!("kubectl patch rs web --type={t} -p {}", quote(body)),
+            );
+        }
+    }
+}
