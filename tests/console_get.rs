@@ -156,3 +156,65 @@ fn label_columns_and_field_selectors() {
         "Error from server (BadRequest): Unable to find \"/v1, Resource=pods\" that match label selector \"\", field selector \"spec.nope=x\": field label not supported: spec.nope\n"
     );
 }
+
+/// `kubectl wait` runs simulated time until the condition holds, or says it timed out.
+#[test]
+fn wait_for_ready_and_for_delete() {
+    let mut sim = SimBuilder::new(6).workers(1).build().unwrap();
+    sim.apply(Command::Apply(
+        replicaset("web", 1, random_generator_container()).into(),
+    ))
+    .unwrap();
+    sim.run_for(500);
+    let pod = sim
+        .cluster()
+        .list::<podlab::model::Pod>()
+        .next()
+        .unwrap()
+        .metadata
+        .name
+        .clone();
+    let console = Console::new();
+    let before = sim.now();
+    let out = console.run(
+        &mut sim,
+        &format!("kubectl wait --for=condition=Ready pod/{pod}"),
+    );
+    assert_eq!(
+        (out.text.clone(), out.ok),
+        (format!("pod/{pod} condition met\n"), true)
+    );
+    assert!(sim.now() > before, "time ran until the pod was ready");
+    assert!(sim
+        .cluster()
+        .get::<podlab::model::Pod>("default", &pod)
+        .unwrap()
+        .is_ready());
+    let out = console.run(
+        &mut sim,
+        "kubectl wait --for=condition=Ready pods -l app=web --timeout=5s",
+    );
+    assert!(out.ok, "{}", out.text);
+    let out = console.run(
+        &mut sim,
+        &format!("kubectl wait --for=jsonpath={{.status.phase}}=Failed pod/{pod} --timeout=2s"),
+    );
+    assert_eq!(
+        (out.text.clone(), out.ok),
+        (
+            format!("error: timed out waiting for the condition on pods/{pod}\n"),
+            false
+        )
+    );
+    assert!(
+        console
+            .run(&mut sim, &format!("kubectl delete pod {pod} --wait=false"))
+            .ok
+            || true
+    );
+    let out = console.run(
+        &mut sim,
+        &format!("kubectl wait --for=delete pod/{pod} --timeout=60s"),
+    );
+    assert!(out.ok, "{}", out.text);
+}

@@ -1,12 +1,14 @@
 //! `kubectl`: reads the verb and hands the rest of the line to the verb's module. Verbs live
 //! one module each (or one per small family); what they share is in `cmdutil`.
 
-use super::{apply, delete, describe, dig, exec, get, label, logs, node, rollout, scale, set};
+use super::{
+    apply, delete, describe, dig, exec, get, label, logs, node, rollout, scale, set, wait,
+};
 use super::{Console, Output, Target};
 
 const VERBS: &[&str] = &[
     "annotate", "apply", "cordon", "create", "delete", "describe", "drain", "exec", "get", "label",
-    "help", "logs", "patch", "rollout", "scale", "set", "taint", "uncordon",
+    "help", "logs", "patch", "rollout", "scale", "set", "taint", "uncordon", "wait",
 ];
 
 pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Output {
@@ -24,6 +26,7 @@ pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Outp
         "delete" => delete::run(console, target, rest),
         "scale" => scale::run(console, target, rest),
         "set" => set::run(console, target, rest),
+        "wait" => wait::run(console, target, rest),
         "cordon" | "uncordon" => node::cordon(target, verb == "cordon", rest),
         "drain" => node::drain(target, rest),
         "taint" => node::taint(target, rest),
@@ -74,6 +77,7 @@ Troubleshooting and Debugging Commands:
 
 Advanced Commands:
   apply           Apply a configuration to a resource by file name or stdin
+  wait            Experimental: Wait for a specific condition on one or many resources
   patch           Update fields of a resource
 
 Settings Commands:

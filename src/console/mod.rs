@@ -30,6 +30,7 @@ pub mod node;
 pub mod rollout;
 pub mod scale;
 pub mod set;
+pub mod wait;
 
 pub mod kubectl;
 
