@@ -208,9 +208,8 @@ fn wait_for_ready_and_for_delete() {
     );
     assert!(
         console
-            .run(&mut sim, &format!("kubectl delete pod {pod} --wait=false"))
+            .run(&mut sim, &format!("kubectl delete pod {pod}"))
             .ok
-            || true
     );
     let out = console.run(
         &mut sim,
