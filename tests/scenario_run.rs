@@ -176,3 +176,10 @@ fn leader_election_matches_its_golden_transcript() {
 fn statefulset_patch_matches_its_golden_transcript() {
     check_golden("statefulset-patch");
 }
+
+/// `kubectl run` attached with `--rm`: curl-jq through a Service, a busybox shell with
+/// nslookup and wget, and kubectl's errors.
+#[test]
+fn kubectl_run_matches_its_golden_transcript() {
+    check_golden("kubectl-run");
+}

@@ -9,13 +9,13 @@
 //!   in a strategic merge patch.
 
 use crate::manifest::emit::{to_doc, write_yaml, Doc};
-use crate::manifest::tree::{self, Resolved, Value};
+use crate::manifest::tree;
 use crate::manifest::{self, Diagnostic, Manifest, ManifestObject};
 use crate::model::Object;
 use crate::sim::{ApiError, Command, Outcome, Sim, SimError};
 
 use super::args::{flag, parse_flags, FlagSpec};
-use super::cmdutil::{outcome_line, qualified_name, resolve_kind};
+use super::cmdutil::{doc_from_node, outcome_line, qualified_name, resolve_kind};
 use super::{Console, Output, Target};
 
 /// The annotation that holds the last applied manifest.
@@ -480,26 +480,6 @@ fn doc_from_json(json: &str) -> Option<Doc> {
     }
     let root = docs.into_iter().next()?.root?;
     Some(doc_from_node(&root))
-}
-
-fn doc_from_node(node: &tree::Node) -> Doc {
-    match &node.value {
-        Value::Scalar(s) => match s.resolve() {
-            Resolved::Null => Doc::Null,
-            Resolved::Bool(b) => Doc::Bool(b),
-            Resolved::Int(i) => Doc::Int(i),
-            // Kept as written: the annotation's numbers only have to print back.
-            Resolved::Float => Doc::Float(s.text.clone()),
-            Resolved::Str(t) => Doc::Str(t.to_string()),
-        },
-        Value::Seq(items) => Doc::Seq(items.iter().map(doc_from_node).collect()),
-        Value::Map(entries) => Doc::Map(
-            entries
-                .iter()
-                .map(|(k, v)| (k.as_str().unwrap_or_default().to_string(), doc_from_node(v)))
-                .collect(),
-        ),
-    }
 }
 
 /// The key that identifies items of a list in a strategic merge patch, by the list's field

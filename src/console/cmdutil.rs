@@ -477,3 +477,30 @@ pub(super) fn pod_template(w: &mut Writer, t: &crate::model::PodTemplateSpec) {
     let tolerations: Vec<String> = t.spec.tolerations.iter().map(|t| t.describe()).collect();
     w.map(1, "Tolerations", &tolerations);
 }
+
+/// A YAML or JSON tree as a `Doc`, numbers kept as written (patch bodies, `jq`).
+pub fn doc_from_node(node: &crate::manifest::tree::Node) -> crate::manifest::emit::Doc {
+    match &node.value {
+        crate::manifest::tree::Value::Scalar(s) => match s.resolve() {
+            crate::manifest::tree::Resolved::Null => crate::manifest::emit::Doc::Null,
+            crate::manifest::tree::Resolved::Bool(b) => crate::manifest::emit::Doc::Bool(b),
+            crate::manifest::tree::Resolved::Int(i) => crate::manifest::emit::Doc::Int(i),
+            // Kept as written: the annotation's numbers only have to print back.
+            crate::manifest::tree::Resolved::Float => {
+                crate::manifest::emit::Doc::Float(s.text.clone())
+            }
+            crate::manifest::tree::Resolved::Str(t) => {
+                crate::manifest::emit::Doc::Str(t.to_string())
+            }
+        },
+        crate::manifest::tree::Value::Seq(items) => {
+            crate::manifest::emit::Doc::Seq(items.iter().map(doc_from_node).collect())
+        }
+        crate::manifest::tree::Value::Map(entries) => crate::manifest::emit::Doc::Map(
+            entries
+                .iter()
+                .map(|(k, v)| (k.as_str().unwrap_or_default().to_string(), doc_from_node(v)))
+                .collect(),
+        ),
+    }
+}

@@ -221,3 +221,49 @@ mod tests {
         assert!(when(crate::model::Time(0).millis()).contains("Jan 01"));
     }
 }
+
+/// busybox's `nslookup NAME` in a pod of namespace `ns` (its search path: `ns.svc.ZONE`,
+/// `svc.ZONE`, `ZONE`), in busybox 1.28's layout, as the StatefulSet tutorial shows it.
+pub fn nslookup(sim: &Sim, ns: &str, words: &[String]) -> Output {
+    let Some(name) = words.iter().find(|w| !w.starts_with('-')) else {
+        return Output::err(
+            "BusyBox v1.28.4 multi-call binary.\n\nUsage: nslookup [HOST] [SERVER]\n",
+        );
+    };
+    let server = format!(
+        "Server:    {DNS_SERVER}\nAddress 1: {DNS_SERVER} kube-dns.kube-system.svc.{ZONE}\n\n"
+    );
+    let bare = name.trim_end_matches('.');
+    let candidates: Vec<String> = if name.ends_with('.') || bare.ends_with(ZONE) {
+        vec![bare.to_string()]
+    } else {
+        vec![
+            format!("{bare}.{ns}.svc.{ZONE}"),
+            format!("{bare}.svc.{ZONE}"),
+            format!("{bare}.{ZONE}"),
+            bare.to_string(),
+        ]
+    };
+    for fqdn in candidates {
+        if let Answer::Records { answer, .. } =
+            dns::resolve(sim.cluster(), &fqdn, QueryType::A, ZONE)
+        {
+            let ips: Vec<String> = answer
+                .iter()
+                .filter_map(|r| match &r.data {
+                    RecordData::A(ip) => Some(ip.clone()),
+                    _ => None,
+                })
+                .collect();
+            if ips.is_empty() {
+                continue;
+            }
+            let mut text = format!("{server}Name:      {bare}\n");
+            for (i, ip) in ips.iter().enumerate() {
+                text.push_str(&format!("Address {}: {ip} {fqdn}\n", i + 1));
+            }
+            return Output::ok(text);
+        }
+    }
+    Output::err(format!("{server}nslookup: can't resolve '{bare}'\n"))
+}

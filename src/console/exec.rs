@@ -122,6 +122,7 @@ pub fn run(
             pod: pod_name.clone(),
             container: container.clone(),
             cwd: "/".into(),
+            remove_on_exit: None,
         };
         let note = format!(
             "(a shell in {pod_name}, container {container}: its commands run there; `exit` leaves)\n"

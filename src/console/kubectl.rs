@@ -2,13 +2,13 @@
 //! one module each (or one per small family); what they share is in `cmdutil`.
 
 use super::{
-    apply, delete, describe, dig, exec, get, label, logs, node, rollout, scale, set, wait,
+    apply, delete, describe, dig, exec, get, label, logs, node, rollout, run, scale, set, wait,
 };
 use super::{Console, Output, Target};
 
 const VERBS: &[&str] = &[
     "annotate", "apply", "cordon", "create", "delete", "describe", "drain", "exec", "get", "label",
-    "help", "logs", "patch", "rollout", "scale", "set", "taint", "uncordon", "wait",
+    "help", "logs", "patch", "rollout", "run", "scale", "set", "taint", "uncordon", "wait",
 ];
 
 pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Output {
@@ -26,6 +26,7 @@ pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Outp
         "delete" => delete::run(console, target, rest),
         "scale" => scale::run(console, target, rest),
         "set" => set::run(console, target, rest),
+        "run" => run::run(console, target, rest),
         "wait" => wait::run(console, target, rest),
         "cordon" | "uncordon" => node::cordon(target, verb == "cordon", rest),
         "drain" => node::drain(target, rest),
@@ -54,6 +55,7 @@ kubectl controls the Kubernetes cluster manager.
 
 Basic Commands (Beginner):
   create          Create a resource from a file or from stdin
+  run             Run a particular image on the cluster
   set             Set specific features on objects
 
 Basic Commands (Intermediate):

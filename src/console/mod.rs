@@ -28,6 +28,7 @@ pub mod label;
 pub mod logs;
 pub mod node;
 pub mod rollout;
+pub mod run;
 pub mod scale;
 pub mod set;
 pub mod wait;
@@ -111,6 +112,8 @@ pub struct ExecSession {
     pub pod: String,
     pub container: String,
     pub cwd: String,
+    /// `kubectl run --rm`: delete the pod when the shell exits (and say so unless `-q`).
+    pub remove_on_exit: Option<bool>,
 }
 
 impl ExecSession {
@@ -172,7 +175,7 @@ impl Console {
         let t = line.trim();
         if t == "exit" || t.starts_with("exit ") {
             *self.shell.borrow_mut() = None;
-            return Output::ok("");
+            return Output::ok(remove_after(target, &s));
         }
         if t.is_empty() {
             return Output::ok("");
@@ -180,6 +183,10 @@ impl Console {
         if let Some(rest) = t.strip_prefix("dig ") {
             let words = args::split_words(rest).unwrap_or_default();
             return dig::run(target.sim(), &words);
+        }
+        if let Some(rest) = t.strip_prefix("nslookup ") {
+            let words = args::split_words(rest).unwrap_or_default();
+            return dig::nslookup(target.sim(), &s.namespace, &words);
         }
         let result = target.apply(Command::Exec {
             namespace: s.namespace.clone(),
@@ -212,6 +219,25 @@ impl Console {
                 ))
             }
         }
+    }
+}
+
+/// `kubectl run --rm`: the pod goes once the attached session ends; kubectl says so unless
+/// `-q`.
+pub fn remove_after(target: &mut dyn Target, s: &ExecSession) -> String {
+    let Some(quiet) = s.remove_on_exit else {
+        return String::new();
+    };
+    let done = target.apply(Command::Delete {
+        kind: crate::model::Kind::Pod,
+        namespace: s.namespace.clone(),
+        name: s.pod.clone(),
+        options: Default::default(),
+    });
+    match (done, quiet) {
+        (Ok(_), false) => format!("pod \"{}\" deleted\n", s.pod),
+        (Ok(_), true) => String::new(),
+        (Err(e), _) => sim_error_text(&e),
     }
 }
 

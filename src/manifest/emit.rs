@@ -221,6 +221,17 @@ fn double_quoted(s: &str) -> String {
 // ---- JSON ----
 
 fn write_json(doc: &Doc, ind: usize, out: &mut String) {
+    write_json_step(doc, ind, 4, out);
+}
+
+/// JSON with `step` spaces per level: 4 as kubectl's MarshalIndent, 2 as jq prints.
+pub fn json_pretty(doc: &Doc, step: usize) -> String {
+    let mut out = String::new();
+    write_json_step(doc, 0, step, &mut out);
+    out
+}
+
+fn write_json_step(doc: &Doc, ind: usize, step: usize, out: &mut String) {
     match doc {
         Doc::Null => out.push_str("null"),
         Doc::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
@@ -235,8 +246,8 @@ fn write_json(doc: &Doc, ind: usize, out: &mut String) {
         Doc::Seq(items) => {
             out.push_str("[\n");
             for (i, item) in items.iter().enumerate() {
-                indent(ind + 4, out);
-                write_json(item, ind + 4, out);
+                indent(ind + step, out);
+                write_json_step(item, ind + step, step, out);
                 out.push_str(if i + 1 < items.len() { ",\n" } else { "\n" });
             }
             indent(ind, out);
@@ -245,10 +256,10 @@ fn write_json(doc: &Doc, ind: usize, out: &mut String) {
         Doc::Map(entries) => {
             out.push_str("{\n");
             for (i, (k, v)) in entries.iter().enumerate() {
-                indent(ind + 4, out);
+                indent(ind + step, out);
                 json_string(k, out);
                 out.push_str(": ");
-                write_json(v, ind + 4, out);
+                write_json_step(v, ind + step, step, out);
                 out.push_str(if i + 1 < entries.len() { ",\n" } else { "\n" });
             }
             indent(ind, out);
