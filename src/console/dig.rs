@@ -210,18 +210,6 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn when_prints_the_weekday() {
-        // 2025-01-01 was a Wednesday.
-        assert_eq!(when(0).split(' ').next(), Some("Wed"));
-        assert!(when(crate::model::Time(0).millis()).contains("Jan 01"));
-    }
-}
-
 /// busybox's `nslookup NAME` in a pod of namespace `ns` (its search path: `ns.svc.ZONE`,
 /// `svc.ZONE`, `ZONE`), in busybox 1.28's layout, as the StatefulSet tutorial shows it.
 pub fn nslookup(sim: &Sim, ns: &str, words: &[String]) -> Output {
@@ -266,4 +254,16 @@ pub fn nslookup(sim: &Sim, ns: &str, words: &[String]) -> Output {
         }
     }
     Output::err(format!("{server}nslookup: can't resolve '{bare}'\n"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn when_prints_the_weekday() {
+        // 2025-01-01 was a Wednesday.
+        assert_eq!(when(0).split(' ').next(), Some("Wed"));
+        assert!(when(crate::model::Time(0).millis()).contains("Jan 01"));
+    }
 }
