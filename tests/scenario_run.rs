@@ -183,3 +183,9 @@ fn statefulset_patch_matches_its_golden_transcript() {
 fn kubectl_run_matches_its_golden_transcript() {
     check_golden("kubectl-run");
 }
+
+/// The host-shell forms of the book's guides (`$(... | head -1)`, `&`, `>/dev/null`, `watch`).
+#[test]
+fn host_shell_forms_match_their_golden_transcript() {
+    check_golden("host-shell");
+}

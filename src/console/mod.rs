@@ -145,6 +145,27 @@ impl Console {
         if let Some(s) = open {
             return self.in_shell(target, s, line);
         }
+        // The few host-shell forms the book's guides use: `$(...)`, `| head -N` inside it,
+        // a trailing `&`, output sent to /dev/null, and `watch CMD`.
+        let line = match self.host_shell(target, line) {
+            Ok(HostLine::Run(l)) => l,
+            Ok(HostLine::Quiet(l)) => {
+                let out = self.run(target, &l);
+                return Output {
+                    text: String::new(),
+                    ok: out.ok,
+                };
+            }
+            Ok(HostLine::Watch(l)) => {
+                let mut out = self.run(target, &l);
+                out.text.push_str(
+                    "(watch re-runs this every 2 seconds: play the timeline, and run it again to see it change)\n",
+                );
+                return out;
+            }
+            Err(o) => return o,
+        };
+        let line = line.as_str();
         let words = match args::split_words(line) {
             Ok(w) => w,
             Err(e) => return Output::err(format!("error: {e}\n")),
@@ -163,7 +184,173 @@ impl Console {
     }
 }
 
+/// A console line after the host shell's part of it.
+enum HostLine {
+    Run(String),
+    /// Its output went to /dev/null.
+    Quiet(String),
+    /// `watch CMD`.
+    Watch(String),
+}
+
+/// `line` with every quoted character replaced by `_`, so the host shell's syntax is found
+/// only outside quotes (byte positions stay the same).
+fn unquoted(line: &str) -> String {
+    let (mut single, mut double) = (false, false);
+    let mut out = String::with_capacity(line.len());
+    for c in line.chars() {
+        let quote_char = (c == '\'' && !double) || (c == '"' && !single);
+        if c == '\'' && !double {
+            single = !single;
+        } else if c == '"' && !single {
+            double = !double;
+        }
+        if (single || double) && !quote_char {
+            for _ in 0..c.len_utf8() {
+                out.push('_');
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Splits `line` at its top-level `|`, outside quotes and `$(...)`.
+fn top_level_pipes(line: &str) -> Vec<String> {
+    let mut parts = vec![String::new()];
+    let (mut single, mut double, mut depth) = (false, false, 0u32);
+    let chars: Vec<char> = line.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            '\'' if !double => single = !single,
+            '"' if !single => double = !double,
+            '$' if !single && chars.get(i + 1) == Some(&'(') => {
+                depth += 1;
+                parts.last_mut().expect("one part").push_str("$(");
+                i += 2;
+                continue;
+            }
+            ')' if !single && depth > 0 => depth -= 1,
+            '|' if !single && !double && depth == 0 => {
+                parts.push(String::new());
+                i += 1;
+                continue;
+            }
+            _ => {}
+        }
+        parts.last_mut().expect("one part").push(c);
+        i += 1;
+    }
+    parts
+}
+
 impl Console {
+    /// Reads the host-shell forms of a line (`$(kubectl ... | head -1)`, `&`, `>/dev/null`,
+    /// `watch`); anything else with a pipe gets a message that says what to type instead.
+    fn host_shell(&self, target: &mut dyn Target, line: &str) -> Result<HostLine, Output> {
+        let mut line = line.trim().to_string();
+        if let Some(rest) = line.strip_prefix("watch ") {
+            let rest = rest.trim_start();
+            let rest = rest
+                .strip_prefix("-n ")
+                .map(|r| r.trim_start().split_once(' ').map_or("", |(_, c)| c))
+                .unwrap_or(rest);
+            return Ok(HostLine::Watch(rest.to_string()));
+        }
+        if unquoted(&line).ends_with('&') && !line.ends_with("&&") {
+            line.pop();
+            line = line.trim_end().to_string();
+        }
+        let mut quiet = false;
+        for redirect in [
+            "2>&1",
+            ">/dev/null",
+            "> /dev/null",
+            "2>/dev/null",
+            "&>/dev/null",
+        ] {
+            while let Some(at) = unquoted(&line).find(redirect) {
+                quiet |= redirect.contains("/dev/null");
+                line.replace_range(at..at + redirect.len(), " ");
+            }
+        }
+        let line = line.trim().to_string();
+        if top_level_pipes(&line).len() > 1 {
+            return Err(Output::err(
+                "error: this console runs one command at a time, without pipes: select with `-l`, `--field-selector`, `-o name` or `-o jsonpath=...` instead\n",
+            ));
+        }
+        // `$(CMD)` and `$(CMD | head -N)` / `| tail -N`: replaced by CMD's output words.
+        let mut out = String::new();
+        let mut rest = line.as_str();
+        while let Some(start) = unquoted(rest).find("$(") {
+            out.push_str(&rest[..start]);
+            let after = &rest[start + 2..];
+            let mut depth = 1;
+            let mut end = None;
+            for (i, c) in after.char_indices() {
+                match c {
+                    '(' => depth += 1,
+                    ')' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            end = Some(i);
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            let Some(end) = end else {
+                return Err(Output::err("error: unterminated $(...)\n"));
+            };
+            let inner = &after[..end];
+            let stages = top_level_pipes(inner);
+            let result = self.run(target, stages[0].trim());
+            if !result.ok {
+                return Err(result);
+            }
+            let mut lines: Vec<&str> = result.text.lines().collect();
+            for stage in &stages[1..] {
+                let words: Vec<&str> = stage.split_whitespace().collect();
+                let n = |w: &[&str]| -> usize {
+                    w.iter()
+                        .find_map(|x| {
+                            x.trim_start_matches('-')
+                                .trim_start_matches('n')
+                                .parse()
+                                .ok()
+                        })
+                        .unwrap_or(10)
+                };
+                match words.first() {
+                    Some(&"head") => lines.truncate(n(&words[1..])),
+                    Some(&"tail") => {
+                        let k = n(&words[1..]);
+                        lines = lines[lines.len().saturating_sub(k)..].to_vec();
+                    }
+                    _ => {
+                        return Err(Output::err(format!(
+                            "error: inside $(...) this console pipes only to head and tail, not \"{}\"\n",
+                            stage.trim()
+                        )))
+                    }
+                }
+            }
+            out.push_str(&lines.join(" "));
+            rest = &after[end + 1..];
+        }
+        out.push_str(rest);
+        Ok(if quiet {
+            HostLine::Quiet(out)
+        } else {
+            HostLine::Run(out)
+        })
+    }
+
     /// The prompt of the open shell, if any.
     pub fn prompt(&self) -> Option<String> {
         self.shell.borrow().as_ref().map(ExecSession::prompt)
