@@ -71,6 +71,9 @@ proptest! {
     fn shell_lines_never_panic(line in shellish()) {
         let (mut sim, console, pod) = cluster();
         let _ = console.run(&mut sim, &format!("kubectl exec {pod} -- sh -c {}", quote(&line)));
+        // At the console's own prompt: the host-shell forms ($(...), &, >/dev/null, watch).
+        let _ = console.run(&mut sim, &format!("kubectl get pods {line}"));
+        let _ = console.run(&mut sim, &format!("watch kubectl delete $({line})"));
         let _ = console.run(&mut sim, &format!("kubectl exec -it {pod} -- sh"));
         let _ = console.run(&mut sim, &line);
         let _ = console.run(&mut sim, "exit");
