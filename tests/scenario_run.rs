@@ -189,3 +189,9 @@ fn kubectl_run_matches_its_golden_transcript() {
 fn host_shell_forms_match_their_golden_transcript() {
     check_golden("host-shell");
 }
+
+/// The book's Stateless Service guide verbatim, its URLs served from the built-in copies.
+#[test]
+fn stateless_guide_matches_its_golden_transcript() {
+    check_golden("stateless-guide");
+}

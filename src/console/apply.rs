@@ -102,6 +102,11 @@ fn run_verb(console: &Console, target: &mut dyn Target, words: &[String], verb: 
         // The console has no standard input, so `-f -` reads nothing, as a piped empty file.
         let content = if *name == "-" {
             Some("")
+        } else if name.starts_with("https://") || name.starts_with("http://") {
+            match super::book::fetch(name) {
+                Ok(text) => Some(text),
+                Err(e) => return Output::err(e),
+            }
         } else {
             console.files.get(name.as_str()).map(String::as_str)
         };

@@ -15,6 +15,7 @@ pub mod jsonpath;
 pub mod print;
 pub mod table;
 
+pub mod book;
 pub mod cmdutil;
 
 pub mod apply;
