@@ -195,3 +195,9 @@ fn host_shell_forms_match_their_golden_transcript() {
 fn stateless_guide_matches_its_golden_transcript() {
     check_golden("stateless-guide");
 }
+
+/// The book's Singleton Service guide verbatim: a drain held up by a PDB (ref §6).
+#[test]
+fn singleton_guide_matches_its_golden_transcript() {
+    check_golden("singleton-guide");
+}
