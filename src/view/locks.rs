@@ -378,7 +378,7 @@ mod tests {
         let m = locks(s.sim());
         let l = &m.locks[0];
         assert!(!m.split_brain, "{:?}", l.candidates);
-        assert_eq!(leader(&m), [next.pod.clone()]);
+        assert_eq!(leader(&m), [next.pod.as_str()]);
         let w = l.writes.as_ref().unwrap();
         assert!(w.refused >= 1, "{w:?}");
         assert_eq!(w.highest_token, Some(1));
@@ -400,7 +400,7 @@ mod tests {
         assert_eq!(l.kind, "ConfigMap (Camel)");
         assert!(l.key.starts_with("configmap/default/") && l.key.ends_with("/leader"));
         assert_eq!(l.candidates.len(), 3);
-        assert_eq!(leader(&m), [l.holder.clone()]);
+        assert_eq!(leader(&m), [l.holder.as_str()]);
         assert!(l.renew_time.starts_with("2025-"), "{}", l.renew_time);
     }
 

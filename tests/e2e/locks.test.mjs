@@ -92,6 +92,8 @@ test('a paused leader and its successor both believe they lead: a split brain', 
   assert.match(text, /believes it leads \(token 1\)/);
   assert.equal(await page.$$eval('#panel-locks .rung.fault', (r) => r.length), 2);
   await page.screenshot({ path: `${SHOTS}/locks-2-split-brain.png` });
+  await page.locator(`#panel-locks [aria-label="candidate ${leader}"]`).scrollIntoViewIfNeeded();
+  await page.locator('.panels').screenshot({ path: `${SHOTS}/locks-2b-candidates.png` });
   assert.deepEqual(problems, []);
 });
 
@@ -100,7 +102,8 @@ test('resumed, its stale writes are refused and it stops leading', async () => {
   // Within its renew deadline it still works, with its stale token: the resource refuses it.
   await playUntil(page, (await clockMs(page)) + 6_000);
   await page.waitForFunction(() => /[1-9]\d* refused \(fenced\)/.test(document.querySelector('#panel-locks').textContent));
-  await page.screenshot({ path: `${SHOTS}/locks-3-fenced.png` });
+  await page.locator('#panel-locks ul.writes').scrollIntoViewIfNeeded();
+  await page.locator('.panels').screenshot({ path: `${SHOTS}/locks-3-fenced.png` });
   await playUntil(page, (await clockMs(page)) + 15_000);
   assert.equal(await page.$('#panel-locks .split-brain'), null);
   const text = await page.textContent('#panel-locks');

@@ -25,13 +25,14 @@ fn lock(l: &LockView) -> Html {
     html! {
         <section class="lock" aria-label={format!("lock {}", l.key)}>
             <h3>{ &l.key }<span class="muted">{ format!("  {}{note}", l.kind) }</span></h3>
-            <table class="grid">
-                <thead><tr><th>{"HOLDER"}</th><th>{"RENEW TIME"}</th><th>{"DURATION"}</th><th>{"ACQUIRE TIME"}</th><th>{"TRANSITIONS"}</th></tr></thead>
-                <tbody><tr>
-                    <td>{ &l.holder }</td><td>{ &l.renew_time }</td>
-                    <td>{ if l.lease_duration_seconds == "-" { "-".to_string() } else { format!("{}s", l.lease_duration_seconds) } }</td>
-                    <td>{ &l.acquire_time }</td><td>{ &l.lease_transitions }</td>
-                </tr></tbody>
+            <table class="grid record" aria-label="As stored">
+                <tbody>
+                    <tr><th>{"holderIdentity"}</th><td>{ &l.holder }</td></tr>
+                    <tr><th>{"renewTime"}</th><td>{ &l.renew_time }</td></tr>
+                    <tr><th>{"leaseDurationSeconds"}</th><td>{ &l.lease_duration_seconds }</td></tr>
+                    <tr><th>{"acquireTime"}</th><td>{ &l.acquire_time }</td></tr>
+                    <tr><th>{"leaseTransitions"}</th><td>{ &l.lease_transitions }</td></tr>
+                </tbody>
             </table>
             <p class={classes!("small", l.split_brain.then_some("st-bad"))}>{ summary(l) }</p>
             <ol class="plain ladder candidates" aria-label="Candidates">{ for l.candidates.iter().map(|c| candidate(l, c)) }</ol>
@@ -51,7 +52,7 @@ fn candidate(l: &LockView, c: &CandidateView) -> Html {
         <li {class} aria-label={format!("candidate {}", c.pod)}>
             <strong>{ &c.pod }</strong>
             { format!("  on {} · process {} · {}", c.machine, c.process, c.state) }
-            <div class={classes!("small", c.leading.then_some("st-ok"))}>{ role }</div>
+            <div class={classes!("small", c.leading.then_some(if l.split_brain { "st-bad" } else { "st-ok" }))}>{ role }</div>
             <div class="small">{ format!("saw holder {} · lease {} on its clock", c.observed_holder, c.countdown) }</div>
         </li>
     }
@@ -73,15 +74,11 @@ fn writes(l: &LockView) -> Html {
                 <span class={classes!((w.refused > 0).then_some("st-bad"))}>{ format!("{} refused (fenced)", w.refused) }</span>
                 { tokens }
             </p>
-            <table class="grid writes">
-                <thead><tr><th>{"TIME"}</th><th>{"WRITER"}</th><th>{"TOKEN"}</th><th>{"RESULT"}</th></tr></thead>
-                <tbody>{ for w.last.iter().map(|r| html! {
-                    <tr class={classes!((!r.accepted).then_some("refused"))}>
-                        <td>{ &r.clock }</td><td>{ &r.pod }</td><td>{ &r.token }</td>
-                        <td>{ if r.accepted { "accepted" } else { "refused" } }</td>
-                    </tr>
-                }) }</tbody>
-            </table>
+            <ul class="plain writes" aria-label="Newest writes">{ for w.last.iter().map(|r| html! {
+                <li class={classes!((!r.accepted).then_some("refused"))}>
+                    { format!("{}  {}  {}  {}", r.clock, r.pod, r.token, if r.accepted { "accepted" } else { "refused" }) }
+                </li>
+            }) }</ul>
         </>
     }
 }
