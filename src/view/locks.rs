@@ -244,6 +244,25 @@ pub fn locks(sim: &Sim) -> LocksModel {
     LocksModel { locks, split_brain }
 }
 
+impl LocksModel {
+    /// The model without what changes as time passes with nothing happening (the `ago` of the
+    /// record's times, each candidate's countdown): what "Next change" compares.
+    pub fn without_clocks(mut self) -> LocksModel {
+        for l in &mut self.locks {
+            for t in [&mut l.renew_time, &mut l.acquire_time] {
+                if let Some(i) = t.find(" (") {
+                    t.truncate(i);
+                }
+            }
+            for c in &mut l.candidates {
+                c.expires_in_ms = None;
+                c.countdown.clear();
+            }
+        }
+        self
+    }
+}
+
 /// The kind, namespace and name in a lock key.
 fn parts(key: &str) -> (&'static str, String, String) {
     let mut it = key.split('/');
@@ -402,6 +421,26 @@ mod tests {
         assert_eq!(l.candidates.len(), 3);
         assert_eq!(leader(&m), [l.holder.as_str()]);
         assert!(l.renew_time.starts_with("2025-"), "{}", l.renew_time);
+    }
+
+    #[test]
+    fn the_screen_ignores_countdowns_ticking() {
+        let mut s = Session::new(5, 3);
+        s.apply_text("singleton-leader.yaml", ELECTOR);
+        s.run_for(30_000);
+        let a = locks(s.sim());
+        let b = a.clone();
+        let mut later = b.clone();
+        later.locks[0].candidates[0].countdown = "1.0s left".into();
+        later.locks[0].renew_time = format!("{} (9.9s ago)", "x");
+        assert_ne!(later.clone().without_clocks(), a.clone().without_clocks());
+        let mut ticked = a.clone();
+        for c in &mut ticked.locks[0].candidates {
+            c.countdown = "0.1s left".into();
+            c.expires_in_ms = Some(100);
+        }
+        assert_eq!(ticked.without_clocks(), a.without_clocks());
+        assert!(b.without_clocks().locks[0].renew_time.ends_with('s'));
     }
 
     #[test]

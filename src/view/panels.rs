@@ -581,7 +581,7 @@ pub fn screen(sim: &Sim, panel: &str, filter: &str) -> Screen {
         "pods" => PanelShown::Pods(without_age(&pods_table(sim))),
         "storage" => PanelShown::Storage(storage(sim)),
         "dns" => PanelShown::Dns(dns_entries(sim)),
-        "locks" => PanelShown::Locks(crate::view::locks::locks(sim)),
+        "locks" => PanelShown::Locks(crate::view::locks::locks(sim).without_clocks()),
         "statefulsets" => PanelShown::StatefulSets(crate::view::stateful::statefulsets(sim)),
         "events" => {
             let (rows, total) = events(sim, filter, EVENT_ROWS);
