@@ -5,6 +5,7 @@ pub mod console;
 pub mod editor;
 pub mod exercise;
 pub mod header;
+pub mod locks;
 pub mod menu;
 pub mod panels;
 pub mod share;

@@ -6,7 +6,7 @@ use std::rc::Rc;
 use yew::Reducible;
 
 use crate::view::editor::{diagnose, EditorDiag};
-use crate::view::exercises::starter;
+use crate::view::exercises::{console_files, starter};
 use crate::view::panels::screen;
 use crate::view::route::Pattern;
 use crate::view::session::{change_notice, nothing_changes_notice, Session, Snapshot};
@@ -62,7 +62,7 @@ impl Panel {
             Panel::Storage => "Claims, volumes and the node each volume is attached to will be listed here, with their binding.",
             Panel::StatefulSets => "No StatefulSets yet. Each will be shown as a ladder of ordinals: what the controller waits for, each pod's revision, claim and files, and the processes that really run for it.",
             Panel::Dns => "No Services yet. The records cluster DNS serves for each Service will be listed here, the way dig answers them.",
-            Panel::Locks => "Leases and other locks will be listed here, with their holder and when it last renewed.",
+            Panel::Locks => crate::view::locks::NO_LOCKS,
             Panel::Events => "Every change will be listed here with its time, the actor that made it, and the reason.",
         }
     }
@@ -201,7 +201,10 @@ impl LabState {
             }
             None => {
                 let text = start.pattern.map_or("", |p| starter(p).1);
-                let session = Session::new(start.seed, start.workers);
+                let mut session = Session::new(start.seed, start.workers);
+                for (name, file) in start.pattern.map_or(&[][..], console_files) {
+                    session.add_file(name, file);
+                }
                 (session, text.to_string(), Vec::new())
             }
         };

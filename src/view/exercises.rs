@@ -20,6 +20,17 @@ pub fn starter(pattern: Pattern) -> (&'static str, &'static str) {
     }
 }
 
+/// Files the page's console offers besides the editor's (`kubectl apply -f NAME`).
+pub fn console_files(pattern: Pattern) -> &'static [(&'static str, &'static str)] {
+    match pattern {
+        Pattern::Singleton => &[(
+            "singleton-leader.yaml",
+            include_str!("../../exercises/singleton-leader.yaml"),
+        )],
+        Pattern::Stateless | Pattern::Stateful => &[],
+    }
+}
+
 /// What to try on the page, step by step, with the lab's own controls.
 pub fn steps(pattern: Pattern) -> &'static [&'static str] {
     match pattern {
@@ -34,6 +45,8 @@ pub fn steps(pattern: Pattern) -> &'static [&'static str] {
             "Apply the one-replica ReplicaSet and Play until its pod runs.",
             "Partition the pod's node from its ⋮ menu and play past six minutes.",
             "Two copies now run at once: a ReplicaSet of one is not a singleton.",
+            "In-application locking instead: type `kubectl apply -f singleton-leader.yaml` in the console (three podlab/leader-elector replicas racing for one Lease, with fencing; flags in docs/apps.md), Play, and open the Locks tab: one of them leads.",
+            "Pause the leader from its pod's ⋮ menu and play 30 seconds: another is elected while the paused one still believes it leads, a split brain. Resume it: its stale writes are refused (fenced) and it stops leading.",
         ],
         Pattern::Stateful => &[
             "Apply and Play: rg-0 starts, and rg-1 only once rg-0 is Running and Ready (StatefulSets panel).",
@@ -92,6 +105,34 @@ mod tests {
                 assert!(!lower.contains(stale), "still says {stale:?}: {said}");
             }
         }
+    }
+
+    /// The Singleton page's in-application variant: the console's extra file applies, and
+    /// the steps name it.
+    #[test]
+    fn the_singleton_page_offers_the_leader_elector() {
+        let mut s = Session::new(1, 3);
+        for (name, text) in console_files(Pattern::Singleton) {
+            s.add_file(name, text);
+        }
+        let out = s.run("kubectl apply -f singleton-leader.yaml");
+        assert!(out.ok, "{}", out.text);
+        assert!(
+            out.text.contains("deployment.apps/elector created"),
+            "{}",
+            out.text
+        );
+        s.run_for(30_000);
+        let m = crate::view::locks::locks(s.sim());
+        assert_eq!(m.locks.len(), 1);
+        assert_eq!(m.locks[0].leaders, 1);
+        let steps = steps(Pattern::Singleton).join("\n");
+        assert!(
+            steps.contains("kubectl apply -f singleton-leader.yaml"),
+            "{steps}"
+        );
+        // The ReplicaSet example stays what the page opens with.
+        assert!(starter(Pattern::Singleton).1.contains("kind: ReplicaSet"));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 pub mod cluster;
 pub mod editor;
 pub mod exercises;
+pub mod locks;
 pub mod panels;
 pub mod route;
 pub mod scrollback;

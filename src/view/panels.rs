@@ -363,9 +363,6 @@ pub fn reflow_pods(text: &str) -> (Vec<String>, Vec<Vec<String>>) {
     (pick(header), rows)
 }
 
-/// The Locks tab until its drawing lands: say plainly where the locks can be seen meanwhile.
-pub const LOCKS_NOT_YET: &str = "This tab does not draw locks yet. Leader election runs in the engine (image podlab/leader-elector, docs/apps.md): type `kubectl get lease` and `kubectl describe lease NAME` in the console to see its Leases.";
-
 #[cfg(test)]
 mod tests {
     #[test]
@@ -535,6 +532,7 @@ enum PanelShown {
     Pods(String),
     Storage(StorageModel),
     Dns(Vec<DnsEntry>),
+    Locks(crate::view::locks::LocksModel),
     StatefulSets(Vec<crate::view::stateful::StatefulSetView>),
     Events(Vec<EventRow>, usize),
     Nothing,
@@ -583,6 +581,7 @@ pub fn screen(sim: &Sim, panel: &str, filter: &str) -> Screen {
         "pods" => PanelShown::Pods(without_age(&pods_table(sim))),
         "storage" => PanelShown::Storage(storage(sim)),
         "dns" => PanelShown::Dns(dns_entries(sim)),
+        "locks" => PanelShown::Locks(crate::view::locks::locks(sim).without_clocks()),
         "statefulsets" => PanelShown::StatefulSets(crate::view::stateful::statefulsets(sim)),
         "events" => {
             let (rows, total) = events(sim, filter, EVENT_ROWS);

@@ -247,6 +247,16 @@ impl Session {
         out
     }
 
+    /// Offers `text` to the console as file `name` (`kubectl apply -f NAME`), keeping one the
+    /// run already has (a restored run's files are its own).
+    pub fn add_file(&mut self, name: &str, text: &str) {
+        if self.console.files.get(name).is_none() {
+            self.console
+                .files
+                .insert(name.to_string(), text.to_string());
+        }
+    }
+
     /// Stores `text` as a console file and applies it with `kubectl apply -f`. A changed text
     /// gets a new name, so the log can replay every version that was applied.
     pub fn apply_text(&mut self, name: &str, text: &str) -> (String, Output) {

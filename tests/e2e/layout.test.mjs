@@ -1,7 +1,7 @@
 // End-to-end: the lab as a student found it (issue 12). At 1280x720 and 1366x768 with "What to
 // try" open every region keeps a usable height and the page itself never scrolls; a problem's
 // click shows its line; Tab from outside passes the editor without typing into it; the Locks
-// tab says why it is empty; the Pods panel shows NODE and IP; the console keeps wide tables'
+// tab says how to start a lock; the Pods panel shows NODE and IP; the console keeps wide tables'
 // columns; the editor names the file the console applies; the theme button names its target.
 // Needs `trunk build --release --public-url /podlab/` first (scripts/test.sh does it).
 import { test, after } from 'node:test';
@@ -141,11 +141,11 @@ test('Tab from outside passes the editor without typing into it', async () => {
   assert.deepEqual(problems, []);
 });
 
-test('the Locks tab says plainly where the locks can be seen meanwhile', async () => {
+test('the Locks tab says plainly how to start a lock', async () => {
   const { page, problems } = await open({ path: '/podlab/singleton' });
   await page.click('#tab-locks');
   const text = await page.textContent('#panel-locks');
-  assert.match(text, /This tab does not draw locks yet\..*kubectl get lease/);
+  assert.match(text, /No locks yet\..*podlab\/leader-elector.*singleton-leader\.yaml.*docs\/apps\.md/);
   await page.screenshot({ path: `${SHOTS}/layout-locks.png` });
   assert.deepEqual(problems, []);
 });

@@ -686,6 +686,11 @@ impl App for LeaderElector {
                 .map(|o| o.holder.clone())
                 .unwrap_or_default(),
             token: self.leading.then_some(self.token),
+            // The same sum `lease_valid` compares with its clock.
+            expires_at: self
+                .observed
+                .as_ref()
+                .map(|o| self.observed_time.saturating_add(o.duration_ms)),
         }]
     }
 }

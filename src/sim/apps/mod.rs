@@ -150,6 +150,11 @@ pub struct LockBelief {
     pub observed_holder: String,
     /// The fencing token it holds (`leaseTransitions` when it acquired), while leading.
     pub token: Option<i64>,
+    /// When, on its own monotonic clock (`Host::monotonic`), it judges the record it last saw
+    /// to expire: the time it saw the record change plus the lease duration. `None` before it
+    /// has seen one. The countdown as this candidate sees it is this minus its machine's
+    /// monotonic clock now (`Machine::monotonic_at`).
+    pub expires_at: Option<u64>,
 }
 
 impl LockBelief {

@@ -1,6 +1,7 @@
 use yew::prelude::*;
 
 use crate::ui::state::Panel;
+use crate::view::locks::{locks, LocksModel};
 use crate::view::panels::{dns_entries, events, storage, DnsEntry, EventRow, StorageModel};
 use crate::view::session::{query, Session};
 use crate::view::stateful::{statefulsets, StatefulSetView};
@@ -79,7 +80,7 @@ pub enum PanelBody {
     Storage(StorageModel),
     StatefulSets(Vec<StatefulSetView>),
     Dns(Vec<DnsEntry>),
-    Locks,
+    Locks(LocksModel),
     Events(Vec<EventRow>, usize),
 }
 
@@ -91,7 +92,7 @@ impl PanelBody {
             Panel::Storage => PanelBody::Storage(storage(sim)),
             Panel::StatefulSets => PanelBody::StatefulSets(statefulsets(sim)),
             Panel::Dns => PanelBody::Dns(dns_entries(sim)),
-            Panel::Locks => PanelBody::Locks,
+            Panel::Locks => PanelBody::Locks(locks(sim)),
             Panel::Events => {
                 let (rows, total) = events(sim, filter, EVENT_ROWS);
                 PanelBody::Events(rows, total)
@@ -173,9 +174,7 @@ impl PanelBody {
                     </li>
                 }) }</ul>
             },
-            PanelBody::Locks => html! {
-                <p class="not-yet">{ crate::view::panels::LOCKS_NOT_YET }</p>
-            },
+            PanelBody::Locks(m) => super::locks::locks(m),
             PanelBody::Events(rows, total) => {
                 let oninput = on_filter.reform(|e: InputEvent| {
                     e.target_unchecked_into::<web_sys::HtmlInputElement>()
