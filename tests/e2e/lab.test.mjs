@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
 import { serveRelease } from './server.mjs';
-import { playUntil, seek } from './timeline.mjs';
+import { clockMs, playUntil, seek } from './timeline.mjs';
 import { launch } from './browser.mjs';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -26,13 +26,6 @@ function watch(p) {
       problems.push(`console: ${m.text()}`);
     }
   });
-}
-
-/** Simulated ms shown by the timeline's clock (`07:02.3`). */
-async function clockMs(p) {
-  const t = await p.textContent('.timeline .clock');
-  const [, m, s, d] = t.match(/(\d+):(\d+)\.(\d)/);
-  return (Number(m) * 60 + Number(s)) * 1000 + Number(d) * 100;
 }
 
 /** Pods per node as the cluster view draws them: { node: [[name, status], ...] }. */

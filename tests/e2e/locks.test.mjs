@@ -6,38 +6,22 @@
 // Needs `trunk build --release --public-url /podlab/` first (scripts/test.sh does it).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { resolve } from 'node:path';
-import { serveRelease } from './server.mjs';
-import { playUntil } from './timeline.mjs';
-import { launch } from './browser.mjs';
+import { openLab, SHOTS } from './lab.mjs';
+import { clockMs, playUntil } from './timeline.mjs';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-const SHOTS = resolve(ROOT, 'target/e2e');
-
-let server;
-let browser;
+let lab;
 let page;
 let leader;
-const problems = [];
+let problems;
 
 before(async () => {
-  server = await serveRelease(ROOT, 'e2e-locks-site');
-  browser = await launch({ width: 1280, height: 720 });
-  page = await browser.context.newPage();
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  lab = await openLab('e2e-locks-site', { path: null });
+  ({ page, problems } = lab);
 });
 
 after(async () => {
-  await browser?.close();
-  await server?.close();
+  await lab?.close();
 });
-
-/** Simulated ms shown by the timeline's clock (`07:02.3`). */
-async function clockMs(p) {
-  const t = await p.textContent('.timeline .clock');
-  const [, m, s, d] = t.match(/(\d+):(\d+)\.(\d)/);
-  return (Number(m) * 60 + Number(s)) * 1000 + Number(d) * 100;
-}
 
 async function podMenu(p, pod, label, command) {
   await p.click(`[aria-label="Actions on pod ${pod}"]`);
@@ -54,7 +38,7 @@ async function candidate(p, pod) {
 }
 
 test('the leader-elector example elects one leader, shown in the Locks tab', async () => {
-  await page.goto(`${server.url}/podlab/singleton`);
+  await page.goto(`${lab.server.url}/podlab/singleton`);
   await page.waitForSelector('.editor .apply');
   await page.click('#tab-locks');
   assert.match(await page.textContent('#panel-locks'), /No locks yet/);

@@ -6,37 +6,21 @@
 // Needs `trunk build --release --public-url /podlab/` first (scripts/test.sh does it).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { resolve } from 'node:path';
-import { serveRelease } from './server.mjs';
-import { playUntil } from './timeline.mjs';
-import { launch } from './browser.mjs';
+import { openLab, SHOTS } from './lab.mjs';
+import { clockMs, playUntil } from './timeline.mjs';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-const SHOTS = resolve(ROOT, 'target/e2e');
-
-let server;
-let browser;
+let lab;
 let page;
-const problems = [];
+let problems;
 
 before(async () => {
-  server = await serveRelease(ROOT, 'e2e-stateful-site');
-  browser = await launch({ width: 1280, height: 720 });
-  page = await browser.context.newPage();
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  lab = await openLab('e2e-stateful-site', { path: null });
+  ({ page, problems } = lab);
 });
 
 after(async () => {
-  await browser?.close();
-  await server?.close();
+  await lab?.close();
 });
-
-/** Simulated ms shown by the timeline's clock (`07:02.3`). */
-async function clockMs(p) {
-  const t = await p.textContent('.timeline .clock');
-  const [, m, s, d] = t.match(/(\d+):(\d+)\.(\d)/);
-  return (Number(m) * 60 + Number(s)) * 1000 + Number(d) * 100;
-}
 
 /** { pod name: [node, status] } as the cluster view draws the API server's pods. */
 async function pods(p) {
@@ -63,7 +47,7 @@ async function run(p, node, command) {
 }
 
 test('rg-0 before rg-1, a claim each, shown as a ladder', async () => {
-  await page.goto(`${server.url}/podlab/stateful`);
+  await page.goto(`${lab.server.url}/podlab/stateful`);
   await page.waitForSelector('.editor .apply');
   assert.match(await page.inputValue('textarea.source'), /kind: StatefulSet/);
   await page.click('.editor .apply');

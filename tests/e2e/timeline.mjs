@@ -19,3 +19,10 @@ export async function seek(p, ms) {
     el.dispatchEvent(new Event('input', { bubbles: true }));
   }, ms);
 }
+
+/** Simulated ms shown by the timeline's clock (`07:02.3`). */
+export async function clockMs(p) {
+  const t = await p.textContent('.timeline .clock');
+  const [, m, s, d] = t.match(/(\d+):(\d+)\.(\d)/);
+  return (Number(m) * 60 + Number(s)) * 1000 + Number(d) * 100;
+}
