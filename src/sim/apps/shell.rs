@@ -734,38 +734,17 @@ fn split_top(line: &str) -> Result<Lists, String> {
     Ok(lists)
 }
 
-/// The programs this shell knows; `kubectl exec POD -- NAME` of any other fails as the
-/// container runtime fails to find an executable.
+/// The commands `Shell::builtin` runs (a test checks each is handled there).
+const BUILTINS: &[&str] = &[
+    "echo", "true", ":", "sleep", "mkdir", "false", "exit", "hostname", "whoami", "pwd", "cd",
+    "env", "printenv", "date", "cat", "rm", "ls", "head", "tail", "wc", "grep", "curl", "wget",
+];
+
+/// The programs this shell knows (its builtins and the shell itself); `kubectl exec POD --
+/// NAME` of any other fails as the container runtime fails to find an executable.
 pub fn knows(name: &str) -> bool {
-    matches!(
-        name.rsplit('/').next().unwrap_or(name),
-        "echo"
-            | "true"
-            | ":"
-            | "sleep"
-            | "mkdir"
-            | "false"
-            | "exit"
-            | "hostname"
-            | "whoami"
-            | "pwd"
-            | "cd"
-            | "env"
-            | "printenv"
-            | "date"
-            | "cat"
-            | "rm"
-            | "ls"
-            | "head"
-            | "tail"
-            | "wc"
-            | "grep"
-            | "curl"
-            | "wget"
-            | "sh"
-            | "bash"
-            | "ash"
-    )
+    let base = name.rsplit('/').next().unwrap_or(name);
+    BUILTINS.contains(&base) || matches!(base, "sh" | "bash" | "ash")
 }
 
 fn is_name(s: &str) -> bool {
@@ -879,6 +858,17 @@ mod tests {
         let r = sh.run(&mut h, "exit 3");
         assert!(r.exited);
         assert_eq!(r.code, 3);
+    }
+
+    #[test]
+    fn every_known_builtin_is_handled() {
+        for name in BUILTINS {
+            let mut h = host();
+            let r = Shell::default().run(&mut h, &format!("{name} /usr/share/nginx/html"));
+            assert_ne!(r.code, 127, "{name}: {}", r.stderr);
+            assert!(knows(name));
+        }
+        assert!(!knows("vim"));
     }
 
     #[test]
