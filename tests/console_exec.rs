@@ -1,25 +1,13 @@
 //! `kubectl exec` from the console: the container's own port through localhost, a closed port,
 //! a program the image lacks, and the `-it` shell (issue 12 item 3; docs/apps.md).
 
+mod common;
+
 use podlab::console::Console;
-use podlab::sim::examples::{random_generator_container, replicaset};
-use podlab::sim::{Command, Sim, SimBuilder};
+use podlab::sim::Sim;
 
 fn cluster() -> (Sim, Console, String) {
-    let mut sim = SimBuilder::new(21).workers(1).build().unwrap();
-    sim.apply(Command::Apply(
-        replicaset("web", 1, random_generator_container()).into(),
-    ))
-    .unwrap();
-    sim.run_for(30_000);
-    let pod = sim
-        .cluster()
-        .list::<podlab::model::Pod>()
-        .next()
-        .unwrap()
-        .metadata
-        .name
-        .clone();
+    let (sim, pod) = common::web_pod(21, 30000);
     (sim, Console::new(), pod)
 }
 

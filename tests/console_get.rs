@@ -1,5 +1,7 @@
 //! `kubectl get -o custom-columns=...`, as the book's Singleton guide types it.
 
+mod common;
+
 use podlab::console::Console;
 use podlab::sim::examples::{random_generator_container, replicaset};
 use podlab::sim::{Command, SimBuilder};
@@ -160,20 +162,7 @@ fn label_columns_and_field_selectors() {
 /// `kubectl wait` runs simulated time until the condition holds, or says it timed out.
 #[test]
 fn wait_for_ready_and_for_delete() {
-    let mut sim = SimBuilder::new(6).workers(1).build().unwrap();
-    sim.apply(Command::Apply(
-        replicaset("web", 1, random_generator_container()).into(),
-    ))
-    .unwrap();
-    sim.run_for(500);
-    let pod = sim
-        .cluster()
-        .list::<podlab::model::Pod>()
-        .next()
-        .unwrap()
-        .metadata
-        .name
-        .clone();
+    let (mut sim, pod) = common::web_pod(6, 500);
     let console = Console::new();
     let before = sim.now();
     let out = console.run(

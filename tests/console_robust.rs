@@ -3,25 +3,13 @@
 
 use proptest::prelude::*;
 
+mod common;
+
 use podlab::console::Console;
-use podlab::sim::examples::{random_generator_container, replicaset};
-use podlab::sim::{Command, Sim, SimBuilder};
+use podlab::sim::Sim;
 
 fn cluster() -> (Sim, Console, String) {
-    let mut sim = SimBuilder::new(8).workers(1).build().unwrap();
-    sim.apply(Command::Apply(
-        replicaset("web", 1, random_generator_container()).into(),
-    ))
-    .unwrap();
-    sim.run_for(20_000);
-    let pod = sim
-        .cluster()
-        .list::<podlab::model::Pod>()
-        .next()
-        .unwrap()
-        .metadata
-        .name
-        .clone();
+    let (sim, pod) = common::web_pod(8, 20000);
     (sim, Console::new(), pod)
 }
 
