@@ -78,6 +78,9 @@ pub(crate) struct ControllerState {
     pub adc: attach_detach::AdcState,
     /// The scheduler's `nextStartNodeIndex`: where the next filtering pass begins.
     pub next_start_node_index: u64,
+    /// StatefulSet -> what its controller's last sync stopped for (`web-0 to be Running and
+    /// Ready`), for the view's ordinal ladder.
+    pub statefulset_waiting: SortedMap<ObjectRef, String>,
 }
 
 pub(crate) fn reconcile(sim: &mut Sim, ctl: &Ctl, key: &ObjectRef) {

@@ -267,6 +267,7 @@ pub(crate) fn sync(sim: &mut Sim, key: &ObjectRef) {
         .get::<StatefulSet>(&key.namespace, &key.name)
         .cloned()
     else {
+        sim.ctl.statefulset_waiting.remove(key);
         return;
     };
     let Ok(selector) = set.spec.selector.to_selector() else {
@@ -1048,6 +1049,15 @@ fn delete_pod(sim: &mut Sim, key: &ObjectRef, set: &StatefulSet, pod: &ObjectRef
 /// `updateStatefulSetStatus` with `completeRollingUpdate`: once every pod is updated and ready,
 /// the update revision becomes the current one.
 fn write_status(sim: &mut Sim, key: &ObjectRef, set: &StatefulSet, pass: Pass) {
+    match &pass.waiting {
+        Some(w) => {
+            let w = w.strip_prefix("waiting for ").unwrap_or(w).to_string();
+            sim.ctl.statefulset_waiting.insert(key.clone(), w);
+        }
+        None => {
+            sim.ctl.statefulset_waiting.remove(key);
+        }
+    }
     if let Some(at) = pass.next_available {
         sim.enqueue_at(Ctl::StatefulSet, key.clone(), at);
     }
@@ -1128,7 +1138,7 @@ pub fn rollout_history(
     namespace: &str,
     name: &str,
 ) -> Result<Vec<RolloutRevision>, ApiError> {
-    let set = get_set(cluster, namespace, name)?;
+    let set = cluster.get_named::<StatefulSet>(namespace, name)?;
     let mut revs: Vec<&ControllerRevision> = cluster
         .list_in::<ControllerRevision>(&set.metadata.namespace)
         .filter(|r| {
@@ -1154,14 +1164,6 @@ pub fn rollout_history(
         .collect())
 }
 
-fn get_set<'a>(
-    cluster: &'a crate::sim::Cluster,
-    namespace: &str,
-    name: &str,
-) -> Result<&'a StatefulSet, ApiError> {
-    cluster.get_named::<StatefulSet>(namespace, name)
-}
-
 /// `kubectl rollout undo statefulset/NAME [--to-revision=N]` (kubectl's
 /// `StatefulSetRollbacker`): patches the set's template back to the chosen revision's.
 pub(crate) fn rollout_undo(
@@ -1171,7 +1173,7 @@ pub(crate) fn rollout_undo(
     name: &str,
     to_revision: Option<i64>,
 ) -> Result<Outcome, SimError> {
-    let set = get_set(&sim.api, namespace, name)?.clone();
+    let set = sim.api.get_named::<StatefulSet>(namespace, name)?.clone();
     let to = to_revision.unwrap_or(0);
     let not_found =
         || SimError::NotApplicable(format!("unable to find specified revision {to} in history"));
@@ -1212,25 +1214,15 @@ pub(crate) fn rollout_undo(
     Ok(Outcome::Done(format!("{qualified} rolled back")))
 }
 
-/// Why the controller is not making progress, for the UI's ordinal ladder: recomputed from the
-/// stored objects without changing anything.
+/// What the controller's last sync of `set` stopped for (`web-0 to be Running and Ready`), for
+/// the UI's ordinal ladder; None when it had nothing to wait for.
 pub fn waiting_for(sim: &Sim, set: &StatefulSet) -> Option<String> {
-    let start = start_ordinal(set);
-    let monotonic = !is_parallel(set);
-    for i in 0..set.replicas().max(0) {
-        let name = format!("{}-{}", set.metadata.name, start + i);
-        match sim.cluster().get::<Pod>(&set.metadata.namespace, &name) {
-            None => return monotonic.then(|| format!("{name} to be created")),
-            Some(p) if is_terminating(p) && monotonic => {
-                return Some(format!("{name} to terminate"))
-            }
-            Some(p) if !is_running_and_ready(p) && monotonic => {
-                return Some(format!("{name} to be Running and Ready"))
-            }
-            _ => {}
-        }
-    }
-    None
+    let key = ObjectRef::new(
+        Kind::StatefulSet,
+        &set.metadata.namespace,
+        &set.metadata.name,
+    );
+    sim.ctl.statefulset_waiting.get(&key).cloned()
 }
 
 #[cfg(test)]
