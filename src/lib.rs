@@ -7,6 +7,7 @@ pub mod codec;
 pub mod console;
 pub mod manifest;
 pub mod model;
+pub mod pack;
 pub mod scenario;
 pub mod sim;
 pub mod sort;

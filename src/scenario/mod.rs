@@ -138,6 +138,13 @@ impl Scenario {
                 return Err(r.errors);
             }
         };
+        Scenario::from_node(root)
+    }
+
+    /// Reads a scenario from a node of a YAML tree (an exercise pack's `setup`). Errors name
+    /// paths from that node (`script[3].at`), in file order.
+    pub fn from_node(root: &Node) -> Result<Scenario, Vec<ScenarioError>> {
+        let mut r = Reader::default();
         let scenario = r.scenario(root);
         // Fields are checked key by key, then values; report in file order.
         crate::sort::sort_by_key(&mut r.errors, |e| e.pos);
@@ -167,7 +174,7 @@ impl Scenario {
 
 /// A syntax error in go-yaml's words (`yaml: line N: ...`); a tab in the indentation of the
 /// failing line or the next is named as the cause and pointed at.
-fn syntax_error(text: &str, e: &tree::TreeError) -> (Pos, String) {
+pub fn syntax_error(text: &str, e: &tree::TreeError) -> (Pos, String) {
     let first = e.pos.line.saturating_sub(1) as usize;
     for (i, line) in text.lines().enumerate().skip(first).take(2) {
         let indent = line.chars().take_while(|c| *c == ' ' || *c == '\t');
