@@ -12,6 +12,12 @@ pub mod schema;
 
 pub mod read;
 
+pub mod check;
+
+pub mod attempt;
+
+pub mod result;
+
 use crate::codec::Pos;
 use crate::scenario::Scenario;
 use crate::sorted::SortedMap;

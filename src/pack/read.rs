@@ -469,6 +469,30 @@ impl Reader {
             .get("solution")
             .and_then(|n| self.solution(n, &f.path("solution")))
             .unwrap_or_default();
+        let setup = setup.unwrap_or_else(empty_setup);
+        let start = setup
+            .script
+            .last()
+            .map_or(0, |e| e.at_ms)
+            .max(setup.until_ms.unwrap_or(0));
+        for t in &tasks {
+            for c in &t.checks {
+                if let When::At { ms } = c.when {
+                    if ms < start {
+                        self.error(
+                            Some(c.pos),
+                            path,
+                            format!(
+                                "task {}: `at: {}` is before the exercise starts, at {} (the end of its setup)",
+                                t.id,
+                                crate::console::args::format_duration_ms(ms),
+                                crate::console::args::format_duration_ms(start)
+                            ),
+                        );
+                    }
+                }
+            }
+        }
         Some(Exercise {
             id: self.id(&f, "id"),
             title: self.word(&f, "title"),
@@ -476,7 +500,7 @@ impl Reader {
             concepts: self.strings(&f, "concepts"),
             predict,
             intro: self.opt_string(&f, "intro").unwrap_or_default(),
-            setup: setup.unwrap_or_else(|| empty_setup()),
+            setup,
             tasks,
             hints: self.strings(&f, "hints"),
             solution,
