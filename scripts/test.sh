@@ -43,6 +43,10 @@ run_step "clippy (native core)" cargo clippy --all-targets -- -D warnings
 run_step "clippy (wasm32, feature web)" \
   cargo clippy --target wasm32-unknown-unknown --features web --lib --bins --test web -- -D warnings
 run_step "native tests" cargo test
+# Every built-in exercise pack is proved: its tasks fail without the reference solution and
+# pass with it (docs/packs.md).
+run_step "exercise packs (podlab check)" \
+  cargo run --quiet --bin podlab -- check exercises/packs/*.yaml
 run_step "browser tests (headless chromium)" \
   cargo test --target wasm32-unknown-unknown --features web --test web
 run_step "release build (trunk, /podlab/)" \

@@ -26,14 +26,25 @@ fn help_describes_the_tool() {
     assert!(ok);
     assert!(text.contains("Usage: podlab"), "{text}");
     assert!(text.contains("--version"), "{text}");
-    // It offers only the commands that exist.
-    assert!(text.contains("run "), "{text}");
-    for missing in ["check", "grade", "pack"] {
-        assert!(
-            !text.contains(missing),
-            "help mentions {missing:?}:\n{text}"
-        );
+    // It offers the commands that exist, and only those.
+    for command in ["run ", "check ", "grade ", "schema "] {
+        assert!(text.contains(command), "help lacks {command:?}:\n{text}");
     }
+    assert!(!text.contains("serve"), "{text}");
+}
+
+#[test]
+fn check_and_grade_have_their_own_help() {
+    let (ok, text) = podlab(&["check", "--help"]);
+    assert!(ok);
+    assert!(text.contains("Usage: podlab check"), "{text}");
+    assert!(text.contains("--results <DIR>"), "{text}");
+    let (ok, text) = podlab(&["grade", "--help"]);
+    assert!(ok);
+    assert!(
+        text.contains("Usage: podlab grade <PACK> <RESULT>"),
+        "{text}"
+    );
 }
 
 #[test]

@@ -55,3 +55,32 @@ fn the_full_example_reads_every_field() {
     assert_eq!(ex.solution.steps[1].after_ms, 30_000);
     assert_eq!(ex.hints.len(), 2);
 }
+
+/// Each file in tests/fixtures/packs/errors/ is refused, and its errors (every one, in file
+/// order, each with its line:col) are the `.errors` file beside it. `PODLAB_BLESS=1` rewrites
+/// those after an intended change.
+#[test]
+fn each_kind_of_error_is_reported_with_its_line_and_column() {
+    let dir = format!("{}/tests/fixtures/packs/errors", env!("CARGO_MANIFEST_DIR"));
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.ends_with(".yaml"))
+        .collect();
+    names.sort();
+    assert!(names.len() >= 9, "{names:?}");
+    let bless = std::env::var_os("PODLAB_BLESS").is_some();
+    for name in names {
+        let text = std::fs::read(format!("{dir}/{name}")).unwrap();
+        let errors = Pack::parse_bytes(&text).expect_err(&name);
+        let got: String = errors.iter().map(|e| format!("{e}\n")).collect();
+        let golden = format!("{dir}/{}", name.replace(".yaml", ".errors"));
+        if bless {
+            std::fs::write(&golden, &got).unwrap();
+            continue;
+        }
+        let want = std::fs::read_to_string(&golden)
+            .unwrap_or_else(|_| panic!("{golden} is missing; run with PODLAB_BLESS=1"));
+        assert_eq!(got, want, "{name}");
+    }
+}

@@ -239,8 +239,10 @@ impl Reader {
         let Some(node) = f.get(name) else {
             return String::new();
         };
-        let s = self.string(node, &f.path(name)).unwrap_or_default();
-        if s.trim().is_empty() && !node.is_null() {
+        let Some(s) = self.string(node, &f.path(name)) else {
+            return String::new();
+        };
+        if s.trim().is_empty() {
             self.error(Some(node.pos), &f.path(name), "must not be empty".into());
         }
         s
