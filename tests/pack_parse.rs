@@ -29,7 +29,7 @@ fn the_full_example_reads_every_field() {
     assert_eq!(ex.start_ms(), 10_000);
     assert_eq!(ex.settle_ms, 120_000);
     let checks = &ex.tasks[0].checks;
-    assert_eq!(checks.len(), 9);
+    assert_eq!(checks.len(), 11);
     assert_eq!(
         checks[0].when,
         When::Eventually {
@@ -82,5 +82,98 @@ fn each_kind_of_error_is_reported_with_its_line_and_column() {
         let want = std::fs::read_to_string(&golden)
             .unwrap_or_else(|_| panic!("{golden} is missing; run with PODLAB_BLESS=1"));
         assert_eq!(got, want, "{name}");
+    }
+}
+
+#[test]
+fn hostile_input_is_refused_without_panicking() {
+    // Larger than a pack may be: refused before parsing.
+    let huge = vec![b'#'; podlab::pack::MAX_BYTES + 1];
+    let e = Pack::parse_bytes(&huge).unwrap_err();
+    assert_eq!(e.len(), 1);
+    assert!(
+        e[0].message.starts_with("the pack is too large"),
+        "{}",
+        e[0]
+    );
+    // Nested deeper than the YAML reader allows.
+    let deep = format!("{}{}", "[".repeat(500), "]".repeat(500));
+    let e = Pack::parse(&deep).unwrap_err();
+    assert!(e[0].message.contains("nesting is too deep"), "{}", e[0]);
+    // Invalid UTF-8, at its line:col.
+    let e = Pack::parse_bytes(b"format: podlab.dev/pack/v1\nid: \xff\n").unwrap_err();
+    assert_eq!(e[0].to_string().split(": ").next(), Some("2:5"));
+    // An alias bomb stays within the alias budget.
+    let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 0..9 {
+        bomb.push_str(&format!(
+            "b{i}: &b{i} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n",
+            p = if i == 0 {
+                "a".to_string()
+            } else {
+                format!("b{}", i - 1)
+            }
+        ));
+    }
+    assert!(Pack::parse(&bomb).is_err());
+}
+
+/// The field table and the reader agree: every field of every object in the format is used
+/// by the full example, which reads without error (so no field is in the table but ignored).
+#[test]
+fn the_full_example_uses_every_field_of_the_format() {
+    use podlab::manifest::tree::{parse_stream, Node, Value};
+    use podlab::pack::schema::{Def, Ty, DEFS};
+    let (docs, _) = parse_stream(&fixture("full.yaml"));
+    let root = docs[0].root.as_ref().unwrap();
+    let mut used: Vec<(&'static str, String)> = Vec::new();
+    fn walk(node: &Node, def: &'static Def, used: &mut Vec<(&'static str, String)>) {
+        let Value::Map(entries) = &node.value else {
+            return;
+        };
+        for (k, v) in entries {
+            let key = k.as_str().unwrap_or_default().to_string();
+            let Some(field) = def.field(&key) else {
+                continue;
+            };
+            used.push((def.name, key));
+            let mut tys = vec![field.ty];
+            while let Some(ty) = tys.pop() {
+                match ty {
+                    Ty::Obj(d) => walk(v, d, used),
+                    Ty::List(item) => {
+                        if let Value::Seq(items) = &v.value {
+                            for i in items {
+                                match *item {
+                                    Ty::Obj(d) => walk(i, d, used),
+                                    Ty::OneOf(options) => {
+                                        for o in options {
+                                            if let Ty::Obj(d) = o {
+                                                walk(i, d, used);
+                                            }
+                                        }
+                                    }
+                                    _ => {}
+                                }
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    walk(root, &podlab::pack::schema::PACK, &mut used);
+    // The scenario's own fields are the scenario reader's (tests/scenario_load.rs).
+    let scenario = ["Scenario", "Cluster", "Node", "ScriptEntry"];
+    for def in DEFS.iter().filter(|d| !scenario.contains(&d.name)) {
+        for f in def.fields {
+            assert!(
+                used.iter().any(|(d, k)| *d == def.name && k == f.name),
+                "{}.{} is not in tests/fixtures/packs/full.yaml",
+                def.name,
+                f.name
+            );
+        }
     }
 }

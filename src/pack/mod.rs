@@ -92,8 +92,7 @@ pub const DEFAULT_SETTLE_MS: u64 = 5 * 60_000;
 impl Exercise {
     /// When the learner takes over: after the setup's last script entry (or its `until`).
     pub fn start_ms(&self) -> u64 {
-        let last = self.setup.script.last().map_or(0, |e| e.at_ms);
-        self.setup.until_ms.unwrap_or(0).max(last)
+        start_of(&self.setup)
     }
 
     /// Every check with its task, in order.
@@ -102,6 +101,12 @@ impl Exercise {
             .iter()
             .flat_map(|t| t.checks.iter().map(move |c| (t, c)))
     }
+}
+
+/// When a setup hands over: its last script entry's time, or `until` if later.
+pub fn start_of(setup: &Scenario) -> u64 {
+    let last = setup.script.last().map_or(0, |e| e.at_ms);
+    setup.until_ms.unwrap_or(0).max(last)
 }
 
 /// A question answered before the exercise, revealed after.

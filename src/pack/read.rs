@@ -472,11 +472,7 @@ impl Reader {
             .and_then(|n| self.solution(n, &f.path("solution")))
             .unwrap_or_default();
         let setup = setup.unwrap_or_else(empty_setup);
-        let start = setup
-            .script
-            .last()
-            .map_or(0, |e| e.at_ms)
-            .max(setup.until_ms.unwrap_or(0));
+        let start = super::start_of(&setup);
         for t in &tasks {
             for c in &t.checks {
                 if let When::At { ms } = c.when {
