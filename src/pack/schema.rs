@@ -2,6 +2,9 @@
 //! text. The reader (`read`) takes its field names, required fields and suggestions from
 //! here, and `json_schema` prints the same description as JSON Schema for editors, so the
 //! two cannot drift apart (docs/pack.schema.json is checked against it by a test).
+//!
+//! The help texts are only for the schema: the browser build leaves them out (they are
+//! dropped when the tables are built, so their bytes never reach the wasm).
 
 /// A field's type.
 #[derive(Clone, Copy, Debug)]
@@ -30,6 +33,7 @@ pub struct Field {
     pub name: &'static str,
     pub ty: Ty,
     pub required: bool,
+    #[cfg(not(target_arch = "wasm32"))]
     pub doc: &'static str,
 }
 
@@ -37,6 +41,7 @@ pub struct Field {
 #[derive(Debug)]
 pub struct Def {
     pub name: &'static str,
+    #[cfg(not(target_arch = "wasm32"))]
     pub doc: &'static str,
     pub fields: &'static [Field],
 }
@@ -51,31 +56,46 @@ impl Def {
     }
 }
 
+#[cfg_attr(target_arch = "wasm32", allow(unused_variables))]
 const fn f(name: &'static str, ty: Ty, doc: &'static str) -> Field {
     Field {
         name,
         ty,
         required: false,
+        #[cfg(not(target_arch = "wasm32"))]
         doc,
     }
 }
 
+#[cfg_attr(target_arch = "wasm32", allow(unused_variables))]
 const fn req(name: &'static str, ty: Ty, doc: &'static str) -> Field {
     Field {
         name,
         ty,
         required: true,
+        #[cfg(not(target_arch = "wasm32"))]
         doc,
+    }
+}
+
+/// An object's table; the help text stays out of the browser build.
+#[cfg_attr(target_arch = "wasm32", allow(unused_variables))]
+const fn def(name: &'static str, doc: &'static str, fields: &'static [Field]) -> Def {
+    Def {
+        name,
+        #[cfg(not(target_arch = "wasm32"))]
+        doc,
+        fields,
     }
 }
 
 /// The pack format's version, the value of `format`.
 pub const FORMAT: &str = "podlab.dev/pack/v1";
 
-pub static PACK: Def = Def {
-    name: "Pack",
-    doc: "An exercise pack for podlab: one YAML file with its metadata and its exercises.",
-    fields: &[
+pub static PACK: Def = def(
+    "Pack",
+    "An exercise pack for podlab: one YAML file with its metadata and its exercises.",
+    &[
         req(
             "format",
             Ty::Enum(&[FORMAT]),
@@ -109,12 +129,12 @@ pub static PACK: Def = Def {
             "The exercises, in the order a learner meets them.",
         ),
     ],
-};
+);
 
-pub static EXERCISE: Def = Def {
-    name: "Exercise",
-    doc: "One exercise: a cluster to start from, tasks with checks, hints and a reference solution.",
-    fields: &[
+pub static EXERCISE: Def = def(
+    "Exercise",
+    "One exercise: a cluster to start from, tasks with checks, hints and a reference solution.",
+    &[
         req("id", Ty::Str, "Unique in the pack, lowercase words joined by dashes."),
         req("title", Ty::Str, "The exercise's title."),
         req("pattern", Ty::Enum(&["singleton", "stateless", "stateful"]), "The pattern the exercise is about."),
@@ -128,12 +148,12 @@ pub static EXERCISE: Def = Def {
         f("debrief", Ty::Markdown, "What the learner reads after passing (Markdown)."),
         f("settle", Ty::Duration, "How long `podlab check` and `podlab grade` run the cluster on after the last command (default 5m)."),
     ],
-};
+);
 
-pub static PREDICT: Def = Def {
-    name: "Predict",
-    doc: "A predict-then-reveal question.",
-    fields: &[
+pub static PREDICT: Def = def(
+    "Predict",
+    "A predict-then-reveal question.",
+    &[
         req("prompt", Ty::Markdown, "The question (Markdown)."),
         req(
             "choices",
@@ -151,12 +171,12 @@ pub static PREDICT: Def = Def {
             "Why, shown after the learner answered (Markdown).",
         ),
     ],
-};
+);
 
-pub static TASK: Def = Def {
-    name: "Task",
-    doc: "One thing to achieve; it passes when all its checks pass.",
-    fields: &[
+pub static TASK: Def = def(
+    "Task",
+    "One thing to achieve; it passes when all its checks pass.",
+    &[
         req("id", Ty::Str, "Unique in the exercise."),
         req("title", Ty::Markdown, "What to do (Markdown)."),
         req(
@@ -165,12 +185,12 @@ pub static TASK: Def = Def {
             "The checks, over the whole run.",
         ),
     ],
-};
+);
 
-pub static CHECK: Def = Def {
-    name: "Check",
-    doc: "A condition and when it must hold: exactly one of always, never, eventually or at (with holds).",
-    fields: &[
+pub static CHECK: Def = def(
+    "Check",
+    "A condition and when it must hold: exactly one of always, never, eventually or at (with holds).",
+    &[
         f("title", Ty::Str, "What the check means, for the learner."),
         f("always", Ty::Obj(&CONDITION), "Holds at every moment from the exercise's start on."),
         f("never", Ty::Obj(&CONDITION), "Holds at no moment from the exercise's start on."),
@@ -179,14 +199,14 @@ pub static CHECK: Def = Def {
         f("at", Ty::Duration, "The moment (simulated time, as in the setup's script) at which `holds` must hold."),
         f("holds", Ty::Obj(&CONDITION), "With at: the condition."),
     ],
-};
+);
 
 const COMPARE_DOC: &str = "Compare a number: give any of atMost, atLeast and equals.";
 
-pub static CONDITION: Def = Def {
-    name: "Condition",
-    doc: "A console query with what its output must be, or one named ground-truth measure.",
-    fields: &[
+pub static CONDITION: Def = def(
+    "Condition",
+    "A console query with what its output must be, or one named ground-truth measure.",
+    &[
         f("query", Ty::Str, "A read-only console command: kubectl get, describe or logs, or dig."),
         f("jsonpath", Ty::Str, "With query (kubectl get): print this JSONPath ({.status.readyReplicas}) and compare its value."),
         f("equals", Ty::OneOf(&[Ty::Str, Ty::Int]), "With query: the output, without its trailing newline, is exactly this (a number compares as a number)."),
@@ -199,23 +219,23 @@ pub static CONDITION: Def = Def {
         f("volumeWriters", Ty::Obj(&VOLUME_WRITERS), "The processes that have a claim's volume mounted at once."),
         f("leaders", Ty::Obj(&LEADERS), "The processes that believe they hold a lock (leader election)."),
     ],
-};
+);
 
-pub static PROCESSES: Def = Def {
-    name: "Processes",
-    doc: COMPARE_DOC,
-    fields: &[
+pub static PROCESSES: Def = def(
+    "Processes",
+    COMPARE_DOC,
+    &[
         req("app", Ty::Str, "The pods' `app` label."),
         f("atMost", Ty::Int, "At most this many."),
         f("atLeast", Ty::Int, "At least this many."),
         f("equals", Ty::Int, "Exactly this many."),
     ],
-};
+);
 
-pub static POD_ON_NODE: Def = Def {
-    name: "PodOnNode",
-    doc: "Give pod or app, and node.",
-    fields: &[
+pub static POD_ON_NODE: Def = def(
+    "PodOnNode",
+    "Give pod or app, and node.",
+    &[
         f(
             "pod",
             Ty::Str,
@@ -224,35 +244,35 @@ pub static POD_ON_NODE: Def = Def {
         f("app", Ty::Str, "Any pod labelled app=APP."),
         req("node", Ty::Str, "The node."),
     ],
-};
+);
 
-pub static VOLUME_WRITERS: Def = Def {
-    name: "VolumeWriters",
-    doc: COMPARE_DOC,
-    fields: &[
+pub static VOLUME_WRITERS: Def = def(
+    "VolumeWriters",
+    COMPARE_DOC,
+    &[
         req("claim", Ty::Str, "The PersistentVolumeClaim."),
         f("namespace", Ty::Str, "The claim's namespace (default)."),
         f("atMost", Ty::Int, "At most this many."),
         f("atLeast", Ty::Int, "At least this many."),
         f("equals", Ty::Int, "Exactly this many."),
     ],
-};
+);
 
-pub static LEADERS: Def = Def {
-    name: "Leaders",
-    doc: COMPARE_DOC,
-    fields: &[
+pub static LEADERS: Def = def(
+    "Leaders",
+    COMPARE_DOC,
+    &[
         f("lock", Ty::Str, "The lock as `lab ps` names it (lease/default/NAME); without it, the lock with the most believers."),
         f("atMost", Ty::Int, "At most this many."),
         f("atLeast", Ty::Int, "At least this many."),
         f("equals", Ty::Int, "Exactly this many."),
     ],
-};
+);
 
-pub static SOLUTION: Def = Def {
-    name: "Solution",
-    doc: "The reference solution: files to offer the console, and console lines to run.",
-    fields: &[
+pub static SOLUTION: Def = def(
+    "Solution",
+    "The reference solution: files to offer the console, and console lines to run.",
+    &[
         f(
             "files",
             Ty::StrMap,
@@ -264,12 +284,12 @@ pub static SOLUTION: Def = Def {
             "Console lines, each run right after the one before, or after a wait.",
         ),
     ],
-};
+);
 
-pub static SOLUTION_STEP: Def = Def {
-    name: "SolutionStep",
-    doc: "A console line run after a wait.",
-    fields: &[
+pub static SOLUTION_STEP: Def = def(
+    "SolutionStep",
+    "A console line run after a wait.",
+    &[
         f(
             "after",
             Ty::Duration,
@@ -277,14 +297,14 @@ pub static SOLUTION_STEP: Def = Def {
         ),
         req("run", Ty::Str, "The console line."),
     ],
-};
+);
 
 // The scenario format (src/scenario), described for editors; its own reader checks it.
 
-pub static SCENARIO: Def = Def {
-    name: "Scenario",
-    doc: "A scenario: the cluster, files for the console and a script (docs/scenarios.md).",
-    fields: &[
+pub static SCENARIO: Def = def(
+    "Scenario",
+    "A scenario: the cluster, files for the console and a script (docs/scenarios.md).",
+    &[
         f(
             "seed",
             Ty::Int,
@@ -308,12 +328,12 @@ pub static SCENARIO: Def = Def {
             "Run on to this time after the script.",
         ),
     ],
-};
+);
 
-pub static CLUSTER: Def = Def {
-    name: "Cluster",
-    doc: "The worker nodes and the control plane's timing.",
-    fields: &[
+pub static CLUSTER: Def = def(
+    "Cluster",
+    "The worker nodes and the control plane's timing.",
+    &[
         f(
             "nodes",
             Ty::OneOf(&[Ty::Int, Ty::List(&Ty::OneOf(&[Ty::Str, Ty::Obj(&NODE)]))]),
@@ -325,12 +345,12 @@ pub static CLUSTER: Def = Def {
             "Timing overrides (docs/scenarios.md, Timing).",
         ),
     ],
-};
+);
 
-pub static NODE: Def = Def {
-    name: "Node",
-    doc: "A worker node.",
-    fields: &[
+pub static NODE: Def = def(
+    "Node",
+    "A worker node.",
+    &[
         req("name", Ty::Str, "The node's name."),
         f("zone", Ty::Str, "topology.kubernetes.io/zone."),
         f("labels", Ty::StrMap, "The node's labels."),
@@ -341,12 +361,12 @@ pub static NODE: Def = Def {
             "key=value:Effect, or {key, value, effect}.",
         ),
     ],
-};
+);
 
-pub static SCRIPT_ENTRY: Def = Def {
-    name: "ScriptEntry",
-    doc: "One console line at a simulated time.",
-    fields: &[
+pub static SCRIPT_ENTRY: Def = def(
+    "ScriptEntry",
+    "One console line at a simulated time.",
+    &[
         req(
             "at",
             Ty::Duration,
@@ -354,7 +374,7 @@ pub static SCRIPT_ENTRY: Def = Def {
         ),
         req("run", Ty::Str, "The console line."),
     ],
-};
+);
 
 /// Every object, in the order the schema lists them.
 pub static DEFS: &[&Def] = &[
@@ -410,6 +430,7 @@ fn distance(a: &str, b: &str) -> usize {
 }
 
 /// The format as JSON Schema (draft 2020-12), pretty-printed with two spaces.
+#[cfg(not(target_arch = "wasm32"))]
 pub fn json_schema() -> String {
     let mut out = String::new();
     out.push_str("{\n");
@@ -431,6 +452,7 @@ pub fn json_schema() -> String {
     out
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 fn object(out: &mut String, def: &Def, indent: usize) {
     let pad = " ".repeat(indent + 2);
     out.push_str("{\n");
@@ -464,6 +486,7 @@ fn object(out: &mut String, def: &Def, indent: usize) {
 }
 
 /// A type's schema as (key, JSON value) pairs, printed on one line.
+#[cfg(not(target_arch = "wasm32"))]
 fn ty_schema(ty: &Ty) -> Vec<(String, String)> {
     let s = |k: &str, v: &str| (k.to_string(), v.to_string());
     match ty {
@@ -492,12 +515,14 @@ fn ty_schema(ty: &Ty) -> Vec<(String, String)> {
     }
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 fn inline(ty: &Ty) -> String {
     let mut out = String::new();
     write_map(&mut out, &ty_schema(ty));
     out
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 fn write_map(out: &mut String, pairs: &[(String, String)]) {
     out.push('{');
     for (i, (k, v)) in pairs.iter().enumerate() {
@@ -510,6 +535,7 @@ fn write_map(out: &mut String, pairs: &[(String, String)]) {
 }
 
 /// A JSON string.
+#[cfg(not(target_arch = "wasm32"))]
 pub fn quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
