@@ -333,3 +333,60 @@ fn leaders_count_the_processes_that_believe_they_lead() {
     assert_eq!(v[0].at, v[2].at);
     assert!(v[0].at.unwrap().time > 60_000);
 }
+
+/// A result survives JSON, and replaying its lines gives the same run and verdicts (the
+/// moments included), so `podlab grade` finds nothing changed.
+#[test]
+fn a_result_round_trips_and_replays_to_the_same_verdicts() {
+    use podlab::pack::result::{grade, ResultRecord};
+    let checks = [
+        "always:\n  leaders: {atMost: 1}",
+        "eventually:\n  processes: {app: web, equals: 3}\nwithin: 30s",
+        "at: 2m\nholds:\n  query: kubectl get pods -l app=web\n  matches: '(?m)^web-'",
+    ];
+    let pack = pack(&checks);
+    let ex = &pack.exercises[0];
+    let mut a = Attempt::start(ex, u64::MAX).unwrap();
+    a.run_for(4_321);
+    a.run(SCALE);
+    a.step();
+    a.run("lab pause $(kubectl get lease singleton-leader -o jsonpath='{.spec.holderIdentity}')");
+    a.run_for(100_000);
+    a.run("kubectl get pods");
+    a.run_for(3_000);
+    a.finish_here();
+    let record = ResultRecord::of(&pack, ex, &a);
+    assert_eq!(
+        record.checks.iter().map(|c| c.status).collect::<Vec<_>>(),
+        [Status::Failed, Status::Passed, Status::Passed]
+    );
+    assert_eq!(record.lines.len(), 3);
+    assert_eq!(record.lines[0].time, 64_321);
+    let json = record.to_json();
+    let back = ResultRecord::parse(&json).expect("reads back");
+    assert_eq!(back, record);
+    let g = grade(&pack, &back).unwrap();
+    assert!(g.tampered.is_empty(), "{:?}", g.tampered);
+    assert_eq!(g.replayed, record);
+    assert!(!g.passed());
+}
+
+/// The same lines at the same positions give the same trace, run after run.
+#[test]
+fn attempts_are_deterministic() {
+    let pack = pack(&["always:\n  processes: {app: web, atMost: 2}"]);
+    let run = || {
+        let mut a = Attempt::start(&pack.exercises[0], u64::MAX).unwrap();
+        a.run(SCALE);
+        a.run_for(30_000);
+        a.run("lab partition node-1");
+        a.run_for(400_000);
+        a.finish_here();
+        (a.digest_hex(), a.watch().verdicts()[0].clone())
+    };
+    let (d1, v1) = run();
+    let (d2, v2) = run();
+    assert_eq!(d1, d2);
+    assert_eq!(v1, v2);
+    assert_eq!(v1.status, Status::Failed);
+}

@@ -177,3 +177,30 @@ fn the_full_example_uses_every_field_of_the_format() {
         }
     }
 }
+
+#[cfg(not(target_arch = "wasm32"))]
+mod mutations {
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+        /// Any byte changed, inserted or cut in a valid pack: an error list or a pack, never a
+        /// panic, and every error outside size limits has a line:col.
+        #[test]
+        fn a_damaged_pack_never_panics(at in 0usize..4000, byte in any::<u8>(), cut in any::<bool>()) {
+            let mut text = super::fixture("full.yaml").into_bytes();
+            let at = at % text.len();
+            if cut {
+                text.truncate(at);
+            } else {
+                text.insert(at, byte);
+            }
+            if let Err(errors) = podlab::pack::Pack::parse_bytes(&text) {
+                prop_assert!(!errors.is_empty());
+                for e in errors {
+                    prop_assert!(e.pos.is_some() || e.message.starts_with("the file is empty"), "{}", e);
+                }
+            }
+        }
+    }
+}

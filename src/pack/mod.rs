@@ -7,6 +7,14 @@
 //! - `attempt`: an [`attempt::Attempt`] is one run of an exercise (setup, then console lines),
 //!   watched; replaying its line log gives the same verdicts.
 //! - `result`: the result record a learner exports, `podlab grade` and `podlab check`.
+//!
+//! A page that drives its own timeline (the lab's session) runs the setup with
+//! [`attempt::setup`], keeps a [`check::Watch`], and tells it about every event and command
+//! from the start on: step with [`attempt::run_to`] (it also stops the clock at the checks'
+//! deadlines), or call `Watch::observe` after each `Timeline::step`. A result is then
+//! [`result::ResultRecord::from_parts`]; `podlab grade` replays its lines at their positions,
+//! so the lines must be logged where they ran (events processed, simulated ms). After a seek
+//! backwards the watch no longer matches the run: judge again with [`result::replay`].
 
 pub mod schema;
 

@@ -10,10 +10,10 @@
 use crate::codec::Doc;
 use crate::manifest::emit::json_pretty;
 use crate::manifest::tree::{self, Node, Resolved, Value};
-use crate::sim::SimError;
+use crate::sim::{Sim, SimError};
 
 use super::attempt::{Attempt, LoggedLine};
-use super::check::{task_status, Moment, Status};
+use super::check::{task_status, Moment, Status, Watch};
 use super::{Exercise, Pack};
 
 /// The result format's version.
@@ -49,7 +49,26 @@ pub struct ResultRecord {
 impl ResultRecord {
     /// The result of `attempt` where it stands (its watch decided: see `Attempt::finish_here`).
     pub fn of(pack: &Pack, exercise: &Exercise, attempt: &Attempt) -> ResultRecord {
-        let verdicts = attempt.watch().verdicts();
+        ResultRecord::from_parts(
+            pack,
+            exercise,
+            attempt.watch(),
+            attempt.lines(),
+            attempt.sim(),
+        )
+    }
+
+    /// The result of a run driven by someone else (the lab's own session): its watch (told
+    /// about every event from the start on), the lines run since the start, and the sim where
+    /// the result is taken. `podlab grade` replays the lines as `Attempt` runs them.
+    pub fn from_parts(
+        pack: &Pack,
+        exercise: &Exercise,
+        watch: &Watch,
+        lines: &[LoggedLine],
+        sim: &Sim,
+    ) -> ResultRecord {
+        let verdicts = watch.verdicts();
         let checks = exercise
             .checks()
             .zip(verdicts)
@@ -67,9 +86,9 @@ impl ResultRecord {
             pack_version: pack.version.clone(),
             exercise: exercise.id.clone(),
             checks,
-            lines: attempt.lines().to_vec(),
-            end: Moment::of(attempt.sim()),
-            digest: attempt.digest_hex(),
+            lines: lines.to_vec(),
+            end: Moment::of(sim),
+            digest: sim.trace().digest_hex(),
         }
     }
 
