@@ -227,7 +227,12 @@ pub struct Watch {
     /// Trace entries seen when queries last ran: queries run again only after a visible change.
     trace_seen: usize,
     queried: bool,
+    /// When queries last ran (simulated ms).
+    queried_at: u64,
 }
+
+/// Queries run again at least this often (simulated ms), changes or not.
+const QUERY_EVERY_MS: u64 = 1_000;
 
 impl Watch {
     /// Watches `exercise`'s checks; the exercise starts at `start_ms` (`Exercise::start_ms`).
@@ -242,6 +247,7 @@ impl Watch {
             tasks: exercise.tasks.iter().map(|t| t.checks.len()).collect(),
             trace_seen: 0,
             queried: false,
+            queried_at: 0,
         }
     }
 
@@ -251,14 +257,20 @@ impl Watch {
         let now = Moment::of(sim);
         // Queries run the console: only when something visible changed since they last ran.
         let entries = sim.trace().entries();
+        // Some output changes without a trace entry (a container's log): at least once per
+        // simulated second, they run anyway.
         let changed = !self.queried
+            || now.time >= self.queried_at.saturating_add(QUERY_EVERY_MS)
             || entries
                 .get(self.trace_seen..)
                 .unwrap_or_default()
                 .iter()
                 .any(|e| e.change.is_visible());
         self.trace_seen = entries.len();
-        self.queried = true;
+        if changed {
+            self.queried = true;
+            self.queried_at = now.time;
+        }
         let next_event = sim.next_event_time();
         for j in &mut self.judges {
             j.observe(sim, now, next_event, self.start_ms, changed);

@@ -794,6 +794,17 @@ impl Reader {
             self.error(Some(qnode.pos), &qpath, e);
         }
         if let Some(jp) = self.opt_string(f, "jsonpath") {
+            let words: Vec<&str> = command.split_whitespace().collect();
+            if words
+                .iter()
+                .any(|w| *w == "-o" || w.starts_with("-o") || w.starts_with("--output"))
+            {
+                self.error(
+                    Some(f.key_pos("jsonpath")),
+                    &f.path("jsonpath"),
+                    "`jsonpath` prints the query's output itself; leave -o out of the query".into(),
+                );
+            }
             if !command.trim_start().starts_with("kubectl get") {
                 self.error(
                     Some(f.key_pos("jsonpath")),
