@@ -46,7 +46,25 @@ pub struct Def {
     pub fields: &'static [Field],
 }
 
+impl Field {
+    /// The help text (empty in the browser build, which leaves them out).
+    pub fn help(&self) -> &'static str {
+        #[cfg(not(target_arch = "wasm32"))]
+        return self.doc;
+        #[cfg(target_arch = "wasm32")]
+        ""
+    }
+}
+
 impl Def {
+    /// The help text (empty in the browser build, which leaves them out).
+    pub fn help(&self) -> &'static str {
+        #[cfg(not(target_arch = "wasm32"))]
+        return self.doc;
+        #[cfg(target_arch = "wasm32")]
+        ""
+    }
+
     pub fn field_names(&self) -> Vec<&'static str> {
         self.fields.iter().map(|f| f.name).collect()
     }
@@ -430,7 +448,6 @@ fn distance(a: &str, b: &str) -> usize {
 }
 
 /// The format as JSON Schema (draft 2020-12), pretty-printed with two spaces.
-#[cfg(not(target_arch = "wasm32"))]
 pub fn json_schema() -> String {
     let mut out = String::new();
     out.push_str("{\n");
@@ -440,7 +457,7 @@ pub fn json_schema() -> String {
         "  \"title\": {},\n",
         quote("podlab exercise pack")
     ));
-    out.push_str(&format!("  \"description\": {},\n", quote(PACK.doc)));
+    out.push_str(&format!("  \"description\": {},\n", quote(PACK.help())));
     out.push_str("  \"$ref\": \"#/$defs/Pack\",\n");
     out.push_str("  \"$defs\": {\n");
     for (i, def) in DEFS.iter().enumerate() {
@@ -452,12 +469,11 @@ pub fn json_schema() -> String {
     out
 }
 
-#[cfg(not(target_arch = "wasm32"))]
 fn object(out: &mut String, def: &Def, indent: usize) {
     let pad = " ".repeat(indent + 2);
     out.push_str("{\n");
     out.push_str(&format!("{pad}\"type\": \"object\",\n"));
-    out.push_str(&format!("{pad}\"description\": {},\n", quote(def.doc)));
+    out.push_str(&format!("{pad}\"description\": {},\n", quote(def.help())));
     out.push_str(&format!("{pad}\"additionalProperties\": false,\n"));
     let required: Vec<String> = def
         .fields
@@ -472,7 +488,7 @@ fn object(out: &mut String, def: &Def, indent: usize) {
     for (i, field) in def.fields.iter().enumerate() {
         out.push_str(&format!("{pad}  {}: ", quote(field.name)));
         let mut ty = ty_schema(&field.ty);
-        ty.insert(0, ("description".into(), quote(field.doc)));
+        ty.insert(0, ("description".into(), quote(field.help())));
         write_map(out, &ty);
         out.push_str(if i + 1 < def.fields.len() {
             ",\n"
@@ -486,7 +502,6 @@ fn object(out: &mut String, def: &Def, indent: usize) {
 }
 
 /// A type's schema as (key, JSON value) pairs, printed on one line.
-#[cfg(not(target_arch = "wasm32"))]
 fn ty_schema(ty: &Ty) -> Vec<(String, String)> {
     let s = |k: &str, v: &str| (k.to_string(), v.to_string());
     match ty {
@@ -515,14 +530,12 @@ fn ty_schema(ty: &Ty) -> Vec<(String, String)> {
     }
 }
 
-#[cfg(not(target_arch = "wasm32"))]
 fn inline(ty: &Ty) -> String {
     let mut out = String::new();
     write_map(&mut out, &ty_schema(ty));
     out
 }
 
-#[cfg(not(target_arch = "wasm32"))]
 fn write_map(out: &mut String, pairs: &[(String, String)]) {
     out.push('{');
     for (i, (k, v)) in pairs.iter().enumerate() {
@@ -535,7 +548,6 @@ fn write_map(out: &mut String, pairs: &[(String, String)]) {
 }
 
 /// A JSON string.
-#[cfg(not(target_arch = "wasm32"))]
 pub fn quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
