@@ -390,3 +390,35 @@ fn attempts_are_deterministic() {
     assert_eq!(v1, v2);
     assert_eq!(v1.status, Status::Failed);
 }
+
+/// Moments of the setup do not count: a watch told about them ignores them.
+#[test]
+fn the_setup_is_not_judged() {
+    use podlab::pack::attempt::setup;
+    use podlab::pack::check::Watch;
+    use podlab::sim::Timeline;
+    // Two web processes run during the setup; `never: atLeast 1` would fail on them.
+    let pack = pack(&[
+        "never:\n  processes: {app: nobody-yet, atLeast: 1}",
+        "always:\n  processes: {app: web, atMost: 0}",
+    ]);
+    let ex = &pack.exercises[0];
+    let mut watch = Watch::new(ex);
+    let mut t = Timeline::new(ex.setup.builder(None), u64::MAX).unwrap();
+    let console = ex.setup.console();
+    for e in &ex.setup.script {
+        t.run_to(e.at_ms);
+        console.run(&mut t, &e.run);
+    }
+    while t.sim().next_event_time().is_some_and(|n| n < 59_000) {
+        t.step();
+        watch.observe(t.sim());
+    }
+    assert!(watch.verdicts().iter().all(|v| v.at.is_none()));
+    // From the start on they count: the web processes break `always: atMost 0` at once.
+    let (t, _) = setup(ex, u64::MAX).unwrap();
+    watch.observe(t.sim());
+    assert_eq!(watch.verdicts()[1].status, Status::Failed);
+    assert_eq!(watch.verdicts()[1].at.unwrap().time, 60_000);
+    assert_eq!(watch.verdicts()[0].status, Status::Holding);
+}

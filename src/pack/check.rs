@@ -254,6 +254,10 @@ impl Watch {
     /// Looks at the sim's current moment. Call it after every event and every command from
     /// the exercise's start on (a moment not looked at is a moment a check cannot see).
     pub fn observe(&mut self, sim: &Sim) {
+        // The setup's moments are not the learner's.
+        if sim.now() < self.start_ms {
+            return;
+        }
         let now = Moment::of(sim);
         // Queries run the console: only when something visible changed since they last ran.
         let entries = sim.trace().entries();
