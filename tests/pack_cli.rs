@@ -76,7 +76,7 @@ fn check_shows_each_task_failing_then_passing() {
     );
     assert!(ex[with..].contains("task four-ready: passes"), "{ex}");
     assert!(
-        out.contains("stateless: 2 of 2 exercise(s) proved"),
+        out.contains("stateless: 3 of 3 exercise(s) proved"),
         "{out}"
     );
 }
