@@ -131,7 +131,7 @@ fn check_fails_a_task_that_passes_without_the_solution_or_fails_with_it() {
         "{out}"
     );
     assert!(
-        out.contains("stateless: 1 of 2 exercise(s) proved"),
+        out.contains("stateless: 2 of 3 exercise(s) proved"),
         "{out}"
     );
 
