@@ -422,3 +422,29 @@ fn the_setup_is_not_judged() {
     assert_eq!(watch.verdicts()[1].at.unwrap().time, 60_000);
     assert_eq!(watch.verdicts()[0].status, Status::Holding);
 }
+
+/// A driver that does not stop at deadlines (one event at a time, past them): `within` and
+/// `at` are judged on the last state before their time, at that time.
+#[test]
+fn deadlines_passed_between_two_looks_use_the_state_before_them() {
+    use podlab::pack::attempt::setup;
+    use podlab::pack::check::Watch;
+    let pack = pack(&[
+        "eventually:\n  processes: {app: web, equals: 5}\nwithin: 90s",
+        "at: 100s\nholds:\n  processes: {app: web, equals: 2}",
+    ]);
+    let ex = &pack.exercises[0];
+    let (mut t, _) = setup(ex, u64::MAX).unwrap();
+    let mut watch = Watch::new(ex);
+    watch.observe(t.sim());
+    while t.sim().now() < 200_000 && t.step().is_some() {
+        watch.observe(t.sim());
+    }
+    let v = watch.verdicts();
+    assert_eq!(v[0].status, Status::Failed);
+    assert_eq!(v[0].at.unwrap().time, 150_000);
+    assert!(v[0].seen.starts_with("2 ("), "{}", v[0].seen);
+    assert_eq!(v[1].status, Status::Passed);
+    assert_eq!(v[1].at.unwrap().time, 100_000);
+    assert!(v[1].at.unwrap().events < t.sim().events_processed());
+}

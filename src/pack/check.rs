@@ -419,15 +419,11 @@ impl Judge {
                 let deadline = within_ms.map(|w| start_ms.saturating_add(w));
                 if let Some(d) = deadline.filter(|d| now.time > *d) {
                     // The state at the deadline was the one last looked at.
-                    let seen = self.last.take().map(|(v, _)| v.seen).unwrap_or_default();
-                    self.decide(
-                        Status::Failed,
-                        seen,
-                        Moment {
-                            time: d,
-                            events: now.events.saturating_sub(1),
-                        },
-                    );
+                    let (seen, events) = match self.last.take() {
+                        Some((v, at)) => (v.seen, at.events),
+                        None => (String::new(), now.events),
+                    };
+                    self.decide(Status::Failed, seen, Moment { time: d, events });
                     return;
                 }
                 let v = self.value(sim, now, changed);
