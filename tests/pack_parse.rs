@@ -204,3 +204,22 @@ mod mutations {
         }
     }
 }
+
+/// The complete example in docs/packs.md is a valid pack.
+#[test]
+fn the_documented_example_reads() {
+    let doc =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/packs.md")).unwrap();
+    let start = doc.find("```yaml\n").expect("a yaml block") + 8;
+    let end = start + doc[start..].find("```").unwrap();
+    let pack = Pack::parse(&doc[start..end]).unwrap_or_else(|e| {
+        panic!(
+            "{}",
+            e.iter()
+                .map(|e| e.to_string())
+                .collect::<Vec<_>>()
+                .join("\n")
+        )
+    });
+    assert_eq!(pack.exercises[0].tasks[0].checks.len(), 2);
+}
