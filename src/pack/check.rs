@@ -10,7 +10,6 @@ use crate::model::{PersistentVolume, PersistentVolumeClaim};
 use crate::sim::world::pv_volume_key;
 use crate::sim::{Command, Outcome, Sim, SimError};
 
-use super::read::describe_condition;
 use super::{Check, Condition, Exercise, Expect, PodMatch, When};
 
 /// A moment of the run: simulated ms and events processed (what `Timeline::seek_event` takes).
@@ -356,11 +355,7 @@ impl Judge {
             } => regex_lite::Regex::new(re).ok(),
             _ => None,
         };
-        let expected = match c.when {
-            When::Always => format!("always: {}", describe_condition(&c.condition)),
-            When::Never => format!("never: {}", describe_condition(&c.condition)),
-            _ => super::read::describe_check(&c.when, &c.condition),
-        };
+        let expected = super::read::describe_check(&c.when, &c.condition);
         Judge {
             when: c.when,
             condition: c.condition.clone(),
