@@ -11,7 +11,7 @@ seconds="${1:-120}"
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(manifest_parse console_line scenario_file)
+  targets=(manifest_parse console_line scenario_file pack_file)
 fi
 
 export RUSTC_BOOTSTRAP=1

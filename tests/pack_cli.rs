@@ -143,6 +143,18 @@ fn check_fails_a_task_that_passes_without_the_solution_or_fails_with_it() {
     let (ok, out, _) = podlab(&["check", path.to_str().unwrap()]);
     assert!(!ok, "{out}");
     assert!(out.contains("task four-ready: FAILS"), "{out}");
+    // A solution line that fails says so.
+    let typo = text.replace(
+        "- kubectl scale rs random-generator --replicas=4",
+        "- kubectl scale rs random-generater --replicas=4",
+    );
+    std::fs::write(&path, typo).unwrap();
+    let (ok, out, _) = podlab(&["check", path.to_str().unwrap()]);
+    assert!(!ok, "{out}");
+    assert!(
+        out.contains("[30s] $ kubectl scale rs random-generater --replicas=4   (failed: Error from server (NotFound): replicasets.apps \"random-generater\" not found)"),
+        "{out}"
+    );
     assert!(
         out.contains("fails with the solution: expected within 3m:"),
         "{out}"

@@ -181,9 +181,19 @@ mod pack_cli {
                 }
                 println!("    with the solution (each check must pass):");
                 for (line, output) in &proof.with.lines {
-                    println!("    [{}] $ {}", format_duration_ms(line.time), line.line);
+                    let failed = if output.ok {
+                        String::new()
+                    } else {
+                        // A failing line is worth seeing even when the checks pass.
+                        format!("   (failed: {})", output.text.lines().next().unwrap_or(""))
+                    };
+                    println!(
+                        "    [{}] $ {}{failed}",
+                        format_duration_ms(line.time),
+                        line.line
+                    );
                     if verbose {
-                        for l in output.lines() {
+                        for l in output.text.lines() {
                             println!("      {l}");
                         }
                     }

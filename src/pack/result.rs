@@ -8,6 +8,7 @@
 //!   reference solution and pass with it.
 
 use crate::codec::Doc;
+use crate::console::Output;
 use crate::manifest::emit::json_pretty;
 use crate::manifest::tree::{self, Node, Resolved, Value};
 use crate::sim::{Sim, SimError};
@@ -348,7 +349,7 @@ pub fn grade(pack: &Pack, record: &ResultRecord) -> Result<Grade, String> {
 pub struct Phase {
     pub tasks: Vec<(String, Status, Vec<CheckRecord>)>,
     /// Each line run and what it printed (the solution phase).
-    pub lines: Vec<(LoggedLine, String)>,
+    pub lines: Vec<(LoggedLine, Output)>,
 }
 
 /// What `podlab check` found for one exercise.
@@ -389,7 +390,7 @@ pub fn prove(pack: &Pack, exercise: &Exercise) -> Result<Proof, SimError> {
     let ran = solved.run_solution(exercise);
     solved.finish(exercise);
     let mut with = phase(pack, exercise, &solved);
-    with.lines = ran.into_iter().map(|(l, o)| (l, o.text)).collect();
+    with.lines = ran;
     let mut problems = Vec::new();
     for (task, status, _) in &without.tasks {
         if *status != Status::Failed {
