@@ -103,7 +103,7 @@ fn wrong_types_and_unknown_keys_are_named() {
         errors("seed: two\nscirpt: []\n"),
         [
             "1:7: seed: expected an unsigned integer, found \"two\"",
-            "2:1: unknown field \"scirpt\"; expected one of: seed, description, cluster, files, script, until",
+            "2:1: unknown field \"scirpt\"; did you mean \"script\"? expected one of: seed, description, cluster, files, script, until",
         ]
     );
     assert_eq!(
@@ -236,4 +236,16 @@ node-1   Ready    <none>   10s   v1.34.0
     );
     assert!(t.starts_with(&expected_start), "{t}");
     assert!(t.ends_with('\n') && t.lines().last().unwrap().starts_with("digest "));
+}
+
+#[test]
+fn unknown_fields_suggest_the_closest_known_one() {
+    use podlab::scenario::suggest;
+    let names = ["seed", "description", "cluster", "files", "script", "until"];
+    assert_eq!(suggest("scirpt", &names), Some("script"));
+    assert_eq!(suggest("Files", &names), Some("files"));
+    assert_eq!(suggest("sed", &names), Some("seed"));
+    // Short names allow one edit only: `wait` is not a typo of `at`.
+    assert_eq!(suggest("wait", &["at", "run"]), None);
+    assert_eq!(suggest("nodes", &names), None);
 }

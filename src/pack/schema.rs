@@ -414,38 +414,8 @@ pub static DEFS: &[&Def] = &[
     &SCRIPT_ENTRY,
 ];
 
-/// The closest field name to a mistyped `key` (edit distance at most 2, or the same letters
-/// in another case), for "did you mean".
-pub fn suggest(key: &str, names: &[&'static str]) -> Option<&'static str> {
-    let lower = key.to_ascii_lowercase();
-    let mut best: Option<(usize, &'static str)> = None;
-    for &n in names {
-        let d = if n.to_ascii_lowercase() == lower {
-            0
-        } else {
-            distance(&lower, &n.to_ascii_lowercase())
-        };
-        if d <= 2 && best.is_none_or(|(b, _)| d < b) {
-            best = Some((d, n));
-        }
-    }
-    best.map(|(_, n)| n)
-}
-
-/// Levenshtein distance over characters.
-fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != *cb);
-            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
+/// The closest field name to a mistyped `key` (the scenario reader's, shared).
+pub use crate::scenario::suggest;
 
 /// The format as JSON Schema (draft 2020-12), pretty-printed with two spaces.
 pub fn json_schema() -> String {

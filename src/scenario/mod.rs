@@ -276,11 +276,14 @@ impl Reader {
                 }
             };
             if !known.is_empty() && !known.contains(&key) {
+                let hint = suggest(key, known)
+                    .map(|n| format!("did you mean {n:?}? "))
+                    .unwrap_or_default();
                 self.error(
                     Some(k.pos),
                     path,
                     format!(
-                        "unknown field {key:?}; expected one of: {}",
+                        "unknown field {key:?}; {hint}expected one of: {}",
                         known.join(", ")
                     ),
                 );
@@ -755,6 +758,42 @@ const TIMING_KEYS: &[&str] = &[
     "schedulerRetryPeriod",
     "maxWaitForUnmount",
 ];
+
+/// The closest field name to a mistyped `key` (a few edits away, or the same letters in another
+/// case), for "did you mean".
+pub fn suggest<'a>(key: &str, names: &[&'a str]) -> Option<&'a str> {
+    let lower = key.to_ascii_lowercase();
+    let mut best: Option<(usize, &'a str)> = None;
+    for &n in names {
+        let d = if n.to_ascii_lowercase() == lower {
+            0
+        } else {
+            distance(&lower, &n.to_ascii_lowercase())
+        };
+        // Two edits for names of five letters or more, one for shorter ones (`wait` is not
+        // a typo of `at`).
+        let limit = if n.chars().count() >= 5 { 2 } else { 1 };
+        if d <= limit && best.is_none_or(|(b, _)| d < b) {
+            best = Some((d, n));
+        }
+    }
+    best.map(|(_, n)| n)
+}
+
+/// Levenshtein distance over characters.
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != *cb);
+            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
 
 /// Zones a, b, c in turn, as `SimBuilder::workers` spreads them.
 fn default_zone(index: usize) -> &'static str {
