@@ -448,3 +448,54 @@ fn deadlines_passed_between_two_looks_use_the_state_before_them() {
     assert_eq!(v[1].at.unwrap().time, 100_000);
     assert!(v[1].at.unwrap().events < t.sim().events_processed());
 }
+
+/// Looks at moments where only the clock moved change nothing: a page that also looks between
+/// events reaches the verdicts, moments included, that `podlab grade` does. The AGE column
+/// makes a query's output depend on time alone.
+#[test]
+fn extra_looks_between_events_do_not_change_verdicts() {
+    use podlab::pack::attempt::setup;
+    use podlab::pack::check::Watch;
+    let pack = pack(&[
+        "eventually:\n  query: kubectl get pods writer\n  contains: ' 91s'",
+        "eventually:\n  query: kubectl get pods writer\n  contains: ' 97s'",
+        "at: 150s\nholds:\n  query: kubectl get pods writer\n  contains: ' 2m'",
+        "eventually:\n  processes: {app: web, equals: 3}\nwithin: 1s",
+    ]);
+    let ex = &pack.exercises[0];
+    let run = |between: bool| {
+        let (mut t, console) = setup(ex, u64::MAX).unwrap();
+        let mut watch = Watch::new(ex);
+        watch.observe(t.sim());
+        console.run(&mut t, SCALE);
+        watch.observe(t.sim());
+        while let Some(next) = t.sim().next_event_time().filter(|n| *n < 240_000) {
+            if between {
+                let mut at = t.sim().now() + 250;
+                while at < next {
+                    t.run_to(at);
+                    watch.observe(t.sim());
+                    at += 250;
+                }
+            }
+            t.step();
+            watch.observe(t.sim());
+        }
+        t.run_to(240_000);
+        watch.observe(t.sim());
+        watch.finish(t.sim());
+        watch.verdicts().into_iter().cloned().collect::<Vec<_>>()
+    };
+    let plain = run(false);
+    let busy = run(true);
+    assert_eq!(plain, busy);
+    assert_eq!(
+        statuses(&plain),
+        [
+            Status::Passed,
+            Status::Passed,
+            Status::Passed,
+            Status::Failed
+        ]
+    );
+}

@@ -228,9 +228,11 @@ pub struct Watch {
     queried: bool,
     /// When queries last ran (simulated ms).
     queried_at: u64,
+    /// Events processed at the last look.
+    events_seen: u64,
 }
 
-/// Queries run again at least this often (simulated ms), changes or not.
+/// Queries run again in each such period (simulated ms), changes or not.
 const QUERY_EVERY_MS: u64 = 1_000;
 
 impl Watch {
@@ -247,6 +249,7 @@ impl Watch {
             trace_seen: 0,
             queried: false,
             queried_at: 0,
+            events_seen: 0,
         }
     }
 
@@ -258,18 +261,23 @@ impl Watch {
             return;
         }
         let now = Moment::of(sim);
-        // Queries run the console: only when something visible changed since they last ran.
+        // Queries run the console: only when something visible changed since they last ran,
+        // or (for output that changes without a trace entry, a container's log) at the first
+        // event of each simulated second. Only events and commands count, never a moment where
+        // just the clock moved, so every driver that looks at every event runs them at the
+        // same moments and sees the same output.
         let entries = sim.trace().entries();
-        // Some output changes without a trace entry (a container's log): at least once per
-        // simulated second, they run anyway.
+        let moved = now.events != self.events_seen || entries.len() != self.trace_seen;
         let changed = !self.queried
-            || now.time >= self.queried_at.saturating_add(QUERY_EVERY_MS)
-            || entries
-                .get(self.trace_seen..)
-                .unwrap_or_default()
-                .iter()
-                .any(|e| e.change.is_visible());
+            || (moved
+                && (now.time / QUERY_EVERY_MS > self.queried_at / QUERY_EVERY_MS
+                    || entries
+                        .get(self.trace_seen..)
+                        .unwrap_or_default()
+                        .iter()
+                        .any(|e| e.change.is_visible())));
         self.trace_seen = entries.len();
+        self.events_seen = now.events;
         if changed {
             self.queried = true;
             self.queried_at = now.time;
