@@ -691,6 +691,7 @@ impl App for LeaderElector {
                 .observed
                 .as_ref()
                 .map(|o| self.observed_time.saturating_add(o.duration_ms)),
+            detail: String::new(),
         }]
     }
 }
