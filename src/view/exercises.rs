@@ -23,10 +23,41 @@ pub fn starter(pattern: Pattern) -> (&'static str, &'static str) {
 /// Files the page's console offers besides the editor's (`kubectl apply -f NAME`).
 pub fn console_files(pattern: Pattern) -> &'static [(&'static str, &'static str)] {
     match pattern {
-        Pattern::Singleton => &[(
-            "singleton-leader.yaml",
-            include_str!("../../exercises/singleton-leader.yaml"),
-        )],
+        Pattern::Singleton => &[
+            (
+                "singleton-leader.yaml",
+                include_str!("../../exercises/singleton-leader.yaml"),
+            ),
+            (
+                "singleton-lease.yaml",
+                include_str!("../../exercises/singleton-lease.yaml"),
+            ),
+            (
+                "singleton-configmap.yaml",
+                include_str!("../../exercises/singleton-configmap.yaml"),
+            ),
+            (
+                "singleton-dapr.yaml",
+                include_str!("../../exercises/singleton-dapr.yaml"),
+            ),
+            (
+                "singleton-zookeeper.yaml",
+                include_str!("../../exercises/singleton-zookeeper.yaml"),
+            ),
+        ],
+        Pattern::Stateless | Pattern::Stateful => &[],
+    }
+}
+
+/// The page's example picker: (label, console file), each loaded with `kubectl apply -f`.
+pub fn examples(pattern: Pattern) -> &'static [(&'static str, &'static str)] {
+    match pattern {
+        Pattern::Singleton => &[
+            ("Lease", "singleton-lease.yaml"),
+            ("ConfigMap (Camel)", "singleton-configmap.yaml"),
+            ("Dapr lock", "singleton-dapr.yaml"),
+            ("ZooKeeper", "singleton-zookeeper.yaml"),
+        ],
         Pattern::Stateless | Pattern::Stateful => &[],
     }
 }
@@ -47,6 +78,7 @@ pub fn steps(pattern: Pattern) -> &'static [&'static str] {
             "Two copies now run at once: a ReplicaSet of one is not a singleton.",
             "In-application locking instead: type `kubectl apply -f singleton-leader.yaml` in the console (three podlab/leader-elector replicas racing for one Lease, with fencing; flags in docs/apps.md), Play, and open the Locks tab: one of them leads.",
             "Pause the leader from its pod's ⋮ menu and play 30 seconds: another is elected while the paused one still believes it leads, a split brain. Resume it: its stale writes are refused (fenced) and it stops leading.",
+            "Compare the four lock kinds on the same failure: load one example with the In-app lock buttons (Lease, ConfigMap, Dapr lock, ZooKeeper), pause its leader, play 30 seconds, resume, and read the Locks tab's belief timeline: the shaded windows are split brains, \u{2715} marks a write refused by its fencing token.",
         ],
         Pattern::Stateful => &[
             "Apply and Play: rg-0 starts, and rg-1 only once rg-0 is Running and Ready (StatefulSets panel).",
