@@ -500,14 +500,6 @@ impl Host for ProcessHost<'_> {
             ZkOp::ExistsWatch { session, path } => ZkReply::Exists(zk.exists_watch(session, &path)),
             ZkOp::Delete { path, .. } => {
                 let fired = zk.delete(&path);
-                self.sim.record(
-                    &actor,
-                    None,
-                    None,
-                    Change::World,
-                    format!("deleted {path}"),
-                    "",
-                );
                 self.sim.fire_watches(fired);
                 ZkReply::Done
             }

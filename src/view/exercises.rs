@@ -29,10 +29,6 @@ pub fn console_files(pattern: Pattern) -> &'static [(&'static str, &'static str)
                 include_str!("../../exercises/singleton-leader.yaml"),
             ),
             (
-                "singleton-lease.yaml",
-                include_str!("../../exercises/singleton-lease.yaml"),
-            ),
-            (
                 "singleton-configmap.yaml",
                 include_str!("../../exercises/singleton-configmap.yaml"),
             ),
@@ -53,7 +49,7 @@ pub fn console_files(pattern: Pattern) -> &'static [(&'static str, &'static str)
 pub fn examples(pattern: Pattern) -> &'static [(&'static str, &'static str)] {
     match pattern {
         Pattern::Singleton => &[
-            ("Lease", "singleton-lease.yaml"),
+            ("Lease", "singleton-leader.yaml"),
             ("ConfigMap (Camel)", "singleton-configmap.yaml"),
             ("Dapr lock", "singleton-dapr.yaml"),
             ("ZooKeeper", "singleton-zookeeper.yaml"),

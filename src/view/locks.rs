@@ -415,7 +415,7 @@ fn parts(key: &str) -> (&'static str, String, String) {
 }
 
 /// What the panel says when there is no lock at all.
-pub const NO_LOCKS: &str = "No locks yet. To see leader election, apply a Deployment of the podlab/leader-elector image (the Singleton page's \u{201c}What to try\u{201d} has one, singleton-leader.yaml, and one example per lock kind: singleton-lease.yaml, singleton-configmap.yaml, singleton-dapr.yaml, singleton-zookeeper.yaml; the flags are in docs/apps.md) and press Play: each lock, each candidate and what it believes will be shown here.";
+pub const NO_LOCKS: &str = "No locks yet. To see leader election, apply a Deployment of the podlab/leader-elector image (the Singleton page's \u{201c}What to try\u{201d} has one, the Lease example singleton-leader.yaml, and singleton-configmap.yaml, singleton-dapr.yaml, singleton-zookeeper.yaml; the flags are in docs/apps.md) and press Play: each lock, each candidate and what it believes will be shown here.";
 
 /// The line above a lock's candidates: who leads, or the split brain.
 pub fn summary(l: &LockView) -> String {
@@ -686,6 +686,84 @@ pub fn timelines(h: &BeliefHistory, now: u64) -> Vec<TimelineView> {
     out
 }
 
+/// Text made safe inside HTML (a lock key or pod name comes from a manifest).
+fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `left:12.5%;width:3.0%` from per mille.
+fn place(from: u32, to: u32) -> String {
+    let w = to.saturating_sub(from);
+    format!(
+        "left:{}.{}%;width:{}.{}%",
+        from / 10,
+        from % 10,
+        w / 10,
+        w % 10
+    )
+}
+
+/// The belief timeline of one lock as HTML: a row per process with its bars, the split-brain
+/// windows shaded in every row, refused writes marked \u{2715}.
+pub fn timeline_html(t: &TimelineView) -> String {
+    let lock = escape(&t.lock);
+    let mut h = format!(
+        "<section class=\"belief-timeline\" aria-label=\"belief timeline {lock}\"><h4>Belief timeline: {lock}<span class=\"muted\">  {} to {}</span></h4>",
+        crate::view::timeline::clock(t.from),
+        crate::view::timeline::clock(t.to)
+    );
+    let shade: String = t
+        .split
+        .iter()
+        .map(|&(a, b)| format!("<span class=\"tl-split\" style=\"{}\"></span>", place(a, b)))
+        .collect();
+    for r in &t.rows {
+        let pod = escape(&r.pod);
+        h.push_str(&format!(
+            "<div class=\"tl-row\" aria-label=\"beliefs of {pod}\"><span class=\"tl-label\" title=\"process {}\">{pod}</span><span class=\"tl-track\">{shade}",
+            escape(&r.process)
+        ));
+        for b in &r.bars {
+            h.push_str(&format!(
+                "<span class=\"tl-bar\" style=\"{}\" title=\"{}\"></span>",
+                place(b.from, b.to),
+                escape(&b.title)
+            ));
+        }
+        for &x in &r.refused {
+            h.push_str(&format!(
+                "<span class=\"tl-refused\" style=\"left:{}.{}%\" title=\"write refused (fenced)\">\u{2715}</span>",
+                x / 10,
+                x % 10
+            ));
+        }
+        h.push_str("</span></div>");
+    }
+    let total: u64 = t.split_ms.iter().map(|(a, b)| b - a).sum();
+    let n = t.split_ms.len();
+    h.push_str(&if n == 0 {
+        "<p class=\"small\">Never more than one believed it led.</p></section>".to_string()
+    } else {
+        format!(
+            "<p class=\"small st-bad\">Split brain: {n} window{} where two or more believed they led ({} in all, shaded). \u{2715}: a write the resource refused.</p></section>",
+            if n == 1 { "" } else { "s" },
+            go_duration(total / 100 * 100)
+        )
+    });
+    h
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -934,7 +1012,7 @@ mod tests {
     /// The four examples on the same failure: each shows one split-brain window.
     #[test]
     fn the_lease_and_configmap_examples_split_the_same_way() {
-        for file in ["singleton-lease.yaml", "singleton-configmap.yaml"] {
+        for file in ["singleton-leader.yaml", "singleton-configmap.yaml"] {
             let (s, _) = paused_example(file);
             let t = timelines(&s.density.beliefs, s.sim().now());
             assert_eq!(t.len(), 1, "{file}");
@@ -956,6 +1034,33 @@ mod tests {
         assert_eq!(t[0].to, s.sim().now());
         assert!(t[0].to < end);
         assert!(t[0].split_ms.iter().all(|(_, b)| *b <= 40_000));
+    }
+
+    #[test]
+    fn the_timeline_html_escapes_what_a_manifest_names() {
+        let t = TimelineView {
+            lock: "dapr/s/<b>".into(),
+            from: 0,
+            to: 10_000,
+            rows: vec![TimelineRow {
+                pod: "p\"x".into(),
+                process: "abc".into(),
+                bars: vec![TimelineBar {
+                    from: 0,
+                    to: 125,
+                    title: "t".into(),
+                }],
+                refused: vec![500],
+            }],
+            split: vec![(100, 200)],
+            split_ms: vec![(1_000, 2_000)],
+        };
+        let h = timeline_html(&t);
+        assert!(h.contains("dapr/s/&lt;b&gt;") && !h.contains("<b>"), "{h}");
+        assert!(h.contains("beliefs of p&quot;x"));
+        assert!(h.contains("style=\"left:0.0%;width:12.5%\""));
+        assert!(h.contains("left:50.0%"));
+        assert!(h.contains("Split brain: 1 window where"));
     }
 
     #[test]
