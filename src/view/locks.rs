@@ -568,6 +568,8 @@ pub struct TimelineView {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TimelineRow {
     pub pod: String,
+    /// The pod's name without what every row's shares (`…-znxzd`), so the rows tell apart.
+    pub label: String,
     /// The process id's first 8 characters.
     pub process: String,
     pub bars: Vec<TimelineBar>,
@@ -615,6 +617,7 @@ pub fn timelines(h: &BeliefHistory, now: u64) -> Vec<TimelineView> {
                 None => {
                     t.rows.push(TimelineRow {
                         pod: s.pod.clone(),
+                        label: s.pod.clone(),
                         process: s.process.chars().take(8).collect(),
                         bars: Vec::new(),
                         refused: Vec::new(),
@@ -682,6 +685,22 @@ pub fn timelines(h: &BeliefHistory, now: u64) -> Vec<TimelineView> {
             .map(|&(a, b)| (pm(a), pm(b).max(pm(a) + 1)))
             .collect();
         crate::sort::sort_by(&mut t.rows, |a, b| a.pod.cmp(&b.pod));
+        // The longest prefix, up to a `-`, that every row's pod shares.
+        if let [first, .., last] = t.rows.as_slice() {
+            let same = first
+                .pod
+                .char_indices()
+                .zip(last.pod.chars())
+                .take_while(|((_, a), b)| a == b)
+                .filter(|((_, a), _)| *a == '-')
+                .map(|((i, _), _)| i)
+                .last();
+            if let Some(i) = same {
+                for r in &mut t.rows {
+                    r.label = format!("\u{2026}{}", &r.pod[i..]);
+                }
+            }
+        }
     }
     out
 }
@@ -731,8 +750,9 @@ pub fn timeline_html(t: &TimelineView) -> String {
     for r in &t.rows {
         let pod = escape(&r.pod);
         h.push_str(&format!(
-            "<div class=\"tl-row\" aria-label=\"beliefs of {pod}\"><span class=\"tl-label\" title=\"process {}\">{pod}</span><span class=\"tl-track\">{shade}",
-            escape(&r.process)
+            "<div class=\"tl-row\" aria-label=\"beliefs of {pod}\"><span class=\"tl-label\" title=\"{pod}, process {}\">{}</span><span class=\"tl-track\">{shade}",
+            escape(&r.process),
+            escape(&r.label)
         ));
         for b in &r.bars {
             h.push_str(&format!(
@@ -1007,6 +1027,9 @@ mod tests {
         let row = t.rows.iter().find(|r| r.pod == paused).unwrap();
         assert!(!row.refused.is_empty(), "{row:?}");
         assert!(row.bars[0].title.contains("(token 0)"), "{:?}", row.bars);
+        // Sorted by pod (the first row takes the lower name) and told apart by their ends.
+        let suffix = paused.rsplit('-').next().unwrap();
+        assert_eq!(row.label, format!("\u{2026}-{suffix}"));
     }
 
     /// The four examples on the same failure: each shows one split-brain window.
@@ -1044,6 +1067,7 @@ mod tests {
             to: 10_000,
             rows: vec![TimelineRow {
                 pod: "p\"x".into(),
+                label: "p\"x".into(),
                 process: "abc".into(),
                 bars: vec![TimelineBar {
                     from: 0,
