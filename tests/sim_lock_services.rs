@@ -205,7 +205,7 @@ fn zookeeper_lowest_node_leads_and_the_next_takes_over() {
     sim.run_for(20_000);
     let e = &sim.world().lock_stores().zk;
     assert_eq!(e.sessions.len(), 3);
-    let nodes: Vec<_> = e.znodes.values().collect();
+    let nodes: Vec<_> = e.znodes.iter().collect();
     assert_eq!(nodes.len(), 3);
     assert_eq!(nodes[0].path, "/election/lock-0000000000");
     assert_eq!(nodes[0].data, l.pod);

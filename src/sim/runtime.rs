@@ -582,7 +582,7 @@ impl Sim {
         let due = self.world.lock_stores().zk.due(now);
         for id in due {
             let zk = &mut self.world.lock_stores_mut().zk;
-            let Some(s) = zk.sessions.get(&id).cloned() else {
+            let Some(s) = zk.sessions.iter().find(|s| s.id == id).cloned() else {
                 continue;
             };
             let (gone, fired) = zk.end_session(id);

@@ -8,7 +8,6 @@
 //! at its next tick (sessions expire in buckets of `tickTime`, as ZooKeeper's `ExpiryQueue`).
 
 use super::apps::UnlockStatus;
-use crate::sorted::SortedMap;
 
 /// The ensemble's `tickTime` (the sample `zoo.cfg`'s 2000 ms).
 pub const ZK_TICK_MS: u64 = 2_000;
@@ -57,11 +56,12 @@ pub struct Znode {
 
 /// The ZooKeeper ensemble: sessions, ephemeral nodes and exists-watches.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// Small, so plain vectors kept in order (ids and paths ascending) rather than more map code.
 pub struct Ensemble {
-    pub sessions: SortedMap<u64, ZkSession>,
-    pub znodes: SortedMap<String, Znode>,
+    pub sessions: Vec<ZkSession>,
+    pub znodes: Vec<Znode>,
     /// Each parent's `cversion`: bumped by every child created or deleted.
-    cversions: SortedMap<String, i64>,
+    cversions: Vec<(String, i64)>,
     pub zxid: i64,
     next_session: u64,
     /// Whether the session tracker's tick is scheduled.
@@ -73,8 +73,8 @@ pub struct Ensemble {
 /// Every lock service in the cluster.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LockStores {
-    /// `store/resource` -> lock (expired locks stay until they are read or taken).
-    dapr: SortedMap<String, DaprLock>,
+    /// By store and resource (expired locks stay until they are taken again).
+    dapr: Vec<DaprLock>,
     pub zk: Ensemble,
 }
 
@@ -88,20 +88,18 @@ impl LockStores {
         owner: &str,
         expiry_s: u64,
     ) -> bool {
-        let key = format!("{store}/{resource}");
-        if self.dapr.get(&key).is_some_and(|l| l.expires_at > now) {
-            return false;
+        let lock = DaprLock {
+            store: store.to_string(),
+            resource: resource.to_string(),
+            owner: owner.to_string(),
+            acquired_at: now,
+            expires_at: now + expiry_s.saturating_mul(1000),
+        };
+        match self.find(store, resource) {
+            Ok(i) if self.dapr[i].expires_at > now => return false,
+            Ok(i) => self.dapr[i] = lock,
+            Err(i) => self.dapr.insert(i, lock),
         }
-        self.dapr.insert(
-            key,
-            DaprLock {
-                store: store.to_string(),
-                resource: resource.to_string(),
-                owner: owner.to_string(),
-                acquired_at: now,
-                expires_at: now + expiry_s.saturating_mul(1000),
-            },
-        );
         true
     }
 
@@ -113,20 +111,24 @@ impl LockStores {
         resource: &str,
         owner: &str,
     ) -> UnlockStatus {
-        let key = format!("{store}/{resource}");
-        match self.dapr.get(&key) {
-            Some(l) if l.expires_at > now && l.owner == owner => {
-                self.dapr.remove(&key);
+        match self.find(store, resource) {
+            Ok(i) if self.dapr[i].expires_at > now && self.dapr[i].owner == owner => {
+                self.dapr.remove(i);
                 UnlockStatus::Success
             }
-            Some(l) if l.expires_at > now => UnlockStatus::LockBelongsToOthers,
+            Ok(i) if self.dapr[i].expires_at > now => UnlockStatus::LockBelongsToOthers,
             _ => UnlockStatus::LockDoesNotExist,
         }
     }
 
+    fn find(&self, store: &str, resource: &str) -> Result<usize, usize> {
+        self.dapr
+            .binary_search_by(|l| (l.store.as_str(), l.resource.as_str()).cmp(&(store, resource)))
+    }
+
     /// Every Dapr lock set so far (expired ones too: their `expires_at` says so).
     pub fn dapr_locks(&self) -> impl Iterator<Item = &DaprLock> {
-        self.dapr.values()
+        self.dapr.iter()
     }
 }
 
@@ -144,13 +146,13 @@ impl Ensemble {
             pid,
             pod: pod.to_string(),
         };
-        self.sessions.insert(id, s.clone());
+        self.sessions.push(s.clone());
         s
     }
 
     /// The ensemble hears from `session`; false when it is gone.
     pub(crate) fn touch(&mut self, now: u64, session: u64) -> bool {
-        match self.sessions.get_mut(&session) {
+        match self.sessions.iter_mut().find(|s| s.id == session) {
             Some(s) => {
                 s.last_heard = now;
                 true
@@ -167,13 +169,12 @@ impl Ensemble {
         data: &str,
     ) -> String {
         let parent = parent.trim_end_matches('/');
-        let cv = self.cversions.entry(parent.to_string()).or_insert(0);
-        let sequence = *cv;
-        *cv += 1;
+        let sequence = self.bump(parent);
         self.zxid += 1;
         let path = format!("{parent}/{prefix}{sequence:010}");
+        let at = self.znodes.partition_point(|z| z.path < path);
         self.znodes.insert(
-            path.clone(),
+            at,
             Znode {
                 path: path.clone(),
                 owner: session,
@@ -185,13 +186,27 @@ impl Ensemble {
         path
     }
 
+    /// Bumps `parent`'s cversion; returns the value before.
+    fn bump(&mut self, parent: &str) -> i64 {
+        match self.cversions.iter_mut().find(|(p, _)| p == parent) {
+            Some((_, v)) => {
+                *v += 1;
+                *v - 1
+            }
+            None => {
+                self.cversions.push((parent.to_string(), 1));
+                0
+            }
+        }
+    }
+
     /// The children of `parent` (name, data), sorted by name.
     pub fn children(&self, parent: &str) -> Vec<(String, String)> {
         let prefix = format!("{}/", parent.trim_end_matches('/'));
         self.znodes
             .iter()
-            .filter_map(|(p, z)| {
-                let name = p.strip_prefix(&prefix)?;
+            .filter_map(|z| {
+                let name = z.path.strip_prefix(&prefix)?;
                 (!name.contains('/')).then(|| (name.to_string(), z.data.clone()))
             })
             .collect()
@@ -199,7 +214,7 @@ impl Ensemble {
 
     /// `exists` with a watch; a watch is set only on a node that exists (what the recipe asks).
     pub(crate) fn exists_watch(&mut self, session: u64, path: &str) -> bool {
-        let exists = self.znodes.contains_key(path);
+        let exists = self.znodes.iter().any(|z| z.path == path);
         if exists && !self.watches.iter().any(|(s, p)| *s == session && p == path) {
             self.watches.push((session, path.to_string()));
         }
@@ -208,12 +223,13 @@ impl Ensemble {
 
     /// Deletes `path`; returns the pids whose watches fire.
     pub(crate) fn delete(&mut self, path: &str) -> Vec<u64> {
-        if self.znodes.remove(path).is_none() {
+        let Some(i) = self.znodes.iter().position(|z| z.path == path) else {
             return Vec::new();
-        }
+        };
+        self.znodes.remove(i);
         self.zxid += 1;
         if let Some((parent, _)) = path.rsplit_once('/') {
-            *self.cversions.entry(parent.to_string()).or_insert(0) += 1;
+            self.bump(parent);
         }
         let mut fired = Vec::new();
         let sessions = &self.sessions;
@@ -221,7 +237,7 @@ impl Ensemble {
             if p != path {
                 return true;
             }
-            if let Some(x) = sessions.get(s) {
+            if let Some(x) = sessions.iter().find(|x| x.id == *s) {
                 fired.push(x.pid);
             }
             false
@@ -234,7 +250,7 @@ impl Ensemble {
     pub(crate) fn end_session(&mut self, session: u64) -> (Vec<String>, Vec<u64>) {
         let owned: Vec<String> = self
             .znodes
-            .values()
+            .iter()
             .filter(|z| z.owner == session)
             .map(|z| z.path.clone())
             .collect();
@@ -242,7 +258,7 @@ impl Ensemble {
         for p in &owned {
             fired.extend(self.delete(p));
         }
-        self.sessions.remove(&session);
+        self.sessions.retain(|s| s.id != session);
         self.watches.retain(|(s, _)| *s != session);
         self.zxid += 1;
         (owned, fired)
@@ -251,7 +267,7 @@ impl Ensemble {
     /// The sessions whose deadline has passed at `now`, oldest id first.
     pub(crate) fn due(&self, now: u64) -> Vec<u64> {
         self.sessions
-            .values()
+            .iter()
             .filter(|s| s.expires_at() <= now)
             .map(|s| s.id)
             .collect()

@@ -245,7 +245,7 @@ pub fn locks(sim: &Sim) -> LocksModel {
     }
     // ZooKeeper: one election per parent of the ephemeral nodes.
     let zk = &stores.zk;
-    for z in zk.znodes.values() {
+    for z in &zk.znodes {
         let Some((parent, _)) = z.path.rsplit_once('/') else {
             continue;
         };
@@ -264,7 +264,7 @@ pub fn locks(sim: &Sim) -> LocksModel {
                 ];
                 v.sessions = zk
                     .sessions
-                    .values()
+                    .iter()
                     .map(|s| SessionView {
                         id: session_hex(s.id),
                         pod: s.pod.clone(),
