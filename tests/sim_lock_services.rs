@@ -300,6 +300,37 @@ fn zookeeper_a_cut_off_leader_suspends_before_its_session_expires() {
     assert!(logs(&sim, &l.pod).contains("connection state changed: SUSPENDED"));
 }
 
+/// ref §7.2 "Clock skew", §7.5: the client's read timeout runs on its own clock. One that runs
+/// at half speed, cut off, calls itself disconnected only after the ensemble has expired its
+/// session and the next leads: two leaders at once, for a while.
+#[test]
+fn zookeeper_a_slow_clock_overlaps_the_next_leader() {
+    let mut sim = zk(8);
+    let l = elected(&mut sim, ZK);
+    sim.apply(Command::SkewClockRate {
+        node: l.machine.clone(),
+        rate_ppm: -500_000,
+    })
+    .unwrap();
+    sim.apply(Command::CutPod {
+        namespace: "default".into(),
+        pod: l.pod.clone(),
+    })
+    .unwrap();
+    let mut most = 0;
+    run_until_checked(
+        &mut sim,
+        |s| {
+            most = most.max(leaders(s, ZK).len());
+            false
+        },
+        30_000,
+    );
+    assert_eq!(most, 2, "a split brain");
+    assert_eq!(leaders(&sim, ZK).len(), 1);
+    assert!(leaders(&sim, ZK)[0].pod != l.pod);
+}
+
 /// The runtime traces each belief change (what the Locks panel's timeline reads back).
 #[test]
 fn belief_changes_are_in_the_trace() {

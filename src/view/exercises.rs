@@ -172,4 +172,28 @@ mod tests {
             assert!(out.ok, "{name}: {}", out.text);
         }
     }
+
+    /// The example picker loads console files the page has, one per lock kind, each a
+    /// Deployment of three candidates that elects one leader.
+    #[test]
+    fn the_picker_offers_one_example_per_lock_kind() {
+        let files = console_files(Pattern::Singleton);
+        let picked = examples(Pattern::Singleton);
+        assert_eq!(picked.len(), 4);
+        for (label, file) in picked {
+            let (_, text) = files.iter().find(|(n, _)| n == file).expect(file);
+            assert!(text.contains("replicas: 3"), "{label}");
+            let mut s = Session::new(2, 3);
+            for (name, text) in files {
+                s.add_file(name, text);
+            }
+            assert!(s.run(&format!("kubectl apply -f {file}")).ok, "{label}");
+            s.run_for(30_000);
+            let m = crate::view::locks::locks(s.sim());
+            assert_eq!(m.locks.len(), 1, "{label}: {:?}", m.locks);
+            let leading = m.locks[0].candidates.iter().filter(|c| c.leading).count();
+            assert_eq!(leading, 1, "{label}");
+        }
+        assert!(examples(Pattern::Stateless).is_empty());
+    }
 }
