@@ -9,8 +9,6 @@
 //! the API return a token, so its writes cannot be fenced: a holder paused past its lease
 //! writes on after it resumes, beside the new holder.
 
-use crate::model::Time;
-
 use super::{go_bool, go_duration_flag, go_flags, App, Host, HttpReply, HttpRequest, LockBelief};
 use super::{ClientError, UnlockStatus};
 
@@ -114,8 +112,7 @@ pub struct DaprLockClient {
 
 impl DaprLockClient {
     pub fn runs(image: &str) -> bool {
-        let name = image.split(['@', ':']).next().unwrap_or("");
-        name == "podlab/dapr-lock-client" || name.ends_with("/podlab/dapr-lock-client")
+        super::is_podlab_image(image, "dapr-lock-client")
     }
 
     pub fn from_args(argv: &[String]) -> Self {
@@ -217,13 +214,13 @@ impl DaprLockClient {
     }
 
     fn work(&mut self, host: &mut dyn Host) {
-        let at = Time(host.wall_clock()).to_rfc3339();
-        let text = format!("{at} {}", self.owner);
-        let (key, owner) = (self.lock_key(), self.owner.clone());
-        if host.protected_write(&key, &owner, None, text.clone()) {
-            let file = self.cfg.work_file.clone();
-            host.append_file(&file, text);
-        }
+        super::leader_work(
+            host,
+            &self.lock_key(),
+            &self.owner,
+            None,
+            &self.cfg.work_file,
+        );
     }
 }
 

@@ -182,8 +182,7 @@ pub struct LeaderElector {
 impl LeaderElector {
     /// Whether an image runs this program.
     pub fn runs(image: &str) -> bool {
-        let name = image.split(['@', ':']).next().unwrap_or("");
-        name == "podlab/leader-elector" || name.ends_with("/podlab/leader-elector")
+        super::is_podlab_image(image, "leader-elector")
     }
 
     pub fn from_args(argv: &[String]) -> LeaderElector {
@@ -537,19 +536,7 @@ impl LeaderElector {
     /// The singleton's work: one write to the protected resource.
     fn work(&mut self, host: &mut dyn Host) {
         let token = (self.cfg.fencing && self.cfg.lock == LockKind::Lease).then_some(self.token);
-        let at = Time(host.wall_clock()).to_rfc3339();
-        let text = match token {
-            Some(t) => format!("{at} {} token={t}", self.id),
-            None => format!("{at} {}", self.id),
-        };
-        let key = self.lock_key();
-        let id = self.id.clone();
-        if host.protected_write(&key, &id, token, text.clone()) {
-            let file = self.cfg.work_file.clone();
-            host.append_file(&file, text);
-        } else if let Some(t) = token {
-            host.stdout(format!("write refused: fencing token {t} is stale"));
-        }
+        super::leader_work(host, &self.lock_key(), &self.id, token, &self.cfg.work_file);
     }
 }
 

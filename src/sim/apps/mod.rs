@@ -250,6 +250,29 @@ pub fn go_duration_flag(name: &str, value: &str) -> Result<u64, String> {
         .ok_or_else(|| format!("invalid value \"{value}\" for flag -{name}"))
 }
 
+/// Whether `image` (any tag, digest or registry) is the lab's `podlab/NAME`.
+pub fn is_podlab_image(image: &str, name: &str) -> bool {
+    let repo = image.split(['@', ':']).next().unwrap_or("");
+    repo.strip_suffix(name)
+        .is_some_and(|r| r == "podlab/" || r.ends_with("/podlab/"))
+}
+
+/// A leader's work, shared by the lock programs: one write to the resource `lock` protects,
+/// carrying `token` when it fences (ref §7.6), and a line `TIME ID [token=N]` in `file` when
+/// the write is accepted and the path lies on a volume.
+pub fn leader_work(host: &mut dyn Host, lock: &str, id: &str, token: Option<i64>, file: &str) {
+    let at = crate::model::Time(host.wall_clock()).to_rfc3339();
+    let text = match token {
+        Some(t) => format!("{at} {id} token={t}"),
+        None => format!("{at} {id}"),
+    };
+    if host.protected_write(lock, id, token, text.clone()) {
+        host.append_file(file, text);
+    } else if let Some(t) = token {
+        host.stdout(format!("write refused: fencing token {t} is stale"));
+    }
+}
+
 /// `0x100000000000003`: a session id as ZooKeeper prints it.
 pub fn session_hex(id: u64) -> String {
     format!("0x{id:x}")
@@ -630,5 +653,14 @@ mod tests {
         assert_eq!(p("podlab/leader-elector:1.0", &[]), "leader-elector");
         assert_eq!(p("podlab/dapr-lock-client:1.0", &[]), "dapr-lock-client");
         assert_eq!(p("podlab/zk-lock-client", &[]), "zk-lock-client");
+        assert!(is_podlab_image(
+            "docker.io/podlab/zk-lock-client@sha256:0",
+            "zk-lock-client"
+        ));
+        assert!(!is_podlab_image("other/zk-lock-client", "zk-lock-client"));
+        assert!(!is_podlab_image(
+            "podlab/x-zk-lock-client",
+            "zk-lock-client"
+        ));
     }
 }

@@ -11,8 +11,6 @@
 //! runs before the client hears it is no longer leader: with `--fencing` each write carries the
 //! node's sequence number, and the resource refuses a stale one (ref §7.6).
 
-use crate::model::Time;
-
 use super::{go_bool, go_duration_flag, go_flags, session_hex, App, Host, HttpReply, HttpRequest};
 use super::{LockBelief, ZkOp, ZkReply, WATCH_TIMER};
 
@@ -136,8 +134,7 @@ pub struct ZkLockClient {
 
 impl ZkLockClient {
     pub fn runs(image: &str) -> bool {
-        let name = image.split(['@', ':']).next().unwrap_or("");
-        name == "podlab/zk-lock-client" || name.ends_with("/podlab/zk-lock-client")
+        super::is_podlab_image(image, "zk-lock-client")
     }
 
     pub fn from_args(argv: &[String]) -> Self {
@@ -353,18 +350,7 @@ impl ZkLockClient {
     fn work(&mut self, host: &mut dyn Host) {
         // Its node may be gone already; the work does not know yet.
         let token = self.cfg.fencing.then_some(self.token);
-        let at = Time(host.wall_clock()).to_rfc3339();
-        let text = match token {
-            Some(t) => format!("{at} {} token={t}", self.id),
-            None => format!("{at} {}", self.id),
-        };
-        let (key, id) = (self.lock_key(), self.id.clone());
-        if host.protected_write(&key, &id, token, text.clone()) {
-            let file = self.cfg.work_file.clone();
-            host.append_file(&file, text);
-        } else if let Some(t) = token {
-            host.stdout(format!("write refused: fencing token {t} is stale"));
-        }
+        super::leader_work(host, &self.lock_key(), &self.id, token, &self.cfg.work_file);
     }
 }
 
