@@ -258,7 +258,7 @@ pub fn App() -> Html {
     let main = match state.pattern {
         Some(pattern) => html! {
             <main class="lab" aria-label={pattern.title()}>
-                <ExercisePanel {pattern} notice={state.notice.clone()} {choices} />
+                <ExercisePanel {pattern} notice={state.notice.clone()} {choices} on_run={on_run.clone()} />
                 <EditorPane text={state.editor.clone()} diags={state.diags.clone()} checking={state.diags_stale}
                     file={applied_name(&state.session.borrow(), state.file_name(), &state.editor)} on_change={on_edit} on_apply={cb(|_| Action::ApplyEditor)} />
                 <ClusterView model={cluster} on_run={on_run.clone()} />

@@ -26,6 +26,9 @@ pub struct Density {
     pub counts: Vec<u32>,
     /// Trace entries already counted.
     seen: usize,
+    /// What each process believed about its locks, read from the same new entries (the Locks
+    /// panel's belief timeline).
+    pub beliefs: crate::view::locks::BeliefHistory,
 }
 
 /// Width of one density bucket in simulated ms.
@@ -40,6 +43,7 @@ impl Density {
     /// Counts entries not yet seen. Replays produce the same trace prefix, so after a seek back
     /// there is nothing new until the run passes the furthest point again.
     pub fn ingest(&mut self, sim: &Sim) {
+        self.beliefs.ingest(sim);
         let entries = sim.trace().entries();
         if entries.len() <= self.seen {
             return;
@@ -61,6 +65,7 @@ impl Density {
     pub fn truncate(&mut self, sim: &Sim) {
         self.counts.clear();
         self.seen = 0;
+        self.beliefs = Default::default();
         self.ingest(sim);
     }
 
