@@ -3,6 +3,7 @@
 
 use super::{
     apply, delete, describe, dig, exec, get, label, logs, node, rollout, run, scale, set, wait,
+    watch,
 };
 use super::{Console, Output, Target};
 
@@ -19,6 +20,14 @@ pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Outp
     };
     match verb.as_str() {
         "help" | "--help" | "-h" => Output::ok(HELP),
+        "get" if watches(rest) => {
+            let line = format!("kubectl {}", words.join(" "));
+            let (out, w) = watch::get(console, target, &line, rest);
+            if w.is_some() {
+                *console.watch.borrow_mut() = w;
+            }
+            out
+        }
         "get" => get::run(console, target, rest),
         "apply" => apply::run(console, target, rest),
         "create" => apply::create(console, target, rest),
@@ -44,6 +53,12 @@ pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Outp
         )),
         other => unknown_command(other),
     }
+}
+
+/// Whether `get` words ask for a watch (`-w`, `--watch`, `--watch-only`).
+fn watches(words: &[String]) -> bool {
+    super::cmdutil::flags("get", words, get::FLAGS)
+        .is_ok_and(|a| a.on("watch") || a.on("watch-only"))
 }
 
 /// kubectl's top-level help, in its groups and words, listing only the commands this console

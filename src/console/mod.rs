@@ -14,6 +14,7 @@ pub mod args;
 pub mod jsonpath;
 pub mod print;
 pub mod table;
+pub mod template;
 
 pub mod book;
 pub mod cmdutil;
@@ -33,6 +34,8 @@ pub mod run;
 pub mod scale;
 pub mod set;
 pub mod wait;
+
+pub mod watch;
 
 pub mod kubectl;
 
@@ -104,6 +107,8 @@ pub struct Console {
     pub namespace: String,
     /// While set, lines go to a shell in a container until `exit`.
     pub shell: std::cell::RefCell<Option<ExecSession>>,
+    /// A `kubectl get -w` or `watch CMD` that prints changes while time runs, until stopped.
+    pub watch: std::cell::RefCell<Option<watch::Watch>>,
 }
 
 /// An open `kubectl exec -it` shell.
@@ -130,6 +135,7 @@ impl Default for Console {
             files: SortedMap::new(),
             namespace: "default".into(),
             shell: std::cell::RefCell::new(None),
+            watch: std::cell::RefCell::new(None),
         }
     }
 }
@@ -158,10 +164,8 @@ impl Console {
                 };
             }
             Ok(HostLine::Watch(l)) => {
-                let mut out = self.run(target, &l);
-                out.text.push_str(
-                    "(watch re-runs this every 2 seconds: play the timeline, and run it again to see it change)\n",
-                );
+                let (out, w) = watch::repeat(self, target, line.trim(), &l);
+                *self.watch.borrow_mut() = Some(w);
                 return out;
             }
             Err(o) => return o,
@@ -350,6 +354,38 @@ impl Console {
         } else {
             HostLine::Run(out)
         })
+    }
+
+    /// What the open watch prints for the changes since it last looked, and the command it
+    /// belongs to; `None` when no watch is open or nothing it shows changed.
+    pub fn poll_watch(&self, sim: &Sim) -> Option<(String, String)> {
+        let mut open = self.watch.borrow().clone()?;
+        let text = open.poll(self, sim);
+        let line = open.line.clone();
+        *self.watch.borrow_mut() = Some(open);
+        (!text.is_empty()).then_some((line, text))
+    }
+
+    /// Ends the open watch (Ctrl+C); returns its command.
+    pub fn stop_watch(&self) -> Option<String> {
+        self.watch.borrow_mut().take().map(|w| w.line)
+    }
+
+    /// The open watch skips what happened up to now (the run was scrubbed, not played).
+    pub fn skip_watch(&self, sim: &Sim) {
+        if let Some(w) = self.watch.borrow_mut().as_mut() {
+            w.skip(sim);
+        }
+    }
+
+    /// The command of the open watch.
+    pub fn watching(&self) -> Option<String> {
+        self.watch.borrow().as_ref().map(|w| w.line.clone())
+    }
+
+    /// When the open `watch CMD` runs next (simulated ms).
+    pub fn watch_tick(&self) -> Option<u64> {
+        self.watch.borrow().as_ref().and_then(|w| w.next_tick())
     }
 
     /// The prompt of the open shell, if any.
