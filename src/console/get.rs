@@ -112,7 +112,7 @@ pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Outp
                 }
             }
         }
-        if let Some(path) = args.value("sort-by") {
+        if let Some(path) = args.value("sort-by").filter(|p| !p.is_empty()) {
             if let Err(e) = super::jsonpath::sort_by(&mut objects, path) {
                 return Output::err(format!("error: {e}\n"));
             }

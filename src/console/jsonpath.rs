@@ -48,11 +48,7 @@ pub fn root(objects: &[&Object], single: bool) -> Result<Doc, String> {
 
 /// Sorts objects by a JSONPath expression, as `--sort-by` does (numbers numerically).
 pub fn sort_by(objects: &mut [&Object], path: &str) -> Result<(), String> {
-    let expr = path.trim();
-    let expr = expr
-        .strip_prefix('{')
-        .and_then(|e| e.strip_suffix('}'))
-        .unwrap_or(expr);
+    let expr = relaxed(path.trim())?;
     let steps = parse_path(expr)?;
     let mut keyed: Vec<(Vec<Doc>, usize)> = Vec::new();
     for (i, o) in objects.iter().enumerate() {
@@ -69,6 +65,19 @@ pub fn sort_by(objects: &mut [&Object], path: &str) -> Result<(), String> {
         objects[slot] = copy[i];
     }
     Ok(())
+}
+
+/// kubectl's RelaxedJSONPathExpression: `name1.name2`, `.name1.name2`, `{name1.name2}` or
+/// `{.name1.name2}`, without other braces.
+fn relaxed(expr: &str) -> Result<&str, String> {
+    let inner = match expr.strip_prefix('{').and_then(|e| e.strip_suffix('}')) {
+        Some(i) => i,
+        None => expr,
+    };
+    if inner.is_empty() || inner.contains(['{', '}']) {
+        return Err("unexpected path string, expected a 'name1.name2' or '.name1.name2' or '{name1.name2}' or '{.name1.name2}'".into());
+    }
+    Ok(inner)
 }
 
 fn compare(a: Option<&Doc>, b: Option<&Doc>) -> std::cmp::Ordering {

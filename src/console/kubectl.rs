@@ -2,14 +2,15 @@
 //! one module each (or one per small family); what they share is in `cmdutil`.
 
 use super::{
-    apply, delete, describe, dig, exec, get, label, logs, node, rollout, run, scale, set, wait,
-    watch,
+    apply, delete, describe, dig, edit, exec, get, label, logs, node, rollout, run, scale, set,
+    wait, watch,
 };
 use super::{Console, Output, Target};
 
 const VERBS: &[&str] = &[
-    "annotate", "apply", "cordon", "create", "delete", "describe", "drain", "exec", "get", "label",
-    "help", "logs", "patch", "rollout", "run", "scale", "set", "taint", "uncordon", "wait",
+    "annotate", "apply", "cordon", "create", "delete", "describe", "drain", "edit", "exec", "get",
+    "label", "help", "logs", "patch", "replace", "rollout", "run", "scale", "set", "taint",
+    "uncordon", "wait",
 ];
 
 pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Output {
@@ -32,6 +33,8 @@ pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Outp
         "apply" => apply::run(console, target, rest),
         "create" => apply::create(console, target, rest),
         "patch" => apply::patch(console, target, rest),
+        "replace" => apply::replace(console, target, rest),
+        "edit" => edit::run(console, target, rest),
         "delete" => delete::run(console, target, rest),
         "scale" => scale::run(console, target, rest),
         "set" => set::run(console, target, rest),
@@ -75,6 +78,7 @@ Basic Commands (Beginner):
 
 Basic Commands (Intermediate):
   get             Display one or many resources
+  edit            Edit a resource on the server
   delete          Delete resources by file names, stdin, resources and names, or by resources and label selector
 
 Deploy Commands:
@@ -95,6 +99,7 @@ Troubleshooting and Debugging Commands:
 Advanced Commands:
   apply           Apply a configuration to a resource by file name or stdin
   wait            Experimental: Wait for a specific condition on one or many resources
+  replace         Replace a resource by file name or stdin
   patch           Update fields of a resource
 
 Settings Commands:

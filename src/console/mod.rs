@@ -23,6 +23,7 @@ pub mod apply;
 pub mod delete;
 pub mod describe;
 pub mod dig;
+pub mod edit;
 pub mod exec;
 pub mod get;
 pub mod lab;
@@ -109,6 +110,10 @@ pub struct Console {
     pub shell: std::cell::RefCell<Option<ExecSession>>,
     /// A `kubectl get -w` or `watch CMD` that prints changes while time runs, until stopped.
     pub watch: std::cell::RefCell<Option<watch::Watch>>,
+    /// Whether an editor is at hand for `kubectl edit` (the lab's page; not `podlab run`).
+    pub editor: bool,
+    /// The object `kubectl edit` handed to the editor, until the editor takes it.
+    pub edit: std::cell::RefCell<Option<edit::Edit>>,
 }
 
 /// An open `kubectl exec -it` shell.
@@ -136,6 +141,8 @@ impl Default for Console {
             namespace: "default".into(),
             shell: std::cell::RefCell::new(None),
             watch: std::cell::RefCell::new(None),
+            editor: false,
+            edit: std::cell::RefCell::new(None),
         }
     }
 }

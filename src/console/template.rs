@@ -44,7 +44,7 @@ impl Val {
             Val::Missing | Val::Nil => false,
             Val::Bool(b) => *b,
             Val::Int(i) => *i != 0,
-            Val::Num(n) => n.trim_start_matches(['-', '0', '.']).trim_end_matches('0') != "",
+            Val::Num(n) => n.bytes().any(|b| matches!(b, b'1'..=b'9')),
             Val::Str(s) => !s.is_empty(),
             Val::Doc(Doc::Seq(s)) => !s.is_empty(),
             Val::Doc(Doc::Map(m)) => !m.is_empty(),
@@ -269,12 +269,14 @@ fn lex(s: &str, line: usize) -> Result<Vec<String>, String> {
             i = j + 1;
         } else {
             let mut j = i;
-            while j < chars.len()
-                && !chars[j].is_whitespace()
-                && !matches!(chars[j], '(' | ')' | '|' | ',' | '"' | '`')
-                && !(chars[j] == ':' && chars.get(j + 1) == Some(&'='))
-                && !(chars[j] == '=' && chars[i] == '$')
-            {
+            let ends = |j: usize| {
+                let c = chars[j];
+                c.is_whitespace()
+                    || matches!(c, '(' | ')' | '|' | ',' | '"' | '`')
+                    || (c == ':' && chars.get(j + 1) == Some(&'='))
+                    || (c == '=' && chars[i] == '$')
+            };
+            while j < chars.len() && !ends(j) {
                 j += 1;
             }
             out.push(chars[i..j].iter().collect());

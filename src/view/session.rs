@@ -191,10 +191,15 @@ impl Session {
         let workers = workers.clamp(1, 200);
         let timeline = Timeline::new(builder(seed, workers), CHECKPOINT_EVERY)
             .expect("generated worker names are valid");
+        // The page has an editor for `kubectl edit`.
+        let console = Console {
+            editor: true,
+            ..Console::new()
+        };
         Session {
             seed,
             workers,
-            console: Console::new(),
+            console,
             timeline,
             lines: Vec::new(),
             density: Density::default(),
@@ -203,6 +208,27 @@ impl Session {
 
     pub fn sim(&self) -> &Sim {
         self.timeline.sim()
+    }
+
+    /// What an open watch (`kubectl get -w`, `watch CMD`) printed since it last looked, with
+    /// its command line.
+    pub fn watch_output(&self) -> Option<(String, String)> {
+        self.console.poll_watch(self.timeline.sim())
+    }
+
+    /// Stops the open watch (Ctrl+C); returns its command line.
+    pub fn stop_watch(&self) -> Option<String> {
+        self.console.stop_watch()
+    }
+
+    /// The open watch skips to now without printing (a seek or an undo moved the run).
+    pub fn skip_watch(&self) {
+        self.console.skip_watch(self.timeline.sim());
+    }
+
+    /// The command line of the open watch.
+    pub fn watching(&self) -> Option<String> {
+        self.console.watching()
     }
 
     /// The objects the editor's manifest is checked against: the cluster without its Events,
@@ -257,9 +283,28 @@ impl Session {
         }
     }
 
+    /// The object `kubectl edit` asked the editor to open: (file name, YAML).
+    pub fn take_edit(&self) -> Option<(String, String)> {
+        self.console
+            .edit
+            .borrow_mut()
+            .take()
+            .map(|e| (e.file, e.text))
+    }
+
+    /// Saves an edit: the text as console file `name`, then `kubectl replace -f` it, with the
+    /// resourceVersion it holds (a stale one gets the API server's conflict).
+    pub fn save_edit(&mut self, name: &str, text: &str) -> (String, Output) {
+        self.store_and_run(name, text, "replace")
+    }
+
     /// Stores `text` as a console file and applies it with `kubectl apply -f`. A changed text
     /// gets a new name, so the log can replay every version that was applied.
     pub fn apply_text(&mut self, name: &str, text: &str) -> (String, Output) {
+        self.store_and_run(name, text, "apply")
+    }
+
+    fn store_and_run(&mut self, name: &str, text: &str, verb: &str) -> (String, Output) {
         let mut file = name.to_string();
         let mut n = 1;
         while self
@@ -275,7 +320,7 @@ impl Session {
             };
         }
         self.console.files.insert(file.clone(), text.to_string());
-        let line = format!("kubectl apply -f {file}");
+        let line = format!("kubectl {verb} -f {file}");
         let out = self.run(&line);
         (line, out)
     }
