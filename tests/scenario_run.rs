@@ -201,3 +201,10 @@ fn stateless_guide_matches_its_golden_transcript() {
 fn singleton_guide_matches_its_golden_transcript() {
     check_golden("singleton-guide");
 }
+
+/// `kubectl get -w`, `--watch-only` and `watch CMD` print each change at its time until the
+/// next entry (issue 15 item 3).
+#[test]
+fn watch_matches_its_golden_transcript() {
+    check_golden("watch");
+}
