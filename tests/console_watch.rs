@@ -326,3 +326,22 @@ fn issue_16_console_inputs_match_kubectl_or_say_what_is_wrong() {
         out.text
     );
 }
+
+#[test]
+fn kind_and_minikube_say_the_cluster_is_the_labs() {
+    let mut sim = cluster();
+    let console = Console::new();
+    for line in [
+        "kind create cluster --config kind.yaml",
+        "minikube start --nodes 3",
+    ] {
+        let out = console.run(&mut sim, line);
+        assert!(!out.ok);
+        assert!(
+            out.text
+                .contains("this console does not create or delete clusters"),
+            "{}",
+            out.text
+        );
+    }
+}

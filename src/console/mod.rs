@@ -189,6 +189,11 @@ impl Console {
             "kubectl" | "k" => kubectl::run(self, target, rest),
             "dig" => dig::run(target.sim(), rest),
             "lab" => lab::run(self, target, rest),
+            // The cluster is the lab's own: its nodes come from the page or a scenario's
+            // `cluster:`; this console does not rebuild it.
+            "kind" | "minikube" => Output::err(format!(
+                "{program}: this console does not create or delete clusters: the lab's cluster is already running (in `podlab run`, a scenario's `cluster: nodes: [kind-control-plane, kind-worker, kind-worker2]` names its nodes); `minikube service NAME --url` is not modelled either: use `kubectl get svc NAME` and `kubectl exec POD -- curl http://NAME:PORT/`\n"
+            )),
             other => Output::err(format!(
                 "{other}: command not found (this console runs kubectl, dig and lab)\n"
             )),

@@ -544,6 +544,33 @@ mod tests {
         assert_eq!(line, "kubectl apply -f stateless-2.yaml");
     }
 
+    /// `kubectl edit` in the page: the object goes to the editor, the save is a logged
+    /// `kubectl replace -f` that replays, and a stale save is the API server's conflict.
+    #[test]
+    fn an_edit_saves_with_its_resource_version_and_replays() {
+        let mut s = Session::new(42, 3);
+        s.apply_text("stateless.yaml", RS);
+        s.run_for(10_000);
+        assert!(s.run("kubectl edit rs random-generator").ok);
+        let (file, text) = s.take_edit().expect("the editor gets the object");
+        assert_eq!(s.take_edit(), None);
+        let edited = text.replace("replicas: 3\n  selector", "replicas: 1\n  selector");
+        assert_ne!(edited, text);
+        let (line, out) = s.save_edit(&file, &edited);
+        assert_eq!(line, format!("kubectl replace -f {file}"));
+        assert_eq!(out.text, "replicaset.apps/random-generator replaced\n");
+        // Saving the same stale copy again (as a second version of the file) conflicts.
+        let (_, out) = s.save_edit(&file, &text);
+        assert!(
+            out.text.contains("the object has been modified"),
+            "{}",
+            out.text
+        );
+        s.run_for(10_000);
+        let r = Session::replay(42, 3, s.console.files.clone(), &s.lines, s.position());
+        assert_eq!(r.sim().trace().digest(), s.sim().trace().digest());
+    }
+
     #[test]
     fn queries_are_not_logged_and_failed_lines_are_not_logged() {
         let mut s = Session::new(1, 3);
