@@ -157,7 +157,7 @@ fn go_templates_print_as_kubectl_does() {
         ),
     );
     assert_eq!(out.text, format!("{}/1", p[0]));
-    let out = console.run(&mut sim, "kubectl get rs web -o go-template='{{.spec.replicas}} {{.spec.nope}} {{if gt (len .spec.selector.matchLabels) 0}}labels{{else}}none{{end}} {{printf \"%s!\" .kind}}'");
+    let out = console.run(&mut sim, "kubectl get rs web -o go-template='{{.spec.replicas}} {{.spec.nope}} {{if eq (len .spec.selector.matchLabels) 1}}labels{{else}}none{{end}} {{printf \"%s!\" .kind}}'");
     assert_eq!(out.text, "2 <no value> labels ReplicaSet!");
     // Errors as kubectl prints them.
     let out = console.run(

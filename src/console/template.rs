@@ -1,670 +1,384 @@
 //! `kubectl get -o go-template=...` and `--template`: the part of Go's `text/template` the
-//! Kubernetes docs and the book use: fields, `$` variables, `if`/`else`, `range` (with
-//! `$i, $c :=`), `with`, pipelines, and the functions `len`, `index`, `printf`, `print`,
-//! `println`, `eq`, `ne`, `lt`, `le`, `gt`, `ge`, `and`, `or`, `not`.
+//! Kubernetes docs and the book use: fields (`.a.b`, `$`, `$x.a`), `{{range .x}}` and
+//! `{{range $i, $c := .x}}` (maps in key order), `{{if}}`/`{{else}}`, `{{$x := ...}}`,
+//! parentheses, string and number constants, and the functions `len`, `index`, `printf`
+//! (`%s %v %d %%`), `eq`, `ne`. Other actions and functions are refused by name.
 //!
 //! kubectl marshals the object to JSON and unmarshals it into `map[string]interface{}`, so the
-//! template sees JSON values: every number is a float64 (`{{.spec.replicas}}` prints `3`,
-//! a seven-digit number `1e+06`), a missing key prints `<no value>`, a JSON null `<nil>`.
-//! No crate does this: the Go-template crates keep maps in a `HashMap` (range order would not
-//! be deterministic) and bring a whole template language into the bundle.
+//! template sees JSON values: every number is a float64 (`{{.spec.replicas}}` prints `3`, a
+//! seven-digit number `1e+06`), a missing key prints `<no value>`, a JSON null `<nil>`.
+//! Written here rather than taken from a crate: the Go-template crates keep maps in a
+//! `HashMap` (range order would not be deterministic) and carry the whole language, where the
+//! bundle has room for this subset only (see CONTRIBUTING, "Bundle size").
 
 use crate::codec::Doc;
 
-/// A value while the template runs.
-#[derive(Clone, Debug, PartialEq)]
-enum Val {
+/// A value while the template runs: a part of the object, or one the template made.
+#[derive(Clone)]
+enum V<'a> {
     /// A missing key (`<no value>`).
     Missing,
-    /// JSON null (`<nil>`).
-    Nil,
-    Bool(bool),
+    Doc(&'a Doc),
     /// A template constant or a `len`: Go's `int`.
     Int(i64),
-    /// A JSON number: Go's float64, kept as its text.
-    Num(String),
     Str(String),
-    Doc(Doc),
 }
 
-impl Val {
-    fn of(d: &Doc) -> Val {
-        match d {
-            Doc::Null => Val::Nil,
-            Doc::Bool(b) => Val::Bool(*b),
-            Doc::Int(i) => Val::Num(i.to_string()),
-            Doc::Float(t) => Val::Num(t.clone()),
-            Doc::Str(s) => Val::Str(s.clone()),
-            other => Val::Doc(other.clone()),
-        }
-    }
-
-    fn truth(&self) -> bool {
-        match self {
-            Val::Missing | Val::Nil => false,
-            Val::Bool(b) => *b,
-            Val::Int(i) => *i != 0,
-            Val::Num(n) => n.bytes().any(|b| matches!(b, b'1'..=b'9')),
-            Val::Str(s) => !s.is_empty(),
-            Val::Doc(Doc::Seq(s)) => !s.is_empty(),
-            Val::Doc(Doc::Map(m)) => !m.is_empty(),
-            Val::Doc(_) => true,
-        }
-    }
-
-    /// Go's type name, for error texts.
-    fn type_name(&self) -> &'static str {
-        match self {
-            Val::Missing | Val::Nil => "<nil>",
-            Val::Bool(_) => "bool",
-            Val::Int(_) => "int",
-            Val::Num(_) => "float64",
-            Val::Str(_) => "string",
-            Val::Doc(Doc::Seq(_)) => "[]interface {}",
-            Val::Doc(_) => "map[string]interface {}",
-        }
-    }
-}
-
-/// How Go's `fmt` prints a value with `%v` (maps with sorted keys, as Go prints them).
-fn show(v: &Val) -> String {
-    match v {
-        Val::Missing => "<no value>".into(),
-        Val::Nil => "<nil>".into(),
-        Val::Bool(b) => b.to_string(),
-        Val::Int(i) => i.to_string(),
-        Val::Num(n) => float_text(n),
-        Val::Str(s) => s.clone(),
-        Val::Doc(Doc::Seq(items)) => {
-            let parts: Vec<String> = items.iter().map(|d| show(&Val::of(d))).collect();
-            format!("[{}]", parts.join(" "))
-        }
-        Val::Doc(Doc::Map(m)) => {
-            let mut keys: Vec<&(String, Doc)> = m.iter().collect();
-            crate::sort::sort_by(&mut keys, |a, b| a.0.cmp(&b.0));
-            let parts: Vec<String> = keys
-                .iter()
-                .map(|(k, d)| format!("{k}:{}", show(&Val::of(d))))
-                .collect();
-            format!("map[{}]", parts.join(" "))
-        }
-        Val::Doc(d) => show(&Val::of(d)),
-    }
-}
-
-/// A float64 as `%v` prints it: the shortest digits, in exponent form from 1e+06 up (Go's
-/// `strconv.FormatFloat(f, 'g', -1, 64)`). Integers are exact here; other numbers keep the
-/// text they were written as.
-fn float_text(n: &str) -> String {
-    let (sign, digits) = match n.strip_prefix('-') {
-        Some(d) => ("-", d),
-        None => ("", n),
-    };
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) || digits.len() < 7 {
-        return n.to_string();
-    }
-    let exp = digits.len() - 1;
-    let mantissa = digits.trim_end_matches('0');
-    let (first, rest) = mantissa.split_at(1);
-    let dot = if rest.is_empty() { "" } else { "." };
-    format!("{sign}{first}{dot}{rest}e+{exp:02}")
-}
-
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone)]
 enum Arg {
-    /// `.` or `.a.b`.
-    Dot(Vec<String>),
-    /// `$`, `$x` or `$x.a.b`.
-    Var(String, Vec<String>),
-    Lit(Val),
-    /// A function name.
-    Func(String),
-    /// `(pipeline)`, then fields.
-    Sub(Box<Pipe>, Vec<String>),
+    /// `.a.b` (`None`) or `$x.a.b`.
+    Path(Option<String>, Vec<String>),
+    Str(String),
+    Int(i64),
+    Func(&'static str),
+    /// `(command).a.b`.
+    Sub(Vec<Arg>, Vec<String>),
 }
 
-#[derive(Clone, Debug, PartialEq)]
-struct Pipe {
-    /// `$x :=` (or `$i, $c :=` in a range).
-    decl: Vec<String>,
-    /// `$x =`: assigns instead of declaring.
-    assign: bool,
-    cmds: Vec<Vec<Arg>>,
-    /// The action's text, for `executing "output" at <...>`.
-    text: String,
-    line: usize,
-}
-
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone)]
 enum Node {
     Text(String),
-    Action(Pipe),
-    If(Pipe, Vec<Node>, Vec<Node>),
-    With(Pipe, Vec<Node>, Vec<Node>),
-    Range(Pipe, Vec<Node>, Vec<Node>),
+    /// Prints the command's value, or declares `$x` as it.
+    Out(Option<String>, Vec<Arg>, String),
+    If(Vec<Arg>, String, Vec<Node>, Vec<Node>),
+    /// Variables (`$c` or `$i, $c`), the command, its text, the body, the else branch.
+    Range(Vec<String>, Vec<Arg>, String, Vec<Node>, Vec<Node>),
 }
 
 /// A parsed template.
-#[derive(Clone, Debug, PartialEq)]
 pub struct Template {
     nodes: Vec<Node>,
 }
 
-/// Text and actions, before nesting.
-enum Item {
-    Text(String),
-    Action(String, usize),
-}
+static TRUE: Doc = Doc::Bool(true);
+static FALSE: Doc = Doc::Bool(false);
 
-fn parse_err(line: usize, msg: impl std::fmt::Display) -> String {
+const FUNCS: &[&str] = &["len", "index", "printf", "eq", "ne"];
+
+fn err(line: usize, msg: &str) -> String {
     format!("template: output:{line}: {msg}")
 }
 
-const FUNCS: &[&str] = &[
-    "len", "index", "printf", "print", "println", "eq", "ne", "lt", "le", "gt", "ge", "and", "or",
-    "not",
-];
-
-fn items(src: &str) -> Result<Vec<Item>, String> {
-    let mut out = Vec::new();
-    let mut rest = src;
-    let mut line = 1;
-    let mut trim_next = false;
-    while let Some(start) = rest.find("{{") {
-        let mut text = &rest[..start];
-        if trim_next {
-            text = text.trim_start();
-        }
-        let body = &rest[start + 2..];
-        let trim_before = body.starts_with("- ") || body.starts_with("-\t") || body == "-";
-        if trim_before {
-            text = text.trim_end();
-        }
-        if !text.is_empty() {
-            out.push(Item::Text(text.to_string()));
-        }
-        line += rest[..start].matches('\n').count();
-        // The action ends at the first `}}` outside a quoted string.
-        let bytes = body.as_bytes();
-        let (mut i, mut quote) = (0, None::<u8>);
-        let end = loop {
-            if i + 1 >= bytes.len() {
-                break None;
+/// Splits an action into words: quoted strings whole, `(` and `)` alone, `).a` kept with
+/// its fields.
+fn words(s: &str, line: usize) -> Result<Vec<String>, String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    let mut quote = None;
+    let mut escaped = false;
+    for c in s.chars() {
+        if let Some(q) = quote {
+            cur.push(c);
+            if escaped {
+                escaped = false;
+            } else if c == '\\' && q == '"' {
+                escaped = true;
+            } else if c == q {
+                quote = None;
+                out.push(std::mem::take(&mut cur));
             }
-            let b = bytes[i];
-            match quote {
-                Some(q) if b == b'\\' && q == b'"' => i += 1,
-                Some(q) if b == q => quote = None,
-                Some(_) => {}
-                None if b == b'"' || b == b'`' => quote = Some(b),
-                None if b == b'}' && bytes[i + 1] == b'}' => break Some(i),
-                None => {}
-            }
-            i += 1;
-        };
-        let Some(end) = end else {
-            return Err(parse_err(line, "unclosed action"));
-        };
-        let mut inner = &body[..end];
-        if trim_before {
-            inner = &inner[1..];
-        }
-        trim_next = inner.ends_with(" -") || inner.ends_with("\t-");
-        if trim_next {
-            inner = &inner[..inner.len() - 1];
-        }
-        let inner = inner.trim();
-        if !(inner.starts_with("/*") && inner.ends_with("*/")) {
-            out.push(Item::Action(inner.to_string(), line));
-        }
-        line += body[..end].matches('\n').count();
-        rest = &body[end + 2..];
-    }
-    let text = if trim_next { rest.trim_start() } else { rest };
-    if !text.is_empty() {
-        out.push(Item::Text(text.to_string()));
-    }
-    Ok(out)
-}
-
-/// Words of an action: `(`, `)`, `|`, `,`, `:=`, `=`, quoted strings and the rest.
-fn lex(s: &str, line: usize) -> Result<Vec<String>, String> {
-    let mut out = Vec::new();
-    let chars: Vec<char> = s.chars().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        if c.is_whitespace() {
-            i += 1;
-        } else if c == ')' && chars.get(i + 1) == Some(&'.') {
-            // `(index .x 0).name`: the fields after the parenthesis, marked `).`.
-            out.push(")".into());
-            let mut j = i + 1;
-            while j < chars.len() && (chars[j].is_alphanumeric() || matches!(chars[j], '_' | '.')) {
-                j += 1;
-            }
-            out.push(chars[i..j].iter().collect());
-            i = j;
-        } else if matches!(c, '(' | ')' | '|' | ',') {
-            out.push(c.to_string());
-            i += 1;
-        } else if c == ':' && chars.get(i + 1) == Some(&'=') {
-            out.push(":=".into());
-            i += 2;
-        } else if c == '=' {
-            out.push("=".into());
-            i += 1;
-        } else if c == '"' || c == '`' {
-            let mut j = i + 1;
-            while j < chars.len() && chars[j] != c {
-                if c == '"' && chars[j] == '\\' {
-                    j += 1;
-                }
-                j += 1;
-            }
-            if j >= chars.len() {
-                return Err(parse_err(line, "unterminated quoted string"));
-            }
-            out.push(chars[i..=j].iter().collect());
-            i = j + 1;
-        } else {
-            let mut j = i;
-            let ends = |j: usize| {
-                let c = chars[j];
-                c.is_whitespace()
-                    || matches!(c, '(' | ')' | '|' | ',' | '"' | '`')
-                    || (c == ':' && chars.get(j + 1) == Some(&'='))
-                    || (c == '=' && chars[i] == '$')
-            };
-            while j < chars.len() && !ends(j) {
-                j += 1;
-            }
-            out.push(chars[i..j].iter().collect());
-            i = j;
-        }
-    }
-    Ok(out)
-}
-
-fn unquote(w: &str, line: usize) -> Result<String, String> {
-    if let Some(raw) = w.strip_prefix('`') {
-        return Ok(raw.trim_end_matches('`').to_string());
-    }
-    let inner = &w[1..w.len() - 1];
-    let mut out = String::new();
-    let mut it = inner.chars();
-    while let Some(c) = it.next() {
-        if c != '\\' {
-            out.push(c);
             continue;
         }
-        match it.next() {
-            Some('n') => out.push('\n'),
-            Some('t') => out.push('\t'),
-            Some('r') => out.push('\r'),
-            Some(c @ ('\\' | '"' | '\'')) => out.push(c),
-            _ => return Err(parse_err(line, format!("invalid syntax: {w}"))),
+        match c {
+            '"' | '`' => {
+                if !cur.is_empty() {
+                    out.push(std::mem::take(&mut cur));
+                }
+                quote = Some(c);
+                cur.push(c);
+            }
+            '(' | ')' | ',' => {
+                if !cur.is_empty() {
+                    out.push(std::mem::take(&mut cur));
+                }
+                cur.push(c);
+                if c != ')' {
+                    out.push(std::mem::take(&mut cur));
+                }
+            }
+            c if c.is_whitespace() => {
+                if !cur.is_empty() {
+                    out.push(std::mem::take(&mut cur));
+                }
+            }
+            c => cur.push(c),
         }
+    }
+    if quote.is_some() {
+        return Err(err(line, "unterminated quoted string"));
+    }
+    if !cur.is_empty() {
+        out.push(cur);
     }
     Ok(out)
 }
 
-/// `.a.b` -> ["a", "b"]; `.` -> [].
-fn fields(s: &str, line: usize) -> Result<Vec<String>, String> {
-    let f: Vec<String> = s.split('.').skip(1).map(str::to_string).collect();
-    if f.iter().enumerate().any(|(i, x)| {
-        (x.is_empty() && !(i == 0 && f.len() == 1))
-            || !x.chars().all(|c| c.is_alphanumeric() || c == '_')
-    }) {
-        return Err(parse_err(line, format!("bad character in field {s:?}")));
-    }
-    Ok(f.into_iter().filter(|x| !x.is_empty()).collect())
+/// `.a.b` -> ["a", "b"].
+fn fields(s: &str) -> Vec<String> {
+    s.split('.')
+        .skip(1)
+        .filter(|f| !f.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
-struct Parser<'a> {
-    words: &'a [String],
+/// A block's nodes and what closed it: `Some((true, line))` an `end`, `Some((false, line))`
+/// an `else`, `None` the end of the template.
+type Block = (Vec<Node>, Option<(bool, usize)>);
+
+struct Parser {
+    /// The actions and texts: (is an action, text, line).
+    items: Vec<(bool, String, usize)>,
     at: usize,
-    line: usize,
-    vars: &'a [String],
-}
-
-impl Parser<'_> {
-    fn pipe(&mut self, text: &str) -> Result<Pipe, String> {
-        let mut p = Pipe {
-            decl: Vec::new(),
-            assign: false,
-            cmds: Vec::new(),
-            text: text.to_string(),
-            line: self.line,
-        };
-        // `$x :=`, `$i, $c :=`, `$x =`.
-        let w = self.words;
-        let decl_len = match (w.get(self.at), w.get(self.at + 1), w.get(self.at + 3)) {
-            (Some(a), Some(op), _) if a.starts_with('$') && (op == ":=" || op == "=") => 1,
-            (Some(a), Some(c), Some(op)) if a.starts_with('$') && c == "," && op == ":=" => 2,
-            _ => 0,
-        };
-        if decl_len > 0 {
-            p.decl.push(w[self.at].clone());
-            if decl_len == 2 {
-                p.decl.push(w[self.at + 2].clone());
-            }
-            p.assign = w[self.at + decl_len * 2 - 1] == "=";
-            self.at += decl_len * 2;
-        }
-        let mut cmd = Vec::new();
-        while let Some(word) = self.words.get(self.at) {
-            self.at += 1;
-            match word.as_str() {
-                ")" => {
-                    self.at -= 1;
-                    break;
-                }
-                "|" => {
-                    if cmd.is_empty() {
-                        return Err(parse_err(self.line, "missing value for command"));
-                    }
-                    p.cmds.push(std::mem::take(&mut cmd));
-                }
-                "(" => {
-                    let inner = self.pipe(text)?;
-                    if self.words.get(self.at).map(String::as_str) != Some(")") {
-                        return Err(parse_err(self.line, "unclosed left paren"));
-                    }
-                    self.at += 1;
-                    let mut fs = Vec::new();
-                    if let Some(f) = self.words.get(self.at).and_then(|w| w.strip_prefix(')')) {
-                        fs = fields(f, self.line)?;
-                        self.at += 1;
-                    }
-                    cmd.push(Arg::Sub(Box::new(inner), fs));
-                }
-                w if w.starts_with(").") => {
-                    return Err(parse_err(self.line, format!("unexpected {w:?}")));
-                }
-                w => cmd.push(self.arg(w)?),
-            }
-        }
-        if cmd.is_empty() {
-            return Err(parse_err(self.line, "missing value for command"));
-        }
-        p.cmds.push(cmd);
-        for (i, c) in p.cmds.iter().enumerate() {
-            if c.len() > 1 && !matches!(c[0], Arg::Func(_)) {
-                return Err(parse_err(
-                    self.line,
-                    format!("can't give argument to non-function {}", arg_text(&c[0])),
-                ));
-            }
-            if i > 0 && !matches!(c[0], Arg::Func(_)) {
-                return Err(parse_err(
-                    self.line,
-                    format!("non executable command in pipeline stage {}", i + 1),
-                ));
-            }
-        }
-        Ok(p)
-    }
-
-    fn arg(&self, w: &str) -> Result<Arg, String> {
-        let line = self.line;
-        Ok(if w.starts_with('.') {
-            Arg::Dot(fields(w, line)?)
-        } else if let Some(v) = w.strip_prefix('$') {
-            let (name, rest) = v.split_at(v.find('.').unwrap_or(v.len()));
-            let name = format!("${name}");
-            if !self.vars.contains(&name) {
-                return Err(parse_err(line, format!("undefined variable {name:?}")));
-            }
-            Arg::Var(name, fields(rest, line)?)
-        } else if w.starts_with('"') || w.starts_with('`') {
-            Arg::Lit(Val::Str(unquote(w, line)?))
-        } else if let Ok(n) = w.parse::<i64>() {
-            Arg::Lit(Val::Int(n))
-        } else {
-            match w {
-                "true" | "false" => Arg::Lit(Val::Bool(w == "true")),
-                "nil" => Arg::Lit(Val::Nil),
-                f if FUNCS.contains(&f) => Arg::Func(f.to_string()),
-                f if f.chars().all(|c| c.is_alphanumeric() || c == '_') => {
-                    return Err(parse_err(line, format!("function {f:?} not defined")))
-                }
-                other => return Err(parse_err(line, format!("unexpected {other:?} in command"))),
-            }
-        })
-    }
-}
-
-fn arg_text(a: &Arg) -> String {
-    match a {
-        Arg::Dot(f) if f.is_empty() => ".".into(),
-        Arg::Dot(f) => format!(".{}", f.join(".")),
-        Arg::Var(v, f) => f.iter().fold(v.clone(), |s, x| format!("{s}.{x}")),
-        Arg::Lit(Val::Str(s)) => format!("{s:?}"),
-        Arg::Lit(v) => show(v),
-        Arg::Func(f) => f.clone(),
-        Arg::Sub(p, _) => format!("({})", p.text),
-    }
-}
-
-/// What a block ended with.
-enum Close {
-    End,
-    Else(Option<String>),
-    Eof,
-}
-
-struct Builder {
-    items: Vec<Item>,
-    at: usize,
-    /// Variables in scope, innermost last.
     vars: Vec<String>,
 }
 
-impl Builder {
-    fn block(&mut self) -> Result<(Vec<Node>, Close, usize), String> {
+impl Parser {
+    /// A command: operands, the first may be a function.
+    fn command(&self, w: &[String], line: usize) -> Result<Vec<Arg>, String> {
+        let mut args = Vec::new();
+        let mut i = 0;
+        while i < w.len() {
+            let word = &w[i];
+            i += 1;
+            let arg = if word == "(" {
+                let mut depth = 1;
+                let start = i;
+                while i < w.len() && depth > 0 {
+                    if w[i] == "(" {
+                        depth += 1;
+                    } else if w[i].starts_with(')') {
+                        depth -= 1;
+                    }
+                    i += 1;
+                }
+                if depth > 0 {
+                    return Err(err(line, "unclosed left paren"));
+                }
+                Arg::Sub(
+                    self.command(&w[start..i - 1], line)?,
+                    fields(&w[i - 1][1..]),
+                )
+            } else if word.starts_with(')') {
+                return Err(err(line, "unexpected right paren"));
+            } else if word.starts_with('.') {
+                Arg::Path(None, fields(word))
+            } else if word.starts_with('$') {
+                let (name, rest) = word.split_at(word.find('.').unwrap_or(word.len()));
+                if !self.vars.iter().any(|v| v == name) {
+                    return Err(err(line, &format!("undefined variable \"{name}\"")));
+                }
+                Arg::Path(Some(name.to_string()), fields(rest))
+            } else if let Some(raw) = word.strip_prefix('`') {
+                Arg::Str(raw.trim_end_matches('`').to_string())
+            } else if let Some(q) = word.strip_prefix('"') {
+                Arg::Str(unescape(q.strip_suffix('"').unwrap_or(q)))
+            } else if let Ok(n) = word.parse() {
+                Arg::Int(n)
+            } else if let Some(f) = FUNCS.iter().find(|f| **f == word) {
+                Arg::Func(f)
+            } else {
+                return Err(err(line, &format!("function \"{word}\" not defined")));
+            };
+            args.push(arg);
+        }
+        if args.is_empty() {
+            return Err(err(line, "missing value for command"));
+        }
+        if args.len() > 1 && !matches!(args[0], Arg::Func(_)) {
+            return Err(err(line, "can't give argument to non-function"));
+        }
+        Ok(args)
+    }
+
+    /// Nodes up to an `end` or `else` (returned with its line) or the end of the template.
+    fn block(&mut self) -> Result<Block, String> {
         let mut nodes = Vec::new();
         let scope = self.vars.len();
-        while self.at < self.items.len() {
-            let i = self.at;
+        while let Some((action, text, line)) = self.items.get(self.at).cloned() {
             self.at += 1;
-            let (text, line) = match &self.items[i] {
-                Item::Text(t) => {
-                    nodes.push(Node::Text(t.clone()));
-                    continue;
-                }
-                Item::Action(a, l) => (a.clone(), *l),
-            };
-            let words = lex(&text, line)?;
-            let head = words.first().map(String::as_str).unwrap_or("");
+            if !action {
+                nodes.push(Node::Text(text));
+                continue;
+            }
+            let w = words(&text, line)?;
+            let head = w.first().map_or("", String::as_str);
             match head {
-                "" => return Err(parse_err(line, "missing value for command")),
-                "end" => {
+                "end" | "else" => {
                     self.vars.truncate(scope);
-                    return Ok((nodes, Close::End, line));
+                    return Ok((nodes, Some((head == "end", line))));
                 }
-                "else" => {
-                    self.vars.truncate(scope);
-                    let rest = text["else".len()..].trim();
-                    return Ok((nodes, Close::Else(Some(rest.to_string())), line));
-                }
-                "if" | "with" | "range" => {
-                    let node = self.control(head, &text[head.len()..], &words[1..], line)?;
-                    nodes.push(node);
-                }
-                _ => {
-                    let pipe = self.parse_pipe(&text, &words, line)?;
-                    if !pipe.assign {
-                        self.vars.extend(pipe.decl.iter().cloned());
+                "if" | "range" => {
+                    let mut rest = &w[1..];
+                    let mut vars = Vec::new();
+                    if head == "range" {
+                        if let Some(d) = rest.iter().position(|x| x == ":=") {
+                            vars = rest[..d].iter().filter(|x| *x != ",").cloned().collect();
+                            rest = &rest[d + 1..];
+                        }
                     }
-                    nodes.push(Node::Action(pipe));
+                    let cmd = self.command(rest, line)?;
+                    let outer = self.vars.len();
+                    self.vars.extend(vars.iter().cloned());
+                    let (body, close) = self.block()?;
+                    let else_ = match close {
+                        None => return Err(err(line, "unexpected EOF")),
+                        Some((true, _)) => Vec::new(),
+                        Some((false, _)) => match self.block()? {
+                            (b, Some((true, _))) => b,
+                            (_, None) => return Err(err(line, "unexpected EOF")),
+                            (_, Some((false, l))) => {
+                                return Err(err(l, "expected end; found {{else}}"))
+                            }
+                        },
+                    };
+                    self.vars.truncate(outer);
+                    let src = text.trim().to_string();
+                    nodes.push(if head == "if" {
+                        Node::If(cmd, src, body, else_)
+                    } else {
+                        Node::Range(vars, cmd, src, body, else_)
+                    });
                 }
+                h if h.starts_with('$') && w.get(1).is_some_and(|x| x == ":=") => {
+                    let cmd = self.command(&w[2..], line)?;
+                    self.vars.push(h.to_string());
+                    nodes.push(Node::Out(Some(h.to_string()), cmd, text.trim().to_string()));
+                }
+                "with" | "define" | "template" | "block" | "break" | "continue" => {
+                    return Err(err(
+                        line,
+                        &format!("{{{{{head}}}}} is not read by this console"),
+                    ))
+                }
+                _ => nodes.push(Node::Out(
+                    None,
+                    self.command(&w, line)?,
+                    text.trim().to_string(),
+                )),
             }
         }
         self.vars.truncate(scope);
-        Ok((nodes, Close::Eof, 0))
+        Ok((nodes, None))
     }
+}
 
-    fn parse_pipe(&self, text: &str, words: &[String], line: usize) -> Result<Pipe, String> {
-        let mut p = Parser {
-            words,
-            at: 0,
-            line,
-            vars: &self.vars,
-        };
-        let pipe = p.pipe(text)?;
-        if p.at < words.len() {
-            return Err(parse_err(
-                line,
-                format!("unexpected {:?} in operand", words[p.at]),
-            ));
-        }
-        if pipe.assign && !self.vars.contains(&pipe.decl[0]) {
-            return Err(parse_err(
-                line,
-                format!("undefined variable {:?}", pipe.decl[0]),
-            ));
-        }
-        Ok(pipe)
-    }
-
-    /// `if`, `with` or `range` up to its `end`, with `else` and `else if`.
-    fn control(
-        &mut self,
-        head: &str,
-        text: &str,
-        words: &[String],
-        line: usize,
-    ) -> Result<Node, String> {
-        let scope = self.vars.len();
-        let pipe = self.parse_pipe(text.trim(), words, line)?;
-        if pipe.decl.len() > 1 && head != "range" {
-            return Err(parse_err(line, "too many declarations"));
-        }
-        self.vars.extend(pipe.decl.iter().cloned());
-        let (body, close, _) = self.block()?;
-        self.vars.truncate(scope);
-        let else_ = match close {
-            Close::End => Vec::new(),
-            Close::Eof => return Err(parse_err(line, "unexpected EOF")),
-            Close::Else(Some(rest)) if rest.starts_with("if ") && head == "if" => {
-                // `else if` is an `if` inside the else branch that shares the `end`.
-                let words = lex(&rest, line)?;
-                vec![self.control("if", &rest[2..], &words[1..], line)?]
-            }
-            Close::Else(_) => {
-                let (b, close, l) = self.block()?;
-                match close {
-                    Close::End => b,
-                    Close::Eof => return Err(parse_err(line, "unexpected EOF")),
-                    Close::Else(_) => return Err(parse_err(l, "expected end; found {{else}}")),
-                }
-            }
-        };
-        Ok(match head {
-            "if" => Node::If(pipe, body, else_),
-            "with" => Node::With(pipe, body, else_),
-            _ => Node::Range(pipe, body, else_),
-        })
-    }
+fn unescape(s: &str) -> String {
+    s.replace("\\n", "\n")
+        .replace("\\t", "\t")
+        .replace("\\\"", "\"")
+        .replace("\\\\", "\\")
 }
 
 impl Template {
     /// Parses a template, with Go's error texts (`template: output:1: unclosed action`).
     pub fn parse(src: &str) -> Result<Template, String> {
-        let mut b = Builder {
-            items: items(src)?,
+        let mut items = Vec::new();
+        let mut rest = src;
+        let mut line = 1;
+        while let Some(start) = rest.find("{{") {
+            if start > 0 {
+                items.push((false, rest[..start].to_string(), line));
+            }
+            line += rest[..start].matches('\n').count();
+            let body = &rest[start + 2..];
+            let Some(end) = body.find("}}") else {
+                return Err(err(line, "unclosed action"));
+            };
+            items.push((true, body[..end].to_string(), line));
+            line += body[..end].matches('\n').count();
+            rest = &body[end + 2..];
+        }
+        if !rest.is_empty() {
+            items.push((false, rest.to_string(), line));
+        }
+        let mut p = Parser {
+            items,
             at: 0,
             vars: vec!["$".into()],
         };
-        let (nodes, close, line) = b.block()?;
-        match close {
-            Close::Eof => Ok(Template { nodes }),
-            Close::End => Err(parse_err(line, "unexpected {{end}}")),
-            Close::Else(_) => Err(parse_err(line, "unexpected {{else}}")),
+        match p.block()? {
+            (nodes, None) => Ok(Template { nodes }),
+            (_, Some((end, l))) => Err(err(
+                l,
+                if end {
+                    "unexpected {{end}}"
+                } else {
+                    "unexpected {{else}}"
+                },
+            )),
         }
     }
 
     /// Runs the template over `data`; an error is Go's execution error text.
     pub fn execute(&self, data: &Doc) -> Result<String, String> {
         let mut out = String::new();
-        let root = Val::of(data);
-        let mut vars = vec![("$".to_string(), root.clone())];
-        walk(&self.nodes, &root, &mut vars, &mut out)?;
+        let mut vars = vec![("$".to_string(), V::Doc(data))];
+        walk(&self.nodes, &V::Doc(data), &mut vars, &mut out)?;
         Ok(out)
     }
 }
 
-type Vars = Vec<(String, Val)>;
+type Vars<'a> = Vec<(String, V<'a>)>;
 
-fn walk(nodes: &[Node], dot: &Val, vars: &mut Vars, out: &mut String) -> Result<(), String> {
+fn walk<'a>(
+    nodes: &[Node],
+    dot: &V<'a>,
+    vars: &mut Vars<'a>,
+    out: &mut String,
+) -> Result<(), String> {
     let scope = vars.len();
     for n in nodes {
         match n {
             Node::Text(t) => out.push_str(t),
-            Node::Action(p) => {
-                let v = pipe(p, dot, vars)?;
-                if p.decl.is_empty() {
-                    out.push_str(&show(&v));
-                } else if p.assign {
-                    if let Some(slot) = vars.iter_mut().rev().find(|(n, _)| *n == p.decl[0]) {
-                        slot.1 = v;
-                    }
-                } else {
-                    vars.push((p.decl[0].clone(), v));
+            Node::Out(decl, cmd, src) => {
+                let v = eval(cmd, dot, vars, src)?;
+                match decl {
+                    Some(name) => vars.push((name.clone(), v)),
+                    None => show(&v, out),
                 }
             }
-            Node::If(p, body, else_) | Node::With(p, body, else_) => {
-                let v = pipe(p, dot, vars)?;
-                let inner = vars.len();
-                if let Some(name) = p.decl.first() {
-                    vars.push((name.clone(), v.clone()));
-                }
-                let with = matches!(n, Node::With(..));
-                if v.truth() {
-                    walk(body, if with { &v } else { dot }, vars, out)?;
+            Node::If(cmd, src, body, else_) => {
+                let branch = if truth(&eval(cmd, dot, vars, src)?) {
+                    body
                 } else {
-                    walk(else_, dot, vars, out)?;
-                }
-                vars.truncate(inner);
+                    else_
+                };
+                walk(branch, dot, vars, out)?;
             }
-            Node::Range(p, body, else_) => {
-                let v = pipe(p, dot, vars)?;
-                let pairs: Vec<(Val, Val)> = match &v {
-                    Val::Doc(Doc::Seq(items)) => items
+            Node::Range(names, cmd, src, body, else_) => {
+                let v = eval(cmd, dot, vars, src)?;
+                let items: Vec<(V<'a>, &'a Doc)> = match v {
+                    V::Doc(Doc::Seq(s)) => s
                         .iter()
                         .enumerate()
-                        .map(|(i, d)| (Val::Int(i as i64), Val::of(d)))
+                        .map(|(i, d)| (V::Int(i as i64), d))
                         .collect(),
-                    Val::Doc(Doc::Map(m)) => {
-                        let mut keys: Vec<&(String, Doc)> = m.iter().collect();
-                        crate::sort::sort_by(&mut keys, |a, b| a.0.cmp(&b.0));
-                        keys.iter()
-                            .map(|(k, d)| (Val::Str(k.clone()), Val::of(d)))
-                            .collect()
+                    V::Doc(Doc::Map(m)) => {
+                        let mut m: Vec<&'a (String, Doc)> = m.iter().collect();
+                        crate::sort::sort_by(&mut m, |a, b| a.0.cmp(&b.0));
+                        m.into_iter().map(|(k, d)| (V::Str(k.clone()), d)).collect()
                     }
-                    Val::Missing | Val::Nil => Vec::new(),
+                    V::Missing | V::Doc(Doc::Null) => Vec::new(),
                     other => {
-                        return Err(exec_err(
-                            p,
-                            format!("range can't iterate over {}", show(other)),
-                        ))
+                        let mut s = String::new();
+                        show(&other, &mut s);
+                        return Err(exec_err(src, &format!("range can't iterate over {s}")));
                     }
                 };
-                if pairs.is_empty() {
+                if items.is_empty() {
                     walk(else_, dot, vars, out)?;
                 }
-                for (key, item) in pairs {
+                for (key, item) in items {
                     let inner = vars.len();
-                    match p.decl.as_slice() {
-                        [one] => vars.push((one.clone(), item.clone())),
-                        [k, e] => {
-                            vars.push((k.clone(), key));
-                            vars.push((e.clone(), item.clone()));
-                        }
-                        _ => {}
+                    let mut names = names.iter().rev();
+                    if let Some(n) = names.next() {
+                        vars.push((n.clone(), V::Doc(item)));
                     }
-                    walk(body, &item, vars, out)?;
+                    if let Some(n) = names.next() {
+                        vars.push((n.clone(), key));
+                    }
+                    walk(body, &V::Doc(item), vars, out)?;
                     vars.truncate(inner);
                 }
             }
@@ -674,146 +388,180 @@ fn walk(nodes: &[Node], dot: &Val, vars: &mut Vars, out: &mut String) -> Result<
     Ok(())
 }
 
-fn exec_err(p: &Pipe, msg: impl std::fmt::Display) -> String {
+fn exec_err(src: &str, msg: &str) -> String {
+    format!("template: output:1: executing \"output\" at <{src}>: {msg}")
+}
+
+fn truth(v: &V) -> bool {
+    match v {
+        V::Missing | V::Doc(Doc::Null) | V::Doc(Doc::Bool(false)) | V::Int(0) => false,
+        V::Doc(Doc::Int(i)) => *i != 0,
+        V::Str(s) | V::Doc(Doc::Str(s)) => !s.is_empty(),
+        V::Doc(Doc::Seq(s)) => !s.is_empty(),
+        V::Doc(Doc::Map(m)) => !m.is_empty(),
+        _ => true,
+    }
+}
+
+/// How Go's `fmt` prints a value with `%v`: maps with sorted keys, numbers as float64.
+fn show(v: &V, out: &mut String) {
+    match v {
+        V::Missing => out.push_str("<no value>"),
+        V::Int(i) => out.push_str(&i.to_string()),
+        V::Str(s) => out.push_str(s),
+        V::Doc(d) => show_doc(d, out),
+    }
+}
+
+fn show_doc(d: &Doc, out: &mut String) {
+    match d {
+        Doc::Null => out.push_str("<nil>"),
+        Doc::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Doc::Int(i) => out.push_str(&float_text(&i.to_string())),
+        Doc::Float(t) => out.push_str(t),
+        Doc::Str(s) => out.push_str(s),
+        Doc::Seq(items) => {
+            out.push('[');
+            for (i, d) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(' ');
+                }
+                show_doc(d, out);
+            }
+            out.push(']');
+        }
+        Doc::Map(m) => {
+            let mut m: Vec<&(String, Doc)> = m.iter().collect();
+            crate::sort::sort_by(&mut m, |a, b| a.0.cmp(&b.0));
+            out.push_str("map[");
+            for (i, (k, d)) in m.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(' ');
+                }
+                out.push_str(k);
+                out.push(':');
+                show_doc(d, out);
+            }
+            out.push(']');
+        }
+    }
+}
+
+/// An integer as Go's `%v` prints a float64: exponent form from 1e+06 up
+/// (`strconv.FormatFloat(f, 'g', -1, 64)`).
+fn float_text(n: &str) -> String {
+    let (sign, digits) = n.split_at(usize::from(n.starts_with('-')));
+    if digits.len() < 7 {
+        return n.to_string();
+    }
+    let mantissa = digits.trim_end_matches('0');
+    let dot = if mantissa.len() > 1 { "." } else { "" };
     format!(
-        "template: output:{}: executing \"output\" at <{}>: {msg}",
-        p.line, p.text
+        "{sign}{}{dot}{}e+{:02}",
+        &mantissa[..1],
+        &mantissa[1..],
+        digits.len() - 1
     )
 }
 
-fn field(v: Val, f: &str) -> Val {
+fn type_name(v: &V) -> &'static str {
     match v {
-        Val::Doc(Doc::Map(m)) => m
-            .iter()
-            .find(|(k, _)| k == f)
-            .map_or(Val::Missing, |(_, d)| Val::of(d)),
-        _ => Val::Missing,
+        V::Missing | V::Doc(Doc::Null) => "<nil>",
+        V::Int(_) => "int",
+        V::Str(_) | V::Doc(Doc::Str(_)) => "string",
+        V::Doc(Doc::Bool(_)) => "bool",
+        V::Doc(Doc::Seq(_)) => "[]interface {}",
+        V::Doc(Doc::Map(_)) => "map[string]interface {}",
+        V::Doc(_) => "float64",
     }
 }
 
-fn fields_of(mut v: Val, fs: &[String], p: &Pipe) -> Result<Val, String> {
+fn field<'a>(mut v: V<'a>, fs: &[String]) -> V<'a> {
     for f in fs {
         v = match v {
-            Val::Doc(Doc::Map(_)) | Val::Missing => field(v, f),
-            // Go: a field of nil is an error only for a typed nil; JSON nulls give <no value>.
-            Val::Nil => Val::Missing,
-            other => {
-                return Err(exec_err(
-                    p,
-                    format!("can't evaluate field {f} in type {}", other.type_name()),
-                ))
-            }
+            V::Doc(Doc::Map(m)) => m
+                .iter()
+                .find(|(k, _)| k == f)
+                .map_or(V::Missing, |(_, d)| V::Doc(d)),
+            _ => V::Missing,
         };
     }
-    Ok(v)
+    v
 }
 
-fn pipe(p: &Pipe, dot: &Val, vars: &Vars) -> Result<Val, String> {
-    let mut last: Option<Val> = None;
-    for cmd in &p.cmds {
-        let mut args = Vec::new();
-        for a in &cmd[1..] {
-            args.push(operand(a, dot, vars, p)?);
-        }
-        if let Some(prev) = last.take() {
-            args.push(prev);
-        }
-        last = Some(match &cmd[0] {
-            Arg::Func(f) => call(f, args, p)?,
-            a => operand(a, dot, vars, p)?,
+fn eval<'a>(cmd: &[Arg], dot: &V<'a>, vars: &Vars<'a>, src: &str) -> Result<V<'a>, String> {
+    let mut args = Vec::with_capacity(cmd.len());
+    for a in cmd.iter().skip(usize::from(matches!(cmd[0], Arg::Func(_)))) {
+        args.push(match a {
+            Arg::Path(None, fs) => field(dot.clone(), fs),
+            Arg::Path(Some(name), fs) => {
+                let v = vars.iter().rev().find(|(n, _)| n == name);
+                field(v.map_or(V::Missing, |(_, v)| v.clone()), fs)
+            }
+            Arg::Str(s) => V::Str(s.clone()),
+            Arg::Int(i) => V::Int(*i),
+            Arg::Func(f) => return Err(exec_err(src, &format!("{f} is not a value"))),
+            Arg::Sub(inner, fs) => field(eval(inner, dot, vars, src)?, fs),
         });
     }
-    Ok(last.unwrap_or(Val::Missing))
-}
-
-fn operand(a: &Arg, dot: &Val, vars: &Vars, p: &Pipe) -> Result<Val, String> {
-    match a {
-        Arg::Dot(fs) => fields_of(dot.clone(), fs, p),
-        Arg::Var(name, fs) => {
-            let v = vars
-                .iter()
-                .rev()
-                .find(|(n, _)| n == name)
-                .map_or(Val::Missing, |(_, v)| v.clone());
-            fields_of(v, fs, p)
-        }
-        Arg::Lit(v) => Ok(v.clone()),
-        Arg::Func(f) => call(f, Vec::new(), p),
-        Arg::Sub(inner, fs) => fields_of(pipe(inner, dot, vars)?, fs, p),
-    }
-}
-
-fn number(v: &Val) -> Option<i128> {
-    match v {
-        Val::Int(i) => Some(i128::from(*i)),
-        Val::Num(n) => n.parse().ok(),
-        _ => None,
-    }
-}
-
-fn call(f: &str, args: Vec<Val>, p: &Pipe) -> Result<Val, String> {
-    let wrong = |want: &str| {
+    let Arg::Func(f) = cmd[0] else {
+        return Ok(args.pop().unwrap_or(V::Missing));
+    };
+    let wrong = || {
         exec_err(
-            p,
-            format!(
-                "wrong number of args for {f}: want {want} got {}",
-                args.len()
-            ),
+            src,
+            &format!("wrong number of args for {f}: got {}", args.len()),
         )
     };
     Ok(match f {
-        "len" => {
-            let [v] = args.as_slice() else {
-                return Err(wrong("1"));
-            };
-            Val::Int(match v {
-                Val::Str(s) => s.len() as i64,
-                Val::Doc(Doc::Seq(s)) => s.len() as i64,
-                Val::Doc(Doc::Map(m)) => m.len() as i64,
-                other => {
-                    return Err(exec_err(
-                        p,
-                        format!("error calling len: len of type {}", other.type_name()),
-                    ))
-                }
-            })
-        }
+        "len" => match args.as_slice() {
+            [V::Str(s) | V::Doc(Doc::Str(s))] => V::Int(s.len() as i64),
+            [V::Doc(Doc::Seq(s))] => V::Int(s.len() as i64),
+            [V::Doc(Doc::Map(m))] => V::Int(m.len() as i64),
+            [other] => {
+                return Err(exec_err(
+                    src,
+                    &format!("error calling len: len of type {}", type_name(other)),
+                ))
+            }
+            _ => return Err(wrong()),
+        },
         "index" => {
             let Some((first, keys)) = args.split_first() else {
-                return Err(wrong("at least 1"));
+                return Err(wrong());
             };
             let mut v = first.clone();
             for k in keys {
-                v = match (&v, k) {
-                    (Val::Doc(Doc::Seq(s)), k) if number(k).is_some() => {
-                        let i = number(k).unwrap_or(-1);
+                let i = match k {
+                    V::Int(i) => Some(*i as i128),
+                    V::Doc(Doc::Int(i)) => Some(*i),
+                    _ => None,
+                };
+                v = match (&v, k, i) {
+                    (V::Doc(Doc::Seq(s)), _, Some(i)) => {
                         match usize::try_from(i).ok().and_then(|i| s.get(i)) {
-                            Some(d) => Val::of(d),
+                            Some(d) => V::Doc(d),
                             None => {
                                 return Err(exec_err(
-                                    p,
-                                    format!("error calling index: index out of range: {i}"),
+                                    src,
+                                    &format!("error calling index: index out of range: {i}"),
                                 ))
                             }
                         }
                     }
-                    (Val::Doc(Doc::Map(_)), Val::Str(key)) => field(v.clone(), key),
-                    (Val::Missing | Val::Nil, _) => {
-                        return Err(exec_err(
-                            p,
-                            "error calling index: index of untyped nil".to_string(),
-                        ))
+                    (V::Doc(Doc::Map(_)), V::Str(key) | V::Doc(Doc::Str(key)), _) => {
+                        field(v.clone(), std::slice::from_ref(key))
                     }
-                    (other, k) => {
+                    (V::Missing | V::Doc(Doc::Null), _, _) => {
+                        return Err(exec_err(src, "error calling index: index of untyped nil"))
+                    }
+                    (v, k, _) => {
                         return Err(exec_err(
-                            p,
-                            format!(
-                                "error calling index: cannot index slice/array with type {}",
-                                if matches!(other, Val::Doc(_)) {
-                                    k.type_name()
-                                } else {
-                                    other.type_name()
-                                }
+                            src,
+                            &format!(
+                                "error calling index: cannot index {} with {}",
+                                type_name(v),
+                                type_name(k)
                             ),
                         ))
                     }
@@ -822,139 +570,82 @@ fn call(f: &str, args: Vec<Val>, p: &Pipe) -> Result<Val, String> {
             v
         }
         "printf" => {
-            let Some((Val::Str(format), rest)) = args.split_first() else {
-                return Err(wrong("at least 1"));
+            let Some((V::Str(format), rest)) = args.split_first() else {
+                return Err(wrong());
             };
-            Val::Str(sprintf(format, rest))
+            V::Str(sprintf(format, rest))
         }
-        "print" | "println" => {
-            let mut s = String::new();
-            for (i, a) in args.iter().enumerate() {
-                // Sprint adds spaces between operands when neither is a string.
-                let strings = matches!(a, Val::Str(_))
-                    || matches!(args.get(i.wrapping_sub(1)), Some(Val::Str(_)));
-                if i > 0 && (f == "println" || !strings) {
-                    s.push(' ');
-                }
-                s.push_str(&show(a));
+        // eq, ne: strings with strings, numbers with numbers, as Go's basic kinds compare.
+        _ => {
+            let [a, b] = args.as_slice() else {
+                return Err(wrong());
+            };
+            let (x, y) = (comparable(a), comparable(b));
+            if x.0 != y.0 {
+                return Err(exec_err(
+                    src,
+                    &format!(
+                        "error calling {f}: incompatible types for comparison: {} and {}",
+                        type_name(a),
+                        type_name(b)
+                    ),
+                ));
             }
-            if f == "println" {
-                s.push('\n');
-            }
-            Val::Str(s)
-        }
-        "not" => match args.as_slice() {
-            [v] => Val::Bool(!v.truth()),
-            _ => return Err(wrong("1")),
-        },
-        "and" | "or" => {
-            if args.is_empty() {
-                return Err(wrong("at least 1"));
-            }
-            let pick = if f == "and" {
-                args.iter().find(|v| !v.truth())
+            V::Doc(if (x.1 == y.1) == (f == "eq") {
+                &TRUE
             } else {
-                args.iter().find(|v| v.truth())
-            };
-            pick.or(args.last()).cloned().unwrap_or(Val::Missing)
+                &FALSE
+            })
         }
-        "eq" | "ne" | "lt" | "le" | "gt" | "ge" => {
-            let Some((a, rest)) = args.split_first() else {
-                return Err(wrong("at least 1"));
-            };
-            if rest.is_empty() || (f != "eq" && rest.len() != 1) {
-                return Err(wrong("2"));
-            }
-            let mut result = false;
-            for b in rest {
-                let ord = match (number(a), number(b), a, b) {
-                    (Some(x), Some(y), _, _) => x.cmp(&y),
-                    (_, _, Val::Str(x), Val::Str(y)) => x.cmp(y),
-                    (_, _, Val::Bool(x), Val::Bool(y)) if matches!(f, "eq" | "ne") => x.cmp(y),
-                    (_, _, x, y) => {
-                        return Err(exec_err(
-                            p,
-                            format!(
-                                "error calling {f}: incompatible types for comparison: {} and {}",
-                                x.type_name(),
-                                y.type_name()
-                            ),
-                        ))
-                    }
-                };
-                use std::cmp::Ordering::*;
-                result |= match f {
-                    "eq" => ord == Equal,
-                    "ne" => ord != Equal,
-                    "lt" => ord == Less,
-                    "le" => ord != Greater,
-                    "gt" => ord == Greater,
-                    _ => ord != Less,
-                };
-            }
-            Val::Bool(result)
-        }
-        _ => return Err(exec_err(p, format!("function {f:?} not defined"))),
     })
 }
 
-/// Go's `fmt.Sprintf` for the verbs templates use: `%s`, `%v`, `%d`, `%q`, `%%`, with Go's
-/// `%!d(string=x)`, `%!s(MISSING)` and `%!(EXTRA ...)` for mismatches.
-fn sprintf(format: &str, args: &[Val]) -> String {
+/// (kind, text) of a value for eq/ne: 0 string, 1 number, 2 bool, 3 other.
+fn comparable(v: &V) -> (u8, String) {
+    let mut s = String::new();
+    show(v, &mut s);
+    let kind = match v {
+        V::Str(_) | V::Doc(Doc::Str(_)) => 0,
+        V::Int(_) | V::Doc(Doc::Int(_)) | V::Doc(Doc::Float(_)) => 1,
+        V::Doc(Doc::Bool(_)) => 2,
+        _ => 3,
+    };
+    (kind, s)
+}
+
+/// Go's `fmt.Sprintf` for `%s`, `%v`, `%d` and `%%`, with Go's `%!d(string=x)` and
+/// `%!s(MISSING)` for a mismatch.
+fn sprintf(format: &str, args: &[V]) -> String {
     let mut out = String::new();
-    let mut next = 0;
-    let mut chars = format.chars().peekable();
+    let mut next = args.iter();
+    let mut chars = format.chars();
     while let Some(c) = chars.next() {
         if c != '%' {
             out.push(c);
             continue;
         }
-        // Width and flags are read and applied to %s/%v/%d as padding.
-        let mut spec = String::new();
-        while let Some(&d) = chars.peek() {
-            if d.is_ascii_digit() || d == '-' {
-                spec.push(d);
-                chars.next();
-            } else {
-                break;
-            }
-        }
-        let Some(verb) = chars.next() else {
-            out.push_str("%!(NOVERB)");
-            break;
-        };
+        let verb = chars.next().unwrap_or('%');
         if verb == '%' {
             out.push('%');
             continue;
         }
-        let Some(arg) = args.get(next) else {
+        let Some(arg) = next.next() else {
             out.push_str(&format!("%!{verb}(MISSING)"));
             continue;
         };
-        next += 1;
-        let text = match (verb, arg) {
-            ('v', a) => show(a),
-            ('s', Val::Str(_) | Val::Doc(_) | Val::Bool(_)) => show(arg),
-            ('d', Val::Int(i)) => i.to_string(),
-            ('q', Val::Str(s)) => format!("{s:?}"),
-            (v, a) => format!("%!{v}({}={})", a.type_name(), show(a)),
+        let fits = match verb {
+            'v' => true,
+            's' => !matches!(type_name(arg), "int" | "float64"),
+            'd' => matches!(arg, V::Int(_)),
+            _ => false,
         };
-        let width: usize = spec.trim_start_matches('-').parse().unwrap_or(0);
-        let pad = width.saturating_sub(text.chars().count());
-        if spec.starts_with('-') {
-            out.push_str(&text);
-            out.extend(std::iter::repeat_n(' ', pad));
+        if fits {
+            show(arg, &mut out);
         } else {
-            out.extend(std::iter::repeat_n(' ', pad));
-            out.push_str(&text);
+            out.push_str(&format!("%!{verb}({}=", type_name(arg)));
+            show(arg, &mut out);
+            out.push(')');
         }
-    }
-    if next < args.len() {
-        let extra: Vec<String> = args[next..]
-            .iter()
-            .map(|a| format!("{}={}", a.type_name(), show(a)))
-            .collect();
-        out.push_str(&format!("%!(EXTRA {})", extra.join(", ")));
     }
     out
 }
@@ -1014,6 +705,7 @@ mod tests {
         assert_eq!(run("{{.metadata.labels}}").unwrap(), "map[a:1 b:2]");
         assert_eq!(float_text("123456789"), "1.23456789e+08");
         assert_eq!(float_text("123456"), "123456");
+        assert_eq!(float_text("-1000000"), "-1e+06");
     }
 
     #[test]
@@ -1024,6 +716,10 @@ mod tests {
             "0=a\n1=b\n"
         );
         assert_eq!(
+            run("{{range $k, $v := .metadata.labels}}{{$k}}{{$v}}{{end}}").unwrap(),
+            "a1b2"
+        );
+        assert_eq!(
             run("{{(index .spec.containers 1).image}} {{len .spec.containers}}").unwrap(),
             "y:2 2"
         );
@@ -1032,23 +728,22 @@ mod tests {
             "1web-7"
         );
         assert_eq!(
-            run(r#"{{if eq .metadata.name "x"}}x{{else if .spec.replicas}}r{{else}}n{{end}}"#)
+            run(r#"{{if eq .metadata.name "x"}}x{{else}}{{if .spec.replicas}}r{{end}}{{end}}"#)
                 .unwrap(),
             "r"
         );
         assert_eq!(
-            run("{{range .spec.containers}}{{.name}} {{- \" \" -}} {{end}}").unwrap(),
-            "a b "
+            run("{{range .spec.nope}}x{{else}}none{{end}}").unwrap(),
+            "none"
         );
-        assert_eq!(run("{{with .spec}}{{.replicas}}{{end}}").unwrap(), "3");
+        assert_eq!(
+            run(r#"{{eq .metadata.name "web"}} {{ne 1 1}}"#).unwrap(),
+            "true false"
+        );
         assert_eq!(run("{{$n := .metadata.name}}{{$n}}").unwrap(), "web");
         assert_eq!(
             run("{{printf \"%d\" .spec.replicas}}").unwrap(),
             "%!d(float64=3)"
-        );
-        assert_eq!(
-            run("{{.metadata.name | printf \"<%s>\"}}").unwrap(),
-            "<web>"
         );
     }
 
@@ -1077,6 +772,10 @@ mod tests {
         assert_eq!(
             run("{{index .spec.containers 5}}").unwrap_err(),
             "template: output:1: executing \"output\" at <index .spec.containers 5>: error calling index: index out of range: 5"
+        );
+        assert_eq!(
+            run("{{with .spec}}{{end}}").unwrap_err(),
+            "template: output:1: {{with}} is not read by this console"
         );
     }
 }

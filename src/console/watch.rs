@@ -123,7 +123,7 @@ pub fn get(
         // The first rows set the widths later rows line up with.
         let sim = target.sim();
         if let (Some(table), Watching::Get { widths, rows, .. }) =
-            (table_of(console, sim, &watch, None), &mut watch)
+            (table_of(console, sim, words, kind, None), &mut watch)
         {
             remember(widths, &table.header);
             for (o, row) in table.objects.iter().zip(&table.rows) {
@@ -177,13 +177,10 @@ struct Listed {
 fn table_of(
     console: &Console,
     sim: &Sim,
-    watch: &Watching,
+    words: &[String],
+    kind: Kind,
     only: Option<&[ObjectRef]>,
 ) -> Option<Listed> {
-    let Watching::Get { words, kind, .. } = watch else {
-        return None;
-    };
-    let kind = *kind;
     let args = flags("get", words, get::FLAGS).ok()?;
     let requests = resource_args(&args.positional).ok()?;
     let names = &requests.first()?.1;
@@ -290,7 +287,6 @@ impl Watch {
     /// What the watch prints for the changes since the last poll: `get` rows for the objects
     /// the API server wrote, or `watch`'s new output once its 2 s are up.
     pub fn poll(&mut self, console: &Console, sim: &Sim) -> String {
-        let snapshot = self.kind.clone();
         match &mut self.kind {
             Watching::Repeat {
                 command,
@@ -310,12 +306,12 @@ impl Watch {
                 format!("Every 2.0s: {command}\n\n{}", out.text)
             }
             Watching::Get {
+                words,
                 kind,
                 seen,
                 widths,
                 header,
                 rows,
-                ..
             } => {
                 let entries = sim.trace().entries();
                 // A seek back replaced the trace: start from here.
@@ -335,7 +331,7 @@ impl Watch {
                 if changed.is_empty() {
                     return String::new();
                 }
-                let now = table_of(console, sim, &snapshot, Some(&changed));
+                let now = table_of(console, sim, words, *kind, Some(&changed));
                 let Some(now) = now else {
                     return String::new();
                 };

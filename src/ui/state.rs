@@ -288,15 +288,16 @@ impl LabState {
     /// Shows what the open watch printed as time moved forward; a seek only moves its mark.
     fn show_watch(&mut self, moved_forward: bool) {
         let printed = {
-            let s = self.session.borrow();
-            if !moved_forward {
-                s.skip_watch();
-                None
+            let mut s = self.session.borrow_mut();
+            if moved_forward {
+                s.watch_output()
             } else {
-                s.watch_output().map(|o| (o, s.sim().now()))
+                s.skip_watch();
+                s.watched.clear();
+                Vec::new()
             }
         };
-        if let Some(((line, text), at)) = printed {
+        for (at, line, text) in printed {
             self.push_entry(ConsoleEntry {
                 line,
                 text,

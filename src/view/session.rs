@@ -88,6 +88,8 @@ pub struct Session {
     pub timeline: Timeline,
     pub lines: Vec<LoggedLine>,
     pub density: Density,
+    /// What the open watch printed while time ran, not yet shown: (ms, command, text).
+    pub watched: Vec<(u64, String, String)>,
 }
 
 /// A run to return to (the one undo): rebuilt by replaying, so keeping it costs only its log.
@@ -203,6 +205,7 @@ impl Session {
             timeline,
             lines: Vec::new(),
             density: Density::default(),
+            watched: Vec::new(),
         }
     }
 
@@ -210,10 +213,18 @@ impl Session {
         self.timeline.sim()
     }
 
-    /// What an open watch (`kubectl get -w`, `watch CMD`) printed since it last looked, with
-    /// its command line.
-    pub fn watch_output(&self) -> Option<(String, String)> {
-        self.console.poll_watch(self.timeline.sim())
+    /// What an open watch (`kubectl get -w`, `watch CMD`) printed since it last looked:
+    /// (simulated ms, its command line, the text), oldest first.
+    pub fn watch_output(&mut self) -> Vec<(u64, String, String)> {
+        self.poll_watch();
+        std::mem::take(&mut self.watched)
+    }
+
+    fn poll_watch(&mut self) {
+        let sim = self.timeline.sim();
+        if let Some((line, text)) = self.console.poll_watch(sim) {
+            self.watched.push((sim.now(), line, text));
+        }
     }
 
     /// Stops the open watch (Ctrl+C); returns its command line.
@@ -379,8 +390,28 @@ impl Session {
         false
     }
 
+    /// Runs time on. With a watch open it goes event by event (and `watch`'s 2 s ticks), so
+    /// the watch sees each state, as kubectl sees each watch event.
     pub fn run_for(&mut self, ms: u64) {
-        self.timeline.run_for(ms);
+        let t = self.sim().now().saturating_add(ms);
+        while self.console.watching().is_some() {
+            let next = self.sim().next_event_time();
+            let tick = self.console.watch_tick();
+            let stop = match (next, tick) {
+                (Some(n), Some(k)) => n.min(k),
+                (n, k) => n.or(k).unwrap_or(u64::MAX),
+            };
+            if stop > t {
+                break;
+            }
+            if next == Some(stop) {
+                self.timeline.step();
+            } else {
+                self.timeline.run_to(stop);
+            }
+            self.poll_watch();
+        }
+        self.timeline.run_to(t);
         self.density.ingest(self.timeline.sim());
     }
 
