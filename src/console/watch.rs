@@ -122,16 +122,28 @@ pub fn get(
         }
         // The first rows set the widths later rows line up with.
         let sim = target.sim();
-        if let (Some(table), Watching::Get { widths, rows, .. }) =
-            (table_of(console, sim, words, kind, None), &mut watch)
+        if let (
+            Some(table),
+            Watching::Get {
+                widths,
+                rows,
+                header,
+                ..
+            },
+        ) = (table_of(console, sim, words, kind, None), &mut watch)
         {
+            if table.rows.is_empty() {
+                // An empty list prints nothing (no "No resources found", which only a plain
+                // get prints); the header comes with the first change.
+                *header = false;
+                out.text.clear();
+            }
             remember(widths, &table.header);
             for (o, row) in table.objects.iter().zip(&table.rows) {
                 remember(widths, row);
                 rows.push((o.0.clone(), o.1.clone(), row.clone()));
             }
         }
-        // "No resources found" is printed on stderr by kubectl: the watch goes on.
         out.ok = true;
     }
     (
