@@ -371,7 +371,8 @@ impl Console {
     /// What the open watch prints for the changes since it last looked, and the command it
     /// belongs to; `None` when no watch is open or nothing it shows changed.
     pub fn poll_watch(&self, sim: &Sim) -> Option<(String, String)> {
-        let mut open = self.watch.borrow().clone()?;
+        // Taken out while it runs: `watch CMD` runs CMD through this console.
+        let mut open = self.watch.borrow_mut().take()?;
         let text = open.poll(self, sim);
         let line = open.line.clone();
         *self.watch.borrow_mut() = Some(open);
