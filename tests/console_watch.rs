@@ -243,7 +243,12 @@ fn edit_opens_the_editor_and_a_stale_save_is_a_conflict() {
     // Saved as it was read: replaced.
     let saved = edit
         .text
-        .replace("replicas: 2\n  selector", "replicas: 3\n  selector");
+        .replace("replicas: 2\n  selector", "replicas: 3\n  selector")
+        .replace(
+            "  fullyLabeledReplicas: 2\n",
+            "  fullyLabeledReplicas: 99\n",
+        );
+    assert!(saved.contains("fullyLabeledReplicas: 99"));
     assert_ne!(saved, edit.text);
     console.files.insert(edit.file.clone(), saved.clone());
     let out = console.run(
@@ -257,6 +262,12 @@ fn edit_opens_the_editor_and_a_stale_save_is_a_conflict() {
             .text,
         "3"
     );
+    // The stale status in the file did not go back in: the controller's own count stays.
+    let live = console.run(
+        &mut sim,
+        "kubectl get rs web -o jsonpath={.status.fullyLabeledReplicas}",
+    );
+    assert_eq!(live.text, "2");
     // The same copy again is stale: the API server's conflict.
     let out = console.run(
         &mut sim,

@@ -4,11 +4,13 @@
 // Layers, bottom to top; a module uses only its own layer or those below, and the items of this
 // file. Verbs do not use each other: what two of them need is in `cmdutil`.
 //
-// - `args`, `table`, `print`, `jsonpath`: words and flags, columns, YAML/JSON, JSONPath
+// - `args`, `table`, `print`, `jsonpath`, `template`: words and flags, columns, YAML/JSON,
+//   JSONPath, Go templates
 // - `cmdutil`: what the verbs share
-// - the programs and verbs: `dig`, `lab`, and kubectl's `get`, `describe`, `apply`, `delete`,
-//   `scale`, `label` (and annotate), `node` (cordon, uncordon, taint, drain), `rollout`,
-//   `exec`, `logs`
+// - the programs and verbs: `dig`, `lab`, and kubectl's `get`, `describe`, `edit`, `apply`
+//   (and create, replace, patch), `delete`, `scale`, `label` (and annotate), `node` (cordon,
+//   uncordon, taint, drain), `rollout`, `run`, `set`, `wait`, `exec`, `logs`
+// - `watch`: `get -w` and the host's `watch`, which stay open while time runs
 // - `kubectl`: reads the verb and dispatches
 pub mod args;
 pub mod jsonpath;
