@@ -356,3 +356,22 @@ fn kind_and_minikube_say_the_cluster_is_the_labs() {
         );
     }
 }
+
+/// procps' `watch -n SECONDS`: the interval in its header and between runs.
+#[test]
+fn watch_n_sets_the_interval() {
+    let mut sim = cluster();
+    let console = Console::new();
+    let out = console.run(&mut sim, "watch -n 5 kubectl get rs");
+    assert!(
+        out.text.starts_with("Every 5.0s: kubectl get rs\n\nNAME "),
+        "{}",
+        out.text
+    );
+    assert_eq!(console.watch_tick(), Some(sim.now() + 5_000));
+    let out = console.run(&mut sim, "watch -n 0.5 kubectl get rs");
+    assert!(out.text.starts_with("Every 0.5s: "), "{}", out.text);
+    assert_eq!(console.watch_tick(), Some(sim.now() + 500));
+    let out = console.run(&mut sim, "watch -n x kubectl get rs");
+    assert_eq!(out.text, "watch: failed to parse argument: 'x'\n");
+}

@@ -172,8 +172,8 @@ impl Console {
                     ok: out.ok,
                 };
             }
-            Ok(HostLine::Watch(l)) => {
-                let (out, w) = watch::repeat(self, target, line.trim(), &l);
+            Ok(HostLine::Watch(l, every)) => {
+                let (out, w) = watch::repeat(self, target, line.trim(), &l, every);
                 *self.watch.borrow_mut() = Some(w);
                 return out;
             }
@@ -208,8 +208,8 @@ enum HostLine {
     Run(String),
     /// Its output went to /dev/null.
     Quiet(String),
-    /// `watch CMD`.
-    Watch(String),
+    /// `watch [-n SECONDS] CMD`: the command and its interval in ms.
+    Watch(String, u64),
 }
 
 /// `line` with every quoted character replaced by `_`, so the host shell's syntax is found
@@ -273,11 +273,27 @@ impl Console {
         let mut line = line.trim().to_string();
         if let Some(rest) = line.strip_prefix("watch ") {
             let rest = rest.trim_start();
-            let rest = rest
-                .strip_prefix("-n ")
-                .map(|r| r.trim_start().split_once(' ').map_or("", |(_, c)| c))
-                .unwrap_or(rest);
-            return Ok(HostLine::Watch(rest.to_string()));
+            // `watch -n SECONDS CMD` (tenths allowed, at least 0.1 s, as procps' watch).
+            let (interval, rest) = match rest.strip_prefix("-n ") {
+                Some(r) => {
+                    let (n, cmd) = r.trim_start().split_once(' ').unwrap_or((r, ""));
+                    let (whole, tenth) = n.split_once('.').unwrap_or((n, "0"));
+                    let ms = whole
+                        .parse::<u64>()
+                        .ok()
+                        .zip(tenth.get(..1).and_then(|t| t.parse::<u64>().ok()));
+                    match ms {
+                        Some((w, t)) => ((w.saturating_mul(1000) + t * 100).max(100), cmd),
+                        None => {
+                            return Err(Output::err(format!(
+                                "watch: failed to parse argument: '{n}'\n"
+                            )))
+                        }
+                    }
+                }
+                None => (watch::WATCH_INTERVAL_MS, rest),
+            };
+            return Ok(HostLine::Watch(rest.trim().to_string(), interval));
         }
         if unquoted(&line).ends_with('&') && !line.ends_with("&&") {
             line.pop();

@@ -21,7 +21,7 @@ use super::cmdutil::{flags, namespace, qualified_name, resource_args};
 use super::get::{self, Columns, FieldSelector};
 use super::{Console, Output, Target};
 
-/// How often `watch` re-runs its command (its default `-n 2`).
+/// How often `watch` re-runs its command without `-n` (its default, 2 s).
 pub const WATCH_INTERVAL_MS: u64 = 2_000;
 
 /// A command that stays open.
@@ -49,6 +49,8 @@ enum Watching {
     },
     Repeat {
         command: String,
+        /// `-n`, in ms.
+        every: u64,
         next_at: u64,
         last: String,
     },
@@ -161,17 +163,19 @@ pub fn repeat(
     target: &mut dyn Target,
     line: &str,
     command: &str,
+    every: u64,
 ) -> (Output, Watch) {
     let out = console.run(target, command);
     let now = target.sim().now();
-    let text = format!("Every 2.0s: {command}\n\n{}", out.text);
+    let text = format!("{}{}", header(every, command), out.text);
     (
         Output { text, ok: out.ok },
         Watch {
             line: line.to_string(),
             kind: Watching::Repeat {
                 command: command.to_string(),
-                next_at: now + WATCH_INTERVAL_MS,
+                every,
+                next_at: now + every,
                 last: out.text,
             },
         },
@@ -290,8 +294,8 @@ impl Watch {
     pub fn skip(&mut self, sim: &Sim) {
         match &mut self.kind {
             Watching::Get { seen, .. } => *seen = sim.trace().len(),
-            Watching::Repeat { next_at, .. } => {
-                *next_at = sim.now() + WATCH_INTERVAL_MS;
+            Watching::Repeat { next_at, every, .. } => {
+                *next_at = sim.now() + *every;
             }
         }
     }
@@ -302,6 +306,7 @@ impl Watch {
         match &mut self.kind {
             Watching::Repeat {
                 command,
+                every,
                 next_at,
                 last,
             } => {
@@ -309,13 +314,13 @@ impl Watch {
                     return String::new();
                 }
                 let since = sim.now() - *next_at;
-                *next_at = sim.now() + WATCH_INTERVAL_MS - since % WATCH_INTERVAL_MS;
+                *next_at = sim.now() + *every - since % *every;
                 let out = console.run(&mut ReadOnly(sim), command);
                 if without_ages(&out.text) == without_ages(last) {
                     return String::new();
                 }
                 *last = out.text.clone();
-                format!("Every 2.0s: {command}\n\n{}", out.text)
+                format!("{}{}", header(*every, command), out.text)
             }
             Watching::Get {
                 words,
@@ -387,6 +392,15 @@ impl Watch {
             }
         }
     }
+}
+
+/// `Every 2.0s: CMD` and a blank line, as procps' watch heads its screen.
+fn header(every: u64, command: &str) -> String {
+    format!(
+        "Every {}.{}s: {command}\n\n",
+        every / 1000,
+        every % 1000 / 100
+    )
 }
 
 /// The words of a text with every age (`40s`, `5m2s`, `3d`) blanked: `watch` prints again
