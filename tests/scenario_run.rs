@@ -216,3 +216,10 @@ fn dapr_lock_matches_its_golden_transcript() {
 fn zookeeper_lock_matches_its_golden_transcript() {
     check_golden("zookeeper-lock");
 }
+
+/// `kubectl get -w`, `--watch-only` and `watch CMD` print each change at its time until the
+/// next entry (issue 15 item 3).
+#[test]
+fn watch_matches_its_golden_transcript() {
+    check_golden("watch");
+}
