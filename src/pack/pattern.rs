@@ -149,10 +149,20 @@ mod tests {
 
     #[test]
     fn syntax_the_engines_disagree_on_is_refused() {
-        for bad in [r"\Aweb", r"\pL", "(?P<n>a)", "(?<n>a)", "[[:alpha:]]", "a(?i)b"] {
+        for bad in [
+            r"\Aweb",
+            r"\pL",
+            "(?P<n>a)",
+            "(?<n>a)",
+            "[[:alpha:]]",
+            "a(?i)b",
+        ] {
             assert!(Pattern::new(bad).is_err(), "{bad}");
         }
-        assert!(Pattern::new(r"\\A").is_ok(), "an escaped backslash is not \\A");
+        assert!(
+            Pattern::new(r"\\A").is_ok(),
+            "an escaped backslash is not \\A"
+        );
         assert!(Pattern::new("(a|b)+").is_ok());
     }
 
