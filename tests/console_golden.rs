@@ -237,15 +237,13 @@ fn errors_read_like_kubectl() {
         ("kubectl get pods nope", "Error from server (NotFound): pods \"nope\" not found\n"),
         ("kubectl get pods --bogus", "error: unknown flag: --bogus\nSee 'kubectl get --help' for usage.\n"),
         ("kubectl get pods -x", "error: unknown shorthand flag: 'x' in -x\nSee 'kubectl get --help' for usage.\n"),
-        ("kubectl get pods -o table", "error: unable to match a printer suitable for the output format \"table\", allowed formats are: custom-columns,json,jsonpath,jsonpath-as-json,jsonpath-file,name,wide,yaml\n"),
+        ("kubectl get pods -o table", "error: unable to match a printer suitable for the output format \"table\", allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml\n"),
         ("kubectl describe pod nope", "Error from server (NotFound): pods \"nope\" not found\n"),
         ("kubectl scale rs random-generator", "error: required flag(s) \"replicas\" not set\n"),
         ("kubectl cordon nope", "Error from server (NotFound): nodes \"nope\" not found\n"),
         ("helm install x", "helm: command not found (this console runs kubectl, dig and lab)\n"),
         ("kubectl get 'pods", "error: unexpected end of line: a single quote is not closed\n"),
         ("kubectl exec deploy/nope -- ls", "Error from server (NotFound): deployments.apps \"nope\" not found\n"),
-        // The console does not stream; it says what to do instead of an unknown-flag error.
-        ("kubectl get pods -w", "error: --watch streams changes as they happen, which this console does not do: play the timeline (Space) or step to the next change (Right arrow), then run the command again\n"),
     ];
     let digest = sim.trace().digest();
     for (line, want) in cases {

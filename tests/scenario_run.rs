@@ -201,3 +201,25 @@ fn stateless_guide_matches_its_golden_transcript() {
 fn singleton_guide_matches_its_golden_transcript() {
     check_golden("singleton-guide");
 }
+
+/// ref §7.3, §7.6: Dapr's lock has a TTL but no renew call and no token; a paused holder loses
+/// it to another by the TTL, and a holder cut off from the store stops before its TTL runs out.
+#[test]
+fn dapr_lock_matches_its_golden_transcript() {
+    check_golden("dapr-lock");
+}
+
+/// ref §7.5, §7.6: ZooKeeper's ephemeral sequential nodes; a paused leader's session expires
+/// and its stale write is refused by its token, a cut-off leader suspends after two thirds of
+/// its session timeout and learns of the expiry only when it reconnects.
+#[test]
+fn zookeeper_lock_matches_its_golden_transcript() {
+    check_golden("zookeeper-lock");
+}
+
+/// `kubectl get -w`, `--watch-only` and `watch CMD` print each change at its time until the
+/// next entry (issue 15 item 3).
+#[test]
+fn watch_matches_its_golden_transcript() {
+    check_golden("watch");
+}

@@ -51,6 +51,12 @@ pub fn create(console: &Console, target: &mut dyn Target, words: &[String]) -> O
     run_verb(console, target, words, "create")
 }
 
+/// `kubectl replace -f FILE...`: a full update of each object, with the resourceVersion
+/// written in the file (what `kubectl edit` saves), so a stale copy is the API server's 409.
+pub fn replace(console: &Console, target: &mut dyn Target, words: &[String]) -> Output {
+    run_verb(console, target, words, "replace")
+}
+
 fn run_verb(console: &Console, target: &mut dyn Target, words: &[String], verb: &str) -> Output {
     let args = match parse_flags(words, FLAGS) {
         Ok(a) => a,
@@ -181,6 +187,15 @@ fn run_verb(console: &Console, target: &mut dyn Target, words: &[String], verb: 
         let obj = m.object.into_object();
         let done = if verb == "create" {
             create_one(target, obj, source, dry_run == DryRun::Client)
+        } else if verb == "replace" {
+            let (kind, name) = (obj.kind(), obj.meta().name.clone());
+            match target.apply(Command::Replace(obj)) {
+                Ok(_) => Ok((
+                    format!("{} replaced", qualified_name(kind, &name)),
+                    String::new(),
+                )),
+                Err(e) => Err(api_error_text(&e, "replacing", source)),
+            }
         } else {
             apply_one(target, obj, source, dry_run == DryRun::Client)
         };

@@ -51,12 +51,15 @@ pub fn split_words(line: &str) -> Result<Vec<String>, String> {
                     }
                 }
             }
-            '\\' => {
-                in_word = true;
-                if let Some(ch) = chars.next() {
+            '\\' => match chars.next() {
+                // A backslash that ends the line continues it, as in a shell: here the line
+                // ends, so it adds nothing (`kubectl get pods \` is `kubectl get pods`).
+                None => {}
+                Some(ch) => {
+                    in_word = true;
                     cur.push(ch);
                 }
-            }
+            },
             c if c.is_whitespace() => {
                 if in_word {
                     words.push(std::mem::take(&mut cur));
@@ -279,6 +282,8 @@ mod tests {
         );
         assert_eq!(w("  "), Vec::<String>::new());
         assert_eq!(w("''"), [""]);
+        assert_eq!(w("get pods \\"), ["get", "pods"]);
+        assert_eq!(w("get pods\\"), ["get", "pods"]);
         assert!(split_words("get 'pods").is_err());
         assert!(split_words("get \"pods").is_err());
     }

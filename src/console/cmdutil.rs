@@ -28,9 +28,12 @@ pub(super) fn flags(verb: &str, words: &[String], specs: &[FlagSpec]) -> Result<
     })
 }
 
-/// `-n NAMESPACE`, else the console's namespace.
+/// `-n NAMESPACE`, else the console's namespace. An empty `-n ''` is no namespace flag, as
+/// kubectl's config loader reads it: the context's namespace.
 pub(super) fn namespace<'a>(console: &'a Console, args: &'a Args) -> &'a str {
-    args.value("namespace").unwrap_or(&console.namespace)
+    args.value("namespace")
+        .filter(|n| !n.is_empty())
+        .unwrap_or(&console.namespace)
 }
 
 /// Resolves a resource name (`pods`, `po`, `deployment.apps`) or says it does not exist as

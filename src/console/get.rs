@@ -4,7 +4,7 @@ use crate::model::{
     access_modes_short, human_duration, Kind, Object, ObjectMeta, Pod, Quantity, Selector,
 };
 
-use super::args::flag;
+use super::args::{flag, Args, FlagSpec};
 use super::cmdutil::{age, flags, namespace, qualified_name, resource_args};
 use super::table::Table;
 use super::{Console, Output, Target};
@@ -13,35 +13,34 @@ use super::{Console, Output, Target};
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Columns {
     pub wide: bool,
+    /// `--show-kind`, or several kinds: names as `pod/web-0`.
+    pub show_kind: bool,
     pub all_namespaces: bool,
     pub show_labels: bool,
 }
 
+/// The flags of `kubectl get` (`-w` is read by `watch`, which prints through `run`).
+pub const FLAGS: &[FlagSpec] = &[
+    flag("all-namespaces", Some('A'), false),
+    flag("output", Some('o'), true),
+    flag("selector", Some('l'), true),
+    flag("show-labels", None, false),
+    flag("show-kind", None, false),
+    flag("sort-by", None, true),
+    flag("no-headers", None, false),
+    flag("watch", Some('w'), false),
+    flag("watch-only", None, false),
+    flag("label-columns", Some('L'), true),
+    flag("field-selector", None, true),
+    flag("template", None, true),
+];
+
 /// `kubectl get TYPE[,TYPE] [NAME...]`: tables, or `-o name|yaml|json|jsonpath=...`.
 pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Output {
-    let args = match flags(
-        "get",
-        words,
-        &[
-            flag("all-namespaces", Some('A'), false),
-            flag("output", Some('o'), true),
-            flag("selector", Some('l'), true),
-            flag("show-labels", None, false),
-            flag("sort-by", None, true),
-            flag("no-headers", None, false),
-            flag("watch", Some('w'), false),
-            flag("label-columns", Some('L'), true),
-            flag("field-selector", None, true),
-        ],
-    ) {
+    let args = match flags("get", words, FLAGS) {
         Ok(a) => a,
         Err(o) => return o,
     };
-    if args.on("watch") {
-        return Output::err(
-            "error: --watch streams changes as they happen, which this console does not do: play the timeline (Space) or step to the next change (Right arrow), then run the command again\n",
-        );
-    }
     if args.positional.is_empty() {
         return Output::err(
             "You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' for help and examples\n",
@@ -66,9 +65,15 @@ pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Outp
         Ok(s) => s,
         Err(e) => return Output::err(format!("error: {e}\n")),
     };
-    let output = args.value("output").unwrap_or("");
+    let output = match output_format(&args) {
+        Ok(o) => o,
+        Err(e) => return e,
+    };
+    let output = output.as_str();
+    let multi = requests.len() > 1;
     let cols = Columns {
         wide: output == "wide",
+        show_kind: multi || args.on("show-kind"),
         all_namespaces: all_ns,
         show_labels: args.on("show-labels"),
     };
@@ -77,7 +82,6 @@ pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Outp
     let mut text = String::new();
     let mut errors = String::new();
     let mut found_any = false;
-    let multi = requests.len() > 1;
     let mut listed: Vec<&Object> = Vec::new();
     for (kind, names) in &requests {
         let mut objects: Vec<&Object> = Vec::new();
@@ -108,7 +112,7 @@ pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Outp
                 }
             }
         }
-        if let Some(path) = args.value("sort-by") {
+        if let Some(path) = args.value("sort-by").filter(|p| !p.is_empty()) {
             if let Err(e) = super::jsonpath::sort_by(&mut objects, path) {
                 return Output::err(format!("error: {e}\n"));
             }
@@ -122,33 +126,7 @@ pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Outp
                 if multi && !text.is_empty() {
                     text.push('\n');
                 }
-                let mut t = table(*kind, &objects, cols, now);
-                // `-L key,...`: a column per label, headed by its key's last segment.
-                let label_cols: Vec<String> = args
-                    .flags
-                    .get("label-columns")
-                    .into_iter()
-                    .flatten()
-                    .flat_map(|v| v.split(','))
-                    .filter(|k| !k.is_empty())
-                    .map(str::to_string)
-                    .collect();
-                for key in &label_cols {
-                    t.header
-                        .push(key.rsplit('/').next().unwrap_or(key).to_ascii_uppercase());
-                }
-                for (row, o) in t.rows.iter_mut().zip(&objects) {
-                    for key in &label_cols {
-                        row.push(o.meta().labels.get(key).cloned().unwrap_or_default());
-                    }
-                }
-                if multi {
-                    // Several kinds: names carry their type, as in `kubectl get pods,svc`.
-                    let name_col = usize::from(cols.all_namespaces && kind.namespaced());
-                    for (row, o) in t.rows.iter_mut().zip(&objects) {
-                        row[name_col] = qualified_name(*kind, &o.meta().name);
-                    }
-                }
+                let t = kind_table(&args, *kind, &objects, cols, now);
                 text.push_str(&t.render(!args.on("no-headers")));
             }
             "name" => {
@@ -185,13 +163,41 @@ pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Outp
             let single = requests.len() == 1 && requests[0].1.len() == 1 && listed.len() == 1;
             match super::jsonpath::render(expr, &listed, single) {
                 Ok(s) => text.push_str(&s),
+                // cli-runtime's JSONPathPrinter wraps an execution error in its debugging text.
+                Err(e) if e.starts_with("array index") => {
+                    text.push_str(&format!(
+                        "error: error executing jsonpath {expr:?}: Error executing template: {e}. Printing more information for debugging the template:\n\ttemplate was:\n\t\t{expr}\n"
+                    ));
+                    return Output::err(text);
+                }
                 Err(e) => return Output::err(format!("error: {e}\n")),
+            }
+            found_any = true;
+        }
+        o if o.starts_with("go-template=") => {
+            let src = &o["go-template=".len()..];
+            let template = match super::template::Template::parse(src) {
+                Ok(t) => t,
+                Err(e) => return Output::err(format!("error: {e}\n")),
+            };
+            let single = requests.len() == 1 && requests[0].1.len() == 1 && listed.len() == 1;
+            let result = super::jsonpath::root(&listed, single)
+                .and_then(|root| template.execute(&root));
+            match result {
+                Ok(s) => text.push_str(&s),
+                // cli-runtime's GoTemplatePrinter prints what it ran on, then the error.
+                Err(e) => {
+                    text.push_str(&format!(
+                        "Error executing template: {e}. Printing more information for debugging the template:\n\ttemplate was:\n\t\t{src}\n\nerror: error executing template {src:?}: {e}\n"
+                    ));
+                    return Output::err(text);
+                }
             }
             found_any = true;
         }
         other => {
             return Output::err(format!(
-                "error: unable to match a printer suitable for the output format \"{other}\", allowed formats are: custom-columns,json,jsonpath,jsonpath-as-json,jsonpath-file,name,wide,yaml\n"
+                "error: unable to match a printer suitable for the output format \"{other}\", allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml\n"
             ))
         }
     }
@@ -208,6 +214,61 @@ pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Outp
         text,
         ok: errors.is_empty(),
     }
+}
+
+/// `-o` with kubectl's `--template` rules: `--template` alone means `go-template`; `-o
+/// go-template`, `template`, `jsonpath` and `jsonpath-as-json` take their text from it.
+pub fn output_format(args: &Args) -> Result<String, Output> {
+    let o = args.value("output").unwrap_or("");
+    let template = args.value("template");
+    let o = if o.is_empty() && template.is_some() {
+        "go-template"
+    } else {
+        o
+    };
+    let o = match o.strip_prefix("template=") {
+        Some(t) => return Ok(format!("go-template={t}")),
+        None if o == "template" => "go-template",
+        None => o,
+    };
+    if matches!(o, "go-template" | "jsonpath" | "jsonpath-as-json") {
+        return match template {
+            Some(t) if !t.is_empty() => Ok(format!("{o}={t}")),
+            _ => Err(Output::err(
+                "error: template format specified but no template given\n",
+            )),
+        };
+    }
+    Ok(o.to_string())
+}
+
+/// The table of one kind as `get` prints it: `-L` columns, and names with their kind for
+/// `--show-kind` or several kinds.
+pub fn kind_table(args: &Args, kind: Kind, objects: &[&Object], cols: Columns, now: u64) -> Table {
+    let mut t = table(kind, objects, cols, now);
+    // `-L key,...`: a column per label, headed by its key's last segment.
+    let label_cols: Vec<&str> = args
+        .flags
+        .get("label-columns")
+        .into_iter()
+        .flatten()
+        .flat_map(|v| v.split(','))
+        .filter(|k| !k.is_empty())
+        .collect();
+    for key in &label_cols {
+        t.header
+            .push(key.rsplit('/').next().unwrap_or(key).to_ascii_uppercase());
+    }
+    let name_col = usize::from(cols.all_namespaces && kind.namespaced());
+    for (row, o) in t.rows.iter_mut().zip(objects) {
+        for key in &label_cols {
+            row.push(o.meta().labels.get(*key).cloned().unwrap_or_default());
+        }
+        if cols.show_kind && kind != Kind::Event {
+            row[name_col] = qualified_name(kind, &o.meta().name);
+        }
+    }
+    t
 }
 
 /// `-o custom-columns=NAME:.metadata.name,NODE:.spec.nodeName`: one column per
@@ -246,12 +307,12 @@ fn custom_columns(spec: &str, objects: &[&Object], headers: bool) -> Result<Stri
 }
 
 /// `--field-selector a=b,c!=d`: the fields the API server indexes for each kind.
-struct FieldSelector {
+pub struct FieldSelector {
     terms: Vec<(String, bool, String)>,
 }
 
 impl FieldSelector {
-    fn parse(text: &str, kind: Kind) -> Result<FieldSelector, String> {
+    pub fn parse(text: &str, kind: Kind) -> Result<FieldSelector, String> {
         let mut terms = Vec::new();
         for part in text.split(',').filter(|p| !p.is_empty()) {
             let (field, equal, value) = if let Some((f, v)) = part.split_once("!=") {
@@ -288,7 +349,7 @@ impl FieldSelector {
         Ok(FieldSelector { terms })
     }
 
-    fn matches(&self, o: &Object) -> bool {
+    pub fn matches(&self, o: &Object) -> bool {
         self.terms.iter().all(|(field, equal, value)| {
             let m = o.meta();
             let actual = match (field.as_str(), o) {

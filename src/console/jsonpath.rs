@@ -22,7 +22,16 @@ enum Node {
 
 /// Renders a template over one object, or over `{"kind":"List","items":[...]}` for several.
 pub fn render(template: &str, objects: &[&Object], single: bool) -> Result<String, String> {
-    let root = if single {
+    let root = root(objects, single)?;
+    let nodes = parse_template(template)?;
+    let mut out = String::new();
+    eval_nodes(&nodes, &root, &mut out)?;
+    Ok(out)
+}
+
+/// What kubectl's template printers see: the object, or a `List` of several.
+pub fn root(objects: &[&Object], single: bool) -> Result<Doc, String> {
+    Ok(if single {
         to_doc(objects[0]).map_err(|e| e.to_string())?
     } else {
         let items = objects
@@ -34,25 +43,17 @@ pub fn render(template: &str, objects: &[&Object], single: bool) -> Result<Strin
             ("items".into(), Doc::Seq(items)),
             ("kind".into(), Doc::Str("List".into())),
         ])
-    };
-    let nodes = parse_template(template)?;
-    let mut out = String::new();
-    eval_nodes(&nodes, &root, &mut out)?;
-    Ok(out)
+    })
 }
 
 /// Sorts objects by a JSONPath expression, as `--sort-by` does (numbers numerically).
 pub fn sort_by(objects: &mut [&Object], path: &str) -> Result<(), String> {
-    let expr = path.trim();
-    let expr = expr
-        .strip_prefix('{')
-        .and_then(|e| e.strip_suffix('}'))
-        .unwrap_or(expr);
+    let expr = relaxed(path.trim())?;
     let steps = parse_path(expr)?;
     let mut keyed: Vec<(Vec<Doc>, usize)> = Vec::new();
     for (i, o) in objects.iter().enumerate() {
         let doc = to_doc(*o).map_err(|e| e.to_string())?;
-        keyed.push((select(&steps, &doc), i));
+        keyed.push((select(&steps, &doc)?, i));
     }
     let order: Vec<usize> = {
         let mut k = keyed;
@@ -64,6 +65,19 @@ pub fn sort_by(objects: &mut [&Object], path: &str) -> Result<(), String> {
         objects[slot] = copy[i];
     }
     Ok(())
+}
+
+/// kubectl's RelaxedJSONPathExpression: `name1.name2`, `.name1.name2`, `{name1.name2}` or
+/// `{.name1.name2}`, without other braces.
+fn relaxed(expr: &str) -> Result<&str, String> {
+    let inner = match expr.strip_prefix('{').and_then(|e| e.strip_suffix('}')) {
+        Some(i) => i,
+        None => expr,
+    };
+    if inner.is_empty() || inner.contains(['{', '}']) {
+        return Err("unexpected path string, expected a 'name1.name2' or '.name1.name2' or '{name1.name2}' or '{.name1.name2}'".into());
+    }
+    Ok(inner)
 }
 
 fn compare(a: Option<&Doc>, b: Option<&Doc>) -> std::cmp::Ordering {
@@ -194,7 +208,7 @@ fn parse_path(p: &str) -> Result<Vec<Step>, String> {
     Ok(steps)
 }
 
-fn select(steps: &[Step], root: &Doc) -> Vec<Doc> {
+fn select(steps: &[Step], root: &Doc) -> Result<Vec<Doc>, String> {
     let mut cur = vec![root.clone()];
     for step in steps {
         let mut next = Vec::new();
@@ -207,8 +221,15 @@ fn select(steps: &[Step], root: &Doc) -> Vec<Doc> {
                 }
                 (Step::Index(i), Doc::Seq(s)) => {
                     let idx = if *i < 0 { s.len() as i64 + i } else { *i };
-                    if let Some(v) = usize::try_from(idx).ok().and_then(|i| s.get(i)) {
-                        next.push(v.clone());
+                    match usize::try_from(idx).ok().and_then(|i| s.get(i)) {
+                        Some(v) => next.push(v.clone()),
+                        // client-go's jsonpath evalArray.
+                        None => {
+                            return Err(format!(
+                                "array index out of bounds: index {i}, length {}",
+                                s.len()
+                            ))
+                        }
                     }
                 }
                 (Step::All, Doc::Seq(s)) => next.extend(s.iter().cloned()),
@@ -216,7 +237,7 @@ fn select(steps: &[Step], root: &Doc) -> Vec<Doc> {
                 (Step::Recursive(f), _) => collect_recursive(d, f, &mut next),
                 (Step::Filter(path, want), Doc::Seq(s)) => {
                     for item in s {
-                        let got = select(path, item);
+                        let got = select(path, item)?;
                         let keep = match want {
                             Some(w) => got.iter().any(|g| scalar(g) == *w),
                             None => !got.is_empty(),
@@ -231,7 +252,7 @@ fn select(steps: &[Step], root: &Doc) -> Vec<Doc> {
         }
         cur = next;
     }
-    cur
+    Ok(cur)
 }
 
 fn collect_recursive(d: &Doc, field: &str, out: &mut Vec<Doc>) {
@@ -265,12 +286,12 @@ fn eval_nodes(nodes: &[Node], root: &Doc, out: &mut String) -> Result<(), String
         match n {
             Node::Text(t) => out.push_str(t),
             Node::Path(steps) => {
-                let vals = select(steps, root);
+                let vals = select(steps, root)?;
                 let parts: Vec<String> = vals.iter().map(scalar).collect();
                 out.push_str(&parts.join(" "));
             }
             Node::Range(steps, body) => {
-                for item in select(steps, root) {
+                for item in select(steps, root)? {
                     eval_nodes(body, &item, out)?;
                 }
             }

@@ -2,13 +2,15 @@
 //! one module each (or one per small family); what they share is in `cmdutil`.
 
 use super::{
-    apply, delete, describe, dig, exec, get, label, logs, node, rollout, run, scale, set, wait,
+    apply, delete, describe, dig, edit, exec, get, label, logs, node, rollout, run, scale, set,
+    wait, watch,
 };
 use super::{Console, Output, Target};
 
 const VERBS: &[&str] = &[
-    "annotate", "apply", "cordon", "create", "delete", "describe", "drain", "exec", "get", "label",
-    "help", "logs", "patch", "rollout", "run", "scale", "set", "taint", "uncordon", "wait",
+    "annotate", "apply", "cordon", "create", "delete", "describe", "drain", "edit", "exec", "get",
+    "label", "help", "logs", "patch", "replace", "rollout", "run", "scale", "set", "taint",
+    "uncordon", "wait",
 ];
 
 pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Output {
@@ -19,10 +21,20 @@ pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Outp
     };
     match verb.as_str() {
         "help" | "--help" | "-h" => Output::ok(HELP),
+        "get" if watches(rest) => {
+            let line = format!("kubectl {}", words.join(" "));
+            let (out, w) = watch::get(console, target, &line, rest);
+            if w.is_some() {
+                *console.watch.borrow_mut() = w;
+            }
+            out
+        }
         "get" => get::run(console, target, rest),
         "apply" => apply::run(console, target, rest),
         "create" => apply::create(console, target, rest),
         "patch" => apply::patch(console, target, rest),
+        "replace" => apply::replace(console, target, rest),
+        "edit" => edit::run(console, target, rest),
         "delete" => delete::run(console, target, rest),
         "scale" => scale::run(console, target, rest),
         "set" => set::run(console, target, rest),
@@ -46,6 +58,12 @@ pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Outp
     }
 }
 
+/// Whether `get` words ask for a watch (`-w`, `--watch`, `--watch-only`).
+fn watches(words: &[String]) -> bool {
+    super::cmdutil::flags("get", words, get::FLAGS)
+        .is_ok_and(|a| a.on("watch") || a.on("watch-only"))
+}
+
 /// kubectl's top-level help, in its groups and words, listing only the commands this console
 /// runs.
 const HELP: &str = "\
@@ -60,6 +78,7 @@ Basic Commands (Beginner):
 
 Basic Commands (Intermediate):
   get             Display one or many resources
+  edit            Edit a resource on the server
   delete          Delete resources by file names, stdin, resources and names, or by resources and label selector
 
 Deploy Commands:
@@ -80,6 +99,7 @@ Troubleshooting and Debugging Commands:
 Advanced Commands:
   apply           Apply a configuration to a resource by file name or stdin
   wait            Experimental: Wait for a specific condition on one or many resources
+  replace         Replace a resource by file name or stdin
   patch           Update fields of a resource
 
 Settings Commands:

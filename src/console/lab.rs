@@ -40,6 +40,12 @@ pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Outp
         }
     };
     let command = match verb.as_str() {
+        "ps" | "interrupt" if !rest.is_empty() => {
+            return Output::err(format!(
+                "error: lab {verb} takes no arguments, got \"{}\"\n{USAGE}",
+                rest.join(" ")
+            ))
+        }
         "ps" => return ps(target),
         "interrupt" => Command::Interrupt,
         "help" | "--help" | "-h" => return Output::ok(USAGE),

@@ -1,38 +1,106 @@
 //! `kubectl label` and `kubectl annotate`: key updates on one object's metadata.
 
-use crate::model::{Kind, Object};
+use crate::model::{Kind, Object, Selector};
 use crate::sim::Command;
 
 use super::args::flag;
 use super::cmdutil::{flags, namespace, qualified_name, resolve_kind};
 use super::{sim_error_text, Console, Output, Target};
 
-/// `kubectl label TYPE NAME k=v [k2-]`: one label command per change.
+/// `kubectl label TYPE NAME k=v [k2-]`, or every object of TYPE with `--all` or `-l`: one
+/// label command per change.
 pub fn label(console: &Console, target: &mut dyn Target, words: &[String]) -> Output {
-    let args = match flags("label", words, &[flag("overwrite", None, false)]) {
+    let args = match flags(
+        "label",
+        words,
+        &[
+            flag("overwrite", None, false),
+            flag("all", None, false),
+            flag("selector", Some('l'), true),
+        ],
+    ) {
         Ok(a) => a,
         Err(o) => return o,
     };
     let ns = namespace(console, &args).to_string();
-    let (kind, name, changes, obj) = match update_target(target, &ns, &args.positional, "label") {
-        Ok(t) => t,
-        Err(o) => return o,
+    let (kind, objects, changes) = if args.on("all") || args.has("selector") {
+        let Some((kind, changes)) = args.positional.split_first() else {
+            return Output::err("error: one or more resources must be specified as <resource> <name> or <resource>/<name>\n");
+        };
+        let kind = match resolve_kind(kind) {
+            Ok(k) => k,
+            Err(o) => return o,
+        };
+        if changes.is_empty() {
+            return Output::err("error: at least one label update is required\n");
+        }
+        let selector = match args.value("selector").map(Selector::parse).transpose() {
+            Ok(s) => s,
+            Err(e) => return Output::err(format!("error: {e}\n")),
+        };
+        let objects: Vec<Object> = target
+            .sim()
+            .cluster()
+            .list_kind(kind)
+            .filter(|o| !kind.namespaced() || o.meta().namespace == ns)
+            .filter(|o| {
+                selector
+                    .as_ref()
+                    .is_none_or(|s| s.matches(&o.meta().labels))
+            })
+            .cloned()
+            .collect();
+        if objects.is_empty() {
+            return Output::ok(if kind.namespaced() {
+                format!("No resources found in {ns} namespace.\n")
+            } else {
+                "No resources found\n".to_string()
+            });
+        }
+        (kind, objects, changes)
+    } else {
+        match update_target(target, &ns, &args.positional, "label") {
+            Ok((kind, _, changes, obj)) => (kind, vec![obj], changes),
+            Err(o) => return o,
+        }
     };
+    let mut text = String::new();
+    for obj in objects {
+        match label_one(target, &ns, kind, &obj, changes, args.on("overwrite")) {
+            Ok(line) => text.push_str(&line),
+            Err(e) => {
+                text.push_str(&e);
+                return Output::err(text);
+            }
+        }
+    }
+    Output::ok(text)
+}
+
+fn label_one(
+    target: &mut dyn Target,
+    ns: &str,
+    kind: Kind,
+    obj: &Object,
+    changes: &[String],
+    overwrite: bool,
+) -> Result<String, String> {
+    let name = obj.meta().name.clone();
     let labels = obj.meta().labels.clone();
     let mut cmds = Vec::new();
     for c in changes {
         if let Some(key) = c.strip_suffix('-') {
             cmds.push((key.to_string(), None));
         } else if let Some((k, v)) = c.split_once('=') {
-            if labels.get(k).is_some_and(|old| old != v) && !args.on("overwrite") {
-                return Output::err(format!(
+            if labels.get(k).is_some_and(|old| old != v) && !overwrite {
+                return Err(format!(
                     "error: '{k}' already has a value ({}), and --overwrite is false\n",
                     labels[k]
                 ));
             }
             cmds.push((k.to_string(), Some(v.to_string())));
         } else {
-            return Output::err(format!("error: invalid label spec: {c}\n"));
+            return Err(format!("error: invalid label spec: {c}\n"));
         }
     }
     let mut changed = false;
@@ -41,18 +109,18 @@ pub fn label(console: &Console, target: &mut dyn Target, words: &[String]) -> Ou
             continue;
         }
         changed = true;
-        if let Err(e) = target.apply(Command::Label {
-            kind,
-            namespace: ns.clone(),
-            name: name.clone(),
-            key,
-            value,
-        }) {
-            return Output::err(sim_error_text(&e));
-        }
+        target
+            .apply(Command::Label {
+                kind,
+                namespace: ns.to_string(),
+                name: name.clone(),
+                key,
+                value,
+            })
+            .map_err(|e| sim_error_text(&e))?;
     }
     let what = if changed { "labeled" } else { "not labeled" };
-    Output::ok(format!("{} {what}\n", qualified_name(kind, &name)))
+    Ok(format!("{} {what}\n", qualified_name(kind, &name)))
 }
 
 /// `kubectl annotate TYPE NAME k=v [k2-]`: a replace with the object's resourceVersion, so a

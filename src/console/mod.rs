@@ -4,16 +4,19 @@
 // Layers, bottom to top; a module uses only its own layer or those below, and the items of this
 // file. Verbs do not use each other: what two of them need is in `cmdutil`.
 //
-// - `args`, `table`, `print`, `jsonpath`: words and flags, columns, YAML/JSON, JSONPath
+// - `args`, `table`, `print`, `jsonpath`, `template`: words and flags, columns, YAML/JSON,
+//   JSONPath, Go templates
 // - `cmdutil`: what the verbs share
-// - the programs and verbs: `dig`, `lab`, and kubectl's `get`, `describe`, `apply`, `delete`,
-//   `scale`, `label` (and annotate), `node` (cordon, uncordon, taint, drain), `rollout`,
-//   `exec`, `logs`
+// - the programs and verbs: `dig`, `lab`, and kubectl's `get`, `describe`, `edit`, `apply`
+//   (and create, replace, patch), `delete`, `scale`, `label` (and annotate), `node` (cordon,
+//   uncordon, taint, drain), `rollout`, `run`, `set`, `wait`, `exec`, `logs`
+// - `watch`: `get -w` and the host's `watch`, which stay open while time runs
 // - `kubectl`: reads the verb and dispatches
 pub mod args;
 pub mod jsonpath;
 pub mod print;
 pub mod table;
+pub mod template;
 
 pub mod book;
 pub mod cmdutil;
@@ -22,6 +25,7 @@ pub mod apply;
 pub mod delete;
 pub mod describe;
 pub mod dig;
+pub mod edit;
 pub mod exec;
 pub mod get;
 pub mod lab;
@@ -33,6 +37,8 @@ pub mod run;
 pub mod scale;
 pub mod set;
 pub mod wait;
+
+pub mod watch;
 
 pub mod kubectl;
 
@@ -104,6 +110,12 @@ pub struct Console {
     pub namespace: String,
     /// While set, lines go to a shell in a container until `exit`.
     pub shell: std::cell::RefCell<Option<ExecSession>>,
+    /// A `kubectl get -w` or `watch CMD` that prints changes while time runs, until stopped.
+    pub watch: std::cell::RefCell<Option<watch::Watch>>,
+    /// Whether an editor is at hand for `kubectl edit` (the lab's page; not `podlab run`).
+    pub editor: bool,
+    /// The object `kubectl edit` handed to the editor, until the editor takes it.
+    pub edit: std::cell::RefCell<Option<edit::Edit>>,
 }
 
 /// An open `kubectl exec -it` shell.
@@ -130,6 +142,9 @@ impl Default for Console {
             files: SortedMap::new(),
             namespace: "default".into(),
             shell: std::cell::RefCell::new(None),
+            watch: std::cell::RefCell::new(None),
+            editor: false,
+            edit: std::cell::RefCell::new(None),
         }
     }
 }
@@ -157,11 +172,9 @@ impl Console {
                     ok: out.ok,
                 };
             }
-            Ok(HostLine::Watch(l)) => {
-                let mut out = self.run(target, &l);
-                out.text.push_str(
-                    "(watch re-runs this every 2 seconds: play the timeline, and run it again to see it change)\n",
-                );
+            Ok(HostLine::Watch(l, every)) => {
+                let (out, w) = watch::repeat(self, target, line.trim(), &l, every);
+                *self.watch.borrow_mut() = Some(w);
                 return out;
             }
             Err(o) => return o,
@@ -178,6 +191,11 @@ impl Console {
             "kubectl" | "k" => kubectl::run(self, target, rest),
             "dig" => dig::run(target.sim(), rest),
             "lab" => lab::run(self, target, rest),
+            // The cluster is the lab's own: its nodes come from the page or a scenario's
+            // `cluster:`; this console does not rebuild it.
+            "kind" | "minikube" => Output::err(format!(
+                "{program}: this console does not create or delete clusters: the lab's cluster is already running (in `podlab run`, a scenario's `cluster: nodes: [kind-control-plane, kind-worker, kind-worker2]` names its nodes); `minikube service NAME --url` is not modelled either: use `kubectl get svc NAME` and `kubectl exec POD -- curl http://NAME:PORT/`\n"
+            )),
             other => Output::err(format!(
                 "{other}: command not found (this console runs kubectl, dig and lab)\n"
             )),
@@ -190,8 +208,8 @@ enum HostLine {
     Run(String),
     /// Its output went to /dev/null.
     Quiet(String),
-    /// `watch CMD`.
-    Watch(String),
+    /// `watch [-n SECONDS] CMD`: the command and its interval in ms.
+    Watch(String, u64),
 }
 
 /// `line` with every quoted character replaced by `_`, so the host shell's syntax is found
@@ -255,11 +273,27 @@ impl Console {
         let mut line = line.trim().to_string();
         if let Some(rest) = line.strip_prefix("watch ") {
             let rest = rest.trim_start();
-            let rest = rest
-                .strip_prefix("-n ")
-                .map(|r| r.trim_start().split_once(' ').map_or("", |(_, c)| c))
-                .unwrap_or(rest);
-            return Ok(HostLine::Watch(rest.to_string()));
+            // `watch -n SECONDS CMD` (tenths allowed, at least 0.1 s, as procps' watch).
+            let (interval, rest) = match rest.strip_prefix("-n ") {
+                Some(r) => {
+                    let (n, cmd) = r.trim_start().split_once(' ').unwrap_or((r, ""));
+                    let (whole, tenth) = n.split_once('.').unwrap_or((n, "0"));
+                    let ms = whole
+                        .parse::<u64>()
+                        .ok()
+                        .zip(tenth.get(..1).and_then(|t| t.parse::<u64>().ok()));
+                    match ms {
+                        Some((w, t)) => ((w.saturating_mul(1000) + t * 100).max(100), cmd),
+                        None => {
+                            return Err(Output::err(format!(
+                                "watch: failed to parse argument: '{n}'\n"
+                            )))
+                        }
+                    }
+                }
+                None => (watch::WATCH_INTERVAL_MS, rest),
+            };
+            return Ok(HostLine::Watch(rest.trim().to_string(), interval));
         }
         if unquoted(&line).ends_with('&') && !line.ends_with("&&") {
             line.pop();
@@ -350,6 +384,39 @@ impl Console {
         } else {
             HostLine::Run(out)
         })
+    }
+
+    /// What the open watch prints for the changes since it last looked, and the command it
+    /// belongs to; `None` when no watch is open or nothing it shows changed.
+    pub fn poll_watch(&self, sim: &Sim) -> Option<(String, String)> {
+        // Taken out while it runs: `watch CMD` runs CMD through this console.
+        let mut open = self.watch.borrow_mut().take()?;
+        let text = open.poll(self, sim);
+        let line = open.line.clone();
+        *self.watch.borrow_mut() = Some(open);
+        (!text.is_empty()).then_some((line, text))
+    }
+
+    /// Ends the open watch (Ctrl+C); returns its command.
+    pub fn stop_watch(&self) -> Option<String> {
+        self.watch.borrow_mut().take().map(|w| w.line)
+    }
+
+    /// The open watch skips what happened up to now (the run was scrubbed, not played).
+    pub fn skip_watch(&self, sim: &Sim) {
+        if let Some(w) = self.watch.borrow_mut().as_mut() {
+            w.skip(sim);
+        }
+    }
+
+    /// The command of the open watch.
+    pub fn watching(&self) -> Option<String> {
+        self.watch.borrow().as_ref().map(|w| w.line.clone())
+    }
+
+    /// When the open `watch CMD` runs next (simulated ms).
+    pub fn watch_tick(&self) -> Option<u64> {
+        self.watch.borrow().as_ref().and_then(|w| w.next_tick())
     }
 
     /// The prompt of the open shell, if any.

@@ -10,37 +10,62 @@ use super::{sim_error_text, Output, Target};
 /// `kubectl cordon NODE` and `kubectl uncordon NODE`.
 pub fn cordon(target: &mut dyn Target, cordon: bool, words: &[String]) -> Output {
     let verb = if cordon { "cordon" } else { "uncordon" };
-    let args = match flags(verb, words, &[]) {
+    let args = match flags(verb, words, &[flag("selector", Some('l'), true)]) {
         Ok(a) => a,
         Err(o) => return o,
     };
-    let [node] = args.positional.as_slice() else {
+    let mut nodes: Vec<String> = args.positional.clone();
+    if let Some(sel) = args.value("selector") {
+        let sel = match crate::model::Selector::parse(sel) {
+            Ok(s) => s,
+            Err(e) => return Output::err(format!("error: {e}\n")),
+        };
+        nodes.extend(
+            target
+                .sim()
+                .cluster()
+                .list::<crate::model::Node>()
+                .filter(|n| sel.matches(&n.metadata.labels))
+                .map(|n| n.metadata.name.clone()),
+        );
+    } else if nodes.is_empty() {
         return Output::err(format!(
             "error: USAGE: {verb} NODE [flags]\nSee 'kubectl {verb} -h' for help and examples\n"
         ));
-    };
-    let before = target
-        .sim()
-        .cluster()
-        .get::<crate::model::Node>("", node)
-        .map(|n| n.spec.unschedulable);
-    let Some(before) = before else {
-        return Output::err(format!(
-            "Error from server (NotFound): nodes \"{node}\" not found\n"
-        ));
-    };
-    if before == cordon {
-        return Output::ok(format!("node/{node} already {verb}ed\n"));
     }
-    let cmd = if cordon {
-        Command::Cordon { node: node.clone() }
-    } else {
-        Command::Uncordon { node: node.clone() }
-    };
-    match target.apply(cmd) {
-        Ok(_) => Output::ok(format!("node/{node} {verb}ed\n")),
-        Err(e) => Output::err(sim_error_text(&e)),
+    // kubectl reads every node first (the resource builder stops at the first error), so a
+    // missing node leaves the others as they were.
+    let mut before = Vec::new();
+    for node in &nodes {
+        match target.sim().cluster().get::<crate::model::Node>("", node) {
+            Some(n) => before.push(n.spec.unschedulable),
+            None => {
+                return Output::err(format!(
+                    "Error from server (NotFound): nodes \"{node}\" not found\n"
+                ))
+            }
+        }
     }
+    let mut text = String::new();
+    for (node, was) in nodes.iter().zip(before) {
+        if was == cordon {
+            text.push_str(&format!("node/{node} already {verb}ed\n"));
+            continue;
+        }
+        let cmd = if cordon {
+            Command::Cordon { node: node.clone() }
+        } else {
+            Command::Uncordon { node: node.clone() }
+        };
+        match target.apply(cmd) {
+            Ok(_) => text.push_str(&format!("node/{node} {verb}ed\n")),
+            Err(e) => {
+                text.push_str(&sim_error_text(&e));
+                return Output::err(text);
+            }
+        }
+    }
+    Output::ok(text)
 }
 
 /// `kubectl taint nodes NODE KEY[=VALUE]:EFFECT...`; `KEY[:EFFECT]-` removes.

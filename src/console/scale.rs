@@ -16,10 +16,29 @@ pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Outp
     let Some(replicas) = args.value("replicas") else {
         return Output::err("error: required flag(s) \"replicas\" not set\n");
     };
-    let Ok(replicas) = replicas.parse::<i32>() else {
-        return Output::err(format!(
-            "error: invalid argument \"{replicas}\" for \"--replicas\" flag: strconv.ParseInt: parsing \"{replicas}\": invalid syntax\n"
-        ));
+    // pflag reads an int (64 bits); the API server's Scale holds an int32 and rejects the
+    // patch kubectl sends when the number does not fit.
+    let replicas = match replicas.parse::<i64>() {
+        Ok(n) => match i32::try_from(n) {
+            Ok(n) => n,
+            Err(_) => {
+                return Output::err(format!(
+                    "Error from server (BadRequest): json: cannot unmarshal number {n} into Go struct field ScaleSpec.spec.replicas of type int32\n"
+                ))
+            }
+        },
+        Err(e) => {
+            let why = if *e.kind() == std::num::IntErrorKind::PosOverflow
+                || *e.kind() == std::num::IntErrorKind::NegOverflow
+            {
+                "value out of range"
+            } else {
+                "invalid syntax"
+            };
+            return Output::err(format!(
+                "error: invalid argument \"{replicas}\" for \"--replicas\" flag: strconv.ParseInt: parsing \"{replicas}\": {why}\n"
+            ));
+        }
     };
     if replicas < 0 {
         return Output::err("error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0\n");

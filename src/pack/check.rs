@@ -91,7 +91,7 @@ pub fn query(sim: &Sim, line: &str) -> Output {
 }
 
 /// A condition's value at the sim's current moment. `regex` is the compiled `matches`.
-pub fn evaluate(sim: &Sim, c: &Condition, regex: Option<&regex_lite::Regex>) -> Value {
+pub fn evaluate(sim: &Sim, c: &Condition, regex: Option<&super::pattern::Pattern>) -> Value {
     match c {
         Condition::Query { command, expect } => {
             let out = query(sim, command);
@@ -210,7 +210,7 @@ fn cut(text: &str) -> String {
 struct Judge {
     when: When,
     condition: Condition,
-    regex: Option<regex_lite::Regex>,
+    regex: Option<super::pattern::Pattern>,
     verdict: Verdict,
     /// The value at the last moment looked at, and that moment.
     last: Option<(Value, Moment)>,
@@ -360,7 +360,7 @@ impl Judge {
             Condition::Query {
                 expect: Expect::Matches(re),
                 ..
-            } => regex_lite::Regex::new(re).ok(),
+            } => super::pattern::Pattern::new(re).ok(),
             _ => None,
         };
         let expected = super::read::describe_check(&c.when, &c.condition);

@@ -20,6 +20,8 @@ pub mod schema;
 
 pub mod read;
 
+pub mod pattern;
+
 pub mod check;
 
 pub mod attempt;

@@ -848,7 +848,7 @@ impl Reader {
             Expect::Contains(self.string(n, &f.path("contains"))?)
         } else if let Some(n) = f.get("matches") {
             let re = self.string(n, &f.path("matches"))?;
-            if let Err(e) = regex_lite::Regex::new(&re) {
+            if let Err(e) = super::pattern::Pattern::new(&re) {
                 self.error(
                     Some(n.pos),
                     &f.path("matches"),

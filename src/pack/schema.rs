@@ -229,7 +229,7 @@ pub static CONDITION: Def = def(
         f("jsonpath", Ty::Str, "With query (kubectl get): print this JSONPath ({.status.readyReplicas}) and compare its value."),
         f("equals", Ty::OneOf(&[Ty::Str, Ty::Int]), "With query: the output, without its trailing newline, is exactly this (a number compares as a number)."),
         f("contains", Ty::Str, "With query: the output contains this text."),
-        f("matches", Ty::Str, "With query: the output matches this regular expression (Rust regex syntax)."),
+        f("matches", Ty::Str, "With query: the output matches this regular expression (the syntax that regex-lite and JavaScript read alike; see docs/packs.md)."),
         f("atLeast", Ty::Int, "With query: the output is a number at least this."),
         f("atMost", Ty::Int, "With query: the output is a number at most this."),
         f("processes", Ty::Obj(&PROCESSES), "The processes really running for pods labelled app=APP."),

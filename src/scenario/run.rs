@@ -50,8 +50,10 @@ impl Run {
     pub fn step(&mut self) -> Option<Step> {
         let entry = self.script.get(self.next)?.clone();
         self.next += 1;
-        self.timeline.run_to(entry.at_ms);
-        let background = self.background();
+        let watched = self.advance(entry.at_ms);
+        // A watch prints until the next entry, as if that entry were typed after Ctrl+C.
+        self.console.stop_watch();
+        let background = merge(self.background(), watched);
         let output = self.console.run(&mut self.timeline, &entry.run);
         self.shown = self.timeline.sim().client_output().len();
         Some(Step {
@@ -59,6 +61,45 @@ impl Run {
             entry,
             output,
         })
+    }
+
+    /// Runs time to `t`. With a watch open (`kubectl get -w`, `watch CMD`) it goes event by
+    /// event (and `watch`'s 2 s ticks), collecting what the watch prints, each line at its time.
+    fn advance(&mut self, t: u64) -> Vec<ClientLine> {
+        let mut lines = Vec::new();
+        while let Some(label) = self.console.watching() {
+            let next = self.timeline.sim().next_event_time();
+            let tick = self.console.watch_tick();
+            let stop = match (next, tick) {
+                (Some(n), Some(k)) => n.min(k),
+                (n, k) => n.or(k).unwrap_or(u64::MAX),
+            };
+            if stop > t {
+                break;
+            }
+            if next == Some(stop) {
+                self.timeline.step();
+            } else {
+                self.timeline.run_to(stop);
+            }
+            self.poll(&label, &mut lines);
+        }
+        self.timeline.run_to(t);
+        if let Some(label) = self.console.watching() {
+            self.poll(&label, &mut lines);
+        }
+        lines
+    }
+
+    fn poll(&mut self, label: &str, lines: &mut Vec<ClientLine>) {
+        let sim = self.timeline.sim();
+        if let Some((_, text)) = self.console.poll_watch(sim) {
+            lines.push(ClientLine {
+                time: sim.now(),
+                client: label.to_string(),
+                text: text.trim_end_matches('\n').to_string(),
+            });
+        }
     }
 
     /// Client lines printed since the last call or command.
@@ -73,10 +114,11 @@ impl Run {
     /// after the last entry.
     pub fn finish(&mut self) -> Vec<ClientLine> {
         while self.step().is_some() {}
-        if let Some(t) = self.until_ms {
-            self.timeline.run_to(t);
-        }
-        self.background()
+        let watched = match self.until_ms {
+            Some(t) => self.advance(t),
+            None => Vec::new(),
+        };
+        merge(self.background(), watched)
     }
 
     pub fn timeline(&self) -> &Timeline {
@@ -86,6 +128,15 @@ impl Run {
     pub fn console(&self) -> &Console {
         &self.console
     }
+}
+
+/// A drain's lines and a watch's, in time order (a drain's first at the same time).
+fn merge(mut lines: Vec<ClientLine>, watched: Vec<ClientLine>) -> Vec<ClientLine> {
+    if !watched.is_empty() {
+        lines.extend(watched);
+        crate::sort::sort_by(&mut lines, |a, b| a.time.cmp(&b.time));
+    }
+    lines
 }
 
 /// A transcript header: `[5m50s] $ kubectl get pods -o wide`.

@@ -125,6 +125,25 @@ fn merge_for_apply(stored: &Object, mut new: Object) -> Object {
     new
 }
 
+/// The stored object's status in `new`, for the kinds with a status subresource.
+fn keep_status(new: &mut Object, stored: &Object) {
+    match (new, stored) {
+        (Object::Pod(n), Object::Pod(s)) => n.status = s.status.clone(),
+        (Object::ReplicaSet(n), Object::ReplicaSet(s)) => n.status = s.status.clone(),
+        (Object::Deployment(n), Object::Deployment(s)) => n.status = s.status.clone(),
+        (Object::StatefulSet(n), Object::StatefulSet(s)) => n.status = s.status.clone(),
+        (Object::Node(n), Object::Node(s)) => n.status = s.status.clone(),
+        (Object::PersistentVolume(n), Object::PersistentVolume(s)) => n.status = s.status.clone(),
+        (Object::PersistentVolumeClaim(n), Object::PersistentVolumeClaim(s)) => {
+            n.status = s.status.clone()
+        }
+        (Object::PodDisruptionBudget(n), Object::PodDisruptionBudget(s)) => {
+            n.status = s.status.clone()
+        }
+        _ => {}
+    }
+}
+
 /// Which of the two pod cut commands runs.
 enum CutOrHeal {
     Cut,
@@ -176,8 +195,13 @@ fn execute(sim: &mut Sim, actor: &Actor, cmd: Command) -> Result<Outcome, SimErr
                 }
             }
         }
-        Command::Replace(o) => {
+        Command::Replace(mut o) => {
             let r = o.object_ref();
+            // A PUT of the main resource ignores status where the kind has a status
+            // subresource: a stale status in an edited file does not go back in.
+            if let Some(stored) = sim.api.get_object(&r) {
+                keep_status(&mut o, stored);
+            }
             sim.api_update(actor, None, o, &format!("replaced {r}"), "kubectl replace")?;
             Ok(Outcome::Configured(r))
         }

@@ -17,6 +17,7 @@ pub mod invariants;
 mod network;
 pub mod rng;
 mod runtime;
+pub mod stores;
 pub mod timeline;
 pub mod trace;
 pub mod world;
@@ -37,6 +38,7 @@ pub use controllers::deployment::{
 pub use controllers::statefulset::rollout_history as statefulset_history;
 pub use controllers::Ctl;
 pub use rng::SimRng;
+pub use runtime::{BELIEVES_PREFIX, STOPPED_PREFIX};
 pub use timeline::Timeline;
 pub use trace::{Actor, Change, Trace, TraceEntry};
 pub use world::{
@@ -764,6 +766,8 @@ pub(crate) enum Event {
         pid: u64,
         timer: u32,
     },
+    /// The ZooKeeper ensemble's session tracker tick (`sim::stores`).
+    EnsembleTick,
     /// The next eviction attempt or deletion poll of one pod of a running drain.
     Drain {
         job: u64,
@@ -792,6 +796,7 @@ impl Event {
             Event::VolumeOpDone { attach: true, .. } => "volume-attached",
             Event::VolumeOpDone { attach: false, .. } => "volume-detached",
             Event::ProcessTimer { .. } => "process-timer",
+            Event::EnsembleTick => "ensemble-tick",
             Event::Drain { .. } => "drain",
         }
     }
@@ -1117,6 +1122,7 @@ impl Sim {
                 controllers::attach_detach::op_done(self, &pv, &node, attach)
             }
             Event::ProcessTimer { pid, timer } => self.app_timer(pid, timer),
+            Event::EnsembleTick => self.ensemble_tick(),
             Event::Drain { job, pod } => self.drain_step(job, pod),
         }
     }

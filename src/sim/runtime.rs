@@ -6,7 +6,11 @@
 
 use crate::model::{Kind, Object, ObjectRef};
 
-use super::apps::{App, ClientError, FileRead, Host, HttpReply, HttpRequest, Program, Sleeper};
+use super::apps::{
+    session_hex, App, ClientError, FileRead, Host, HttpReply, HttpRequest, LockBelief, Program,
+    Sleeper, UnlockStatus, ZkOp, ZkReply, WATCH_TIMER,
+};
+use super::stores::ZK_TICK_MS;
 use super::trace::{Actor, Change};
 use super::world::{Machine, ProtectedWrite, VolumeLine, World};
 use super::{ApiError, Event, Sim};
@@ -395,9 +399,218 @@ impl Host for ProcessHost<'_> {
         );
         accepted
     }
+
+    fn dapr_try_lock(
+        &mut self,
+        store: &str,
+        resource: &str,
+        owner: &str,
+        expiry_seconds: u64,
+    ) -> Result<bool, ClientError> {
+        if !self.client().1 {
+            return Err(ClientError::Timeout);
+        }
+        let now = self.sim.now;
+        Ok(self
+            .sim
+            .world
+            .lock_stores_mut()
+            .try_lock(now, store, resource, owner, expiry_seconds))
+    }
+
+    fn dapr_unlock(
+        &mut self,
+        store: &str,
+        resource: &str,
+        owner: &str,
+    ) -> Result<UnlockStatus, ClientError> {
+        if !self.client().1 {
+            return Err(ClientError::Timeout);
+        }
+        let now = self.sim.now;
+        Ok(self
+            .sim
+            .world
+            .lock_stores_mut()
+            .unlock(now, store, resource, owner))
+    }
+
+    fn zk(&mut self, op: ZkOp) -> Result<ZkReply, ClientError> {
+        let (actor, reachable) = self.client();
+        if !reachable {
+            return Err(ClientError::Timeout);
+        }
+        let now = self.sim.now;
+        let pid = self.pid;
+        let pod = self
+            .world()
+            .process(pid)
+            .map_or_else(String::new, |p| p.pod_name.clone());
+        let session = match &op {
+            ZkOp::Connect { .. } => None,
+            ZkOp::Ping { session }
+            | ZkOp::CreateEphemeralSequential { session, .. }
+            | ZkOp::Children { session, .. }
+            | ZkOp::ExistsWatch { session, .. }
+            | ZkOp::Delete { session, .. }
+            | ZkOp::Close { session } => Some(*session),
+        };
+        let zk = &mut self.sim.world.lock_stores_mut().zk;
+        if let Some(id) = session {
+            if !zk.touch(now, id) {
+                return Ok(ZkReply::SessionExpired);
+            }
+        }
+        Ok(match op {
+            ZkOp::Connect { timeout_ms } => {
+                let s = zk.connect(now, timeout_ms, pid, &pod);
+                let start = !zk.ticking;
+                zk.ticking = true;
+                if start {
+                    let next = (now / ZK_TICK_MS + 1) * ZK_TICK_MS;
+                    self.sim.schedule_at(next, Event::EnsembleTick);
+                }
+                ZkReply::Session {
+                    id: s.id,
+                    timeout_ms: s.timeout_ms,
+                }
+            }
+            ZkOp::Ping { .. } => ZkReply::Done,
+            ZkOp::CreateEphemeralSequential {
+                session,
+                parent,
+                prefix,
+                data,
+            } => {
+                let path = zk.create_sequential(session, &parent, &prefix, &data);
+                self.sim.record(
+                    &actor,
+                    None,
+                    None,
+                    Change::World,
+                    format!(
+                        "created {path} (ephemeral, session {})",
+                        session_hex(session)
+                    ),
+                    "",
+                );
+                ZkReply::Created(path)
+            }
+            ZkOp::Children { parent, .. } => ZkReply::Children(zk.children(&parent)),
+            ZkOp::ExistsWatch { session, path } => ZkReply::Exists(zk.exists_watch(session, &path)),
+            ZkOp::Delete { path, .. } => {
+                let fired = zk.delete(&path);
+                self.sim.fire_watches(fired);
+                ZkReply::Done
+            }
+            ZkOp::Close { session } => {
+                let (gone, fired) = zk.end_session(session);
+                self.sim.record(
+                    &actor,
+                    None,
+                    None,
+                    Change::World,
+                    format!("closed session {}", session_hex(session)),
+                    &deleted_text(&gone),
+                );
+                self.sim.fire_watches(fired);
+                ZkReply::Done
+            }
+        })
+    }
+}
+
+/// `deleted /election/lock-0000000001`, for the trace.
+fn deleted_text(paths: &[String]) -> String {
+    if paths.is_empty() {
+        String::new()
+    } else {
+        format!("deleted {}", paths.join(", "))
+    }
+}
+
+/// The trace's wording of a belief change, so the Locks panel's timeline can read it back.
+pub const BELIEVES_PREFIX: &str = "believes it leads ";
+pub const STOPPED_PREFIX: &str = "stopped believing it leads ";
+
+/// Trace lines for what changed between two sets of one process's beliefs: it now believes it
+/// leads (with its token), or no longer does.
+fn belief_changes(before: &[LockBelief], after: &[LockBelief]) -> Vec<String> {
+    let mut out = Vec::new();
+    for a in after.iter().filter(|a| a.leading) {
+        let was = before.iter().find(|b| b.lock == a.lock && b.leading);
+        if was.is_none_or(|b| b.token != a.token) {
+            out.push(match a.token {
+                Some(t) => format!("{BELIEVES_PREFIX}{} (token {t})", a.lock),
+                None => format!("{BELIEVES_PREFIX}{}", a.lock),
+            });
+        }
+    }
+    for b in before.iter().filter(|b| b.leading) {
+        if !after.iter().any(|a| a.lock == b.lock && a.leading) {
+            out.push(format!("{STOPPED_PREFIX}{}", b.lock));
+        }
+    }
+    out
 }
 
 impl Sim {
+    /// Fires the ZooKeeper watches of processes `pids` (the runtime's `WATCH_TIMER`), on those
+    /// that can hear the ensemble; a cut-off client hears nothing.
+    fn fire_watches(&mut self, pids: Vec<u64>) {
+        for pid in pids {
+            let reach = self.world.process(pid).is_some_and(|p| {
+                self.world
+                    .pod_can_reach_api(&p.machine, &p.pod_namespace, &p.pod_name)
+            });
+            if reach {
+                self.schedule(
+                    0,
+                    Event::ProcessTimer {
+                        pid,
+                        timer: WATCH_TIMER,
+                    },
+                );
+            }
+        }
+    }
+
+    /// `Event::EnsembleTick`: the session tracker expires the sessions it has not heard from
+    /// within their timeout, deleting their ephemeral nodes (ref §7.5).
+    pub(crate) fn ensemble_tick(&mut self) {
+        let now = self.now;
+        let due = self.world.lock_stores().zk.due(now);
+        for id in due {
+            let zk = &mut self.world.lock_stores_mut().zk;
+            let Some(s) = zk.sessions.iter().find(|s| s.id == id).cloned() else {
+                continue;
+            };
+            let (gone, fired) = zk.end_session(id);
+            let mut why = format!(
+                "not heard from {} for {}",
+                s.pod,
+                crate::model::go_duration(now - s.last_heard)
+            );
+            if !gone.is_empty() {
+                why = format!("{why}; {}", deleted_text(&gone));
+            }
+            self.record(
+                &Actor::Controller("zookeeper"),
+                None,
+                None,
+                Change::World,
+                format!("expired session {}", session_hex(id)),
+                &why,
+            );
+            self.fire_watches(fired);
+        }
+        let zk = &mut self.world.lock_stores_mut().zk;
+        if zk.sessions.is_empty() {
+            zk.ticking = false;
+        } else {
+            self.schedule(ZK_TICK_MS, Event::EnsembleTick);
+        }
+    }
     /// Runs one hook of the program of `pid`, then schedules the timers it set. None when the
     /// process is gone.
     fn with_program<R>(
@@ -407,6 +620,7 @@ impl Sim {
     ) -> Option<R> {
         let p = self.world.process_mut(pid)?;
         let mut program = std::mem::replace(&mut p.program, Program::Sleeper(Sleeper));
+        let before = program.lock_beliefs();
         let mut host = ProcessHost {
             sim: self,
             pid,
@@ -415,8 +629,18 @@ impl Sim {
         };
         let out = hook(&mut program, &mut host);
         let timers = host.timers;
+        let changes = if program.takes_locks() {
+            belief_changes(&before, &program.lock_beliefs())
+        } else {
+            Vec::new()
+        };
         if let Some(p) = self.world.process_mut(pid) {
             p.program = program;
+            let actor = Actor::App(p.id.clone());
+            let pod = ObjectRef::new(Kind::Pod, &p.pod_namespace, &p.pod_name);
+            for what in changes {
+                self.record(&actor, None, Some(&pod), Change::World, what, "");
+            }
         }
         for (delay, timer) in timers {
             self.schedule(delay, Event::ProcessTimer { pid, timer });

@@ -247,6 +247,8 @@ pub struct World {
     /// The resources that leader-elected programs guard, by lock (`lease/default/NAME`): every
     /// write of the singleton's work, accepted or refused.
     protected: SortedMap<String, ProtectedLog>,
+    /// Dapr's lock store and the ZooKeeper ensemble (`sim::stores`).
+    stores: super::stores::LockStores,
 }
 
 /// Writes kept per protected resource; the counters keep counting.
@@ -401,6 +403,15 @@ impl World {
             .into_iter()
             .filter(|b| b.belief.lock == lock && b.belief.leading)
             .collect()
+    }
+
+    /// Dapr's lock store and the ZooKeeper ensemble.
+    pub fn lock_stores(&self) -> &super::stores::LockStores {
+        &self.stores
+    }
+
+    pub(crate) fn lock_stores_mut(&mut self) -> &mut super::stores::LockStores {
+        &mut self.stores
     }
 
     /// The protected resources, by lock.

@@ -258,14 +258,15 @@ pub fn App() -> Html {
     let main = match state.pattern {
         Some(pattern) => html! {
             <main class="lab" aria-label={pattern.title()}>
-                <ExercisePanel {pattern} notice={state.notice.clone()} {choices} />
+                <ExercisePanel {pattern} notice={state.notice.clone()} {choices} on_run={on_run.clone()} />
                 <EditorPane text={state.editor.clone()} diags={state.diags.clone()} checking={state.diags_stale}
-                    file={applied_name(&state.session.borrow(), state.file_name(), &state.editor)} on_change={on_edit} on_apply={cb(|_| Action::ApplyEditor)} />
+                    file={applied_name(&state.session.borrow(), state.editing.as_ref().map_or(state.file_name(), |e| e.0.as_str()), &state.editor)} on_change={on_edit} on_apply={cb(|_| Action::ApplyEditor)} />
                 <ClusterView model={cluster} on_run={on_run.clone()} />
                 <StatePanels selected={state.panel} on_select={on_panel}
                     body={body.render(on_seek.clone(), on_filter, &state.event_filter)} />
                 <ConsolePanel entries={state.console.clone()} {now} on_run={on_run}
-                    prompt={state.session.borrow().console.prompt()} />
+                    prompt={state.session.borrow().console.prompt()}
+                    watching={state.session.borrow().watching()} on_interrupt={cb(|_| Action::Interrupt)} />
             </main>
         },
         None => html! {

@@ -136,6 +136,9 @@ pub struct LabState {
     /// Another tab saved different work for this page: this tab stops saving over it until
     /// the learner chooses which to keep.
     pub newer_elsewhere: bool,
+    /// `kubectl edit` put an object in the editor: the file Apply saves it as, and the
+    /// editor's text from before, which comes back once the save succeeds.
+    pub editing: Option<(String, Rc<str>)>,
 }
 
 impl PartialEq for LabState {
@@ -158,6 +161,7 @@ impl PartialEq for LabState {
             && self.theme == o.theme
             && self.shared == o.shared
             && self.newer_elsewhere == o.newer_elsewhere
+            && self.editing == o.editing
     }
 }
 
@@ -229,6 +233,7 @@ impl LabState {
             theme: start.theme,
             shared: start.shared,
             newer_elsewhere: false,
+            editing: None,
         }
     }
 
@@ -280,6 +285,29 @@ impl LabState {
         }
     }
 
+    /// Shows what the open watch printed as time moved forward; a seek only moves its mark.
+    fn show_watch(&mut self, moved_forward: bool) {
+        let printed = {
+            let mut s = self.session.borrow_mut();
+            if moved_forward {
+                s.watch_output()
+            } else {
+                s.skip_watch();
+                s.watched.clear();
+                Vec::new()
+            }
+        };
+        for (at, line, text) in printed {
+            self.push_entry(ConsoleEntry {
+                line,
+                text,
+                ok: true,
+                at,
+                background: true,
+            });
+        }
+    }
+
     /// Runs a change to the run, keeping the previous run for one undo when it changed.
     fn change(&mut self, f: impl FnOnce(&mut Session) -> (String, String, bool)) {
         let before = self.session.borrow().snapshot();
@@ -304,6 +332,7 @@ impl LabState {
         self.echo(line, text, ok);
         // The command printed its own lines; later ones show as time runs.
         self.client_lines = self.session.borrow().sim().client_output().len();
+        self.show_watch(true);
         self.bump();
     }
 
@@ -338,6 +367,8 @@ pub enum Action {
     ApplyEditor,
     /// A console line, typed or from a node or pod menu.
     Run(String),
+    /// Ctrl+C in the console: stop the open watch.
+    Interrupt,
     TogglePlay,
     Pause,
     /// Wall-clock ms since the last tick while playing.
@@ -408,6 +439,21 @@ impl Reducible for LabState {
                 }
                 next.rediagnose();
             }
+            Action::ApplyEditor if next.editing.is_some() => {
+                let (file, before) = next.editing.clone().unwrap_or_default();
+                let text = next.editor.clone();
+                let mut saved = false;
+                next.change(|s| {
+                    let (line, out) = s.save_edit(&file, &text);
+                    saved = out.ok;
+                    (line, out.text, out.ok)
+                });
+                if saved {
+                    next.editor = before;
+                    next.editing = None;
+                }
+                next.rediagnose();
+            }
             Action::ApplyEditor => {
                 let (name, text) = (next.file_name(), next.editor.clone());
                 next.change(|s| {
@@ -425,6 +471,30 @@ impl Reducible for LabState {
                     let out = s.run(&line);
                     (line.clone(), out.text, out.ok)
                 });
+                let edit = next.session.borrow().take_edit();
+                if let Some((file, text)) = edit {
+                    let before = match next.editing.take() {
+                        Some((_, before)) => before,
+                        None => next.editor.clone(),
+                    };
+                    next.editor = text.into();
+                    next.editing = Some((file, before));
+                    next.rediagnose();
+                }
+            }
+            Action::Interrupt => {
+                let Some(line) = next.session.borrow().stop_watch() else {
+                    return self;
+                };
+                let at = next.session.borrow().sim().now();
+                next.push_entry(ConsoleEntry {
+                    line,
+                    text: "^C\n".into(),
+                    ok: true,
+                    at,
+                    background: true,
+                });
+                next.bump();
             }
             Action::TogglePlay => next.playing = !next.playing,
             Action::Pause => next.playing = false,
@@ -435,6 +505,7 @@ impl Reducible for LabState {
                 let ms = wall_ms.min(MAX_TICK_MS) * u64::from(next.speed);
                 next.session.borrow_mut().run_for(ms);
                 next.show_background(true);
+                next.show_watch(true);
                 next.bump();
             }
             Action::SetSpeed(speed) => next.speed = speed.clamp(1, 100),
@@ -447,6 +518,7 @@ impl Reducible for LabState {
                     .step_to_change(STEP_LIMIT_MS, |sim| screen(sim, panel, &filter));
                 if moved {
                     next.show_background(true);
+                    next.show_watch(true);
                     next.bump();
                 } else {
                     next.notice = Some(nothing_changes_notice(STEP_LIMIT_MS));
@@ -456,11 +528,13 @@ impl Reducible for LabState {
                 next.playing = false;
                 next.session.borrow_mut().step();
                 next.show_background(true);
+                next.show_watch(true);
                 next.bump();
             }
             Action::Seek(ms) => {
                 next.session.borrow_mut().seek_time(ms);
                 next.show_background(false);
+                next.show_watch(false);
                 next.bump();
             }
             Action::Undo => {

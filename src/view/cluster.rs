@@ -101,7 +101,10 @@ pub struct Meter {
     pub api_active: u32,
     /// Processes that really run for it, anywhere.
     pub running: u32,
-    /// More run than the pattern promises.
+    /// Of the processes that take part in an in-application lock (`lab ps` LOCKS), how many
+    /// believe they hold one: the instances really active. None when none takes part.
+    pub believers: Option<u32>,
+    /// More run (or are active) than the pattern promises.
     pub over: bool,
     pub tooltip: String,
 }
@@ -308,6 +311,51 @@ fn count(sim: &Sim, ns: &str, sel: &LabelSelector) -> (u32, u32) {
     (api_active, running)
 }
 
+/// How many processes of the workload believe they hold an in-application lock, and the locks
+/// (None when no process of it takes part in one).
+fn believers(sim: &Sim, ns: &str, sel: &LabelSelector) -> Option<(u32, Vec<String>)> {
+    let mut any = false;
+    let mut n = 0;
+    let mut locks: Vec<String> = Vec::new();
+    for p in sim.world().processes() {
+        if p.pod_namespace != ns || sel.is_empty() || !sel.matches(&p.pod_labels) {
+            continue;
+        }
+        for b in p.program.lock_beliefs() {
+            any = true;
+            if b.leading {
+                n += 1;
+                if !locks.contains(&b.lock) {
+                    locks.push(b.lock);
+                }
+            }
+        }
+    }
+    any.then_some((n, locks))
+}
+
+/// Adds what the lock takers believe to a meter: more than one believer is a split brain.
+fn add_believers(m: &mut Meter, sim: &Sim, ns: &str, sel: &LabelSelector) {
+    let Some((n, locks)) = believers(sim, ns, sel) else {
+        return;
+    };
+    m.believers = Some(n);
+    m.tooltip.push_str(&format!(
+        " {} believe they hold the in-application lock{}.",
+        n,
+        if locks.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", locks.join(", "))
+        }
+    ));
+    if n > 1 {
+        m.over = true;
+        m.tooltip
+            .push_str(" More than one is active: a split brain, each does the singleton's work.");
+    }
+}
+
 /// Identities (pod names) with more than one process really running.
 fn doubled_identities(sim: &Sim, ns: &str, sel: &LabelSelector) -> Vec<String> {
     let mut seen: SortedMap<&str, crate::sorted::SortedSet<&str>> = SortedMap::new();
@@ -377,15 +425,18 @@ pub fn meters(sim: &Sim) -> Vec<Meter> {
                 " More than {desired} run: a {kind} is at-least-once, not at-most-once. A replacement starts while the copy on an unreachable node keeps running."
             ));
         }
-        out.push(Meter {
+        let mut m = Meter {
             kind,
             name: name.to_string(),
             desired,
             api_active,
             running,
+            believers: None,
             over,
             tooltip,
-        });
+        };
+        add_believers(&mut m, sim, ns, sel);
+        out.push(m);
     };
     for rs in sim.cluster().list::<ReplicaSet>() {
         // A Deployment's ReplicaSets are counted by the Deployment's meter.
@@ -430,15 +481,18 @@ pub fn meters(sim: &Sim) -> Vec<Meter> {
                 doubled.join(", ")
             ));
         }
-        out.push(Meter {
+        let mut m = Meter {
             kind: "StatefulSet",
             name: name.clone(),
             desired,
             api_active,
             running,
+            believers: None,
             over,
             tooltip,
-        });
+        };
+        add_believers(&mut m, sim, ns, &ss.spec.selector);
+        out.push(m);
     }
     out
 }

@@ -23,10 +23,37 @@ pub fn starter(pattern: Pattern) -> (&'static str, &'static str) {
 /// Files the page's console offers besides the editor's (`kubectl apply -f NAME`).
 pub fn console_files(pattern: Pattern) -> &'static [(&'static str, &'static str)] {
     match pattern {
-        Pattern::Singleton => &[(
-            "singleton-leader.yaml",
-            include_str!("../../exercises/singleton-leader.yaml"),
-        )],
+        Pattern::Singleton => &[
+            (
+                "singleton-leader.yaml",
+                include_str!("../../exercises/singleton-leader.yaml"),
+            ),
+            (
+                "singleton-configmap.yaml",
+                include_str!("../../exercises/singleton-configmap.yaml"),
+            ),
+            (
+                "singleton-dapr.yaml",
+                include_str!("../../exercises/singleton-dapr.yaml"),
+            ),
+            (
+                "singleton-zookeeper.yaml",
+                include_str!("../../exercises/singleton-zookeeper.yaml"),
+            ),
+        ],
+        Pattern::Stateless | Pattern::Stateful => &[],
+    }
+}
+
+/// The page's example picker: (label, console file), each loaded with `kubectl apply -f`.
+pub fn examples(pattern: Pattern) -> &'static [(&'static str, &'static str)] {
+    match pattern {
+        Pattern::Singleton => &[
+            ("Lease", "singleton-leader.yaml"),
+            ("ConfigMap (Camel)", "singleton-configmap.yaml"),
+            ("Dapr lock", "singleton-dapr.yaml"),
+            ("ZooKeeper", "singleton-zookeeper.yaml"),
+        ],
         Pattern::Stateless | Pattern::Stateful => &[],
     }
 }
@@ -47,6 +74,7 @@ pub fn steps(pattern: Pattern) -> &'static [&'static str] {
             "Two copies now run at once: a ReplicaSet of one is not a singleton.",
             "In-application locking instead: type `kubectl apply -f singleton-leader.yaml` in the console (three podlab/leader-elector replicas racing for one Lease, with fencing; flags in docs/apps.md), Play, and open the Locks tab: one of them leads.",
             "Pause the leader from its pod's ⋮ menu and play 30 seconds: another is elected while the paused one still believes it leads, a split brain. Resume it: its stale writes are refused (fenced) and it stops leading.",
+            "Compare the four lock kinds on the same failure: load one example with the In-app lock buttons (Lease, ConfigMap, Dapr lock, ZooKeeper), pause its leader, play 30 seconds, resume, and read the Locks tab's belief timeline: the shaded windows are split brains, \u{2715} marks a write refused by its fencing token.",
         ],
         Pattern::Stateful => &[
             "Apply and Play: rg-0 starts, and rg-1 only once rg-0 is Running and Ready (StatefulSets panel).",
@@ -143,5 +171,29 @@ mod tests {
             let (_, out) = s.apply_text(name, text);
             assert!(out.ok, "{name}: {}", out.text);
         }
+    }
+
+    /// The example picker loads console files the page has, one per lock kind, each a
+    /// Deployment of three candidates that elects one leader.
+    #[test]
+    fn the_picker_offers_one_example_per_lock_kind() {
+        let files = console_files(Pattern::Singleton);
+        let picked = examples(Pattern::Singleton);
+        assert_eq!(picked.len(), 4);
+        for (label, file) in picked {
+            let (_, text) = files.iter().find(|(n, _)| n == file).expect(file);
+            assert!(text.contains("replicas: 3"), "{label}");
+            let mut s = Session::new(2, 3);
+            for (name, text) in files {
+                s.add_file(name, text);
+            }
+            assert!(s.run(&format!("kubectl apply -f {file}")).ok, "{label}");
+            s.run_for(30_000);
+            let m = crate::view::locks::locks(s.sim());
+            assert_eq!(m.locks.len(), 1, "{label}: {:?}", m.locks);
+            let leading = m.locks[0].candidates.iter().filter(|c| c.leading).count();
+            assert_eq!(leading, 1, "{label}");
+        }
+        assert!(examples(Pattern::Stateless).is_empty());
     }
 }

@@ -1,10 +1,13 @@
-//! The Locks panel: every lock in the cluster (Leases outside `kube-node-lease`, and Apache
-//! Camel's ConfigMap locks) as the API server stores it, beside what each candidate process
-//! really believes about it (ref §7.2, §7.4), and the writes to the resource the lock protects.
-//! More than one process that believes it leads is a split brain.
+//! The Locks panel: every lock in the cluster (Leases outside `kube-node-lease`, Apache
+//! Camel's ConfigMap locks, Dapr locks in the lock store, ZooKeeper elections) as its service
+//! stores it, beside what each candidate process really believes about it (ref §7.2 to §7.5),
+//! and the writes to the resource the lock protects. More than one process that believes it
+//! leads is a split brain. The belief timeline below draws, per process, when it believed it
+//! led, read back from the trace once per new entry (`BeliefHistory`).
 
 use crate::model::{go_duration, ConfigMap, Lease};
-use crate::sim::Sim;
+use crate::sim::apps::session_hex;
+use crate::sim::{Actor, Change, Sim, BELIEVES_PREFIX, STOPPED_PREFIX};
 
 /// How many of the newest protected writes the panel lists per lock.
 pub const WRITES_SHOWN: usize = 5;
@@ -20,7 +23,7 @@ pub struct LocksModel {
 pub struct LockView {
     /// `lease/default/example`, or `configmap/default/NAME/GROUP`: the key `lab ps` prints.
     pub key: String,
-    /// `Lease`, or `ConfigMap (Camel)`.
+    /// `Lease`, `ConfigMap (Camel)`, `Dapr lock (lock.redis)` or `ZooKeeper election`.
     pub kind: &'static str,
     pub namespace: String,
     pub name: String,
@@ -32,6 +35,11 @@ pub struct LockView {
     pub lease_duration_seconds: String,
     pub acquire_time: String,
     pub lease_transitions: String,
+    /// The record as its service stores it, field by field (what the panel's table shows).
+    pub record: Vec<(&'static str, String)>,
+    /// ZooKeeper: the ensemble's sessions and the election's nodes.
+    pub sessions: Vec<SessionView>,
+    pub znodes: Vec<ZnodeView>,
     pub candidates: Vec<CandidateView>,
     /// How many processes believe they lead it.
     pub leaders: usize,
@@ -59,6 +67,27 @@ pub struct CandidateView {
     pub expires_in_ms: Option<i64>,
     /// `12.3s left` or `expired 4.0s ago`, or `-`.
     pub countdown: String,
+    /// What it saw, with its countdown: `saw holder web-1 · lease 12.3s left on its clock`.
+    pub seen: String,
+}
+
+/// A ZooKeeper session as the ensemble keeps it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SessionView {
+    pub id: String,
+    pub pod: String,
+    pub timeout: String,
+    /// `heard 1.0s ago, expires in 9.0s` (the ensemble's clock).
+    pub state: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ZnodeView {
+    pub path: String,
+    /// Its data: the candidate's id.
+    pub data: String,
+    pub owner: String,
+    pub czxid: i64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -119,6 +148,9 @@ fn lock_view(key: String, kind: &'static str, namespace: &str, name: &str) -> Lo
         lease_duration_seconds: "-".into(),
         acquire_time: "-".into(),
         lease_transitions: "-".into(),
+        record: Vec::new(),
+        sessions: Vec::new(),
+        znodes: Vec::new(),
         candidates: Vec::new(),
         leaders: 0,
         split_brain: false,
@@ -148,6 +180,13 @@ pub fn locks(sim: &Sim) -> LocksModel {
         v.acquire_time = dash(s.acquire_time.map(|t| clock_ago(t.millis(), now)));
         v.lease_duration_seconds = dash(s.lease_duration_seconds.map(|d| d.to_string()));
         v.lease_transitions = dash(s.lease_transitions.map(|d| d.to_string()));
+        v.record = vec![
+            ("holderIdentity", v.holder.clone()),
+            ("renewTime", v.renew_time.clone()),
+            ("leaseDurationSeconds", v.lease_duration_seconds.clone()),
+            ("acquireTime", v.acquire_time.clone()),
+            ("leaseTransitions", v.lease_transitions.clone()),
+        ];
         locks.push(v);
     }
     // Camel's lock: one ConfigMap, a `leader.pod.GROUP` and `leader.local.timestamp.GROUP`
@@ -171,10 +210,83 @@ pub fn locks(sim: &Sim) -> LocksModel {
                     .get(&format!("leader.local.timestamp.{group}"))
                     .cloned(),
             );
+            v.record = vec![
+                ("leader.pod", v.holder.clone()),
+                ("leader.local.timestamp", v.renew_time.clone()),
+            ];
             locks.push(v);
         }
     }
     let world = sim.world();
+    let stores = world.lock_stores();
+    // Dapr: the Redis key per resource, with its TTL on the store's clock.
+    for d in stores.dapr_locks() {
+        let mut v = lock_view(
+            format!("dapr/{}/{}", d.store, d.resource),
+            "Dapr lock (lock.redis)",
+            &d.store,
+            &d.resource,
+        );
+        let live = d.expires_at > now;
+        v.stored = live;
+        v.holder = if live { d.owner.clone() } else { "-".into() };
+        let ttl = countdown(d.expires_at as i64 - now as i64);
+        v.record = vec![
+            ("storeName", d.store.clone()),
+            ("resourceId", d.resource.clone()),
+            ("lockOwner", v.holder.clone()),
+            ("set", clock_ago(d.acquired_at, now)),
+            (
+                "TTL",
+                format!("{} ({ttl})", go_duration(d.expires_at / 100 * 100)),
+            ),
+        ];
+        locks.push(v);
+    }
+    // ZooKeeper: one election per parent of the ephemeral nodes.
+    let zk = &stores.zk;
+    for z in &zk.znodes {
+        let Some((parent, _)) = z.path.rsplit_once('/') else {
+            continue;
+        };
+        let key = format!("zookeeper/{}", parent.trim_start_matches('/'));
+        let at = match locks.iter().position(|l| l.key == key) {
+            Some(i) => i,
+            None => {
+                let mut v = lock_view(key, "ZooKeeper election", "", parent);
+                v.stored = true;
+                // The lowest node leads: nodes are listed in path order.
+                v.holder = dash(Some(z.data.clone()));
+                v.record = vec![
+                    ("election path", parent.to_string()),
+                    ("lowest node", z.path.clone()),
+                    ("its data (leader id)", v.holder.clone()),
+                ];
+                v.sessions = zk
+                    .sessions
+                    .iter()
+                    .map(|s| SessionView {
+                        id: session_hex(s.id),
+                        pod: s.pod.clone(),
+                        timeout: go_duration(s.timeout_ms),
+                        state: format!(
+                            "alive (heard {} ago, expires at {})",
+                            go_duration(now.saturating_sub(s.last_heard) / 100 * 100),
+                            go_duration(s.expires_at())
+                        ),
+                    })
+                    .collect();
+                locks.push(v);
+                locks.len() - 1
+            }
+        };
+        locks[at].znodes.push(ZnodeView {
+            path: z.path.clone(),
+            data: z.data.clone(),
+            owner: session_hex(z.owner),
+            czxid: z.czxid,
+        });
+    }
     let mut beliefs = world.lock_beliefs();
     crate::sort::sort_by(&mut beliefs, |a, b| {
         (&a.belief.lock, &a.pod, a.pid).cmp(&(&b.belief.lock, &b.pod, b.pid))
@@ -195,6 +307,21 @@ pub fn locks(sim: &Sim) -> LocksModel {
         let state = world
             .process(b.pid)
             .map_or_else(String::new, |p| p.belief(now));
+        let cd = expires_in_ms.map_or_else(|| "-".into(), countdown);
+        let holder = dash(Some(b.belief.observed_holder.clone()));
+        let seen = if b.belief.lock.starts_with("dapr/") {
+            match expires_in_ms {
+                Some(_) => format!("holds the lock · {cd} on its clock"),
+                None => "TryLock answers false: someone holds it".to_string(),
+            }
+        } else if b.belief.lock.starts_with("zookeeper/") {
+            format!(
+                "{} · saw leader {holder} · read timeout {cd} on its clock",
+                b.belief.detail
+            )
+        } else {
+            format!("saw holder {holder} · lease {cd} on its clock")
+        };
         locks[at].candidates.push(CandidateView {
             pod: b.pod.clone(),
             machine: b.machine.clone(),
@@ -205,7 +332,8 @@ pub fn locks(sim: &Sim) -> LocksModel {
             observed_holder: dash(Some(b.belief.observed_holder.clone())),
             token: b.belief.token,
             expires_in_ms,
-            countdown: expires_in_ms.map_or_else(|| "-".into(), countdown),
+            countdown: cd,
+            seen,
         });
     }
     for (key, log) in world.protected_resources() {
@@ -248,15 +376,24 @@ impl LocksModel {
     /// The model without what changes as time passes with nothing happening (the `ago` of the
     /// record's times, each candidate's countdown): what "Next change" compares.
     pub fn without_clocks(mut self) -> LocksModel {
+        let cut = |t: &mut String| {
+            if let Some(i) = t.find(" (") {
+                t.truncate(i);
+            }
+        };
         for l in &mut self.locks {
-            for t in [&mut l.renew_time, &mut l.acquire_time] {
-                if let Some(i) = t.find(" (") {
-                    t.truncate(i);
-                }
+            cut(&mut l.renew_time);
+            cut(&mut l.acquire_time);
+            for (_, v) in &mut l.record {
+                cut(v);
+            }
+            for s in &mut l.sessions {
+                s.state.clear();
             }
             for c in &mut l.candidates {
                 c.expires_in_ms = None;
                 c.countdown.clear();
+                c.seen.clear();
             }
         }
         self
@@ -268,6 +405,8 @@ fn parts(key: &str) -> (&'static str, String, String) {
     let mut it = key.split('/');
     let kind = match it.next() {
         Some("configmap") => "ConfigMap (Camel)",
+        Some("dapr") => "Dapr lock (lock.redis)",
+        Some("zookeeper") => "ZooKeeper election",
         _ => "Lease",
     };
     let ns = it.next().unwrap_or("").to_string();
@@ -276,7 +415,7 @@ fn parts(key: &str) -> (&'static str, String, String) {
 }
 
 /// What the panel says when there is no lock at all.
-pub const NO_LOCKS: &str = "No locks yet. To see leader election, apply a Deployment of the podlab/leader-elector image (the Singleton page's \u{201c}What to try\u{201d} has one, singleton-leader.yaml; its flags are in docs/apps.md) and press Play: its Lease, each candidate and what it believes will be shown here.";
+pub const NO_LOCKS: &str = "No locks yet. To see leader election, apply a Deployment of the podlab/leader-elector image (the Singleton page's \u{201c}What to try\u{201d} has one, the Lease example singleton-leader.yaml, and singleton-configmap.yaml, singleton-dapr.yaml, singleton-zookeeper.yaml; the flags are in docs/apps.md) and press Play: each lock, each candidate and what it believes will be shown here.";
 
 /// The line above a lock's candidates: who leads, or the split brain.
 pub fn summary(l: &LockView) -> String {
@@ -299,6 +438,350 @@ pub fn summary(l: &LockView) -> String {
                 .join(", ")
         ),
     }
+}
+
+/// One stretch of time a process believed it led a lock (with the token it held).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BeliefSpan {
+    pub lock: String,
+    /// The process's id and its pod.
+    pub process: String,
+    pub pod: String,
+    pub token: Option<i64>,
+    pub start: u64,
+    /// None while it still believes.
+    pub end: Option<u64>,
+}
+
+/// A write the protected resource refused (fenced).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RefusedMark {
+    pub lock: String,
+    pub process: String,
+    pub time: u64,
+}
+
+/// Every belief the trace recorded so far, kept as trace entries arrive: each new entry is
+/// read once (`ingest`), so drawing the timeline never rescans the trace.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BeliefHistory {
+    pub spans: Vec<BeliefSpan>,
+    pub refused: Vec<RefusedMark>,
+    /// Trace entries already read.
+    seen: usize,
+}
+
+/// The process id in the trace's `process ID of pod ...` and `killed process ID (...)` lines:
+/// the process is gone, and its beliefs with it.
+fn ended_process(what: &str) -> Option<&str> {
+    let rest = what
+        .strip_prefix("process ")
+        .or_else(|| what.strip_prefix("killed process "))?;
+    let (id, tail) = rest.split_once(' ')?;
+    (tail.starts_with("of pod ") || tail.starts_with("(container ")).then_some(id)
+}
+
+impl BeliefHistory {
+    /// Reads the trace entries not yet read. A replay produces the same prefix, so after a
+    /// seek back nothing is new until the run passes the furthest point again.
+    pub fn ingest(&mut self, sim: &Sim) {
+        let entries = sim.trace().entries();
+        if entries.len() <= self.seen {
+            return;
+        }
+        for e in &entries[self.seen..] {
+            if e.change != Change::World && e.change != Change::Failed {
+                continue;
+            }
+            let id = match &e.actor {
+                Actor::App(id) => Some(id.as_str()),
+                _ => None,
+            };
+            if let (Some(id), Some(rest)) = (id, e.what.strip_prefix(BELIEVES_PREFIX)) {
+                let (lock, token) = match rest.split_once(" (token ") {
+                    Some((l, t)) => (l, t.trim_end_matches(')').parse::<i64>().ok()),
+                    None => (rest, None),
+                };
+                self.close(id, Some(lock), e.time);
+                let pod = e
+                    .object
+                    .as_ref()
+                    .map_or_else(String::new, |o| o.name.clone());
+                self.spans.push(BeliefSpan {
+                    lock: lock.to_string(),
+                    process: id.to_string(),
+                    pod,
+                    token,
+                    start: e.time,
+                    end: None,
+                });
+            } else if let (Some(id), Some(lock)) = (id, e.what.strip_prefix(STOPPED_PREFIX)) {
+                self.close(id, Some(lock), e.time);
+            } else if let (Some(id), true) = (id, e.change == Change::Failed) {
+                let lock = e
+                    .what
+                    .strip_prefix("write to the resource ")
+                    .and_then(|r| r.split_once(" protects refused"))
+                    .map(|(l, _)| l);
+                if let Some(lock) = lock {
+                    self.refused.push(RefusedMark {
+                        lock: lock.to_string(),
+                        process: id.to_string(),
+                        time: e.time,
+                    });
+                }
+            } else if let Some(id) = ended_process(&e.what) {
+                self.close(id, None, e.time);
+            }
+        }
+        self.seen = entries.len();
+    }
+
+    /// Forgets everything after the current point of `sim` (a fork).
+    pub fn truncate(&mut self, sim: &Sim) {
+        *self = BeliefHistory::default();
+        self.ingest(sim);
+    }
+
+    fn close(&mut self, process: &str, lock: Option<&str>, at: u64) {
+        for s in &mut self.spans {
+            if s.end.is_none() && s.process == process && lock.is_none_or(|l| l == s.lock) {
+                s.end = Some(at);
+            }
+        }
+    }
+}
+
+/// The belief timeline of one lock: a row per process, bars where it believed it led.
+/// Positions are per mille of the time shown (from the first belief to now).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TimelineView {
+    pub lock: String,
+    pub from: u64,
+    pub to: u64,
+    pub rows: Vec<TimelineRow>,
+    /// Where two or more believed at once: (from, to) per mille, and in ms.
+    pub split: Vec<(u32, u32)>,
+    pub split_ms: Vec<(u64, u64)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TimelineRow {
+    pub pod: String,
+    /// The pod's name without what every row's shares (`…-znxzd`), so the rows tell apart.
+    pub label: String,
+    /// The process id's first 8 characters.
+    pub process: String,
+    pub bars: Vec<TimelineBar>,
+    /// Refused writes, per mille.
+    pub refused: Vec<u32>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TimelineBar {
+    pub from: u32,
+    pub to: u32,
+    /// `leads 0:12 to 0:45 (token 1)`, for its tooltip.
+    pub title: String,
+}
+
+/// The timelines of every lock someone believed it led, up to `now`.
+pub fn timelines(h: &BeliefHistory, now: u64) -> Vec<TimelineView> {
+    let mut out: Vec<TimelineView> = Vec::new();
+    let spans: Vec<&BeliefSpan> = h.spans.iter().filter(|s| s.start <= now).collect();
+    for s in &spans {
+        if out.iter().all(|t| t.lock != s.lock) {
+            out.push(TimelineView {
+                lock: s.lock.clone(),
+                from: s.start,
+                to: now,
+                rows: Vec::new(),
+                split: Vec::new(),
+                split_ms: Vec::new(),
+            });
+        }
+    }
+    for t in &mut out {
+        let mine: Vec<&&BeliefSpan> = spans.iter().filter(|s| s.lock == t.lock).collect();
+        t.from = mine.iter().map(|s| s.start).min().unwrap_or(0);
+        let span = t.to.saturating_sub(t.from).max(1);
+        let pm = |x: u64| ((x.clamp(t.from, t.to) - t.from) * 1000 / span) as u32;
+        for s in &mine {
+            let end = s.end.unwrap_or(now).min(now);
+            let at = match t.rows.iter().position(|r| {
+                r.process.len() <= s.process.len()
+                    && s.process.starts_with(&r.process)
+                    && r.pod == s.pod
+            }) {
+                Some(i) => i,
+                None => {
+                    t.rows.push(TimelineRow {
+                        pod: s.pod.clone(),
+                        label: s.pod.clone(),
+                        process: s.process.chars().take(8).collect(),
+                        bars: Vec::new(),
+                        refused: Vec::new(),
+                    });
+                    t.rows.len() - 1
+                }
+            };
+            let token = s
+                .token
+                .map_or_else(String::new, |k| format!(" (token {k})"));
+            t.rows[at].bars.push(TimelineBar {
+                from: pm(s.start),
+                to: pm(end).max(pm(s.start) + 1),
+                title: format!(
+                    "{} believes it leads from {} to {}{token}",
+                    s.pod,
+                    go_duration(s.start / 100 * 100),
+                    if s.end.is_some_and(|e| e <= now) {
+                        go_duration(end / 100 * 100)
+                    } else {
+                        "now".into()
+                    }
+                ),
+            });
+        }
+        for m in h
+            .refused
+            .iter()
+            .filter(|m| m.lock == t.lock && m.time <= now)
+        {
+            if let Some(r) = t
+                .rows
+                .iter_mut()
+                .find(|r| m.process.starts_with(&r.process))
+            {
+                r.refused.push(pm(m.time));
+            }
+        }
+        // Sweep the span ends: where two or more overlap is a split brain.
+        let mut edges: Vec<(u64, i32)> = Vec::new();
+        for s in &mine {
+            let end = s.end.unwrap_or(now).min(now);
+            if end > s.start {
+                edges.push((s.start, 1));
+                edges.push((end, -1));
+            }
+        }
+        crate::sort::sort(&mut edges);
+        let (mut depth, mut open) = (0, None);
+        for (at, d) in edges {
+            depth += d;
+            if depth >= 2 && open.is_none() {
+                open = Some(at);
+            } else if depth < 2 {
+                if let Some(o) = open.take() {
+                    if at > o {
+                        t.split_ms.push((o, at));
+                    }
+                }
+            }
+        }
+        t.split = t
+            .split_ms
+            .iter()
+            .map(|&(a, b)| (pm(a), pm(b).max(pm(a) + 1)))
+            .collect();
+        crate::sort::sort_by(&mut t.rows, |a, b| a.pod.cmp(&b.pod));
+        // The longest prefix, up to a `-`, that every row's pod shares.
+        if let [first, .., last] = t.rows.as_slice() {
+            let same = first
+                .pod
+                .char_indices()
+                .zip(last.pod.chars())
+                .take_while(|((_, a), b)| a == b)
+                .filter(|((_, a), _)| *a == '-')
+                .map(|((i, _), _)| i)
+                .last();
+            if let Some(i) = same {
+                for r in &mut t.rows {
+                    r.label = format!("\u{2026}{}", &r.pod[i..]);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Text made safe inside HTML (a lock key or pod name comes from a manifest).
+fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `left:12.5%;width:3.0%` from per mille.
+fn place(from: u32, to: u32) -> String {
+    let w = to.saturating_sub(from);
+    format!(
+        "left:{}.{}%;width:{}.{}%",
+        from / 10,
+        from % 10,
+        w / 10,
+        w % 10
+    )
+}
+
+/// The belief timeline of one lock as HTML: a row per process with its bars, the split-brain
+/// windows shaded in every row, refused writes marked \u{2715}.
+pub fn timeline_html(t: &TimelineView) -> String {
+    let lock = escape(&t.lock);
+    let mut h = format!(
+        "<section class=\"belief-timeline\" aria-label=\"belief timeline {lock}\"><h4>Belief timeline: {lock}<span class=\"muted\">  {} to {}</span></h4>",
+        crate::view::timeline::clock(t.from),
+        crate::view::timeline::clock(t.to)
+    );
+    let shade: String = t
+        .split
+        .iter()
+        .map(|&(a, b)| format!("<span class=\"tl-split\" style=\"{}\"></span>", place(a, b)))
+        .collect();
+    for r in &t.rows {
+        let pod = escape(&r.pod);
+        h.push_str(&format!(
+            "<div class=\"tl-row\" aria-label=\"beliefs of {pod}\"><span class=\"tl-label\" title=\"{pod}, process {}\">{}</span><span class=\"tl-track\">{shade}",
+            escape(&r.process),
+            escape(&r.label)
+        ));
+        for b in &r.bars {
+            h.push_str(&format!(
+                "<span class=\"tl-bar\" style=\"{}\" title=\"{}\"></span>",
+                place(b.from, b.to),
+                escape(&b.title)
+            ));
+        }
+        for &x in &r.refused {
+            h.push_str(&format!(
+                "<span class=\"tl-refused\" style=\"left:{}.{}%\" title=\"write refused (fenced)\">\u{2715}</span>",
+                x / 10,
+                x % 10
+            ));
+        }
+        h.push_str("</span></div>");
+    }
+    let total: u64 = t.split_ms.iter().map(|(a, b)| b - a).sum();
+    let n = t.split_ms.len();
+    h.push_str(&if n == 0 {
+        "<p class=\"small\">Never more than one believed it led.</p></section>".to_string()
+    } else {
+        format!(
+            "<p class=\"small st-bad\">Split brain: {n} window{} where two or more believed they led ({} in all, shaded). \u{2715}: a write the resource refused.</p></section>",
+            if n == 1 { "" } else { "s" },
+            go_duration(total / 100 * 100)
+        )
+    });
+    h
 }
 
 #[cfg(test)]
@@ -448,5 +931,173 @@ mod tests {
         assert_eq!(countdown(12_345), "12.3s left");
         assert_eq!(countdown(-4_000), "expired 4.0s ago");
         assert_eq!(countdown(0), "expired 0.0s ago");
+    }
+    /// Loads one of the page's four examples, pauses its leader for 30 s and resumes it; returns
+    /// the session and the paused pod.
+    fn paused_example(file: &str) -> (Session, String) {
+        let mut s = Session::new(5, 3);
+        for (name, text) in
+            crate::view::exercises::console_files(crate::view::route::Pattern::Singleton)
+        {
+            s.add_file(name, text);
+        }
+        assert!(s.run(&format!("kubectl apply -f {file}")).ok);
+        s.run_for(30_000);
+        let m = locks(s.sim());
+        let first = leader(&m);
+        assert_eq!(first.len(), 1, "{file}: {:?}", m.locks);
+        assert!(s.run(&format!("lab pause {}", first[0])).ok);
+        s.run_for(30_000);
+        assert!(
+            locks(s.sim()).split_brain,
+            "{file}: a split brain while paused"
+        );
+        assert!(s.run(&format!("lab resume {}", first[0])).ok);
+        s.run_for(20_000);
+        (s, first[0].clone())
+    }
+
+    /// ref §7.3: the Dapr lock as the store keeps it (owner, TTL); the timeline shows the
+    /// paused holder's bar overlapping its successor's.
+    #[test]
+    fn the_dapr_example_shows_the_store_and_a_split_brain_window() {
+        let (s, paused) = paused_example("singleton-dapr.yaml");
+        let m = locks(s.sim());
+        let l = m
+            .locks
+            .iter()
+            .find(|l| l.key == "dapr/lockstore/singleton-dapr")
+            .unwrap();
+        assert_eq!(l.kind, "Dapr lock (lock.redis)");
+        assert!(l.stored);
+        assert_ne!(l.holder, paused);
+        let ttl = &l.record.iter().find(|r| r.0 == "TTL").unwrap().1;
+        assert!(ttl.ends_with("left)"), "{ttl}");
+        assert_eq!(l.candidates.len(), 3);
+        let holder = l.candidates.iter().find(|c| c.leading).unwrap();
+        assert!(holder.seen.starts_with("holds the lock · ") && holder.token.is_none());
+        let t = timelines(&s.density.beliefs, s.sim().now());
+        assert_eq!(t.len(), 1);
+        assert_eq!(t[0].lock, l.key);
+        assert_eq!(t[0].split_ms.len(), 1, "{:?}", t[0]);
+        let (a, b) = t[0].split_ms[0];
+        assert!(b - a >= 10_000, "{a} {b}");
+        let row = t[0].rows.iter().find(|r| r.pod == paused).unwrap();
+        assert!(row.refused.is_empty(), "no token, nothing refused");
+        let cleared = m.clone().without_clocks();
+        assert!(cleared
+            .locks
+            .iter()
+            .all(|l| l.record.iter().all(|r| !r.1.contains(" left"))));
+    }
+
+    /// ref §7.5, §7.6: sessions and nodes as the ensemble keeps them; the paused leader's
+    /// refused write is marked on its row of the timeline.
+    #[test]
+    fn the_zookeeper_example_shows_sessions_nodes_and_a_fenced_write() {
+        let (s, paused) = paused_example("singleton-zookeeper.yaml");
+        let m = locks(s.sim());
+        let l = m
+            .locks
+            .iter()
+            .find(|l| l.key == "zookeeper/singleton-zookeeper")
+            .unwrap();
+        assert_eq!(l.kind, "ZooKeeper election");
+        assert_eq!(l.sessions.len(), 3, "{:?}", l.sessions);
+        assert!(l
+            .sessions
+            .iter()
+            .all(|x| x.id.starts_with("0x1") && x.timeout == "15s"));
+        assert_eq!(l.znodes.len(), 3);
+        assert!(l.znodes[0]
+            .path
+            .starts_with("/singleton-zookeeper/lock-000000000"));
+        assert_eq!(l.holder, l.znodes[0].data);
+        let c = l.candidates.iter().find(|c| c.pod == paused).unwrap();
+        assert!(
+            c.seen.contains("CONNECTED") && c.seen.contains("read timeout"),
+            "{}",
+            c.seen
+        );
+        let w = l.writes.as_ref().unwrap();
+        assert!(w.refused >= 1, "{w:?}");
+        let t = timelines(&s.density.beliefs, s.sim().now());
+        let t = t.iter().find(|t| t.lock == l.key).unwrap();
+        assert_eq!(t.split_ms.len(), 1, "{t:?}");
+        let row = t.rows.iter().find(|r| r.pod == paused).unwrap();
+        assert!(!row.refused.is_empty(), "{row:?}");
+        assert!(row.bars[0].title.contains("(token 0)"), "{:?}", row.bars);
+        // Sorted by pod (the first row takes the lower name) and told apart by their ends.
+        let suffix = paused.rsplit('-').next().unwrap();
+        assert_eq!(row.label, format!("\u{2026}-{suffix}"));
+    }
+
+    /// The four examples on the same failure: each shows one split-brain window.
+    #[test]
+    fn the_lease_and_configmap_examples_split_the_same_way() {
+        for file in ["singleton-leader.yaml", "singleton-configmap.yaml"] {
+            let (s, _) = paused_example(file);
+            let t = timelines(&s.density.beliefs, s.sim().now());
+            assert_eq!(t.len(), 1, "{file}");
+            assert!(!t[0].split_ms.is_empty(), "{file}: {:?}", t[0]);
+            assert!(t[0].rows.len() >= 2);
+            assert!(t[0].split.iter().all(|(a, b)| a < b && *b <= 1000));
+        }
+    }
+
+    /// The history reads each trace entry once, and a seek back shows only the past.
+    #[test]
+    fn the_timeline_is_clipped_to_now_after_a_seek_back() {
+        let (mut s, _) = paused_example("singleton-zookeeper.yaml");
+        let spans = s.density.beliefs.spans.len();
+        let end = s.sim().now();
+        s.seek_time(40_000);
+        assert_eq!(s.density.beliefs.spans.len(), spans, "nothing re-read");
+        let t = timelines(&s.density.beliefs, s.sim().now());
+        assert_eq!(t[0].to, s.sim().now());
+        assert!(t[0].to < end);
+        assert!(t[0].split_ms.iter().all(|(_, b)| *b <= 40_000));
+    }
+
+    #[test]
+    fn the_timeline_html_escapes_what_a_manifest_names() {
+        let t = TimelineView {
+            lock: "dapr/s/<b>".into(),
+            from: 0,
+            to: 10_000,
+            rows: vec![TimelineRow {
+                pod: "p\"x".into(),
+                label: "p\"x".into(),
+                process: "abc".into(),
+                bars: vec![TimelineBar {
+                    from: 0,
+                    to: 125,
+                    title: "t".into(),
+                }],
+                refused: vec![500],
+            }],
+            split: vec![(100, 200)],
+            split_ms: vec![(1_000, 2_000)],
+        };
+        let h = timeline_html(&t);
+        assert!(h.contains("dapr/s/&lt;b&gt;") && !h.contains("<b>"), "{h}");
+        assert!(h.contains("beliefs of p&quot;x"));
+        assert!(h.contains("style=\"left:0.0%;width:12.5%\""));
+        assert!(h.contains("left:50.0%"));
+        assert!(h.contains("Split brain: 1 window where"));
+    }
+
+    #[test]
+    fn ended_processes_are_read_from_both_wordings() {
+        assert_eq!(
+            ended_process("process abc of pod p stopped (SIGKILL)"),
+            Some("abc")
+        );
+        assert_eq!(ended_process("process abc of pod p died"), Some("abc"));
+        assert_eq!(
+            ended_process("killed process abc (container c of pod p)"),
+            Some("abc")
+        );
+        assert_eq!(ended_process("process started"), None);
     }
 }

@@ -26,6 +26,9 @@ pub struct Density {
     pub counts: Vec<u32>,
     /// Trace entries already counted.
     seen: usize,
+    /// What each process believed about its locks, read from the same new entries (the Locks
+    /// panel's belief timeline).
+    pub beliefs: crate::view::locks::BeliefHistory,
 }
 
 /// Width of one density bucket in simulated ms.
@@ -40,6 +43,7 @@ impl Density {
     /// Counts entries not yet seen. Replays produce the same trace prefix, so after a seek back
     /// there is nothing new until the run passes the furthest point again.
     pub fn ingest(&mut self, sim: &Sim) {
+        self.beliefs.ingest(sim);
         let entries = sim.trace().entries();
         if entries.len() <= self.seen {
             return;
@@ -61,6 +65,7 @@ impl Density {
     pub fn truncate(&mut self, sim: &Sim) {
         self.counts.clear();
         self.seen = 0;
+        self.beliefs = Default::default();
         self.ingest(sim);
     }
 
@@ -88,6 +93,8 @@ pub struct Session {
     pub timeline: Timeline,
     pub lines: Vec<LoggedLine>,
     pub density: Density,
+    /// What the open watch printed while time ran, not yet shown: (ms, command, text).
+    pub watched: Vec<(u64, String, String)>,
 }
 
 /// A run to return to (the one undo): rebuilt by replaying, so keeping it costs only its log.
@@ -191,18 +198,53 @@ impl Session {
         let workers = workers.clamp(1, 200);
         let timeline = Timeline::new(builder(seed, workers), CHECKPOINT_EVERY)
             .expect("generated worker names are valid");
+        // The page has an editor for `kubectl edit`.
+        let console = Console {
+            editor: true,
+            ..Console::new()
+        };
         Session {
             seed,
             workers,
-            console: Console::new(),
+            console,
             timeline,
             lines: Vec::new(),
             density: Density::default(),
+            watched: Vec::new(),
         }
     }
 
     pub fn sim(&self) -> &Sim {
         self.timeline.sim()
+    }
+
+    /// What an open watch (`kubectl get -w`, `watch CMD`) printed since it last looked:
+    /// (simulated ms, its command line, the text), oldest first.
+    pub fn watch_output(&mut self) -> Vec<(u64, String, String)> {
+        self.poll_watch();
+        std::mem::take(&mut self.watched)
+    }
+
+    fn poll_watch(&mut self) {
+        let sim = self.timeline.sim();
+        if let Some((line, text)) = self.console.poll_watch(sim) {
+            self.watched.push((sim.now(), line, text));
+        }
+    }
+
+    /// Stops the open watch (Ctrl+C); returns its command line.
+    pub fn stop_watch(&self) -> Option<String> {
+        self.console.stop_watch()
+    }
+
+    /// The open watch skips to now without printing (a seek or an undo moved the run).
+    pub fn skip_watch(&self) {
+        self.console.skip_watch(self.timeline.sim());
+    }
+
+    /// The command line of the open watch.
+    pub fn watching(&self) -> Option<String> {
+        self.console.watching()
     }
 
     /// The objects the editor's manifest is checked against: the cluster without its Events,
@@ -257,9 +299,28 @@ impl Session {
         }
     }
 
+    /// The object `kubectl edit` asked the editor to open: (file name, YAML).
+    pub fn take_edit(&self) -> Option<(String, String)> {
+        self.console
+            .edit
+            .borrow_mut()
+            .take()
+            .map(|e| (e.file, e.text))
+    }
+
+    /// Saves an edit: the text as console file `name`, then `kubectl replace -f` it, with the
+    /// resourceVersion it holds (a stale one gets the API server's conflict).
+    pub fn save_edit(&mut self, name: &str, text: &str) -> (String, Output) {
+        self.store_and_run(name, text, "replace")
+    }
+
     /// Stores `text` as a console file and applies it with `kubectl apply -f`. A changed text
     /// gets a new name, so the log can replay every version that was applied.
     pub fn apply_text(&mut self, name: &str, text: &str) -> (String, Output) {
+        self.store_and_run(name, text, "apply")
+    }
+
+    fn store_and_run(&mut self, name: &str, text: &str, verb: &str) -> (String, Output) {
         let mut file = name.to_string();
         let mut n = 1;
         while self
@@ -275,7 +336,7 @@ impl Session {
             };
         }
         self.console.files.insert(file.clone(), text.to_string());
-        let line = format!("kubectl apply -f {file}");
+        let line = format!("kubectl {verb} -f {file}");
         let out = self.run(&line);
         (line, out)
     }
@@ -334,8 +395,28 @@ impl Session {
         false
     }
 
+    /// Runs time on. With a watch open it goes event by event (and `watch`'s 2 s ticks), so
+    /// the watch sees each state, as kubectl sees each watch event.
     pub fn run_for(&mut self, ms: u64) {
-        self.timeline.run_for(ms);
+        let t = self.sim().now().saturating_add(ms);
+        while self.console.watching().is_some() {
+            let next = self.sim().next_event_time();
+            let tick = self.console.watch_tick();
+            let stop = match (next, tick) {
+                (Some(n), Some(k)) => n.min(k),
+                (n, k) => n.or(k).unwrap_or(u64::MAX),
+            };
+            if stop > t {
+                break;
+            }
+            if next == Some(stop) {
+                self.timeline.step();
+            } else {
+                self.timeline.run_to(stop);
+            }
+            self.poll_watch();
+        }
+        self.timeline.run_to(t);
         self.density.ingest(self.timeline.sim());
     }
 
@@ -497,6 +578,33 @@ mod tests {
         assert_eq!(line, "kubectl apply -f stateless.yaml");
         let (line, _) = s.apply_text("stateless.yaml", &RS.replace("replicas: 3", "replicas: 2"));
         assert_eq!(line, "kubectl apply -f stateless-2.yaml");
+    }
+
+    /// `kubectl edit` in the page: the object goes to the editor, the save is a logged
+    /// `kubectl replace -f` that replays, and a stale save is the API server's conflict.
+    #[test]
+    fn an_edit_saves_with_its_resource_version_and_replays() {
+        let mut s = Session::new(42, 3);
+        s.apply_text("stateless.yaml", RS);
+        s.run_for(10_000);
+        assert!(s.run("kubectl edit rs random-generator").ok);
+        let (file, text) = s.take_edit().expect("the editor gets the object");
+        assert_eq!(s.take_edit(), None);
+        let edited = text.replace("replicas: 3\n  selector", "replicas: 1\n  selector");
+        assert_ne!(edited, text);
+        let (line, out) = s.save_edit(&file, &edited);
+        assert_eq!(line, format!("kubectl replace -f {file}"));
+        assert_eq!(out.text, "replicaset.apps/random-generator replaced\n");
+        // Saving the same stale copy again (as a second version of the file) conflicts.
+        let (_, out) = s.save_edit(&file, &text);
+        assert!(
+            out.text.contains("the object has been modified"),
+            "{}",
+            out.text
+        );
+        s.run_for(10_000);
+        let r = Session::replay(42, 3, s.console.files.clone(), &s.lines, s.position());
+        assert_eq!(r.sim().trace().digest(), s.sim().trace().digest());
     }
 
     #[test]

@@ -10,6 +10,7 @@
 
 use crate::model::{ConfigMap, Kind, Lease, LeaseSpec, Object, ObjectMeta, ObjectRef, Time};
 
+use super::{go_bool, go_duration_flag, go_flags};
 use super::{App, ClientError, Host, HttpReply, HttpRequest, LockBelief};
 
 /// How long a request that gets no answer hangs before it fails.
@@ -78,98 +79,9 @@ impl Config {
     /// Reads Go-style flags: `--name=value`, `--name value`, `-name value`; booleans alone.
     pub fn parse(argv: &[String]) -> Config {
         let mut c = Config::default();
-        let mut i = 0;
-        while i < argv.len() {
-            let arg = &argv[i];
-            i += 1;
-            let Some(flag) = arg.strip_prefix("--").or_else(|| arg.strip_prefix('-')) else {
-                continue;
-            };
-            let (name, inline) = match flag.split_once('=') {
-                Some((n, v)) => (n, Some(v.to_string())),
-                None => (flag, None),
-            };
-            const KNOWN: [&str; 13] = [
-                "lease-lock-name",
-                "lease-lock-namespace",
-                "id",
-                "lease-duration",
-                "renew-deadline",
-                "retry-period",
-                "release-on-cancel",
-                "lock",
-                "group",
-                "work-period",
-                "fencing",
-                "work-file",
-                "kubeconfig",
-            ];
-            if !KNOWN.contains(&name) {
-                c.error = Some(format!("flag provided but not defined: -{name}"));
-                return c;
-            }
-            let boolean = matches!(name, "release-on-cancel" | "fencing");
-            let value = if boolean {
-                inline.unwrap_or_else(|| "true".into())
-            } else if let Some(v) = inline {
-                v
-            } else if i < argv.len() {
-                i += 1;
-                argv[i - 1].clone()
-            } else {
-                c.error = Some(format!("flag needs an argument: -{name}"));
-                return c;
-            };
-            let dur = |v: &str| crate::model::parse_duration(v);
-            let mut bad = false;
-            match name {
-                "lease-lock-name" => c.name = value.clone(),
-                "lease-lock-namespace" => c.namespace = value.clone(),
-                "id" => c.id = value.clone(),
-                "lock" => match value.as_str() {
-                    "lease" | "leases" => c.lock = LockKind::Lease,
-                    "configmap" | "configmaps" => c.lock = LockKind::ConfigMap,
-                    _ => bad = true,
-                },
-                "group" => c.group = value.clone(),
-                "work-file" => c.work_file = value.clone(),
-                "release-on-cancel" | "fencing" => {
-                    let on = match value.as_str() {
-                        "true" | "1" => true,
-                        "false" | "0" => false,
-                        _ => {
-                            bad = true;
-                            false
-                        }
-                    };
-                    if name == "fencing" {
-                        c.fencing = on;
-                    } else {
-                        c.release_on_cancel = on;
-                    }
-                }
-                "lease-duration" | "renew-deadline" | "retry-period" | "work-period" => {
-                    match dur(&value) {
-                        Some(ms) if ms > 0 => match name {
-                            "lease-duration" => c.lease_duration_ms = ms,
-                            "renew-deadline" => c.renew_deadline_ms = ms,
-                            "retry-period" => c.retry_period_ms = ms,
-                            _ => c.work_period_ms = ms,
-                        },
-                        _ => bad = true,
-                    }
-                }
-                // The example's kubeconfig: in a pod it uses the in-cluster config.
-                "kubeconfig" => {}
-                _ => {
-                    c.error = Some(format!("flag provided but not defined: -{name}"));
-                    return c;
-                }
-            }
-            if bad {
-                c.error = Some(format!("invalid value \"{value}\" for flag -{name}"));
-                return c;
-            }
+        if let Err(e) = c.read(argv) {
+            c.error = Some(e);
+            return c;
         }
         if c.error.is_none() && c.name.is_empty() {
             c.error = Some(
@@ -186,6 +98,49 @@ impl Config {
             }
         }
         c
+    }
+
+    fn read(&mut self, argv: &[String]) -> Result<(), String> {
+        const KNOWN: [&str; 13] = [
+            "lease-lock-name",
+            "lease-lock-namespace",
+            "id",
+            "lease-duration",
+            "renew-deadline",
+            "retry-period",
+            "release-on-cancel",
+            "lock",
+            "group",
+            "work-period",
+            "fencing",
+            "work-file",
+            "kubeconfig",
+        ];
+        for (name, v) in go_flags(argv, &KNOWN, &["release-on-cancel", "fencing"])? {
+            match name.as_str() {
+                "lease-lock-name" => self.name = v,
+                "lease-lock-namespace" => self.namespace = v,
+                "id" => self.id = v,
+                "lock" => {
+                    self.lock = match v.as_str() {
+                        "lease" | "leases" => LockKind::Lease,
+                        "configmap" | "configmaps" => LockKind::ConfigMap,
+                        _ => return Err(format!("invalid value \"{v}\" for flag -lock")),
+                    }
+                }
+                "group" => self.group = v,
+                "work-file" => self.work_file = v,
+                "release-on-cancel" => self.release_on_cancel = go_bool(&name, &v)?,
+                "fencing" => self.fencing = go_bool(&name, &v)?,
+                "lease-duration" => self.lease_duration_ms = go_duration_flag(&name, &v)?,
+                "renew-deadline" => self.renew_deadline_ms = go_duration_flag(&name, &v)?,
+                "retry-period" => self.retry_period_ms = go_duration_flag(&name, &v)?,
+                "work-period" => self.work_period_ms = go_duration_flag(&name, &v)?,
+                // The example's kubeconfig: in a pod it uses the in-cluster config.
+                _ => {}
+            }
+        }
+        Ok(())
     }
 }
 
@@ -227,8 +182,7 @@ pub struct LeaderElector {
 impl LeaderElector {
     /// Whether an image runs this program.
     pub fn runs(image: &str) -> bool {
-        let name = image.split(['@', ':']).next().unwrap_or("");
-        name == "podlab/leader-elector" || name.ends_with("/podlab/leader-elector")
+        super::is_podlab_image(image, "leader-elector")
     }
 
     pub fn from_args(argv: &[String]) -> LeaderElector {
@@ -582,19 +536,7 @@ impl LeaderElector {
     /// The singleton's work: one write to the protected resource.
     fn work(&mut self, host: &mut dyn Host) {
         let token = (self.cfg.fencing && self.cfg.lock == LockKind::Lease).then_some(self.token);
-        let at = Time(host.wall_clock()).to_rfc3339();
-        let text = match token {
-            Some(t) => format!("{at} {} token={t}", self.id),
-            None => format!("{at} {}", self.id),
-        };
-        let key = self.lock_key();
-        let id = self.id.clone();
-        if host.protected_write(&key, &id, token, text.clone()) {
-            let file = self.cfg.work_file.clone();
-            host.append_file(&file, text);
-        } else if let Some(t) = token {
-            host.stdout(format!("write refused: fencing token {t} is stale"));
-        }
+        super::leader_work(host, &self.lock_key(), &self.id, token, &self.cfg.work_file);
     }
 }
 
@@ -691,6 +633,7 @@ impl App for LeaderElector {
                 .observed
                 .as_ref()
                 .map(|o| self.observed_time.saturating_add(o.duration_ms)),
+            detail: String::new(),
         }]
     }
 }

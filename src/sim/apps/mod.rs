@@ -10,20 +10,28 @@
 //! kubelet asks it to stop. SIGKILL needs no hook: the process is gone. While a process is
 //! paused (SIGSTOP) the runtime holds its timers and signals and delivers them on resume.
 
+pub mod dapr_lock;
 pub mod generic;
 pub mod leader_elector;
 pub mod nginx;
 pub mod random_generator;
 pub mod shell;
 pub mod sleeper;
+pub mod zk_lock;
 
 use crate::model::{Container, Kind, Object, ObjectRef};
 
+pub use dapr_lock::DaprLockClient;
 pub use generic::Generic;
 pub use leader_elector::LeaderElector;
 pub use nginx::Nginx;
 pub use random_generator::RandomGenerator;
 pub use sleeper::Sleeper;
+pub use zk_lock::ZkLockClient;
+
+/// The timer the runtime fires on a process when a ZooKeeper watch it set triggers (ref §7.5).
+/// Programs number their own timers below it.
+pub const WATCH_TIMER: u32 = u32::MAX;
 
 /// What a program may do and know. Implemented by the container runtime.
 pub trait Host {
@@ -106,6 +114,168 @@ pub trait Host {
     ) -> bool {
         true
     }
+    /// Dapr's `TryLock` through the sidecar (ref §7.3): `SET resourceId lockOwner NX EX
+    /// expiryInSeconds` on the store. Ok(false) while anyone (the caller too) holds it.
+    fn dapr_try_lock(
+        &mut self,
+        _store: &str,
+        _resource: &str,
+        _owner: &str,
+        _expiry_seconds: u64,
+    ) -> Result<bool, ClientError> {
+        Err(ClientError::Timeout)
+    }
+    /// Dapr's `Unlock` (ref §7.3).
+    fn dapr_unlock(
+        &mut self,
+        _store: &str,
+        _resource: &str,
+        _owner: &str,
+    ) -> Result<UnlockStatus, ClientError> {
+        Err(ClientError::Timeout)
+    }
+    /// One request to the ZooKeeper ensemble on the process's session (ref §7.5).
+    fn zk(&mut self, _op: ZkOp) -> Result<ZkReply, ClientError> {
+        Err(ClientError::Timeout)
+    }
+}
+
+/// Dapr's `UnlockResponse.Status` (ref §7.3), numbered as the HTTP API answers it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnlockStatus {
+    Success = 0,
+    LockDoesNotExist = 1,
+    LockBelongsToOthers = 2,
+    InternalError = 3,
+}
+
+impl UnlockStatus {
+    /// The proto's name: `SUCCESS`, `LOCK_DOES_NOT_EXIST`, ...
+    pub fn name(self) -> &'static str {
+        match self {
+            UnlockStatus::Success => "SUCCESS",
+            UnlockStatus::LockDoesNotExist => "LOCK_DOES_NOT_EXIST",
+            UnlockStatus::LockBelongsToOthers => "LOCK_BELONGS_TO_OTHERS",
+            UnlockStatus::InternalError => "INTERNAL_ERROR",
+        }
+    }
+}
+
+/// A request to ZooKeeper, on the caller's session.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ZkOp {
+    /// Opens a session, asking for this timeout (the ensemble negotiates it).
+    Connect { timeout_ms: u64 },
+    /// A heartbeat: the ensemble hears from the session.
+    Ping { session: u64 },
+    /// `create -e -s PARENT/PREFIX DATA`: an ephemeral sequential node.
+    CreateEphemeralSequential {
+        session: u64,
+        parent: String,
+        prefix: String,
+        data: String,
+    },
+    /// `getChildren PARENT`, with each child's data (the recipe reads the first one's).
+    Children { session: u64, parent: String },
+    /// `exists PATH` with a watch: the watch fires when the node is deleted.
+    ExistsWatch { session: u64, path: String },
+    /// `delete PATH`.
+    Delete { session: u64, path: String },
+    /// Closes the session: its ephemeral nodes go at once.
+    Close { session: u64 },
+}
+
+/// ZooKeeper's answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ZkReply {
+    Session {
+        id: u64,
+        timeout_ms: u64,
+    },
+    Done,
+    Created(String),
+    /// (name, data), sorted by name.
+    Children(Vec<(String, String)>),
+    Exists(bool),
+    /// The session is gone: the client learns it only now, on reconnect (ref §7.5).
+    SessionExpired,
+}
+
+/// Reads Go-style flags (`--name=value`, `--name value`, `-name value`, booleans alone) into
+/// (name, value) pairs, or Go's `flag` error for an unknown flag or a missing value.
+pub fn go_flags(
+    argv: &[String],
+    known: &[&str],
+    booleans: &[&str],
+) -> Result<Vec<(String, String)>, String> {
+    let mut out = Vec::new();
+    let mut it = argv.iter();
+    while let Some(arg) = it.next() {
+        let Some(flag) = arg.strip_prefix("--").or_else(|| arg.strip_prefix('-')) else {
+            continue;
+        };
+        let (name, inline) = match flag.split_once('=') {
+            Some((n, v)) => (n, Some(v.to_string())),
+            None => (flag, None),
+        };
+        if !known.contains(&name) {
+            return Err(format!("flag provided but not defined: -{name}"));
+        }
+        let value = match inline {
+            Some(v) => v,
+            None if booleans.contains(&name) => "true".into(),
+            None => it
+                .next()
+                .cloned()
+                .ok_or_else(|| format!("flag needs an argument: -{name}"))?,
+        };
+        out.push((name.to_string(), value));
+    }
+    Ok(out)
+}
+
+/// A Go boolean flag's value.
+pub fn go_bool(name: &str, value: &str) -> Result<bool, String> {
+    match value {
+        "true" | "1" => Ok(true),
+        "false" | "0" => Ok(false),
+        _ => Err(format!("invalid value \"{value}\" for flag -{name}")),
+    }
+}
+
+/// A Go duration flag's value in ms (more than zero).
+pub fn go_duration_flag(name: &str, value: &str) -> Result<u64, String> {
+    crate::model::parse_duration(value)
+        .filter(|ms| *ms > 0)
+        .ok_or_else(|| format!("invalid value \"{value}\" for flag -{name}"))
+}
+
+/// Whether `image` (any tag, digest or registry) is the lab's `podlab/NAME`.
+pub fn is_podlab_image(image: &str, name: &str) -> bool {
+    let repo = image.split(['@', ':']).next().unwrap_or("");
+    repo.strip_suffix(name)
+        .is_some_and(|r| r == "podlab/" || r.ends_with("/podlab/"))
+}
+
+/// A leader's work, shared by the lock programs: one write to the resource `lock` protects,
+/// carrying `token` when it fences (ref §7.6), and a line `TIME ID [token=N]` in `file` when
+/// the write is accepted and the path lies on a volume.
+pub fn leader_work(host: &mut dyn Host, lock: &str, id: &str, token: Option<i64>, file: &str) {
+    let at = crate::model::Time(host.wall_clock()).to_rfc3339();
+    let text = match token {
+        Some(t) => format!("{at} {id} token={t}"),
+        None => format!("{at} {id}"),
+    };
+    if host.protected_write(lock, id, token, text.clone()) {
+        host.append_file(file, text);
+    } else if let Some(t) = token {
+        host.stdout(format!("write refused: fencing token {t} is stale"));
+    }
+}
+
+/// `0x100000000000003`: a session id as ZooKeeper prints it.
+pub fn session_hex(id: u64) -> String {
+    format!("0x{id:x}")
 }
 
 /// Why an API request from a program failed, as its client sees it.
@@ -140,7 +310,8 @@ impl ClientError {
 /// What a process believes about one lock it takes part in.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LockBelief {
-    /// The lock: `lease/NAMESPACE/NAME`, or `configmap/NAMESPACE/NAME/GROUP` (Camel).
+    /// The lock: `lease/NAMESPACE/NAME`, `configmap/NAMESPACE/NAME/GROUP` (Camel),
+    /// `dapr/STORE/RESOURCE` or `zookeeper/PATH` (the election path without its first `/`).
     pub lock: String,
     /// The candidate identity it uses (`--id`).
     pub identity: String,
@@ -155,6 +326,8 @@ pub struct LockBelief {
     /// has seen one. The countdown as this candidate sees it is this minus its machine's
     /// monotonic clock now (`Machine::monotonic_at`).
     pub expires_at: Option<u64>,
+    /// What else the program knows of its lock: its ZooKeeper session and connection state.
+    pub detail: String,
 }
 
 impl LockBelief {
@@ -229,6 +402,8 @@ pub enum Program {
     Nginx(Nginx),
     Sleeper(Sleeper),
     LeaderElector(Box<LeaderElector>),
+    DaprLock(Box<DaprLockClient>),
+    ZkLock(Box<ZkLockClient>),
     Generic(Generic),
 }
 
@@ -238,6 +413,14 @@ impl Program {
         if LeaderElector::runs(&c.image) {
             let argv: Vec<String> = c.command.iter().chain(&c.args).cloned().collect();
             return Program::LeaderElector(Box::new(LeaderElector::from_args(&argv)));
+        }
+        if DaprLockClient::runs(&c.image) {
+            let argv: Vec<String> = c.command.iter().chain(&c.args).cloned().collect();
+            return Program::DaprLock(Box::new(DaprLockClient::from_args(&argv)));
+        }
+        if ZkLockClient::runs(&c.image) {
+            let argv: Vec<String> = c.command.iter().chain(&c.args).cloned().collect();
+            return Program::ZkLock(Box::new(ZkLockClient::from_args(&argv)));
         }
         if c.image.contains("random-generator") {
             return Program::RandomGenerator(RandomGenerator::default());
@@ -261,7 +444,7 @@ impl Program {
             Program::RandomGenerator(_) => Some(8080),
             Program::Nginx(_) => Some(80),
             Program::Sleeper(_) => None,
-            Program::LeaderElector(_) => None,
+            Program::LeaderElector(_) | Program::DaprLock(_) | Program::ZkLock(_) => None,
             Program::Generic(g) => g.port(),
         }
     }
@@ -273,6 +456,8 @@ impl Program {
             Program::Nginx(_) => "nginx",
             Program::Sleeper(_) => "sleeper",
             Program::LeaderElector(_) => "leader-elector",
+            Program::DaprLock(_) => "dapr-lock-client",
+            Program::ZkLock(_) => "zk-lock-client",
             Program::Generic(_) => "generic",
         }
     }
@@ -283,14 +468,26 @@ impl Program {
             Program::Nginx(a) => a,
             Program::Sleeper(a) => a,
             Program::LeaderElector(a) => a.as_mut(),
+            Program::DaprLock(a) => a.as_mut(),
+            Program::ZkLock(a) => a.as_mut(),
             Program::Generic(a) => a,
         }
+    }
+
+    /// Whether the program takes part in locks (the runtime then traces its belief changes).
+    pub fn takes_locks(&self) -> bool {
+        matches!(
+            self,
+            Program::LeaderElector(_) | Program::DaprLock(_) | Program::ZkLock(_)
+        )
     }
 
     /// What the process believes about each lock it takes part in (`lab ps`, the views).
     pub fn lock_beliefs(&self) -> Vec<LockBelief> {
         match self {
             Program::LeaderElector(a) => a.lock_beliefs(),
+            Program::DaprLock(a) => a.lock_beliefs(),
+            Program::ZkLock(a) => a.lock_beliefs(),
             _ => Vec::new(),
         }
     }
@@ -454,5 +651,16 @@ mod tests {
         assert_eq!(p("nginx:1.27", &["sleep", "1d"]), "sleeper");
         assert_eq!(p("zookeeper:3.9", &[]), "generic");
         assert_eq!(p("podlab/leader-elector:1.0", &[]), "leader-elector");
+        assert_eq!(p("podlab/dapr-lock-client:1.0", &[]), "dapr-lock-client");
+        assert_eq!(p("podlab/zk-lock-client", &[]), "zk-lock-client");
+        assert!(is_podlab_image(
+            "docker.io/podlab/zk-lock-client@sha256:0",
+            "zk-lock-client"
+        ));
+        assert!(!is_podlab_image("other/zk-lock-client", "zk-lock-client"));
+        assert!(!is_podlab_image(
+            "podlab/x-zk-lock-client",
+            "zk-lock-client"
+        ));
     }
 }

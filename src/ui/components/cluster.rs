@@ -184,10 +184,14 @@ fn meter(m: &Meter) -> Html {
             aria-label={m.tooltip.clone()} data-running={m.running.to_string()}>
             <span class="meter-name">{ format!("{} {}", m.kind, m.name) }</span>
             <span class="cells" aria-hidden="true">{ for boxes }</span>
-            <span class="meter-count">{ format!("{} running / {} desired · API active {}", m.running, m.desired, m.api_active) }</span>
+            <span class="meter-count">{ format!("{} running / {} desired · API active {}", m.running, m.desired, m.api_active) }
+                if let Some(n) = m.believers { { format!(" · believe they lead {n}") } }
+            </span>
             if m.over {
                 <span class="lesson">{
-                    if m.kind == "StatefulSet" {
+                    if m.believers.is_some_and(|n| n > 1) {
+                        format!("{} processes believe they hold the lock: a split brain.", m.believers.unwrap_or(0))
+                    } else if m.kind == "StatefulSet" {
                         "An identity runs twice: the at-most-one promise is broken.".to_string()
                     } else {
                         format!("{} copies really run: a {} is at-least-once, not at-most-once.", m.running, m.kind)

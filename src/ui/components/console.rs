@@ -14,6 +14,12 @@ pub struct ConsolePanelProps {
     /// The prompt of a shell opened with `kubectl exec -it`, while it is open.
     #[prop_or_default]
     pub prompt: Option<String>,
+    /// The open `kubectl get -w` or `watch`, printing as the timeline plays.
+    #[prop_or_default]
+    pub watching: Option<String>,
+    /// Ctrl+C: stops the watch.
+    #[prop_or_default]
+    pub on_interrupt: Callback<()>,
 }
 
 /// The console: kubectl, dig and lab, as in the CLI. Up and Down walk the history.
@@ -49,7 +55,13 @@ pub fn ConsolePanel(props: &ConsolePanelProps) -> Html {
     };
     let onkeydown = {
         let (input, cursor, on_run) = (input.clone(), cursor.clone(), props.on_run.clone());
+        let (watching, on_interrupt) = (props.watching.is_some(), props.on_interrupt.clone());
         Callback::from(move |e: KeyboardEvent| match e.key().as_str() {
+            // Ctrl+C stops a watch, as in a terminal (with no text selected, nothing to copy).
+            "c" if watching && e.ctrl_key() && input.is_empty() => {
+                e.prevent_default();
+                on_interrupt.emit(());
+            }
             "Enter" => {
                 e.prevent_default();
                 on_run.emit((*input).clone());
@@ -99,6 +111,9 @@ pub fn ConsolePanel(props: &ConsolePanelProps) -> Html {
                     </div>
                 }) }
             </div>
+            if let Some(w) = &props.watching {
+                <p class="shell-prompt small" aria-live="polite">{ format!("watching `{w}`: it prints each change as the timeline plays; Ctrl+C stops it") }</p>
+            }
             if let Some(p) = &props.prompt {
                 <p class="shell-prompt small" aria-live="polite">{ format!("{p}  (inside the container; `exit` leaves)") }</p>
             }

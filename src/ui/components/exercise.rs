@@ -1,6 +1,6 @@
 use yew::prelude::*;
 
-use crate::view::exercises::steps;
+use crate::view::exercises::{examples, steps};
 use crate::view::route::Pattern;
 
 #[derive(Properties, PartialEq)]
@@ -12,6 +12,9 @@ pub struct ExercisePanelProps {
     /// A choice about the run on screen (whose it is), below the notice.
     #[prop_or_default]
     pub choices: Html,
+    /// Runs a console line (the example picker applies its file).
+    #[prop_or_default]
+    pub on_run: Callback<String>,
 }
 
 /// The pattern's promise and what to try; later, the exercise's steps and live checks.
@@ -36,6 +39,15 @@ pub fn ExercisePanel(props: &ExercisePanelProps) -> Html {
                     { for steps(props.pattern).iter().map(|s| html! { <li>{ *s }</li> }) }
                 </ol>
             </div>
+            if !examples(props.pattern).is_empty() {
+                <p class="examples" aria-label="In-app lock examples">{ "In-app lock: " }
+                    { for examples(props.pattern).iter().map(|(label, file)| {
+                        let line = format!("kubectl apply -f {file}");
+                        let run = props.on_run.clone();
+                        html! { <button type="button" title={line.clone()} onclick={move |_| run.emit(line.clone())}>{ *label }</button> }
+                    }) }
+                </p>
+            }
             <p class="notice" role="status" title={props.notice.clone()}>{ props.notice.clone().unwrap_or_default() }</p>
             { props.choices.clone() }
         </section>

@@ -3,11 +3,13 @@
 
 use yew::prelude::*;
 
-use crate::view::locks::{summary, CandidateView, LockView, LocksModel, NO_LOCKS};
+use crate::view::locks::{
+    summary, timeline_html, CandidateView, LockView, LocksModel, TimelineView, NO_LOCKS,
+};
 
-/// Every lock, or how to start one.
-pub fn locks(m: &LocksModel) -> Html {
-    if m.locks.is_empty() {
+/// Every lock, or how to start one; then the belief timelines.
+pub fn locks(m: &LocksModel, timelines: &[TimelineView]) -> Html {
+    if m.locks.is_empty() && timelines.is_empty() {
         return html! { <p class="empty">{ NO_LOCKS }</p> };
     }
     html! {
@@ -16,8 +18,15 @@ pub fn locks(m: &LocksModel) -> Html {
                 <p class="split-brain" role="status">{ "Split brain: more than one process believes it holds the lock, and each does the singleton's work." }</p>
             }
             { for m.locks.iter().map(lock) }
+            { for timelines.iter().map(timeline) }
         </>
     }
+}
+
+/// One lock's belief timeline, drawn as the view writes it (escaped there): a few hundred
+/// spans cost less as one string than as Yew nodes built by code.
+fn timeline(t: &TimelineView) -> Html {
+    Html::from_html_unchecked(timeline_html(t).into())
 }
 
 fn lock(l: &LockView) -> Html {
@@ -26,14 +35,20 @@ fn lock(l: &LockView) -> Html {
         <section class="lock" aria-label={format!("lock {}", l.key)}>
             <h3>{ &l.key }<span class="muted">{ format!("  {}{note}", l.kind) }</span></h3>
             <table class="grid record" aria-label="As stored">
-                <tbody>
-                    <tr><th>{"holderIdentity"}</th><td>{ &l.holder }</td></tr>
-                    <tr><th>{"renewTime"}</th><td>{ &l.renew_time }</td></tr>
-                    <tr><th>{"leaseDurationSeconds"}</th><td>{ &l.lease_duration_seconds }</td></tr>
-                    <tr><th>{"acquireTime"}</th><td>{ &l.acquire_time }</td></tr>
-                    <tr><th>{"leaseTransitions"}</th><td>{ &l.lease_transitions }</td></tr>
-                </tbody>
+                <tbody>{ for l.record.iter().map(|(k, v)| html! { <tr><th>{ *k }</th><td>{ v }</td></tr> }) }</tbody>
             </table>
+            if !l.sessions.is_empty() {
+                <h4>{ "Sessions (as the ensemble keeps them)" }</h4>
+                <table class="grid record" aria-label="Sessions">
+                    <tbody>{ for l.sessions.iter().map(|x| html! {
+                        <tr><th>{ &x.id }</th><td>{ format!("{} · timeout {} · {}", x.pod, x.timeout, x.state) }</td></tr>
+                    }) }</tbody>
+                </table>
+                <h4>{ "Ephemeral sequential nodes (the lowest leads)" }</h4>
+                <ul class="plain writes" aria-label="Znodes">{ for l.znodes.iter().map(|z| html! {
+                    <li>{ format!("{}  data {}  ephemeralOwner {}  czxid {}", z.path, z.data, z.owner, z.czxid) }</li>
+                }) }</ul>
+            }
             <p class={classes!("small", l.split_brain.then_some("st-bad"))}>{ summary(l) }</p>
             <ol class="plain ladder candidates" aria-label="Candidates">{ for l.candidates.iter().map(|c| candidate(l, c)) }</ol>
             { writes(l) }
@@ -53,7 +68,7 @@ fn candidate(l: &LockView, c: &CandidateView) -> Html {
             <strong>{ &c.pod }</strong>
             { format!("  on {} · process {} · {}", c.machine, c.process, c.state) }
             <div class={classes!("small", c.leading.then_some(if l.split_brain { "st-bad" } else { "st-ok" }))}>{ role }</div>
-            <div class="small">{ format!("saw holder {} · lease {} on its clock", c.observed_holder, c.countdown) }</div>
+            <div class="small">{ &c.seen }</div>
         </li>
     }
 }

@@ -1,7 +1,7 @@
 use yew::prelude::*;
 
 use crate::ui::state::Panel;
-use crate::view::locks::{locks, LocksModel};
+use crate::view::locks::{locks, timelines, LocksModel, TimelineView};
 use crate::view::panels::{dns_entries, events, storage, DnsEntry, EventRow, StorageModel};
 use crate::view::session::{query, Session};
 use crate::view::stateful::{statefulsets, StatefulSetView};
@@ -80,7 +80,7 @@ pub enum PanelBody {
     Storage(StorageModel),
     StatefulSets(Vec<StatefulSetView>),
     Dns(Vec<DnsEntry>),
-    Locks(LocksModel),
+    Locks(LocksModel, Vec<TimelineView>),
     Events(Vec<EventRow>, usize),
 }
 
@@ -92,7 +92,9 @@ impl PanelBody {
             Panel::Storage => PanelBody::Storage(storage(sim)),
             Panel::StatefulSets => PanelBody::StatefulSets(statefulsets(sim)),
             Panel::Dns => PanelBody::Dns(dns_entries(sim)),
-            Panel::Locks => PanelBody::Locks(locks(sim)),
+            Panel::Locks => {
+                PanelBody::Locks(locks(sim), timelines(&session.density.beliefs, sim.now()))
+            }
             Panel::Events => {
                 let (rows, total) = events(sim, filter, EVENT_ROWS);
                 PanelBody::Events(rows, total)
@@ -174,7 +176,7 @@ impl PanelBody {
                     </li>
                 }) }</ul>
             },
-            PanelBody::Locks(m) => super::locks::locks(m),
+            PanelBody::Locks(m, t) => super::locks::locks(m, t),
             PanelBody::Events(rows, total) => {
                 let oninput = on_filter.reform(|e: InputEvent| {
                     e.target_unchecked_into::<web_sys::HtmlInputElement>()
