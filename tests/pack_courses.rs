@@ -46,6 +46,8 @@ const COURSES: [(&str, &[&str]); 3] = [
             "lease-paused-leader",
             "fencing",
             "configmap-lock",
+            "dapr-lock",
+            "zookeeper-lock",
             "pdb-blocks-drain",
             "scaled-service",
         ],
