@@ -66,7 +66,10 @@ fn each_course_has_six_or_more_complete_exercises_on_its_pattern() {
             let at = format!("{id}/{}", ex.id);
             assert_eq!(ex.pattern.name(), id, "{at}");
             // Predict-then-reveal: the answer is one of the choices, and the reveal says why.
-            let p = ex.predict.as_ref().unwrap_or_else(|| panic!("{at}: no predict"));
+            let p = ex
+                .predict
+                .as_ref()
+                .unwrap_or_else(|| panic!("{at}: no predict"));
             assert!(p.choices.len() >= 2 && p.answer < p.choices.len(), "{at}");
             assert!(!p.reveal.trim().is_empty(), "{at}");
             assert!(!ex.intro.trim().is_empty(), "{at}: intro");
@@ -95,7 +98,11 @@ fn every_course_exercise_is_proved() {
                 .tasks
                 .iter()
                 .all(|(_, s, _)| *s == Status::Failed));
-            assert!(proof.with.tasks.iter().all(|(_, s, _)| *s == Status::Passed));
+            assert!(proof
+                .with
+                .tasks
+                .iter()
+                .all(|(_, s, _)| *s == Status::Passed));
         }
     }
 }
@@ -168,7 +175,10 @@ fn a_replicaset_of_one_or_a_hasty_switch_runs_two_copies() {
 fn force_delete_instead_of_the_out_of_service_taint_is_too_slow() {
     let pack = course("stateful");
     let ex = exercise(&pack, "out-of-service");
-    let v = attempt(ex, &[(0, "kubectl delete pod db-0 --grace-period=0 --force")]);
+    let v = attempt(
+        ex,
+        &[(0, "kubectl delete pod db-0 --grace-period=0 --force")],
+    );
     assert_eq!(
         status(&v, "a db-0 process runs again within 5 minutes"),
         Status::Failed,
