@@ -76,7 +76,7 @@ fn check_shows_each_task_failing_then_passing() {
     );
     assert!(ex[with..].contains("task four-ready: passes"), "{ex}");
     assert!(
-        out.contains("stateless: 3 of 3 exercise(s) proved"),
+        out.contains("stateless: 7 of 7 exercise(s) proved"),
         "{out}"
     );
 }
@@ -131,7 +131,7 @@ fn check_fails_a_task_that_passes_without_the_solution_or_fails_with_it() {
         "{out}"
     );
     assert!(
-        out.contains("stateless: 2 of 3 exercise(s) proved"),
+        out.contains("stateless: 6 of 7 exercise(s) proved"),
         "{out}"
     );
 
@@ -190,10 +190,10 @@ fn grade_confirms_a_result_and_rejects_a_changed_one() {
     ]);
     assert!(ok, "{out}{err}");
     assert!(
-        out.contains("exercise desired-state: 1 line(s) replayed"),
+        out.contains("exercise desired-state: 2 line(s) replayed"),
         "{out}"
     );
-    assert!(out.contains("grade: 3/3 checks passed: PASSED"), "{out}");
+    assert!(out.contains("grade: 4/4 checks passed: PASSED"), "{out}");
 
     // A changed verdict or digest no longer matches the replay.
     let forged = text.replacen("\"status\": \"pass\"", "\"status\": \"fail\"", 1);
@@ -253,7 +253,7 @@ fn grade_confirms_a_result_and_rejects_a_changed_one() {
     );
     assert!(out.contains("seen: 3 (random-generator-"), "{out}");
     assert!(
-        out.contains("grade: 1/3 checks passed: NOT PASSED"),
+        out.contains("grade: 1/4 checks passed: NOT PASSED"),
         "{out}"
     );
 }
