@@ -206,3 +206,30 @@ fn wait_for_ready_and_for_delete() {
     );
     assert!(out.ok, "{}", out.text);
 }
+
+/// What the course writers tripped over, as kubectl answers it: a type named twice
+/// (cli-runtime's resource builder), `\.` inside a jsonpath key, and a map printed by jsonpath
+/// as json.Marshal writes it (client-go util/jsonpath).
+#[test]
+fn type_named_twice_escaped_keys_and_jsonpath_maps() {
+    let (mut sim, pod) = common::web_pod(7, 20_000);
+    let console = Console::new();
+    let out = console.run(&mut sim, &format!("kubectl delete pod pod/{pod}"));
+    assert!(!out.ok);
+    assert!(
+        out.text.starts_with(
+            "error: there is no need to specify a resource type as a separate argument"
+        ),
+        "{}",
+        out.text
+    );
+    let out = console.run(&mut sim, "kubectl label rs web team.example.com/owner=lab");
+    assert!(out.ok, "{}", out.text);
+    let out = console.run(
+        &mut sim,
+        r"kubectl get rs web -o jsonpath='{.metadata.labels.team\.example\.com/owner}'",
+    );
+    assert_eq!(out.text, "lab");
+    let out = console.run(&mut sim, "kubectl get rs web -o jsonpath={.spec.selector}");
+    assert_eq!(out.text, r#"{"matchLabels":{"app":"web"}}"#);
+}

@@ -46,6 +46,9 @@ pub fn resolve_kind(word: &str) -> Result<Kind, Output> {
     })
 }
 
+/// kubectl's answer to `pods pod/a` or `pod/a b` (cli-runtime's resource builder).
+const TYPE_TWICE: &str = "error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'\n";
+
 /// The (kind, names) requests of `get`/`delete`-style arguments: `pods a b`, `pod/a svc/b`,
 /// `pods,svc`.
 pub(super) fn resource_args(positional: &[String]) -> Result<Vec<(Kind, Vec<String>)>, Output> {
@@ -56,9 +59,7 @@ pub(super) fn resource_args(positional: &[String]) -> Result<Vec<(Kind, Vec<Stri
         let mut out: Vec<(Kind, Vec<String>)> = Vec::new();
         for p in positional {
             let Some((k, n)) = p.split_once('/') else {
-                return Err(Output::err(
-                    "error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'\n"
-                ));
+                return Err(Output::err(TYPE_TWICE));
             };
             let kind = resolve_kind(k)?;
             match out.iter_mut().find(|(kk, _)| *kk == kind) {
@@ -84,6 +85,9 @@ pub(super) fn resource_args(positional: &[String]) -> Result<Vec<(Kind, Vec<Stri
         }
     }
     let names: Vec<String> = positional[1..].to_vec();
+    if names.iter().any(|n| n.contains('/')) {
+        return Err(Output::err(TYPE_TWICE));
+    }
     if kinds.len() > 1 && !names.is_empty() {
         return Err(Output::err(
             "error: arguments in resource/name form must have a single resource and name\n",

@@ -168,9 +168,9 @@ fn parse_path(p: &str) -> Result<Vec<Step>, String> {
             steps.push(Step::Recursive(r[..n].to_string()));
             s = &r[n..];
         } else if let Some(r) = s.strip_prefix('.') {
-            let n = r.find(['.', '[']).unwrap_or(r.len());
+            let (name, n) = field_name(r);
             if n > 0 {
-                steps.push(Step::Field(r[..n].to_string()));
+                steps.push(Step::Field(name));
             }
             s = &r[n..];
         } else if let Some(r) = s.strip_prefix('[') {
@@ -206,6 +206,24 @@ fn parse_path(p: &str) -> Result<Vec<Step>, String> {
         }
     }
     Ok(steps)
+}
+
+/// A field name up to the next unescaped `.` or `[`; `\.` is a dot inside the name, as in
+/// `{.metadata.annotations.kubernetes\.io/psp}` (client-go's jsonpath parser).
+fn field_name(r: &str) -> (String, usize) {
+    let mut name = String::new();
+    let mut chars = r.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '\\' if matches!(chars.peek(), Some((_, '.'))) => {
+                name.push('.');
+                chars.next();
+            }
+            '.' | '[' => return (name, i),
+            _ => name.push(c),
+        }
+    }
+    (name, r.len())
 }
 
 fn select(steps: &[Step], root: &Doc) -> Result<Vec<Doc>, String> {
@@ -277,7 +295,11 @@ fn scalar(d: &Doc) -> String {
         Doc::Int(i) => i.to_string(),
         Doc::Float(text) => text.clone(),
         Doc::Str(s) => s.clone(),
-        other => crate::manifest::to_json(other).unwrap_or_default(),
+        other => {
+            let mut out = String::new();
+            crate::manifest::emit::json_compact(other, &mut out);
+            out
+        }
     }
 }
 
@@ -328,6 +350,32 @@ mod tests {
                 .unwrap()
                 .len(),
             4
+        );
+    }
+
+    /// client-go's jsonpath: `\.` keeps a dot inside a key, and a map or list prints as
+    /// json.Marshal writes it (one line, keys sorted).
+    #[test]
+    fn escaped_dots_and_maps_print_as_kubectl_does() {
+        let doc = Doc::Map(vec![(
+            "data".into(),
+            Doc::Map(vec![
+                (
+                    "z".into(),
+                    Doc::Seq(vec![Doc::Int(1), Doc::Str("a".into())]),
+                ),
+                ("leader.pod.leader".into(), Doc::Str("rg-1".into())),
+            ]),
+        )]);
+        let one = |t: &str| {
+            let mut out = String::new();
+            eval_nodes(&parse_template(t).unwrap(), &doc, &mut out).unwrap();
+            out
+        };
+        assert_eq!(one(r"{.data.leader\.pod\.leader}"), "rg-1");
+        assert_eq!(
+            one("{.data}"),
+            r#"{"leader.pod.leader":"rg-1","z":[1,"a"]}"#
         );
     }
 }

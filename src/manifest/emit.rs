@@ -231,6 +231,38 @@ pub fn json_pretty(doc: &Doc, step: usize) -> String {
     out
 }
 
+/// JSON on one line with keys sorted, as Go's json.Marshal writes an unstructured object
+/// (kubectl's jsonpath prints a map or a list this way: client-go util/jsonpath evalToText).
+pub fn json_compact(doc: &Doc, out: &mut String) {
+    match doc {
+        Doc::Seq(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                json_compact(item, out);
+            }
+            out.push(']');
+        }
+        Doc::Map(entries) => {
+            let mut sorted: Vec<&(String, Doc)> = entries.iter().collect();
+            sorted.sort_by(|a, b| a.0.cmp(&b.0));
+            out.push('{');
+            for (i, (k, v)) in sorted.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                json_string(k, out);
+                out.push(':');
+                json_compact(v, out);
+            }
+            out.push('}');
+        }
+        scalar => write_json_step(scalar, 0, 0, out),
+    }
+}
+
 fn write_json_step(doc: &Doc, ind: usize, step: usize, out: &mut String) {
     match doc {
         Doc::Null => out.push_str("null"),
