@@ -967,3 +967,31 @@ fn dns_changes_of_a_headless_service_are_in_the_trace() {
         "a terminating pod drops out of the answers"
     );
 }
+
+/// apps/validation ValidateStatefulSetSpec: OnDelete with a rollingUpdate block is invalid, so a
+/// strategic patch of the type alone (the defaulted partition stays) is refused; a merge patch
+/// that also clears rollingUpdate is accepted.
+#[test]
+fn on_delete_with_a_rolling_update_block_is_refused() {
+    let mut sim = cluster(3, web(2, ""));
+    sim.run_for(5_000);
+    let console = podlab::console::Console::new();
+    let out = console.run(
+        &mut sim,
+        r#"kubectl patch sts web -p '{"spec":{"updateStrategy":{"type":"OnDelete"}}}'"#,
+    );
+    assert!(!out.ok, "{}", out.text);
+    assert!(
+        out.text.contains(
+            "spec.updateStrategy.rollingUpdate: Invalid value: apps.RollingUpdateStatefulSetStrategy{Partition:0, MaxUnavailable:(*intstr.IntOrString)(nil)}: only allowed for updateStrategy 'RollingUpdate'"
+        ),
+        "{}",
+        out.text
+    );
+    let out = console.run(
+        &mut sim,
+        r#"kubectl patch sts web --type=merge -p '{"spec":{"updateStrategy":{"type":"OnDelete","rollingUpdate":null}}}'"#,
+    );
+    assert!(out.ok, "{}", out.text);
+    assert_eq!(sts(&sim).spec.update_strategy.unwrap().type_, "OnDelete");
+}

@@ -892,10 +892,10 @@ fn validate_statefulset(s: &StatefulSet, sel_written: bool, errs: &mut Vec<Field
                 }
             }
             "OnDelete" => {
-                if us.rolling_update.is_some() {
+                if let Some(ru) = &us.rolling_update {
                     errs.push(invalid(
                         up.field("rollingUpdate"),
-                        "\"OnDelete\"",
+                        ru.go_value(),
                         "only allowed for updateStrategy 'RollingUpdate'",
                     ));
                 }

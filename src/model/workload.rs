@@ -210,6 +210,22 @@ pub struct RollingUpdateStatefulSetStrategy {
     pub max_unavailable: Option<IntOrString>,
 }
 
+impl RollingUpdateStatefulSetStrategy {
+    /// The value as the API server's field errors print it (Go's `%#v` of the internal type;
+    /// a set maxUnavailable prints as a pointer, which podlab cannot reproduce: `(...)`).
+    pub fn go_value(&self) -> String {
+        format!(
+            "apps.RollingUpdateStatefulSetStrategy{{Partition:{}, MaxUnavailable:{}}}",
+            self.partition.unwrap_or(0),
+            if self.max_unavailable.is_some() {
+                "(*intstr.IntOrString)(...)"
+            } else {
+                "(*intstr.IntOrString)(nil)"
+            }
+        )
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
 #[serde(rename_all = "camelCase", default)]
 pub struct StatefulSetPersistentVolumeClaimRetentionPolicy {

@@ -1055,6 +1055,14 @@ fn validate_statefulset(ss: &crate::model::StatefulSet, causes: &mut Vec<String>
         ));
     }
     if let Some(us) = &sp.update_strategy {
+        // apps/validation ValidateStatefulSetSpec: a patch to OnDelete that keeps the
+        // rollingUpdate block is refused.
+        if let (Some(ru), "OnDelete") = (&us.rolling_update, us.type_.as_str()) {
+            causes.push(format!(
+                "spec.updateStrategy.rollingUpdate: Invalid value: {}: only allowed for updateStrategy 'RollingUpdate'",
+                ru.go_value()
+            ));
+        }
         if !matches!(us.type_.as_str(), "" | "RollingUpdate" | "OnDelete") {
             causes.push(format!(
                 "spec.updateStrategy: Unsupported value: \"{}\": supported values: \"OnDelete\", \"RollingUpdate\"",
