@@ -247,7 +247,7 @@ pub fn json_compact(doc: &Doc, out: &mut String) {
         }
         Doc::Map(entries) => {
             let mut sorted: Vec<&(String, Doc)> = entries.iter().collect();
-            sorted.sort_by(|a, b| a.0.cmp(&b.0));
+            crate::sort::sort_by(&mut sorted, |a, b| a.0.cmp(&b.0));
             out.push('{');
             for (i, (k, v)) in sorted.into_iter().enumerate() {
                 if i > 0 {
