@@ -249,3 +249,35 @@ fn unknown_fields_suggest_the_closest_known_one() {
     assert_eq!(suggest("wait", &["at", "run"]), None);
     assert_eq!(suggest("nodes", &names), None);
 }
+
+/// Issue 16 item 4: a NUL in the text is named at its line:col (the YAML scanner alone calls it
+/// "unexpected end of stream"), and an escaped control character in `run:` is refused rather
+/// than passed to the console and the transcript raw.
+#[test]
+fn nul_characters_and_control_escapes_are_named() {
+    assert_eq!(
+        errors("seed: 1\ndescription: \"a\0b\"\nscript: []\n"),
+        ["2:16: yaml: line 2: found a NUL character (U+0000): YAML text may not contain one, not even inside quotes"]
+    );
+    assert_eq!(
+        errors("script:\n- at: 0s\n  run: \"kubectl get pods\\0\"\n"),
+        ["3:8: script[0].run: a control character (U+0000) is not allowed in a console line; write the command as it is typed"]
+    );
+    // A tab is what a learner may type; it stays allowed.
+    assert!(Scenario::parse("script:\n- at: 0s\n  run: \"kubectl\\tget pods\"\n").is_ok());
+}
+
+/// A device such as /dev/zero has no length: the CLI says it read past the limit, not "0 bytes".
+#[cfg(unix)]
+#[test]
+fn an_endless_device_is_refused_by_size() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_podlab"))
+        .args(["run", "/dev/zero"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        format!("podlab: /dev/zero: the scenario is too large: more than {MAX_BYTES} bytes and still going (not a regular file); podlab reads at most {MAX_BYTES} bytes (4 MiB)\n")
+    );
+}

@@ -335,8 +335,12 @@ fn run(file: &std::path::Path, seed: Option<u64>) -> ExitCode {
     };
     let max = podlab::scenario::MAX_BYTES;
     if bytes.len() > max {
-        let len = std::fs::metadata(file).map_or(bytes.len() as u64, |m| m.len());
-        eprintln!("podlab: {shown}: the scenario is too large: {len} bytes; podlab reads at most {max} bytes (4 MiB)");
+        // A device such as /dev/zero or a pipe has no length: say what was read, not "0 bytes".
+        let size = match std::fs::metadata(file) {
+            Ok(m) if m.is_file() => format!("{} bytes", m.len()),
+            _ => format!("more than {max} bytes and still going (not a regular file)"),
+        };
+        eprintln!("podlab: {shown}: the scenario is too large: {size}; podlab reads at most {max} bytes (4 MiB)");
         return ExitCode::FAILURE;
     }
     let scenario = match podlab::scenario::Scenario::parse_bytes(&bytes) {
@@ -351,19 +355,21 @@ fn run(file: &std::path::Path, seed: Option<u64>) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match podlab::scenario::transcript(&scenario, seed) {
-        Ok(text) => {
-            use std::io::Write;
-            let mut out = std::io::stdout().lock();
-            if out
-                .write_all(text.as_bytes())
-                .and_then(|_| out.flush())
-                .is_err()
-            {
-                return ExitCode::FAILURE;
-            }
-            ExitCode::SUCCESS
-        }
+    // Each entry is written and flushed as soon as it ran, so a run stopped by a timeout (or
+    // a reader that quits) still shows what happened up to then.
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let mut broken = false;
+    let streamed = podlab::scenario::run::stream_transcript(&scenario, seed, &mut |piece| {
+        broken = out
+            .write_all(piece.as_bytes())
+            .and_then(|_| out.flush())
+            .is_err();
+        !broken
+    });
+    match streamed {
+        Ok(()) if broken => ExitCode::FAILURE,
+        Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("{shown}: cluster: {e}");
             ExitCode::FAILURE

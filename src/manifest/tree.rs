@@ -235,6 +235,26 @@ enum Frame {
 
 /// Parses every document; documents before a syntax error are kept.
 pub fn parse_stream(text: &str) -> (Vec<Document>, Option<TreeError>) {
+    // The YAML scanner reads a NUL as the end of the input ("unexpected end of stream"); YAML
+    // allows only printable characters, so name the character at its place instead.
+    if let Some(at) = text.find('\0') {
+        let before = &text[..at];
+        let pos = Pos {
+            line: before.matches('\n').count() as u32 + 1,
+            col: before.rsplit('\n').next().unwrap_or("").chars().count() as u32 + 1,
+        };
+        let message =
+            "found a NUL character (U+0000): YAML text may not contain one, not even inside quotes"
+                .to_string();
+        return (
+            Vec::new(),
+            Some(TreeError {
+                pos,
+                message,
+                doc: 0,
+            }),
+        );
+    }
     let mut docs = Vec::new();
     let mut parser = Parser::new_from_str(text);
     let mut stack: Vec<Frame> = Vec::new();

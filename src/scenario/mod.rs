@@ -690,6 +690,22 @@ impl Reader {
                     }
                     _ => {
                         run = self.string(v, &p);
+                        // An escape such as "\0" or "\e" would reach the console and the
+                        // transcript raw: a console line is text a learner could type.
+                        if let Some(c) = run
+                            .as_deref()
+                            .and_then(|r| r.chars().find(|c| c.is_control() && *c != '\t'))
+                        {
+                            self.error(
+                                Some(v.pos),
+                                &p,
+                                format!(
+                                    "a control character (U+{:04X}) is not allowed in a console line; write the command as it is typed",
+                                    c as u32
+                                ),
+                            );
+                            run = None;
+                        }
                         ok &= run.is_some();
                     }
                 }

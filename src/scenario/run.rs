@@ -163,20 +163,39 @@ pub fn background_text(lines: &[ClientLine]) -> String {
 /// Output that does not end a line gets a newline, so the next header starts on its own.
 /// What a running drain prints later appears at its time, between the entries.
 pub fn transcript(scenario: &Scenario, seed: Option<u64>) -> Result<String, SimError> {
-    let mut run = Run::new(scenario, seed)?;
     let mut out = String::new();
+    stream_transcript(scenario, seed, &mut |piece| {
+        out.push_str(piece);
+        true
+    })?;
+    Ok(out)
+}
+
+/// [`transcript`], handed to `write` piece by piece as soon as each is known (an entry's
+/// header and output, the lines a drain printed meanwhile), so `podlab run` shows what
+/// happened so far even when it is stopped. `write` returns false to stop the run.
+pub fn stream_transcript(
+    scenario: &Scenario,
+    seed: Option<u64>,
+    write: &mut dyn FnMut(&str) -> bool,
+) -> Result<(), SimError> {
+    let mut run = Run::new(scenario, seed)?;
     while let Some(step) = run.step() {
-        out.push_str(&background_text(&step.background));
-        out.push_str(&header(step.entry.at_ms, &step.entry.run));
-        out.push_str(&step.output.text);
+        let mut piece = background_text(&step.background);
+        piece.push_str(&header(step.entry.at_ms, &step.entry.run));
+        piece.push_str(&step.output.text);
         if !step.output.text.is_empty() && !step.output.text.ends_with('\n') {
-            out.push('\n');
+            piece.push('\n');
+        }
+        if !write(&piece) {
+            return Ok(());
         }
     }
-    out.push_str(&background_text(&run.finish()));
-    out.push_str(&format!(
+    let mut piece = background_text(&run.finish());
+    piece.push_str(&format!(
         "digest {}\n",
         run.timeline().sim().trace().digest_hex()
     ));
-    Ok(out)
+    write(&piece);
+    Ok(())
 }
