@@ -142,7 +142,7 @@ fn script_times_must_not_go_back_and_until_must_follow_them() {
 fn the_cluster_is_checked_when_loading() {
     assert_eq!(
         errors("cluster: {nodes: [a, a]}\n"),
-        ["1:1: cluster: duplicate node name \"a\""]
+        ["1:22: cluster.nodes[1]: nodes \"a\" already exists"]
     );
     assert_eq!(
         errors("cluster: {nodes: 101}\n"),
@@ -279,5 +279,33 @@ fn an_endless_device_is_refused_by_size() {
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
         format!("podlab: /dev/zero: the scenario is too large: more than {MAX_BYTES} bytes and still going (not a regular file); podlab reads at most {MAX_BYTES} bytes (4 MiB)\n")
+    );
+}
+
+/// Issue 16 item 4: a node the API server would refuse is reported at its own line:col with
+/// Kubernetes' message (a Node's name is a DNS-1123 subdomain, ValidateNodeName; labels are
+/// qualified names and label values; the kubelet sets kubernetes.io/hostname to the name), and
+/// every such problem is reported, duplicates included.
+#[test]
+fn invalid_node_names_and_labels_are_each_reported() {
+    let long = "a".repeat(64);
+    let text = format!(
+        "cluster:\n  nodes:\n  - node-1\n  - Node_1\n  - {long}\n  - name: node-2\n    labels: {{\"bad key\": x, team: -bad-}}\n  - node-1\nscript: []\n"
+    );
+    let errs = errors(&text);
+    assert_eq!(errs.len(), 5, "{errs:#?}");
+    assert!(errs[0].starts_with("4:5: cluster.nodes[1]: Node \"Node_1\" is invalid: metadata.name: Invalid value: \"Node_1\": a lowercase RFC 1123 subdomain must consist of"), "{}", errs[0]);
+    assert!(errs[1].starts_with(&format!("5:5: cluster.nodes[2]: Node \"{long}\" is invalid: metadata.labels: Invalid value: \"{long}\": must be no more than 63 characters")), "{}", errs[1]);
+    assert!(errs[2].contains("cluster.nodes[3]: Node \"node-2\" is invalid: metadata.labels: Invalid value: \"bad key\": name part must consist of"), "{}", errs[2]);
+    assert!(
+        errs[3].contains(
+            "Invalid value: \"-bad-\": a valid label must be an empty string or consist of"
+        ),
+        "{}",
+        errs[3]
+    );
+    assert_eq!(
+        errs[4],
+        "8:5: cluster.nodes[4]: nodes \"node-1\" already exists"
     );
 }

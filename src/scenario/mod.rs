@@ -462,18 +462,63 @@ impl Reader {
             );
             return None;
         }
-        let mut out = Vec::new();
+        let mut out: Vec<NodeConfig> = Vec::new();
         for (i, item) in items.iter().enumerate() {
             let p = format!("{path}[{i}]");
-            if let Value::Map(_) = item.value {
-                if let Some(n) = self.node_object(item, &p, i) {
-                    out.push(n);
-                }
-            } else if let Some(name) = self.string(item, &p) {
-                out.push(NodeConfig::new(&name).zone(default_zone(i)));
+            let n = if let Value::Map(_) = item.value {
+                self.node_object(item, &p, i)
+            } else {
+                self.string(item, &p)
+                    .map(|name| NodeConfig::new(&name).zone(default_zone(i)))
+            };
+            let Some(n) = n else { continue };
+            self.node_problems(item.pos, &p, &n);
+            if out.iter().any(|o| o.name == n.name) {
+                self.error(
+                    Some(item.pos),
+                    &p,
+                    // What the API server answers a second Node of the same name.
+                    format!("nodes \"{}\" already exists", n.name),
+                );
+                continue;
             }
+            out.push(n);
         }
         Some(out)
+    }
+
+    /// What the API server would refuse in this Node (its name is a DNS-1123 subdomain, its
+    /// labels qualified names with label values, and the kubelet adds the name as the
+    /// kubernetes.io/hostname label), each as `Node "x" is invalid: FIELD: ...`.
+    fn node_problems(&mut self, pos: Pos, path: &str, n: &NodeConfig) {
+        use crate::manifest::validate::{
+            dns1123_subdomain_errors, label_value_errors, qualified_name_errors,
+        };
+        let mut problems = Vec::new();
+        for e in dns1123_subdomain_errors(&n.name) {
+            problems.push(format!("metadata.name: Invalid value: \"{}\": {e}", n.name));
+        }
+        if n.name.len() > 63 && problems.is_empty() {
+            problems.push(format!(
+                "metadata.labels: Invalid value: \"{}\": must be no more than 63 characters (the kubernetes.io/hostname label the kubelet sets to the node's name)",
+                n.name
+            ));
+        }
+        for (k, v) in &n.labels {
+            for e in qualified_name_errors(k) {
+                problems.push(format!("metadata.labels: Invalid value: \"{k}\": {e}"));
+            }
+            for e in label_value_errors(v) {
+                problems.push(format!("metadata.labels: Invalid value: \"{v}\": {e}"));
+            }
+        }
+        for problem in problems {
+            self.error(
+                Some(pos),
+                path,
+                format!("Node \"{}\" is invalid: {problem}", n.name),
+            );
+        }
     }
 
     fn node_object(&mut self, node: &Node, path: &str, index: usize) -> Option<NodeConfig> {
