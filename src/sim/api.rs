@@ -1815,28 +1815,13 @@ impl Sim {
         reason: &str,
         message: &str,
     ) {
-        let (component, host) = match actor {
-            Actor::Controller(c) => (c.to_string(), String::new()),
-            Actor::Kubelet(n) => ("kubelet".to_string(), n.clone()),
-            other => (other.to_string(), String::new()),
-        };
+        let (component, host) = event_source(actor);
         let uid = self
             .api
             .get_object(involved)
             .map(|o| o.meta().uid.clone())
             .unwrap_or_default();
-        let ns = if involved.namespace.is_empty() {
-            "default".to_string()
-        } else {
-            involved.namespace.clone()
-        };
-        let key = event_key(&[
-            &ns,
-            &format!("{}/{}", involved.kind.name(), involved.name),
-            reason,
-            message,
-            &format!("{component}/{host}"),
-        ]);
+        let (ns, key) = event_identity(actor, involved, reason, message);
         let now = self.now_time();
         let existing = self.api.event_keys.get(&key).map(|r| r.name.clone());
         let ev_ref;
@@ -1943,6 +1928,58 @@ fn qos_class(spec: &PodSpec) -> &'static str {
 
 /// The event recorder's dedup key as one string: each part with its length first, so no two
 /// different part lists give the same key.
+/// The component and host an actor's Events name as their source.
+fn event_source(actor: &Actor) -> (String, String) {
+    match actor {
+        Actor::Controller(c) => (c.to_string(), String::new()),
+        Actor::Kubelet(n) => ("kubelet".to_string(), n.clone()),
+        other => (other.to_string(), String::new()),
+    }
+}
+
+/// An Event's namespace and its correlation key (object, reason, message, source), as the
+/// event recorder aggregates repeats.
+fn event_identity(
+    actor: &Actor,
+    involved: &ObjectRef,
+    reason: &str,
+    message: &str,
+) -> (String, String) {
+    let (component, host) = event_source(actor);
+    let ns = if involved.namespace.is_empty() {
+        "default".to_string()
+    } else {
+        involved.namespace.clone()
+    };
+    let key = event_key(&[
+        &ns,
+        &format!("{}/{}", involved.kind.name(), involved.name),
+        reason,
+        message,
+        &format!("{component}/{host}"),
+    ]);
+    (ns, key)
+}
+
+impl Sim {
+    /// Whether an Event of this source, object, reason and message is stored: a lookup by
+    /// the recorder's key, not a scan of every Event (the scheduler asks on each retry of each
+    /// pending pod).
+    pub(crate) fn event_stored(
+        &self,
+        actor: &Actor,
+        involved: &ObjectRef,
+        reason: &str,
+        message: &str,
+    ) -> bool {
+        let (ns, key) = event_identity(actor, involved, reason, message);
+        self.api
+            .event_keys
+            .get(&key)
+            .is_some_and(|r| self.api.get::<Event>(&ns, &r.name).is_some())
+    }
+}
+
 fn event_key(parts: &[&str]) -> String {
     let mut key = String::new();
     for p in parts {
