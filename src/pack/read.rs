@@ -4,8 +4,8 @@
 
 use crate::codec::Pos;
 use crate::console::args::parse_duration_ms;
-use crate::manifest::tree::{self, Node, Resolved, Value};
-use crate::scenario::{syntax_error, Scenario};
+use crate::manifest::tree::{Node, Resolved, Value};
+use crate::scenario::Scenario;
 use crate::sorted::SortedMap;
 
 use super::schema::{self, Def};
@@ -52,42 +52,14 @@ pub fn parse(text: &str) -> Result<Pack, Vec<PackError>> {
     if text.len() > MAX_BYTES {
         return Err(vec![too_large(text.len())]);
     }
+    let root = crate::scenario::one_document(
+        text,
+        true,
+        "the file is empty: a pack needs format, id, title, version and exercises",
+        "a pack is one YAML document; put each exercise under `exercises:`",
+    )?;
     let mut r = Reader::default();
-    let (docs, err) = tree::parse_stream(text);
-    if let Some(e) = err {
-        let (pos, message) = syntax_error(text, &e);
-        r.error(Some(pos), "", message);
-        return Err(r.errors);
-    }
-    for d in &docs {
-        for e in &d.errors {
-            let (pos, message) = syntax_error(text, e);
-            r.error(Some(pos), "", message);
-        }
-    }
-    if !r.errors.is_empty() {
-        return Err(r.errors);
-    }
-    let roots: Vec<&Node> = docs.iter().filter_map(|d| d.root.as_ref()).collect();
-    let root = match roots.as_slice() {
-        [] => {
-            r.error(
-                None,
-                "",
-                "the file is empty: a pack needs format, id, title, version and exercises".into(),
-            );
-            return Err(r.errors);
-        }
-        [one] => *one,
-        [_, second, ..] => {
-            r.error(
-                Some(second.pos),
-                "",
-                "a pack is one YAML document; put each exercise under `exercises:`".into(),
-            );
-            return Err(r.errors);
-        }
-    };
+    let root = &root;
     let pack = r.pack(root);
     crate::sort::sort_by_key(&mut r.errors, |e| e.pos);
     match (pack, r.errors.is_empty()) {

@@ -103,42 +103,13 @@ impl Scenario {
         if text.len() > MAX_BYTES {
             return Err(vec![too_large(text.len())]);
         }
-        let (docs, err) = tree::parse_stream(text);
-        let mut r = Reader::default();
-        if let Some(e) = err {
-            let (pos, message) = syntax_error(text, &e);
-            r.error(Some(pos), "", message);
-            return Err(r.errors);
-        }
-        for d in &docs {
-            for e in &d.errors {
-                r.error(Some(e.pos), "", e.message.clone());
-            }
-        }
-        if !r.errors.is_empty() {
-            return Err(r.errors);
-        }
-        let roots: Vec<&Node> = docs.iter().filter_map(|d| d.root.as_ref()).collect();
-        let root = match roots.as_slice() {
-            [] => {
-                r.error(
-                    None,
-                    "",
-                    "the file is empty: a scenario needs at least a script".into(),
-                );
-                return Err(r.errors);
-            }
-            [one] => *one,
-            [_, second, ..] => {
-                r.error(
-                    Some(second.pos),
-                    "",
-                    "a scenario is one YAML document; put manifests under `files:`".into(),
-                );
-                return Err(r.errors);
-            }
-        };
-        Scenario::from_node(root)
+        let root = one_document(
+            text,
+            false,
+            "the file is empty: a scenario needs at least a script",
+            "a scenario is one YAML document; put manifests under `files:`",
+        )?;
+        Scenario::from_node(&root)
     }
 
     /// Reads a scenario from a node of a YAML tree (an exercise pack's `setup`). Errors name
@@ -174,6 +145,49 @@ impl Scenario {
 
 /// A syntax error in go-yaml's words (`yaml: line N: ...`); a tab in the indentation of the
 /// failing line or the next is named as the cause and pointed at.
+/// Reads `text` as exactly one YAML document (a scenario, a pack): its root, or every error
+/// (syntax, each document's own, no document, a second one) at its line:col. `yaml_prefix`
+/// words a document's own errors (duplicate keys) as syntax errors (`yaml: line N: ...`).
+pub fn one_document(
+    text: &str,
+    yaml_prefix: bool,
+    empty: &str,
+    several: &str,
+) -> Result<Node, Vec<ScenarioError>> {
+    let (docs, err) = tree::parse_stream(text);
+    let mut r = Reader::default();
+    if let Some(e) = err {
+        let (pos, message) = syntax_error(text, &e);
+        r.error(Some(pos), "", message);
+        return Err(r.errors);
+    }
+    for d in &docs {
+        for e in &d.errors {
+            let (pos, message) = if yaml_prefix {
+                syntax_error(text, e)
+            } else {
+                (e.pos, e.message.clone())
+            };
+            r.error(Some(pos), "", message);
+        }
+    }
+    if !r.errors.is_empty() {
+        return Err(r.errors);
+    }
+    let mut roots = docs.into_iter().filter_map(|d| d.root);
+    match (roots.next(), roots.next()) {
+        (None, _) => {
+            r.error(None, "", empty.into());
+            Err(r.errors)
+        }
+        (Some(one), None) => Ok(one),
+        (Some(_), Some(second)) => {
+            r.error(Some(second.pos), "", several.into());
+            Err(r.errors)
+        }
+    }
+}
+
 pub fn syntax_error(text: &str, e: &tree::TreeError) -> (Pos, String) {
     let first = e.pos.line.saturating_sub(1) as usize;
     for (i, line) in text.lines().enumerate().skip(first).take(2) {
