@@ -30,10 +30,12 @@ async function podMenu(p, pod, label, command) {
 
 /** Opens a fresh Singleton page, loads `label`'s example and plays until one process leads. */
 async function loadAndElect(label, file, deployment) {
-  // A fresh run: forget the autosaved one of the test before.
-  await page.goto(`${lab.server.url}/podlab/singleton`);
+  // A fresh run: forget the autosaved one of the test before. Clear the storage from a
+  // static file of the site, where no lab runs: cleared under a running lab, a late autosave
+  // could write the old run back before the reload.
+  await page.goto(`${lab.server.url}/podlab/pack.schema.json`);
   await page.evaluate(() => localStorage.clear());
-  await page.reload();
+  await page.goto(`${lab.server.url}/podlab/singleton`);
   await page.waitForSelector('.editor .apply');
   await page.click('#tab-locks');
   await page.click(`.examples button:has-text("${label}")`);
