@@ -627,65 +627,8 @@ fn strip_nulls(d: &Doc) -> Option<Doc> {
 /// JSON as Go's `json.Marshal` writes a generic map: compact, keys sorted, HTML-safe.
 pub fn compact_json(d: &Doc) -> String {
     let mut out = String::new();
-    write_compact(d, &mut out);
+    crate::manifest::emit::json_compact(d, true, &mut out);
     out
-}
-
-fn write_compact(d: &Doc, out: &mut String) {
-    match d {
-        Doc::Null => out.push_str("null"),
-        Doc::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Doc::Int(i) => out.push_str(&i.to_string()),
-        Doc::Float(text) => match crate::codec::json_number(text) {
-            Some(n) => out.push_str(&n),
-            None => out.push_str("null"),
-        },
-        Doc::Str(s) => write_json_string(s, out),
-        Doc::Seq(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_compact(item, out);
-            }
-            out.push(']');
-        }
-        Doc::Map(entries) => {
-            let mut sorted: Vec<&(String, Doc)> =
-                entries.iter().filter(|(_, v)| *v != Doc::Null).collect();
-            crate::sort::sort_by(&mut sorted, |a, b| a.0.cmp(&b.0));
-            out.push('{');
-            for (i, (k, v)) in sorted.into_iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_json_string(k, out);
-                out.push(':');
-                write_compact(v, out);
-            }
-            out.push('}');
-        }
-    }
-}
-
-fn write_json_string(s: &str, out: &mut String) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
-                out.push_str(&format!("\\u{:04x}", c as u32))
-            }
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
 }
 
 /// `kubectl patch TYPE NAME -p PATCH [--type=strategic|merge|json]`: a strategic merge patch

@@ -297,7 +297,7 @@ fn scalar(d: &Doc) -> String {
         Doc::Str(s) => s.clone(),
         other => {
             let mut out = String::new();
-            crate::manifest::emit::json_compact(other, &mut out);
+            crate::manifest::emit::json_compact(other, false, &mut out);
             out
         }
     }

@@ -231,9 +231,11 @@ pub fn json_pretty(doc: &Doc, step: usize) -> String {
     out
 }
 
-/// JSON on one line with keys sorted, as Go's json.Marshal writes an unstructured object
-/// (kubectl's jsonpath prints a map or a list this way: client-go util/jsonpath evalToText).
-pub fn json_compact(doc: &Doc, out: &mut String) {
+/// JSON on one line with keys sorted, as Go's json.Marshal writes an unstructured object:
+/// kubectl's jsonpath prints a map or a list this way (client-go util/jsonpath evalToText), and
+/// kubectl's last-applied annotation is this text. `drop_nulls` leaves out map entries whose
+/// value is null (the annotation does).
+pub fn json_compact(doc: &Doc, drop_nulls: bool, out: &mut String) {
     match doc {
         Doc::Seq(items) => {
             out.push('[');
@@ -241,12 +243,15 @@ pub fn json_compact(doc: &Doc, out: &mut String) {
                 if i > 0 {
                     out.push(',');
                 }
-                json_compact(item, out);
+                json_compact(item, drop_nulls, out);
             }
             out.push(']');
         }
         Doc::Map(entries) => {
-            let mut sorted: Vec<&(String, Doc)> = entries.iter().collect();
+            let mut sorted: Vec<&(String, Doc)> = entries
+                .iter()
+                .filter(|(_, v)| !drop_nulls || *v != Doc::Null)
+                .collect();
             crate::sort::sort_by(&mut sorted, |a, b| a.0.cmp(&b.0));
             out.push('{');
             for (i, (k, v)) in sorted.into_iter().enumerate() {
@@ -255,7 +260,7 @@ pub fn json_compact(doc: &Doc, out: &mut String) {
                 }
                 json_string(k, out);
                 out.push(':');
-                json_compact(v, out);
+                json_compact(v, drop_nulls, out);
             }
             out.push('}');
         }

@@ -5,7 +5,7 @@
 use crate::codec::Pos;
 use crate::console::args::parse_duration_ms;
 use crate::manifest::tree::{Node, Resolved, Value};
-use crate::scenario::Scenario;
+use crate::scenario::{describe, join, Scenario};
 use crate::sorted::SortedMap;
 
 use super::schema::{self, Def};
@@ -59,36 +59,11 @@ pub fn parse(text: &str) -> Result<Pack, Vec<PackError>> {
         "a pack is one YAML document; put each exercise under `exercises:`",
     )?;
     let mut r = Reader::default();
-    let root = &root;
-    let pack = r.pack(root);
+    let pack = r.pack(&root);
     crate::sort::sort_by_key(&mut r.errors, |e| e.pos);
     match (pack, r.errors.is_empty()) {
         (Some(p), true) => Ok(p),
         _ => Err(r.errors),
-    }
-}
-
-fn describe(node: &Node) -> String {
-    match &node.value {
-        Value::Map(_) => "a mapping".into(),
-        Value::Seq(_) => "a list".into(),
-        Value::Scalar(_) if node.is_null() => "nothing (null)".into(),
-        Value::Scalar(s) => {
-            let shown: String = s.text.chars().take(40).collect();
-            if shown.len() < s.text.len() {
-                format!("{shown:?}...")
-            } else {
-                format!("{shown:?}")
-            }
-        }
-    }
-}
-
-fn join(path: &str, field: &str) -> String {
-    if path.is_empty() {
-        field.to_string()
-    } else {
-        format!("{path}.{field}")
     }
 }
 

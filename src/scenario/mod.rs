@@ -231,7 +231,8 @@ struct Reader {
     errors: Vec<ScenarioError>,
 }
 
-fn describe(node: &Node) -> String {
+/// What a node is, for "expected ..., found ..." messages (shared with the pack reader).
+pub fn describe(node: &Node) -> String {
     match &node.value {
         Value::Map(_) => "a mapping".into(),
         Value::Seq(_) => "a list".into(),
@@ -247,7 +248,8 @@ fn describe(node: &Node) -> String {
     }
 }
 
-fn join(path: &str, field: &str) -> String {
+/// `path.field`, or `field` at the top (shared with the pack reader).
+pub fn join(path: &str, field: &str) -> String {
     if path.is_empty() {
         field.to_string()
     } else {
