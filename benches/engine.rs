@@ -8,8 +8,8 @@
 
 use std::time::{Duration, Instant};
 
-use podlab::model::{Container, Deployment};
-use podlab::sim::examples::deployment;
+use podlab::model::{Container, Deployment, ReplicaSet};
+use podlab::sim::examples::{deployment, replicaset};
 use podlab::sim::{Command, Sim, SimBuilder, Timeline};
 
 fn all_running(sim: &Sim, pods: i32) -> bool {
@@ -61,6 +61,73 @@ fn report(what: &str, events: u64, steps: u64, wall: Duration, sim_ms: u64) {
     );
 }
 
+/// Peak resident memory of this process so far (Linux's VmHWM), in MB; None elsewhere.
+fn peak_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+/// Issue 16's targets: a ReplicaSet applied to a cluster, run until every pod that can run is
+/// Running (`converge`) or for a fixed simulated time.
+fn replicaset_run(nodes: u32, replicas: i32, sim_ms: Option<u64>, target_s: f64) {
+    let mut sim = SimBuilder::new(7).workers(nodes).build().expect("builder");
+    let rs = replicaset("web", replicas, Container::new("web", "nginx:1.27"));
+    let start = Instant::now();
+    let events_before = sim.events_processed();
+    sim.apply(Command::Apply(rs.into())).expect("apply");
+    let mut steps = 0u64;
+    let capacity = nodes as i32 * 110;
+    let want = replicas.min(capacity);
+    match sim_ms {
+        Some(ms) => {
+            let until = sim.now() + ms;
+            while sim.next_event_time().is_some_and(|t| t <= until) {
+                sim.step();
+                steps += 1;
+            }
+        }
+        None => {
+            let ready = |sim: &Sim| {
+                sim.cluster()
+                    .get::<ReplicaSet>("default", "web")
+                    .is_some_and(|r| {
+                        r.status.ready_replicas == want && r.status.replicas == replicas
+                    })
+            };
+            while !ready(&sim) {
+                if sim.step().is_none() {
+                    panic!("queue ran dry before the ReplicaSet converged");
+                }
+                steps += 1;
+            }
+        }
+    }
+    let wall = start.elapsed();
+    let events = sim.events_processed() - events_before;
+    report(
+        &format!("rs {nodes} nodes / {replicas}"),
+        events,
+        steps,
+        wall,
+        sim.now(),
+    );
+    println!(
+        "    target {:.0} s: {}; {} objects; peak memory {}",
+        target_s,
+        if wall.as_secs_f64() <= target_s {
+            "met"
+        } else {
+            "NOT met"
+        },
+        sim.cluster().len(),
+        peak_mb().map_or("unknown".into(), |m| format!(
+            "{m:.0} MB (target 64 MB for 100x10000)"
+        ))
+    );
+}
+
 fn seek(every: u64) {
     let mut t = Timeline::new(SimBuilder::new(7).workers(10), every).expect("timeline");
     let d = deployment("web", 100, Container::new("web", "nginx:1.27"));
@@ -95,6 +162,18 @@ fn main() {
         if wanted(&format!("{nodes}x{pods}")) {
             rollout(nodes, pods);
         }
+    }
+    // Issue 16: 10,000 pods on 100 nodes converge in 1 s; 1,000 nodes / 10,000 pods in 2 s;
+    // 100,000 replicas on 3 nodes (most Pending at 110 pods per node) run 10 minutes in 10 s.
+    // Run one at a time (a filter) for a meaningful peak memory.
+    if wanted("rs100x10000") {
+        replicaset_run(100, 10_000, None, 1.0);
+    }
+    if wanted("rs1000x10000") {
+        replicaset_run(1_000, 10_000, None, 2.0);
+    }
+    if wanted("rs3x100000") {
+        replicaset_run(3, 100_000, Some(600_000), 10.0);
     }
     if wanted("seek") {
         for every in [1_000, 10_000] {

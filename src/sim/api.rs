@@ -199,6 +199,62 @@ pub const FINALIZER_PVC_PROTECTION: &str = "kubernetes.io/pvc-protection";
 pub const FINALIZER_PV_PROTECTION: &str = "kubernetes.io/pv-protection";
 
 /// The object store, read-only to everyone but the engine.
+/// What one controller's pods add up to, kept up to date as pods change, so that a
+/// ReplicaSet's sync reads its status counts without walking every pod after every pod event
+/// (issue 16: that walk made a 10,000-pod rollout quadratic).
+#[derive(Clone, Debug, Default)]
+pub struct PodTally {
+    /// Pods neither terminal nor being deleted (`Pod::is_active`).
+    pub active: i64,
+    /// Active pods whose Ready condition is True.
+    pub ready: i64,
+    /// Pods being deleted that have not finished.
+    pub terminating: i64,
+    /// The distinct label sets among the pods: (labels, pods, active pods). Pods from one
+    /// template share one set, so this stays short.
+    pub label_sets: Vec<(SortedMap<String, String>, i64, i64)>,
+    /// Active Ready pods by when their Ready condition turned True (ms) -> how many.
+    pub ready_since: SortedMap<u64, i64>,
+    /// The pods in `ready_since`.
+    pub ready_timed: i64,
+}
+
+impl PodTally {
+    fn add(&mut self, p: &Pod, sign: i64) {
+        let active = p.is_active();
+        if active {
+            self.active += sign;
+            if let Some(c) = p.status.condition("Ready").filter(|c| c.status == "True") {
+                self.ready += sign;
+                if let Some(t) = c.last_transition_time {
+                    self.ready_timed += sign;
+                    let e = self.ready_since.entry(t.millis()).or_default();
+                    *e += sign;
+                    if *e == 0 {
+                        self.ready_since.remove(&t.millis());
+                    }
+                }
+            }
+        }
+        if p.metadata.deletion_timestamp.is_some() && !p.is_terminal() {
+            self.terminating += sign;
+        }
+        let labels = &p.metadata.labels;
+        let act = if active { sign } else { 0 };
+        match self.label_sets.iter().position(|(l, ..)| l == labels) {
+            Some(i) => {
+                let set = &mut self.label_sets[i];
+                set.1 += sign;
+                set.2 += act;
+                if set.1 == 0 {
+                    self.label_sets.remove(i);
+                }
+            }
+            None => self.label_sets.push((labels.clone(), sign, act)),
+        }
+    }
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct Cluster {
     objects: BTreeMap<ObjectRef, Object>,
@@ -216,6 +272,8 @@ pub struct Cluster {
     node_requests: SortedMap<String, (i64, i64, i64)>,
     /// (node name, controller uid) -> active pods of that controller on the node.
     owner_on_node: SortedMap<(String, String), i64>,
+    /// controller uid -> what its pods add up to (see `PodTally`).
+    tallies: SortedMap<String, PodTally>,
     /// Event dedup key (namespace, object, reason, message, source; see `event_key`) -> the
     /// Event. A string key and an `ObjectRef` value share the B-tree code of `uids`.
     event_keys: BTreeMap<String, ObjectRef>,
@@ -301,6 +359,11 @@ impl Cluster {
             .into_iter()
             .flatten()
             .filter_map(|r| self.objects.get(r).and_then(Pod::from_object))
+    }
+
+    /// What the pods whose controller is `owner_uid` add up to, if it has any.
+    pub fn pod_tally(&self, owner_uid: &str) -> Option<&PodTally> {
+        self.tallies.get(owner_uid)
     }
 
     /// Pods whose controller is `owner_uid`, ordered by namespace and name.
@@ -407,11 +470,19 @@ impl Cluster {
     /// Adds (`sign` 1) or removes (-1) a pod's share of the orphan, request and owner indexes.
     fn index_pod(&mut self, p: &Pod, r: &ObjectRef, sign: i64) {
         let controller = p.metadata.controller_ref();
-        if controller.is_none() {
-            if sign > 0 {
+        match controller {
+            None if sign > 0 => {
                 self.orphan_pods.insert(r.clone());
-            } else {
+            }
+            None => {
                 self.orphan_pods.remove(r);
+            }
+            Some(c) => {
+                let t = self.tallies.entry(c.uid.clone()).or_default();
+                t.add(p, sign);
+                if t.label_sets.is_empty() {
+                    self.tallies.remove(&c.uid);
+                }
             }
         }
         let node = &p.spec.node_name;

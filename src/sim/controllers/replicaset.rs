@@ -2,6 +2,7 @@
 //! slow-start batches with generateName, delete by the scale-down ranking, and report status.
 
 use std::cmp::Ordering;
+use std::ops::Bound::{Excluded, Unbounded};
 
 use crate::model::{
     Kind, Object, ObjectMeta, ObjectRef, OwnerReference, Pod, ReplicaSet, ReplicaSetStatus,
@@ -275,7 +276,8 @@ struct Census {
     next_available: Option<u64>,
 }
 
-/// One pass over the controlled pods: status counts and, given the selector, the pods to release.
+/// The status counts from the cluster's tally of the controlled pods and, given the selector,
+/// the pods to release (a walk over the pods only when some label set no longer matches).
 fn census<'a>(
     sim: &'a Sim,
     rs: &ReplicaSet,
@@ -293,38 +295,39 @@ fn census<'a>(
     };
     let (mut fully, mut ready, mut available, mut terminating) = (0, 0, 0, 0);
     let mut releases = Vec::new();
-    for p in sim.api.pods_controlled_by(uid) {
-        if let Some(sel) = selector {
-            if rs.spec.selector.is_empty() || !sel.matches(&p.metadata.labels) {
-                releases.push(p);
-            }
+    if let Some(t) = sim.api.pod_tally(uid) {
+        let released = |labels: &SortedMap<String, String>| {
+            selector.is_some_and(|sel| rs.spec.selector.is_empty() || !sel.matches(labels))
+        };
+        if t.label_sets.iter().any(|(l, ..)| released(l)) {
+            releases = sim
+                .api
+                .pods_controlled_by(uid)
+                .filter(|p| released(&p.metadata.labels))
+                .collect();
         }
-        if p.metadata.deletion_timestamp.is_some() && !p.is_terminal() {
-            terminating += 1;
+        c.active = t.active;
+        ready = t.ready as i32;
+        terminating = t.terminating as i32;
+        fully = t
+            .label_sets
+            .iter()
+            .filter(|(l, ..)| sel.iter().all(|(k, v)| l.get(k) == Some(v)))
+            .map(|s| s.2)
+            .sum::<i64>() as i32;
+        // Pods Ready for less than minReadySeconds are not yet available: the most recent
+        // entries of the tally, read from the end.
+        let pending = match now.checked_sub(min_ready) {
+            Some(before) => t.ready_since.range((Excluded(before), Unbounded)),
+            None => t.ready_since.range::<u64, _>(..),
+        };
+        let mut waiting = 0;
+        for (at, n) in pending {
+            waiting += n;
+            let due = at + min_ready;
+            c.next_available = Some(c.next_available.map_or(due, |d: u64| d.min(due)));
         }
-        if !p.is_active() {
-            continue;
-        }
-        c.active += 1;
-        if sel.iter().all(|(k, v)| p.metadata.labels.get(k) == Some(v)) {
-            fully += 1;
-        }
-        if p.is_ready() {
-            ready += 1;
-        }
-        let since = p
-            .status
-            .condition("Ready")
-            .filter(|c| c.status == "True")
-            .and_then(|c| c.last_transition_time);
-        match since {
-            Some(t) if t.millis() + min_ready <= now => available += 1,
-            Some(t) => {
-                let at = t.millis() + min_ready;
-                c.next_available = Some(c.next_available.map_or(at, |n| n.min(at)));
-            }
-            None => {}
-        }
+        available = (t.ready_timed - waiting) as i32;
     }
     s.replicas = c.active as i32;
     s.fully_labeled_replicas = fully;
