@@ -257,7 +257,9 @@ impl PodTally {
 
 #[derive(Clone, Debug, Default)]
 pub struct Cluster {
-    objects: BTreeMap<ObjectRef, Object>,
+    /// Boxed: an `Object` is as large as its largest kind (over 1 KB), and B-tree nodes move
+    /// their values on every insert; boxes keep the nodes small (issue 16).
+    objects: BTreeMap<ObjectRef, Box<Object>>,
     uids: BTreeMap<String, ObjectRef>,
     /// owner uid -> objects naming it in ownerReferences.
     dependents: BTreeMap<String, BTreeSet<ObjectRef>>,
@@ -300,11 +302,11 @@ impl Cluster {
     pub fn get<T: Resource>(&self, namespace: &str, name: &str) -> Option<&T> {
         self.objects
             .get(&ObjectRef::new(T::KIND, namespace, name))
-            .and_then(T::from_object)
+            .and_then(|o| T::from_object(o))
     }
 
     pub fn get_object(&self, r: &ObjectRef) -> Option<&Object> {
-        self.objects.get(r)
+        self.objects.get(r).map(|o| &**o)
     }
 
     pub fn contains(&self, r: &ObjectRef) -> bool {
@@ -333,11 +335,11 @@ impl Cluster {
         self.objects
             .range(start..)
             .take_while(move |(k, _)| k.kind == kind)
-            .map(|(_, v)| v)
+            .map(|(_, v)| &**v)
     }
 
     pub fn objects(&self) -> impl Iterator<Item = &Object> {
-        self.objects.values()
+        self.objects.values().map(|o| &**o)
     }
 
     pub fn len(&self) -> usize {
@@ -349,7 +351,7 @@ impl Cluster {
     }
 
     pub fn by_uid(&self, uid: &str) -> Option<&Object> {
-        self.uids.get(uid).and_then(|r| self.objects.get(r))
+        self.uids.get(uid).and_then(|r| self.get_object(r))
     }
 
     /// Pods whose `spec.nodeName` is `node`.
@@ -358,7 +360,7 @@ impl Cluster {
             .get(node)
             .into_iter()
             .flatten()
-            .filter_map(|r| self.objects.get(r).and_then(Pod::from_object))
+            .filter_map(|r| self.get_object(r).and_then(Pod::from_object))
     }
 
     /// What the pods whose controller is `owner_uid` add up to, if it has any.
@@ -376,7 +378,7 @@ impl Cluster {
             .into_iter()
             .flatten()
             .filter(|r| r.kind == Kind::Pod)
-            .filter_map(|r| self.objects.get(r).and_then(Pod::from_object))
+            .filter_map(|r| self.get_object(r).and_then(Pod::from_object))
             .filter(move |p| {
                 p.metadata
                     .controller_ref()
@@ -394,7 +396,7 @@ impl Cluster {
         self.orphan_pods
             .range(start..)
             .take_while(move |r| r.kind == Kind::Pod && r.namespace == namespace)
-            .filter_map(|r| self.objects.get(r).and_then(Pod::from_object))
+            .filter_map(|r| self.get_object(r).and_then(Pod::from_object))
     }
 
     /// (cpu milli, memory bytes, pod count) requested by the non-terminal pods on a node.
@@ -541,17 +543,17 @@ impl Cluster {
 
     fn put(&mut self, o: Object) -> Option<Object> {
         let r = o.object_ref();
-        let old = self.objects.remove(&r);
+        let old = self.objects.remove(&r).map(|o| *o);
         if let Some(old) = &old {
             self.index_remove(old);
         }
         self.index_add(&o);
-        self.objects.insert(r, o);
+        self.objects.insert(r, Box::new(o));
         old
     }
 
     fn take(&mut self, r: &ObjectRef) -> Option<Object> {
-        let old = self.objects.remove(r)?;
+        let old = *self.objects.remove(r)?;
         self.index_remove(&old);
         if let Object::Event(e) = &old {
             self.event_keys.retain(|_, v| v.name != e.metadata.name);

@@ -74,7 +74,7 @@ pub(crate) struct ControllerState {
     /// node -> when PodGC first saw pods bound to it while the Node was missing.
     pub podgc_missing: SortedMap<String, u64>,
     /// Pods the scheduler could not place; retried on cluster changes.
-    pub unschedulable: SortedSet<ObjectRef>,
+    pub unschedulable: std::collections::BTreeSet<ObjectRef>,
     pub adc: attach_detach::AdcState,
     /// The scheduler's `nextStartNodeIndex`: where the next filtering pass begins.
     pub next_start_node_index: u64,
@@ -195,7 +195,7 @@ pub(crate) fn fan_out(sim: &mut Sim, old: Option<&Object>, new: Option<&Object>)
                 != np.map(|n| (&n.spec, &n.metadata.labels));
             let ready_changed = op.map(|n| n.is_ready()) != np.map(|n| n.is_ready());
             if sched_changed || ready_changed {
-                for p in sim.ctl.unschedulable.clone() {
+                for p in sim.ctl.unschedulable.iter().cloned() {
                     out.insert((Ctl::Scheduler, p));
                 }
             }
@@ -270,7 +270,7 @@ pub(crate) fn fan_out(sim: &mut Sim, old: Option<&Object>, new: Option<&Object>)
                     }
                 }
             }
-            for p in sim.ctl.unschedulable.clone() {
+            for p in sim.ctl.unschedulable.iter().cloned() {
                 if p.namespace == self_ref.namespace {
                     out.insert((Ctl::Scheduler, p));
                 }
@@ -457,7 +457,7 @@ fn pod_fan_out(
     let freed =
         op.is_some_and(|o| !o.spec.node_name.is_empty()) && np.is_none_or(|n| n.is_terminal());
     if freed {
-        for p in sim.ctl.unschedulable.clone() {
+        for p in sim.ctl.unschedulable.iter().cloned() {
             out.insert((Ctl::Scheduler, p));
         }
     }

@@ -14,48 +14,66 @@ pub(crate) fn gc(sim: &mut Sim) {
     sim.schedule(period, Event::PodGc);
     let now = sim.now;
     let quarantine = sim.timing.podgc_quarantine;
-    let pods: Vec<Pod> = sim.api.list::<Pod>().cloned().collect();
+    // Decide over borrowed pods (cloning every pod each period made large clusters slow), then
+    // act in the same order: deleting one pod changes no other pod's or node's verdict.
+    let mut todo: Vec<(ObjectRef, Verdict)> = Vec::new();
     let mut missing_now = crate::sorted::SortedSet::new();
-    for p in &pods {
+    for p in sim.api.list::<Pod>() {
         let key = ObjectRef::new(Kind::Pod, &p.metadata.namespace, &p.metadata.name);
-        if p.spec.node_name.is_empty() {
+        let node_name = &p.spec.node_name;
+        if node_name.is_empty() {
             if p.metadata.deletion_timestamp.is_some() {
-                force_delete(sim, &key, None, "unscheduled pod is terminating");
+                todo.push((key, Verdict::Unscheduled));
             }
             continue;
         }
-        let node = sim.api.get::<Node>("", &p.spec.node_name).cloned();
-        match node {
+        match sim.api.get::<Node>("", node_name) {
             None => {
-                missing_now.insert(p.spec.node_name.clone());
-                let first = *sim
-                    .ctl
-                    .podgc_missing
-                    .entry(p.spec.node_name.clone())
-                    .or_insert(now);
+                missing_now.insert(node_name.clone());
+                todo.push((key, Verdict::NodeGone(node_name.clone())));
+            }
+            Some(n) => {
+                let oos = n.spec.taints.iter().any(|t| t.key == TAINT_OUT_OF_SERVICE);
+                if oos && !n.is_ready() && p.metadata.deletion_timestamp.is_some() {
+                    todo.push((key, Verdict::OutOfService(node_name.clone())));
+                }
+            }
+        }
+    }
+    for (key, verdict) in todo {
+        match verdict {
+            Verdict::Unscheduled => {
+                force_delete(sim, &key, None, "unscheduled pod is terminating");
+            }
+            Verdict::NodeGone(node) => {
+                let first = *sim.ctl.podgc_missing.entry(node.clone()).or_insert(now);
                 if now >= first + quarantine {
                     force_delete(
                         sim,
                         &key,
                         Some("PodGC: node no longer exists"),
-                        &format!("node {} no longer exists", p.spec.node_name),
+                        &format!("node {node} no longer exists"),
                     );
                 }
             }
-            Some(n) => {
-                let oos = n.spec.taints.iter().any(|t| t.key == TAINT_OUT_OF_SERVICE);
-                if oos && !n.is_ready() && p.metadata.deletion_timestamp.is_some() {
-                    force_delete(
-                        sim,
-                        &key,
-                        Some("PodGC: node is out of service"),
-                        &format!("node {} is out of service", n.metadata.name),
-                    );
-                }
+            Verdict::OutOfService(node) => {
+                force_delete(
+                    sim,
+                    &key,
+                    Some("PodGC: node is out of service"),
+                    &format!("node {node} is out of service"),
+                );
             }
         }
     }
     sim.ctl.podgc_missing.retain(|n, _| missing_now.contains(n));
+}
+
+/// Why PodGC force-deletes a pod.
+enum Verdict {
+    Unscheduled,
+    NodeGone(String),
+    OutOfService(String),
 }
 
 fn force_delete(sim: &mut Sim, key: &ObjectRef, condition: Option<&str>, why: &str) {
