@@ -12,6 +12,10 @@ pub struct LoggedCommand {
     pub command: Command,
 }
 
+/// Objects all checkpoints may hold together (issue 16): a run whose cluster grows large
+/// keeps fewer copies of it, instead of one per `checkpoint_every` events.
+pub const CHECKPOINT_OBJECTS: usize = 200_000;
+
 /// A checkpoint: a copy of the sim and how many log entries it had applied.
 #[derive(Clone, Debug)]
 /// The sim is kept without its trace: the trace is append-only, so a checkpoint's trace is a
@@ -37,6 +41,8 @@ pub struct Timeline {
     /// The trace of the furthest point reached on the current history.
     record: super::Trace,
     every: u64,
+    /// Objects the checkpoints may hold together (`CHECKPOINT_OBJECTS`).
+    budget: usize,
     /// The furthest point reached: (events, time).
     horizon: (u64, u64),
 }
@@ -56,6 +62,7 @@ impl Timeline {
             checkpoints,
             record,
             every: checkpoint_every.max(1),
+            budget: CHECKPOINT_OBJECTS,
             horizon: (0, 0),
         })
     }
@@ -147,13 +154,39 @@ impl Timeline {
 
     fn maybe_checkpoint(&mut self) {
         let ev = self.current.events_processed();
-        if ev.is_multiple_of(self.every) && !self.checkpoints.contains_key(&ev) {
-            if self.current.trace.len() > self.record.len() {
-                self.record.follow(&self.current.trace);
-            }
-            let cp = Checkpoint::of(&mut self.current, self.applied);
-            self.checkpoints.insert(ev, cp);
+        if !ev.is_multiple_of(self.every) || self.checkpoints.contains_key(&ev) {
+            return;
         }
+        // Within the budget: thin out older checkpoints (every other one, the first kept)
+        // and space later ones twice as far apart; a cluster too large for the budget gets
+        // no more copies, and seeks replay further instead.
+        let weight = self.current.cluster().len() + 1;
+        while self.checkpoint_objects() + weight > self.budget && self.checkpoints.len() > 1 {
+            let every = self.every.saturating_mul(2);
+            self.checkpoints
+                .retain(|e, _| *e == 0 || e.is_multiple_of(every));
+            self.every = every;
+        }
+        if self.checkpoint_objects() + weight > self.budget {
+            self.every = self.every.saturating_mul(2);
+            return;
+        }
+        if !ev.is_multiple_of(self.every) {
+            return;
+        }
+        if self.current.trace.len() > self.record.len() {
+            self.record.follow(&self.current.trace);
+        }
+        let cp = Checkpoint::of(&mut self.current, self.applied);
+        self.checkpoints.insert(ev, cp);
+    }
+
+    /// Objects the checkpoints hold together.
+    fn checkpoint_objects(&self) -> usize {
+        self.checkpoints
+            .values()
+            .map(|c| c.sim.cluster().len() + 1)
+            .sum()
     }
 
     /// One event, replaying recorded commands at their positions.
@@ -167,10 +200,24 @@ impl Timeline {
 
     /// Runs to absolute time `t`, replaying recorded commands on the way.
     pub fn run_to(&mut self, t: u64) {
+        self.run_to_within(t, &mut || true);
+    }
+
+    /// Runs toward absolute time `t` while `more()` allows it (asked every 16 events), so a
+    /// page can do a frame's worth of work and come back. Returns whether `t` was reached;
+    /// if not, the clock stays at the last event run. Stopping and resuming runs the same
+    /// events in the same order as one call would: the trace does not depend on the chunks.
+    pub fn run_to_within(&mut self, t: u64, more: &mut dyn FnMut() -> bool) -> bool {
+        let mut n = 0u32;
         loop {
             self.apply_due(t);
             match self.current.next_event_time() {
-                Some(n) if n <= t => {
+                Some(next) if next <= t => {
+                    n = n.wrapping_add(1);
+                    if n.is_multiple_of(16) && !more() {
+                        self.note_horizon();
+                        return false;
+                    }
                     self.current.step();
                     self.maybe_checkpoint();
                 }
@@ -180,6 +227,7 @@ impl Timeline {
         self.current.advance_clock(t);
         self.apply_due(t);
         self.note_horizon();
+        true
     }
 
     pub fn run_for(&mut self, ms: u64) {
@@ -220,10 +268,16 @@ impl Timeline {
 
     /// Restores the nearest checkpoint at or before time `t` and replays to `t`.
     pub fn seek_time(&mut self, t: u64) {
+        self.rewind_to(t);
+        self.run_to(t);
+    }
+
+    /// The first half of a seek: for a time before now, restores the nearest checkpoint at or
+    /// before it (`run_to` or `run_to_within` then replays the rest).
+    pub fn rewind_to(&mut self, t: u64) {
         if t < self.current.now() {
             self.restore(|_, c| c.sim.now() <= t);
         }
-        self.run_to(t);
     }
 }
 
@@ -286,6 +340,74 @@ mod tests {
             &t.sim().trace().entries()[..mid.len()],
             mid.entries(),
             "the forked run keeps the shared past"
+        );
+    }
+
+    /// Issue 16: checkpoints stay within their object budget by thinning (every other one
+    /// dropped, the first kept, later ones twice as far apart), and seeks still land exactly.
+    #[test]
+    fn checkpoints_thin_out_within_their_budget_and_seeks_stay_exact() {
+        let run = |budget: usize| {
+            let mut t = Timeline::new(SimBuilder::new(3).workers(3), 50).unwrap();
+            t.budget = budget;
+            t.apply(Command::Apply(stateless_replicaset().into()))
+                .unwrap();
+            t.run_for(300_000);
+            t
+        };
+        let roomy = run(usize::MAX);
+        let mut tight = run(150);
+        let end = (tight.sim().events_processed(), tight.sim().trace().digest());
+        assert_eq!(
+            end,
+            (roomy.sim().events_processed(), roomy.sim().trace().digest()),
+            "checkpoints never change the run"
+        );
+        assert!(tight.checkpoint_objects() <= 150, "within the budget");
+        assert!(tight.checkpoints.len() < roomy.checkpoints.len());
+        assert!(tight.checkpoints.contains_key(&0), "the first is kept");
+        assert!(tight.every > 50, "later ones are spaced further apart");
+        let mut roomy = roomy;
+        roomy.seek_time(100_000);
+        tight.seek_time(100_000);
+        assert_eq!(tight.sim().trace().digest(), roomy.sim().trace().digest());
+        tight.seek_event(end.0);
+        assert_eq!(
+            (tight.sim().events_processed(), tight.sim().trace().digest()),
+            end
+        );
+    }
+
+    /// Issue 16: a run done in small chunks (as the page does, a frame at a time) gives the
+    /// same trace as one call.
+    #[test]
+    fn a_run_in_chunks_is_the_run_in_one_go() {
+        let start = || {
+            let mut t = Timeline::new(SimBuilder::new(9).workers(3), 2_000).unwrap();
+            t.apply(Command::Apply(stateless_replicaset().into()))
+                .unwrap();
+            t
+        };
+        let mut whole = start();
+        whole.run_to(200_000);
+        let mut chunked = start();
+        let mut calls = 0;
+        loop {
+            let mut left = 2;
+            calls += 1;
+            if chunked.run_to_within(200_000, &mut || {
+                left -= 1;
+                left > 0
+            }) {
+                break;
+            }
+        }
+        assert!(calls > 3, "the budget stopped the run more than once");
+        assert_eq!(chunked.sim().now(), 200_000);
+        assert_eq!(chunked.sim().trace().digest(), whole.sim().trace().digest());
+        assert_eq!(
+            chunked.sim().events_processed(),
+            whole.sim().events_processed()
         );
     }
 }

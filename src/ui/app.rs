@@ -110,7 +110,7 @@ pub fn App() -> Html {
     let state = use_reducer(|| LabState::new(first_start()));
     let dispatch = state.dispatcher();
 
-    use_play_clock(state.playing, dispatch.clone());
+    use_play_clock(state.playing || state.behind.is_some(), dispatch.clone());
     use_shortcuts(dispatch.clone());
     use_autosave(&state);
     use_late_diagnose(state.editor.clone(), state.diags_stale, dispatch.clone());
@@ -246,6 +246,9 @@ pub fn App() -> Html {
     let session = state.session.borrow();
     let now = session.sim().now();
     let horizon = session.horizon_time();
+    let busy = state
+        .behind
+        .map(|goal| AttrValue::from(crate::view::timeline::progress(session.sim(), goal)));
     let marks: Vec<(u64, String)> = session
         .lines
         .iter()
@@ -285,7 +288,7 @@ pub fn App() -> Html {
             <Header current={state.pattern} on_open={on_open} theme={state.theme} {on_theme} />
             { main }
             if state.pattern.is_some() {
-                <TimelineBar playing={state.playing} speed={state.speed} {now} {horizon}
+                <TimelineBar playing={state.playing || state.behind.is_some()} {busy} speed={state.speed} {now} {horizon}
                     {marks} {density} can_undo={!state.undo.is_empty()} share={state.share.clone()}
                     on_toggle={cb(|_| Action::TogglePlay)} on_step_change={cb(|_| Action::StepChange)}
                     on_step_event={cb(|_| Action::StepEvent)} {on_seek} {on_speed}

@@ -102,6 +102,19 @@ pub const DEFAULT_SPEED: u32 = 20;
 /// One timer tick never runs more than this much wall time (a background tab wakes late).
 const MAX_TICK_MS: u64 = 250;
 
+/// Wall-clock ms of engine work per frame before the page yields to the browser (issue 16):
+/// with the 40 ms play clock, input is handled between frames however large the cluster.
+const FRAME_BUDGET_MS: f64 = 12.0;
+
+/// While the run catches up, the page redraws at most this often (wall ms).
+const CATCH_UP_PAINT_MS: f64 = 250.0;
+
+/// A frame's worth of engine work: true while there is time left in this frame.
+fn frame_budget() -> impl FnMut() -> bool {
+    let start = js_sys::Date::now();
+    move || js_sys::Date::now() - start < FRAME_BUDGET_MS
+}
+
 #[derive(Clone)]
 pub struct LabState {
     /// `None` when the address names no page of the lab.
@@ -121,6 +134,13 @@ pub struct LabState {
     /// How many of the sim's client lines the console has shown (or skipped over by a seek).
     pub client_lines: usize,
     pub playing: bool,
+    /// A simulated time the run is still working toward, a frame's worth of engine work at a
+    /// time (a tick that fell behind, or a seek), so the page stays responsive (issue 16).
+    pub behind: Option<u64>,
+    /// When (wall ms) the run on screen was last redrawn while catching up: drawing a large
+    /// cluster costs more than the engine's frame, so catching up redraws 4 times a second.
+    /// Not part of equality: it never asks for a redraw itself.
+    pub painted: f64,
     /// Simulated ms per wall ms.
     pub speed: u32,
     pub event_filter: String,
@@ -154,6 +174,7 @@ impl PartialEq for LabState {
             && Rc::ptr_eq(&self.console, &o.console)
             && self.client_lines == o.client_lines
             && self.playing == o.playing
+            && self.behind == o.behind
             && self.speed == o.speed
             && self.event_filter == o.event_filter
             && self.share == o.share
@@ -226,6 +247,8 @@ impl LabState {
             console: Rc::new(console),
             client_lines,
             playing: false,
+            behind: None,
+            painted: 0.0,
             speed: start.speed.clamp(1, 100),
             event_filter: String::new(),
             share: None,
@@ -440,6 +463,7 @@ impl Reducible for LabState {
                 next.rediagnose();
             }
             Action::ApplyEditor if next.editing.is_some() => {
+                next.behind = None;
                 let (file, before) = next.editing.clone().unwrap_or_default();
                 let text = next.editor.clone();
                 let mut saved = false;
@@ -455,6 +479,7 @@ impl Reducible for LabState {
                 next.rediagnose();
             }
             Action::ApplyEditor => {
+                next.behind = None;
                 let (name, text) = (next.file_name(), next.editor.clone());
                 next.change(|s| {
                     let (line, out) = s.apply_text(name, &text);
@@ -467,6 +492,8 @@ impl Reducible for LabState {
                 if line.is_empty() {
                     return self;
                 }
+                // A command acts where the run is now; a seek still catching up stops there.
+                next.behind = None;
                 next.change(|s| {
                     let out = s.run(&line);
                     (line.clone(), out.text, out.ok)
@@ -496,21 +523,42 @@ impl Reducible for LabState {
                 });
                 next.bump();
             }
-            Action::TogglePlay => next.playing = !next.playing,
-            Action::Pause => next.playing = false,
+            // Pause also stops a seek that is still catching up.
+            Action::TogglePlay if next.playing || next.behind.is_some() => {
+                next.playing = false;
+                next.behind = None;
+            }
+            Action::TogglePlay => next.playing = true,
+            Action::Pause => {
+                next.playing = false;
+                next.behind = None;
+            }
             Action::Tick(wall_ms) => {
-                if !next.playing {
-                    return self;
-                }
-                let ms = wall_ms.min(MAX_TICK_MS) * u64::from(next.speed);
-                next.session.borrow_mut().run_for(ms);
+                let goal = match next.behind {
+                    Some(goal) => goal,
+                    None if next.playing => {
+                        let ms = wall_ms.min(MAX_TICK_MS) * u64::from(next.speed);
+                        next.session.borrow().sim().now().saturating_add(ms)
+                    }
+                    None => return self,
+                };
+                let done = next
+                    .session
+                    .borrow_mut()
+                    .run_to_within(goal, &mut frame_budget());
+                next.behind = (!done).then_some(goal);
                 next.show_background(true);
                 next.show_watch(true);
-                next.bump();
+                let now = js_sys::Date::now();
+                if done || self.behind.is_none() || now - next.painted >= CATCH_UP_PAINT_MS {
+                    next.painted = now;
+                    next.bump();
+                }
             }
             Action::SetSpeed(speed) => next.speed = speed.clamp(1, 100),
             Action::StepChange => {
                 next.playing = false;
+                next.behind = None;
                 let (panel, filter) = (next.panel.id(), next.event_filter.clone());
                 let moved = next
                     .session
@@ -526,13 +574,19 @@ impl Reducible for LabState {
             }
             Action::StepEvent => {
                 next.playing = false;
+                next.behind = None;
                 next.session.borrow_mut().step();
                 next.show_background(true);
                 next.show_watch(true);
                 next.bump();
             }
             Action::Seek(ms) => {
-                next.session.borrow_mut().seek_time(ms);
+                let done = {
+                    let mut session = next.session.borrow_mut();
+                    session.rewind_to(ms);
+                    session.run_to_within(ms, &mut frame_budget())
+                };
+                next.behind = (!done).then_some(ms);
                 next.show_background(false);
                 next.show_watch(false);
                 next.bump();
@@ -542,6 +596,7 @@ impl Reducible for LabState {
                     return self;
                 };
                 *next.session.borrow_mut() = prev.run.restore();
+                next.behind = None;
                 next.console = prev.console.clone();
                 next.show_background(false);
                 next.playing = false;
@@ -579,6 +634,7 @@ impl Reducible for LabState {
                 next.console = Rc::new(Vec::new());
                 next.client_lines = 0;
                 next.playing = false;
+                next.behind = None;
                 next.notice = fresh.notice;
                 next.bump();
             }

@@ -68,7 +68,10 @@ pub struct NodeColumn {
     pub powered: bool,
     pub clock_offset_ms: i64,
     pub in_api: bool,
+    /// The first `MAX_CARDS` pods the API places here.
     pub pods: Vec<PodCard>,
+    /// Pods placed here beyond `pods`.
+    pub more_pods: usize,
     /// PersistentVolumes attached to the node (its status) or in use by its pods.
     pub volumes: Vec<VolumeChip>,
     pub processes: Vec<ProcessCard>,
@@ -112,8 +115,10 @@ pub struct Meter {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ClusterModel {
     pub nodes: Vec<NodeColumn>,
-    /// Pods with no node yet.
+    /// Pods with no node yet (the first `MAX_CARDS`).
     pub pending: Vec<PodCard>,
+    /// Pods with no node yet beyond `pending`.
+    pub more_pending: usize,
     pub meters: Vec<Meter>,
     pub claims: Vec<ClaimLine>,
 }
@@ -173,6 +178,10 @@ fn process_card(sim: &Sim, p: &Process) -> ProcessCard {
     }
 }
 
+/// Pod cards drawn per node and for the pending pods: a ReplicaSet of 100,000 would otherwise
+/// put 100,000 cards on the page on every frame (issue 16).
+pub const MAX_CARDS: usize = 60;
+
 pub fn cluster_model(sim: &Sim) -> ClusterModel {
     let api = sim.cluster();
     let world = sim.world();
@@ -190,9 +199,14 @@ pub fn cluster_model(sim: &Sim) -> ClusterModel {
     let card = |pod: &Pod| pod_card(pod, proc_by_uid.get(pod.metadata.uid.as_str()).copied());
     let mut pods_by_node: SortedMap<&str, Vec<&Pod>> = SortedMap::new();
     let mut pending = Vec::new();
+    let mut more_pending = 0;
     for pod in api.list::<Pod>() {
         if pod.spec.node_name.is_empty() {
-            pending.push(card(pod));
+            if pending.len() < MAX_CARDS {
+                pending.push(card(pod));
+            } else {
+                more_pending += 1;
+            }
         } else {
             pods_by_node
                 .entry(pod.spec.node_name.as_str())
@@ -257,7 +271,8 @@ pub fn cluster_model(sim: &Sim) -> ClusterModel {
                 powered: m.powered,
                 clock_offset_ms: m.clock_offset_ms,
                 in_api: node.is_some(),
-                pods: pods.iter().map(|p| card(p)).collect(),
+                pods: pods.iter().take(MAX_CARDS).map(|p| card(p)).collect(),
+                more_pods: pods.len().saturating_sub(MAX_CARDS),
                 volumes,
                 processes: procs_by_machine
                     .remove(m.name.as_str())
@@ -287,6 +302,7 @@ pub fn cluster_model(sim: &Sim) -> ClusterModel {
     ClusterModel {
         nodes,
         pending,
+        more_pending,
         meters: meters(sim),
         claims: claim_lines,
     }

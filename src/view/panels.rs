@@ -541,9 +541,40 @@ enum PanelShown {
 /// How many event rows the Events panel lists.
 pub const EVENT_ROWS: usize = 300;
 
-/// The pods table as the Pods panel shows it.
+/// Rows the Pods panel lists: a cluster of 100,000 pods would otherwise be laid out in full
+/// on every frame (issue 16). The console's `kubectl get pods` still lists every pod.
+pub const POD_ROWS: usize = 100;
+
+/// The pods table as the Pods panel shows it: `kubectl get pods -o wide`, cut after
+/// `POD_ROWS` rows with a last line `… N more pods`.
 pub fn pods_table(sim: &Sim) -> String {
-    crate::view::session::query(sim, "kubectl get pods -o wide").text
+    let in_default = |o: &&crate::model::Object| o.meta().namespace == "default";
+    let api = sim.cluster();
+    let first: Vec<&crate::model::Object> = api
+        .list_kind(crate::model::Kind::Pod)
+        .filter(in_default)
+        .take(POD_ROWS + 1)
+        .collect();
+    if first.len() <= POD_ROWS {
+        return crate::view::session::query(sim, "kubectl get pods -o wide").text;
+    }
+    let total = api
+        .list_kind(crate::model::Kind::Pod)
+        .filter(in_default)
+        .count();
+    let cols = crate::console::get::Columns {
+        wide: true,
+        show_kind: false,
+        all_namespaces: false,
+        show_labels: false,
+    };
+    let table =
+        crate::console::get::table(crate::model::Kind::Pod, &first[..POD_ROWS], cols, sim.now());
+    format!(
+        "{}\n… {} more pods",
+        table.render(true).trim_end(),
+        total - POD_ROWS
+    )
 }
 
 /// `table` without its AGE column, which changes as time passes without anything happening.

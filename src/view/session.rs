@@ -399,6 +399,12 @@ impl Session {
     /// the watch sees each state, as kubectl sees each watch event.
     pub fn run_for(&mut self, ms: u64) {
         let t = self.sim().now().saturating_add(ms);
+        self.run_to_within(t, &mut || true);
+    }
+
+    /// Runs toward absolute time `t` while `more()` allows it, so the page does at most a
+    /// frame's worth of engine work at a time (issue 16). Returns whether `t` was reached.
+    pub fn run_to_within(&mut self, t: u64, more: &mut dyn FnMut() -> bool) -> bool {
         while self.console.watching().is_some() {
             let next = self.sim().next_event_time();
             let tick = self.console.watch_tick();
@@ -409,6 +415,10 @@ impl Session {
             if stop > t {
                 break;
             }
+            if !more() {
+                self.density.ingest(self.timeline.sim());
+                return false;
+            }
             if next == Some(stop) {
                 self.timeline.step();
             } else {
@@ -416,13 +426,20 @@ impl Session {
             }
             self.poll_watch();
         }
-        self.timeline.run_to(t);
+        let done = self.timeline.run_to_within(t, more);
         self.density.ingest(self.timeline.sim());
+        done
     }
 
     pub fn seek_time(&mut self, t: u64) {
         self.timeline.seek_time(t);
         self.density.ingest(self.timeline.sim());
+    }
+
+    /// A seek's first half: back to the nearest checkpoint before `t` (`run_to_within` then
+    /// replays the rest, a frame at a time).
+    pub fn rewind_to(&mut self, t: u64) {
+        self.timeline.rewind_to(t);
     }
 
     /// The furthest simulated time this run has reached.

@@ -1,6 +1,50 @@
 //! The timeline's words: its clock, which logged lines count as faults, and where marks sit on
 //! the scrubber.
 
+use crate::model::{Pod, ReplicaSet, StatefulSet};
+use crate::sim::Sim;
+
+/// What the timeline says while the page catches up with a time a frame at a time (issue 16):
+/// the pods created of those the ReplicaSets and StatefulSets want while they are being
+/// created, else the simulated time still to run.
+pub fn progress(sim: &Sim, goal: u64) -> String {
+    let c = sim.cluster();
+    let pods = c.list::<Pod>().count() as i64;
+    let wanted: i64 = c
+        .list::<ReplicaSet>()
+        .map(|r| i64::from(r.replicas()))
+        .chain(c.list::<StatefulSet>().map(|s| i64::from(s.replicas())))
+        .sum();
+    if wanted > pods {
+        format!(
+            "simulating… {} of {} pods created",
+            grouped(pods),
+            grouped(wanted)
+        )
+    } else {
+        format!(
+            "simulating… {} to go",
+            clock(goal.saturating_sub(sim.now()))
+        )
+    }
+}
+
+/// `100,000`: digits in groups of three, as the page writes counts.
+fn grouped(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    if n < 0 {
+        out.insert(0, '-');
+    }
+    out
+}
+
 /// `07:02.3`: minutes, seconds and tenths at a fixed width, so nothing moves while it counts.
 pub fn clock(ms: u64) -> String {
     let tenths = ms / 100;
@@ -117,5 +161,22 @@ mod tests {
         assert_eq!(percent(2_000, 1_000), "100.000");
         assert_eq!(range_value("4200"), 4200);
         assert_eq!(range_value("oops"), 0);
+    }
+
+    #[test]
+    fn progress_counts_pods_created_of_those_wanted_then_the_time_left() {
+        use crate::model::Container;
+        use crate::sim::examples::replicaset;
+        use crate::sim::{Command, SimBuilder};
+        assert_eq!(grouped(100_000), "100,000");
+        assert_eq!(grouped(4_200), "4,200");
+        assert_eq!(grouped(999), "999");
+        let mut sim = SimBuilder::new(1).workers(3).build().unwrap();
+        let rs = replicaset("web", 1_200, Container::new("web", "nginx:1.27"));
+        sim.apply(Command::Apply(rs.into())).unwrap();
+        assert_eq!(progress(&sim, 5_000), "simulating… 0 of 1,200 pods created");
+        sim.run_for(60_000);
+        let now = sim.now();
+        assert_eq!(progress(&sim, now + 2_500), "simulating… 00:02.5 to go");
     }
 }

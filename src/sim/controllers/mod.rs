@@ -75,6 +75,8 @@ pub(crate) struct ControllerState {
     pub podgc_missing: SortedMap<String, u64>,
     /// Pods the scheduler could not place; retried on cluster changes.
     pub unschedulable: std::collections::BTreeSet<ObjectRef>,
+    /// ReplicaSet -> creates left in the burst its last sync began (see `replicaset::sync`).
+    pub rs_burst_left: SortedMap<ObjectRef, i64>,
     pub adc: attach_detach::AdcState,
     /// The scheduler's `nextStartNodeIndex`: where the next filtering pass begins.
     pub next_start_node_index: u64,

@@ -15,6 +15,8 @@ use crate::sorted::SortedMap;
 const ACTOR: Actor = Actor::Controller("replicaset-controller");
 /// `BurstReplicas`: at most this many creates or deletes per sync.
 const BURST_REPLICAS: i64 = 500;
+/// Creates per engine event within a burst (see `sync`).
+const SYNC_CHUNK: i64 = 50;
 
 pub(crate) fn sync(sim: &mut Sim, key: &ObjectRef) {
     let Some(rs) = sim
@@ -72,9 +74,19 @@ pub(crate) fn sync(sim: &mut Sim, key: &ObjectRef) {
     let want = i64::from(rs.replicas());
     let diff = active_count - want;
 
+    // A burst of creates is one sync upstream; here it runs SYNC_CHUNK creates per engine
+    // event, the rest continuing at the same instant, so no single event (and no frame of the
+    // page) does 500 creates at once (issue 16). Bursts of up to SYNC_CHUNK run as before.
+    let left = sim.ctl.rs_burst_left.remove(key);
     if !deleting && diff < 0 {
         wrote = true;
-        create_pods(sim, key, &rs, (-diff).min(BURST_REPLICAS), active_count);
+        let burst = left.unwrap_or(BURST_REPLICAS).min(-diff);
+        let now = burst.min(SYNC_CHUNK);
+        let (created, failed) = create_pods(sim, key, &rs, now, active_count);
+        if !failed && created < burst {
+            sim.ctl.rs_burst_left.insert(key.clone(), burst - created);
+            sim.enqueue_at(Ctl::ReplicaSet, key.clone(), sim.now);
+        }
     } else if !deleting && diff > 0 {
         wrote = true;
         let active: Vec<&Pod> = sim
@@ -122,7 +134,15 @@ fn controller_ref(rs: &ReplicaSet) -> OwnerReference {
 }
 
 /// `slowStartBatch`: 1, 2, 4, ... creates; stop at the first batch with a failure.
-fn create_pods(sim: &mut Sim, key: &ObjectRef, rs: &ReplicaSet, count: i64, active: i64) {
+/// Creates `count` pods in slow-start batches; returns how many were created and whether a
+/// create failed.
+fn create_pods(
+    sim: &mut Sim,
+    key: &ObjectRef,
+    rs: &ReplicaSet,
+    count: i64,
+    active: i64,
+) -> (i64, bool) {
     let want = rs.replicas();
     let mut remaining = count;
     let mut batch = 1;
@@ -168,11 +188,12 @@ fn create_pods(sim: &mut Sim, key: &ObjectRef, rs: &ReplicaSet, count: i64, acti
             }
         }
         if failed {
-            break;
+            return (created, true);
         }
         remaining -= n;
         batch *= 2;
     }
+    (created, false)
 }
 
 /// Age bucket on a log2 scale (`LogarithmicScaleDown`): times within one bucket compare equal.

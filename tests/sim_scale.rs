@@ -1,0 +1,93 @@
+//! Issue 16: the engine at scale keeps its behaviour. The ReplicaSet's status counts come from
+//! a tally the API server keeps as pods change; they must always equal a count over the pods.
+//! A burst of creates runs a few per engine event, at the same simulated instant.
+
+use podlab::model::{Container, Pod, ReplicaSet};
+use podlab::sim::examples::replicaset;
+use podlab::sim::{Command, Sim, SimBuilder};
+
+/// (active, ready, terminating) counted over the ReplicaSet's pods, as the controller once did.
+fn counted(sim: &Sim, rs: &ReplicaSet) -> (i64, i64, i64) {
+    let pods: Vec<&Pod> = sim.cluster().pods_controlled_by(&rs.metadata.uid).collect();
+    let active = pods.iter().filter(|p| p.is_active()).count() as i64;
+    let ready = pods
+        .iter()
+        .filter(|p| p.is_active() && p.is_ready())
+        .count() as i64;
+    let terminating = pods
+        .iter()
+        .filter(|p| p.metadata.deletion_timestamp.is_some() && !p.is_terminal())
+        .count() as i64;
+    (active, ready, terminating)
+}
+
+fn tallied(sim: &Sim, rs: &ReplicaSet) -> (i64, i64, i64) {
+    sim.cluster()
+        .pod_tally(&rs.metadata.uid)
+        .map_or((0, 0, 0), |t| (t.active, t.ready, t.terminating))
+}
+
+#[test]
+fn the_tally_equals_a_count_over_the_pods_through_scaling_deletes_and_a_partition() {
+    let mut sim = SimBuilder::new(11).workers(3).build().unwrap();
+    let mut rs = replicaset("web", 12, Container::new("web", "nginx:1.27"));
+    rs.spec.min_ready_seconds = 5;
+    sim.apply(Command::Apply(rs.into())).unwrap();
+    let mut checked = 0;
+    let mut check = |sim: &Sim| {
+        let rs = sim
+            .cluster()
+            .get::<ReplicaSet>("default", "web")
+            .unwrap()
+            .clone();
+        assert_eq!(tallied(sim, &rs), counted(sim, &rs), "at {} ms", sim.now());
+        checked += 1;
+    };
+    let steps = |sim: &mut Sim, until: u64, check: &mut dyn FnMut(&Sim)| {
+        while sim.next_event_time().is_some_and(|t| t <= until) {
+            sim.step();
+            check(sim);
+        }
+    };
+    steps(&mut sim, 30_000, &mut check);
+    let mut rs = sim
+        .cluster()
+        .get::<ReplicaSet>("default", "web")
+        .unwrap()
+        .clone();
+    assert_eq!(rs.status.available_replicas, 12, "minReadySeconds passed");
+    rs.spec.replicas = Some(4);
+    sim.apply(Command::Apply(rs.into())).unwrap();
+    steps(&mut sim, 60_000, &mut check);
+    sim.apply(Command::Partition {
+        node: "node-1".into(),
+    })
+    .unwrap();
+    steps(&mut sim, 500_000, &mut check);
+    assert!(checked > 200, "checked after every event ({checked})");
+}
+
+#[test]
+fn a_burst_of_creates_runs_fifty_per_event_at_one_instant() {
+    let mut sim = SimBuilder::new(5).workers(3).build().unwrap();
+    let rs = replicaset("web", 120, Container::new("web", "nginx:1.27"));
+    sim.apply(Command::Apply(rs.into())).unwrap();
+    let pods = |sim: &Sim| sim.cluster().list::<Pod>().count();
+    let mut first_at = None;
+    let mut most = 0;
+    while pods(&sim) < 120 {
+        let before = pods(&sim);
+        sim.step().expect("events until all are created");
+        let made = pods(&sim) - before;
+        if made > 0 {
+            first_at.get_or_insert(sim.now());
+        }
+        most = most.max(made);
+    }
+    assert_eq!(most, 50, "at most 50 creates in one event");
+    assert_eq!(
+        Some(sim.now()),
+        first_at,
+        "the burst of 120 (under 500) is created at one simulated instant, as one sync would"
+    );
+}
