@@ -267,6 +267,8 @@ pub struct Cluster {
     pods_by_node: BTreeMap<String, BTreeSet<ObjectRef>>,
     /// Pods without a controller, the only ones a ReplicaSet may adopt.
     orphan_pods: BTreeSet<ObjectRef>,
+    /// Pods not bound to a node: what the page lists as pending without a walk over every pod.
+    unbound_pods: BTreeSet<ObjectRef>,
     /// Bound pods with required podAntiAffinity terms, which every later pod must respect
     /// (kept so the scheduler need not scan every pod for them).
     anti_affinity_pods: BTreeSet<ObjectRef>,
@@ -361,6 +363,27 @@ impl Cluster {
             .into_iter()
             .flatten()
             .filter_map(|r| self.get_object(r).and_then(Pod::from_object))
+    }
+
+    /// Pods not bound to a node, ordered by namespace and name.
+    pub fn unbound_pods(&self) -> impl Iterator<Item = &Pod> {
+        self.unbound_pods
+            .iter()
+            .filter_map(|r| self.get_object(r).and_then(Pod::from_object))
+    }
+
+    pub fn unbound_pod_count(&self) -> usize {
+        self.unbound_pods.len()
+    }
+
+    /// How many objects of `kind` are in `namespace`: a walk over that range of the store,
+    /// without reading the objects.
+    pub fn count_in(&self, kind: Kind, namespace: &str) -> usize {
+        let start = ObjectRef::new(kind, namespace, "");
+        self.objects
+            .range(start..)
+            .take_while(|(k, _)| k.kind == kind && k.namespace == namespace)
+            .count()
     }
 
     /// What the pods whose controller is `owner_uid` add up to, if it has any.
@@ -489,6 +512,11 @@ impl Cluster {
         }
         let node = &p.spec.node_name;
         if node.is_empty() {
+            if sign > 0 {
+                self.unbound_pods.insert(r.clone());
+            } else {
+                self.unbound_pods.remove(r);
+            }
             return;
         }
         if !p.required_anti_affinity().is_empty() {

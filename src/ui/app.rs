@@ -110,7 +110,7 @@ pub fn App() -> Html {
     let state = use_reducer(|| LabState::new(first_start()));
     let dispatch = state.dispatcher();
 
-    use_play_clock(state.playing || state.behind.is_some(), dispatch.clone());
+    use_play_clock(state.playing, state.behind.is_some(), dispatch.clone());
     use_shortcuts(dispatch.clone());
     use_autosave(&state);
     use_late_diagnose(state.editor.clone(), state.diags_stale, dispatch.clone());

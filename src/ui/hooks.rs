@@ -12,6 +12,8 @@ use super::state::{Action, LabState, DIAGNOSE_PAUSE_MS};
 
 /// Wall-clock ms between ticks while playing.
 const TICK_MS: u32 = 40;
+/// The play clock while the run catches up (a 12 ms engine budget each).
+const CATCH_UP_TICK_MS: u32 = 16;
 
 /// Checks a long editor text once typing has paused: each keystroke restarts the wait.
 #[hook]
@@ -26,13 +28,15 @@ pub fn use_late_diagnose(editor: Rc<str>, stale: bool, dispatch: UseReducerDispa
     });
 }
 
-/// While `playing`, dispatches `Tick` with the wall time since the last tick.
+/// While playing or catching up, dispatches `Tick` with the wall time since the last tick.
 #[hook]
-pub fn use_play_clock(playing: bool, dispatch: UseReducerDispatcher<LabState>) {
-    use_effect_with(playing, move |playing| {
-        let interval = playing.then(|| {
+pub fn use_play_clock(playing: bool, behind: bool, dispatch: UseReducerDispatcher<LabState>) {
+    use_effect_with((playing, behind), move |&(playing, behind)| {
+        // Catching up ticks more often, so the engine gets most of the time between frames.
+        let every = if behind { CATCH_UP_TICK_MS } else { TICK_MS };
+        let interval = (playing || behind).then(|| {
             let last = Rc::new(Cell::new(js_sys::Date::now()));
-            Interval::new(TICK_MS, move || {
+            Interval::new(every, move || {
                 let now = js_sys::Date::now();
                 let elapsed = (now - last.get()).max(0.0) as u64;
                 last.set(now);

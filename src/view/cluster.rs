@@ -197,23 +197,9 @@ pub fn cluster_model(sim: &Sim) -> ClusterModel {
     let proc_by_uid: SortedMap<&str, &Process> =
         world.processes().map(|p| (p.pod_uid.as_str(), p)).collect();
     let card = |pod: &Pod| pod_card(pod, proc_by_uid.get(pod.metadata.uid.as_str()).copied());
-    let mut pods_by_node: SortedMap<&str, Vec<&Pod>> = SortedMap::new();
-    let mut pending = Vec::new();
-    let mut more_pending = 0;
-    for pod in api.list::<Pod>() {
-        if pod.spec.node_name.is_empty() {
-            if pending.len() < MAX_CARDS {
-                pending.push(card(pod));
-            } else {
-                more_pending += 1;
-            }
-        } else {
-            pods_by_node
-                .entry(pod.spec.node_name.as_str())
-                .or_default()
-                .push(pod);
-        }
-    }
+    // From the API server's indexes: the cost follows what is drawn, not the cluster's size.
+    let pending: Vec<PodCard> = api.unbound_pods().take(MAX_CARDS).map(card).collect();
+    let more_pending = api.unbound_pod_count().saturating_sub(pending.len());
     let mut procs_by_machine: SortedMap<&str, Vec<&Process>> = SortedMap::new();
     for p in world.processes() {
         procs_by_machine
@@ -225,7 +211,7 @@ pub fn cluster_model(sim: &Sim) -> ClusterModel {
         .machines()
         .map(|m| {
             let node = api.get::<Node>("", &m.name);
-            let pods = pods_by_node.remove(m.name.as_str()).unwrap_or_default();
+            let pods: Vec<&Pod> = api.pods_on_node(&m.name).collect();
             let mut volumes: Vec<VolumeChip> = Vec::new();
             for a in node
                 .map(|n| n.status.volumes_attached.as_slice())
@@ -308,15 +294,18 @@ pub fn cluster_model(sim: &Sim) -> ClusterModel {
     }
 }
 
-fn count(sim: &Sim, ns: &str, sel: &LabelSelector) -> (u32, u32) {
+/// (pods the API counts active for the workload, processes really running for it). The API's
+/// count is its controllers' own (the cluster's tally of the pods each controls, `owners`),
+/// so a meter costs the same with 100,000 pods as with 3 (issue 16); the processes are few.
+fn count(sim: &Sim, ns: &str, sel: &LabelSelector, owners: &[&str]) -> (u32, u32) {
     if sel.is_empty() {
         return (0, 0);
     }
-    let api_active = sim
-        .cluster()
-        .list_in::<Pod>(ns)
-        .filter(|p| p.is_active() && sel.matches(&p.metadata.labels))
-        .count() as u32;
+    let api_active = owners
+        .iter()
+        .filter_map(|uid| sim.cluster().pod_tally(uid))
+        .map(|t| t.active)
+        .sum::<i64>() as u32;
     let running = sim
         .world()
         .processes()
@@ -419,6 +408,31 @@ fn plural(n: i64, one: &str, many: &str) -> String {
 }
 
 /// One meter per workload: active pods in the API beside pods whose process really runs.
+/// Cells a replica meter draws at most: beyond it each cell stands for several replicas, so a
+/// ReplicaSet of 100,000 draws 50 cells, not 100,000 (issue 16).
+pub const METER_CELLS: u32 = 50;
+
+/// A meter's cells, left to right: `on` (running, within desired), `off` (desired, not
+/// running) and `extra` (running beyond desired). Above `METER_CELLS` replicas a cell stands
+/// for `ceil(max / METER_CELLS)` of them, rounded up so one replica still shows.
+pub fn meter_cells(running: u32, desired: u32) -> Vec<&'static str> {
+    let max = running.max(desired);
+    let per = max.div_ceil(METER_CELLS).max(1);
+    let cells = |n: u32| n.div_ceil(per);
+    let (on, all, want) = (cells(running.min(desired)), cells(max), cells(desired));
+    (0..all)
+        .map(|i| {
+            if i >= want {
+                "cell extra"
+            } else if i < on {
+                "cell on"
+            } else {
+                "cell off"
+            }
+        })
+        .collect()
+}
+
 /// ReplicaSets and Deployments promise *at least* `replicas`: more is allowed, and that is the
 /// lesson. A StatefulSet promises *at most one* pod per identity.
 pub fn meters(sim: &Sim) -> Vec<Meter> {
@@ -427,8 +441,9 @@ pub fn meters(sim: &Sim) -> Vec<Meter> {
                         name: &str,
                         ns: &str,
                         desired: i32,
-                        sel: &LabelSelector| {
-        let (api_active, running) = count(sim, ns, sel);
+                        sel: &LabelSelector,
+                        owners: &[&str]| {
+        let (api_active, running) = count(sim, ns, sel, owners);
         let over = i64::from(running) > i64::from(desired);
         let mut tooltip = format!(
             "{kind} {name} promises at least {}: the API counts {} and {} really run.",
@@ -470,21 +485,33 @@ pub fn meters(sim: &Sim) -> Vec<Meter> {
             &rs.metadata.namespace,
             rs.replicas(),
             &rs.spec.selector,
+            &[rs.metadata.uid.as_str()],
         );
     }
     for d in sim.cluster().list::<Deployment>() {
+        let owned: Vec<&str> = sim
+            .cluster()
+            .list_in::<ReplicaSet>(&d.metadata.namespace)
+            .filter(|rs| {
+                rs.metadata
+                    .controller_ref()
+                    .is_some_and(|c| c.uid == d.metadata.uid)
+            })
+            .map(|rs| rs.metadata.uid.as_str())
+            .collect();
         at_least(
             "Deployment",
             &d.metadata.name,
             &d.metadata.namespace,
             d.replicas(),
             &d.spec.selector,
+            &owned,
         );
     }
     for ss in sim.cluster().list::<StatefulSet>() {
         let (ns, name) = (&ss.metadata.namespace, &ss.metadata.name);
         let desired = ss.replicas();
-        let (api_active, running) = count(sim, ns, &ss.spec.selector);
+        let (api_active, running) = count(sim, ns, &ss.spec.selector, &[ss.metadata.uid.as_str()]);
         let doubled = doubled_identities(sim, ns, &ss.spec.selector);
         let over = !doubled.is_empty() || i64::from(running) > i64::from(desired);
         let mut tooltip = format!(
@@ -800,5 +827,24 @@ mod tests {
         // The default class is a network disk: the attach/detach controller attaches it.
         assert!(chip.attached, "{chip:?}");
         assert!(with[0].pods.iter().any(|p| p.name == "writer"));
+    }
+
+    #[test]
+    fn a_meter_draws_a_cell_per_replica_up_to_fifty_then_shares() {
+        use super::meter_cells;
+        assert_eq!(
+            meter_cells(2, 3),
+            vec!["cell on", "cell on", "cell off"],
+            "one cell each, as before"
+        );
+        assert_eq!(meter_cells(4, 3).last(), Some(&"cell extra"));
+        let big = meter_cells(4_200, 100_000);
+        assert_eq!(big.len(), 50, "100,000 desired draws 50 cells of 2,000");
+        assert_eq!(big.iter().filter(|c| **c == "cell on").count(), 3);
+        assert_eq!(
+            meter_cells(1, 100_000)[0],
+            "cell on",
+            "one replica still shows"
+        );
     }
 }

@@ -558,10 +558,7 @@ pub fn pods_table(sim: &Sim) -> String {
     if first.len() <= POD_ROWS {
         return crate::view::session::query(sim, "kubectl get pods -o wide").text;
     }
-    let total = api
-        .list_kind(crate::model::Kind::Pod)
-        .filter(in_default)
-        .count();
+    let total = api.count_in(crate::model::Kind::Pod, "default");
     let cols = crate::console::get::Columns {
         wide: true,
         show_kind: false,

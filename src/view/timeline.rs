@@ -1,7 +1,7 @@
 //! The timeline's words: its clock, which logged lines count as faults, and where marks sit on
 //! the scrubber.
 
-use crate::model::{Pod, ReplicaSet, StatefulSet};
+use crate::model::{ReplicaSet, StatefulSet};
 use crate::sim::Sim;
 
 /// What the timeline says while the page catches up with a time a frame at a time (issue 16):
@@ -9,7 +9,7 @@ use crate::sim::Sim;
 /// created, else the simulated time still to run.
 pub fn progress(sim: &Sim, goal: u64) -> String {
     let c = sim.cluster();
-    let pods = c.list::<Pod>().count() as i64;
+    let pods = c.list_kind(crate::model::Kind::Pod).count() as i64;
     let wanted: i64 = c
         .list::<ReplicaSet>()
         .map(|r| i64::from(r.replicas()))

@@ -172,16 +172,9 @@ fn node_column(n: &NodeColumn, on_run: &Callback<String>) -> Html {
 
 fn meter(m: &Meter) -> Html {
     let class = classes!("meter", m.over.then_some("over"));
-    let boxes = (0..m.running.max(m.desired as u32)).map(|i| {
-        let class = if i >= m.desired as u32 {
-            "cell extra"
-        } else if i < m.running {
-            "cell on"
-        } else {
-            "cell off"
-        };
-        html! { <span {class}></span> }
-    });
+    let boxes = crate::view::cluster::meter_cells(m.running, m.desired.max(0) as u32)
+        .into_iter()
+        .map(|class| html! { <span {class}></span> });
     html! {
         <div {class} title={m.tooltip.clone()} role="status"
             aria-label={m.tooltip.clone()} data-running={m.running.to_string()}>

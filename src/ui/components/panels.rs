@@ -3,7 +3,7 @@ use yew::prelude::*;
 use crate::ui::state::Panel;
 use crate::view::locks::{locks, timelines, LocksModel, TimelineView};
 use crate::view::panels::{dns_entries, events, storage, DnsEntry, EventRow, StorageModel};
-use crate::view::session::{query, Session};
+use crate::view::session::Session;
 use crate::view::stateful::{statefulsets, StatefulSetView};
 
 #[derive(Properties, PartialEq)]
@@ -88,7 +88,7 @@ impl PanelBody {
     pub fn build(panel: Panel, session: &Session, filter: &str) -> PanelBody {
         let sim = session.sim();
         match panel {
-            Panel::Pods => PanelBody::Pods(query(sim, "kubectl get pods -o wide").text),
+            Panel::Pods => PanelBody::Pods(crate::view::panels::pods_table(sim)),
             Panel::Storage => PanelBody::Storage(storage(sim)),
             Panel::StatefulSets => PanelBody::StatefulSets(statefulsets(sim)),
             Panel::Dns => PanelBody::Dns(dns_entries(sim)),
