@@ -14,7 +14,7 @@ pub struct LoggedCommand {
 
 /// Objects all checkpoints may hold together (issue 16): a run whose cluster grows large
 /// keeps fewer copies of it, instead of one per `checkpoint_every` events.
-pub const CHECKPOINT_OBJECTS: usize = 200_000;
+pub const CHECKPOINT_OBJECTS: usize = 60_000;
 
 /// A checkpoint: a copy of the sim and how many log entries it had applied.
 #[derive(Clone, Debug)]

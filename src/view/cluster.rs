@@ -409,8 +409,8 @@ fn plural(n: i64, one: &str, many: &str) -> String {
 
 /// One meter per workload: active pods in the API beside pods whose process really runs.
 /// Cells a replica meter draws at most: beyond it each cell stands for several replicas, so a
-/// ReplicaSet of 100,000 draws 50 cells, not 100,000 (issue 16).
-pub const METER_CELLS: u32 = 50;
+/// ReplicaSet of 100,000 draws 40 cells, not 100,000 (issue 16).
+pub const METER_CELLS: u32 = 40;
 
 /// A meter's cells, left to right: `on` (running, within desired), `off` (desired, not
 /// running) and `extra` (running beyond desired). Above `METER_CELLS` replicas a cell stands
@@ -830,7 +830,7 @@ mod tests {
     }
 
     #[test]
-    fn a_meter_draws_a_cell_per_replica_up_to_fifty_then_shares() {
+    fn a_meter_draws_a_cell_per_replica_up_to_forty_then_shares() {
         use super::meter_cells;
         assert_eq!(
             meter_cells(2, 3),
@@ -839,8 +839,8 @@ mod tests {
         );
         assert_eq!(meter_cells(4, 3).last(), Some(&"cell extra"));
         let big = meter_cells(4_200, 100_000);
-        assert_eq!(big.len(), 50, "100,000 desired draws 50 cells of 2,000");
-        assert_eq!(big.iter().filter(|c| **c == "cell on").count(), 3);
+        assert_eq!(big.len(), 40, "100,000 desired draws 40 cells of 2,500");
+        assert_eq!(big.iter().filter(|c| **c == "cell on").count(), 2);
         assert_eq!(
             meter_cells(1, 100_000)[0],
             "cell on",
