@@ -241,7 +241,7 @@ fn errors_read_like_kubectl() {
         ("kubectl describe pod nope", "Error from server (NotFound): pods \"nope\" not found\n"),
         ("kubectl scale rs random-generator", "error: required flag(s) \"replicas\" not set\n"),
         ("kubectl cordon nope", "Error from server (NotFound): nodes \"nope\" not found\n"),
-        ("helm install x", "helm: command not found (this console runs kubectl, dig and lab)\n"),
+        ("helm install x", "helm: command not found (this console runs kubectl, dig, lab, kind, minikube and curl)\n"),
         ("kubectl get 'pods", "error: unexpected end of line: a single quote is not closed\n"),
         ("kubectl exec deploy/nope -- ls", "Error from server (NotFound): deployments.apps \"nope\" not found\n"),
     ];

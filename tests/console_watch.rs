@@ -338,23 +338,79 @@ fn issue_16_console_inputs_match_kubectl_or_say_what_is_wrong() {
     );
 }
 
+/// Issue 15: kind and minikube make the lab's cluster (the console's host rebuilds it with the
+/// nodes they name, as kind and minikube name them), and say what they say when it exists.
 #[test]
-fn kind_and_minikube_say_the_cluster_is_the_labs() {
+fn kind_and_minikube_make_the_cluster_with_their_node_names() {
+    let mut sim = cluster();
+    let mut console = Console::new();
+    console.files.insert(
+        "kind.yaml".into(),
+        "kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnodes:\n- role: control-plane\n- role: worker\n- role: worker\n".into(),
+    );
+    let out = console.run(&mut sim, "kind create cluster --config kind.yaml");
+    assert!(out.ok, "{}", out.text);
+    assert!(out.text.starts_with("Creating cluster \"kind\" ...\n"));
+    assert!(out.text.contains("Set kubectl context to \"kind-kind\""));
+    let made = console.take_new_cluster().expect("a new cluster");
+    let names: Vec<&str> = made.nodes.iter().map(|n| n.name.as_str()).collect();
+    assert_eq!(names, ["kind-control-plane", "kind-worker", "kind-worker2"]);
+    assert_eq!(
+        made.nodes[0].taints.len(),
+        1,
+        "the control plane keeps its taint"
+    );
+    assert_eq!(console.take_new_cluster(), None, "taken once");
+
+    let out = console.run(&mut sim, "kind create cluster --config missing.yaml");
+    assert!(!out.ok);
+    assert!(out
+        .text
+        .contains("open missing.yaml: no such file or directory"));
+
+    let out = console.run(&mut sim, "minikube start --nodes 3 --memory 2G");
+    assert!(out.ok, "{}", out.text);
+    let made = console.take_new_cluster().expect("a new cluster");
+    let names: Vec<&str> = made.nodes.iter().map(|n| n.name.as_str()).collect();
+    assert_eq!(names, ["minikube", "minikube-m02", "minikube-m03"]);
+    assert!(
+        made.nodes[0].taints.is_empty(),
+        "minikube's node takes workloads"
+    );
+
+    let out = console.run(&mut sim, "minikube service nothing --url");
+    assert!(!out.ok);
+    assert!(out.text.starts_with(
+        "❌  Exiting due to SVC_NOT_FOUND: Service 'nothing' was not found in 'default' namespace."
+    ));
+    let out = console.run(&mut sim, "kind delete cluster");
+    assert!(out.ok);
+    assert_eq!(
+        out.text, "Deleting cluster \"kind\" ...\n",
+        "no kind nodes here"
+    );
+    let out = console.run(&mut sim, "kind version");
+    assert!(!out.ok);
+}
+
+/// Issue 15: the host shell's `> FILE`, `cat FILE`, `NAME=$(...)` and `$NAME`, as the Stateful
+/// guide uses them around `minikube service --url`.
+#[test]
+fn a_file_and_a_variable_of_the_host_shell() {
     let mut sim = cluster();
     let console = Console::new();
-    for line in [
-        "kind create cluster --config kind.yaml",
-        "minikube start --nodes 3",
-    ] {
-        let out = console.run(&mut sim, line);
-        assert!(!out.ok);
-        assert!(
-            out.text
-                .contains("this console does not create or delete clusters"),
-            "{}",
-            out.text
-        );
-    }
+    let out = console.run(&mut sim, "kubectl get nodes -o name > /tmp/nodes.txt");
+    assert!(out.ok);
+    assert_eq!(out.text, "", "the output went to the file");
+    let out = console.run(&mut sim, "cat /tmp/nodes.txt");
+    assert!(out.text.starts_with("node/"), "{}", out.text);
+    let out = console.run(&mut sim, "first=$(cat /tmp/nodes.txt | head -1)");
+    assert!(out.ok, "{}", out.text);
+    let out = console.run(&mut sim, "kubectl get $first -o name");
+    assert!(out.ok, "{}", out.text);
+    assert!(out.text.starts_with("node/"));
+    let out = console.run(&mut sim, "cat /tmp/none");
+    assert_eq!(out.text, "cat: /tmp/none: No such file or directory\n");
 }
 
 /// procps' `watch -n SECONDS`: the interval in its header and between runs.
@@ -374,4 +430,67 @@ fn watch_n_sets_the_interval() {
     assert_eq!(console.watch_tick(), Some(sim.now() + 500));
     let out = console.run(&mut sim, "watch -n x kubectl get rs");
     assert_eq!(out.text, "watch: failed to parse argument: 'x'\n");
+}
+
+/// Issue 15: a NodePort Service gets a port in 30000-32767 (ref: the API server's node port
+/// allocator; one given twice is "already allocated"), and `curl` from the host reaches a pod
+/// through a node's InternalIP and that port, as `minikube service --url` prints it.
+#[test]
+fn a_node_port_is_allocated_and_reached_from_the_host() {
+    let mut sim = replicaset_with_labels();
+    let mut c = Console::new();
+    c.files.insert(
+        "np.yaml".into(),
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: web-np\nspec:\n  type: NodePort\n  selector:\n    app: web\n  ports:\n  - port: 8080\n".into(),
+    );
+    assert!(c.run(&mut sim, "kubectl apply -f np.yaml").ok);
+    let svc = sim
+        .cluster()
+        .get::<podlab::model::Service>("default", "web-np")
+        .unwrap()
+        .clone();
+    let port = svc.spec.ports[0].node_port.expect("allocated");
+    assert!((30000..=32767).contains(&port));
+    let get = c.run(&mut sim, "kubectl get svc web-np");
+    assert!(
+        get.text.contains(&format!("8080:{port}/TCP")),
+        "{}",
+        get.text
+    );
+    let url = c.run(&mut sim, "minikube service web-np --url");
+    assert!(url.ok, "{}", url.text);
+    assert!(
+        url.text.starts_with("http://172.18.")
+            && url.text.trim_end().ends_with(&format!(":{port}"))
+    );
+    sim.run_for(30_000);
+    let body = c.run(&mut sim, &format!("curl -s {} | jq .", url.text.trim()));
+    assert!(body.ok, "{}", body.text);
+    assert!(body.text.contains("\"random\""), "{}", body.text);
+    let wrong = c.run(&mut sim, "curl -s http://web-np:8080");
+    assert_eq!(wrong.text, "curl: (6) Could not resolve host: web-np\n");
+    // The same port asked for by another Service.
+    c.files.insert(
+        "np2.yaml".into(),
+        format!("apiVersion: v1\nkind: Service\nmetadata:\n  name: other\nspec:\n  type: NodePort\n  ports:\n  - port: 80\n    nodePort: {port}\n"),
+    );
+    let out = c.run(&mut sim, "kubectl apply -f np2.yaml");
+    assert!(!out.ok);
+    assert!(
+        out.text.contains("provided port is already allocated"),
+        "{}",
+        out.text
+    );
+}
+
+fn replicaset_with_labels() -> Sim {
+    let mut sim = SimBuilder::new(3).workers(2).build().unwrap();
+    let mut rs = replicaset("web", 2, random_generator_container());
+    rs.spec.template.spec.containers[0].ports = vec![podlab::model::ContainerPort {
+        container_port: 8080,
+        ..Default::default()
+    }];
+    sim.apply(Command::Apply(rs.into())).unwrap();
+    sim.run_for(20_000);
+    sim
 }

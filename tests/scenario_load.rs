@@ -224,7 +224,7 @@ error: the path \"missing.yaml\" does not exist
 [0s] $ kubectl frobnicate
 error: unknown command \"frobnicate\" for \"kubectl\"
 [0s] $ helm install x
-helm: command not found (this console runs kubectl, dig and lab)
+helm: command not found (this console runs kubectl, dig, lab, kind, minikube and curl)
 [0s] $ kubectl apply -f big.yaml
 error: error parsing big.yaml: the manifest is too large: {big_len} bytes; podlab reads at most 1048576 bytes (1 MiB) per file
 [0s] $ kubectl get pods -l 'app

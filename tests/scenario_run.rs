@@ -196,6 +196,13 @@ fn stateless_guide_matches_its_golden_transcript() {
     check_golden("stateless-guide");
 }
 
+/// The book's Stateful Service guide verbatim: minikube, a NodePort reached from the host
+/// through `minikube service --url`, a file and a variable, scaling that keeps the claims.
+#[test]
+fn stateful_guide_matches_its_golden_transcript() {
+    check_golden("stateful-guide");
+}
+
 /// The book's Singleton Service guide verbatim: a drain held up by a PDB (ref §6).
 #[test]
 fn singleton_guide_matches_its_golden_transcript() {

@@ -511,3 +511,19 @@ pub fn doc_from_node(node: &crate::manifest::tree::Node) -> crate::manifest::emi
         ),
     }
 }
+
+/// `jq .`: the JSON pretty-printed with two spaces; anything else as it came.
+pub fn jq(body: &str) -> String {
+    let trimmed = body.trim();
+    if !(trimmed.starts_with('{') || trimmed.starts_with('[')) {
+        return body.to_string();
+    }
+    let (docs, err) = crate::manifest::tree::parse_stream(trimmed);
+    match (err, docs.into_iter().next().and_then(|d| d.root)) {
+        (None, Some(root)) => {
+            let doc = doc_from_node(&root);
+            format!("{}\n", crate::manifest::emit::json_pretty(&doc, 2))
+        }
+        _ => body.to_string(),
+    }
+}

@@ -28,6 +28,7 @@ pub mod dig;
 pub mod edit;
 pub mod exec;
 pub mod get;
+pub mod host;
 pub mod lab;
 pub mod label;
 pub mod logs;
@@ -116,6 +117,11 @@ pub struct Console {
     pub editor: bool,
     /// The object `kubectl edit` handed to the editor, until the editor takes it.
     pub edit: std::cell::RefCell<Option<edit::Edit>>,
+    /// The cluster `kind` or `minikube` asked for, until the console's host rebuilds the lab's
+    /// cluster with it.
+    pub new_cluster: std::cell::RefCell<Option<host::NewCluster>>,
+    /// The host shell's variables (`url=$(cat /tmp/random-url.txt)`, then `curl -s $url`).
+    pub vars: std::cell::RefCell<SortedMap<String, String>>,
 }
 
 /// An open `kubectl exec -it` shell.
@@ -145,6 +151,8 @@ impl Default for Console {
             watch: std::cell::RefCell::new(None),
             editor: false,
             edit: std::cell::RefCell::new(None),
+            new_cluster: std::cell::RefCell::new(None),
+            vars: std::cell::RefCell::new(SortedMap::new()),
         }
     }
 }
@@ -152,6 +160,47 @@ impl Default for Console {
 impl Console {
     pub fn new() -> Self {
         Console::default()
+    }
+
+    /// `$NAME` and `${NAME}` outside single quotes, from the host shell's variables; an unset
+    /// one stays as typed (sh would make it empty, but then a go-template's `$i` in double
+    /// quotes would break). `$(` is left for command substitution.
+    fn expand_vars(&self, line: &str) -> String {
+        let vars = self.vars.borrow();
+        let mask = outside_single_quotes(line);
+        let mut out = String::with_capacity(line.len());
+        let mut i = 0;
+        while i < line.len() {
+            let c = line[i..].chars().next().unwrap_or(' ');
+            if c == '$' && mask.as_bytes().get(i) == Some(&b'$') {
+                let after = &line[i + 1..];
+                let (name, used) = if let Some(braced) = after.strip_prefix('{') {
+                    match braced.find('}') {
+                        Some(end) => (&braced[..end], end + 2),
+                        None => ("", 0),
+                    }
+                } else {
+                    let end = after
+                        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                        .unwrap_or(after.len());
+                    (&after[..end], end)
+                };
+                // Only variables the learner set: a template's `$i` in double quotes stays.
+                if let Some(value) = vars.get(name) {
+                    out.push_str(value);
+                    i += 1 + used;
+                    continue;
+                }
+            }
+            out.push(c);
+            i += c.len_utf8();
+        }
+        out
+    }
+
+    /// The cluster a `kind` or `minikube` line asked for, once.
+    pub fn take_new_cluster(&self) -> Option<host::NewCluster> {
+        self.new_cluster.borrow_mut().take()
     }
 
     /// Runs one command line. Errors are printed as the real tools print them; nothing panics
@@ -177,6 +226,32 @@ impl Console {
                 *self.watch.borrow_mut() = Some(w);
                 return out;
             }
+            Ok(HostLine::ToFile(l, file)) => {
+                let out = self.run(target, &l);
+                self.vars
+                    .borrow_mut()
+                    .insert(format!("file:{file}"), out.text);
+                return Output {
+                    text: String::new(),
+                    ok: out.ok,
+                };
+            }
+            Ok(HostLine::Assign(name, value)) => {
+                self.vars.borrow_mut().insert(name, value);
+                return Output::ok("");
+            }
+            Ok(HostLine::Piped(l, stdin)) => {
+                return match args::split_words(&l) {
+                    Ok(words) if l.starts_with("kind") => {
+                        host::run(self, target, line, &words, Some(&stdin))
+                    }
+                    Ok(words) => host::curl(target, &words, true),
+                    Err(e) => Output::err(format!(
+                        "error: {e}
+"
+                    )),
+                }
+            }
             Err(o) => return o,
         };
         let line = line.as_str();
@@ -193,11 +268,18 @@ impl Console {
             "lab" => lab::run(self, target, rest),
             // The cluster is the lab's own: its nodes come from the page or a scenario's
             // `cluster:`; this console does not rebuild it.
-            "kind" | "minikube" => Output::err(format!(
-                "{program}: this console does not create or delete clusters: the lab's cluster is already running (in `podlab run`, a scenario's `cluster: nodes: [kind-control-plane, kind-worker, kind-worker2]` names its nodes); `minikube service NAME --url` is not modelled either: use `kubectl get svc NAME` and `kubectl exec POD -- curl http://NAME:PORT/`\n"
-            )),
+            "kind" | "minikube" => host::run(self, target, line, &words, None),
+            "curl" => host::curl(target, &words, false),
+            "pwd" => Output::ok(format!("{}\n", host::HOST_DIR)),
+            "cat" => match rest.first() {
+                Some(f) => match self.vars.borrow().get(&format!("file:{f}")) {
+                    Some(text) => Output::ok(text.clone()),
+                    None => Output::err(format!("cat: {f}: No such file or directory\n")),
+                },
+                None => Output::err("cat: reading from the terminal is not supported here\n"),
+            },
             other => Output::err(format!(
-                "{other}: command not found (this console runs kubectl, dig and lab)\n"
+                "{other}: command not found (this console runs kubectl, dig, lab, kind, minikube and curl)\n"
             )),
         }
     }
@@ -210,6 +292,32 @@ enum HostLine {
     Quiet(String),
     /// `watch [-n SECONDS] CMD`: the command and its interval in ms.
     Watch(String, u64),
+    /// `curl -s URL | kind create cluster --config -` (the command and the text piped in), or
+    /// `curl URL | jq .` (the curl command).
+    Piped(String, String),
+    /// `CMD > FILE`: the output goes to a file of the host (`cat FILE` reads it).
+    ToFile(String, String),
+    /// `NAME=VALUE`: a variable of the host shell.
+    Assign(String, String),
+}
+
+/// `line` with the characters inside single quotes replaced by `_`: where `$(...)` and `$NAME`
+/// still count (the shell expands them inside double quotes).
+fn outside_single_quotes(line: &str) -> String {
+    let mut single = false;
+    line.chars()
+        .map(|c| {
+            let masked = single && c != '\'';
+            if c == '\'' {
+                single = !single;
+            }
+            if masked {
+                "_".repeat(c.len_utf8())
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 /// `line` with every quoted character replaced by `_`, so the host shell's syntax is found
@@ -312,8 +420,34 @@ impl Console {
                 line.replace_range(at..at + redirect.len(), " ");
             }
         }
-        let line = line.trim().to_string();
-        if top_level_pipes(&line).len() > 1 {
+        // `CMD > FILE` (not /dev/null, handled above).
+        if let Some(at) = unquoted(&line).rfind('>') {
+            let file = line[at + 1..].trim().to_string();
+            if !file.is_empty() && !file.contains(' ') && !line[..at].ends_with('2') {
+                let cmd = line[..at].trim().to_string();
+                return Ok(HostLine::ToFile(cmd, file));
+            }
+        }
+        // `$NAME` and `${NAME}` outside single quotes.
+        let line = self.expand_vars(line.trim());
+        let stages = top_level_pipes(&line);
+        if let [from, to] = stages.as_slice() {
+            let (from, to) = (from.trim(), to.trim());
+            if from.starts_with("curl ") && to.starts_with("kind ") {
+                let url = from
+                    .split_whitespace()
+                    .find(|w| w.starts_with("http"))
+                    .unwrap_or("");
+                return match book::fetch(url) {
+                    Ok(text) => Ok(HostLine::Piped(to.to_string(), text.to_string())),
+                    Err(e) => Err(Output::err(e)),
+                };
+            }
+            if from.starts_with("curl ") && (to == "jq ." || to == "jq") {
+                return Ok(HostLine::Piped(from.to_string(), String::new()));
+            }
+        }
+        if stages.len() > 1 {
             return Err(Output::err(
                 "error: this console runs one command at a time, without pipes: select with `-l`, `--field-selector`, `-o name` or `-o jsonpath=...` instead\n",
             ));
@@ -321,7 +455,7 @@ impl Console {
         // `$(CMD)` and `$(CMD | head -N)` / `| tail -N`: replaced by CMD's output words.
         let mut out = String::new();
         let mut rest = line.as_str();
-        while let Some(start) = unquoted(rest).find("$(") {
+        while let Some(start) = outside_single_quotes(rest).find("$(") {
             out.push_str(&rest[..start]);
             let after = &rest[start + 2..];
             let mut depth = 1;
@@ -379,6 +513,15 @@ impl Console {
             rest = &after[end + 1..];
         }
         out.push_str(rest);
+        if let Some((name, value)) = out.split_once('=') {
+            let is_name = !name.is_empty()
+                && !name.starts_with(|c: char| c.is_ascii_digit())
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+            if is_name {
+                let value = value.trim().trim_matches('"').trim_matches('\'');
+                return Ok(HostLine::Assign(name.to_string(), value.to_string()));
+            }
+        }
         Ok(if quiet {
             HostLine::Quiet(out)
         } else {

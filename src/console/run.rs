@@ -163,7 +163,11 @@ pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Outp
             cwd: String::new(),
         }) {
             Ok(Outcome::Exec(r)) => {
-                let out = if curl_jq { jq(&r.stdout) } else { r.stdout };
+                let out = if curl_jq {
+                    super::cmdutil::jq(&r.stdout)
+                } else {
+                    r.stdout
+                };
                 text.push_str(&out);
                 text.push_str(&r.stderr);
                 ok = r.code == 0;
@@ -177,20 +181,4 @@ pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Outp
     }
     text.push_str(&remove_after(target, &session));
     Output { text, ok }
-}
-
-/// `jq .`: the JSON pretty-printed with two spaces; anything else as it came.
-fn jq(body: &str) -> String {
-    let trimmed = body.trim();
-    if !(trimmed.starts_with('{') || trimmed.starts_with('[')) {
-        return body.to_string();
-    }
-    let (docs, err) = crate::manifest::tree::parse_stream(trimmed);
-    match (err, docs.into_iter().next().and_then(|d| d.root)) {
-        (None, Some(root)) => {
-            let doc = super::cmdutil::doc_from_node(&root);
-            format!("{}\n", crate::manifest::emit::json_pretty(&doc, 2))
-        }
-        _ => body.to_string(),
-    }
 }

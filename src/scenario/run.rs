@@ -27,6 +27,8 @@ pub struct Run {
     until_ms: Option<u64>,
     console: Console,
     timeline: Timeline,
+    /// What a cluster that `kind` or `minikube` makes is built with: the seed and timing.
+    base: crate::sim::SimBuilder,
     next: usize,
     /// How many client lines have been shown, by a command's own output or as background.
     shown: usize,
@@ -40,6 +42,8 @@ impl Run {
             until_ms: scenario.until_ms,
             console: scenario.console(),
             timeline: Timeline::new(scenario.builder(seed), CHECKPOINT_EVERY)?,
+            base: crate::sim::SimBuilder::new(seed.unwrap_or(scenario.seed))
+                .timing(scenario.timing.clone()),
             next: 0,
             shown: 0,
         })
@@ -55,6 +59,19 @@ impl Run {
         self.console.stop_watch();
         let background = merge(self.background(), watched);
         let output = self.console.run(&mut self.timeline, &entry.run);
+        if let Some(new) = self.console.take_new_cluster() {
+            // `kind create cluster`, `minikube start`: the script goes on against a new cluster
+            // on these nodes, booted up to now.
+            let now = self.timeline.sim().now();
+            let build = new
+                .nodes
+                .iter()
+                .fold(self.base.clone(), |b, n| b.node(n.clone()));
+            if let Ok(mut t) = Timeline::new(build, CHECKPOINT_EVERY) {
+                t.run_to(now);
+                self.timeline = t;
+            }
+        }
         self.shown = self.timeline.sim().client_output().len();
         Some(Step {
             background,

@@ -1539,6 +1539,13 @@ impl Sim {
                 });
             }
         }
+        if let Some(cause) = self.allocate_node_ports(&mut obj, None) {
+            return Err(ApiError::Invalid {
+                kind,
+                name,
+                causes: vec![cause],
+            });
+        }
         self.allocate_on_create(&mut obj);
         let now = self.now_time();
         let uid = self.rng.uid();
@@ -1599,6 +1606,68 @@ impl Sim {
             }
             _ => {}
         }
+    }
+
+    /// The node port allocator (type NodePort and LoadBalancer): a port given must be free; a
+    /// port not given keeps the one the old version had (an update), else gets a free one in
+    /// 30000-32767. The pick is the service's name hashed into the range, then the next free
+    /// port: deterministic, and it leaves the run's random numbers as they were.
+    fn allocate_node_ports(&self, obj: &mut Object, old: Option<&Object>) -> Option<String> {
+        let Object::Service(s) = obj else {
+            return None;
+        };
+        if !matches!(s.spec.type_.as_str(), "NodePort" | "LoadBalancer") {
+            return None;
+        }
+        let me = (&s.metadata.namespace, &s.metadata.name);
+        let mut used: SortedSet<i32> = self
+            .api
+            .list::<crate::model::Service>()
+            .filter(|o| (&o.metadata.namespace, &o.metadata.name) != me)
+            .flat_map(|o| o.spec.ports.iter().filter_map(|p| p.node_port))
+            .collect();
+        let kept = |p: &crate::model::ServicePort| {
+            let Some(Object::Service(o)) = old else {
+                return None;
+            };
+            o.spec
+                .ports
+                .iter()
+                .find(|q| q.port == p.port && q.name == p.name)
+                .and_then(|q| q.node_port)
+        };
+        let (lo, span) = (30_000u64, 2_768u64);
+        for (i, p) in s.spec.ports.iter_mut().enumerate() {
+            if let Some(np) = p.node_port.filter(|n| *n != 0) {
+                if !used.insert(np) {
+                    return Some(format!("spec.ports[{i}].nodePort: Invalid value: {np}: provided port is already allocated"));
+                }
+                continue;
+            }
+            if let Some(np) = kept(p) {
+                used.insert(np);
+                p.node_port = Some(np);
+                continue;
+            }
+            let key = format!("{}/{}/{}", me.0, me.1, p.port);
+            let mut n = key.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+                (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+            }) % span;
+            for _ in 0..span {
+                let port = (lo + n) as i32;
+                if used.insert(port) {
+                    p.node_port = Some(port);
+                    break;
+                }
+                n = (n + 1) % span;
+            }
+            if p.node_port.is_none() {
+                return Some(format!(
+                    "spec.ports[{i}].nodePort: Internal error: range is full"
+                ));
+            }
+        }
+        None
     }
 
     fn allocate_on_create(&mut self, obj: &mut Object) {
@@ -1675,6 +1744,7 @@ impl Sim {
         }
         let mut causes = validate(&obj);
         causes.extend(immutable_violations(&old, &obj));
+        causes.extend(self.allocate_node_ports(&mut obj, Some(&old)));
         if om.deletion_timestamp.is_some() {
             // New finalizers cannot be added to an object being deleted.
             for f in &obj.meta().finalizers {

@@ -601,6 +601,9 @@ fn execute(sim: &mut Sim, actor: &Actor, cmd: Command) -> Result<Outcome, SimErr
         Command::Request { namespace, service } => {
             super::network::request(sim, &namespace, &service).map(Outcome::Response)
         }
+        Command::HostRequest { url } => {
+            super::network::http_from_host(sim, &url).map(Outcome::Response)
+        }
         Command::RolloutUndo {
             kind: Kind::StatefulSet,
             namespace,

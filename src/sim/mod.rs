@@ -456,6 +456,10 @@ pub enum Command {
         namespace: String,
         service: String,
     },
+    /// `curl URL` from the host: a node's IP and a nodePort, routed as `Request`.
+    HostRequest {
+        url: String,
+    },
     /// `kubectl rollout undo deployment/<name>` or `statefulset/<name>` `[--to-revision=N]`;
     /// None means the previous revision.
     RolloutUndo {
@@ -587,6 +591,7 @@ impl Command {
                 format!("set readiness of {pod} to {ready}")
             }
             Command::Request { service, .. } => format!("request service/{service}"),
+            Command::HostRequest { url } => format!("curl {url}"),
             Command::Drain { node, options } => format!("drain {node}{}", options.describe()),
             Command::Evict { pod, .. } => format!("evict pod/{pod}"),
             Command::Exec { pod, argv, .. } => format!("exec {pod} -- {}", argv.join(" ")),

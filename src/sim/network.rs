@@ -14,6 +14,76 @@ const ZONE: &str = "cluster.local";
 
 /// kube-proxy: pick one ready endpoint of the Service at random, then ask that process.
 pub(crate) fn request(sim: &mut Sim, ns: &str, service: &str) -> Result<Response, SimError> {
+    request_path(sim, ns, service, "/")
+}
+
+/// `curl URL` from the host (the machine kind or minikube runs on): a node's InternalIP and a
+/// Service's nodePort reach the Service as kube-proxy routes it; names do not resolve there.
+pub(crate) fn http_from_host(sim: &mut Sim, url: &str) -> Result<Response, SimError> {
+    let failed = |body: String| {
+        Ok(Response {
+            pod: None,
+            endpoint_ip: None,
+            process_id: None,
+            body,
+            ok: false,
+        })
+    };
+    let rest = url
+        .strip_prefix("http://")
+        .or_else(|| url.strip_prefix("https://"))
+        .unwrap_or(url);
+    let (host_port, path) = match rest.find('/') {
+        Some(i) => (&rest[..i], &rest[i..]),
+        None => (rest, "/"),
+    };
+    let (host, port) = match host_port.rsplit_once(':') {
+        Some((h, p)) => match p.parse::<i32>() {
+            Ok(p) => (h, p),
+            Err(_) => return failed(
+                "curl: (3) URL rejected: Port number was not a decimal number between 0 and 65535"
+                    .into(),
+            ),
+        },
+        None => (
+            host_port,
+            if url.starts_with("https://") { 443 } else { 80 },
+        ),
+    };
+    if host.is_empty() {
+        return failed("curl: (3) URL rejected: No host part in the URL".into());
+    }
+    if !host.chars().all(|c| c.is_ascii_digit() || c == '.') && host != "localhost" {
+        return failed(format!("curl: (6) Could not resolve host: {host}"));
+    }
+    let node = sim
+        .api
+        .list::<crate::model::Node>()
+        .find(|n| n.internal_ip() == Some(host))
+        .map(|n| n.metadata.name.clone());
+    let up = node
+        .as_deref()
+        .and_then(|n| sim.world.machine(n))
+        .is_some_and(|m| m.powered);
+    if !up {
+        return failed(format!(
+            "curl: (28) Failed to connect to {host} port {port} after 10000 ms: Timeout was reached"
+        ));
+    }
+    let target = sim
+        .api
+        .list::<Service>()
+        .find(|s| s.spec.ports.iter().any(|p| p.node_port == Some(port)))
+        .map(|s| (s.metadata.namespace.clone(), s.metadata.name.clone()));
+    match target {
+        Some((ns, name)) => request_path(sim, &ns, &name, path),
+        None => failed(format!(
+            "curl: (7) Failed to connect to {host} port {port} after 0 ms: Couldn't connect to server"
+        )),
+    }
+}
+
+fn request_path(sim: &mut Sim, ns: &str, service: &str, path: &str) -> Result<Response, SimError> {
     let ns = if ns.is_empty() { "default" } else { ns };
     let svc = sim
         .api
@@ -67,7 +137,7 @@ pub(crate) fn request(sim: &mut Sim, ns: &str, service: &str) -> Result<Response
     let (body, ok, pid_id) = match target {
         None => (format!("curl: (28) Failed to connect to {service} port {port} after 10000 ms: Timeout was reached"), false, None),
         Some((_, _, true)) => ("curl: (28) Operation timed out after 10000 milliseconds with 0 bytes received".to_string(), false, None),
-        Some((pid, true, _)) => match sim.app_http(pid, &HttpRequest::get("/")) {
+        Some((pid, true, _)) => match sim.app_http(pid, &HttpRequest::get(path)) {
             HttpReply::Body { body, .. } => {
                 let id = sim.world.process(pid).map(|p| p.id.clone());
                 (body, true, id)

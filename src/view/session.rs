@@ -7,7 +7,7 @@ use crate::sorted::SortedMap;
 use crate::console::{cmdutil::outcome_line, sim_error_text, Console, Output, Target};
 use crate::manifest::{self, ManifestObject, Severity};
 use crate::model::{go_duration, Kind, Object};
-use crate::sim::{Command, Outcome, Sim, SimBuilder, SimError, Timeline};
+use crate::sim::{Command, NodeConfig, Outcome, Sim, SimBuilder, SimError, Timeline};
 
 /// Events between checkpoints: a seek replays at most this many events.
 pub const CHECKPOINT_EVERY: u64 = 2_000;
@@ -89,6 +89,8 @@ impl Density {
 pub struct Session {
     pub seed: u64,
     pub workers: u32,
+    /// The nodes `kind` or `minikube` made, instead of `workers` generated ones.
+    pub nodes: Option<Vec<NodeConfig>>,
     pub console: Console,
     pub timeline: Timeline,
     pub lines: Vec<LoggedLine>,
@@ -102,6 +104,7 @@ pub struct Session {
 pub struct Snapshot {
     pub seed: u64,
     pub workers: u32,
+    pub nodes: Option<Vec<NodeConfig>>,
     pub files: SortedMap<String, String>,
     pub lines: Vec<LoggedLine>,
     /// Where the learner was: (events, ms).
@@ -112,13 +115,15 @@ pub struct Snapshot {
 
 impl Snapshot {
     pub fn restore(&self) -> Session {
-        let mut s = Session::replay(
+        let mut s = Session::replay_on(
             self.seed,
             self.workers,
+            self.nodes.as_deref(),
             self.files.clone(),
             &self.lines,
             self.horizon,
-        );
+        )
+        .0;
         s.move_to(self.at.0, self.at.1);
         s
     }
@@ -195,8 +200,20 @@ pub fn builder(seed: u64, workers: u32) -> SimBuilder {
 
 impl Session {
     pub fn new(seed: u64, workers: u32) -> Session {
+        Session::on(seed, workers, None)
+    }
+
+    /// A run on the nodes `kind` or `minikube` made, or on `workers` generated ones.
+    pub fn on(seed: u64, workers: u32, nodes: Option<&[NodeConfig]>) -> Session {
         let workers = workers.clamp(1, 200);
-        let timeline = Timeline::new(builder(seed, workers), CHECKPOINT_EVERY)
+        let build = match nodes {
+            Some(nodes) => nodes
+                .iter()
+                .fold(SimBuilder::new(seed), |b, n| b.node(n.clone())),
+            None => builder(seed, workers),
+        };
+        let timeline = Timeline::new(build, CHECKPOINT_EVERY)
+            .or_else(|_| Timeline::new(builder(seed, workers), CHECKPOINT_EVERY))
             .expect("generated worker names are valid");
         // The page has an editor for `kubectl edit`.
         let console = Console {
@@ -206,6 +223,7 @@ impl Session {
         Session {
             seed,
             workers,
+            nodes: nodes.map(<[NodeConfig]>::to_vec),
             console,
             timeline,
             lines: Vec::new(),
@@ -274,6 +292,14 @@ impl Session {
         };
         let out = run_line(&self.console, &mut rec, line);
         let (attempts, applied) = (rec.attempts, rec.applied);
+        if let Some(new) = self.console.take_new_cluster() {
+            // `kind create cluster`, `minikube start`: a new cluster, so a new run on it, with
+            // the console's files; Undo brings the old one back.
+            let mut fresh = Session::on(self.seed, self.workers, Some(&new.nodes));
+            fresh.console.files = std::mem::take(&mut self.console.files);
+            *self = fresh;
+            return out;
+        }
         if attempts > 0 {
             self.lines.retain(|l| (l.events, l.time) <= pos);
             self.density.truncate(self.timeline.sim());
@@ -466,7 +492,19 @@ impl Session {
         lines: &[LoggedLine],
         at: (u64, u64),
     ) -> (Session, Vec<Output>) {
-        let mut s = Session::new(seed, workers);
+        Session::replay_on(seed, workers, None, files, lines, at)
+    }
+
+    /// As `replay_with_output`, on the nodes `kind` or `minikube` made.
+    pub fn replay_on(
+        seed: u64,
+        workers: u32,
+        nodes: Option<&[NodeConfig]>,
+        files: SortedMap<String, String>,
+        lines: &[LoggedLine],
+        at: (u64, u64),
+    ) -> (Session, Vec<Output>) {
+        let mut s = Session::on(seed, workers, nodes);
         s.console.files = files;
         let mut outputs = Vec::with_capacity(lines.len());
         for l in lines {
@@ -482,6 +520,7 @@ impl Session {
         Snapshot {
             seed: self.seed,
             workers: self.workers,
+            nodes: self.nodes.clone(),
             files: self.console.files.clone(),
             lines: self.lines.clone(),
             at: self.position(),

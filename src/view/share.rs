@@ -15,11 +15,14 @@
 use crate::sorted::SortedMap;
 
 use super::session::{LoggedLine, Session};
+use crate::sim::NodeConfig;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SavedRun {
     pub seed: u64,
     pub workers: u32,
+    /// The nodes `kind` or `minikube` made (`cluster` in the text).
+    pub nodes: Option<Vec<NodeConfig>>,
     /// Where the learner was: (events, ms).
     pub at: (u64, u64),
     pub files: SortedMap<String, String>,
@@ -28,12 +31,14 @@ pub struct SavedRun {
 }
 
 const MAGIC: &str = "podlab-run 1";
+const CONTROL_PLANE: &str = "node-role.kubernetes.io/control-plane";
 
 impl SavedRun {
     pub fn of(session: &Session, editor: &str) -> SavedRun {
         SavedRun {
             seed: session.seed,
             workers: session.workers,
+            nodes: session.nodes.clone(),
             at: session.position(),
             files: session.console.files.clone(),
             editor: editor.to_string(),
@@ -48,9 +53,10 @@ impl SavedRun {
 
     /// Rebuilds the run, with what each logged line printed.
     pub fn session_with_output(&self) -> (Session, Vec<crate::console::Output>) {
-        Session::replay_with_output(
+        Session::replay_on(
             self.seed,
             self.workers,
+            self.nodes.as_deref(),
             self.files.clone(),
             &self.lines,
             self.at,
@@ -62,6 +68,20 @@ impl SavedRun {
             "{MAGIC}\nseed {}\nworkers {}\nat {} {}\n",
             self.seed, self.workers, self.at.0, self.at.1
         );
+        if let Some(nodes) = &self.nodes {
+            // `cluster NAME/ROLE ...`: cp a control plane with its NoSchedule taint, cp-open
+            // one without (kind and minikube with no workers), w a worker.
+            s.push_str("cluster");
+            for n in nodes {
+                let role = match (n.labels.contains_key(CONTROL_PLANE), n.taints.is_empty()) {
+                    (true, false) => "cp",
+                    (true, true) => "cp-open",
+                    _ => "w",
+                };
+                s.push_str(&format!(" {}/{role}", n.name));
+            }
+            s.push('\n');
+        }
         let block = |s: &mut String, head: String, body: &str| {
             let lines: Vec<&str> = body.split('\n').collect();
             s.push_str(&format!("{head} {}\n", lines.len()));
@@ -88,6 +108,7 @@ impl SavedRun {
         let mut run = SavedRun {
             seed: 0,
             workers: 3,
+            nodes: None,
             at: (0, 0),
             files: SortedMap::new(),
             editor: String::new(),
@@ -105,6 +126,23 @@ impl SavedRun {
                     run.workers = u32::try_from(num(words.next())?).map_err(|e| e.to_string())?
                 }
                 Some("at") => run.at = (num(words.next())?, num(words.next())?),
+                Some("cluster") => {
+                    let mut nodes = Vec::new();
+                    for token in line.split(' ').skip(1).filter(|t| !t.is_empty()) {
+                        let (name, role) = token.rsplit_once('/').ok_or("a bad cluster node")?;
+                        nodes.push(match role {
+                            "cp" => NodeConfig::control_plane(name),
+                            "cp-open" => {
+                                let mut n = NodeConfig::control_plane(name);
+                                n.taints.clear();
+                                n
+                            }
+                            "w" => NodeConfig::new(name),
+                            _ => return Err(format!("unknown node role {role:?}")),
+                        });
+                    }
+                    run.nodes = Some(nodes);
+                }
                 Some("file") | Some("editor") => {
                     let is_file = line.starts_with("file ");
                     let (name, count) = if is_file {
@@ -214,9 +252,16 @@ mod tests {
         let mut files = SortedMap::new();
         files.insert("a.yaml".to_string(), "kind: Pod\n\n# é\n".to_string());
         files.insert("my file.yaml".to_string(), String::new());
+        let mut open = crate::sim::NodeConfig::control_plane("minikube");
+        open.taints.clear();
         let run = SavedRun {
             seed: 77,
             workers: 4,
+            nodes: Some(vec![
+                crate::sim::NodeConfig::control_plane("kind-control-plane"),
+                crate::sim::NodeConfig::new("kind-worker"),
+                open,
+            ]),
             at: (1200, 421_000),
             files,
             editor: "line 1\nline 2 with line 3 inside\n".into(),
