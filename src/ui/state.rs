@@ -338,7 +338,9 @@ impl LabState {
         let (line, text, ok) = f(&mut self.session.borrow_mut());
         let s = self.session.borrow();
         let after = s.snapshot();
-        let changed = after.lines != before.lines || after.horizon != before.horizon;
+        let changed = after.lines != before.lines
+            || after.horizon != before.horizon
+            || after.nodes != before.nodes;
         let forked = changed && before.horizon > before.at;
         let at = before.at.1;
         drop(s);
