@@ -90,7 +90,6 @@ macro_rules! field_by_value {
 }
 
 field_by_value! {
-    impl<T> for Option<T>;
     impl<V> for SortedMap<String, V>;
     impl<> for String;
     impl<> for bool;
@@ -99,6 +98,20 @@ field_by_value! {
     impl<> for u16;
     impl<> for u32;
     impl<> for u64;
+}
+
+/// An optional field read in place: null is `None`; anything else decodes into the value, which
+/// starts from `Default` as a decoded value does. A struct inside then goes through its one
+/// shared in-place reader instead of a copy of it (and of the move out of a `Result`) per
+/// option type.
+impl<D: Decoder, T: Default + DecodeField<D>> DecodeField<D> for Option<T> {
+    fn decode_field(&mut self, de: D) -> Result<(), DeError> {
+        if de.is_null() {
+            *self = None;
+            return Ok(());
+        }
+        self.insert(T::default()).decode_field(de)
+    }
 }
 
 /// A list field read in place: each item is pushed as `Default` and decoded into, which is what
