@@ -10,7 +10,10 @@
 //! IntOrString) to serde ([`Decoder::leaf`]).
 //!
 //! A derived struct starts from `Default::default()` and overwrites each field present in the
-//! input, in input order. That is what serde_derive's container `default` gives too, except that
+//! input, in input order. Its in-place reader (`DecodeField`) does not reset the value first:
+//! it is only ever handed a value that is already `Default` (a fresh value, a list item, an
+//! option's new value, or a field of a struct whose `Default` is derived, which gives every
+//! field its type's `Default`); a test keeps model structs off hand-written `Default` impls. That is what serde_derive's container `default` gives too, except that
 //! serde_derive reports a key given twice; the manifest reader refuses duplicate keys before
 //! decoding. Unknown fields are read as `IgnoredAny`, so the decoder warns about them. A
 //! struct without a container `default` has required fields: after the input, the first one
@@ -253,3 +256,79 @@ macro_rules! decode_leaves {
 }
 
 decode_leaves!(String, bool, i32, i64, u16, u32, u64);
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    /// Every `.rs` file under `dir`.
+    fn sources(dir: &Path, out: &mut Vec<(String, String)>) {
+        for entry in std::fs::read_dir(dir).expect("read src") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                sources(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).expect("read source");
+                out.push((path.display().to_string(), text));
+            }
+        }
+    }
+
+    /// The derived in-place reader does not reset a struct to `Default` before reading into it
+    /// (module docs): that is right only while a struct's `Default` gives each field its own
+    /// type's `Default`, which a derived `Default` does and a hand-written one may not.
+    #[test]
+    fn decoded_structs_have_a_derived_default() {
+        let mut files = Vec::new();
+        sources(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut files,
+        );
+        let mut decoded = Vec::new();
+        let mut hand_written = Vec::new();
+        for (path, text) in &files {
+            let mut derives_decode = false;
+            for line in text.lines().map(str::trim) {
+                if line.starts_with("#[derive(") {
+                    derives_decode |= line.contains("Decode");
+                } else if let Some(rest) = line
+                    .strip_prefix("pub struct ")
+                    .or_else(|| line.strip_prefix("pub(crate) struct "))
+                    .or_else(|| line.strip_prefix("struct "))
+                {
+                    if derives_decode {
+                        let name: String = rest
+                            .chars()
+                            .take_while(|c| c.is_alphanumeric() || *c == '_')
+                            .collect();
+                        decoded.push(name);
+                    }
+                    derives_decode = false;
+                } else if !line.starts_with("#[") && !line.starts_with("///") {
+                    derives_decode = false;
+                }
+                if let Some(rest) = line.strip_prefix("impl Default for ") {
+                    let name: String = rest
+                        .chars()
+                        .take_while(|c| c.is_alphanumeric() || *c == '_')
+                        .collect();
+                    hand_written.push((name, path.clone()));
+                }
+            }
+        }
+        assert!(
+            decoded.len() > 50,
+            "found only {} Decode structs",
+            decoded.len()
+        );
+        assert!(decoded.iter().any(|n| n == "PodSpec"));
+        let clash: Vec<_> = hand_written
+            .iter()
+            .filter(|(name, _)| decoded.contains(name))
+            .collect();
+        assert!(
+            clash.is_empty(),
+            "Decode structs with a hand-written Default: {clash:?}"
+        );
+    }
+}
