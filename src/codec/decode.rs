@@ -222,25 +222,31 @@ impl<D: Decoder, T: Default + DecodeField<D>> Decode<D> for Vec<T> {
 /// `[key]`.
 impl<D: Decoder, V: Decode<D>> Decode<D> for SortedMap<String, V> {
     fn decode(de: D) -> Result<Self, DeError> {
-        let mut map = de.map(None, "expected a map")?;
         let mut out = SortedMap::new();
-        let read = (|| {
-            while let Some(key) = map.next_key()? {
-                let key = key.to_string();
-                let mut value = None;
-                map.value(&mut |d| {
-                    value = Some(V::decode(d)?);
-                    Ok(())
-                })?;
-                if let Some(v) = value {
-                    out.insert(key, v);
-                }
-            }
+        decode_entries(de, &mut |key, value| {
+            out.insert(key, V::decode(value)?);
             Ok(())
-        })();
-        read.map_err(|e| de.locate_in(e))?;
+        })?;
         Ok(out)
     }
+}
+
+/// The entries of a map (one copy for all value types): each key with its value's node, to
+/// `put`, which decodes and stores it.
+#[inline(never)]
+fn decode_entries<D: Decoder>(
+    de: D,
+    put: &mut dyn FnMut(String, D) -> Result<(), DeError>,
+) -> Result<(), DeError> {
+    let mut map = de.map(None, "expected a map")?;
+    let read = (|| {
+        while let Some(key) = map.next_key()? {
+            let mut key = Some(key.to_string());
+            map.value(&mut |d| put(key.take().unwrap_or_default(), d))?;
+        }
+        Ok(())
+    })();
+    read.map_err(|e| de.locate_in(e))
 }
 
 /// Leaves keep serde's `Deserialize` through the decoder (`Decoder::leaf`), as the model's own
