@@ -118,17 +118,13 @@ impl<D: Decoder, T: Default + DecodeField<D>> DecodeField<D> for Option<T> {
 }
 
 /// A list field read in place: each item is pushed as `Default` and decoded into, which is what
-/// decoding a fresh item gives (structs start from `Default`, everything else is replaced).
+/// decoding a fresh item gives (structs start from `Default`, everything else is replaced). The
+/// list is empty to begin with, as every in-place value is `Default` (module docs).
 trait Items<D: Decoder> {
-    fn clear(&mut self);
     fn push_default(&mut self) -> &mut dyn DecodeField<D>;
 }
 
 impl<D: Decoder, T: Default + DecodeField<D>> Items<D> for Vec<T> {
-    fn clear(&mut self) {
-        Vec::clear(self);
-    }
-
     fn push_default(&mut self) -> &mut dyn DecodeField<D> {
         self.push(T::default());
         let last = self.len() - 1;
@@ -146,7 +142,6 @@ impl<D: Decoder, T: Default + DecodeField<D>> DecodeField<D> for Vec<T> {
 #[inline(never)]
 fn decode_items<D: Decoder>(list: &mut dyn Items<D>, de: D) -> Result<(), DeError> {
     let len = de.seq_len()?;
-    list.clear();
     for i in 0..len {
         if let Err(e) = list.push_default().decode_field(de.item(i)) {
             return Err(de.locate_in(de.locate_item(i, e)));
