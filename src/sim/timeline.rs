@@ -187,7 +187,8 @@ impl Timeline {
         self.run_to(t);
     }
 
-    fn restore(&mut self, pred: impl Fn(u64, &Checkpoint) -> bool) {
+    /// One copy for both callers (`dyn`), not one inlined per closure.
+    fn restore(&mut self, pred: &dyn Fn(u64, &Checkpoint) -> bool) {
         let (_, cp) = self
             .checkpoints
             .iter()
@@ -209,7 +210,7 @@ impl Timeline {
                 .next()
                 .is_some()
         {
-            self.restore(|e, _| e <= k);
+            self.restore(&|e, _| e <= k);
         }
         while self.current.events_processed() < k {
             if self.step().is_none() {
@@ -221,7 +222,7 @@ impl Timeline {
     /// Restores the nearest checkpoint at or before time `t` and replays to `t`.
     pub fn seek_time(&mut self, t: u64) {
         if t < self.current.now() {
-            self.restore(|_, c| c.sim.now() <= t);
+            self.restore(&|_, c| c.sim.now() <= t);
         }
         self.run_to(t);
     }
