@@ -240,9 +240,13 @@ impl Cluster {
     }
 
     pub fn get<T: Resource>(&self, namespace: &str, name: &str) -> Option<&T> {
-        self.objects
-            .get(&ObjectRef::new(T::KIND, namespace, name))
+        self.get_of_kind(T::KIND, namespace, name)
             .and_then(T::from_object)
+    }
+
+    /// `get`'s lookup, one copy for all kinds (the key is built and dropped here).
+    fn get_of_kind(&self, kind: Kind, namespace: &str, name: &str) -> Option<&Object> {
+        self.objects.get(&ObjectRef::new(kind, namespace, name))
     }
 
     pub fn get_object(&self, r: &ObjectRef) -> Option<&Object> {
