@@ -21,3 +21,18 @@ pub use menu::ActionMenu;
 pub use panels::{PanelBody, StatePanels};
 pub use share::ShareBox;
 pub use timeline::TimelineBar;
+
+/// An element's `class` from the names that apply, in order, each once (what `classes!` gives),
+/// or no attribute when none does. A plain string: `classes!` built a shared, hashed set per
+/// element, which compiled to set code at every use.
+pub(crate) fn class_of(names: &[Option<&str>]) -> Option<String> {
+    let mut out: Vec<&str> = Vec::new();
+    for name in names.iter().flatten() {
+        for token in name.split_whitespace() {
+            if !out.contains(&token) {
+                out.push(token);
+            }
+        }
+    }
+    (!out.is_empty()).then(|| out.join(" "))
+}

@@ -31,7 +31,7 @@ fn status_class(status: &str) -> &'static str {
 }
 
 fn pod_card(p: &PodCard, on_run: &Callback<String>) -> Html {
-    let class = classes!("pod", p.terminating.then_some("terminating"));
+    let class = super::class_of(&[Some("pod"), p.terminating.then_some("terminating")]);
     let details = format!(
         "ready {} · restarts {}{}",
         p.ready,
@@ -48,7 +48,7 @@ fn pod_card(p: &PodCard, on_run: &Callback<String>) -> Html {
                 <ActionMenu target={format!("pod {}", p.name)} items={menu(pod_actions(p))} on_run={on_run.clone()} />
             </div>
             <div class="pod-line">
-                <span class={classes!("badge", status_class(&p.status))}>{ &p.status }</span>
+                <span class={super::class_of(&[Some("badge"), Some(status_class(&p.status))])}>{ &p.status }</span>
                 <span class="ip">{ &p.ip }</span>
             </div>
             <div class="pod-line small">{ details }</div>
@@ -57,11 +57,11 @@ fn pod_card(p: &PodCard, on_run: &Callback<String>) -> Html {
 }
 
 fn process_card(p: &ProcessCard) -> Html {
-    let class = classes!(
-        "proc",
+    let class = super::class_of(&[
+        Some("proc"),
         p.unseen.then_some("unseen"),
-        p.leader.then_some("leader")
-    );
+        p.leader.then_some("leader"),
+    ]);
     let api = format!("API: {}", p.api_status);
     html! {
         <li {class} title={format!("process {} of pod {} ({}), id {}", p.pid, p.pod, p.container, p.id)}>
@@ -70,11 +70,11 @@ fn process_card(p: &ProcessCard) -> Html {
                 <span class="pid">{ format!("pid {}", p.pid) }</span>
             </div>
             <div class="pod-line">
-                <span class={classes!("belief", (p.belief == "serving").then_some("serving"))}>{ &p.belief }</span>
+                <span class={super::class_of(&[Some("belief"), (p.belief == "serving").then_some("serving")])}>{ &p.belief }</span>
                 if p.leader { <span class="badge st-ok">{ "believes it leads" }</span> }
             </div>
             <div class="pod-line small">
-                <span class={classes!(p.unseen.then_some("api-gap"))}>{ api }</span>
+                <span class={super::class_of(&[p.unseen.then_some("api-gap")])}>{ api }</span>
                 if !p.writes.is_empty() {
                     <span class="writes">{ format!(" · writes {}", p.writes.join(", ")) }</span>
                 }
@@ -84,13 +84,13 @@ fn process_card(p: &ProcessCard) -> Html {
 }
 
 fn node_column(n: &NodeColumn, on_run: &Callback<String>) -> Html {
-    let class = classes!(
-        "node",
+    let class = super::class_of(&[
+        Some("node"),
         n.partitioned.then_some("partitioned"),
         (!n.powered).then_some("crashed"),
         n.unschedulable.then_some("cordoned"),
         (!n.ready).then_some("not-ready"),
-    );
+    ]);
     let link = if !n.powered {
         html! { <div class="link down" aria-hidden="true"></div> }
     } else if n.partitioned {
@@ -114,7 +114,7 @@ fn node_column(n: &NodeColumn, on_run: &Callback<String>) -> Html {
                 <ActionMenu target={format!("node {}", n.name)} items={menu(node_actions(n))} on_run={on_run.clone()} />
             </header>
             <div class="node-meta">
-                <span class={classes!("badge", status_cls)}>{ &n.status }</span>
+                <span class={super::class_of(&[Some("badge"), Some(status_cls)])}>{ &n.status }</span>
                 <span class="zone">{ &n.zone }</span>
                 if n.clock_offset_ms != 0 {
                     <span class="skew">{ format!("clock {:+}s", n.clock_offset_ms / 1000) }</span>
@@ -146,7 +146,7 @@ fn node_column(n: &NodeColumn, on_run: &Callback<String>) -> Html {
                                 _ => "in use",
                             };
                             html! {
-                                <span class={classes!("vol", v.attached.then_some("attached"))}
+                                <span class={super::class_of(&[Some("vol"), v.attached.then_some("attached")])}
                                     title={format!("PersistentVolume {}: {how}", v.name)}>
                                     { format!("⛁ {} · {how}", v.name) }
                                 </span>
@@ -168,7 +168,7 @@ fn node_column(n: &NodeColumn, on_run: &Callback<String>) -> Html {
 }
 
 fn meter(m: &Meter) -> Html {
-    let class = classes!("meter", m.over.then_some("over"));
+    let class = super::class_of(&[Some("meter"), m.over.then_some("over")]);
     let boxes = (0..m.running.max(m.desired as u32)).map(|i| {
         let class = if i >= m.desired as u32 {
             "cell extra"

@@ -191,7 +191,7 @@ impl PanelBody {
                         <p class="muted small">{ crate::view::panels::events_summary(rows.len(), *total, filter) }</p>
                         <ol class="events">{ for rows.iter().map(|r| {
                             let onclick = { let t = r.time; on_seek.reform(move |_: MouseEvent| t) };
-                            let class = classes!("event", r.fault.then_some("fault"));
+                            let class = super::class_of(&[Some("event"), r.fault.then_some("fault")]);
                             html! {
                                 <li><button type="button" {class} {onclick} title={format!("Go to {}", r.clock)}>
                                     <span class="ev-time">{ &r.clock }</span>

@@ -52,7 +52,7 @@ pub fn TimelineBar(props: &TimelineBarProps) -> Html {
         html! { <span style={format!("height:{h}%")}></span> }
     });
     let marks = props.marks.iter().map(|(t, line)| {
-        let class = classes!("mark", is_fault(line).then_some("fault"));
+        let class = super::class_of(&[Some("mark"), is_fault(line).then_some("fault")]);
         let onclick = {
             let t = *t;
             props.on_seek.reform(move |_: MouseEvent| t)
