@@ -7,8 +7,8 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::components::{
-    ClusterView, ConsolePanel, EditorPane, ExercisePanel, Header, PanelBody, StatePanels,
-    TimelineBar,
+    header, timeline_bar, ClusterView, ConsolePanel, EditorPane, ExercisePanel, HeaderProps,
+    PanelBody, StatePanels, TimelineBarProps,
 };
 use super::hooks::{use_autosave, use_late_diagnose, use_play_clock, use_shortcuts, use_theme};
 use super::location;
@@ -282,14 +282,16 @@ pub fn App() -> Html {
     html! {
         <div class="app-shell">
             <a class="skip-link" href="#editor">{ "Skip to the editor" }</a>
-            <Header current={state.pattern} on_open={on_open} theme={state.theme} {on_theme} />
+            { header(&HeaderProps { current: state.pattern, on_open, theme: state.theme, on_theme }) }
             { main }
             if state.pattern.is_some() {
-                <TimelineBar playing={state.playing} speed={state.speed} {now} {horizon}
-                    {marks} {density} can_undo={!state.undo.is_empty()} share={state.share.clone()}
-                    on_toggle={cb(|_| Action::TogglePlay)} on_step_change={cb(|_| Action::StepChange)}
-                    on_step_event={cb(|_| Action::StepEvent)} {on_seek} {on_speed}
-                    on_undo={cb(|_| Action::Undo)} {on_share} {on_reset} />
+                { timeline_bar(&TimelineBarProps {
+                    playing: state.playing, speed: state.speed, now, horizon, marks, density,
+                    can_undo: !state.undo.is_empty(), share: state.share.clone(),
+                    on_toggle: cb(|_| Action::TogglePlay), on_step_change: cb(|_| Action::StepChange),
+                    on_step_event: cb(|_| Action::StepEvent), on_seek, on_speed,
+                    on_undo: cb(|_| Action::Undo), on_share, on_reset,
+                }) }
             }
         </div>
     }

@@ -16,11 +16,11 @@ pub use cluster::ClusterView;
 pub use console::ConsolePanel;
 pub use editor::EditorPane;
 pub use exercise::ExercisePanel;
-pub use header::Header;
+pub use header::{header, HeaderProps};
 pub use menu::ActionMenu;
 pub use panels::{PanelBody, StatePanels};
 pub use share::ShareBox;
-pub use timeline::TimelineBar;
+pub use timeline::{timeline_bar, TimelineBarProps};
 
 /// An element's `class` from the names that apply, in order, each once (what `classes!` gives),
 /// or no attribute when none does. A plain string: `classes!` built a shared, hashed set per
