@@ -7,8 +7,8 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::components::{
-    header, timeline_bar, ClusterView, ConsolePanel, EditorPane, ExercisePanel, HeaderProps,
-    PanelBody, StatePanels, TimelineBarProps,
+    cluster_view, header, state_panels, timeline_bar, ClusterViewProps, ConsolePanel, EditorPane,
+    ExercisePanel, HeaderProps, PanelBody, StatePanelsProps, TimelineBarProps,
 };
 use super::hooks::{use_autosave, use_late_diagnose, use_play_clock, use_shortcuts, use_theme};
 use super::location;
@@ -261,9 +261,12 @@ pub fn App() -> Html {
                 <ExercisePanel {pattern} notice={state.notice.clone()} {choices} on_run={on_run.clone()} />
                 <EditorPane text={state.editor.clone()} diags={state.diags.clone()} checking={state.diags_stale}
                     file={applied_name(&state.session.borrow(), state.editing.as_ref().map_or(state.file_name(), |e| e.0.as_str()), &state.editor)} on_change={on_edit} on_apply={cb(|_| Action::ApplyEditor)} />
-                <ClusterView model={cluster} on_run={on_run.clone()} />
-                <StatePanels selected={state.panel} on_select={on_panel}
-                    body={body.render(on_seek.clone(), on_filter, &state.event_filter)} />
+                { cluster_view(&ClusterViewProps { model: cluster, on_run: on_run.clone() }) }
+                { state_panels(&StatePanelsProps {
+                    selected: state.panel,
+                    on_select: on_panel,
+                    body: body.render(on_seek.clone(), on_filter, &state.event_filter),
+                }) }
                 <ConsolePanel entries={state.console.clone()} {now} on_run={on_run}
                     prompt={state.session.borrow().console.prompt()}
                     watching={state.session.borrow().watching()} on_interrupt={cb(|_| Action::Interrupt)} />

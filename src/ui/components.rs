@@ -12,13 +12,13 @@ pub mod share;
 pub mod stateful;
 pub mod timeline;
 
-pub use cluster::ClusterView;
+pub use cluster::{cluster_view, ClusterViewProps};
 pub use console::ConsolePanel;
 pub use editor::EditorPane;
 pub use exercise::ExercisePanel;
 pub use header::{header, HeaderProps};
 pub use menu::ActionMenu;
-pub use panels::{PanelBody, StatePanels};
+pub use panels::{state_panels, PanelBody, StatePanelsProps};
 pub use share::ShareBox;
 pub use timeline::{timeline_bar, TimelineBarProps};
 

@@ -7,7 +7,6 @@ use crate::view::cluster::{
     node_actions, pod_actions, ClusterModel, Meter, NodeColumn, PodCard, ProcessCard,
 };
 
-#[derive(Properties, PartialEq)]
 pub struct ClusterViewProps {
     pub model: Rc<ClusterModel>,
     pub on_run: Callback<String>,
@@ -203,8 +202,9 @@ fn meter(m: &Meter) -> Html {
 }
 
 /// The nodes with their pods and volumes: what the API server believes beside what really runs.
-#[component]
-pub fn ClusterView(props: &ClusterViewProps) -> Html {
+/// A function, not a component: the app hands it a new `on_run` at every render, so it
+/// rendered every time anyway.
+pub fn cluster_view(props: &ClusterViewProps) -> Html {
     let m = &props.model;
     html! {
         <section class="region cluster" aria-labelledby="cluster-title">

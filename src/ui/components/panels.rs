@@ -6,18 +6,17 @@ use crate::view::panels::{dns_entries, events, storage, DnsEntry, EventRow, Stor
 use crate::view::session::{query, Session};
 use crate::view::stateful::{statefulsets, StatefulSetView};
 
-#[derive(Properties, PartialEq)]
 pub struct StatePanelsProps {
     pub selected: Panel,
     pub on_select: Callback<Panel>,
     /// The selected panel's content; `None` shows its empty text.
-    #[prop_or_default]
     pub body: Option<Html>,
 }
 
-/// Tabs over the state panels, keyboard-operable as an ARIA tab list.
-#[component]
-pub fn StatePanels(props: &StatePanelsProps) -> Html {
+/// Tabs over the state panels, keyboard-operable as an ARIA tab list. A function, not a
+/// component: the app hands it a new `on_select` at every render, so it rendered every time
+/// anyway.
+pub fn state_panels(props: &StatePanelsProps) -> Html {
     let tabs = Panel::ALL.into_iter().map(|panel| {
         let selected = panel == props.selected;
         let onclick = props.on_select.reform(move |_: MouseEvent| panel);
