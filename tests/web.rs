@@ -5,7 +5,9 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use podlab::ui::components::{ClusterView, EditorPane, StatePanels};
+use podlab::ui::components::{
+    cluster_view, state_panels, ClusterViewProps, EditorPane, StatePanelsProps,
+};
 use podlab::ui::state::Panel;
 use podlab::ui::App;
 use podlab::view::cluster::cluster_model;
@@ -46,7 +48,11 @@ fn PanelsHost() -> Html {
         let selected = selected.clone();
         Callback::from(move |p| selected.set(p))
     };
-    html! { <StatePanels selected={*selected} {on_select} /> }
+    state_panels(&StatePanelsProps {
+        selected: *selected,
+        on_select,
+        body: None,
+    })
 }
 
 #[wasm_bindgen_test]
@@ -233,7 +239,7 @@ fn ClusterHost(props: &ClusterHostProps) -> Html {
     let model = Rc::new(cluster_model(s.sim()));
     let ran = props.ran.clone();
     let on_run = Callback::from(move |line: String| ran.borrow_mut().push(line));
-    html! { <ClusterView {model} {on_run} /> }
+    cluster_view(&ClusterViewProps { model, on_run })
 }
 
 #[derive(Properties)]

@@ -155,11 +155,13 @@ fn expand(input: &DeriveInput) -> syn::Result<proc_macro2::TokenStream> {
             }
         }
         impl<D: crate::codec::Decoder> crate::codec::DecodeField<D> for #name {
-            /// In place: the field starts again from `Default` (as a decoded value would).
+            /// In place, into a value that is already `Default` (every caller in `codec` makes
+            /// sure of it: a fresh value, a list item, an option's value, or the field of a
+            /// struct whose `Default` is derived), so there is no reset here: one copy of
+            /// `Default` and of the old value's drop less per struct.
             fn decode_field(&mut self, de: D) -> ::core::result::Result<(), crate::codec::DeError> {
                 const FIELDS: &[&str] = &[#(#keys),*];
                 const REQUIRED: &[usize] = &[#(#required),*];
-                *self = <Self as ::core::default::Default>::default();
                 crate::codec::decode_struct(#name_str, FIELDS, REQUIRED, self, de)
             }
         }

@@ -10,7 +10,10 @@
 //! IntOrString) to serde ([`Decoder::leaf`]).
 //!
 //! A derived struct starts from `Default::default()` and overwrites each field present in the
-//! input, in input order. That is what serde_derive's container `default` gives too, except that
+//! input, in input order. Its in-place reader (`DecodeField`) does not reset the value first:
+//! it is only ever handed a value that is already `Default` (a fresh value, a list item, an
+//! option's new value, or a field of a struct whose `Default` is derived, which gives every
+//! field its type's `Default`); a test keeps model structs off hand-written `Default` impls. That is what serde_derive's container `default` gives too, except that
 //! serde_derive reports a key given twice; the manifest reader refuses duplicate keys before
 //! decoding. Unknown fields are read as `IgnoredAny`, so the decoder warns about them. A
 //! struct without a container `default` has required fields: after the input, the first one
@@ -90,7 +93,6 @@ macro_rules! field_by_value {
 }
 
 field_by_value! {
-    impl<T> for Option<T>;
     impl<V> for SortedMap<String, V>;
     impl<> for String;
     impl<> for bool;
@@ -101,18 +103,28 @@ field_by_value! {
     impl<> for u64;
 }
 
+/// An optional field read in place: null is `None`; anything else decodes into the value, which
+/// starts from `Default` as a decoded value does. A struct inside then goes through its one
+/// shared in-place reader instead of a copy of it (and of the move out of a `Result`) per
+/// option type.
+impl<D: Decoder, T: Default + DecodeField<D>> DecodeField<D> for Option<T> {
+    fn decode_field(&mut self, de: D) -> Result<(), DeError> {
+        if de.is_null() {
+            *self = None;
+            return Ok(());
+        }
+        self.insert(T::default()).decode_field(de)
+    }
+}
+
 /// A list field read in place: each item is pushed as `Default` and decoded into, which is what
-/// decoding a fresh item gives (structs start from `Default`, everything else is replaced).
+/// decoding a fresh item gives (structs start from `Default`, everything else is replaced). The
+/// list is empty to begin with, as every in-place value is `Default` (module docs).
 trait Items<D: Decoder> {
-    fn clear(&mut self);
     fn push_default(&mut self) -> &mut dyn DecodeField<D>;
 }
 
 impl<D: Decoder, T: Default + DecodeField<D>> Items<D> for Vec<T> {
-    fn clear(&mut self) {
-        Vec::clear(self);
-    }
-
     fn push_default(&mut self) -> &mut dyn DecodeField<D> {
         self.push(T::default());
         let last = self.len() - 1;
@@ -130,7 +142,6 @@ impl<D: Decoder, T: Default + DecodeField<D>> DecodeField<D> for Vec<T> {
 #[inline(never)]
 fn decode_items<D: Decoder>(list: &mut dyn Items<D>, de: D) -> Result<(), DeError> {
     let len = de.seq_len()?;
-    list.clear();
     for i in 0..len {
         if let Err(e) = list.push_default().decode_field(de.item(i)) {
             return Err(de.locate_in(de.locate_item(i, e)));
@@ -206,25 +217,31 @@ impl<D: Decoder, T: Default + DecodeField<D>> Decode<D> for Vec<T> {
 /// `[key]`.
 impl<D: Decoder, V: Decode<D>> Decode<D> for SortedMap<String, V> {
     fn decode(de: D) -> Result<Self, DeError> {
-        let mut map = de.map(None, "expected a map")?;
         let mut out = SortedMap::new();
-        let read = (|| {
-            while let Some(key) = map.next_key()? {
-                let key = key.to_string();
-                let mut value = None;
-                map.value(&mut |d| {
-                    value = Some(V::decode(d)?);
-                    Ok(())
-                })?;
-                if let Some(v) = value {
-                    out.insert(key, v);
-                }
-            }
+        decode_entries(de, &mut |key, value| {
+            out.insert(key, V::decode(value)?);
             Ok(())
-        })();
-        read.map_err(|e| de.locate_in(e))?;
+        })?;
         Ok(out)
     }
+}
+
+/// The entries of a map (one copy for all value types): each key with its value's node, to
+/// `put`, which decodes and stores it.
+#[inline(never)]
+fn decode_entries<D: Decoder>(
+    de: D,
+    put: &mut dyn FnMut(String, D) -> Result<(), DeError>,
+) -> Result<(), DeError> {
+    let mut map = de.map(None, "expected a map")?;
+    let read = (|| {
+        while let Some(key) = map.next_key()? {
+            let mut key = Some(key.to_string());
+            map.value(&mut |d| put(key.take().unwrap_or_default(), d))?;
+        }
+        Ok(())
+    })();
+    read.map_err(|e| de.locate_in(e))
 }
 
 /// Leaves keep serde's `Deserialize` through the decoder (`Decoder::leaf`), as the model's own
@@ -240,3 +257,79 @@ macro_rules! decode_leaves {
 }
 
 decode_leaves!(String, bool, i32, i64, u16, u32, u64);
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    /// Every `.rs` file under `dir`.
+    fn sources(dir: &Path, out: &mut Vec<(String, String)>) {
+        for entry in std::fs::read_dir(dir).expect("read src") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                sources(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).expect("read source");
+                out.push((path.display().to_string(), text));
+            }
+        }
+    }
+
+    /// The derived in-place reader does not reset a struct to `Default` before reading into it
+    /// (module docs): that is right only while a struct's `Default` gives each field its own
+    /// type's `Default`, which a derived `Default` does and a hand-written one may not.
+    #[test]
+    fn decoded_structs_have_a_derived_default() {
+        let mut files = Vec::new();
+        sources(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut files,
+        );
+        let mut decoded = Vec::new();
+        let mut hand_written = Vec::new();
+        for (path, text) in &files {
+            let mut derives_decode = false;
+            for line in text.lines().map(str::trim) {
+                if line.starts_with("#[derive(") {
+                    derives_decode |= line.contains("Decode");
+                } else if let Some(rest) = line
+                    .strip_prefix("pub struct ")
+                    .or_else(|| line.strip_prefix("pub(crate) struct "))
+                    .or_else(|| line.strip_prefix("struct "))
+                {
+                    if derives_decode {
+                        let name: String = rest
+                            .chars()
+                            .take_while(|c| c.is_alphanumeric() || *c == '_')
+                            .collect();
+                        decoded.push(name);
+                    }
+                    derives_decode = false;
+                } else if !line.starts_with("#[") && !line.starts_with("///") {
+                    derives_decode = false;
+                }
+                if let Some(rest) = line.strip_prefix("impl Default for ") {
+                    let name: String = rest
+                        .chars()
+                        .take_while(|c| c.is_alphanumeric() || *c == '_')
+                        .collect();
+                    hand_written.push((name, path.clone()));
+                }
+            }
+        }
+        assert!(
+            decoded.len() > 50,
+            "found only {} Decode structs",
+            decoded.len()
+        );
+        assert!(decoded.iter().any(|n| n == "PodSpec"));
+        let clash: Vec<_> = hand_written
+            .iter()
+            .filter(|(name, _)| decoded.contains(name))
+            .collect();
+        assert!(
+            clash.is_empty(),
+            "Decode structs with a hand-written Default: {clash:?}"
+        );
+    }
+}

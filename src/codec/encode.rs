@@ -143,14 +143,15 @@ impl<T: Encode> Encode for Option<T> {
 
 impl<T: Encode> Encode for Vec<T> {
     fn encode(&self) -> Doc {
-        encode_items(&mut self.iter().map(|v| v as &dyn Encode))
+        encode_items(self.len(), &|i| &self[i])
     }
 }
 
-/// A list's items (one copy for all item types).
+/// A list's items (one copy for all item types), reached by index: a `dyn Iterator` per item
+/// type compiled its whole vtable (`next`, `size_hint`, `nth`, `advance_by`) per type.
 #[inline(never)]
-fn encode_items(items: &mut dyn Iterator<Item = &dyn Encode>) -> Doc {
-    Doc::Seq(items.map(|v| v.encode()).collect())
+fn encode_items<'a>(len: usize, item: &dyn Fn(usize) -> &'a dyn Encode) -> Doc {
+    Doc::Seq((0..len).map(|i| item(i).encode()).collect())
 }
 
 impl<V: Encode> Encode for crate::sorted::SortedMap<String, V> {

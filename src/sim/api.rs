@@ -302,9 +302,15 @@ impl Cluster {
     }
 
     pub fn get<T: Resource>(&self, namespace: &str, name: &str) -> Option<&T> {
+        self.get_of_kind(T::KIND, namespace, name)
+            .and_then(T::from_object)
+    }
+
+    /// `get`'s lookup, one copy for all kinds (the key is built and dropped here).
+    fn get_of_kind(&self, kind: Kind, namespace: &str, name: &str) -> Option<&Object> {
         self.objects
-            .get(&ObjectRef::new(T::KIND, namespace, name))
-            .and_then(|o| T::from_object(o))
+            .get(&ObjectRef::new(kind, namespace, name))
+            .map(|o| &**o)
     }
 
     pub fn get_object(&self, r: &ObjectRef) -> Option<&Object> {

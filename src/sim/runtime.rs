@@ -618,7 +618,22 @@ impl Sim {
         pid: u64,
         hook: impl FnOnce(&mut Program, &mut dyn Host) -> R,
     ) -> Option<R> {
-        let p = self.world.process_mut(pid)?;
+        let mut hook = Some(hook);
+        let mut out = None;
+        self.run_program_hook(pid, &mut |program, host| {
+            if let Some(hook) = hook.take() {
+                out = Some(hook(program, host));
+            }
+        });
+        out
+    }
+
+    /// `with_program`'s work, compiled once for all hooks (it was inlined into each caller).
+    #[inline(never)]
+    fn run_program_hook(&mut self, pid: u64, hook: &mut dyn FnMut(&mut Program, &mut dyn Host)) {
+        let Some(p) = self.world.process_mut(pid) else {
+            return;
+        };
         let mut program = std::mem::replace(&mut p.program, Program::Sleeper(Sleeper));
         let before = program.lock_beliefs();
         let mut host = ProcessHost {
@@ -627,7 +642,7 @@ impl Sim {
             timers: Vec::new(),
             network: None,
         };
-        let out = hook(&mut program, &mut host);
+        hook(&mut program, &mut host);
         let timers = host.timers;
         let changes = if program.takes_locks() {
             belief_changes(&before, &program.lock_beliefs())
@@ -645,7 +660,6 @@ impl Sim {
         for (delay, timer) in timers {
             self.schedule(delay, Event::ProcessTimer { pid, timer });
         }
-        Some(out)
     }
 
     /// The process just spawned: its program starts. Returns how long until it listens.

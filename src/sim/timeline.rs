@@ -235,7 +235,8 @@ impl Timeline {
         self.run_to(t);
     }
 
-    fn restore(&mut self, pred: impl Fn(u64, &Checkpoint) -> bool) {
+    /// One copy for both callers (`dyn`), not one inlined per closure.
+    fn restore(&mut self, pred: &dyn Fn(u64, &Checkpoint) -> bool) {
         let (_, cp) = self
             .checkpoints
             .iter()
@@ -257,7 +258,7 @@ impl Timeline {
                 .next()
                 .is_some()
         {
-            self.restore(|e, _| e <= k);
+            self.restore(&|e, _| e <= k);
         }
         while self.current.events_processed() < k {
             if self.step().is_none() {
@@ -276,7 +277,7 @@ impl Timeline {
     /// before it (`run_to` or `run_to_within` then replays the rest).
     pub fn rewind_to(&mut self, t: u64) {
         if t < self.current.now() {
-            self.restore(|_, c| c.sim.now() <= t);
+            self.restore(&|_, c| c.sim.now() <= t);
         }
     }
 }

@@ -7,8 +7,8 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::components::{
-    ClusterView, ConsolePanel, EditorPane, ExercisePanel, Header, PanelBody, StatePanels,
-    TimelineBar,
+    cluster_view, header, state_panels, timeline_bar, ClusterViewProps, ConsolePanel, EditorPane,
+    ExercisePanel, HeaderProps, PanelBody, StatePanelsProps, TimelineBarProps,
 };
 use super::hooks::{use_autosave, use_late_diagnose, use_play_clock, use_shortcuts, use_theme};
 use super::location;
@@ -264,9 +264,12 @@ pub fn App() -> Html {
                 <ExercisePanel {pattern} notice={state.notice.clone()} {choices} on_run={on_run.clone()} />
                 <EditorPane text={state.editor.clone()} diags={state.diags.clone()} checking={state.diags_stale}
                     file={applied_name(&state.session.borrow(), state.editing.as_ref().map_or(state.file_name(), |e| e.0.as_str()), &state.editor)} on_change={on_edit} on_apply={cb(|_| Action::ApplyEditor)} />
-                <ClusterView model={cluster} on_run={on_run.clone()} />
-                <StatePanels selected={state.panel} on_select={on_panel}
-                    body={body.render(on_seek.clone(), on_filter, &state.event_filter)} />
+                { cluster_view(&ClusterViewProps { model: cluster, on_run: on_run.clone() }) }
+                { state_panels(&StatePanelsProps {
+                    selected: state.panel,
+                    on_select: on_panel,
+                    body: body.render(on_seek.clone(), on_filter, &state.event_filter),
+                }) }
                 <ConsolePanel entries={state.console.clone()} {now} on_run={on_run}
                     prompt={state.session.borrow().console.prompt()}
                     watching={state.session.borrow().watching()} on_interrupt={cb(|_| Action::Interrupt)} />
@@ -285,14 +288,16 @@ pub fn App() -> Html {
     html! {
         <div class="app-shell">
             <a class="skip-link" href="#editor">{ "Skip to the editor" }</a>
-            <Header current={state.pattern} on_open={on_open} theme={state.theme} {on_theme} />
+            { header(&HeaderProps { current: state.pattern, on_open, theme: state.theme, on_theme }) }
             { main }
             if state.pattern.is_some() {
-                <TimelineBar playing={state.playing || state.behind.is_some()} {busy} speed={state.speed} {now} {horizon}
-                    {marks} {density} can_undo={!state.undo.is_empty()} share={state.share.clone()}
-                    on_toggle={cb(|_| Action::TogglePlay)} on_step_change={cb(|_| Action::StepChange)}
-                    on_step_event={cb(|_| Action::StepEvent)} {on_seek} {on_speed}
-                    on_undo={cb(|_| Action::Undo)} {on_share} {on_reset} />
+                { timeline_bar(&TimelineBarProps {
+                    playing: state.playing || state.behind.is_some(), busy, speed: state.speed, now, horizon, marks, density,
+                    can_undo: !state.undo.is_empty(), share: state.share.clone(),
+                    on_toggle: cb(|_| Action::TogglePlay), on_step_change: cb(|_| Action::StepChange),
+                    on_step_event: cb(|_| Action::StepEvent), on_seek, on_speed,
+                    on_undo: cb(|_| Action::Undo), on_share, on_reset,
+                }) }
             }
         </div>
     }

@@ -12,12 +12,27 @@ pub mod share;
 pub mod stateful;
 pub mod timeline;
 
-pub use cluster::ClusterView;
+pub use cluster::{cluster_view, ClusterViewProps};
 pub use console::ConsolePanel;
 pub use editor::EditorPane;
 pub use exercise::ExercisePanel;
-pub use header::Header;
+pub use header::{header, HeaderProps};
 pub use menu::ActionMenu;
-pub use panels::{PanelBody, StatePanels};
+pub use panels::{state_panels, PanelBody, StatePanelsProps};
 pub use share::ShareBox;
-pub use timeline::TimelineBar;
+pub use timeline::{timeline_bar, TimelineBarProps};
+
+/// An element's `class` from the names that apply, in order, each once (what `classes!` gives),
+/// or no attribute when none does. A plain string: `classes!` built a shared, hashed set per
+/// element, which compiled to set code at every use.
+pub(crate) fn class_of(names: &[Option<&str>]) -> Option<String> {
+    let mut out: Vec<&str> = Vec::new();
+    for name in names.iter().flatten() {
+        for token in name.split_whitespace() {
+            if !out.contains(&token) {
+                out.push(token);
+            }
+        }
+    }
+    (!out.is_empty()).then(|| out.join(" "))
+}

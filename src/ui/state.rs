@@ -332,7 +332,9 @@ impl LabState {
     }
 
     /// Runs a change to the run, keeping the previous run for one undo when it changed.
-    fn change(&mut self, f: impl FnOnce(&mut Session) -> (String, String, bool)) {
+    /// One copy for all callers (`dyn`): a generic closure parameter put the whole body into
+    /// each caller.
+    fn change(&mut self, f: &mut dyn FnMut(&mut Session) -> (String, String, bool)) {
         let before = self.session.borrow().snapshot();
         let console_before = self.console.clone();
         let (line, text, ok) = f(&mut self.session.borrow_mut());
@@ -469,7 +471,7 @@ impl Reducible for LabState {
                 let (file, before) = next.editing.clone().unwrap_or_default();
                 let text = next.editor.clone();
                 let mut saved = false;
-                next.change(|s| {
+                next.change(&mut |s| {
                     let (line, out) = s.save_edit(&file, &text);
                     saved = out.ok;
                     (line, out.text, out.ok)
@@ -483,7 +485,7 @@ impl Reducible for LabState {
             Action::ApplyEditor => {
                 next.behind = None;
                 let (name, text) = (next.file_name(), next.editor.clone());
-                next.change(|s| {
+                next.change(&mut |s| {
                     let (line, out) = s.apply_text(name, &text);
                     (line, out.text, out.ok)
                 });
@@ -496,7 +498,7 @@ impl Reducible for LabState {
                 }
                 // A command acts where the run is now; a seek still catching up stops there.
                 next.behind = None;
-                next.change(|s| {
+                next.change(&mut |s| {
                     let out = s.run(&line);
                     (line.clone(), out.text, out.ok)
                 });

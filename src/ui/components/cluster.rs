@@ -7,7 +7,6 @@ use crate::view::cluster::{
     node_actions, pod_actions, ClusterModel, Meter, NodeColumn, PodCard, ProcessCard,
 };
 
-#[derive(Properties, PartialEq)]
 pub struct ClusterViewProps {
     pub model: Rc<ClusterModel>,
     pub on_run: Callback<String>,
@@ -31,7 +30,7 @@ fn status_class(status: &str) -> &'static str {
 }
 
 fn pod_card(p: &PodCard, on_run: &Callback<String>) -> Html {
-    let class = classes!("pod", p.terminating.then_some("terminating"));
+    let class = super::class_of(&[Some("pod"), p.terminating.then_some("terminating")]);
     let details = format!(
         "ready {} · restarts {}{}",
         p.ready,
@@ -48,7 +47,7 @@ fn pod_card(p: &PodCard, on_run: &Callback<String>) -> Html {
                 <ActionMenu target={format!("pod {}", p.name)} items={menu(pod_actions(p))} on_run={on_run.clone()} />
             </div>
             <div class="pod-line">
-                <span class={classes!("badge", status_class(&p.status))}>{ &p.status }</span>
+                <span class={super::class_of(&[Some("badge"), Some(status_class(&p.status))])}>{ &p.status }</span>
                 <span class="ip">{ &p.ip }</span>
             </div>
             <div class="pod-line small">{ details }</div>
@@ -57,11 +56,11 @@ fn pod_card(p: &PodCard, on_run: &Callback<String>) -> Html {
 }
 
 fn process_card(p: &ProcessCard) -> Html {
-    let class = classes!(
-        "proc",
+    let class = super::class_of(&[
+        Some("proc"),
         p.unseen.then_some("unseen"),
-        p.leader.then_some("leader")
-    );
+        p.leader.then_some("leader"),
+    ]);
     let api = format!("API: {}", p.api_status);
     html! {
         <li {class} title={format!("process {} of pod {} ({}), id {}", p.pid, p.pod, p.container, p.id)}>
@@ -70,11 +69,11 @@ fn process_card(p: &ProcessCard) -> Html {
                 <span class="pid">{ format!("pid {}", p.pid) }</span>
             </div>
             <div class="pod-line">
-                <span class={classes!("belief", (p.belief == "serving").then_some("serving"))}>{ &p.belief }</span>
+                <span class={super::class_of(&[Some("belief"), (p.belief == "serving").then_some("serving")])}>{ &p.belief }</span>
                 if p.leader { <span class="badge st-ok">{ "believes it leads" }</span> }
             </div>
             <div class="pod-line small">
-                <span class={classes!(p.unseen.then_some("api-gap"))}>{ api }</span>
+                <span class={super::class_of(&[p.unseen.then_some("api-gap")])}>{ api }</span>
                 if !p.writes.is_empty() {
                     <span class="writes">{ format!(" · writes {}", p.writes.join(", ")) }</span>
                 }
@@ -84,13 +83,13 @@ fn process_card(p: &ProcessCard) -> Html {
 }
 
 fn node_column(n: &NodeColumn, on_run: &Callback<String>) -> Html {
-    let class = classes!(
-        "node",
+    let class = super::class_of(&[
+        Some("node"),
         n.partitioned.then_some("partitioned"),
         (!n.powered).then_some("crashed"),
         n.unschedulable.then_some("cordoned"),
         (!n.ready).then_some("not-ready"),
-    );
+    ]);
     let link = if !n.powered {
         html! { <div class="link down" aria-hidden="true"></div> }
     } else if n.partitioned {
@@ -114,7 +113,7 @@ fn node_column(n: &NodeColumn, on_run: &Callback<String>) -> Html {
                 <ActionMenu target={format!("node {}", n.name)} items={menu(node_actions(n))} on_run={on_run.clone()} />
             </header>
             <div class="node-meta">
-                <span class={classes!("badge", status_cls)}>{ &n.status }</span>
+                <span class={super::class_of(&[Some("badge"), Some(status_cls)])}>{ &n.status }</span>
                 <span class="zone">{ &n.zone }</span>
                 if n.clock_offset_ms != 0 {
                     <span class="skew">{ format!("clock {:+}s", n.clock_offset_ms / 1000) }</span>
@@ -149,7 +148,7 @@ fn node_column(n: &NodeColumn, on_run: &Callback<String>) -> Html {
                                 _ => "in use",
                             };
                             html! {
-                                <span class={classes!("vol", v.attached.then_some("attached"))}
+                                <span class={super::class_of(&[Some("vol"), v.attached.then_some("attached")])}
                                     title={format!("PersistentVolume {}: {how}", v.name)}>
                                     { format!("⛁ {} · {how}", v.name) }
                                 </span>
@@ -171,7 +170,7 @@ fn node_column(n: &NodeColumn, on_run: &Callback<String>) -> Html {
 }
 
 fn meter(m: &Meter) -> Html {
-    let class = classes!("meter", m.over.then_some("over"));
+    let class = super::class_of(&[Some("meter"), m.over.then_some("over")]);
     let boxes = crate::view::cluster::meter_cells(m.running, m.desired.max(0) as u32)
         .into_iter()
         .map(|class| html! { <span {class}></span> });
@@ -199,8 +198,9 @@ fn meter(m: &Meter) -> Html {
 }
 
 /// The nodes with their pods and volumes: what the API server believes beside what really runs.
-#[component]
-pub fn ClusterView(props: &ClusterViewProps) -> Html {
+/// A function, not a component: the app hands it a new `on_run` at every render, so it
+/// rendered every time anyway.
+pub fn cluster_view(props: &ClusterViewProps) -> Html {
     let m = &props.model;
     html! {
         <section class="region cluster" aria-labelledby="cluster-title">

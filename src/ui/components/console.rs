@@ -102,7 +102,7 @@ pub fn ConsolePanel(props: &ConsolePanelProps) -> Html {
                     <p class="empty">{ "Type kubectl, dig or lab commands, as in the CLI: try `kubectl get nodes` or `lab help`. Menu actions on nodes and pods run here too." }</p>
                 }
                 { for props.entries.iter().map(|e| html! {
-                    <div class={classes!("entry", (!e.ok).then_some("failed"), e.background.then_some("background"), is_ahead(e, props.now).then_some("ahead"))}
+                    <div class={super::class_of(&[Some("entry"), (!e.ok).then_some("failed"), e.background.then_some("background"), is_ahead(e, props.now).then_some("ahead")])}
                         title={is_ahead(e, props.now).then_some("Later in the run than the point shown: a change here replaces it")}>
                         <div class="prompt" title={e.background.then_some("printed later by a command that runs on; lab interrupt stops it")}><span class="at">{ clock(e.at) }</span>{
                             if e.background { format!(" ({})", e.line) } else { format!(" $ {}", e.line) }

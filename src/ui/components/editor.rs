@@ -192,7 +192,7 @@ pub fn EditorPane(props: &EditorPaneProps) -> Html {
         let spans = l.spans.iter().map(|s| match s.diag {
             Some(d) => {
                 let diag = &props.diags[d];
-                let class = classes!(s.class, if diag.error { "d-err" } else { "d-warn" });
+                let class = super::class_of(&[Some(s.class), Some(if diag.error { "d-err" } else { "d-warn" })]);
                 html! { <span {class} data-line={(first + i + 1).to_string()} title={diag.label()}>{ &s.text }</span> }
             }
             None if s.class.is_empty() => html! { { &s.text } },

@@ -3,20 +3,18 @@ use yew::prelude::*;
 use crate::ui::state::Theme;
 use crate::view::route::Pattern;
 
-#[derive(Properties, PartialEq)]
 pub struct HeaderProps {
     pub current: Option<Pattern>,
     pub on_open: Callback<Pattern>,
     /// `None` follows the system.
-    #[prop_or_default]
     pub theme: Option<Theme>,
-    #[prop_or_default]
     pub on_theme: Callback<Theme>,
 }
 
-/// The brand and the navigation between the three patterns.
-#[component]
-pub fn Header(props: &HeaderProps) -> Html {
+/// The brand and the navigation between the three patterns. A function, not a component: its
+/// callbacks are new at every render of the app, so it rendered every time anyway, and a
+/// component costs its own copy of Yew's component machinery.
+pub fn header(props: &HeaderProps) -> Html {
     let links = Pattern::ALL.into_iter().map(|pattern| {
         let on_open = props.on_open.clone();
         let onclick = Callback::from(move |e: MouseEvent| {

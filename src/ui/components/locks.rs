@@ -49,7 +49,7 @@ fn lock(l: &LockView) -> Html {
                     <li>{ format!("{}  data {}  ephemeralOwner {}  czxid {}", z.path, z.data, z.owner, z.czxid) }</li>
                 }) }</ul>
             }
-            <p class={classes!("small", l.split_brain.then_some("st-bad"))}>{ summary(l) }</p>
+            <p class={super::class_of(&[Some("small"), l.split_brain.then_some("st-bad")])}>{ summary(l) }</p>
             <ol class="plain ladder candidates" aria-label="Candidates">{ for l.candidates.iter().map(|c| candidate(l, c)) }</ol>
             { writes(l) }
         </section>
@@ -57,7 +57,10 @@ fn lock(l: &LockView) -> Html {
 }
 
 fn candidate(l: &LockView, c: &CandidateView) -> Html {
-    let class = classes!("rung", (l.split_brain && c.leading).then_some("fault"));
+    let class = super::class_of(&[
+        Some("rung"),
+        (l.split_brain && c.leading).then_some("fault"),
+    ]);
     let role = match (c.leading, c.token) {
         (true, Some(t)) => format!("believes it leads (token {t})"),
         (true, None) => "believes it leads".to_string(),
@@ -67,7 +70,7 @@ fn candidate(l: &LockView, c: &CandidateView) -> Html {
         <li {class} aria-label={format!("candidate {}", c.pod)}>
             <strong>{ &c.pod }</strong>
             { format!("  on {} · process {} · {}", c.machine, c.process, c.state) }
-            <div class={classes!("small", c.leading.then_some(if l.split_brain { "st-bad" } else { "st-ok" }))}>{ role }</div>
+            <div class={super::class_of(&[Some("small"), c.leading.then_some(if l.split_brain { "st-bad" } else { "st-ok" })])}>{ role }</div>
             <div class="small">{ &c.seen }</div>
         </li>
     }
@@ -86,11 +89,11 @@ fn writes(l: &LockView) -> Html {
             <h4>{ "Protected resource" }</h4>
             <p class="small">
                 { format!("{} accepted, ", w.accepted) }
-                <span class={classes!((w.refused > 0).then_some("st-bad"))}>{ format!("{} refused (fenced)", w.refused) }</span>
+                <span class={super::class_of(&[(w.refused > 0).then_some("st-bad")])}>{ format!("{} refused (fenced)", w.refused) }</span>
                 { tokens }
             </p>
             <ul class="plain writes" aria-label="Newest writes">{ for w.last.iter().map(|r| html! {
-                <li class={classes!((!r.accepted).then_some("refused"))}>
+                <li class={super::class_of(&[(!r.accepted).then_some("refused")])}>
                     { format!("{}  {}  {}  {}", r.clock, r.pod, r.token, if r.accepted { "accepted" } else { "refused" }) }
                 </li>
             }) }</ul>

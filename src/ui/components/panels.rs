@@ -6,18 +6,17 @@ use crate::view::panels::{dns_entries, events, storage, DnsEntry, EventRow, Stor
 use crate::view::session::Session;
 use crate::view::stateful::{statefulsets, StatefulSetView};
 
-#[derive(Properties, PartialEq)]
 pub struct StatePanelsProps {
     pub selected: Panel,
     pub on_select: Callback<Panel>,
     /// The selected panel's content; `None` shows its empty text.
-    #[prop_or_default]
     pub body: Option<Html>,
 }
 
-/// Tabs over the state panels, keyboard-operable as an ARIA tab list.
-#[component]
-pub fn StatePanels(props: &StatePanelsProps) -> Html {
+/// Tabs over the state panels, keyboard-operable as an ARIA tab list. A function, not a
+/// component: the app hands it a new `on_select` at every render, so it rendered every time
+/// anyway.
+pub fn state_panels(props: &StatePanelsProps) -> Html {
     let tabs = Panel::ALL.into_iter().map(|panel| {
         let selected = panel == props.selected;
         let onclick = props.on_select.reform(move |_: MouseEvent| panel);
@@ -123,12 +122,7 @@ impl PanelBody {
                     <>
                         <p class="cmd"><code>{ "$ kubectl get pods -o wide" }</code>
                             <span class="muted">{ " (where each pod runs first)" }</span></p>
-                        <table class="grid pods">
-                            <thead><tr>{ for header.iter().map(|h| html! { <th>{ h }</th> }) }</tr></thead>
-                            <tbody>{ for rows.iter().map(|r| html! {
-                                <tr>{ for r.iter().map(|c| html! { <td>{ c }</td> }) }</tr>
-                            }) }</tbody>
-                        </table>
+                        { grid("grid pods", &header.iter().map(String::as_str).collect::<Vec<_>>(), &rows) }
                         if let Some(more) = more {
                             <p class="muted">{ more }</p>
                         }
@@ -139,30 +133,35 @@ impl PanelBody {
             PanelBody::Storage(m) => html! {
                 <>
                     <h3>{ "PersistentVolumeClaims" }</h3>
-                    <table class="grid">
-                        <thead><tr><th>{"NAME"}</th><th>{"STATUS"}</th><th>{"VOLUME"}</th><th>{"CAPACITY"}</th><th>{"ACCESS"}</th><th>{"CLASS"}</th></tr></thead>
-                        <tbody>{ for m.claims.iter().map(|c| html! {
-                            <tr><td>{ &c.name }</td><td>{ &c.status }</td><td>{ &c.volume }</td><td>{ &c.capacity }</td><td>{ &c.access }</td><td>{ &c.class }</td></tr>
-                        }) }</tbody>
-                    </table>
+                    { grid(
+                        "grid",
+                        &["NAME", "STATUS", "VOLUME", "CAPACITY", "ACCESS", "CLASS"],
+                        &m.claims.iter().map(|c| vec![
+                            c.name.clone(), c.status.clone(), c.volume.clone(),
+                            c.capacity.clone(), c.access.clone(), c.class.clone(),
+                        ]).collect::<Vec<_>>(),
+                    ) }
                     <h3>{ "PersistentVolumes" }</h3>
-                    <table class="grid">
-                        <thead><tr><th>{"NAME"}</th><th>{"CAPACITY"}</th><th>{"ACCESS"}</th><th>{"RECLAIM"}</th><th>{"STATUS"}</th><th>{"CLAIM"}</th><th>{"WRITERS"}</th></tr></thead>
-                        <tbody>{ for m.volumes.iter().map(|v| html! {
-                            <tr><td>{ &v.name }</td><td>{ &v.capacity }</td><td>{ &v.access }</td><td>{ &v.reclaim }</td><td>{ &v.status }</td><td>{ &v.claim }</td>
-                            <td>{ if v.writers.is_empty() { "-".to_string() } else { v.writers.join(", ") } }</td></tr>
-                        }) }</tbody>
-                    </table>
+                    { grid(
+                        "grid",
+                        &["NAME", "CAPACITY", "ACCESS", "RECLAIM", "STATUS", "CLAIM", "WRITERS"],
+                        &m.volumes.iter().map(|v| vec![
+                            v.name.clone(), v.capacity.clone(), v.access.clone(), v.reclaim.clone(),
+                            v.status.clone(), v.claim.clone(),
+                            if v.writers.is_empty() { "-".to_string() } else { v.writers.join(", ") },
+                        ]).collect::<Vec<_>>(),
+                    ) }
                     <h3>{ "Files, where they really are" }</h3>
                     if m.files.is_empty() {
                         <p class="empty">{ "Nothing has written to a volume yet." }</p>
                     } else {
-                        <table class="grid">
-                            <thead><tr><th>{"PLACE"}</th><th>{"FILE"}</th><th>{"LINES"}</th><th>{"WRITTEN BY"}</th></tr></thead>
-                            <tbody>{ for m.files.iter().map(|f| html! {
-                                <tr><td>{ &f.place }</td><td>{ &f.file }</td><td>{ f.lines }</td><td>{ f.writers.join(", ") }</td></tr>
-                            }) }</tbody>
-                        </table>
+                        { grid(
+                            "grid",
+                            &["PLACE", "FILE", "LINES", "WRITTEN BY"],
+                            &m.files.iter().map(|f| vec![
+                                f.place.clone(), f.file.clone(), f.lines.to_string(), f.writers.join(", "),
+                            ]).collect::<Vec<_>>(),
+                        ) }
                     }
                     <h3>{ "In use on nodes" }</h3>
                     if m.attachments.is_empty() {
@@ -201,7 +200,7 @@ impl PanelBody {
                         <p class="muted small">{ crate::view::panels::events_summary(rows.len(), *total, filter) }</p>
                         <ol class="events">{ for rows.iter().map(|r| {
                             let onclick = { let t = r.time; on_seek.reform(move |_: MouseEvent| t) };
-                            let class = classes!("event", r.fault.then_some("fault"));
+                            let class = super::class_of(&[Some("event"), r.fault.then_some("fault")]);
                             html! {
                                 <li><button type="button" {class} {onclick} title={format!("Go to {}", r.clock)}>
                                     <span class="ev-time">{ &r.clock }</span>
@@ -215,5 +214,18 @@ impl PanelBody {
                 }
             }
         })
+    }
+}
+
+/// A table of text cells (the Pods and Storage panels): one builder for every such table, so
+/// each column costs a string, not its own element code.
+fn grid(class: &'static str, header: &[&str], rows: &[Vec<String>]) -> Html {
+    html! {
+        <table class={class}>
+            <thead><tr>{ for header.iter().map(|h| html! { <th>{ *h }</th> }) }</tr></thead>
+            <tbody>{ for rows.iter().map(|r| html! {
+                <tr>{ for r.iter().map(|c| html! { <td>{ c }</td> }) }</tr>
+            }) }</tbody>
+        </table>
     }
 }

@@ -86,10 +86,10 @@ fn row(s: &StatefulSetView, r: &OrdinalRow) -> Html {
         })
         .collect();
     let two_truths = r.status.starts_with("Terminating") && !r.processes.is_empty();
-    let class = classes!(
-        "rung",
-        (two_truths || r.processes.len() > 1).then_some("fault")
-    );
+    let class = super::class_of(&[
+        Some("rung"),
+        (two_truths || r.processes.len() > 1).then_some("fault"),
+    ]);
     let node = if r.node.is_empty() {
         String::new()
     } else {

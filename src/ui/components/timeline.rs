@@ -3,7 +3,6 @@ use yew::prelude::*;
 pub use crate::view::timeline::clock;
 use crate::view::timeline::is_fault;
 
-#[derive(Properties, PartialEq)]
 pub struct TimelineBarProps {
     pub playing: bool,
     /// "simulating… 4,200 of 100,000 pods created" while the run catches up, a frame at a time.
@@ -31,9 +30,10 @@ pub struct TimelineBarProps {
 
 pub const SPEEDS: [u32; 7] = [1, 2, 5, 10, 20, 50, 100];
 
-/// Play, pause, step, speed and the scrubber over the whole run, with its changes marked.
-#[component]
-pub fn TimelineBar(props: &TimelineBarProps) -> Html {
+/// Play, pause, step, speed and the scrubber over the whole run, with its changes marked. A
+/// function, not a component: its props change at every render of the app (the time, new
+/// callbacks), so it rendered every time anyway.
+pub fn timeline_bar(props: &TimelineBarProps) -> Html {
     let end = props.horizon.max(props.now);
     let max = crate::view::timeline::scrub_max(end);
     let on_input = props.on_seek.reform(move |e: InputEvent| {
@@ -54,7 +54,7 @@ pub fn TimelineBar(props: &TimelineBarProps) -> Html {
         html! { <span style={format!("height:{h}%")}></span> }
     });
     let marks = props.marks.iter().map(|(t, line)| {
-        let class = classes!("mark", is_fault(line).then_some("fault"));
+        let class = super::class_of(&[Some("mark"), is_fault(line).then_some("fault")]);
         let onclick = {
             let t = *t;
             props.on_seek.reform(move |_: MouseEvent| t)
