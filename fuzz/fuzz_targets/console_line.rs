@@ -50,22 +50,29 @@ spec:
     matchLabels: {app: web}
 ";
 
-/// A cluster with pods running, built once; each input gets a clone.
+/// A cluster with pods running, built once, and the console's files; each input gets a clone
+/// of the cluster and a fresh console (a console keeps per-session state in `RefCell`s).
 fn base() -> &'static (Console, Sim) {
-    static BASE: OnceLock<(Console, Sim)> = OnceLock::new();
-    BASE.get_or_init(|| {
-        let mut console = Console::new();
-        console.files.insert("web.yaml".into(), RS.into());
-        console.files.insert("svc.yaml".into(), SVC.into());
-        console
-            .files
-            .insert("both.yaml".into(), format!("{RS}---\n{SVC}---\n{PDB}"));
-        let mut sim = SimBuilder::new(1).workers(2).build().expect("cluster");
-        let out = console.run(&mut sim, "kubectl apply -f both.yaml");
-        assert!(out.ok, "{}", out.text);
-        sim.run_for(20_000);
-        (console, sim)
-    })
+    struct Shared((Console, Sim));
+    // SAFETY: libFuzzer runs the inputs on one thread; the shared value is only read (a
+    // console's RefCells are touched only on the per-input clone).
+    unsafe impl Sync for Shared {}
+    static BASE: OnceLock<Shared> = OnceLock::new();
+    &BASE
+        .get_or_init(|| {
+            let mut console = Console::new();
+            console.files.insert("web.yaml".into(), RS.into());
+            console.files.insert("svc.yaml".into(), SVC.into());
+            console
+                .files
+                .insert("both.yaml".into(), format!("{RS}---\n{SVC}---\n{PDB}"));
+            let mut sim = SimBuilder::new(1).workers(2).build().expect("cluster");
+            let out = console.run(&mut sim, "kubectl apply -f both.yaml");
+            assert!(out.ok, "{}", out.text);
+            sim.run_for(20_000);
+            Shared((console, sim))
+        })
+        .0
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -73,9 +80,20 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let (console, sim) = base();
+    let console = console.clone();
     let mut sim = sim.clone();
     for line in text.lines().take(8) {
         let _ = console.run(&mut sim, line);
+        // `kind create cluster`, `minikube start`: go on against the new nodes, as `podlab run`.
+        if let Some(new) = console.take_new_cluster() {
+            let build = new
+                .nodes
+                .into_iter()
+                .fold(SimBuilder::new(1), |b, n| b.node(n));
+            if let Ok(s) = build.build() {
+                sim = s;
+            }
+        }
         // Let commands that run on (a drain's retries and polls) and the apps' logs move.
         sim.run_for(6_000);
         // Bound the simulated time a fuzzed line can ask for (drain, lab wait).
