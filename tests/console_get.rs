@@ -233,3 +233,44 @@ fn type_named_twice_escaped_keys_and_jsonpath_maps() {
     let out = console.run(&mut sim, "kubectl get rs web -o jsonpath={.spec.selector}");
     assert_eq!(out.text, r#"{"matchLabels":{"app":"web"}}"#);
 }
+
+/// `kubectl create deployment`, as the Kubernetes docs' tutorials open (kubectl's
+/// create_deployment.go): label `app: NAME`, a container named after the image without its
+/// path, tag or digest, the command after `--`, `--port` on the first container; an existing
+/// name is the API server's AlreadyExists, wrapped as kubectl wraps it.
+#[test]
+fn create_deployment_builds_what_kubectl_builds() {
+    let mut sim = SimBuilder::new(4).workers(1).build().unwrap();
+    let console = Console::new();
+    let out = console.run(
+        &mut sim,
+        "kubectl create deployment hello-node --image=registry.k8s.io/e2e-test-images/agnhost:2.39 --port=8080 -- /agnhost netexec --http-port=8080",
+    );
+    assert_eq!(out.text, "deployment.apps/hello-node created\n");
+    let d = sim
+        .cluster()
+        .get::<podlab::model::Deployment>("default", "hello-node")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        d.metadata.labels.get("app").map(String::as_str),
+        Some("hello-node")
+    );
+    let c = &d.spec.template.spec.containers[0];
+    assert_eq!(c.name, "agnhost");
+    assert_eq!(c.command, ["/agnhost", "netexec", "--http-port=8080"]);
+    assert_eq!(c.ports[0].container_port, 8080);
+    sim.run_for(30_000);
+    let out = console.run(&mut sim, "kubectl get deploy hello-node");
+    assert!(out.text.contains("hello-node   1/1"), "{}", out.text);
+    let out = console.run(
+        &mut sim,
+        "kubectl create deployment hello-node --image=nginx",
+    );
+    assert_eq!(
+        out.text,
+        "error: failed to create deployment: deployments.apps \"hello-node\" already exists\n"
+    );
+    let out = console.run(&mut sim, "kubectl create deployment web");
+    assert_eq!(out.text, "error: required flag(s) \"image\" not set\n");
+}

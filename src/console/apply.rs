@@ -48,7 +48,132 @@ pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Outp
 /// `kubectl create -f FILE...`: every object is created; one that exists is an error
 /// (AlreadyExists), and nothing records a last-applied configuration.
 pub fn create(console: &Console, target: &mut dyn Target, words: &[String]) -> Output {
+    if words
+        .first()
+        .is_some_and(|w| w == "deployment" || w == "deploy")
+    {
+        return create_deployment(console, target, &words[1..]);
+    }
     run_verb(console, target, words, "create")
+}
+
+/// `kubectl create deployment NAME --image=IMAGE... [--replicas=N] [--port=P] [-- COMMAND...]`,
+/// the Kubernetes docs' first line: the Deployment kubectl's generator builds (label
+/// `app: NAME`, one container per image named after the image), created as `create -f` would.
+fn create_deployment(console: &Console, target: &mut dyn Target, words: &[String]) -> Output {
+    let specs = [
+        flag("image", None, true),
+        flag("replicas", Some('r'), true),
+        flag("port", None, true),
+        flag("namespace", Some('n'), true),
+        flag("dry-run", None, true),
+    ];
+    let usage = "See 'kubectl create deployment -h' for help and examples\n";
+    let args = match parse_flags(words, &specs) {
+        Ok(a) => a,
+        Err(e) => return Output::err(format!("error: {e}\n{usage}")),
+    };
+    let name = match args.positional.as_slice() {
+        [one] => one.clone(),
+        other => {
+            return Output::err(format!(
+                "error: exactly one NAME is required, got {}\n{usage}",
+                other.len()
+            ))
+        }
+    };
+    let images: Vec<&String> = args.flags.get("image").into_iter().flatten().collect();
+    if images.is_empty() {
+        return Output::err("error: required flag(s) \"image\" not set\n".to_string());
+    }
+    if images.len() > 1 && !args.rest.is_empty() {
+        return Output::err(
+            "error: cannot specify multiple --image options and command\n".to_string(),
+        );
+    }
+    let number = |flag: &str, default: i64| -> Result<i64, Output> {
+        match args.value(flag) {
+            None => Ok(default),
+            Some(v) => v.parse::<i32>().map(i64::from).map_err(|_| {
+                Output::err(format!(
+                    "error: invalid argument \"{v}\" for \"--{flag}\" flag: strconv.ParseInt: parsing \"{v}\": invalid syntax\n{usage}"
+                ))
+            }),
+        }
+    };
+    let (replicas, port) = match (number("replicas", 1), number("port", -1)) {
+        (Ok(r), Ok(p)) => (r, p),
+        (Err(e), _) | (_, Err(e)) => return e,
+    };
+    // JSON is YAML: the object goes through the same reader, defaults and checks as a file.
+    let q = |s: &str| {
+        let mut out = String::new();
+        crate::manifest::emit::json_compact(&Doc::Str(s.to_string()), &mut out);
+        out
+    };
+    let command: Vec<String> = args.rest.iter().map(|a| q(a)).collect();
+    let containers: Vec<String> = images
+        .iter()
+        .enumerate()
+        .map(|(i, image)| {
+            // The generator keeps the image's last path part, without tag or digest.
+            let base = image.rsplit('/').next().unwrap_or(image);
+            let base = base
+                .split([':', '@'])
+                .next()
+                .unwrap_or(base)
+                .replace('_', "-");
+            let mut c = format!("{{\"name\":{},\"image\":{}", q(&base), q(image));
+            if !command.is_empty() {
+                c.push_str(&format!(",\"command\":[{}]", command.join(",")));
+            }
+            if i == 0 && port >= 0 {
+                c.push_str(&format!(",\"ports\":[{{\"containerPort\":{port}}}]"));
+            }
+            c.push('}');
+            c
+        })
+        .collect();
+    let ns = args.value("namespace").unwrap_or(&console.namespace);
+    let json = format!(
+        "{{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":{{\"name\":{n},\"namespace\":{ns},\"labels\":{{\"app\":{n}}}}},\"spec\":{{\"replicas\":{replicas},\"selector\":{{\"matchLabels\":{{\"app\":{n}}}}},\"template\":{{\"metadata\":{{\"labels\":{{\"app\":{n}}}}},\"spec\":{{\"containers\":[{c}]}}}}}}}}",
+        n = q(&name),
+        ns = q(ns),
+        c = containers.join(","),
+    );
+    let parsed = manifest::parse(&json);
+    let Some(m) = parsed.objects.into_iter().next() else {
+        let why = parsed
+            .diagnostics
+            .first()
+            .map_or(String::new(), |d| d.message.clone());
+        return Output::err(format!("error: {why}\n"));
+    };
+    if let Some(d) = manifest::validate(&m).into_iter().next() {
+        return Output::err(format!(
+            "The Deployment {:?} is invalid: {}\n",
+            name, d.message
+        ));
+    }
+    let client_dry_run = matches!(args.value("dry-run"), Some("client" | "true"));
+    let obj = m.object.into_object();
+    if client_dry_run {
+        return Output::ok(format!(
+            "{} created (dry run)\n",
+            qualified_name(obj.kind(), &name)
+        ));
+    }
+    // create_deployment.go wraps the API server's answer: "failed to create deployment: ...".
+    match target.apply(Command::Create(obj)) {
+        Ok(outcome) => Output::ok(outcome_line(&outcome)),
+        Err(e @ SimError::Api(ApiError::Invalid { .. })) => {
+            Output::err(api_error_text(&e, "creating", ""))
+        }
+        Err(SimError::Api(api)) => {
+            Output::err(format!("error: failed to create deployment: {api}\n"))
+        }
+        Err(other) => Output::err(format!("error: failed to create deployment: {other}\n")),
+    }
 }
 
 /// `kubectl replace -f FILE...`: a full update of each object, with the resourceVersion
