@@ -108,7 +108,7 @@ fn create_deployment(console: &Console, target: &mut dyn Target, words: &[String
     // JSON is YAML: the object goes through the same reader, defaults and checks as a file.
     let q = |s: &str| {
         let mut out = String::new();
-        crate::manifest::emit::json_compact(&Doc::Str(s.to_string()), &mut out);
+        crate::manifest::emit::json_compact(&Doc::Str(s.to_string()), false, &mut out);
         out
     };
     let command: Vec<String> = args.rest.iter().map(|a| q(a)).collect();
