@@ -7,8 +7,9 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::components::{
-    cluster_view, header, state_panels, timeline_bar, ClusterViewProps, ConsolePanel, EditorPane,
-    ExercisePanel, HeaderProps, PanelBody, StatePanelsProps, TimelineBarProps,
+    cluster_view, exercise_panel, header, state_panels, timeline_bar, ClusterViewProps,
+    ConsolePanel, EditorPane, ExercisePanelProps, HeaderProps, PanelBody, StatePanelsProps,
+    TimelineBarProps,
 };
 use super::hooks::{use_autosave, use_late_diagnose, use_play_clock, use_shortcuts, use_theme};
 use super::location;
@@ -258,7 +259,14 @@ pub fn App() -> Html {
     let main = match state.pattern {
         Some(pattern) => html! {
             <main class="lab" aria-label={pattern.title()}>
-                <ExercisePanel {pattern} notice={state.notice.clone()} {choices} on_run={on_run.clone()} />
+                { exercise_panel(&ExercisePanelProps {
+                    pattern,
+                    notice: state.notice.clone(),
+                    choices,
+                    on_run: on_run.clone(),
+                    steps_open: state.steps_open,
+                    on_toggle_steps: cb(|_| Action::ToggleSteps),
+                }) }
                 <EditorPane text={state.editor.clone()} diags={state.diags.clone()} checking={state.diags_stale}
                     file={applied_name(&state.session.borrow(), state.editing.as_ref().map_or(state.file_name(), |e| e.0.as_str()), &state.editor)} on_change={on_edit} on_apply={cb(|_| Action::ApplyEditor)} />
                 { cluster_view(&ClusterViewProps { model: cluster, on_run: on_run.clone() }) }

@@ -15,7 +15,7 @@ pub mod timeline;
 pub use cluster::{cluster_view, ClusterViewProps};
 pub use console::ConsolePanel;
 pub use editor::EditorPane;
-pub use exercise::ExercisePanel;
+pub use exercise::{exercise_panel, ExercisePanelProps};
 pub use header::{header, HeaderProps};
 pub use menu::ActionMenu;
 pub use panels::{state_panels, PanelBody, StatePanelsProps};

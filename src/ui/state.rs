@@ -139,6 +139,9 @@ pub struct LabState {
     /// `kubectl edit` put an object in the editor: the file Apply saves it as, and the
     /// editor's text from before, which comes back once the save succeeds.
     pub editing: Option<(String, Rc<str>)>,
+    /// The exercise panel's "What to try" list is open. Kept here, not in a component of its
+    /// own: it lasts as that panel did, across pages, and is closed after a page without one.
+    pub steps_open: bool,
 }
 
 impl PartialEq for LabState {
@@ -162,6 +165,7 @@ impl PartialEq for LabState {
             && self.shared == o.shared
             && self.newer_elsewhere == o.newer_elsewhere
             && self.editing == o.editing
+            && self.steps_open == o.steps_open
     }
 }
 
@@ -234,6 +238,7 @@ impl LabState {
             shared: start.shared,
             newer_elsewhere: false,
             editing: None,
+            steps_open: false,
         }
     }
 
@@ -358,6 +363,8 @@ impl LabState {
 }
 
 pub enum Action {
+    /// Open or close the exercise panel's "What to try" list.
+    ToggleSteps,
     /// Open a pattern's page (from the navigation or the browser's back and forward), with its
     /// autosaved run if there is one.
     Open(Box<Start>),
@@ -405,11 +412,17 @@ impl Reducible for LabState {
         let mut next = (*self).clone();
         match action {
             Action::Open(start) => {
+                // The list stays as it was from page to page; a page without the exercise
+                // panel (an unknown address) closes it.
+                let steps_open =
+                    next.steps_open && next.pattern.is_some() && start.pattern.is_some();
                 next = LabState {
                     speed: next.speed,
+                    steps_open,
                     ..LabState::new(*start)
                 }
             }
+            Action::ToggleSteps => next.steps_open = !next.steps_open,
             Action::KeepShared => {
                 if !next.shared {
                     return self;

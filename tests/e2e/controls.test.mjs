@@ -75,3 +75,26 @@ test('a long notice keeps the editor and console where they are', async () => {
   assert.equal(notice[1], notice[0], 'the whole notice is its tooltip');
   assert.deepEqual(problems, []);
 });
+
+test('"What to try" stays open from page to page, as the panel it belongs to does', async () => {
+  const other = await openLab('e2e-controls-steps-site');
+  try {
+    const p = other.page;
+    const open = () => p.getAttribute('.exercise .disclosure', 'aria-expanded');
+    assert.equal(await open(), 'false');
+    await p.click('.exercise .disclosure');
+    await p.waitForSelector('#exercise-steps:not([hidden])');
+    assert.equal(await open(), 'true');
+    // The header's link to another pattern keeps the exercise panel, and the list open.
+    await p.click('nav a[href="singleton"]');
+    await p.waitForFunction(() => document.querySelector('.exercise h2')?.textContent.includes('Singleton'));
+    assert.equal(await open(), 'true');
+    assert.equal(await p.$eval('#exercise-steps', (l) => l.hidden), false);
+    await p.click('.exercise .disclosure');
+    await p.waitForSelector('#exercise-steps[hidden]', { state: 'attached' });
+    assert.equal(await open(), 'false');
+    assert.deepEqual(other.problems, []);
+  } finally {
+    await other.close();
+  }
+});
