@@ -126,6 +126,10 @@ pub struct LabState {
     pub event_filter: String,
     /// The last share link made.
     pub share: Option<String>,
+    /// The share link the learner closed, and the one copied, while its box was up: both are
+    /// forgotten when the link is (as the box's own state was when it went away).
+    pub share_closed: Option<String>,
+    pub share_copied: Option<String>,
     /// A one-line message about the last change (a fork, a restored run).
     pub notice: Option<String>,
     /// `None` follows the system's preference.
@@ -160,6 +164,8 @@ impl PartialEq for LabState {
             && self.speed == o.speed
             && self.event_filter == o.event_filter
             && self.share == o.share
+            && self.share_closed == o.share_closed
+            && self.share_copied == o.share_copied
             && self.notice == o.notice
             && self.theme == o.theme
             && self.shared == o.shared
@@ -233,6 +239,8 @@ impl LabState {
             speed: start.speed.clamp(1, 100),
             event_filter: String::new(),
             share: None,
+            share_closed: None,
+            share_copied: None,
             notice: start.notice,
             theme: start.theme,
             shared: start.shared,
@@ -352,7 +360,14 @@ impl LabState {
 
     fn bump(&mut self) {
         self.rev += 1;
+        self.forget_share();
+    }
+
+    /// No share link any more: its box goes, with what was closed or copied in it.
+    fn forget_share(&mut self) {
         self.share = None;
+        self.share_closed = None;
+        self.share_copied = None;
     }
 
     fn rediagnose(&mut self) {
@@ -363,6 +378,10 @@ impl LabState {
 }
 
 pub enum Action {
+    /// The share box's Copy: the link copied, or None when the browser refused.
+    ShareCopied(Option<String>),
+    /// The share box was closed (its ✕ or Escape) while showing this link.
+    ShareClosed(String),
     /// Open or close the exercise panel's "What to try" list.
     ToggleSteps,
     /// Open a pattern's page (from the navigation or the browser's back and forward), with its
@@ -446,7 +465,7 @@ impl Reducible for LabState {
                 } else {
                     next.diags_stale = true;
                 }
-                next.share = None;
+                next.forget_share();
             }
             Action::Diagnose => {
                 if !next.diags_stale {
@@ -568,6 +587,18 @@ impl Reducible for LabState {
             Action::Share(base) => {
                 let fragment = next.saved_run().to_fragment();
                 next.share = Some(format!("{base}#{fragment}"));
+            }
+            Action::ShareCopied(url) => {
+                if next.share_copied == url {
+                    return self;
+                }
+                next.share_copied = url;
+            }
+            Action::ShareClosed(url) => {
+                if next.share_closed.as_ref() == Some(&url) {
+                    return self;
+                }
+                next.share_closed = Some(url);
             }
             Action::FilterEvents(f) => next.event_filter = f,
             Action::SetTheme(t) => next.theme = Some(t),

@@ -98,3 +98,30 @@ test('"What to try" stays open from page to page, as the panel it belongs to doe
     await other.close();
   }
 });
+
+test('the share box remembers its link: closed stays closed for that link, Copy confirms', async () => {
+  const other = await openLab('e2e-controls-sharebox-site', { clipboard: true });
+  try {
+    const p = other.page;
+    const share = () => p.click('button[aria-label="Make a share link"]');
+    await share();
+    await p.waitForSelector('.share-box');
+    await p.click('.share-box button:has-text("Copy")');
+    await p.waitForSelector('.share-box .hint:has-text("Copied to the clipboard.")');
+    await p.click('.share-box .close');
+    assert.equal(await p.$('.share-box'), null, 'the close button closes it');
+    // The same run makes the same link: the box stays closed for it.
+    await share();
+    await p.waitForTimeout(300);
+    assert.equal(await p.$('.share-box'), null, 'the closed link does not come back');
+    // A change to the run forgets the link; the next one opens the box afresh, not copied.
+    await p.click('.editor .apply');
+    await p.waitForSelector('.scrollback >> text=replicaset.apps/random-generator created');
+    await share();
+    await p.waitForSelector('.share-box');
+    assert.match(await p.textContent('.share-box .hint'), /Opening this link replays/);
+    assert.deepEqual(other.problems, []);
+  } finally {
+    await other.close();
+  }
+});
