@@ -7,8 +7,9 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::components::{
-    cluster_view, header, state_panels, timeline_bar, ClusterViewProps, ConsolePanel, EditorPane,
-    ExercisePanel, HeaderProps, PanelBody, StatePanelsProps, TimelineBarProps,
+    cluster_view, exercise_panel, header, state_panels, timeline_bar, use_share_focus,
+    ClusterViewProps, ConsolePanel, EditorPane, ExercisePanelProps, HeaderProps, PanelBody,
+    StatePanelsProps, TimelineBarProps,
 };
 use super::hooks::{use_autosave, use_late_diagnose, use_play_clock, use_shortcuts, use_theme};
 use super::location;
@@ -211,6 +212,16 @@ pub fn App() -> Html {
         let d = dispatch.clone();
         Callback::from(move |_: ()| d.dispatch(Action::Share(location::href_without_fragment())))
     };
+    let share_input = use_node_ref();
+    use_share_focus(state.share.clone(), share_input.clone());
+    let on_share_copied = {
+        let d = dispatch.clone();
+        Callback::from(move |url: Option<String>| d.dispatch(Action::ShareCopied(url)))
+    };
+    let on_share_closed = {
+        let d = dispatch.clone();
+        Callback::from(move |url: String| d.dispatch(Action::ShareClosed(url)))
+    };
     let on_reset = {
         let d = dispatch.clone();
         Callback::from(move |_: ()| {
@@ -261,7 +272,14 @@ pub fn App() -> Html {
     let main = match state.pattern {
         Some(pattern) => html! {
             <main class="lab" aria-label={pattern.title()}>
-                <ExercisePanel {pattern} notice={state.notice.clone()} {choices} on_run={on_run.clone()} />
+                { exercise_panel(&ExercisePanelProps {
+                    pattern,
+                    notice: state.notice.clone(),
+                    choices,
+                    on_run: on_run.clone(),
+                    steps_open: state.steps_open,
+                    on_toggle_steps: cb(|_| Action::ToggleSteps),
+                }) }
                 <EditorPane text={state.editor.clone()} diags={state.diags.clone()} checking={state.diags_stale}
                     file={applied_name(&state.session.borrow(), state.editing.as_ref().map_or(state.file_name(), |e| e.0.as_str()), &state.editor)} on_change={on_edit} on_apply={cb(|_| Action::ApplyEditor)} />
                 { cluster_view(&ClusterViewProps { model: cluster, on_run: on_run.clone() }) }
@@ -294,6 +312,11 @@ pub fn App() -> Html {
                 { timeline_bar(&TimelineBarProps {
                     playing: state.playing || state.behind.is_some(), busy, speed: state.speed, now, horizon, marks, density,
                     can_undo: !state.undo.is_empty(), share: state.share.clone(),
+                    share_closed: state.share_closed.clone(),
+                    share_copied: state.share_copied.clone(),
+                    share_input,
+                    on_share_copied,
+                    on_share_closed,
                     on_toggle: cb(|_| Action::TogglePlay), on_step_change: cb(|_| Action::StepChange),
                     on_step_event: cb(|_| Action::StepEvent), on_seek, on_speed,
                     on_undo: cb(|_| Action::Undo), on_share, on_reset,

@@ -15,11 +15,11 @@ pub mod timeline;
 pub use cluster::{cluster_view, ClusterViewProps};
 pub use console::ConsolePanel;
 pub use editor::EditorPane;
-pub use exercise::ExercisePanel;
+pub use exercise::{exercise_panel, ExercisePanelProps};
 pub use header::{header, HeaderProps};
 pub use menu::ActionMenu;
 pub use panels::{state_panels, PanelBody, StatePanelsProps};
-pub use share::ShareBox;
+pub use share::{share_box, use_share_focus};
 pub use timeline::{timeline_bar, TimelineBarProps};
 
 /// An element's `class` from the names that apply, in order, each once (what `classes!` gives),

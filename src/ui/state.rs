@@ -146,6 +146,10 @@ pub struct LabState {
     pub event_filter: String,
     /// The last share link made.
     pub share: Option<String>,
+    /// The share link the learner closed, and the one copied, while its box was up: both are
+    /// forgotten when the link is (as the box's own state was when it went away).
+    pub share_closed: Option<String>,
+    pub share_copied: Option<String>,
     /// A one-line message about the last change (a fork, a restored run).
     pub notice: Option<String>,
     /// `None` follows the system's preference.
@@ -159,6 +163,9 @@ pub struct LabState {
     /// `kubectl edit` put an object in the editor: the file Apply saves it as, and the
     /// editor's text from before, which comes back once the save succeeds.
     pub editing: Option<(String, Rc<str>)>,
+    /// The exercise panel's "What to try" list is open. Kept here, not in a component of its
+    /// own: it lasts as that panel did, across pages, and is closed after a page without one.
+    pub steps_open: bool,
 }
 
 impl PartialEq for LabState {
@@ -178,11 +185,14 @@ impl PartialEq for LabState {
             && self.speed == o.speed
             && self.event_filter == o.event_filter
             && self.share == o.share
+            && self.share_closed == o.share_closed
+            && self.share_copied == o.share_copied
             && self.notice == o.notice
             && self.theme == o.theme
             && self.shared == o.shared
             && self.newer_elsewhere == o.newer_elsewhere
             && self.editing == o.editing
+            && self.steps_open == o.steps_open
     }
 }
 
@@ -252,11 +262,14 @@ impl LabState {
             speed: start.speed.clamp(1, 100),
             event_filter: String::new(),
             share: None,
+            share_closed: None,
+            share_copied: None,
             notice: start.notice,
             theme: start.theme,
             shared: start.shared,
             newer_elsewhere: false,
             editing: None,
+            steps_open: false,
         }
     }
 
@@ -372,7 +385,14 @@ impl LabState {
 
     fn bump(&mut self) {
         self.rev += 1;
+        self.forget_share();
+    }
+
+    /// No share link any more: its box goes, with what was closed or copied in it.
+    fn forget_share(&mut self) {
         self.share = None;
+        self.share_closed = None;
+        self.share_copied = None;
     }
 
     fn rediagnose(&mut self) {
@@ -383,6 +403,12 @@ impl LabState {
 }
 
 pub enum Action {
+    /// The share box's Copy: the link copied, or None when the browser refused.
+    ShareCopied(Option<String>),
+    /// The share box was closed (its ✕ or Escape) while showing this link.
+    ShareClosed(String),
+    /// Open or close the exercise panel's "What to try" list.
+    ToggleSteps,
     /// Open a pattern's page (from the navigation or the browser's back and forward), with its
     /// autosaved run if there is one.
     Open(Box<Start>),
@@ -430,11 +456,17 @@ impl Reducible for LabState {
         let mut next = (*self).clone();
         match action {
             Action::Open(start) => {
+                // The list stays as it was from page to page; a page without the exercise
+                // panel (an unknown address) closes it.
+                let steps_open =
+                    next.steps_open && next.pattern.is_some() && start.pattern.is_some();
                 next = LabState {
                     speed: next.speed,
+                    steps_open,
                     ..LabState::new(*start)
                 }
             }
+            Action::ToggleSteps => next.steps_open = !next.steps_open,
             Action::KeepShared => {
                 if !next.shared {
                     return self;
@@ -458,7 +490,7 @@ impl Reducible for LabState {
                 } else {
                     next.diags_stale = true;
                 }
-                next.share = None;
+                next.forget_share();
             }
             Action::Diagnose => {
                 if !next.diags_stale {
@@ -612,6 +644,18 @@ impl Reducible for LabState {
             Action::Share(base) => {
                 let fragment = next.saved_run().to_fragment();
                 next.share = Some(format!("{base}#{fragment}"));
+            }
+            Action::ShareCopied(url) => {
+                if next.share_copied == url {
+                    return self;
+                }
+                next.share_copied = url;
+            }
+            Action::ShareClosed(url) => {
+                if next.share_closed.as_ref() == Some(&url) {
+                    return self;
+                }
+                next.share_closed = Some(url);
             }
             Action::FilterEvents(f) => next.event_filter = f,
             Action::SetTheme(t) => next.theme = Some(t),

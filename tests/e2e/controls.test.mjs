@@ -75,3 +75,53 @@ test('a long notice keeps the editor and console where they are', async () => {
   assert.equal(notice[1], notice[0], 'the whole notice is its tooltip');
   assert.deepEqual(problems, []);
 });
+
+test('"What to try" stays open from page to page, as the panel it belongs to does', async () => {
+  const other = await openLab('e2e-controls-steps-site');
+  try {
+    const p = other.page;
+    const open = () => p.getAttribute('.exercise .disclosure', 'aria-expanded');
+    assert.equal(await open(), 'false');
+    await p.click('.exercise .disclosure');
+    await p.waitForSelector('#exercise-steps:not([hidden])');
+    assert.equal(await open(), 'true');
+    // The header's link to another pattern keeps the exercise panel, and the list open.
+    await p.click('nav a[href="singleton"]');
+    await p.waitForFunction(() => document.querySelector('.exercise h2')?.textContent.includes('Singleton'));
+    assert.equal(await open(), 'true');
+    assert.equal(await p.$eval('#exercise-steps', (l) => l.hidden), false);
+    await p.click('.exercise .disclosure');
+    await p.waitForSelector('#exercise-steps[hidden]', { state: 'attached' });
+    assert.equal(await open(), 'false');
+    assert.deepEqual(other.problems, []);
+  } finally {
+    await other.close();
+  }
+});
+
+test('the share box remembers its link: closed stays closed for that link, Copy confirms', async () => {
+  const other = await openLab('e2e-controls-sharebox-site', { clipboard: true });
+  try {
+    const p = other.page;
+    const share = () => p.click('button[aria-label="Make a share link"]');
+    await share();
+    await p.waitForSelector('.share-box');
+    await p.click('.share-box button:has-text("Copy")');
+    await p.waitForSelector('.share-box .hint:has-text("Copied to the clipboard.")');
+    await p.click('.share-box .close');
+    assert.equal(await p.$('.share-box'), null, 'the close button closes it');
+    // The same run makes the same link: the box stays closed for it.
+    await share();
+    await p.waitForTimeout(300);
+    assert.equal(await p.$('.share-box'), null, 'the closed link does not come back');
+    // A change to the run forgets the link; the next one opens the box afresh, not copied.
+    await p.click('.editor .apply');
+    await p.waitForSelector('.scrollback >> text=replicaset.apps/random-generator created');
+    await share();
+    await p.waitForSelector('.share-box');
+    assert.match(await p.textContent('.share-box .hint'), /Opening this link replays/);
+    assert.deepEqual(other.problems, []);
+  } finally {
+    await other.close();
+  }
+});

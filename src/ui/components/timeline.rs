@@ -18,6 +18,13 @@ pub struct TimelineBarProps {
     pub density: Vec<u32>,
     pub can_undo: bool,
     pub share: Option<String>,
+    /// The share link closed in its box, and the one copied (`LabState`).
+    pub share_closed: Option<String>,
+    pub share_copied: Option<String>,
+    /// The share box's text field, which the app focuses when a new link comes.
+    pub share_input: NodeRef,
+    pub on_share_copied: Callback<Option<String>>,
+    pub on_share_closed: Callback<String>,
     pub on_toggle: Callback<()>,
     pub on_step_change: Callback<()>,
     pub on_step_event: Callback<()>,
@@ -66,9 +73,19 @@ pub fn timeline_bar(props: &TimelineBarProps) -> Html {
         }
     });
     let cb = |c: &Callback<()>| c.reform(|_: MouseEvent| ());
-    let share_box = props.share.as_ref().map(|url| {
-        html! { <super::ShareBox url={AttrValue::from(url.clone())} /> }
-    });
+    let share_box = props
+        .share
+        .as_ref()
+        .filter(|url| props.share_closed.as_ref() != Some(*url))
+        .map(|url| {
+            super::share_box(
+                url,
+                &props.share_input,
+                props.share_copied.as_ref() == Some(url),
+                &props.on_share_copied,
+                &props.on_share_closed,
+            )
+        });
     html! {
         <footer class="region timeline" aria-label="Timeline">
             <div class="controls">
