@@ -94,8 +94,15 @@ fuzz_target!(|data: &[u8]| {
                 sim = s;
             }
         }
-        // Let commands that run on (a drain's retries and polls) and the apps' logs move.
-        sim.run_for(6_000);
+        // Let commands that run on (a drain's retries and polls) and the apps' logs move, for
+        // 6 s or 5,000 events: a line such as `--replicas=100000` asks for minutes of work,
+        // which the page spreads over frames; one fuzz input must stay quick.
+        let deadline = sim.now() + 6_000;
+        let mut events = 0;
+        while events < 5_000 && sim.next_event_time().is_some_and(|t| t <= deadline) {
+            sim.step();
+            events += 1;
+        }
         // Bound the simulated time a fuzzed line can ask for (drain, lab wait).
         if sim.now() > 3_600_000 {
             break;
