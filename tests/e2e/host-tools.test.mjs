@@ -52,8 +52,8 @@ test('minikube and a NodePort reached from the host', async () => {
   await type('kubectl create -f https://k8spatterns.com/StatefulService/service-nodeport.yml');
   await type('kubectl rollout status statefulset rg');
   await page.waitForSelector('.scrollback pre >> text=partitioned roll out complete');
-  await type('minikube service random-generator-np --url > /tmp/random-url.txt &');
-  await type('url=$(cat /tmp/random-url.txt)');
+  await type('minikube service random-generator-np --url > random-url.txt &');
+  await type('url=$(cat random-url.txt)');
   await type('curl -s $url | jq .');
   await page.waitForSelector('.scrollback pre >> text="random":');
   await page.screenshot({ path: `${SHOTS}/host-tools-minikube.png` });
