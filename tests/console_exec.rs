@@ -80,3 +80,40 @@ fn an_interactive_shell_stays_open_until_exit() {
     );
     assert_eq!(console.prompt(), None);
 }
+
+/// The StatefulSet tutorial's host-shell forms: `;` between commands, and `for NAME in WORDS;
+/// do ...; done` with `$NAME` in double quotes (a loop keeps its variable's last value, as sh).
+#[test]
+fn a_for_loop_runs_its_body_for_each_word() {
+    let (mut sim, console, pod) = cluster();
+    let out = console.run(
+        &mut sim,
+        r#"for i in 0 1; do echo "web-$i"; done; echo end"#,
+    );
+    assert!(out.ok, "{}", out.text);
+    assert_eq!(out.text, "web-0\nweb-1\nend\n");
+    assert_eq!(console.run(&mut sim, "echo $i").text, "1\n");
+    // A `;` inside quotes belongs to the command: the pod's shell runs both, and `$x` in
+    // single quotes is the pod shell's (unset there), not the loop's.
+    let out = console.run(
+        &mut sim,
+        &format!("for x in a; do kubectl exec {pod} -- sh -c 'echo $x; hostname'; done"),
+    );
+    assert_eq!(out.text, format!("\n{pod}\n"));
+    // The status is the last command's; a loop without `done` is a syntax error.
+    let out = console.run(
+        &mut sim,
+        &format!("for d in /nope /; do kubectl exec {pod} -- chmod 755 $d; done"),
+    );
+    assert!(out.ok, "{}", out.text);
+    assert_eq!(
+        out.text,
+        "chmod: /nope: No such file or directory\ncommand terminated with exit code 1\n"
+    );
+    let out = console.run(&mut sim, "for i in 0 1; do echo $i");
+    assert!(
+        !out.ok && out.text.starts_with("bash: syntax error"),
+        "{}",
+        out.text
+    );
+}

@@ -151,11 +151,18 @@ fn stateful_example_matches_its_golden_transcript() {
     check_golden("stateful");
 }
 
-/// The Kubernetes documentation's "StatefulSet Basics" tutorial, as far as the console runs it
-/// (ref §3): ordered creation, stable names and storage, scaling, orphan and adopt.
+/// The Kubernetes documentation's "StatefulSet Basics" tutorial, shortened (ref §3): ordered
+/// creation, stable names and storage, scaling, orphan and adopt.
 #[test]
 fn statefulset_basics_matches_its_golden_transcript() {
     check_golden("statefulset-basics");
+}
+
+/// The same tutorial, every command line in its order: the files from k8s.io URLs, the for
+/// loops in the host shell, the partitioned and parallel sections and the cleanup (ref §3).
+#[test]
+fn statefulset_basics_2_matches_its_golden_transcript() {
+    check_golden("statefulset-basics-2");
 }
 
 /// `kubectl rollout history|undo` of a StatefulSet (ref §3.4).

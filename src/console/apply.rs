@@ -531,13 +531,7 @@ fn create_one(
 /// validation, `Error from server (Reason): error when creating "web.yaml": ...` otherwise.
 fn api_error_text(e: &SimError, verb: &str, source: &str) -> String {
     match e {
-        SimError::Api(ApiError::Invalid { kind, name, causes }) => {
-            let detail = match causes.as_slice() {
-                [one] => one.clone(),
-                many => many.iter().map(|c| format!("\n* {c}")).collect::<String>(),
-            };
-            format!("The {} {name:?} is invalid: {detail}\n", kind.name())
-        }
+        SimError::Api(ApiError::Invalid { .. }) => super::sim_error_text(e),
         SimError::Api(api) => format!(
             "Error from server ({}): error when {verb} {source:?}: {api}\n",
             api.reason()

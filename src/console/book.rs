@@ -1,53 +1,62 @@
 //! The book's example files, built in so its command lines run verbatim:
 //! `kubectl apply -f https://k8spatterns.com/StatelessService/replicaset.yml` reads the copy in
-//! `exercises/book/` (the book's objects, credited, without its comments). The lab runs
-//! offline, so any other URL is an error that says so.
+//! `exercises/book/` (the book's objects, credited, without its comments), and the Kubernetes
+//! documentation's StatefulSet Basics tutorial reads its two files from
+//! `exercises/kubernetes-docs/`. The lab runs offline, so any other URL is an error that says so.
 
-/// (URL path after the host, file text).
+/// (URL after `https://`, file text).
 const FILES: &[(&str, &str)] = &[
     (
-        "SingletonService/deployment.yml",
+        "k8spatterns.com/SingletonService/deployment.yml",
         include_str!("../../exercises/book/SingletonService/deployment.yml"),
     ),
     (
-        "SingletonService/kind-multinode.yml",
+        "k8spatterns.com/SingletonService/kind-multinode.yml",
         include_str!("../../exercises/book/SingletonService/kind-multinode.yml"),
     ),
     (
-        "SingletonService/pdb.yml",
+        "k8spatterns.com/SingletonService/pdb.yml",
         include_str!("../../exercises/book/SingletonService/pdb.yml"),
     ),
     (
-        "StatelessService/pv-and-pvc.yml",
+        "k8spatterns.com/StatelessService/pv-and-pvc.yml",
         include_str!("../../exercises/book/StatelessService/pv-and-pvc.yml"),
     ),
     (
-        "StatelessService/replicaset-with-pv.yml",
+        "k8spatterns.com/StatelessService/replicaset-with-pv.yml",
         include_str!("../../exercises/book/StatelessService/replicaset-with-pv.yml"),
     ),
     (
-        "StatelessService/replicaset.yml",
+        "k8spatterns.com/StatelessService/replicaset.yml",
         include_str!("../../exercises/book/StatelessService/replicaset.yml"),
     ),
     (
-        "StatelessService/service.yml",
+        "k8spatterns.com/StatelessService/service.yml",
         include_str!("../../exercises/book/StatelessService/service.yml"),
     ),
     (
-        "StatefulService/pvs.yml",
+        "k8spatterns.com/StatefulService/pvs.yml",
         include_str!("../../exercises/book/StatefulService/pvs.yml"),
     ),
     (
-        "StatefulService/service-nodeport.yml",
+        "k8spatterns.com/StatefulService/service-nodeport.yml",
         include_str!("../../exercises/book/StatefulService/service-nodeport.yml"),
     ),
     (
-        "StatefulService/service.yml",
+        "k8spatterns.com/StatefulService/service.yml",
         include_str!("../../exercises/book/StatefulService/service.yml"),
     ),
     (
-        "StatefulService/statefulset.yml",
+        "k8spatterns.com/StatefulService/statefulset.yml",
         include_str!("../../exercises/book/StatefulService/statefulset.yml"),
+    ),
+    (
+        "k8s.io/examples/application/web/web.yaml",
+        include_str!("../../exercises/kubernetes-docs/application/web/web.yaml"),
+    ),
+    (
+        "k8s.io/examples/application/web/web-parallel.yaml",
+        include_str!("../../exercises/kubernetes-docs/application/web/web-parallel.yaml"),
     ),
 ];
 
@@ -55,19 +64,14 @@ const FILES: &[(&str, &str)] = &[
 /// offline, with what the lab can read instead.
 pub fn fetch(url: &str) -> Result<&'static str, String> {
     let path = url
-        .strip_prefix("https://k8spatterns.com/")
-        .or_else(|| url.strip_prefix("http://k8spatterns.com/"));
-    if let Some(path) = path {
-        if let Some((_, text)) = FILES.iter().find(|(p, _)| *p == path) {
-            return Ok(text);
-        }
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    if let Some((_, text)) = FILES.iter().find(|(p, _)| Some(*p) == path) {
+        return Ok(text);
     }
-    let known: Vec<String> = FILES
-        .iter()
-        .map(|(p, _)| format!("https://k8spatterns.com/{p}"))
-        .collect();
+    let known: Vec<String> = FILES.iter().map(|(p, _)| format!("https://{p}")).collect();
     Err(format!(
-        "error: unable to read URL \"{url}\": the lab runs offline; it has the book's files built in:\n  {}\n",
+        "error: unable to read URL \"{url}\": the lab runs offline; it has these files built in:\n  {}\n",
         known.join("\n  ")
     ))
 }
@@ -88,6 +92,11 @@ mod tests {
             assert!(!r.objects.is_empty(), "{path}");
         }
         assert!(fetch("https://k8spatterns.com/StatefulService/pvs.yml").is_ok());
+        // The StatefulSet Basics tutorial's two files: the same objects but for the policy.
+        let web = fetch("https://k8s.io/examples/application/web/web.yaml").unwrap_or("");
+        let parallel = fetch("https://k8s.io/examples/application/web/web-parallel.yaml");
+        assert!(web.contains("nginx-slim:0.21") && !web.contains("Parallel"));
+        assert!(parallel.is_ok_and(|p| p.contains("podManagementPolicy: \"Parallel\"")));
         assert!(fetch("https://example.com/x.yml")
             .unwrap_err()
             .contains("the lab runs offline"));

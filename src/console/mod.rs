@@ -210,6 +210,11 @@ impl Console {
         if let Some(s) = open {
             return self.in_shell(target, s, line);
         }
+        // `A; B` and `for NAME in WORDS; do A; B; done`, as the StatefulSet tutorial types them.
+        let parts = top_level(line, ';');
+        if parts.len() > 1 {
+            return self.sequence(target, &parts);
+        }
         // The few host-shell forms the book's guides use: `$(...)`, `| head -N` inside it,
         // a trailing `&`, output sent to /dev/null, and `watch CMD`.
         let line = match self.host_shell(target, line) {
@@ -271,6 +276,7 @@ impl Console {
             "kind" | "minikube" => host::run(self, target, line, &words, None),
             "curl" => host::curl(target, &words, false),
             "pwd" => Output::ok(format!("{}\n", host::HOST_DIR)),
+            "echo" => Output::ok(format!("{}\n", rest.join(" "))),
             "cat" => match rest.first() {
                 Some(f) => match self.vars.borrow().get(&format!("file:{f}")) {
                     Some(text) => Output::ok(text.clone()),
@@ -282,6 +288,56 @@ impl Console {
                 "{other}: command not found (this console runs kubectl, dig, lab, kind, minikube and curl)\n"
             )),
         }
+    }
+}
+
+impl Console {
+    /// Commands separated by `;`, one after the other; a `for` loop sets its variable to each
+    /// word in turn (it keeps the last, as sh does) and runs the body. The status is the last
+    /// command's. As in sh, a line that does not parse runs nothing.
+    fn sequence(&self, target: &mut dyn Target, parts: &[String]) -> Output {
+        // Each command to run, after setting a loop's variable to a word.
+        let mut steps: Vec<(Option<(&str, String)>, &str)> = Vec::new();
+        let mut i = 0;
+        while i < parts.len() {
+            let part = parts[i].trim();
+            i += 1;
+            let Some(head) = part.strip_prefix("for ") else {
+                steps.push((None, part));
+                continue;
+            };
+            let done = parts[i..].iter().position(|p| p.trim() == "done");
+            let first = parts
+                .get(i)
+                .and_then(|p| p.trim_start().strip_prefix("do "));
+            let (Some((name, words)), Some(done), Some(first)) =
+                (head.split_once(" in "), done, first)
+            else {
+                return Output::err(
+                    "bash: syntax error: a loop is `for NAME in WORDS; do ...; done`\n",
+                );
+            };
+            // The words as typed, split at spaces (cheaper in the bundle than sh's full rules).
+            for w in words.split_whitespace().map(str::to_string) {
+                steps.push((Some((name.trim(), w)), first));
+                for cmd in &parts[i + 1..i + done] {
+                    steps.push((None, cmd));
+                }
+            }
+            i += done + 1;
+        }
+        let mut out = Output::ok("");
+        for (var, cmd) in steps {
+            if let Some((name, word)) = var {
+                self.vars.borrow_mut().insert(name.to_string(), word);
+            }
+            if !cmd.trim().is_empty() {
+                let o = self.run(target, cmd.trim());
+                out.text.push_str(&o.text);
+                out.ok = o.ok;
+            }
+        }
+        out
     }
 }
 
@@ -343,8 +399,8 @@ fn unquoted(line: &str) -> String {
     out
 }
 
-/// Splits `line` at its top-level `|`, outside quotes and `$(...)`.
-fn top_level_pipes(line: &str) -> Vec<String> {
+/// Splits `line` at its top-level `sep` (`|` or `;`), outside quotes and `$(...)`.
+fn top_level(line: &str, sep: char) -> Vec<String> {
     let mut parts = vec![String::new()];
     let (mut single, mut double, mut depth) = (false, false, 0u32);
     let chars: Vec<char> = line.chars().collect();
@@ -361,7 +417,7 @@ fn top_level_pipes(line: &str) -> Vec<String> {
                 continue;
             }
             ')' if !single && depth > 0 => depth -= 1,
-            '|' if !single && !double && depth == 0 => {
+            c if c == sep && !single && !double && depth == 0 => {
                 parts.push(String::new());
                 i += 1;
                 continue;
@@ -430,7 +486,7 @@ impl Console {
         }
         // `$NAME` and `${NAME}` outside single quotes.
         let line = self.expand_vars(line.trim());
-        let stages = top_level_pipes(&line);
+        let stages = top_level(&line, '|');
         if let [from, to] = stages.as_slice() {
             let (from, to) = (from.trim(), to.trim());
             if from.starts_with("curl ") && to.starts_with("kind ") {
@@ -477,7 +533,7 @@ impl Console {
                 return Err(Output::err("error: unterminated $(...)\n"));
             };
             let inner = &after[..end];
-            let stages = top_level_pipes(inner);
+            let stages = top_level(inner, '|');
             let result = self.run(target, stages[0].trim());
             if !result.ok {
                 return Err(result);
@@ -642,6 +698,14 @@ pub fn remove_after(target: &mut dyn Target, s: &ExecSession) -> String {
 /// Prints a simulation error as kubectl does (`Error from server (NotFound): ...`).
 pub fn sim_error_text(e: &SimError) -> String {
     match e {
+        // kubectl's checkErr words a validation error itself (cmd/util/helpers.go).
+        SimError::Api(crate::sim::ApiError::Invalid { kind, name, causes }) => {
+            let detail = match causes.as_slice() {
+                [one] => one.clone(),
+                many => many.iter().map(|c| format!("\n* {c}")).collect::<String>(),
+            };
+            format!("The {} {name:?} is invalid: {detail}\n", kind.name())
+        }
         SimError::Api(api) if api.reason().is_empty() => format!("Error from server: {api}\n"),
         SimError::Api(api) => format!("Error from server ({}): {api}\n", api.reason()),
         other => format!("error: {other}\n"),

@@ -526,6 +526,19 @@ impl Shell {
                 }
                 r
             }
+            "chmod" => {
+                // Modes are not modelled (nothing here checks them); a missing path fails.
+                let mut r = ExecResult::default();
+                for a in args.iter().filter(|a| !a.starts_with('-')).skip(1) {
+                    let abs = self.absolute(a);
+                    if host.list_dir(&abs).is_none() && host.read_any(&abs).is_none() {
+                        r.stderr
+                            .push_str(&format!("chmod: {a}: No such file or directory\n"));
+                        r.code = 1;
+                    }
+                }
+                r
+            }
             "rm" => {
                 let mut r = ExecResult::default();
                 for a in args.iter().filter(|a| !a.starts_with('-')) {
@@ -737,7 +750,8 @@ fn split_top(line: &str) -> Result<Lists, String> {
 /// The commands `Shell::builtin` runs (a test checks each is handled there).
 const BUILTINS: &[&str] = &[
     "echo", "true", ":", "sleep", "mkdir", "false", "exit", "hostname", "whoami", "pwd", "cd",
-    "env", "printenv", "date", "cat", "rm", "ls", "head", "tail", "wc", "grep", "curl", "wget",
+    "env", "printenv", "date", "cat", "chmod", "rm", "ls", "head", "tail", "wc", "grep", "curl",
+    "wget",
 ];
 
 /// The programs this shell knows (its builtins and the shell itself); `kubectl exec POD --
