@@ -111,7 +111,11 @@ pub fn App() -> Html {
     let state = use_reducer(|| LabState::new(first_start()));
     let dispatch = state.dispatcher();
 
-    use_play_clock(state.playing, state.behind.is_some(), dispatch.clone());
+    use_play_clock(
+        state.playing,
+        state.behind.is_some() || state.searching.is_some(),
+        dispatch.clone(),
+    );
     use_shortcuts(dispatch.clone());
     use_autosave(&state);
     use_late_diagnose(state.editor.clone(), state.diags_stale, dispatch.clone());
@@ -257,9 +261,12 @@ pub fn App() -> Html {
     let session = state.session.borrow();
     let now = session.sim().now();
     let horizon = session.horizon_time();
-    let busy = state
-        .behind
-        .map(|goal| AttrValue::from(crate::view::timeline::progress(session.sim(), goal)));
+    let busy = match (state.behind, &state.searching) {
+        (Some(goal), _) => Some(crate::view::timeline::progress(session.sim(), goal)),
+        (None, Some(_)) => Some("looking for the next change…".to_string()),
+        (None, None) => None,
+    }
+    .map(AttrValue::from);
     let marks: Vec<(u64, String)> = session
         .lines
         .iter()
@@ -310,7 +317,7 @@ pub fn App() -> Html {
             { main }
             if state.pattern.is_some() {
                 { timeline_bar(&TimelineBarProps {
-                    playing: state.playing || state.behind.is_some(), busy, speed: state.speed, now, horizon, marks, density,
+                    playing: state.playing || state.behind.is_some() || state.searching.is_some(), busy, speed: state.speed, now, horizon, marks, density,
                     can_undo: !state.undo.is_empty(), share: state.share.clone(),
                     share_closed: state.share_closed.clone(),
                     share_copied: state.share_copied.clone(),

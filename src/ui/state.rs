@@ -7,9 +7,9 @@ use yew::Reducible;
 
 use crate::view::editor::{diagnose, EditorDiag};
 use crate::view::exercises::{console_files, starter};
-use crate::view::panels::screen;
+use crate::view::panels::{screen, Screen};
 use crate::view::route::Pattern;
-use crate::view::session::{change_notice, nothing_changes_notice, Session, Snapshot};
+use crate::view::session::{change_notice, nothing_changes_notice, Search, Session, Snapshot};
 use crate::view::share::SavedRun;
 
 /// The state panels beside the cluster view.
@@ -109,10 +109,19 @@ const FRAME_BUDGET_MS: f64 = 12.0;
 /// While the run catches up, the page redraws at most this often (wall ms).
 const CATCH_UP_PAINT_MS: f64 = 250.0;
 
+/// The click on "Next change" searches this long (wall ms) before the rest goes a frame at a
+/// time: most searches end within it, as one step.
+const FIRST_SEARCH_MS: f64 = 50.0;
+
 /// A frame's worth of engine work: true while there is time left in this frame.
 fn frame_budget() -> impl FnMut() -> bool {
+    budget(FRAME_BUDGET_MS)
+}
+
+/// True while less than `ms` of wall time has passed since it was made.
+fn budget(ms: f64) -> impl FnMut() -> bool {
     let start = js_sys::Date::now();
-    move || js_sys::Date::now() - start < FRAME_BUDGET_MS
+    move || js_sys::Date::now() - start < ms
 }
 
 #[derive(Clone)]
@@ -137,6 +146,8 @@ pub struct LabState {
     /// A simulated time the run is still working toward, a frame's worth of engine work at a
     /// time (a tick that fell behind, or a seek), so the page stays responsive (issue 16).
     pub behind: Option<u64>,
+    /// A "Next change" search still under way, a frame's worth at a time (issue 16).
+    pub searching: Option<Rc<RefCell<Search<Screen>>>>,
     /// When (wall ms) the run on screen was last redrawn while catching up: drawing a large
     /// cluster costs more than the engine's frame, so catching up redraws 4 times a second.
     /// Not part of equality: it never asks for a redraw itself.
@@ -182,6 +193,7 @@ impl PartialEq for LabState {
             && self.client_lines == o.client_lines
             && self.playing == o.playing
             && self.behind == o.behind
+            && self.searching.is_some() == o.searching.is_some()
             && self.speed == o.speed
             && self.event_filter == o.event_filter
             && self.share == o.share
@@ -258,6 +270,7 @@ impl LabState {
             client_lines,
             playing: false,
             behind: None,
+            searching: None,
             painted: 0.0,
             speed: start.speed.clamp(1, 100),
             event_filter: String::new(),
@@ -383,6 +396,32 @@ impl LabState {
         }
     }
 
+    /// `budget_ms` of the "Next change" search under way.
+    fn search_on(&mut self, budget_ms: f64) {
+        let Some(search) = self.searching.clone() else {
+            return;
+        };
+        let (panel, filter) = (self.panel.id(), self.event_filter.clone());
+        let found = self.session.borrow_mut().go_on_searching(
+            &mut search.borrow_mut(),
+            |sim| screen(sim, panel, &filter),
+            &mut budget(budget_ms),
+        );
+        match found {
+            None => {}
+            Some(moved) => {
+                self.searching = None;
+                if moved {
+                    self.show_background(true);
+                    self.show_watch(true);
+                } else {
+                    self.notice = Some(nothing_changes_notice(STEP_LIMIT_MS));
+                }
+                self.bump();
+            }
+        }
+    }
+
     fn bump(&mut self) {
         self.rev += 1;
         self.forget_share();
@@ -500,6 +539,7 @@ impl Reducible for LabState {
             }
             Action::ApplyEditor if next.editing.is_some() => {
                 next.behind = None;
+                next.searching = None;
                 let (file, before) = next.editing.clone().unwrap_or_default();
                 let text = next.editor.clone();
                 let mut saved = false;
@@ -516,6 +556,7 @@ impl Reducible for LabState {
             }
             Action::ApplyEditor => {
                 next.behind = None;
+                next.searching = None;
                 let (name, text) = (next.file_name(), next.editor.clone());
                 next.change(&mut |s| {
                     let (line, out) = s.apply_text(name, &text);
@@ -530,6 +571,7 @@ impl Reducible for LabState {
                 }
                 // A command acts where the run is now; a seek still catching up stops there.
                 next.behind = None;
+                next.searching = None;
                 next.change(&mut |s| {
                     let out = s.run(&line);
                     (line.clone(), out.text, out.ok)
@@ -560,15 +602,20 @@ impl Reducible for LabState {
                 next.bump();
             }
             // Pause also stops a seek that is still catching up.
-            Action::TogglePlay if next.playing || next.behind.is_some() => {
+            Action::TogglePlay
+                if next.playing || next.behind.is_some() || next.searching.is_some() =>
+            {
                 next.playing = false;
                 next.behind = None;
+                next.searching = None;
             }
             Action::TogglePlay => next.playing = true,
             Action::Pause => {
                 next.playing = false;
                 next.behind = None;
+                next.searching = None;
             }
+            Action::Tick(_) if next.searching.is_some() => next.search_on(FRAME_BUDGET_MS),
             Action::Tick(wall_ms) => {
                 let goal = match next.behind {
                     Some(goal) => goal,
@@ -595,22 +642,19 @@ impl Reducible for LabState {
             Action::StepChange => {
                 next.playing = false;
                 next.behind = None;
+                next.searching = None;
                 let (panel, filter) = (next.panel.id(), next.event_filter.clone());
-                let moved = next
+                let search = next
                     .session
-                    .borrow_mut()
-                    .step_to_change(STEP_LIMIT_MS, |sim| screen(sim, panel, &filter));
-                if moved {
-                    next.show_background(true);
-                    next.show_watch(true);
-                    next.bump();
-                } else {
-                    next.notice = Some(nothing_changes_notice(STEP_LIMIT_MS));
-                }
+                    .borrow()
+                    .begin_search(STEP_LIMIT_MS, |sim| screen(sim, panel, &filter));
+                next.searching = Some(Rc::new(RefCell::new(search)));
+                next.search_on(FIRST_SEARCH_MS);
             }
             Action::StepEvent => {
                 next.playing = false;
                 next.behind = None;
+                next.searching = None;
                 next.session.borrow_mut().step();
                 next.show_background(true);
                 next.show_watch(true);
@@ -623,6 +667,7 @@ impl Reducible for LabState {
                     session.run_to_within(ms, &mut frame_budget())
                 };
                 next.behind = (!done).then_some(ms);
+                next.searching = None;
                 next.show_background(false);
                 next.show_watch(false);
                 next.bump();
@@ -633,6 +678,7 @@ impl Reducible for LabState {
                 };
                 *next.session.borrow_mut() = prev.run.restore();
                 next.behind = None;
+                next.searching = None;
                 next.console = prev.console.clone();
                 next.show_background(false);
                 next.playing = false;
@@ -683,6 +729,7 @@ impl Reducible for LabState {
                 next.client_lines = 0;
                 next.playing = false;
                 next.behind = None;
+                next.searching = None;
                 next.notice = fresh.notice;
                 next.bump();
             }

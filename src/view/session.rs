@@ -99,6 +99,21 @@ pub struct Session {
     pub watched: Vec<(u64, String, String)>,
 }
 
+/// A "next change" search under way (`Session::begin_search`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Search<K> {
+    /// What was on screen where it began.
+    pub before: K,
+    /// Where it began: (events, ms).
+    pub start: (u64, u64),
+    /// It began at the end of the run (so a search that finds nothing forks nothing).
+    pub at_end: bool,
+    /// The latest simulated ms it looks at.
+    pub deadline: u64,
+    /// Events it may still step.
+    pub left: u32,
+}
+
 /// A run to return to (the one undo): rebuilt by replaying, so keeping it costs only its log.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Snapshot {
@@ -396,29 +411,68 @@ impl Session {
         limit_ms: u64,
         screen: impl Fn(&Sim) -> K,
     ) -> bool {
+        let mut search = self.begin_search(limit_ms, &screen);
+        loop {
+            if let Some(found) = self.go_on_searching(&mut search, &screen, &mut || true) {
+                return found;
+            }
+        }
+    }
+
+    /// A "next change" search from here: what is on screen now and how far it may look.
+    pub fn begin_search<K>(&self, limit_ms: u64, screen: impl Fn(&Sim) -> K) -> Search<K> {
         let start = self.position();
-        let at_end = self.timeline.horizon() <= start;
-        let before = screen(self.sim());
-        let deadline = start.1.saturating_add(limit_ms);
-        let mut budget = STEP_VISIBLE_MAX_EVENTS;
-        while budget > 0 && self.sim().next_event_time().is_some_and(|t| t <= deadline) {
-            budget -= 1;
-            let look = budget > STEP_VISIBLE_MAX_EVENTS - SCREEN_EVERY_EVENT;
+        Search {
+            before: screen(self.sim()),
+            start,
+            at_end: self.timeline.horizon() <= start,
+            deadline: start.1.saturating_add(limit_ms),
+            left: STEP_VISIBLE_MAX_EVENTS,
+        }
+    }
+
+    /// Goes on with `search` while `more()` allows (asked every 16 events), so the page does a
+    /// frame's worth at a time (issue 16: in a cluster of 100,000 pending pods, thousands of
+    /// scheduling attempts change nothing on screen). Some(true): a change is on screen;
+    /// Some(false): none within the limits, and the run is back where the search began; None:
+    /// not done yet.
+    pub fn go_on_searching<K: PartialEq>(
+        &mut self,
+        search: &mut Search<K>,
+        screen: impl Fn(&Sim) -> K,
+        more: &mut dyn FnMut() -> bool,
+    ) -> Option<bool> {
+        let mut n = 0u32;
+        while search.left > 0
+            && self
+                .sim()
+                .next_event_time()
+                .is_some_and(|t| t <= search.deadline)
+        {
+            n = n.wrapping_add(1);
+            if n.is_multiple_of(16) && !more() {
+                self.density.ingest(self.timeline.sim());
+                return None;
+            }
+            search.left -= 1;
+            let look = search.left > STEP_VISIBLE_MAX_EVENTS - SCREEN_EVERY_EVENT;
             match self.timeline.step() {
-                Some(info) if (look || info.visible_count > 0) && screen(self.sim()) != before => {
+                Some(info)
+                    if (look || info.visible_count > 0) && screen(self.sim()) != search.before =>
+                {
                     self.density.ingest(self.timeline.sim());
-                    return true;
+                    return Some(true);
                 }
                 Some(_) => {}
                 None => break,
             }
         }
-        self.move_to(start.0, start.1);
-        if at_end {
+        self.move_to(search.start.0, search.start.1);
+        if search.at_end {
             self.timeline.fork_here();
             self.density.truncate(self.timeline.sim());
         }
-        false
+        Some(false)
     }
 
     /// Runs time on. With a watch open it goes event by event (and `watch`'s 2 s ticks), so
@@ -731,6 +785,46 @@ mod tests {
         let before = s.snapshot();
         s.run("lab partition node-1");
         assert!(before.horizon <= before.at);
+    }
+
+    /// Issue 16: a "next change" search done a few events at a time (as the page does, a frame
+    /// at a time) lands where one search in a go lands, and one that finds nothing returns.
+    #[test]
+    fn a_search_in_chunks_lands_where_one_in_a_go_does() {
+        use crate::view::panels::screen;
+        let start = || {
+            let mut s = Session::new(42, 3);
+            s.apply_text("stateless.yaml", RS);
+            s.run_for(30_000);
+            s
+        };
+        let mut whole = start();
+        let mut chunked = start();
+        let mut calls = 0;
+        for _ in 0..6 {
+            let found = whole.step_to_change(600_000, |sim| screen(sim, "pods", ""));
+            let mut search = chunked.begin_search(600_000, |sim| screen(sim, "pods", ""));
+            let chunked_found = loop {
+                calls += 1;
+                let mut left = 1;
+                let mut more = || {
+                    left -= 1;
+                    left > 0
+                };
+                if let Some(f) =
+                    chunked.go_on_searching(&mut search, |sim| screen(sim, "pods", ""), &mut more)
+                {
+                    break f;
+                }
+            };
+            assert_eq!(found, chunked_found);
+            assert_eq!(whole.position(), chunked.position());
+            assert_eq!(whole.sim().trace().digest(), chunked.sim().trace().digest());
+        }
+        assert!(
+            calls > 6,
+            "some searches took more than one chunk ({calls} calls)"
+        );
     }
 
     /// Issue 12 item 4: the scrubber's last step is the end of the run, and a command there

@@ -54,5 +54,18 @@ test('scaling to 100,000 replicas keeps the page responsive, and Pause stops it'
   await page.press(input, 'Enter');
   await page.waitForSelector('.scrollback pre >> text=/random-generator\\s+100000/', { timeout: 2_000 });
   await page.screenshot({ path: `${SHOTS}/scale-100000-paused.png` });
+  // Next change: thousands of scheduling attempts change nothing on screen; the search goes on
+  // a frame at a time, and the page takes the next click at once.
+  const clicked = Date.now();
+  await page.click('.timeline >> text=Next change', { force: true, timeout: 1_000 });
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r())));
+  const answered = Date.now() - clicked;
+  assert.ok(answered < 1_000, `Next change held the page ${answered} ms`);
+  const searching = await page.$('.scrub .busy');
+  if (searching) {
+    assert.match(await searching.textContent(), /looking for the next change/);
+    await page.click('.timeline .play', { force: true, timeout: 1_000 });
+    await page.waitForSelector('.scrub .busy', { state: 'detached', timeout: 1_000 });
+  }
   assert.deepEqual(problems, []);
 });
