@@ -82,6 +82,9 @@ fuzz_target!(|data: &[u8]| {
     let (console, sim) = base();
     let console = console.clone();
     let mut sim = sim.clone();
+    // 5,000 engine events for the whole input: a line such as `--replicas=100000` asks for
+    // minutes of work, which the page spreads over frames; one fuzz input must stay quick.
+    let mut events = 0;
     for line in text.lines().take(8) {
         let _ = console.run(&mut sim, line);
         // `kind create cluster`, `minikube start`: go on against the new nodes, as `podlab run`.
@@ -94,11 +97,8 @@ fuzz_target!(|data: &[u8]| {
                 sim = s;
             }
         }
-        // Let commands that run on (a drain's retries and polls) and the apps' logs move, for
-        // 6 s or 5,000 events: a line such as `--replicas=100000` asks for minutes of work,
-        // which the page spreads over frames; one fuzz input must stay quick.
+        // Let commands that run on (a drain's retries and polls) and the apps' logs move.
         let deadline = sim.now() + 6_000;
-        let mut events = 0;
         while events < 5_000 && sim.next_event_time().is_some_and(|t| t <= deadline) {
             sim.step();
             events += 1;
