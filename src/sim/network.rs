@@ -29,30 +29,10 @@ pub(crate) fn http_from_host(sim: &mut Sim, url: &str) -> Result<Response, SimEr
             ok: false,
         })
     };
-    let rest = url
-        .strip_prefix("http://")
-        .or_else(|| url.strip_prefix("https://"))
-        .unwrap_or(url);
-    let (host_port, path) = match rest.find('/') {
-        Some(i) => (&rest[..i], &rest[i..]),
-        None => (rest, "/"),
+    let (host, port, path) = match split_url(url) {
+        Ok(parts) => parts,
+        Err((_, message)) => return failed(message),
     };
-    let (host, port) = match host_port.rsplit_once(':') {
-        Some((h, p)) => match p.parse::<i32>() {
-            Ok(p) => (h, p),
-            Err(_) => return failed(
-                "curl: (3) URL rejected: Port number was not a decimal number between 0 and 65535"
-                    .into(),
-            ),
-        },
-        None => (
-            host_port,
-            if url.starts_with("https://") { 443 } else { 80 },
-        ),
-    };
-    if host.is_empty() {
-        return failed("curl: (3) URL rejected: No host part in the URL".into());
-    }
     if !host.chars().all(|c| c.is_ascii_digit() || c == '.') && host != "localhost" {
         return failed(format!("curl: (6) Could not resolve host: {host}"));
     }
@@ -168,12 +148,8 @@ fn request_path(sim: &mut Sim, ns: &str, service: &str, path: &str) -> Result<Re
     })
 }
 
-/// `curl URL` from inside the pod of process `from`: the answer's body, or curl's exit code
-/// and message.
-pub(crate) fn http_from_pod(sim: &mut Sim, from: u64, url: &str) -> Result<String, (i32, String)> {
-    let Some(src) = sim.world.process(from).cloned() else {
-        return Err((7, "curl: (7) Couldn't connect to server".into()));
-    };
+/// A URL as curl reads it: (host, port, path), or curl's exit code and message.
+fn split_url(url: &str) -> Result<(&str, i32, &str), (i32, String)> {
     let rest = url
         .strip_prefix("http://")
         .or_else(|| url.strip_prefix("https://"))
@@ -199,6 +175,17 @@ pub(crate) fn http_from_pod(sim: &mut Sim, from: u64, url: &str) -> Result<Strin
     if host.is_empty() {
         return Err((3, "curl: (3) URL rejected: No host part in the URL".into()));
     }
+    Ok((host, port, path))
+}
+
+/// `curl URL` from inside the pod of process `from`: the answer's body, or curl's exit code
+/// and message.
+pub(crate) fn http_from_pod(sim: &mut Sim, from: u64, url: &str) -> Result<String, (i32, String)> {
+    let Some(src) = sim.world.process(from).cloned() else {
+        return Err((7, "curl: (7) Couldn't connect to server".into()));
+    };
+    let (host, port, path) = split_url(url)?;
+
     let refused = |h: &str| {
         Err((
             7,
