@@ -89,11 +89,7 @@ fuzz_target!(|data: &[u8]| {
         let _ = console.run(&mut sim, line);
         // `kind create cluster`, `minikube start`: go on against the new nodes, as `podlab run`.
         if let Some(new) = console.take_new_cluster() {
-            let build = new
-                .nodes
-                .into_iter()
-                .fold(SimBuilder::new(1), |b, n| b.node(n));
-            if let Ok(s) = build.build() {
+            if let Ok(s) = SimBuilder::new(1).nodes(&new.nodes).build() {
                 sim = s;
             }
         }

@@ -52,44 +52,6 @@ pub fn run(
     }
 }
 
-/// The nodes a saved `kind`/`minikube` line makes, for rebuilding a saved run (no cluster to
-/// compare with: the line made a new one when it ran).
-pub fn nodes_of(console: &Console, line: &str) -> Option<Vec<NodeConfig>> {
-    let words = super::args::split_words(line).ok()?;
-    let (program, args) = words.split_first()?;
-    let stdin = piped_book_file(line);
-    let empty = crate::sim::SimBuilder::new(0).build().ok()?;
-    let mut probe = Probe(&empty);
-    let out = match program.as_str() {
-        "kind" => kind(console, &mut probe, args, stdin.as_deref()),
-        "minikube" => minikube(&mut probe, args),
-        _ => return None,
-    };
-    out.ok()?.1
-}
-
-/// A cluster to read, never change: what a saved line is run against to learn its nodes.
-struct Probe<'a>(&'a crate::sim::Sim);
-
-impl Target for Probe<'_> {
-    fn sim(&self) -> &crate::sim::Sim {
-        self.0
-    }
-    fn apply(&mut self, _: Command) -> Result<Outcome, crate::sim::SimError> {
-        Err(crate::sim::SimError::NotApplicable("read only".into()))
-    }
-    fn run_for(&mut self, _: u64) {}
-}
-
-/// `curl -s https://k8spatterns.com/... | kind ...`: the book file piped in.
-fn piped_book_file(line: &str) -> Option<String> {
-    let (first, _) = line.split_once('|')?;
-    let url = first
-        .split_whitespace()
-        .find(|w| w.starts_with("http://") || w.starts_with("https://"))?;
-    super::book::fetch(url).ok().map(str::to_string)
-}
-
 type Made = (String, Option<Vec<NodeConfig>>);
 
 fn flag<'a>(args: &'a [String], names: &[&str]) -> Option<&'a str> {

@@ -618,6 +618,29 @@ impl Console {
         self.watch.borrow().as_ref().and_then(|w| w.next_tick())
     }
 
+    /// With a watch open, moves `timeline` to the next moment the watch must see (the next
+    /// event, or `watch`'s next run) if that is not after `t`, so it sees each state as kubectl
+    /// sees each watch event. Returns whether it moved.
+    pub fn watch_step(&self, timeline: &mut Timeline, t: u64) -> bool {
+        if self.watching().is_none() {
+            return false;
+        }
+        let next = timeline.sim().next_event_time();
+        let stop = match (next, self.watch_tick()) {
+            (Some(n), Some(k)) => n.min(k),
+            (n, k) => n.or(k).unwrap_or(u64::MAX),
+        };
+        if stop > t {
+            return false;
+        }
+        if next == Some(stop) {
+            timeline.step();
+        } else {
+            timeline.run_to(stop);
+        }
+        true
+    }
+
     /// The prompt of the open shell, if any.
     pub fn prompt(&self) -> Option<String> {
         self.shell.borrow().as_ref().map(ExecSession::prompt)

@@ -127,11 +127,9 @@ impl Scenario {
 
     /// The engine configuration: seed (or `seed`, overriding the file's), nodes and timing.
     pub fn builder(&self, seed: Option<u64>) -> SimBuilder {
-        let mut b = SimBuilder::new(seed.unwrap_or(self.seed)).timing(self.timing.clone());
-        for n in &self.nodes {
-            b = b.node(n.clone());
-        }
-        b
+        SimBuilder::new(seed.unwrap_or(self.seed))
+            .timing(self.timing.clone())
+            .nodes(&self.nodes)
     }
 
     /// A console that reads this scenario's files.

@@ -63,10 +63,7 @@ impl Run {
             // `kind create cluster`, `minikube start`: the script goes on against a new cluster
             // on these nodes, booted up to now.
             let now = self.timeline.sim().now();
-            let build = new
-                .nodes
-                .iter()
-                .fold(self.base.clone(), |b, n| b.node(n.clone()));
+            let build = self.base.clone().nodes(&new.nodes);
             if let Ok(mut t) = Timeline::new(build, CHECKPOINT_EVERY) {
                 t.run_to(now);
                 self.timeline = t;
@@ -85,19 +82,8 @@ impl Run {
     fn advance(&mut self, t: u64) -> Vec<ClientLine> {
         let mut lines = Vec::new();
         while let Some(label) = self.console.watching() {
-            let next = self.timeline.sim().next_event_time();
-            let tick = self.console.watch_tick();
-            let stop = match (next, tick) {
-                (Some(n), Some(k)) => n.min(k),
-                (n, k) => n.or(k).unwrap_or(u64::MAX),
-            };
-            if stop > t {
+            if !self.console.watch_step(&mut self.timeline, t) {
                 break;
-            }
-            if next == Some(stop) {
-                self.timeline.step();
-            } else {
-                self.timeline.run_to(stop);
             }
             self.poll(&label, &mut lines);
         }

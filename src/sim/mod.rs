@@ -297,6 +297,12 @@ impl SimBuilder {
         self
     }
 
+    /// `node` for each: a scenario's `cluster:`, or what `kind` or `minikube` made.
+    pub fn nodes(mut self, nodes: &[NodeConfig]) -> Self {
+        self.nodes.extend_from_slice(nodes);
+        self
+    }
+
     pub fn timing(mut self, timing: Timing) -> Self {
         self.timing = timing;
         self

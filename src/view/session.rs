@@ -222,9 +222,7 @@ impl Session {
     pub fn on(seed: u64, workers: u32, nodes: Option<&[NodeConfig]>) -> Session {
         let workers = workers.clamp(1, 200);
         let build = match nodes {
-            Some(nodes) => nodes
-                .iter()
-                .fold(SimBuilder::new(seed), |b, n| b.node(n.clone())),
+            Some(nodes) => SimBuilder::new(seed).nodes(nodes),
             None => builder(seed, workers),
         };
         let timeline = Timeline::new(build, CHECKPOINT_EVERY)
@@ -405,7 +403,10 @@ impl Session {
 
     /// Steps to the next event that changes what `screen` shows (the regions on screen), at
     /// most `limit_ms` ahead and `STEP_VISIBLE_MAX_EVENTS` events. When none does, the run stays
-    /// where it was (and, if that was its end, so does its end) and this returns false.
+    /// where it was (and, if that was its end, so does its end) and this returns false. The
+    /// page searches a frame at a time (`begin_search`, `go_on_searching`); the tests use this
+    /// search in one go as the reference.
+    #[cfg(test)]
     pub fn step_to_change<K: PartialEq>(
         &mut self,
         limit_ms: u64,
@@ -486,23 +487,12 @@ impl Session {
     /// frame's worth of engine work at a time (issue 16). Returns whether `t` was reached.
     pub fn run_to_within(&mut self, t: u64, more: &mut dyn FnMut() -> bool) -> bool {
         while self.console.watching().is_some() {
-            let next = self.sim().next_event_time();
-            let tick = self.console.watch_tick();
-            let stop = match (next, tick) {
-                (Some(n), Some(k)) => n.min(k),
-                (n, k) => n.or(k).unwrap_or(u64::MAX),
-            };
-            if stop > t {
-                break;
-            }
             if !more() {
                 self.density.ingest(self.timeline.sim());
                 return false;
             }
-            if next == Some(stop) {
-                self.timeline.step();
-            } else {
-                self.timeline.run_to(stop);
+            if !self.console.watch_step(&mut self.timeline, t) {
+                break;
             }
             self.poll_watch();
         }
