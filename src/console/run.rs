@@ -95,7 +95,7 @@ pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Outp
         },
     );
     pod.metadata.labels = labels;
-    match target.apply(Command::Create(Object::Pod(pod))) {
+    match target.apply(Command::Create(Object::Pod(Box::new(pod)))) {
         Ok(_) => {}
         Err(e) => return Output::err(sim_error_text(&e)),
     }

@@ -86,7 +86,7 @@ pub enum ManifestObject {
     Object(Object),
     /// A StatefulSet (the `model` type); [`ManifestObject::into_object`] turns it into an
     /// `Object` the API server stores.
-    StatefulSet(StatefulSet),
+    StatefulSet(Box<StatefulSet>),
 }
 
 impl ManifestObject {
@@ -139,7 +139,7 @@ impl emit::Encode for ManifestObject {
     fn encode(&self) -> emit::Doc {
         match self {
             ManifestObject::Object(o) => o.encode(),
-            ManifestObject::StatefulSet(x) => emit::encode_typed("apps/v1", "StatefulSet", x),
+            ManifestObject::StatefulSet(x) => emit::encode_typed("apps/v1", "StatefulSet", &**x),
         }
     }
 }
@@ -440,7 +440,9 @@ fn read_object(doc: usize, root: &Node, at: &FieldPath, out: &mut ParseResult, d
     };
     let decoded: Result<ManifestObject, DeError> = match kinds::resolve(api_version, kind) {
         Resolution::Simulated(k) => decode_object(k, de).map(ManifestObject::Object),
-        Resolution::StatefulSet => Decode::decode(de).map(ManifestObject::StatefulSet),
+        Resolution::StatefulSet => {
+            Decode::decode(de).map(|s| ManifestObject::StatefulSet(Box::new(s)))
+        }
         Resolution::List => {
             // Nested Lists are legal but pointless; one level keeps recursion bounded.
             match root.get("items").map(|n| &n.value) {
@@ -502,20 +504,20 @@ fn read_object(doc: usize, root: &Node, at: &FieldPath, out: &mut ParseResult, d
 
 fn decode_object(kind: Kind, de: NodeDe<'_>) -> Result<Object, DeError> {
     Ok(match kind {
-        Kind::ConfigMap => Object::ConfigMap(Decode::decode(de)?),
-        Kind::Deployment => Object::Deployment(Decode::decode(de)?),
-        Kind::EndpointSlice => Object::EndpointSlice(Decode::decode(de)?),
-        Kind::Event => Object::Event(Decode::decode(de)?),
-        Kind::Lease => Object::Lease(Decode::decode(de)?),
-        Kind::Node => Object::Node(Decode::decode(de)?),
-        Kind::PersistentVolume => Object::PersistentVolume(Decode::decode(de)?),
-        Kind::PersistentVolumeClaim => Object::PersistentVolumeClaim(Decode::decode(de)?),
-        Kind::Pod => Object::Pod(Decode::decode(de)?),
-        Kind::PodDisruptionBudget => Object::PodDisruptionBudget(Decode::decode(de)?),
-        Kind::ReplicaSet => Object::ReplicaSet(Decode::decode(de)?),
-        Kind::Service => Object::Service(Decode::decode(de)?),
-        Kind::StorageClass => Object::StorageClass(Decode::decode(de)?),
-        Kind::StatefulSet => Object::StatefulSet(Decode::decode(de)?),
+        Kind::ConfigMap => Object::ConfigMap(Box::new(Decode::decode(de)?)),
+        Kind::Deployment => Object::Deployment(Box::new(Decode::decode(de)?)),
+        Kind::EndpointSlice => Object::EndpointSlice(Box::new(Decode::decode(de)?)),
+        Kind::Event => Object::Event(Box::new(Decode::decode(de)?)),
+        Kind::Lease => Object::Lease(Box::new(Decode::decode(de)?)),
+        Kind::Node => Object::Node(Box::new(Decode::decode(de)?)),
+        Kind::PersistentVolume => Object::PersistentVolume(Box::new(Decode::decode(de)?)),
+        Kind::PersistentVolumeClaim => Object::PersistentVolumeClaim(Box::new(Decode::decode(de)?)),
+        Kind::Pod => Object::Pod(Box::new(Decode::decode(de)?)),
+        Kind::PodDisruptionBudget => Object::PodDisruptionBudget(Box::new(Decode::decode(de)?)),
+        Kind::ReplicaSet => Object::ReplicaSet(Box::new(Decode::decode(de)?)),
+        Kind::Service => Object::Service(Box::new(Decode::decode(de)?)),
+        Kind::StorageClass => Object::StorageClass(Box::new(Decode::decode(de)?)),
+        Kind::StatefulSet => Object::StatefulSet(Box::new(Decode::decode(de)?)),
         // Kinds the engine adds later stay readable as errors until they are wired here.
         #[allow(unreachable_patterns)]
         other => {

@@ -246,21 +246,21 @@ impl fmt::Display for ObjectRef {
 /// Any stored object.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Object {
-    ConfigMap(ConfigMap),
-    ControllerRevision(ControllerRevision),
-    Deployment(Deployment),
-    EndpointSlice(EndpointSlice),
-    Event(Event),
-    Lease(Lease),
-    Node(Node),
-    PersistentVolume(PersistentVolume),
-    PersistentVolumeClaim(PersistentVolumeClaim),
-    Pod(Pod),
-    PodDisruptionBudget(PodDisruptionBudget),
-    ReplicaSet(ReplicaSet),
-    Service(Service),
-    StatefulSet(StatefulSet),
-    StorageClass(StorageClass),
+    ConfigMap(Box<ConfigMap>),
+    ControllerRevision(Box<ControllerRevision>),
+    Deployment(Box<Deployment>),
+    EndpointSlice(Box<EndpointSlice>),
+    Event(Box<Event>),
+    Lease(Box<Lease>),
+    Node(Box<Node>),
+    PersistentVolume(Box<PersistentVolume>),
+    PersistentVolumeClaim(Box<PersistentVolumeClaim>),
+    Pod(Box<Pod>),
+    PodDisruptionBudget(Box<PodDisruptionBudget>),
+    ReplicaSet(Box<ReplicaSet>),
+    Service(Box<Service>),
+    StatefulSet(Box<StatefulSet>),
+    StorageClass(Box<StorageClass>),
 }
 
 /// A kind that can be stored: uniform access to metadata and conversion from `Object`.
@@ -280,7 +280,7 @@ macro_rules! resources {
                 const KIND: Kind = Kind::$kind;
                 fn meta(&self) -> &ObjectMeta { &self.metadata }
                 fn meta_mut(&mut self) -> &mut ObjectMeta { &mut self.metadata }
-                fn into_object(self) -> Object { Object::$kind(self) }
+                fn into_object(self) -> Object { Object::$kind(Box::new(self)) }
                 fn from_object(o: &Object) -> Option<&Self> {
                     match o { Object::$kind(x) => Some(x), _ => None }
                 }
@@ -289,7 +289,7 @@ macro_rules! resources {
                 }
             }
             impl From<$kind> for Object {
-                fn from(x: $kind) -> Object { Object::$kind(x) }
+                fn from(x: $kind) -> Object { Object::$kind(Box::new(x)) }
             }
         )*
 
@@ -310,7 +310,7 @@ macro_rules! resources {
             fn encode(&self) -> crate::codec::Doc {
                 let kind = self.kind();
                 let inner: &dyn crate::codec::Encode = match self {
-                    $(Object::$kind(x) => x),*
+                    $(Object::$kind(x) => &**x),*
                 };
                 crate::codec::encode_typed(kind.api_version(), kind.name(), inner)
             }

@@ -257,9 +257,9 @@ impl PodTally {
 
 #[derive(Clone, Debug, Default)]
 pub struct Cluster {
-    /// Boxed: an `Object` is as large as its largest kind (over 1 KB), and B-tree nodes move
-    /// their values on every insert; boxes keep the nodes small (issue 16).
-    objects: BTreeMap<ObjectRef, Box<Object>>,
+    /// An `Object` boxes its kind's struct, so B-tree nodes stay small and an Event takes the
+    /// Event's size, not that of the largest kind (issue 16).
+    objects: BTreeMap<ObjectRef, Object>,
     uids: BTreeMap<String, ObjectRef>,
     /// owner uid -> objects naming it in ownerReferences.
     dependents: BTreeMap<String, BTreeSet<ObjectRef>>,
@@ -274,8 +274,9 @@ pub struct Cluster {
     anti_affinity_pods: BTreeSet<ObjectRef>,
     /// node name -> (cpu milli, memory bytes, pods) requested by its non-terminal pods.
     node_requests: SortedMap<String, (i64, i64, i64)>,
-    /// (node name, controller uid) -> active pods of that controller on the node.
-    owner_on_node: SortedMap<(String, String), i64>,
+    /// controller uid -> node name -> active pods of that controller on the node (nested, so
+    /// the scheduler's lookup per node and pod borrows its keys instead of building a pair).
+    owner_on_node: BTreeMap<String, SortedMap<String, i64>>,
     /// controller uid -> what its pods add up to (see `PodTally`).
     tallies: SortedMap<String, PodTally>,
     /// Event dedup key (namespace, object, reason, message, source; see `event_key`) -> the
@@ -284,6 +285,52 @@ pub struct Cluster {
     /// (ms, events named in that ms): the nanoseconds that keep event names in creation order.
     event_clock: (u64, u64),
     resource_version: u64,
+}
+
+/// A store key as borrowed parts (kind, namespace, name), ordered as `ObjectRef` is.
+struct StoreKey<'a>(Kind, &'a str, &'a str);
+
+/// What the store's B-tree compares: an `ObjectRef` or borrowed parts alike.
+trait AsStoreKey {
+    fn parts(&self) -> (Kind, &str, &str);
+}
+
+impl AsStoreKey for ObjectRef {
+    fn parts(&self) -> (Kind, &str, &str) {
+        (self.kind, &self.namespace, &self.name)
+    }
+}
+
+impl AsStoreKey for StoreKey<'_> {
+    fn parts(&self) -> (Kind, &str, &str) {
+        (self.0, self.1, self.2)
+    }
+}
+
+impl<'a> std::borrow::Borrow<dyn AsStoreKey + 'a> for ObjectRef {
+    fn borrow(&self) -> &(dyn AsStoreKey + 'a) {
+        self
+    }
+}
+
+impl PartialEq for dyn AsStoreKey + '_ {
+    fn eq(&self, other: &Self) -> bool {
+        self.parts() == other.parts()
+    }
+}
+
+impl Eq for dyn AsStoreKey + '_ {}
+
+impl PartialOrd for dyn AsStoreKey + '_ {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for dyn AsStoreKey + '_ {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.parts().cmp(&other.parts())
+    }
 }
 
 impl Cluster {
@@ -306,15 +353,16 @@ impl Cluster {
             .and_then(T::from_object)
     }
 
-    /// `get`'s lookup, one copy for all kinds (the key is built and dropped here).
+    /// `get`'s lookup, one copy for all kinds, through borrowed parts: building an
+    /// `ObjectRef` allocated two strings per lookup (issue 16).
     fn get_of_kind(&self, kind: Kind, namespace: &str, name: &str) -> Option<&Object> {
+        let namespace = if kind.namespaced() { namespace } else { "" };
         self.objects
-            .get(&ObjectRef::new(kind, namespace, name))
-            .map(|o| &**o)
+            .get(&StoreKey(kind, namespace, name) as &dyn AsStoreKey)
     }
 
     pub fn get_object(&self, r: &ObjectRef) -> Option<&Object> {
-        self.objects.get(r).map(|o| &**o)
+        self.objects.get(r)
     }
 
     pub fn contains(&self, r: &ObjectRef) -> bool {
@@ -343,11 +391,11 @@ impl Cluster {
         self.objects
             .range(start..)
             .take_while(move |(k, _)| k.kind == kind)
-            .map(|(_, v)| &**v)
+            .map(|(_, v)| v)
     }
 
     pub fn objects(&self) -> impl Iterator<Item = &Object> {
-        self.objects.values().map(|o| &**o)
+        self.objects.values()
     }
 
     pub fn len(&self) -> usize {
@@ -436,7 +484,8 @@ impl Cluster {
     /// Active pods controlled by `owner_uid` on `node` (the scheduler's spreading input).
     pub fn active_pods_on_node_of(&self, node: &str, owner_uid: &str) -> i64 {
         self.owner_on_node
-            .get(&(node.to_string(), owner_uid.to_string()))
+            .get(owner_uid)
+            .and_then(|m| m.get(node))
             .copied()
             .unwrap_or(0)
     }
@@ -543,11 +592,14 @@ impl Cluster {
             }
         }
         if let Some(c) = controller.filter(|_| p.is_active()) {
-            let key = (node.clone(), c.uid.clone());
-            let e = self.owner_on_node.entry(key.clone()).or_default();
+            let m = self.owner_on_node.entry(c.uid.clone()).or_default();
+            let e = m.entry(node.clone()).or_default();
             *e += sign;
             if *e == 0 {
-                self.owner_on_node.remove(&key);
+                m.remove(node);
+                if m.is_empty() {
+                    self.owner_on_node.remove(&c.uid);
+                }
             }
         }
     }
@@ -577,17 +629,17 @@ impl Cluster {
 
     fn put(&mut self, o: Object) -> Option<Object> {
         let r = o.object_ref();
-        let old = self.objects.remove(&r).map(|o| *o);
+        let old = self.objects.remove(&r);
         if let Some(old) = &old {
             self.index_remove(old);
         }
         self.index_add(&o);
-        self.objects.insert(r, Box::new(o));
+        self.objects.insert(r, o);
         old
     }
 
     fn take(&mut self, r: &ObjectRef) -> Option<Object> {
-        let old = *self.objects.remove(r)?;
+        let old = self.objects.remove(r)?;
         self.index_remove(&old);
         if let Object::Event(e) = &old {
             self.event_keys.retain(|_, v| v.name != e.metadata.name);

@@ -263,7 +263,7 @@ impl Sim {
             self.api_update(
                 actor,
                 None,
-                crate::model::Object::Node(n),
+                crate::model::Object::Node(Box::new(n)),
                 &format!("cordoned node {node}"),
                 "kubectl drain",
             )?;

@@ -101,7 +101,7 @@ impl Sim {
         self.api_update(
             actor,
             None,
-            Object::PodDisruptionBudget(next),
+            Object::PodDisruptionBudget(Box::new(next)),
             &format!(
                 "spent a disruption of pdb {} on pod {name}",
                 pdb.metadata.name
@@ -131,7 +131,7 @@ impl Sim {
                 now,
             );
             let what = format!("added DisruptionTarget to pod {}", r.name);
-            self.api_update(actor, None, Object::Pod(pod), &what, why)?;
+            self.api_update(actor, None, Object::Pod(Box::new(pod)), &what, why)?;
         }
         self.api_delete(actor, None, &r, opts, &format!("evicted: {why}"))
     }

@@ -349,7 +349,7 @@ fn execute(sim: &mut Sim, actor: &Actor, cmd: Command) -> Result<Outcome, SimErr
             sim.api_update(
                 actor,
                 None,
-                Object::Node(n),
+                Object::Node(Box::new(n)),
                 &format!("tainted node {node} {}", taint.describe()),
                 "kubectl taint",
             )?;
@@ -373,7 +373,7 @@ fn execute(sim: &mut Sim, actor: &Actor, cmd: Command) -> Result<Outcome, SimErr
             sim.api_update(
                 actor,
                 None,
-                Object::Node(n),
+                Object::Node(Box::new(n)),
                 &format!("removed taint {key} from node {node}"),
                 "kubectl taint",
             )?;
@@ -642,7 +642,7 @@ fn set_unschedulable(
     sim.api_update(
         actor,
         None,
-        Object::Node(n),
+        Object::Node(Box::new(n)),
         &format!("{verb} node {node}"),
         "",
     )?;

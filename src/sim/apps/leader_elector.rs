@@ -280,7 +280,7 @@ impl LeaderElector {
         match self.cfg.lock {
             LockKind::Lease => {
                 let mut l = match obj {
-                    Some(Object::Lease(l)) => l.clone(),
+                    Some(Object::Lease(l)) => (**l).clone(),
                     _ => Lease {
                         metadata: ObjectMeta::named(&self.namespace, &self.cfg.name),
                         ..Default::default()
@@ -293,11 +293,11 @@ impl LeaderElector {
                     renew_time: rec.renew,
                     lease_transitions: Some(rec.transitions),
                 };
-                Object::Lease(l)
+                Object::Lease(Box::new(l))
             }
             LockKind::ConfigMap => {
                 let mut c = match obj {
-                    Some(Object::ConfigMap(c)) => c.clone(),
+                    Some(Object::ConfigMap(c)) => (**c).clone(),
                     _ => {
                         let mut c = ConfigMap {
                             metadata: ObjectMeta::named(&self.namespace, &self.cfg.name),
@@ -312,7 +312,7 @@ impl LeaderElector {
                 // Camel's `yyyy-MM-dd'T'HH:mm:ssX`.
                 let stamp = rec.renew.map(Time::to_rfc3339).unwrap_or_default();
                 c.data.insert(self.stamp_key(), stamp);
-                Object::ConfigMap(c)
+                Object::ConfigMap(Box::new(c))
             }
         }
     }

@@ -387,7 +387,13 @@ fn set_volumes_attached(sim: &mut Sim, pv: &str, node: &str, present: bool) {
         "node {node} volumesAttached {} {pv}",
         if present { "+" } else { "-" }
     );
-    let _ = sim.api_update(&ACTOR, Some(&pv_ref(pv)), Object::Node(n), &what, "");
+    let _ = sim.api_update(
+        &ACTOR,
+        Some(&pv_ref(pv)),
+        Object::Node(Box::new(n)),
+        &what,
+        "",
+    );
 }
 
 #[cfg(test)]

@@ -389,7 +389,13 @@ impl Work {
         cur.status = self.d.status.clone();
         cur.metadata.annotations = self.d.metadata.annotations.clone();
         let ok = sim
-            .api_update(&ACTOR, Some(&self.key), Object::Deployment(cur), what, why)
+            .api_update(
+                &ACTOR,
+                Some(&self.key),
+                Object::Deployment(Box::new(cur)),
+                what,
+                why,
+            )
             .is_ok();
         if let Some(fresh) = sim
             .api
@@ -472,7 +478,7 @@ fn claim_replica_sets(sim: &mut Sim, d: &Deployment) -> Vec<ReplicaSet> {
                     let _ = sim.api_update(
                         &ACTOR,
                         Some(&key),
-                        Object::ReplicaSet(rs2),
+                        Object::ReplicaSet(Box::new(rs2)),
                         &what,
                         "labels no longer match the selector",
                     );
@@ -486,7 +492,7 @@ fn claim_replica_sets(sim: &mut Sim, d: &Deployment) -> Vec<ReplicaSet> {
                     .api_update(
                         &ACTOR,
                         Some(&key),
-                        Object::ReplicaSet(rs2),
+                        Object::ReplicaSet(Box::new(rs2)),
                         &what,
                         "orphan replicaset matches the selector",
                     )
@@ -523,7 +529,7 @@ fn get_all_and_sync_revision(
             let _ = sim.api_update(
                 &ACTOR,
                 Some(&w.key),
-                Object::ReplicaSet(rs.clone()),
+                Object::ReplicaSet(Box::new(rs.clone())),
                 &what,
                 &format!("revision {}", revision_of(&rs).unwrap_or(0)),
             );
@@ -597,7 +603,7 @@ fn get_all_and_sync_revision(
     rs.spec.replicas = Some(count);
     set_new_rs_annotations(&w.d, &mut rs, new_revision, false);
     let why = format!("revision {new_revision}: the pod template changed");
-    match sim.api_create(&ACTOR, Some(&w.key), Object::ReplicaSet(rs), &why) {
+    match sim.api_create(&ACTOR, Some(&w.key), Object::ReplicaSet(Box::new(rs)), &why) {
         Ok(_) => {}
         Err(ApiError::AlreadyExists { .. }) => {
             if let Some(found) = sim.api.get::<ReplicaSet>(&w.key.namespace, &name).cloned() {
@@ -730,7 +736,13 @@ fn scale_replica_set(
         format!("updated replicaset {name} replica annotations")
     };
     let ok = sim
-        .api_update(&ACTOR, Some(&w.key), Object::ReplicaSet(rs), &what, why)
+        .api_update(
+            &ACTOR,
+            Some(&w.key),
+            Object::ReplicaSet(Box::new(rs)),
+            &what,
+            why,
+        )
         .is_ok();
     w.refresh_rs(sim, name);
     if ok && size_changes {
@@ -1509,7 +1521,7 @@ pub(crate) fn rollout_undo(
     sim.api_update(
         actor,
         None,
-        Object::Deployment(d2),
+        Object::Deployment(Box::new(d2)),
         &format!("rolled back {r} to revision {rev}"),
         "kubectl rollout undo",
     )?;

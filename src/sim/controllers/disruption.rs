@@ -235,7 +235,7 @@ pub(crate) fn sync(sim: &mut Sim, key: &ObjectRef) {
     let _ = sim.api_update(
         &ACTOR,
         Some(&subject),
-        Object::PodDisruptionBudget(next),
+        Object::PodDisruptionBudget(Box::new(next)),
         &what,
         &why,
     );

@@ -172,7 +172,13 @@ pub(crate) fn sync(sim: &mut Sim, key: &ObjectRef) {
                 );
                 s2.endpoints = endpoints;
                 s2.ports = ports;
-                let _ = sim.api_update(&ACTOR, Some(key), Object::EndpointSlice(s2), &what, "");
+                let _ = sim.api_update(
+                    &ACTOR,
+                    Some(key),
+                    Object::EndpointSlice(Box::new(s2)),
+                    &what,
+                    "",
+                );
             }
             for extra in slices.iter().skip(1) {
                 let r = ObjectRef::new(Kind::EndpointSlice, &key.namespace, &extra.metadata.name);

@@ -610,7 +610,17 @@ impl Sim {
         if !self.kubelet_up(node) || !self.world.can_reach_api(node) {
             return;
         }
-        let pod = self.api.get::<Pod>(&key.namespace, &key.name).cloned();
+        // What this sync needs of the stored pod, read without cloning it: most syncs (every
+        // status write to a pod on this node) change nothing here (issue 16).
+        let pod = self.api.get::<Pod>(&key.namespace, &key.name).map(|p| {
+            (
+                p.metadata.uid.clone(),
+                p.spec.node_name == node,
+                p.metadata.deletion_timestamp.is_some(),
+                p.is_terminal(),
+                p.metadata.deletion_grace_period_seconds,
+            )
+        });
         let worker_uid = self.kubelet(node).and_then(|k| {
             k.pods
                 .iter()
@@ -621,21 +631,22 @@ impl Sim {
         });
         // A worker for an older pod of the same name (force-deleted and recreated): stop it.
         if let Some(wu) = &worker_uid {
-            if pod.as_ref().is_none_or(|p| &p.metadata.uid != wu) {
+            if pod.as_ref().is_none_or(|p| &p.0 != wu) {
                 self.kubelet_pod_removed(node, wu);
             }
         }
-        let Some(pod) = pod else { return };
-        if pod.spec.node_name != node {
+        let Some((uid, on_node, terminating_now, terminal, grace)) = pod else {
+            return;
+        };
+        if !on_node {
             return;
         }
-        let uid = pod.metadata.uid.clone();
         let has_worker = self
             .kubelet(node)
             .is_some_and(|k| k.pods.contains_key(&uid));
         if !has_worker {
-            if pod.metadata.deletion_timestamp.is_some() || pod.is_terminal() {
-                if pod.metadata.deletion_timestamp.is_some() {
+            if terminating_now || terminal {
+                if terminating_now {
                     // Nothing runs for it here (e.g. after a reboot): finish the deletion.
                     let actor = Actor::Kubelet(node.to_string());
                     let _ = self.api_delete(
@@ -648,20 +659,25 @@ impl Sim {
                 }
                 return;
             }
+            let Some(pod) = self.api.get::<Pod>(&key.namespace, &key.name).cloned() else {
+                return;
+            };
             self.kubelet_admit(node, pod);
             return;
         }
-        let terminating_now = pod.metadata.deletion_timestamp.is_some();
+        let Some(meta) = self
+            .api
+            .get::<Pod>(&key.namespace, &key.name)
+            .map(|p| p.metadata.clone())
+        else {
+            return;
+        };
         let k = self.kubelet_mut(node).expect("kubelet");
         let w = k.pods.get_mut(&uid).expect("worker");
-        w.pod.metadata = pod.metadata.clone();
+        w.pod.metadata = meta;
         let already = w.terminating_deadline.is_some();
         if terminating_now && !already {
-            let grace = pod
-                .metadata
-                .deletion_grace_period_seconds
-                .unwrap_or(30)
-                .max(0) as u64;
+            let grace = grace.unwrap_or(30).max(0) as u64;
             self.kubelet_begin_termination(node, &uid, grace * 1000, "pod deleted");
             return;
         }
@@ -1763,24 +1779,30 @@ impl Sim {
             }
             return;
         }
-        let Some(api_pod) = self.api.get::<Pod>(&r.namespace, &r.name).cloned() else {
-            return;
+        // Compare before cloning: most calls find the status unchanged (issue 16).
+        let status = {
+            let Some(api_pod) = self.api.get::<Pod>(&r.namespace, &r.name) else {
+                return;
+            };
+            if api_pod.metadata.uid != uid {
+                return;
+            }
+            let w = self
+                .kubelet(node)
+                .and_then(|k| k.pods.get(uid))
+                .expect("worker");
+            let status = compute_status(w, &api_pod.status, self.now);
+            (status != api_pod.status).then_some(status)
         };
-        if api_pod.metadata.uid != uid {
-            return;
-        }
-        let w = self
-            .kubelet(node)
-            .and_then(|k| k.pods.get(uid))
-            .expect("worker");
-        let status = compute_status(w, &api_pod.status, self.now);
         if let Some(w) = self.kubelet_mut(node).and_then(|k| k.pods.get_mut(uid)) {
             w.dirty = false;
         }
-        if status == api_pod.status {
+        let Some(status) = status else {
             return;
-        }
-        let mut p = api_pod.clone();
+        };
+        let Some(mut p) = self.api.get::<Pod>(&r.namespace, &r.name).cloned() else {
+            return;
+        };
         p.status = status;
         let (ready, total) = p.ready_containers();
         let what = format!(
@@ -1789,7 +1811,7 @@ impl Sim {
             p.display_status()
         );
         let actor = Actor::Kubelet(node.to_string());
-        let _ = self.api_update(&actor, None, Object::Pod(p), &what, "");
+        let _ = self.api_update(&actor, None, Object::Pod(Box::new(p)), &what, "");
     }
 }
 

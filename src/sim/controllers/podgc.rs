@@ -86,7 +86,7 @@ fn force_delete(sim: &mut Sim, key: &ObjectRef, condition: Option<&str>, why: &s
                 let _ = sim.api_update(
                     &ACTOR,
                     None,
-                    Object::Pod(p),
+                    Object::Pod(Box::new(p)),
                     &format!("added DisruptionTarget to pod {}", key.name),
                     why,
                 );

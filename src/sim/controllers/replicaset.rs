@@ -39,14 +39,14 @@ pub(crate) fn sync(sim: &mut Sim, key: &ObjectRef) {
     for p in releases {
         let mut p2 = p.clone();
         p2.metadata.owner_references.retain(|o| o.uid != uid);
-        claims.insert(p.metadata.name.clone(), (false, Object::Pod(p2)));
+        claims.insert(p.metadata.name.clone(), (false, Object::Pod(Box::new(p2))));
     }
     if !deleting && !rs.spec.selector.is_empty() {
         for p in sim.api.orphan_pods_in(&key.namespace) {
             if selector.matches(&p.metadata.labels) && p.metadata.deletion_timestamp.is_none() {
                 let mut p2 = p.clone();
                 p2.metadata.owner_references.push(controller_ref(&rs));
-                claims.insert(p.metadata.name.clone(), (true, Object::Pod(p2)));
+                claims.insert(p.metadata.name.clone(), (true, Object::Pod(Box::new(p2))));
             }
         }
     }
@@ -384,7 +384,13 @@ fn write_status(sim: &mut Sim, key: &ObjectRef, rs: &ReplicaSet, c: Census) {
             key.name, s.replicas, s.ready_replicas, s.available_replicas
         );
         rs2.status = s;
-        let _ = sim.api_update(&ACTOR, Some(key), Object::ReplicaSet(rs2), &what, "");
+        let _ = sim.api_update(
+            &ACTOR,
+            Some(key),
+            Object::ReplicaSet(Box::new(rs2)),
+            &what,
+            "",
+        );
     }
 }
 

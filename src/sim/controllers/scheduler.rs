@@ -267,7 +267,8 @@ fn fit_error(total: usize, rejections: &[Rejection]) -> String {
 }
 
 pub(crate) fn schedule_one(sim: &mut Sim, key: &ObjectRef) {
-    let Some(pod) = sim.api.get::<Pod>(&key.namespace, &key.name).cloned() else {
+    // Borrowed, not cloned: a pending pod is tried again and again, and only a write needs a copy.
+    let Some(pod) = sim.api.get::<Pod>(&key.namespace, &key.name) else {
         sim.ctl.unschedulable.remove(key);
         return;
     };
@@ -328,7 +329,7 @@ pub(crate) fn schedule_one(sim: &mut Sim, key: &ObjectRef) {
         for i in 0..all {
             let n = nodes[((start + i) % all) as usize];
             processed += 1;
-            match filter(sim, &pod, n, &claims) {
+            match filter(sim, pod, n, &claims) {
                 None => {
                     feasible.push(n);
                     if feasible.len() as u64 >= to_find {
@@ -363,7 +364,7 @@ pub(crate) fn schedule_one(sim: &mut Sim, key: &ObjectRef) {
             let _ = sim.api_update(
                 &ACTOR,
                 None,
-                Object::Pod(p),
+                Object::Pod(Box::new(p)),
                 &format!("pod {} unschedulable", key.name),
                 &msg,
             );
@@ -392,7 +393,7 @@ pub(crate) fn schedule_one(sim: &mut Sim, key: &ObjectRef) {
                 .clone()
         })
         .unwrap_or_default();
-    let (cpu, mem) = pod_requests(&pod);
+    let (cpu, mem) = pod_requests(pod);
     let mut raw: Vec<(i64, i64, i64, i64)> = Vec::new();
     for n in &feasible {
         let aff: i64 = pref_terms
@@ -486,7 +487,7 @@ pub(crate) fn schedule_one(sim: &mut Sim, key: &ObjectRef) {
                 let _ = sim.api_update(
                     &ACTOR,
                     None,
-                    Object::PersistentVolumeClaim(pvc),
+                    Object::PersistentVolumeClaim(Box::new(pvc)),
                     &format!("selected node {node_name} for claim {c}"),
                     "WaitForFirstConsumer",
                 );

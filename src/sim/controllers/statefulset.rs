@@ -333,7 +333,7 @@ fn claim_pods(
                 "no longer matches the selector",
             )
         };
-        let _ = sim.api_update(&ACTOR, Some(key), Object::Pod(p), &what, why);
+        let _ = sim.api_update(&ACTOR, Some(key), Object::Pod(Box::new(p)), &what, why);
     }
 }
 
@@ -1085,7 +1085,13 @@ fn write_status(sim: &mut Sim, key: &ObjectRef, set: &StatefulSet, pass: Pass) {
     );
     set2.status = s;
     let why = pass.waiting.unwrap_or_default();
-    let _ = sim.api_update(&ACTOR, Some(key), Object::StatefulSet(set2), &what, &why);
+    let _ = sim.api_update(
+        &ACTOR,
+        Some(key),
+        Object::StatefulSet(Box::new(set2)),
+        &what,
+        &why,
+    );
 }
 
 /// `truncateHistory`: keep the revisions live pods use, the current and update ones, and the
@@ -1207,7 +1213,7 @@ pub(crate) fn rollout_undo(
     sim.api_update(
         actor,
         None,
-        Object::StatefulSet(s2),
+        Object::StatefulSet(Box::new(s2)),
         &format!("rolled back {r} to revision {}", target.revision),
         "kubectl rollout undo",
     )?;

@@ -83,7 +83,7 @@ fn evict(sim: &mut Sim, key: &ObjectRef, mut pod: Pod, why: &str) {
     let _ = sim.api_update(
         &ACTOR,
         Some(&node),
-        Object::Pod(pod),
+        Object::Pod(Box::new(pod)),
         &format!("added DisruptionTarget to pod {}", key.name),
         why,
     );
