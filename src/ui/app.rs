@@ -113,7 +113,7 @@ pub fn App() -> Html {
 
     use_play_clock(
         state.playing,
-        state.behind.is_some() || state.searching.is_some(),
+        state.behind.is_some() || state.searching.is_some() || state.restoring.is_some(),
         dispatch.clone(),
     );
     use_shortcuts(dispatch.clone());
@@ -261,10 +261,14 @@ pub fn App() -> Html {
     let session = state.session.borrow();
     let now = session.sim().now();
     let horizon = session.horizon_time();
-    let busy = match (state.behind, &state.searching) {
-        (Some(goal), _) => Some(crate::view::timeline::progress(session.sim(), goal)),
-        (None, Some(_)) => Some("looking for the next change…".to_string()),
-        (None, None) => None,
+    let busy = match (state.behind, &state.searching, &state.restoring) {
+        (_, _, Some(r)) => Some(crate::view::timeline::restoring(
+            session.sim(),
+            r.borrow().0.events(),
+        )),
+        (Some(goal), _, _) => Some(crate::view::timeline::progress(session.sim(), goal)),
+        (None, Some(_), _) => Some("looking for the next change…".to_string()),
+        (None, None, None) => None,
     }
     .map(AttrValue::from);
     let marks: Vec<(u64, String)> = session
@@ -317,7 +321,7 @@ pub fn App() -> Html {
             { main }
             if state.pattern.is_some() {
                 { timeline_bar(&TimelineBarProps {
-                    playing: state.playing || state.behind.is_some() || state.searching.is_some(), busy, speed: state.speed, now, horizon, marks, density,
+                    playing: state.playing || state.behind.is_some() || state.searching.is_some() || state.restoring.is_some(), busy, speed: state.speed, now, horizon, marks, density,
                     can_undo: !state.undo.is_empty(), share: state.share.clone(),
                     share_closed: state.share_closed.clone(),
                     share_copied: state.share_copied.clone(),

@@ -9,7 +9,9 @@ use crate::view::editor::{diagnose, EditorDiag};
 use crate::view::exercises::{console_files, starter};
 use crate::view::panels::{screen, Screen};
 use crate::view::route::Pattern;
-use crate::view::session::{change_notice, nothing_changes_notice, Search, Session, Snapshot};
+use crate::view::session::{
+    change_notice, nothing_changes_notice, Replay, Search, Session, Snapshot,
+};
 use crate::view::share::SavedRun;
 
 /// The state panels beside the cluster view.
@@ -148,6 +150,9 @@ pub struct LabState {
     pub behind: Option<u64>,
     /// A "Next change" search still under way, a frame's worth at a time (issue 16).
     pub searching: Option<Rc<RefCell<Search<Screen>>>>,
+    /// A saved run (a page load) or an Undo's run being rebuilt from its log, a frame's worth
+    /// at a time (issue 16), and whether its lines print in the console again.
+    pub restoring: Option<Rc<RefCell<(Replay, bool)>>>,
     /// When (wall ms) the run on screen was last redrawn while catching up: drawing a large
     /// cluster costs more than the engine's frame, so catching up redraws 4 times a second.
     /// Not part of equality: it never asks for a redraw itself.
@@ -194,6 +199,7 @@ impl PartialEq for LabState {
             && self.playing == o.playing
             && self.behind == o.behind
             && self.searching.is_some() == o.searching.is_some()
+            && self.restoring.is_some() == o.restoring.is_some()
             && self.speed == o.speed
             && self.event_filter == o.event_filter
             && self.share == o.share
@@ -228,23 +234,21 @@ pub const DEFAULT_WORKERS: u32 = 3;
 
 impl LabState {
     pub fn new(start: Start) -> Self {
-        // A restored run's console shows its logged lines again, as they print on replay.
+        // A restored run's console shows its logged lines again, as they print on replay; the
+        // replay goes on a frame at a time after its first piece (`restore_on`).
+        let mut restoring = None;
         let (session, editor, console) = match start.saved {
             Some(run) => {
-                let (session, outputs) = run.session_with_output();
-                let console = run
-                    .lines
-                    .iter()
-                    .zip(outputs)
-                    .map(|(l, out)| ConsoleEntry {
-                        line: l.line.clone(),
-                        text: out.text,
-                        ok: out.ok,
-                        at: l.time,
-                        background: false,
-                    })
-                    .collect();
-                (session, run.editor.clone(), console)
+                let (session, replay) = Session::begin_replay(
+                    run.seed,
+                    run.workers,
+                    run.nodes.as_deref(),
+                    run.files.clone(),
+                    &run.lines,
+                    run.at,
+                );
+                restoring = Some(Rc::new(RefCell::new((replay, true))));
+                (session, run.editor.clone(), Vec::new())
             }
             None => {
                 let text = start.pattern.map_or("", |p| starter(p).1);
@@ -257,7 +261,7 @@ impl LabState {
         };
         let diags = diagnose(&editor, &session.cluster_objects());
         let client_lines = session.sim().client_output().len();
-        LabState {
+        let mut state = LabState {
             pattern: start.pattern,
             panel: Panel::Pods,
             session: Rc::new(RefCell::new(session)),
@@ -271,6 +275,7 @@ impl LabState {
             playing: false,
             behind: None,
             searching: None,
+            restoring,
             painted: 0.0,
             speed: start.speed.clamp(1, 100),
             event_filter: String::new(),
@@ -283,7 +288,9 @@ impl LabState {
             newer_elsewhere: false,
             editing: None,
             steps_open: false,
-        }
+        };
+        state.restore_on(FIRST_SEARCH_MS);
+        state
     }
 
     /// The file name the editor applies as.
@@ -291,8 +298,56 @@ impl LabState {
         self.pattern.map_or("manifest.yaml", |p| starter(p).0)
     }
 
+    /// The run to save or share: while it is being restored, the whole run being rebuilt.
     pub fn saved_run(&self) -> SavedRun {
-        SavedRun::of(&self.session.borrow(), &self.editor)
+        let mut run = SavedRun::of(&self.session.borrow(), &self.editor);
+        if let Some(r) = &self.restoring {
+            let (replay, _) = &*r.borrow();
+            run.lines = replay.lines.clone();
+            run.at = replay.then;
+        }
+        run
+    }
+
+    /// Goes on rebuilding a restored run for `budget_ms`, printing its lines if asked; once it
+    /// is whole, the console skips what its programs printed on the way, as a seek does.
+    fn restore_on(&mut self, budget_ms: f64) {
+        let Some(restoring) = self.restoring.clone() else {
+            return;
+        };
+        let mut entries = Vec::new();
+        let done = {
+            let (replay, echo) = &mut *restoring.borrow_mut();
+            let echo = *echo;
+            self.session.borrow_mut().replay_within(
+                replay,
+                &mut budget(budget_ms),
+                &mut |l, out| {
+                    if echo {
+                        entries.push(ConsoleEntry {
+                            line: l.line.clone(),
+                            text: out.text,
+                            ok: out.ok,
+                            at: l.time,
+                            background: false,
+                        });
+                    }
+                },
+            )
+        };
+        for e in entries {
+            self.push_entry(e);
+        }
+        let now = js_sys::Date::now();
+        if done {
+            self.restoring = None;
+            self.client_lines = self.session.borrow().sim().client_output().len();
+            self.rediagnose();
+        } else if now - self.painted < CATCH_UP_PAINT_MS {
+            return;
+        }
+        self.painted = now;
+        self.bump();
     }
 
     fn echo(&mut self, line: String, text: String, ok: bool) {
@@ -493,6 +548,43 @@ impl Reducible for LabState {
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut next = (*self).clone();
+        // A run still being rebuilt takes no change until it is whole: the line stays in the
+        // console (its history has it too), and nothing else the learner wrote is lost.
+        if let Some(r) = &next.restoring {
+            if matches!(
+                action,
+                Action::ApplyEditor
+                    | Action::Run(_)
+                    | Action::TogglePlay
+                    | Action::StepChange
+                    | Action::StepEvent
+                    | Action::Seek(_)
+            ) {
+                let wait = {
+                    let (replay, _) = &*r.borrow();
+                    let s = next.session.borrow();
+                    crate::view::timeline::restoring(s.sim(), replay.events())
+                };
+                let wait = format!(
+                    "The run is still being restored ({wait}). Try again once it is whole."
+                );
+                match action {
+                    Action::Run(line) => {
+                        let at = next.session.borrow().sim().now();
+                        next.push_entry(ConsoleEntry {
+                            line,
+                            text: format!("{wait}\n"),
+                            ok: false,
+                            at,
+                            background: false,
+                        });
+                    }
+                    _ => next.notice = Some(wait),
+                }
+                next.bump();
+                return next.into();
+            }
+        }
         match action {
             Action::Open(start) => {
                 // The list stays as it was from page to page; a page without the exercise
@@ -615,6 +707,7 @@ impl Reducible for LabState {
                 next.behind = None;
                 next.searching = None;
             }
+            Action::Tick(_) if next.restoring.is_some() => next.restore_on(FRAME_BUDGET_MS),
             Action::Tick(_) if next.searching.is_some() => next.search_on(FRAME_BUDGET_MS),
             Action::Tick(wall_ms) => {
                 let goal = match next.behind {
@@ -676,10 +769,13 @@ impl Reducible for LabState {
                 let Some(prev) = next.undo.pop() else {
                     return self;
                 };
-                *next.session.borrow_mut() = prev.run.restore();
+                let (session, replay) = prev.run.begin_restore();
+                *next.session.borrow_mut() = session;
                 next.behind = None;
                 next.searching = None;
+                next.restoring = Some(Rc::new(RefCell::new((replay, false))));
                 next.console = prev.console.clone();
+                next.restore_on(FIRST_SEARCH_MS);
                 next.show_background(false);
                 next.playing = false;
                 next.notice =

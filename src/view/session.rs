@@ -130,17 +130,48 @@ pub struct Snapshot {
 
 impl Snapshot {
     pub fn restore(&self) -> Session {
-        let mut s = Session::replay_on(
+        let (mut s, mut r) = self.begin_restore();
+        s.replay_within(&mut r, &mut || true, &mut |_, _| {});
+        s
+    }
+
+    /// `restore` a piece at a time: to the horizon, then back to where the learner was.
+    pub fn begin_restore(&self) -> (Session, Replay) {
+        let (s, mut r) = Session::begin_replay(
             self.seed,
             self.workers,
             self.nodes.as_deref(),
             self.files.clone(),
             &self.lines,
             self.horizon,
-        )
-        .0;
-        s.move_to(self.at.0, self.at.1);
-        s
+        );
+        r.then = self.at;
+        (s, r)
+    }
+}
+
+/// Where a replay of a run's log stands (`Session::begin_replay`, `Session::replay_within`):
+/// a page load or an Undo of a large run rebuilds it a frame at a time (issue 16).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Replay {
+    pub lines: Vec<LoggedLine>,
+    /// Lines run again so far.
+    pub done: usize,
+    /// How far the run goes: (events, ms).
+    pub at: (u64, u64),
+    /// Where the learner was, at or before `at` (an Undo keeps the future to scrub).
+    pub then: (u64, u64),
+    /// The next line's event count is reached; its time may not be yet.
+    counted: bool,
+}
+
+impl Replay {
+    /// Events the whole run takes (what "restoring… N of M events" counts to).
+    pub fn events(&self) -> u64 {
+        self.lines
+            .iter()
+            .map(|l| l.events)
+            .fold(self.at.0, u64::max)
     }
 }
 
@@ -548,15 +579,80 @@ impl Session {
         lines: &[LoggedLine],
         at: (u64, u64),
     ) -> (Session, Vec<Output>) {
+        let (mut s, mut replay) = Session::begin_replay(seed, workers, nodes, files, lines, at);
+        let mut outputs = Vec::with_capacity(lines.len());
+        s.replay_within(&mut replay, &mut || true, &mut |_, out| outputs.push(out));
+        (s, outputs)
+    }
+
+    /// A run to rebuild from its log a piece at a time (`replay_within`): a new session on
+    /// the run's nodes and files, and the replay's place in the log.
+    pub fn begin_replay(
+        seed: u64,
+        workers: u32,
+        nodes: Option<&[NodeConfig]>,
+        files: SortedMap<String, String>,
+        lines: &[LoggedLine],
+        at: (u64, u64),
+    ) -> (Session, Replay) {
         let mut s = Session::on(seed, workers, nodes);
         s.console.files = files;
-        let mut outputs = Vec::with_capacity(lines.len());
-        for l in lines {
-            s.move_to(l.events, l.time);
-            outputs.push(s.run(&l.line));
+        let replay = Replay {
+            lines: lines.to_vec(),
+            done: 0,
+            at,
+            then: at,
+            counted: false,
+        };
+        (s, replay)
+    }
+
+    /// Goes on with a replay while `more()` allows it (asked every 16 events), handing each
+    /// line it runs and its output to `ran`. Returns whether the run is whole again, at its
+    /// position. Stopping and going on runs the same events and lines as one call would.
+    pub fn replay_within(
+        &mut self,
+        r: &mut Replay,
+        more: &mut dyn FnMut() -> bool,
+        ran: &mut dyn FnMut(&LoggedLine, Output),
+    ) -> bool {
+        loop {
+            let (events, time) = r.lines.get(r.done).map_or(r.at, |l| (l.events, l.time));
+            if !r.counted {
+                // Forward to exactly `events` events; a position behind the run is a seek.
+                if events < self.sim().events_processed() {
+                    self.timeline.seek_event(events);
+                }
+                let mut n = 0u32;
+                while self.sim().events_processed() < events {
+                    n = n.wrapping_add(1);
+                    if n.is_multiple_of(16) && !more() {
+                        self.density.ingest(self.timeline.sim());
+                        return false;
+                    }
+                    if self.timeline.step().is_none() {
+                        break;
+                    }
+                }
+                r.counted = true;
+            }
+            // A recorded position has nothing pending before its time: this moves the clock.
+            if self.sim().now() < time && !self.timeline.run_to_within(time, more) {
+                self.density.ingest(self.timeline.sim());
+                return false;
+            }
+            self.density.ingest(self.timeline.sim());
+            r.counted = false;
+            let Some(l) = r.lines.get(r.done) else {
+                if r.then != r.at {
+                    self.move_to(r.then.0, r.then.1);
+                }
+                return true;
+            };
+            let out = self.run(&l.line);
+            ran(l, out);
+            r.done += 1;
         }
-        s.move_to(at.0, at.1);
-        (s, outputs)
     }
 
     /// What it takes to rebuild this run exactly, without copying its checkpoints.
@@ -898,6 +994,51 @@ mod tests {
         assert_eq!(back.lines, snap.lines);
         back.seek_time(230_000);
         assert_eq!(back.sim().now(), 230_000);
+    }
+
+    #[test]
+    fn a_replay_in_pieces_rebuilds_what_one_in_a_go_does() {
+        // Issue 16: a page load or an Undo of a large run replays it a frame at a time.
+        let mut s = Session::new(9, 3);
+        s.apply_text("stateless.yaml", RS);
+        s.run_for(40_000);
+        s.run("kubectl scale rs random-generator --replicas=40");
+        s.run_for(30_000);
+        s.run("lab partition node-2");
+        s.run("kubectl get rs");
+        s.run_for(200_000);
+        s.seek_time(150_000);
+        let (whole, outputs) =
+            Session::replay_with_output(9, 3, s.console.files.clone(), &s.lines, s.position());
+
+        let (mut piece, mut replay) =
+            Session::begin_replay(9, 3, None, s.console.files.clone(), &s.lines, s.position());
+        let mut ran = Vec::new();
+        let mut calls = 0;
+        // Stop at every question: 16 events or one clock move per call at most.
+        while !piece.replay_within(&mut replay, &mut || false, &mut |l, out| {
+            ran.push((l.line.clone(), out))
+        }) {
+            calls += 1;
+            assert!(calls < 100_000, "the replay makes no progress");
+        }
+        assert!(calls > 10, "the run took {calls} pieces");
+        assert_eq!(replay.done, s.lines.len());
+        assert_eq!(piece.position(), whole.position());
+        assert_eq!(piece.position(), s.position());
+        assert_eq!(piece.sim().trace().digest(), whole.sim().trace().digest());
+        assert_eq!(piece.lines, whole.lines);
+        let texts: Vec<&str> = ran.iter().map(|(_, o)| o.text.as_str()).collect();
+        let whole_texts: Vec<&str> = outputs.iter().map(|o| o.text.as_str()).collect();
+        assert_eq!(texts, whole_texts);
+        assert!(replay.events() >= s.position().0);
+
+        // An Undo's snapshot in pieces: the horizon first, then back to where the learner was.
+        let snap = s.snapshot();
+        let (mut back, mut r) = snap.begin_restore();
+        while !back.replay_within(&mut r, &mut || false, &mut |_, _| {}) {}
+        assert_eq!(back.position(), snap.at);
+        assert_eq!(back.horizon_time(), snap.restore().horizon_time());
     }
 
     #[test]

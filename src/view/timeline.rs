@@ -30,6 +30,15 @@ pub fn progress(sim: &Sim, goal: u64) -> String {
 }
 
 /// `100,000`: digits in groups of three, as the page writes counts.
+/// The timeline's label while a saved run is rebuilt: events replayed of the run's.
+pub fn restoring(sim: &Sim, events: u64) -> String {
+    format!(
+        "restoring the run… {} of {} events",
+        grouped(sim.events_processed() as i64),
+        grouped(events as i64)
+    )
+}
+
 fn grouped(n: i64) -> String {
     let digits = n.unsigned_abs().to_string();
     let mut out = String::new();

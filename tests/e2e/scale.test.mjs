@@ -69,3 +69,32 @@ test('scaling to 100,000 replicas keeps the page responsive, and Pause stops it'
   }
   assert.deepEqual(problems, []);
 });
+
+test('a reload rebuilds the large run a frame at a time, and the page answers meanwhile', async () => {
+  // The run above rests (paused), so the autosave holds it: tens of thousands of engine events.
+  const count = async () => {
+    await page.fill(input, 'kubectl get rs random-generator -o jsonpath={.status.replicas}');
+    await page.press(input, 'Enter');
+    await page.waitForFunction(() => {
+      const last = [...document.querySelectorAll('.scrollback .entry')].pop();
+      return /jsonpath/.test(last?.textContent ?? '') && /^\d+$/.test(last.querySelector('pre')?.textContent.trim() ?? '');
+    }, null, { timeout: 5_000 });
+    return Number((await page.locator('.scrollback .entry pre').last().textContent()).trim());
+  };
+  const before = await count();
+  assert.ok(before > 1_000, `pods created before the reload: ${before}`);
+  await page.reload();
+  // The first piece runs before the page first draws; the rest goes a frame at a time.
+  await page.waitForSelector('.scrub .busy >> text=/restoring the run… [\\d,]+ of [\\d,]+ events/', { timeout: 10_000 });
+  await page.screenshot({ path: `${SHOTS}/scale-restoring.png` });
+  // A command meanwhile is answered at once, and kept in the console.
+  const typed = Date.now();
+  await page.fill(input, 'kubectl get pods', { timeout: 1_000 });
+  await page.press(input, 'Enter', { timeout: 1_000 });
+  await page.waitForSelector('.scrollback >> text=/still being restored/', { timeout: 1_000 });
+  assert.ok(Date.now() - typed < 1_500, `the command waited ${Date.now() - typed} ms`);
+  // Then the run is whole again, as it was.
+  await page.waitForSelector('.scrub .busy', { state: 'detached', timeout: 120_000 });
+  assert.equal(await count(), before);
+  assert.deepEqual(problems, []);
+});

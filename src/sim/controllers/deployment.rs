@@ -57,11 +57,13 @@ fn safe_encode(s: &str) -> String {
         .collect()
 }
 
-/// `controller.ComputeHash`: FNV-32a over the template (podlab hashes its `Debug` rendering,
-/// which is stable because maps are ordered), plus the collision count, printed in decimal and
-/// safe-encoded, e.g. `7d9c6b8f5c`.
+/// `controller.ComputeHash`: FNV-32a over the template (podlab hashes its JSON, as
+/// `kubectl get -o json` prints it: stable because maps are ordered, and already in the page,
+/// where `Debug` for the whole template tree was 3.2 KB of wasm), plus the collision count,
+/// printed in decimal and safe-encoded, e.g. `7d9c6b8f5c`.
 pub fn pod_template_hash(template: &PodTemplateSpec, collision_count: Option<i32>) -> String {
-    let mut h = fnv32a(0x811c_9dc5, format!("{template:?}").as_bytes());
+    let json = crate::manifest::emit::to_json(template).unwrap_or_default();
+    let mut h = fnv32a(0x811c_9dc5, json.as_bytes());
     if let Some(c) = collision_count {
         h = fnv32a(h, &(c as u32).to_le_bytes());
     }
