@@ -10,12 +10,15 @@
 
 use crate::manifest::emit::{to_doc, write_yaml, Doc};
 use crate::manifest::tree;
-use crate::manifest::{self, Diagnostic, Manifest, ManifestObject};
+use crate::manifest::{self, ManifestObject};
 use crate::model::Object;
 use crate::sim::{ApiError, Command, Outcome, Sim, SimError};
 
 use super::args::{flag, parse_flags, FlagSpec};
-use super::cmdutil::{doc_from_node, outcome_line, qualified_name, resolve_kind};
+use super::cmdutil::{
+    api_error_text, doc_from_node, outcome_line, qualified_name, read_files, resolve_kind,
+    warning_line,
+};
 use super::{Console, Output, Target};
 
 /// The annotation that holds the last applied manifest.
@@ -216,80 +219,11 @@ fn run_verb(console: &Console, target: &mut dyn Target, words: &[String], verb: 
         ));
     }
     let files: Vec<&String> = args.flags.get("filename").into_iter().flatten().collect();
-    if files.is_empty() {
-        return Output::err(format!(
-            "error: must specify one of -f and -k\n\nSee 'kubectl {verb} -h' for help and examples\n"
-        ));
-    }
-    let flag_ns = args.value("namespace");
-    let default_ns = flag_ns.unwrap_or(&console.namespace).to_string();
-
-    let mut warnings = String::new();
-    let mut errors = String::new();
-    // Manifests in apply order, and the file each came from.
-    let mut manifests: Vec<Manifest> = Vec::new();
-    let mut sources: Vec<&str> = Vec::new();
-    for name in &files {
-        // The console has no standard input, so `-f -` reads nothing, as a piped empty file.
-        let content = if *name == "-" {
-            Some("")
-        } else if name.starts_with("https://") || name.starts_with("http://") {
-            match super::book::fetch(name) {
-                Ok(text) => Some(text),
-                Err(e) => return Output::err(e),
-            }
-        } else {
-            console.files.get(name.as_str()).map(String::as_str)
+    let (manifests, sources, mut warnings) =
+        match read_files(console, &files, args.value("namespace"), verb) {
+            Ok(read) => read,
+            Err(o) => return o,
         };
-        let Some(content) = content else {
-            return Output::err(format!("error: the path \"{name}\" does not exist\n"));
-        };
-        let parsed = manifest::parse(content);
-        for d in &parsed.diagnostics {
-            match d.severity {
-                manifest::Severity::Warning => warnings.push_str(&warning_line(name, d)),
-                // An empty file is only an error when no file has objects (checked below).
-                manifest::Severity::Error if d.pos.is_none() && parsed.objects.is_empty() => {
-                    if d.message != "no objects passed to apply" {
-                        errors.push_str(&format!("error: error parsing {name}: {}\n", d.message));
-                    }
-                }
-                manifest::Severity::Error => errors.push_str(&error_line(name, d)),
-            }
-        }
-        for mut m in parsed.objects {
-            if m.object.namespaced() {
-                let written = m.object.meta().namespace.clone();
-                if written.is_empty() {
-                    m.object.meta_mut().namespace = default_ns.clone();
-                } else if flag_ns.is_some_and(|f| f != written) {
-                    errors.push_str(&format!(
-                        "error: the namespace from the provided object \"{written}\" does not match the namespace \"{}\". You must pass '--namespace={written}' to perform this operation.\n",
-                        flag_ns.unwrap_or_default()
-                    ));
-                }
-            } else {
-                m.object.meta_mut().namespace.clear();
-            }
-            for d in manifest::validate(&m) {
-                let what = format!(
-                    "The {} {:?} is invalid: {}",
-                    m.object.kind_name(),
-                    m.object.meta().name,
-                    d.message
-                );
-                errors.push_str(&error_line(name, &Diagnostic { message: what, ..d }));
-            }
-            manifests.push(m);
-            sources.push(name.as_str());
-        }
-    }
-    if !errors.is_empty() {
-        return Output::err(format!("{warnings}{errors}"));
-    }
-    if manifests.is_empty() {
-        return Output::err(format!("{warnings}error: no objects passed to apply\n"));
-    }
     let cluster: Vec<Object> = target.sim().cluster().objects().cloned().collect();
     for l in manifest::lint(&manifests, &cluster) {
         warnings.push_str(&warning_line(sources[l.manifest], &l.diagnostic));
@@ -406,31 +340,6 @@ fn view_last_applied(console: &Console, sim: &Sim, words: &[String]) -> Output {
     }
 }
 
-/// `error: error parsing web.yaml:7:3: error converting YAML to JSON: yaml: line 7: ...` for
-/// syntax errors, `error: error validating web.yaml:6:13: ...` for everything else.
-fn error_line(file: &str, d: &Diagnostic) -> String {
-    let at = match d.pos {
-        Some(p) => format!("{file}:{p}"),
-        None => file.to_string(),
-    };
-    if d.message.starts_with("yaml: ") {
-        format!(
-            "error: error parsing {at}: error converting YAML to JSON: {}\n",
-            d.message
-        )
-    } else {
-        format!("error: error validating {at}: {}\n", d.message)
-    }
-}
-
-/// kubectl's `Warning: unknown field "spec.strategy"`, then where it is written.
-fn warning_line(file: &str, d: &Diagnostic) -> String {
-    match d.pos {
-        Some(p) => format!("Warning: {} ({file}:{p})\n", d.message),
-        None => format!("Warning: {} ({file})\n", d.message),
-    }
-}
-
 /// Creates or patches one object. Returns the result line and any warning to print before it.
 fn apply_one(
     target: &mut dyn Target,
@@ -524,19 +433,6 @@ fn create_one(
     match target.apply(Command::Create(obj)) {
         Ok(outcome) => Ok((outcome_line(&outcome), String::new())),
         Err(e) => Err(api_error_text(&e, "creating", source)),
-    }
-}
-
-/// kubectl's text for an API error during apply: `The Deployment "web" is invalid: ...` for
-/// validation, `Error from server (Reason): error when creating "web.yaml": ...` otherwise.
-fn api_error_text(e: &SimError, verb: &str, source: &str) -> String {
-    match e {
-        SimError::Api(ApiError::Invalid { .. }) => super::sim_error_text(e),
-        SimError::Api(api) => format!(
-            "Error from server ({}): error when {verb} {source:?}: {api}\n",
-            api.reason()
-        ),
-        other => format!("error: error when {verb} {source:?}: {other}\n"),
     }
 }
 

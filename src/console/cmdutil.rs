@@ -4,10 +4,11 @@
 
 use std::cmp::Ordering;
 
+use crate::manifest::{self, Diagnostic, Manifest};
 use crate::model::{
     human_duration, Kind, Object, ObjectMeta, ObjectRef, Pod, Probe, Selector, Time,
 };
-use crate::sim::{Outcome, Sim};
+use crate::sim::{ApiError, Outcome, Sim, SimError};
 use crate::sorted::SortedMap;
 
 use super::args::{flag, parse_flags, Args, FlagSpec};
@@ -525,5 +526,132 @@ pub fn jq(body: &str) -> String {
             format!("{}\n", crate::manifest::emit::json_pretty(&doc, 2))
         }
         _ => body.to_string(),
+    }
+}
+
+/// `error: error parsing web.yaml:7:3: error converting YAML to JSON: yaml: line 7: ...` for
+/// syntax errors, `error: error validating web.yaml:6:13: ...` for everything else.
+pub(super) fn error_line(file: &str, d: &Diagnostic) -> String {
+    let at = match d.pos {
+        Some(p) => format!("{file}:{p}"),
+        None => file.to_string(),
+    };
+    if d.message.starts_with("yaml: ") {
+        format!(
+            "error: error parsing {at}: error converting YAML to JSON: {}\n",
+            d.message
+        )
+    } else {
+        format!("error: error validating {at}: {}\n", d.message)
+    }
+}
+
+/// kubectl's `Warning: unknown field "spec.strategy"`, then where it is written.
+pub(super) fn warning_line(file: &str, d: &Diagnostic) -> String {
+    match d.pos {
+        Some(p) => format!("Warning: {} ({file}:{p})\n", d.message),
+        None => format!("Warning: {} ({file})\n", d.message),
+    }
+}
+
+/// kubectl's text for an API error during apply: `The Deployment "web" is invalid: ...` for
+/// validation, `Error from server (Reason): error when creating "web.yaml": ...` otherwise.
+/// Reads `-f FILE...` (console files, `-`, and the book's and the docs' URLs) into manifests
+/// with their namespaces filled in, and the file each came from, as `apply`, `create`,
+/// `replace` and `delete` read them; every problem at its line:col, or kubectl's
+/// "no objects passed to VERB".
+pub(super) fn read_files<'a>(
+    console: &Console,
+    files: &[&'a String],
+    flag_ns: Option<&str>,
+    verb: &str,
+) -> Result<(Vec<Manifest>, Vec<&'a str>, String), Output> {
+    if files.is_empty() {
+        return Err(Output::err(format!(
+            "error: must specify one of -f and -k\n\nSee 'kubectl {verb} -h' for help and examples\n"
+        )));
+    }
+    let default_ns = flag_ns.unwrap_or(&console.namespace).to_string();
+    let mut warnings = String::new();
+    let mut errors = String::new();
+    // Manifests in file order, and the file each came from.
+    let mut manifests: Vec<Manifest> = Vec::new();
+    let mut sources: Vec<&str> = Vec::new();
+    for name in files {
+        // The console has no standard input, so `-f -` reads nothing, as a piped empty file.
+        let content = if *name == "-" {
+            Some("")
+        } else if name.starts_with("https://") || name.starts_with("http://") {
+            match super::book::fetch(name) {
+                Ok(text) => Some(text),
+                Err(e) => return Err(Output::err(e)),
+            }
+        } else {
+            console.files.get(name.as_str()).map(String::as_str)
+        };
+        let Some(content) = content else {
+            return Err(Output::err(format!(
+                "error: the path \"{name}\" does not exist\n"
+            )));
+        };
+        let parsed = manifest::parse(content);
+        for d in &parsed.diagnostics {
+            match d.severity {
+                manifest::Severity::Warning => warnings.push_str(&warning_line(name, d)),
+                // An empty file is only an error when no file has objects (checked below).
+                manifest::Severity::Error if d.pos.is_none() && parsed.objects.is_empty() => {
+                    if d.message != "no objects passed to apply" {
+                        errors.push_str(&format!("error: error parsing {name}: {}\n", d.message));
+                    }
+                }
+                manifest::Severity::Error => errors.push_str(&error_line(name, d)),
+            }
+        }
+        for mut m in parsed.objects {
+            if m.object.namespaced() {
+                let written = m.object.meta().namespace.clone();
+                if written.is_empty() {
+                    m.object.meta_mut().namespace = default_ns.clone();
+                } else if flag_ns.is_some_and(|f| f != written) {
+                    errors.push_str(&format!(
+                        "error: the namespace from the provided object \"{written}\" does not match the namespace \"{}\". You must pass '--namespace={written}' to perform this operation.\n",
+                        flag_ns.unwrap_or_default()
+                    ));
+                }
+            } else {
+                m.object.meta_mut().namespace.clear();
+            }
+            for d in manifest::validate(&m) {
+                let what = format!(
+                    "The {} {:?} is invalid: {}",
+                    m.object.kind_name(),
+                    m.object.meta().name,
+                    d.message
+                );
+                errors.push_str(&error_line(name, &Diagnostic { message: what, ..d }));
+            }
+            manifests.push(m);
+            sources.push(name.as_str());
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Output::err(format!("{warnings}{errors}")));
+    }
+    if manifests.is_empty() {
+        return Err(Output::err(format!(
+            "{warnings}error: no objects passed to {verb}\n"
+        )));
+    }
+    Ok((manifests, sources, warnings))
+}
+
+pub(super) fn api_error_text(e: &SimError, verb: &str, source: &str) -> String {
+    match e {
+        SimError::Api(ApiError::Invalid { .. }) => super::sim_error_text(e),
+        SimError::Api(api) => format!(
+            "Error from server ({}): error when {verb} {source:?}: {api}\n",
+            api.reason()
+        ),
+        other => format!("error: error when {verb} {source:?}: {other}\n"),
     }
 }

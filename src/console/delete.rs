@@ -1,7 +1,7 @@
 //! `kubectl delete`: grace period, force and cascade as kubectl reads them.
 
-use crate::model::Selector;
-use crate::sim::{Command, DeleteOptions, Propagation};
+use crate::model::{Kind, Selector};
+use crate::sim::{ApiError, Command, DeleteOptions, Propagation, SimError};
 
 use super::args::flag;
 use super::cmdutil::{flags, namespace, resource_args, selected_names};
@@ -20,6 +20,8 @@ pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Outp
             flag("all", None, false),
             flag("wait", None, false),
             flag("now", None, false),
+            flag("filename", Some('f'), true),
+            flag("ignore-not-found", None, false),
         ],
     ) {
         Ok(a) => a,
@@ -64,6 +66,44 @@ pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Outp
             ))
         }
     };
+    let files: Vec<&String> = args.flags.get("filename").into_iter().flatten().collect();
+    let ignore_missing = args.on("ignore-not-found") || args.on("all");
+    if !files.is_empty() {
+        if !args.positional.is_empty() {
+            return Output::err("error: when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well\n");
+        }
+        let read = super::cmdutil::read_files(console, &files, args.value("namespace"), "delete");
+        let (manifests, sources, warnings) = match read {
+            Ok(r) => r,
+            Err(o) => return o,
+        };
+        text.push_str(&warnings);
+        let mut ok = true;
+        for (m, source) in manifests.into_iter().zip(sources) {
+            let obj = m.object.into_object();
+            let kind = obj.kind();
+            let (namespace, name) = (obj.meta().namespace.clone(), obj.meta().name.clone());
+            let options = DeleteOptions {
+                grace_period_seconds: if immediate { Some(0) } else { grace },
+                propagation,
+            };
+            let r = target.apply(Command::Delete {
+                kind,
+                namespace,
+                name: name.clone(),
+                options,
+            });
+            match r {
+                Ok(_) => text.push_str(&deleted_line(kind, &name, immediate)),
+                Err(SimError::Api(ApiError::NotFound { .. })) if ignore_missing => {}
+                Err(e) => {
+                    ok = false;
+                    text.push_str(&super::cmdutil::api_error_text(&e, "deleting", source));
+                }
+            }
+        }
+        return Output { text, ok };
+    }
     let requests = match resource_args(&args.positional) {
         Ok(r) => r,
         Err(o) => return o,
@@ -102,21 +142,8 @@ pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Outp
                 name: name.clone(),
                 options,
             }) {
-                Ok(_) => {
-                    let res = kind.name().to_ascii_lowercase();
-                    let res = match kind.group() {
-                        "" => res,
-                        g => format!("{res}.{g}"),
-                    };
-                    text.push_str(&format!(
-                        "{res} \"{name}\" {}\n",
-                        if immediate {
-                            "force deleted"
-                        } else {
-                            "deleted"
-                        }
-                    ));
-                }
+                Ok(_) => text.push_str(&deleted_line(kind, &name, immediate)),
+                Err(SimError::Api(ApiError::NotFound { .. })) if ignore_missing => {}
                 Err(e) => {
                     ok = false;
                     text.push_str(&sim_error_text(&e));
@@ -125,4 +152,19 @@ pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Outp
         }
     }
     Output { text, ok }
+}
+
+/// `configmap "cfg" deleted` (`force deleted` without waiting), the resource in its group.
+fn deleted_line(kind: Kind, name: &str, immediate: bool) -> String {
+    let res = kind.name().to_ascii_lowercase();
+    let res = match kind.group() {
+        "" => res,
+        g => format!("{res}.{g}"),
+    };
+    let how = if immediate {
+        "force deleted"
+    } else {
+        "deleted"
+    };
+    format!("{res} \"{name}\" {how}\n")
 }
