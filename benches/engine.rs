@@ -128,6 +128,31 @@ fn replicaset_run(nodes: u32, replicas: i32, sim_ms: Option<u64>, target_s: f64)
     );
 }
 
+/// The same ReplicaSet in a `Timeline`, as the page runs it: checkpoints every 2,000 events
+/// (the page's `CHECKPOINT_EVERY`) copy the cluster, so this shows what they cost.
+fn timeline_run(nodes: u32, replicas: i32) {
+    let mut t = Timeline::new(SimBuilder::new(7).workers(nodes), 2_000).expect("timeline");
+    let rs = replicaset("web", replicas, Container::new("web", "nginx:1.27"));
+    let start = Instant::now();
+    t.apply(Command::Apply(rs.into())).expect("apply");
+    let want = replicas.min(nodes as i32 * 110);
+    while !t
+        .sim()
+        .cluster()
+        .get::<ReplicaSet>("default", "web")
+        .is_some_and(|r| r.status.ready_replicas == want)
+    {
+        t.step().expect("events keep coming");
+    }
+    let wall = start.elapsed();
+    println!(
+        "timeline {nodes} nodes / {replicas}: {} events in {:.1} ms; peak memory {}",
+        t.sim().events_processed(),
+        wall.as_secs_f64() * 1e3,
+        peak_mb().map_or("unknown".into(), |m| format!("{m:.0} MB"))
+    );
+}
+
 fn seek(every: u64) {
     let mut t = Timeline::new(SimBuilder::new(7).workers(10), every).expect("timeline");
     let d = deployment("web", 100, Container::new("web", "nginx:1.27"));
@@ -174,6 +199,9 @@ fn main() {
     }
     if wanted("rs3x100000") {
         replicaset_run(3, 100_000, Some(600_000), 10.0);
+    }
+    if wanted("timeline100x10000") {
+        timeline_run(100, 10_000);
     }
     if wanted("seek") {
         for every in [1_000, 10_000] {

@@ -38,7 +38,7 @@ fn parsed() -> StatefulSet {
     let m = r.objects.into_iter().next().unwrap();
     assert!(matches!(m.object, ManifestObject::StatefulSet(_)));
     match m.object.into_object() {
-        podlab::model::Object::StatefulSet(s) => *s,
+        podlab::model::Object::StatefulSet(s) => s.into_inner(),
         other => panic!("{other:?}"),
     }
 }

@@ -54,9 +54,11 @@ spec:
 /// of the cluster and a fresh console (a console keeps per-session state in `RefCell`s).
 fn base() -> &'static (Console, Sim) {
     struct Shared((Console, Sim));
-    // SAFETY: libFuzzer runs the inputs on one thread; the shared value is only read (a
-    // console's RefCells are touched only on the per-input clone).
+    // SAFETY: libFuzzer runs the inputs on one thread, which alone touches the value: a
+    // console's RefCells only on the per-input clone, and the objects' `Rc` counts (shared
+    // copy-on-write by each clone) never from two threads.
     unsafe impl Sync for Shared {}
+    unsafe impl Send for Shared {}
     static BASE: OnceLock<Shared> = OnceLock::new();
     &BASE
         .get_or_init(|| {

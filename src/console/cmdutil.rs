@@ -167,7 +167,7 @@ pub(super) fn pod_for_resource(
         ));
     };
     let selector: Box<dyn Fn(&Pod) -> bool> = match obj {
-        Object::Pod(p) => return Ok(*p),
+        Object::Pod(p) => return Ok(p.into_inner()),
         Object::Deployment(d) => Box::new(move |p: &Pod| d.spec.selector.matches(&p.metadata.labels)),
         Object::ReplicaSet(rs) => {
             Box::new(move |p: &Pod| rs.spec.selector.matches(&p.metadata.labels))

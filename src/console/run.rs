@@ -2,7 +2,7 @@
 //! shows what its command prints (a shell image opens a prompt in the console); `--rm` deletes
 //! the pod afterwards.
 
-use crate::model::{Container, EnvVar, Object, Pod, PodSpec};
+use crate::model::{Container, EnvVar, Object, Pod, PodSpec, Shared};
 use crate::sim::{Command, Outcome};
 
 use super::args::flag;
@@ -95,7 +95,7 @@ pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Outp
         },
     );
     pod.metadata.labels = labels;
-    match target.apply(Command::Create(Object::Pod(Box::new(pod)))) {
+    match target.apply(Command::Create(Object::Pod(Shared::new(pod)))) {
         Ok(_) => {}
         Err(e) => return Output::err(sim_error_text(&e)),
     }

@@ -19,7 +19,7 @@ pub mod validate;
 use std::fmt;
 
 use crate::codec::{DeError, Decode};
-use crate::model::{Kind, Object, ObjectMeta};
+use crate::model::{Kind, Object, ObjectMeta, Shared};
 use de::{Ctx, NodeDe};
 use kinds::Resolution;
 use tree::{Node, Value};
@@ -86,7 +86,7 @@ pub enum ManifestObject {
     Object(Object),
     /// A StatefulSet (the `model` type); [`ManifestObject::into_object`] turns it into an
     /// `Object` the API server stores.
-    StatefulSet(Box<StatefulSet>),
+    StatefulSet(Shared<StatefulSet>),
 }
 
 impl ManifestObject {
@@ -441,7 +441,7 @@ fn read_object(doc: usize, root: &Node, at: &FieldPath, out: &mut ParseResult, d
     let decoded: Result<ManifestObject, DeError> = match kinds::resolve(api_version, kind) {
         Resolution::Simulated(k) => decode_object(k, de).map(ManifestObject::Object),
         Resolution::StatefulSet => {
-            Decode::decode(de).map(|s| ManifestObject::StatefulSet(Box::new(s)))
+            Decode::decode(de).map(|s| ManifestObject::StatefulSet(Shared::new(s)))
         }
         Resolution::List => {
             // Nested Lists are legal but pointless; one level keeps recursion bounded.
@@ -504,20 +504,22 @@ fn read_object(doc: usize, root: &Node, at: &FieldPath, out: &mut ParseResult, d
 
 fn decode_object(kind: Kind, de: NodeDe<'_>) -> Result<Object, DeError> {
     Ok(match kind {
-        Kind::ConfigMap => Object::ConfigMap(Box::new(Decode::decode(de)?)),
-        Kind::Deployment => Object::Deployment(Box::new(Decode::decode(de)?)),
-        Kind::EndpointSlice => Object::EndpointSlice(Box::new(Decode::decode(de)?)),
-        Kind::Event => Object::Event(Box::new(Decode::decode(de)?)),
-        Kind::Lease => Object::Lease(Box::new(Decode::decode(de)?)),
-        Kind::Node => Object::Node(Box::new(Decode::decode(de)?)),
-        Kind::PersistentVolume => Object::PersistentVolume(Box::new(Decode::decode(de)?)),
-        Kind::PersistentVolumeClaim => Object::PersistentVolumeClaim(Box::new(Decode::decode(de)?)),
-        Kind::Pod => Object::Pod(Box::new(Decode::decode(de)?)),
-        Kind::PodDisruptionBudget => Object::PodDisruptionBudget(Box::new(Decode::decode(de)?)),
-        Kind::ReplicaSet => Object::ReplicaSet(Box::new(Decode::decode(de)?)),
-        Kind::Service => Object::Service(Box::new(Decode::decode(de)?)),
-        Kind::StorageClass => Object::StorageClass(Box::new(Decode::decode(de)?)),
-        Kind::StatefulSet => Object::StatefulSet(Box::new(Decode::decode(de)?)),
+        Kind::ConfigMap => Object::ConfigMap(Shared::new(Decode::decode(de)?)),
+        Kind::Deployment => Object::Deployment(Shared::new(Decode::decode(de)?)),
+        Kind::EndpointSlice => Object::EndpointSlice(Shared::new(Decode::decode(de)?)),
+        Kind::Event => Object::Event(Shared::new(Decode::decode(de)?)),
+        Kind::Lease => Object::Lease(Shared::new(Decode::decode(de)?)),
+        Kind::Node => Object::Node(Shared::new(Decode::decode(de)?)),
+        Kind::PersistentVolume => Object::PersistentVolume(Shared::new(Decode::decode(de)?)),
+        Kind::PersistentVolumeClaim => {
+            Object::PersistentVolumeClaim(Shared::new(Decode::decode(de)?))
+        }
+        Kind::Pod => Object::Pod(Shared::new(Decode::decode(de)?)),
+        Kind::PodDisruptionBudget => Object::PodDisruptionBudget(Shared::new(Decode::decode(de)?)),
+        Kind::ReplicaSet => Object::ReplicaSet(Shared::new(Decode::decode(de)?)),
+        Kind::Service => Object::Service(Shared::new(Decode::decode(de)?)),
+        Kind::StorageClass => Object::StorageClass(Shared::new(Decode::decode(de)?)),
+        Kind::StatefulSet => Object::StatefulSet(Shared::new(Decode::decode(de)?)),
         // Kinds the engine adds later stay readable as errors until they are wired here.
         #[allow(unreachable_patterns)]
         other => {

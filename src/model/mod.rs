@@ -243,24 +243,63 @@ impl fmt::Display for ObjectRef {
     }
 }
 
+/// A kind's struct inside an `Object`, shared copy-on-write: a clone of an object or of the
+/// whole store (a timeline checkpoint) shares every struct until one side writes to it, and
+/// a write through `&mut` copies it first if it is shared (issue 16).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Shared<T>(std::rc::Rc<T>);
+
+impl<T> Shared<T> {
+    pub fn new(value: T) -> Self {
+        Shared(std::rc::Rc::new(value))
+    }
+
+    /// The struct itself, copied only if something else still shares it.
+    pub fn into_inner(self) -> T
+    where
+        T: Clone,
+    {
+        std::rc::Rc::unwrap_or_clone(self.0)
+    }
+}
+
+impl<T> std::ops::Deref for Shared<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: Clone> std::ops::DerefMut for Shared<T> {
+    fn deref_mut(&mut self) -> &mut T {
+        std::rc::Rc::make_mut(&mut self.0)
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for Shared<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        (**self).fmt(f)
+    }
+}
+
 /// Any stored object.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Object {
-    ConfigMap(Box<ConfigMap>),
-    ControllerRevision(Box<ControllerRevision>),
-    Deployment(Box<Deployment>),
-    EndpointSlice(Box<EndpointSlice>),
-    Event(Box<Event>),
-    Lease(Box<Lease>),
-    Node(Box<Node>),
-    PersistentVolume(Box<PersistentVolume>),
-    PersistentVolumeClaim(Box<PersistentVolumeClaim>),
-    Pod(Box<Pod>),
-    PodDisruptionBudget(Box<PodDisruptionBudget>),
-    ReplicaSet(Box<ReplicaSet>),
-    Service(Box<Service>),
-    StatefulSet(Box<StatefulSet>),
-    StorageClass(Box<StorageClass>),
+    ConfigMap(Shared<ConfigMap>),
+    ControllerRevision(Shared<ControllerRevision>),
+    Deployment(Shared<Deployment>),
+    EndpointSlice(Shared<EndpointSlice>),
+    Event(Shared<Event>),
+    Lease(Shared<Lease>),
+    Node(Shared<Node>),
+    PersistentVolume(Shared<PersistentVolume>),
+    PersistentVolumeClaim(Shared<PersistentVolumeClaim>),
+    Pod(Shared<Pod>),
+    PodDisruptionBudget(Shared<PodDisruptionBudget>),
+    ReplicaSet(Shared<ReplicaSet>),
+    Service(Shared<Service>),
+    StatefulSet(Shared<StatefulSet>),
+    StorageClass(Shared<StorageClass>),
 }
 
 /// A kind that can be stored: uniform access to metadata and conversion from `Object`.
@@ -280,7 +319,7 @@ macro_rules! resources {
                 const KIND: Kind = Kind::$kind;
                 fn meta(&self) -> &ObjectMeta { &self.metadata }
                 fn meta_mut(&mut self) -> &mut ObjectMeta { &mut self.metadata }
-                fn into_object(self) -> Object { Object::$kind(Box::new(self)) }
+                fn into_object(self) -> Object { Object::$kind(Shared::new(self)) }
                 fn from_object(o: &Object) -> Option<&Self> {
                     match o { Object::$kind(x) => Some(x), _ => None }
                 }
@@ -289,7 +328,7 @@ macro_rules! resources {
                 }
             }
             impl From<$kind> for Object {
-                fn from(x: $kind) -> Object { Object::$kind(Box::new(x)) }
+                fn from(x: $kind) -> Object { Object::$kind(Shared::new(x)) }
             }
         )*
 

@@ -1674,6 +1674,7 @@ impl Sim {
         let Object::Service(s) = obj else {
             return None;
         };
+        let s = &mut **s;
         if !matches!(s.spec.type_.as_str(), "NodePort" | "LoadBalancer") {
             return None;
         }

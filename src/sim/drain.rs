@@ -4,7 +4,7 @@
 
 use crate::sorted::SortedMap;
 
-use crate::model::{go_duration, Kind, Node, ObjectRef, Pod, Selector};
+use crate::model::{go_duration, Kind, Node, ObjectRef, Pod, Selector, Shared};
 
 use super::api::{ApiError, DeleteOptions};
 use super::trace::Actor;
@@ -263,7 +263,7 @@ impl Sim {
             self.api_update(
                 actor,
                 None,
-                crate::model::Object::Node(Box::new(n)),
+                crate::model::Object::Node(Shared::new(n)),
                 &format!("cordoned node {node}"),
                 "kubectl drain",
             )?;

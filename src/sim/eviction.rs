@@ -1,7 +1,7 @@
 //! The eviction subresource (`POST pods/<name>/eviction`): a delete that first asks the pod's
 //! PodDisruptionBudget (ref §6.2).
 
-use crate::model::{Kind, Object, ObjectRef, Pod, PodDisruptionBudget};
+use crate::model::{Kind, Object, ObjectRef, Pod, PodDisruptionBudget, Shared};
 
 use super::api::{ApiError, DeleteOptions};
 use super::controllers::disruption;
@@ -101,7 +101,7 @@ impl Sim {
         self.api_update(
             actor,
             None,
-            Object::PodDisruptionBudget(Box::new(next)),
+            Object::PodDisruptionBudget(Shared::new(next)),
             &format!(
                 "spent a disruption of pdb {} on pod {name}",
                 pdb.metadata.name
@@ -131,7 +131,7 @@ impl Sim {
                 now,
             );
             let what = format!("added DisruptionTarget to pod {}", r.name);
-            self.api_update(actor, None, Object::Pod(Box::new(pod)), &what, why)?;
+            self.api_update(actor, None, Object::Pod(Shared::new(pod)), &what, why)?;
         }
         self.api_delete(actor, None, &r, opts, &format!("evicted: {why}"))
     }

@@ -1,7 +1,7 @@
 //! Commands: learner actions (kubectl verbs) and faults (crash, partition, kill, pause, skew).
 //! A failing command changes nothing: not the cluster, the world, the RNG or the trace.
 
-use crate::model::{Kind, Node, Object, ObjectRef, Pod, Taint};
+use crate::model::{Kind, Node, Object, ObjectRef, Pod, Shared, Taint};
 
 use super::trace::{Actor, Change};
 use super::{ApiError, Command, DeleteOptions, Event, Outcome, Sim, SimError};
@@ -349,7 +349,7 @@ fn execute(sim: &mut Sim, actor: &Actor, cmd: Command) -> Result<Outcome, SimErr
             sim.api_update(
                 actor,
                 None,
-                Object::Node(Box::new(n)),
+                Object::Node(Shared::new(n)),
                 &format!("tainted node {node} {}", taint.describe()),
                 "kubectl taint",
             )?;
@@ -373,7 +373,7 @@ fn execute(sim: &mut Sim, actor: &Actor, cmd: Command) -> Result<Outcome, SimErr
             sim.api_update(
                 actor,
                 None,
-                Object::Node(Box::new(n)),
+                Object::Node(Shared::new(n)),
                 &format!("removed taint {key} from node {node}"),
                 "kubectl taint",
             )?;
@@ -642,7 +642,7 @@ fn set_unschedulable(
     sim.api_update(
         actor,
         None,
-        Object::Node(Box::new(n)),
+        Object::Node(Shared::new(n)),
         &format!("{verb} node {node}"),
         "",
     )?;

@@ -8,7 +8,9 @@
 //! (ref §7.2 "Clock skew"). It reaches the API server only through its [`Host`]; a request
 //! that gets no answer fails after the client's timeout, and the program learns nothing else.
 
-use crate::model::{ConfigMap, Kind, Lease, LeaseSpec, Object, ObjectMeta, ObjectRef, Time};
+use crate::model::{
+    ConfigMap, Kind, Lease, LeaseSpec, Object, ObjectMeta, ObjectRef, Shared, Time,
+};
 
 use super::{go_bool, go_duration_flag, go_flags};
 use super::{App, ClientError, Host, HttpReply, HttpRequest, LockBelief};
@@ -293,7 +295,7 @@ impl LeaderElector {
                     renew_time: rec.renew,
                     lease_transitions: Some(rec.transitions),
                 };
-                Object::Lease(Box::new(l))
+                Object::Lease(Shared::new(l))
             }
             LockKind::ConfigMap => {
                 let mut c = match obj {
@@ -312,7 +314,7 @@ impl LeaderElector {
                 // Camel's `yyyy-MM-dd'T'HH:mm:ssX`.
                 let stamp = rec.renew.map(Time::to_rfc3339).unwrap_or_default();
                 c.data.insert(self.stamp_key(), stamp);
-                Object::ConfigMap(Box::new(c))
+                Object::ConfigMap(Shared::new(c))
             }
         }
     }

@@ -11,6 +11,7 @@ use crate::sorted::SortedMap;
 
 use crate::model::{
     AttachedVolume, Kind, Node, Object, ObjectRef, PersistentVolume, PersistentVolumeClaim, Pod,
+    Shared,
 };
 use crate::sim::trace::{Actor, Change};
 use crate::sim::{Ctl, Event, Sim};
@@ -390,7 +391,7 @@ fn set_volumes_attached(sim: &mut Sim, pv: &str, node: &str, present: bool) {
     let _ = sim.api_update(
         &ACTOR,
         Some(&pv_ref(pv)),
-        Object::Node(Box::new(n)),
+        Object::Node(Shared::new(n)),
         &what,
         "",
     );

@@ -7,7 +7,7 @@ use crate::sorted::SortedMap;
 
 use crate::model::{
     Deployment, DeploymentCondition, DeploymentStatus, IntOrString, Kind, Object, ObjectMeta,
-    ObjectRef, OwnerReference, Pod, PodTemplateSpec, ReplicaSet, ReplicaSetSpec, Time,
+    ObjectRef, OwnerReference, Pod, PodTemplateSpec, ReplicaSet, ReplicaSetSpec, Shared, Time,
 };
 use crate::sim::api::ApiError;
 use crate::sim::rng::NAME_ALPHABET;
@@ -394,7 +394,7 @@ impl Work {
             .api_update(
                 &ACTOR,
                 Some(&self.key),
-                Object::Deployment(Box::new(cur)),
+                Object::Deployment(Shared::new(cur)),
                 what,
                 why,
             )
@@ -480,7 +480,7 @@ fn claim_replica_sets(sim: &mut Sim, d: &Deployment) -> Vec<ReplicaSet> {
                     let _ = sim.api_update(
                         &ACTOR,
                         Some(&key),
-                        Object::ReplicaSet(Box::new(rs2)),
+                        Object::ReplicaSet(Shared::new(rs2)),
                         &what,
                         "labels no longer match the selector",
                     );
@@ -494,7 +494,7 @@ fn claim_replica_sets(sim: &mut Sim, d: &Deployment) -> Vec<ReplicaSet> {
                     .api_update(
                         &ACTOR,
                         Some(&key),
-                        Object::ReplicaSet(Box::new(rs2)),
+                        Object::ReplicaSet(Shared::new(rs2)),
                         &what,
                         "orphan replicaset matches the selector",
                     )
@@ -531,7 +531,7 @@ fn get_all_and_sync_revision(
             let _ = sim.api_update(
                 &ACTOR,
                 Some(&w.key),
-                Object::ReplicaSet(Box::new(rs.clone())),
+                Object::ReplicaSet(Shared::new(rs.clone())),
                 &what,
                 &format!("revision {}", revision_of(&rs).unwrap_or(0)),
             );
@@ -605,7 +605,12 @@ fn get_all_and_sync_revision(
     rs.spec.replicas = Some(count);
     set_new_rs_annotations(&w.d, &mut rs, new_revision, false);
     let why = format!("revision {new_revision}: the pod template changed");
-    match sim.api_create(&ACTOR, Some(&w.key), Object::ReplicaSet(Box::new(rs)), &why) {
+    match sim.api_create(
+        &ACTOR,
+        Some(&w.key),
+        Object::ReplicaSet(Shared::new(rs)),
+        &why,
+    ) {
         Ok(_) => {}
         Err(ApiError::AlreadyExists { .. }) => {
             if let Some(found) = sim.api.get::<ReplicaSet>(&w.key.namespace, &name).cloned() {
@@ -741,7 +746,7 @@ fn scale_replica_set(
         .api_update(
             &ACTOR,
             Some(&w.key),
-            Object::ReplicaSet(Box::new(rs)),
+            Object::ReplicaSet(Shared::new(rs)),
             &what,
             why,
         )
@@ -1523,7 +1528,7 @@ pub(crate) fn rollout_undo(
     sim.api_update(
         actor,
         None,
-        Object::Deployment(Box::new(d2)),
+        Object::Deployment(Shared::new(d2)),
         &format!("rolled back {r} to revision {rev}"),
         "kubectl rollout undo",
     )?;

@@ -4,7 +4,7 @@
 use crate::sorted::{SortedMap, SortedSet};
 
 use crate::model::{
-    Condition, Deployment, Kind, Object, ObjectRef, Pod, PodDisruptionBudget, ReplicaSet,
+    Condition, Deployment, Kind, Object, ObjectRef, Pod, PodDisruptionBudget, ReplicaSet, Shared,
     StatefulSet, Time,
 };
 use crate::sim::trace::Actor;
@@ -235,7 +235,7 @@ pub(crate) fn sync(sim: &mut Sim, key: &ObjectRef) {
     let _ = sim.api_update(
         &ACTOR,
         Some(&subject),
-        Object::PodDisruptionBudget(Box::new(next)),
+        Object::PodDisruptionBudget(Shared::new(next)),
         &what,
         &why,
     );

@@ -3,7 +3,7 @@
 
 use crate::model::{
     Container, Endpoint, EndpointConditions, EndpointPort, EndpointSlice, IntOrString, Kind, Node,
-    Object, ObjectMeta, ObjectRef, ObjectReference, OwnerReference, Pod, Service,
+    Object, ObjectMeta, ObjectRef, ObjectReference, OwnerReference, Pod, Service, Shared,
 };
 use crate::sim::trace::{Actor, Change};
 use crate::sim::{DeleteOptions, Sim};
@@ -175,7 +175,7 @@ pub(crate) fn sync(sim: &mut Sim, key: &ObjectRef) {
                 let _ = sim.api_update(
                     &ACTOR,
                     Some(key),
-                    Object::EndpointSlice(Box::new(s2)),
+                    Object::EndpointSlice(Shared::new(s2)),
                     &what,
                     "",
                 );

@@ -10,7 +10,7 @@ use super::attach_detach;
 use crate::model::{
     ContainerState, ContainerStateRunning, ContainerStateTerminated, ContainerStateWaiting,
     ContainerStatus, Kind, Lease, LeaseSpec, Node, NodeCondition, Object, ObjectMeta, ObjectRef,
-    OwnerReference, Pod, PodStatus, Time,
+    OwnerReference, Pod, PodStatus, Shared, Time,
 };
 use crate::sim::apps::Program;
 use crate::sim::trace::{Actor, Change};
@@ -1811,7 +1811,7 @@ impl Sim {
             p.display_status()
         );
         let actor = Actor::Kubelet(node.to_string());
-        let _ = self.api_update(&actor, None, Object::Pod(Box::new(p)), &what, "");
+        let _ = self.api_update(&actor, None, Object::Pod(Shared::new(p)), &what, "");
     }
 }
 

@@ -3,7 +3,7 @@
 
 use crate::sorted::SortedMap;
 
-use crate::model::{Kind, Lease, Node, Object, ObjectRef, Pod, Taint, Time};
+use crate::model::{Kind, Lease, Node, Object, ObjectRef, Pod, Shared, Taint, Time};
 use crate::sim::trace::{Actor, Change};
 use crate::sim::{Event, Sim};
 
@@ -164,7 +164,7 @@ pub(crate) fn monitor(sim: &mut Sim) {
             let _ = sim.api_update(
                 &ACTOR,
                 None,
-                Object::Node(Box::new(n2)),
+                Object::Node(Shared::new(n2)),
                 &format!("node {name} Ready=Unknown"),
                 &why,
             );
@@ -213,7 +213,7 @@ fn never_updated(sim: &mut Sim, n: &Node, now: u64) {
     let _ = sim.api_update(
         &ACTOR,
         None,
-        Object::Node(Box::new(n2)),
+        Object::Node(Shared::new(n2)),
         &format!("node {name} Ready=Unknown"),
         "kubelet never posted node status within the startup grace period",
     );
@@ -233,7 +233,7 @@ fn mark_pods_not_ready(sim: &mut Sim, node: &str) {
         let _ = sim.api_update(
             &ACTOR,
             Some(&subject),
-            Object::Pod(Box::new(p)),
+            Object::Pod(Shared::new(p)),
             &what,
             "node is not ready",
         );
@@ -302,7 +302,7 @@ fn sync_condition_taints(sim: &mut Sim, name: &str) {
             format!("Ready={status}")
         };
         let what = describe_taint_change(&n.spec.taints, &n2.spec.taints, name);
-        let _ = sim.api_update(&ACTOR, None, Object::Node(Box::new(n2)), &what, &why);
+        let _ = sim.api_update(&ACTOR, None, Object::Node(Shared::new(n2)), &what, &why);
     }
 }
 
@@ -391,7 +391,7 @@ fn compute_zones(sim: &mut Sim) {
                 let _ = sim.api_update(
                     &ACTOR,
                     None,
-                    Object::Node(Box::new(n2)),
+                    Object::Node(Shared::new(n2)),
                     &what,
                     "master disruption mode",
                 );
@@ -515,7 +515,7 @@ fn taint_no_execute(sim: &mut Sim, name: &str) -> bool {
     sim.api_update(
         &ACTOR,
         None,
-        Object::Node(Box::new(n2)),
+        Object::Node(Shared::new(n2)),
         &what,
         &format!("Ready={}", n.ready_status()),
     )

@@ -1,7 +1,7 @@
 //! PodGC: force-deletes pods bound to deleted nodes (after a quarantine), terminating pods on
 //! out-of-service nodes, and unscheduled terminating pods (ref §2.5, §2.6).
 
-use crate::model::{Kind, Node, Object, ObjectRef, Pod};
+use crate::model::{Kind, Node, Object, ObjectRef, Pod, Shared};
 use crate::sim::trace::Actor;
 use crate::sim::{DeleteOptions, Event, Sim};
 
@@ -86,7 +86,7 @@ fn force_delete(sim: &mut Sim, key: &ObjectRef, condition: Option<&str>, why: &s
                 let _ = sim.api_update(
                     &ACTOR,
                     None,
-                    Object::Pod(Box::new(p)),
+                    Object::Pod(Shared::new(p)),
                     &format!("added DisruptionTarget to pod {}", key.name),
                     why,
                 );

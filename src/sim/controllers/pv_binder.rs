@@ -5,7 +5,7 @@ use crate::sorted::SortedMap;
 
 use crate::model::{
     Kind, Object, ObjectMeta, ObjectRef, ObjectReference, PersistentVolume, PersistentVolumeClaim,
-    PersistentVolumeSpec, Pod, StorageClass,
+    PersistentVolumeSpec, Pod, Shared, StorageClass,
 };
 use crate::sim::api::{FINALIZER_PVC_PROTECTION, FINALIZER_PV_PROTECTION};
 use crate::sim::trace::Actor;
@@ -83,7 +83,7 @@ fn sync_claim(sim: &mut Sim, key: &ObjectRef) {
             let _ = sim.api_update(
                 &Actor::Controller("pvc-protection-controller"),
                 None,
-                Object::PersistentVolumeClaim(Box::new(c2)),
+                Object::PersistentVolumeClaim(Shared::new(c2)),
                 &format!("removed pvc-protection from {}", key.name),
                 "no pod uses the claim",
             );
@@ -102,7 +102,7 @@ fn sync_claim(sim: &mut Sim, key: &ObjectRef) {
             let _ = sim.api_update(
                 &ACTOR,
                 None,
-                Object::PersistentVolumeClaim(Box::new(c2)),
+                Object::PersistentVolumeClaim(Shared::new(c2)),
                 &format!("claim {} lost", key.name),
                 "bound volume is gone",
             );
@@ -282,7 +282,7 @@ fn bind(sim: &mut Sim, pvc: &PersistentVolumeClaim, pv: PersistentVolume) {
         let _ = sim.api_update(
             &ACTOR,
             Some(&key),
-            Object::PersistentVolume(Box::new(pv2.clone())),
+            Object::PersistentVolume(Shared::new(pv2.clone())),
             &format!(
                 "bound volume {} to claim {}",
                 pv.metadata.name, pvc.metadata.name
@@ -301,7 +301,7 @@ fn bind(sim: &mut Sim, pvc: &PersistentVolumeClaim, pv: PersistentVolume) {
     let _ = sim.api_update(
         &ACTOR,
         Some(&key),
-        Object::PersistentVolumeClaim(Box::new(c2)),
+        Object::PersistentVolumeClaim(Shared::new(c2)),
         &format!(
             "bound claim {} to volume {}",
             pvc.metadata.name, pv.metadata.name
@@ -334,7 +334,7 @@ fn sync_volume(sim: &mut Sim, key: &ObjectRef) {
             let _ = sim.api_update(
                 &Actor::Controller("pv-protection-controller"),
                 None,
-                Object::PersistentVolume(Box::new(v2)),
+                Object::PersistentVolume(Shared::new(v2)),
                 &format!("removed pv-protection from {}", key.name),
                 "volume is not bound",
             );
@@ -349,7 +349,7 @@ fn sync_volume(sim: &mut Sim, key: &ObjectRef) {
                 let _ = sim.api_update(
                     &ACTOR,
                     None,
-                    Object::PersistentVolume(Box::new(v2)),
+                    Object::PersistentVolume(Shared::new(v2)),
                     &format!("volume {} available", key.name),
                     "",
                 );
@@ -396,7 +396,7 @@ fn sync_volume(sim: &mut Sim, key: &ObjectRef) {
                     let _ = sim.api_update(
                         &ACTOR,
                         None,
-                        Object::PersistentVolume(Box::new(v2)),
+                        Object::PersistentVolume(Shared::new(v2)),
                         &format!("volume {} released", key.name),
                         "claim deleted; reclaim policy Retain",
                     );

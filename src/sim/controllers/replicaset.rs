@@ -6,7 +6,7 @@ use std::ops::Bound::{Excluded, Unbounded};
 
 use crate::model::{
     Kind, Object, ObjectMeta, ObjectRef, OwnerReference, Pod, ReplicaSet, ReplicaSetStatus,
-    Selector, Time,
+    Selector, Shared, Time,
 };
 use crate::sim::trace::Actor;
 use crate::sim::{Ctl, DeleteOptions, Sim};
@@ -39,14 +39,20 @@ pub(crate) fn sync(sim: &mut Sim, key: &ObjectRef) {
     for p in releases {
         let mut p2 = p.clone();
         p2.metadata.owner_references.retain(|o| o.uid != uid);
-        claims.insert(p.metadata.name.clone(), (false, Object::Pod(Box::new(p2))));
+        claims.insert(
+            p.metadata.name.clone(),
+            (false, Object::Pod(Shared::new(p2))),
+        );
     }
     if !deleting && !rs.spec.selector.is_empty() {
         for p in sim.api.orphan_pods_in(&key.namespace) {
             if selector.matches(&p.metadata.labels) && p.metadata.deletion_timestamp.is_none() {
                 let mut p2 = p.clone();
                 p2.metadata.owner_references.push(controller_ref(&rs));
-                claims.insert(p.metadata.name.clone(), (true, Object::Pod(Box::new(p2))));
+                claims.insert(
+                    p.metadata.name.clone(),
+                    (true, Object::Pod(Shared::new(p2))),
+                );
             }
         }
     }
@@ -387,7 +393,7 @@ fn write_status(sim: &mut Sim, key: &ObjectRef, rs: &ReplicaSet, c: Census) {
         let _ = sim.api_update(
             &ACTOR,
             Some(key),
-            Object::ReplicaSet(Box::new(rs2)),
+            Object::ReplicaSet(Shared::new(rs2)),
             &what,
             "",
         );

@@ -4,8 +4,8 @@
 use crate::sorted::SortedMap;
 
 use crate::model::{
-    Kind, Node, Object, ObjectRef, PersistentVolume, PersistentVolumeClaim, Pod, StorageClass,
-    Taint, Toleration,
+    Kind, Node, Object, ObjectRef, PersistentVolume, PersistentVolumeClaim, Pod, Shared,
+    StorageClass, Taint, Toleration,
 };
 use crate::sim::api::pod_requests;
 use crate::sim::trace::Actor;
@@ -364,7 +364,7 @@ pub(crate) fn schedule_one(sim: &mut Sim, key: &ObjectRef) {
             let _ = sim.api_update(
                 &ACTOR,
                 None,
-                Object::Pod(Box::new(p)),
+                Object::Pod(Shared::new(p)),
                 &format!("pod {} unschedulable", key.name),
                 &msg,
             );
@@ -487,7 +487,7 @@ pub(crate) fn schedule_one(sim: &mut Sim, key: &ObjectRef) {
                 let _ = sim.api_update(
                     &ACTOR,
                     None,
-                    Object::PersistentVolumeClaim(Box::new(pvc)),
+                    Object::PersistentVolumeClaim(Shared::new(pvc)),
                     &format!("selected node {node_name} for claim {c}"),
                     "WaitForFirstConsumer",
                 );

@@ -9,7 +9,7 @@
 
 use crate::model::{
     ControllerRevision, Kind, Object, ObjectMeta, ObjectRef, OwnerReference, PersistentVolumeClaim,
-    PersistentVolumeClaimVolumeSource, Pod, RevisionData, RevisionSpec, StatefulSet,
+    PersistentVolumeClaimVolumeSource, Pod, RevisionData, RevisionSpec, Shared, StatefulSet,
     StatefulSetStatus, Volume,
 };
 use crate::sim::controllers::deployment::{pod_template_hash, RolloutRevision};
@@ -333,7 +333,7 @@ fn claim_pods(
                 "no longer matches the selector",
             )
         };
-        let _ = sim.api_update(&ACTOR, Some(key), Object::Pod(Box::new(p)), &what, why);
+        let _ = sim.api_update(&ACTOR, Some(key), Object::Pod(Shared::new(p)), &what, why);
     }
 }
 
@@ -1088,7 +1088,7 @@ fn write_status(sim: &mut Sim, key: &ObjectRef, set: &StatefulSet, pass: Pass) {
     let _ = sim.api_update(
         &ACTOR,
         Some(key),
-        Object::StatefulSet(Box::new(set2)),
+        Object::StatefulSet(Shared::new(set2)),
         &what,
         &why,
     );
@@ -1213,7 +1213,7 @@ pub(crate) fn rollout_undo(
     sim.api_update(
         actor,
         None,
-        Object::StatefulSet(Box::new(s2)),
+        Object::StatefulSet(Shared::new(s2)),
         &format!("rolled back {r} to revision {}", target.revision),
         "kubectl rollout undo",
     )?;

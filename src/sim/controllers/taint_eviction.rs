@@ -1,7 +1,7 @@
 //! The taint-eviction controller: deletes pods that do not tolerate a NoExecute taint, after
 //! their tolerationSeconds (ref §2.2).
 
-use crate::model::{Kind, Node, Object, ObjectRef, Pod, Taint};
+use crate::model::{Kind, Node, Object, ObjectRef, Pod, Shared, Taint};
 use crate::sim::trace::Actor;
 use crate::sim::{Ctl, DeleteOptions, Sim};
 
@@ -83,7 +83,7 @@ fn evict(sim: &mut Sim, key: &ObjectRef, mut pod: Pod, why: &str) {
     let _ = sim.api_update(
         &ACTOR,
         Some(&node),
-        Object::Pod(Box::new(pod)),
+        Object::Pod(Shared::new(pod)),
         &format!("added DisruptionTarget to pod {}", key.name),
         why,
     );
