@@ -239,14 +239,7 @@ impl LabState {
         let mut restoring = None;
         let (session, editor, console) = match start.saved {
             Some(run) => {
-                let (session, replay) = Session::begin_replay(
-                    run.seed,
-                    run.workers,
-                    run.nodes.as_deref(),
-                    run.files.clone(),
-                    &run.lines,
-                    run.at,
-                );
+                let (session, replay) = run.begin_replay();
                 restoring = Some(Rc::new(RefCell::new((replay, true))));
                 (session, run.editor.clone(), Vec::new())
             }

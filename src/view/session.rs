@@ -580,9 +580,15 @@ impl Session {
         at: (u64, u64),
     ) -> (Session, Vec<Output>) {
         let (mut s, mut replay) = Session::begin_replay(seed, workers, nodes, files, lines, at);
-        let mut outputs = Vec::with_capacity(lines.len());
-        s.replay_within(&mut replay, &mut || true, &mut |_, out| outputs.push(out));
+        let outputs = s.finish_replay(&mut replay);
         (s, outputs)
+    }
+
+    /// The rest of a replay in one go, with what each line printed.
+    pub fn finish_replay(&mut self, r: &mut Replay) -> Vec<Output> {
+        let mut outputs = Vec::with_capacity(r.lines.len());
+        self.replay_within(r, &mut || true, &mut |_, out| outputs.push(out));
+        outputs
     }
 
     /// A run to rebuild from its log a piece at a time (`replay_within`): a new session on

@@ -14,7 +14,7 @@
 
 use crate::sorted::SortedMap;
 
-use super::session::{LoggedLine, Session};
+use super::session::{LoggedLine, Replay, Session};
 use crate::sim::NodeConfig;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -53,7 +53,14 @@ impl SavedRun {
 
     /// Rebuilds the run, with what each logged line printed.
     pub fn session_with_output(&self) -> (Session, Vec<crate::console::Output>) {
-        Session::replay_on(
+        let (mut s, mut replay) = self.begin_replay();
+        let outputs = s.finish_replay(&mut replay);
+        (s, outputs)
+    }
+
+    /// The run's first state and its log to replay (`Session::replay_within`).
+    pub fn begin_replay(&self) -> (Session, Replay) {
+        Session::begin_replay(
             self.seed,
             self.workers,
             self.nodes.as_deref(),
