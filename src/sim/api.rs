@@ -287,6 +287,30 @@ pub struct Cluster {
     resource_version: u64,
 }
 
+/// Whether two versions of an object belong to the same index sets: the same uid and owners,
+/// and for a pod the same node, controller and required anti-affinity (`Cluster::put`).
+fn same_sets(old: &Object, new: &Object) -> bool {
+    let (a, b) = (old.meta(), new.meta());
+    if a.uid != b.uid
+        || a.owner_references.len() != b.owner_references.len()
+        || a.owner_references
+            .iter()
+            .zip(&b.owner_references)
+            .any(|(x, y)| x.uid != y.uid)
+    {
+        return false;
+    }
+    match (old, new) {
+        (Object::Pod(p), Object::Pod(q)) => {
+            p.spec.node_name == q.spec.node_name
+                && p.metadata.controller_ref().map(|c| &c.uid)
+                    == q.metadata.controller_ref().map(|c| &c.uid)
+                && p.required_anti_affinity().is_empty() == q.required_anti_affinity().is_empty()
+        }
+        _ => true,
+    }
+}
+
 /// A store key as borrowed parts (kind, namespace, name), ordered as `ObjectRef` is.
 struct StoreKey<'a>(Kind, &'a str, &'a str);
 
@@ -537,7 +561,7 @@ impl Cluster {
                 .insert(r.clone());
         }
         if let Object::Pod(p) = o {
-            self.index_pod(p, &r, 1);
+            self.index_pod(p, &r, 1, true);
             if !p.spec.node_name.is_empty() {
                 self.pods_by_node
                     .entry(p.spec.node_name.clone())
@@ -547,10 +571,12 @@ impl Cluster {
         }
     }
 
-    /// Adds (`sign` 1) or removes (-1) a pod's share of the orphan, request and owner indexes.
-    fn index_pod(&mut self, p: &Pod, r: &ObjectRef, sign: i64) {
+    /// Adds (`sign` 1) or removes (-1) a pod's share of the orphan, request and owner indexes;
+    /// without `sets`, only its counts (an update that keeps the pod in the same sets).
+    fn index_pod(&mut self, p: &Pod, r: &ObjectRef, sign: i64, sets: bool) {
         let controller = p.metadata.controller_ref();
         match controller {
+            None if !sets => {}
             None if sign > 0 => {
                 self.orphan_pods.insert(r.clone());
             }
@@ -567,14 +593,14 @@ impl Cluster {
         }
         let node = &p.spec.node_name;
         if node.is_empty() {
-            if sign > 0 {
+            if sets && sign > 0 {
                 self.unbound_pods.insert(r.clone());
-            } else {
+            } else if sets {
                 self.unbound_pods.remove(r);
             }
             return;
         }
-        if !p.required_anti_affinity().is_empty() {
+        if sets && !p.required_anti_affinity().is_empty() {
             if sign > 0 {
                 self.anti_affinity_pods.insert(r.clone());
             } else {
@@ -617,7 +643,7 @@ impl Cluster {
             }
         }
         if let Object::Pod(p) = o {
-            self.index_pod(p, &r, -1);
+            self.index_pod(p, &r, -1, true);
             if let Some(s) = self.pods_by_node.get_mut(&p.spec.node_name) {
                 s.remove(&r);
                 if s.is_empty() {
@@ -629,13 +655,25 @@ impl Cluster {
 
     fn put(&mut self, o: Object) -> Option<Object> {
         let r = o.object_ref();
-        let old = self.objects.remove(&r);
-        if let Some(old) = &old {
-            self.index_remove(old);
+        let Some(slot) = self.objects.get_mut(&r) else {
+            self.index_add(&o);
+            self.objects.insert(r, o);
+            return None;
+        };
+        // An update in place: most keep the object in every set it was in (a status write),
+        // so only a pod's counts move, not its entries in sets of 100,000 (issue 16).
+        let old = std::mem::replace(slot, o);
+        let new = slot.clone();
+        if same_sets(&old, &new) {
+            if let (Object::Pod(a), Object::Pod(b)) = (&old, &new) {
+                self.index_pod(a, &r, -1, false);
+                self.index_pod(b, &r, 1, false);
+            }
+        } else {
+            self.index_remove(&old);
+            self.index_add(&new);
         }
-        self.index_add(&o);
-        self.objects.insert(r, o);
-        old
+        Some(old)
     }
 
     fn take(&mut self, r: &ObjectRef) -> Option<Object> {
@@ -2238,6 +2276,71 @@ pub(crate) fn pod_requests(p: &Pod) -> (i64, i64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every index the store keeps, as text, to compare with a store rebuilt from its objects.
+    fn indexes(c: &Cluster) -> String {
+        format!(
+            "{:?}",
+            (
+                &c.uids,
+                &c.dependents,
+                &c.pods_by_node,
+                &c.orphan_pods,
+                &c.unbound_pods,
+                &c.anti_affinity_pods,
+                &c.node_requests,
+                &c.owner_on_node,
+                &c.tallies,
+            )
+        )
+    }
+
+    #[test]
+    fn indexes_kept_through_updates_equal_indexes_rebuilt_from_the_objects() {
+        // Issue 16: an update in place moves only a pod's counts when its sets stay the same.
+        use crate::model::{Container, Pod};
+        use crate::sim::examples::{pod, replicaset};
+        use crate::sim::{Command, Sim, SimBuilder};
+        let mut sim = SimBuilder::new(11).workers(3).build().unwrap();
+        let web = Container::new("web", "nginx:1.27");
+        sim.apply(Command::Apply(replicaset("web", 9, web.clone()).into()))
+            .unwrap();
+        let mut bare = pod("bare", &[("app", "other")], web);
+        bare.spec.node_selector.insert("disk".into(), "ssd".into());
+        sim.apply(Command::Apply(bare.into())).unwrap();
+        let mut checked = 0;
+        let mut steps = |sim: &mut Sim, until: u64| {
+            while sim.next_event_time().is_some_and(|t| t <= until) {
+                sim.step();
+                let mut fresh = Cluster::default();
+                for o in sim.api.objects() {
+                    fresh.put(o.clone());
+                }
+                assert_eq!(indexes(&fresh), indexes(&sim.api), "at {} ms", sim.now());
+                checked += 1;
+            }
+        };
+        steps(&mut sim, 30_000);
+        assert!(
+            !sim.api.unbound_pods.is_empty(),
+            "the bare pod stays Pending"
+        );
+        sim.apply(Command::Partition {
+            node: "node-1".into(),
+        })
+        .unwrap();
+        steps(&mut sim, 400_000);
+        let victim = sim.api.list::<Pod>().next().unwrap().metadata.name.clone();
+        sim.apply(Command::Delete {
+            kind: Kind::Pod,
+            namespace: "default".into(),
+            name: victim,
+            options: DeleteOptions::force(),
+        })
+        .unwrap();
+        steps(&mut sim, 460_000);
+        assert!(checked > 300, "checked after every event ({checked})");
+    }
 
     #[test]
     fn conflict_message_matches_reference() {

@@ -355,12 +355,17 @@ pub(crate) fn schedule_one(sim: &mut Sim, key: &ObjectRef) {
             None => fit_error(nodes.len(), &rejections),
         };
         sim.ctl.next_start_node_index = next_start;
-        let first_time = sim.ctl.unschedulable.insert(key.clone());
-        let mut p = pod.clone();
+        let first_time = !sim.ctl.unschedulable.contains(key);
+        if first_time {
+            sim.ctl.unschedulable.insert(key.clone());
+        }
+        // The status first: on a retry the condition is already there, and the pod need not
+        // be copied (100,000 pending pods are retried every 5 minutes).
+        let mut status = pod.status.clone();
         let now = sim.now_time();
-        if p.status
-            .set_condition("PodScheduled", "False", "Unschedulable", &msg, now)
-        {
+        if status.set_condition("PodScheduled", "False", "Unschedulable", &msg, now) {
+            let mut p = pod.clone();
+            p.status = status;
             let _ = sim.api_update(
                 &ACTOR,
                 None,
