@@ -274,6 +274,8 @@ pub struct Cluster {
     anti_affinity_pods: BTreeSet<ObjectRef>,
     /// node name -> (cpu milli, memory bytes, pods) requested by its non-terminal pods.
     node_requests: SortedMap<String, (i64, i64, i64)>,
+    /// node name -> (cpu milli, memory bytes, pods) the node can give (its `allocatable`).
+    node_allocatable: SortedMap<String, (i64, i64, i64)>,
     /// controller uid -> node name -> active pods of that controller on the node (nested, so
     /// the scheduler's lookup per node and pod borrows its keys instead of building a pair).
     owner_on_node: BTreeMap<String, SortedMap<String, i64>>,
@@ -285,6 +287,25 @@ pub struct Cluster {
     /// (ms, events named in that ms): the nanoseconds that keep event names in creation order.
     event_clock: (u64, u64),
     resource_version: u64,
+}
+
+/// For each name (in order), its value among `entries` (in key order), else `missing`: a
+/// merge of two sorted lists.
+fn merge_by_name<'a, 'b, V: Copy + 'a>(
+    entries: impl Iterator<Item = (&'a String, &'a V)>,
+    names: impl Iterator<Item = &'b str>,
+    missing: V,
+) -> Vec<V> {
+    let mut entries = entries.peekable();
+    names
+        .map(|name| {
+            while entries.next_if(|(k, _)| k.as_str() < name).is_some() {}
+            match entries.peek() {
+                Some((k, v)) if k.as_str() == name => **v,
+                _ => missing,
+            }
+        })
+        .collect()
 }
 
 /// Whether two versions of an object belong to the same index sets: the same uid and owners,
@@ -307,8 +328,19 @@ fn same_sets(old: &Object, new: &Object) -> bool {
                     == q.metadata.controller_ref().map(|c| &c.uid)
                 && p.required_anti_affinity().is_empty() == q.required_anti_affinity().is_empty()
         }
+        (Object::Node(a), Object::Node(b)) => a.status.allocatable == b.status.allocatable,
         _ => true,
     }
+}
+
+/// What a node can give: (cpu milli, memory bytes, pods; 110 pods when not said).
+fn allocatable(n: &crate::model::Node) -> (i64, i64, i64) {
+    let a = &n.status.allocatable;
+    (
+        a.get("cpu").map_or(0, |q| q.milli()),
+        a.get("memory").map_or(0, |q| q.value()),
+        a.get("pods").map_or(110, |q| q.value()),
+    )
 }
 
 /// A store key as borrowed parts (kind, namespace, name), ordered as `ObjectRef` is.
@@ -505,6 +537,34 @@ impl Cluster {
         self.node_requests.get(node).copied().unwrap_or((0, 0, 0))
     }
 
+    /// `node_requests` for each of `names`, given in name order: one walk beside the index.
+    pub fn requests_of_nodes<'a>(
+        &self,
+        names: impl Iterator<Item = &'a str>,
+    ) -> Vec<(i64, i64, i64)> {
+        merge_by_name(self.node_requests.iter(), names, (0, 0, 0))
+    }
+
+    /// Each of `names`' allocatable (cpu milli, memory bytes, pods), given in name order.
+    pub fn allocatable_of_nodes<'a>(
+        &self,
+        names: impl Iterator<Item = &'a str>,
+    ) -> Vec<(i64, i64, i64)> {
+        merge_by_name(self.node_allocatable.iter(), names, (0, 0, 110))
+    }
+
+    /// `active_pods_on_node_of` for each of `names`, given in name order.
+    pub fn active_pods_of_on_nodes<'a>(
+        &self,
+        owner_uid: &str,
+        names: impl Iterator<Item = &'a str>,
+    ) -> Vec<i64> {
+        match self.owner_on_node.get(owner_uid) {
+            Some(m) => merge_by_name(m.iter(), names, 0),
+            None => names.map(|_| 0).collect(),
+        }
+    }
+
     /// Active pods controlled by `owner_uid` on `node` (the scheduler's spreading input).
     pub fn active_pods_on_node_of(&self, node: &str, owner_uid: &str) -> i64 {
         self.owner_on_node
@@ -559,6 +619,10 @@ impl Cluster {
                 .entry(owner.uid.clone())
                 .or_default()
                 .insert(r.clone());
+        }
+        if let Object::Node(n) = o {
+            self.node_allocatable
+                .insert(n.metadata.name.clone(), allocatable(n));
         }
         if let Object::Pod(p) = o {
             self.index_pod(p, &r, 1, true);
@@ -634,6 +698,9 @@ impl Cluster {
         let r = o.object_ref();
         let m = o.meta();
         self.uids.remove(&m.uid);
+        if let Object::Node(n) = o {
+            self.node_allocatable.remove(&n.metadata.name);
+        }
         for owner in &m.owner_references {
             if let Some(s) = self.dependents.get_mut(&owner.uid) {
                 s.remove(&r);
@@ -2289,6 +2356,7 @@ mod tests {
                 &c.unbound_pods,
                 &c.anti_affinity_pods,
                 &c.node_requests,
+                &c.node_allocatable,
                 &c.owner_on_node,
                 &c.tallies,
             )
