@@ -289,23 +289,17 @@ pub struct Cluster {
     resource_version: u64,
 }
 
-/// For each name (in order), its value among `entries` (in key order), else `missing`: a
-/// merge of two sorted lists.
-fn merge_by_name<'a, 'b, V: Copy + 'a>(
-    entries: impl Iterator<Item = (&'a String, &'a V)>,
-    names: impl Iterator<Item = &'b str>,
-    missing: V,
-) -> Vec<V> {
-    let mut entries = entries.peekable();
-    names
-        .map(|name| {
-            while entries.next_if(|(k, _)| k.as_str() < name).is_some() {}
-            match entries.peek() {
-                Some((k, v)) if k.as_str() == name => **v,
-                _ => missing,
-            }
-        })
-        .collect()
+/// The value of `name` among sorted entries, moving past smaller keys (names come in order).
+fn value_for<'a>(
+    entries: &mut std::iter::Peekable<crate::sorted::Iter<'a, String, (i64, i64, i64)>>,
+    name: &str,
+    missing: (i64, i64, i64),
+) -> (i64, i64, i64) {
+    while entries.next_if(|(k, _)| k.as_str() < name).is_some() {}
+    match entries.peek() {
+        Some((k, v)) if k.as_str() == name => **v,
+        _ => missing,
+    }
 }
 
 /// Whether two versions of an object belong to the same index sets: the same uid and owners,
@@ -537,32 +531,27 @@ impl Cluster {
         self.node_requests.get(node).copied().unwrap_or((0, 0, 0))
     }
 
-    /// `node_requests` for each of `names`, given in name order: one walk beside the index.
-    pub fn requests_of_nodes<'a>(
-        &self,
-        names: impl Iterator<Item = &'a str>,
-    ) -> Vec<(i64, i64, i64)> {
-        merge_by_name(self.node_requests.iter(), names, (0, 0, 0))
+    /// Each node's (allocatable, requested) resources, the nodes given in name order: one
+    /// walk beside both indexes instead of two lookups by name per node.
+    pub fn resources_of_nodes(&self, nodes: &[&crate::model::Node]) -> Vec<[(i64, i64, i64); 2]> {
+        let mut allocatable = self.node_allocatable.iter().peekable();
+        let mut requested = self.node_requests.iter().peekable();
+        nodes
+            .iter()
+            .map(|n| {
+                let name = n.metadata.name.as_str();
+                [
+                    value_for(&mut allocatable, name, (0, 0, 110)),
+                    value_for(&mut requested, name, (0, 0, 0)),
+                ]
+            })
+            .collect()
     }
 
-    /// Each of `names`' allocatable (cpu milli, memory bytes, pods), given in name order.
-    pub fn allocatable_of_nodes<'a>(
-        &self,
-        names: impl Iterator<Item = &'a str>,
-    ) -> Vec<(i64, i64, i64)> {
-        merge_by_name(self.node_allocatable.iter(), names, (0, 0, 110))
-    }
-
-    /// `active_pods_on_node_of` for each of `names`, given in name order.
-    pub fn active_pods_of_on_nodes<'a>(
-        &self,
-        owner_uid: &str,
-        names: impl Iterator<Item = &'a str>,
-    ) -> Vec<i64> {
-        match self.owner_on_node.get(owner_uid) {
-            Some(m) => merge_by_name(m.iter(), names, 0),
-            None => names.map(|_| 0).collect(),
-        }
+    /// Node name -> active pods controlled by `owner_uid` there (the scheduler reads it once per
+    /// cycle, then each node in it).
+    pub fn active_pods_of_by_node(&self, owner_uid: &str) -> Option<&SortedMap<String, i64>> {
+        self.owner_on_node.get(owner_uid)
     }
 
     /// Active pods controlled by `owner_uid` on `node` (the scheduler's spreading input).

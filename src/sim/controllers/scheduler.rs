@@ -316,13 +316,11 @@ pub(crate) fn schedule_one(sim: &mut Sim, key: &ObjectRef) {
     // Each node's inputs, read in node order alongside the API server's per-node counts (one
     // merge, not a lookup by name per node and plugin: at 1,000 nodes those lookups were half
     // of the scheduler's time).
-    let names = || nodes.iter().map(|n| n.metadata.name.as_str());
     let inputs: Vec<NodeInputs> = sim
         .api
-        .allocatable_of_nodes(names())
+        .resources_of_nodes(&nodes)
         .into_iter()
-        .zip(sim.api.requests_of_nodes(names()))
-        .map(|(allocatable, requested)| NodeInputs {
+        .map(|[allocatable, requested]| NodeInputs {
             allocatable,
             requested,
         })
@@ -392,11 +390,15 @@ pub(crate) fn schedule_one(sim: &mut Sim, key: &ObjectRef) {
     }
 
     // Scores: spread replicas of one owner, prefer affinity matches, then emptier nodes.
-    let same_owner: Vec<i64> = match pod.metadata.controller_ref() {
-        Some(o) => sim
-            .api
-            .active_pods_of_on_nodes(&o.uid, nodes.iter().map(|n| n.metadata.name.as_str())),
-        None => vec![0; nodes.len()],
+    let by_node = pod
+        .metadata
+        .controller_ref()
+        .and_then(|o| sim.api.active_pods_of_by_node(&o.uid));
+    let same_owner = |n: &Node| {
+        by_node
+            .and_then(|m| m.get(n.metadata.name.as_str()))
+            .copied()
+            .unwrap_or(0)
     };
     let pref_terms = pod
         .spec
@@ -417,7 +419,7 @@ pub(crate) fn schedule_one(sim: &mut Sim, key: &ObjectRef) {
             .filter(|t| t.preference.matches(&n.metadata.labels))
             .map(|t| i64::from(t.weight))
             .sum();
-        let spread = same_owner[at];
+        let spread = same_owner(n);
         let (acpu, amem, _) = inputs[at].allocatable;
         let (ucpu, umem, upods) = inputs[at].requested;
         let free_cpu = if acpu > 0 {
