@@ -556,7 +556,7 @@ impl Reducible for LabState {
                 let wait = {
                     let (replay, _) = &*r.borrow();
                     let s = next.session.borrow();
-                    crate::view::timeline::restoring(s.sim(), replay.events())
+                    crate::view::timeline::restored_of(s.sim(), replay.events())
                 };
                 let wait = format!(
                     "The run is still being restored ({wait}). Try again once it is whole."

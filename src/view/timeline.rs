@@ -32,8 +32,13 @@ pub fn progress(sim: &Sim, goal: u64) -> String {
 /// `100,000`: digits in groups of three, as the page writes counts.
 /// The timeline's label while a saved run is rebuilt: events replayed of the run's.
 pub fn restoring(sim: &Sim, events: u64) -> String {
+    format!("restoring the run… {}", restored_of(sim, events))
+}
+
+/// "4,200 of 72,503 events": how far a restore has come.
+pub fn restored_of(sim: &Sim, events: u64) -> String {
     format!(
-        "restoring the run… {} of {} events",
+        "{} of {} events",
         grouped(sim.events_processed() as i64),
         grouped(events as i64)
     )
@@ -139,6 +144,20 @@ mod tests {
         assert_eq!(scrub_max(0), 1_000);
         assert_eq!(scrub_target(1_000, 0), 1_000);
         assert_eq!(scrub_target(400, 250), 400);
+    }
+
+    #[test]
+    fn a_restore_says_how_many_events_it_has_replayed() {
+        let sim = crate::sim::SimBuilder::new(1).workers(1).build().unwrap();
+        let done = sim.events_processed();
+        assert_eq!(
+            super::restoring(&sim, 72_503),
+            format!("restoring the run… {done} of 72,503 events")
+        );
+        assert_eq!(
+            super::restored_of(&sim, 1_000_000),
+            format!("{done} of 1,000,000 events")
+        );
     }
 
     #[test]
