@@ -526,11 +526,6 @@ impl Cluster {
             .filter_map(|r| self.get_object(r).and_then(Pod::from_object))
     }
 
-    /// (cpu milli, memory bytes, pod count) requested by the non-terminal pods on a node.
-    pub fn node_requests(&self, node: &str) -> (i64, i64, i64) {
-        self.node_requests.get(node).copied().unwrap_or((0, 0, 0))
-    }
-
     /// Each node's (allocatable, requested) resources, the nodes given in name order: one
     /// walk beside both indexes instead of two lookups by name per node.
     pub fn resources_of_nodes(&self, nodes: &[&crate::model::Node]) -> Vec<[(i64, i64, i64); 2]> {
@@ -552,15 +547,6 @@ impl Cluster {
     /// cycle, then each node in it).
     pub fn active_pods_of_by_node(&self, owner_uid: &str) -> Option<&SortedMap<String, i64>> {
         self.owner_on_node.get(owner_uid)
-    }
-
-    /// Active pods controlled by `owner_uid` on `node` (the scheduler's spreading input).
-    pub fn active_pods_on_node_of(&self, node: &str, owner_uid: &str) -> i64 {
-        self.owner_on_node
-            .get(owner_uid)
-            .and_then(|m| m.get(node))
-            .copied()
-            .unwrap_or(0)
     }
 
     /// Bound pods that carry required podAntiAffinity terms.
