@@ -15,6 +15,13 @@ use super::args::{flag, parse_flags, Args, FlagSpec};
 use super::table::tabwrite;
 use super::{Console, Output, Target};
 
+/// What a verb that can wait in simulated time returns: its output, or the wait the caller
+/// runs (`watch::until`: in one go for `podlab run`, a poll per frame in the page).
+pub enum Ran<W> {
+    Done(Output),
+    Waiting(W),
+}
+
 /// Flags every verb takes.
 const COMMON: &[FlagSpec] = &[flag("namespace", Some('n'), true)];
 

@@ -1,6 +1,7 @@
 //! `kubectl`: reads the verb and hands the rest of the line to the verb's module. Verbs live
 //! one module each (or one per small family); what they share is in `cmdutil`.
 
+use super::cmdutil::Ran;
 use super::{
     apply, delete, describe, dig, edit, exec, get, label, logs, node, rollout, run, scale, set,
     wait, watch,
@@ -22,8 +23,7 @@ pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Outp
     match verb.as_str() {
         "help" | "--help" | "-h" => Output::ok(HELP),
         "get" if watches(rest) => {
-            let line = format!("kubectl {}", words.join(" "));
-            let (out, w) = watch::get(console, target, &line, rest);
+            let (out, w) = watch::get(console, target, &line_of(words), rest);
             if w.is_some() {
                 *console.watch.borrow_mut() = w;
             }
@@ -39,14 +39,24 @@ pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Outp
         "scale" => scale::run(console, target, rest),
         "set" => set::run(console, target, rest),
         "run" => run::run(console, target, rest),
-        "wait" => wait::run(console, target, rest),
+        "wait" => match wait::run(console, target, rest) {
+            Ran::Done(o) => o,
+            Ran::Waiting(w) => {
+                watch::until(console, target, &line_of(words), watch::Until::Wait(w))
+            }
+        },
         "cordon" | "uncordon" => node::cordon(target, verb == "cordon", rest),
         "drain" => node::drain(target, rest),
         "taint" => node::taint(target, rest),
         "label" => label::label(console, target, rest),
         "describe" => describe::run(console, target, rest),
         "annotate" => label::annotate(console, target, rest),
-        "rollout" => rollout::run(console, target, rest),
+        "rollout" => match rollout::run(console, target, rest) {
+            Ran::Done(o) => o,
+            Ran::Waiting(w) => {
+                watch::until(console, target, &line_of(words), watch::Until::Rollout(w))
+            }
+        },
         // A container's `dig` is the console's own; exec gets it from here, as verbs do not
         // import each other.
         "exec" => exec::run(console, target, rest, dig::run),
@@ -56,6 +66,11 @@ pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Outp
         )),
         other => unknown_command(other),
     }
+}
+
+/// The command line an open watch or wait is labelled with.
+fn line_of(words: &[String]) -> String {
+    format!("kubectl {}", words.join(" "))
 }
 
 /// Whether `get` words ask for a watch (`-w`, `--watch`, `--watch-only`).

@@ -115,6 +115,9 @@ pub struct Console {
     pub watch: std::cell::RefCell<Option<watch::Watch>>,
     /// Whether an editor is at hand for `kubectl edit` (the lab's page; not `podlab run`).
     pub editor: bool,
+    /// Whether `rollout status` and `wait` stay open as a watch while the page runs time a
+    /// frame at a time (issue 16), rather than running simulated time in one go.
+    pub waits_open: bool,
     /// The object `kubectl edit` handed to the editor, until the editor takes it.
     pub edit: std::cell::RefCell<Option<edit::Edit>>,
     /// The cluster `kind` or `minikube` asked for, until the console's host rebuilds the lab's
@@ -150,6 +153,7 @@ impl Default for Console {
             shell: std::cell::RefCell::new(None),
             watch: std::cell::RefCell::new(None),
             editor: false,
+            waits_open: false,
             edit: std::cell::RefCell::new(None),
             new_cluster: std::cell::RefCell::new(None),
             vars: std::cell::RefCell::new(SortedMap::new()),
@@ -588,12 +592,31 @@ impl Console {
     /// What the open watch prints for the changes since it last looked, and the command it
     /// belongs to; `None` when no watch is open or nothing it shows changed.
     pub fn poll_watch(&self, sim: &Sim) -> Option<(String, String)> {
+        self.poll_watch_status(sim)
+            .map(|(line, text, _)| (line, text))
+    }
+
+    /// `poll_watch`, with the exit status: a waiting command (`rollout status`, `wait`) that
+    /// ended closes here, failed if it timed out.
+    pub fn poll_watch_status(&self, sim: &Sim) -> Option<(String, String, bool)> {
         // Taken out while it runs: `watch CMD` runs CMD through this console.
         let mut open = self.watch.borrow_mut().take()?;
         let text = open.poll(self, sim);
         let line = open.line.clone();
-        *self.watch.borrow_mut() = Some(open);
-        (!text.is_empty()).then_some((line, text))
+        let ended = open.ended;
+        if ended.is_none() {
+            *self.watch.borrow_mut() = Some(open);
+        }
+        (!text.is_empty()).then_some((line, text, ended.unwrap_or(true)))
+    }
+
+    /// When the open waiting command (`rollout status`, `wait`) looks for the last time: the
+    /// page runs time toward it, a frame at a time.
+    pub fn wait_deadline(&self) -> Option<u64> {
+        self.watch
+            .borrow()
+            .as_ref()
+            .and_then(watch::Watch::deadline)
     }
 
     /// Ends the open watch (Ctrl+C); returns its command.

@@ -5,12 +5,28 @@ use crate::sim::{Command, Outcome};
 
 use super::args::flag;
 use super::cmdutil::{
-    flags, namespace, pod_template, qualified_name, resource_args, selected_names, Writer,
+    flags, namespace, pod_template, qualified_name, resource_args, selected_names, Ran, Writer,
 };
 use super::{sim_error_text, Console, Output, Target};
 
-/// `kubectl rollout status|history|undo deployment/NAME`.
-pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Output {
+/// `kubectl rollout status|history|undo deployment/NAME`. `status` waits for the rollout: the
+/// caller runs the wait it returns (in one go, or a look per poll in the page).
+pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Ran<StatusWait> {
+    let mut waits = None;
+    let out = run_sub(console, target, words, &mut waits);
+    match waits {
+        Some(w) => Ran::Waiting(w),
+        None => Ran::Done(out),
+    }
+}
+
+/// A subcommand's output; `status` leaves its wait in `waits` instead.
+fn run_sub(
+    console: &Console,
+    target: &mut dyn Target,
+    words: &[String],
+    waits: &mut Option<StatusWait>,
+) -> Output {
     let Some((sub, rest)) = words.split_first() else {
         return Output::err("error: a subcommand is required: history, pause, restart, resume, status or undo\nSee 'kubectl rollout -h' for help and examples\n");
     };
@@ -93,8 +109,16 @@ pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Outp
                 Some(Ok(ms)) => Some(ms),
                 Some(Err(e)) => return Output::err(format!("error: {e}\n")),
             };
-            let watch = args.value("watch") != Some("false");
-            rollout_status(target, kind, &ns, name, watch, timeout)
+            *waits = Some(StatusWait {
+                kind,
+                namespace: ns,
+                name: name.clone(),
+                watch: args.value("watch") != Some("false"),
+                timeout,
+                last: String::new(),
+                waited: 0,
+            });
+            Output::ok("")
         }
         "history" => {
             let cluster = target.sim().cluster();
@@ -343,48 +367,57 @@ fn statefulset_status(ss: &crate::model::StatefulSet) -> Result<(String, bool), 
     ))
 }
 
-/// Watches a rollout in simulated time, printing each new status line, as `kubectl rollout
-/// status` does until the rollout finishes. Without `--timeout` it stops watching after an
-/// hour of simulated time, which a real terminal would only reach by Ctrl-C.
-fn rollout_status(
-    target: &mut dyn Target,
+/// `kubectl rollout status`: watches a rollout in simulated time, printing each new status
+/// line, until it finishes. Without `--timeout` it stops after an hour of simulated time,
+/// which a real terminal would only reach by Ctrl-C.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StatusWait {
     kind: Kind,
-    ns: &str,
-    name: &str,
+    namespace: String,
+    name: String,
+    /// `--watch=false` looks once.
     watch: bool,
     timeout: Option<u64>,
-) -> Output {
-    const POLL_MS: u64 = 1_000;
-    let limit = timeout.unwrap_or(3_600_000);
-    let mut text = String::new();
-    let mut last = String::new();
-    let mut waited = 0;
-    loop {
-        let (message, done) = match rollout_status_once(target.sim(), kind, ns, name) {
+    last: String,
+    waited: u64,
+}
+
+impl StatusWait {
+    /// How often kubectl's watch sees the object here: once a simulated second.
+    pub const EVERY_MS: u64 = 1_000;
+
+    /// The longest it waits, in simulated ms.
+    pub fn limit(&self) -> u64 {
+        self.timeout.unwrap_or(3_600_000)
+    }
+
+    /// One look, `EVERY_MS` after the last: the new status line, and whether (and how) the
+    /// command ended.
+    pub fn poll(&mut self, sim: &crate::sim::Sim) -> (String, Option<bool>) {
+        let (message, done) = match rollout_status_once(sim, self.kind, &self.namespace, &self.name)
+        {
             Ok(s) => s,
-            Err(e) => {
-                text.push_str(&e);
-                return Output::err(text);
-            }
+            Err(e) => return (e, Some(false)),
         };
-        if message != last {
+        let mut text = String::new();
+        if message != self.last {
             text.push_str(&message);
             text.push('\n');
-            last = message;
+            self.last = message;
         }
-        if done || !watch {
-            return Output::ok(text);
+        if done || !self.watch {
+            return (text, Some(true));
         }
-        if waited >= limit {
-            if timeout.is_some() {
-                text.push_str("error: timed out waiting for the condition\n");
+        if self.waited >= self.limit() {
+            text.push_str(if self.timeout.is_some() {
+                "error: timed out waiting for the condition\n"
             } else {
-                text.push_str("(still waiting after 1h of simulated time; kubectl would wait until interrupted)\n");
-            }
-            return Output::err(text);
+                "(still waiting after 1h of simulated time; kubectl would wait until interrupted)\n"
+            });
+            return (text, Some(false));
         }
-        target.run_for(POLL_MS);
-        waited += POLL_MS;
+        self.waited += Self::EVERY_MS;
+        (text, None)
     }
 }
 

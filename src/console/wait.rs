@@ -4,9 +4,10 @@
 use crate::model::{Object, ObjectRef, Selector};
 
 use super::args::{flag, parse_duration_ms};
-use super::cmdutil::{flags, namespace, qualified_name, resource_args};
+use super::cmdutil::{flags, namespace, qualified_name, resource_args, Ran};
 use super::{Console, Output, Target};
 
+#[derive(Clone, Debug, PartialEq, Eq)]
 enum For {
     Condition(String, String),
     Delete,
@@ -40,9 +41,26 @@ fn condition_met(obj: &Object, cond: &str, want: &str) -> bool {
         .any(|(t, s)| t.eq_ignore_ascii_case(cond) && s.eq_ignore_ascii_case(want))
 }
 
-/// `kubectl wait TYPE/NAME... --for=...` (or `TYPE NAME...`, `TYPE -l SELECTOR`).
-pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Output {
-    let args = match flags(
+/// `kubectl wait TYPE/NAME... --for=...` (or `TYPE NAME...`, `TYPE -l SELECTOR`): the objects
+/// are fixed when the command starts, and the caller runs the wait it returns.
+pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Ran<Wait> {
+    match start(console, target, words) {
+        Ok(w) => Ran::Waiting(w),
+        Err(o) => Ran::Done(o),
+    }
+}
+
+/// The objects still waited for and the condition; polled every `EVERY_MS`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Wait {
+    wait_for: For,
+    pending: Vec<ObjectRef>,
+    timeout: u64,
+    waited: u64,
+}
+
+fn start(console: &Console, target: &mut dyn Target, words: &[String]) -> Result<Wait, Output> {
+    let args = flags(
         "wait",
         words,
         &[
@@ -51,12 +69,9 @@ pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Outp
             flag("selector", Some('l'), true),
             flag("all", None, false),
         ],
-    ) {
-        Ok(a) => a,
-        Err(o) => return o,
-    };
+    )?;
     let Some(spec) = args.value("for") else {
-        return Output::err("error: --for must be set\n");
+        return Err(Output::err("error: --for must be set\n"));
     };
     let wait_for = if spec == "delete" {
         For::Delete
@@ -67,27 +82,26 @@ pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Outp
         match j.split_once('=') {
             Some((p, v)) => For::JsonPath(p.to_string(), v.to_string()),
             None => {
-                return Output::err(format!(
+                return Err(Output::err(format!(
                     "error: jsonpath wait format must be --for=jsonpath='{{.status.readyReplicas}}'=3: {spec}\n"
-                ))
+                )))
             }
         }
     } else {
-        return Output::err(format!("error: unrecognized condition: \"{spec}\"\n"));
+        return Err(Output::err(format!(
+            "error: unrecognized condition: \"{spec}\"\n"
+        )));
     };
     let timeout = match args.value("timeout").map(parse_duration_ms) {
         None => 30_000,
         Some(Ok(ms)) => ms,
-        Some(Err(e)) => return Output::err(format!("error: {e}\n")),
+        Some(Err(e)) => return Err(Output::err(format!("error: {e}\n"))),
     };
     let ns = namespace(console, &args).to_string();
-    let requests = match resource_args(&args.positional) {
-        Ok(r) => r,
-        Err(o) => return o,
-    };
+    let requests = resource_args(&args.positional)?;
     let selector = match args.value("selector").map(Selector::parse).transpose() {
         Ok(s) => s,
-        Err(e) => return Output::err(format!("error: {e}\n")),
+        Err(e) => return Err(Output::err(format!("error: {e}\n"))),
     };
     // The objects to wait for, fixed when the command starts (as kubectl resolves them).
     let mut refs: Vec<ObjectRef> = Vec::new();
@@ -109,27 +123,41 @@ pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Outp
                     if matches!(wait_for, For::Delete) {
                         continue;
                     }
-                    return Output::err(format!(
+                    return Err(Output::err(format!(
                         "Error from server (NotFound): {} \"{n}\" not found\n",
                         kind.qualified_resource()
-                    ));
+                    )));
                 }
                 refs.push(r);
             }
         }
     }
     if refs.is_empty() {
-        return Output::err("error: no matching resources found\n");
+        return Err(Output::err("error: no matching resources found\n"));
     }
-    const POLL_MS: u64 = 500;
-    let mut waited = 0;
-    let mut text = String::new();
-    let mut pending = refs;
-    loop {
-        let sim = target.sim();
-        let mut still = Vec::new();
-        for r in pending {
-            let met = match (&wait_for, sim.cluster().get_object(&r)) {
+    Ok(Wait {
+        wait_for,
+        pending: refs,
+        timeout,
+        waited: 0,
+    })
+}
+
+impl Wait {
+    /// kubectl's wait re-reads the objects as its watch sees them; here every half second.
+    pub const EVERY_MS: u64 = 500;
+
+    pub fn limit(&self) -> u64 {
+        self.timeout
+    }
+
+    /// One look: a "condition met" line for each object that now meets it, and whether (and
+    /// how) the command ended.
+    pub fn poll(&mut self, sim: &crate::sim::Sim) -> (String, Option<bool>) {
+        let mut text = String::new();
+        let wait_for = &self.wait_for;
+        self.pending.retain(|r| {
+            let met = match (wait_for, sim.cluster().get_object(r)) {
                 (For::Delete, None) => true,
                 (For::Delete, Some(_)) => false,
                 (_, None) => false,
@@ -143,25 +171,23 @@ pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Outp
                     "{} condition met\n",
                     qualified_name(r.kind, &r.name)
                 ));
-            } else {
-                still.push(r);
             }
+            !met
+        });
+        if self.pending.is_empty() {
+            return (text, Some(true));
         }
-        pending = still;
-        if pending.is_empty() {
-            return Output::ok(text);
-        }
-        if waited >= timeout {
-            for r in &pending {
+        if self.waited >= self.timeout {
+            for r in &self.pending {
                 text.push_str(&format!(
                     "error: timed out waiting for the condition on {}/{}\n",
                     r.kind.plural(),
                     r.name
                 ));
             }
-            return Output::err(text);
+            return (text, Some(false));
         }
-        target.run_for(POLL_MS);
-        waited += POLL_MS;
+        self.waited += Self::EVERY_MS;
+        (text, None)
     }
 }

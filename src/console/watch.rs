@@ -9,6 +9,11 @@
 //! (node status posts and Lease renewals that change nothing shown) are left out. A deleted
 //! object prints its last row, as kubectl prints the object of a DELETED event.
 //!
+//! `kubectl rollout status` and `kubectl wait` wait in simulated time (`until`): in one go
+//! where nothing else runs meanwhile (`podlab run`, packs), or, in the page, as a watch that
+//! looks every poll interval while the page runs time a frame at a time, and that ends by
+//! itself with the command's last lines and exit status (issue 16).
+//!
 //! `watch CMD` runs CMD every 2 seconds of simulated time and prints its output again when
 //! something in it other than an age changed (the terminal `watch` redraws every time; a
 //! transcript shows only the redraws that differ).
@@ -19,6 +24,8 @@ use crate::sim::Sim;
 
 use super::cmdutil::{flags, namespace, qualified_name, resource_args};
 use super::get::{self, Columns, FieldSelector};
+use super::rollout::StatusWait;
+use super::wait::Wait;
 use super::{Console, Output, Target};
 
 /// How often `watch` re-runs its command without `-n` (its default, 2 s).
@@ -30,6 +37,68 @@ pub struct Watch {
     /// The command line, to label what it prints later.
     pub line: String,
     kind: Watching,
+    /// A waiting command that ended at the last poll, and whether it succeeded.
+    pub ended: Option<bool>,
+}
+
+/// A command that waits in simulated time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Until {
+    Rollout(StatusWait),
+    Wait(Wait),
+}
+
+impl Until {
+    fn every(&self) -> u64 {
+        match self {
+            Until::Rollout(_) => StatusWait::EVERY_MS,
+            Until::Wait(_) => Wait::EVERY_MS,
+        }
+    }
+
+    fn limit(&self) -> u64 {
+        match self {
+            Until::Rollout(w) => w.limit(),
+            Until::Wait(w) => w.limit(),
+        }
+    }
+
+    fn poll(&mut self, sim: &Sim) -> (String, Option<bool>) {
+        match self {
+            Until::Rollout(w) => w.poll(sim),
+            Until::Wait(w) => w.poll(sim),
+        }
+    }
+}
+
+/// Runs a waiting command: looks now, then every poll interval of simulated time until it
+/// ends. With `console.waits_open` (the page) it looks once and stays open as a watch.
+pub fn until(console: &Console, target: &mut dyn Target, line: &str, mut wait: Until) -> Output {
+    let mut text = String::new();
+    let start = target.sim().now();
+    loop {
+        let (more, done) = wait.poll(target.sim());
+        text.push_str(&more);
+        if let Some(ok) = done {
+            return Output { text, ok };
+        }
+        let every = wait.every();
+        if console.waits_open {
+            // The last look is due once the limit has passed, on the poll grid.
+            let deadline = start + wait.limit().div_ceil(every) * every;
+            *console.watch.borrow_mut() = Some(Watch {
+                line: line.to_string(),
+                kind: Watching::Until {
+                    wait,
+                    next_at: target.sim().now() + every,
+                    deadline,
+                },
+                ended: None,
+            });
+            return Output::ok(text);
+        }
+        target.run_for(every);
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -53,6 +122,12 @@ enum Watching {
         every: u64,
         next_at: u64,
         last: String,
+    },
+    Until {
+        wait: Until,
+        next_at: u64,
+        /// When the last look is due (simulated ms).
+        deadline: u64,
     },
 }
 
@@ -153,6 +228,7 @@ pub fn get(
         Some(Watch {
             line: line.to_string(),
             kind: watch,
+            ended: None,
         }),
     )
 }
@@ -178,6 +254,7 @@ pub fn repeat(
                 next_at: now + every,
                 last: out.text,
             },
+            ended: None,
         },
     )
 }
@@ -285,8 +362,16 @@ impl Watch {
     /// When `watch CMD` runs next (simulated ms); `None` for a `get` watch, which follows events.
     pub fn next_tick(&self) -> Option<u64> {
         match &self.kind {
-            Watching::Repeat { next_at, .. } => Some(*next_at),
+            Watching::Repeat { next_at, .. } | Watching::Until { next_at, .. } => Some(*next_at),
             Watching::Get { .. } => None,
+        }
+    }
+
+    /// For a waiting command: when its last look is due, the furthest the page runs for it.
+    pub fn deadline(&self) -> Option<u64> {
+        match &self.kind {
+            Watching::Until { deadline, .. } => Some(*deadline),
+            _ => None,
         }
     }
 
@@ -297,6 +382,7 @@ impl Watch {
             Watching::Repeat { next_at, every, .. } => {
                 *next_at = sim.now() + *every;
             }
+            Watching::Until { next_at, wait, .. } => *next_at = sim.now() + wait.every(),
         }
     }
 
@@ -304,6 +390,15 @@ impl Watch {
     /// the API server wrote, or `watch`'s new output once its 2 s are up.
     pub fn poll(&mut self, console: &Console, sim: &Sim) -> String {
         match &mut self.kind {
+            Watching::Until { wait, next_at, .. } => {
+                if sim.now() < *next_at {
+                    return String::new();
+                }
+                let (text, done) = wait.poll(sim);
+                *next_at = sim.now() + wait.every();
+                self.ended = done;
+                text
+            }
             Watching::Repeat {
                 command,
                 every,

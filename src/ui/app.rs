@@ -266,7 +266,14 @@ pub fn App() -> Html {
             session.sim(),
             r.borrow().0.events(),
         )),
-        (Some(goal), _, _) => Some(crate::view::timeline::progress(session.sim(), goal)),
+        (Some(goal), _, _) => {
+            let waiting = session.wait_deadline().and(session.watching());
+            Some(crate::view::timeline::progress(
+                session.sim(),
+                goal,
+                waiting.as_deref(),
+            ))
+        }
         (None, Some(_), _) => Some("looking for the next change…".to_string()),
         (None, None, None) => None,
     }

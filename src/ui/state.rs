@@ -394,11 +394,11 @@ impl LabState {
                 Vec::new()
             }
         };
-        for (at, line, text) in printed {
+        for (at, line, text, ok) in printed {
             self.push_entry(ConsoleEntry {
                 line,
                 text,
-                ok: true,
+                ok,
                 at,
                 background: true,
             });
@@ -661,6 +661,9 @@ impl Reducible for LabState {
                     let out = s.run(&line);
                     (line.clone(), out.text, out.ok)
                 });
+                // `rollout status`, `wait`: the page runs time toward the command's last look,
+                // a frame at a time; Pause stops it, Ctrl+C ends the command.
+                next.behind = next.session.borrow().wait_deadline();
                 let edit = next.session.borrow().take_edit();
                 if let Some((file, text)) = edit {
                     let before = match next.editing.take() {
@@ -673,6 +676,10 @@ impl Reducible for LabState {
                 }
             }
             Action::Interrupt => {
+                // A waiting command's run toward its last look ends with it.
+                if next.session.borrow().wait_deadline().is_some() {
+                    next.behind = None;
+                }
                 let Some(line) = next.session.borrow().stop_watch() else {
                     return self;
                 };

@@ -96,7 +96,7 @@ pub struct Session {
     pub lines: Vec<LoggedLine>,
     pub density: Density,
     /// What the open watch printed while time ran, not yet shown: (ms, command, text).
-    pub watched: Vec<(u64, String, String)>,
+    pub watched: Vec<(u64, String, String, bool)>,
 }
 
 /// A "next change" search under way (`Session::begin_search`).
@@ -259,9 +259,11 @@ impl Session {
         let timeline = Timeline::new(build, CHECKPOINT_EVERY)
             .or_else(|_| Timeline::new(builder(seed, workers), CHECKPOINT_EVERY))
             .expect("generated worker names are valid");
-        // The page has an editor for `kubectl edit`.
+        // The page has an editor for `kubectl edit`, and runs a waiting command's time a
+        // frame at a time.
         let console = Console {
             editor: true,
+            waits_open: true,
             ..Console::new()
         };
         Session {
@@ -282,15 +284,15 @@ impl Session {
 
     /// What an open watch (`kubectl get -w`, `watch CMD`) printed since it last looked:
     /// (simulated ms, its command line, the text), oldest first.
-    pub fn watch_output(&mut self) -> Vec<(u64, String, String)> {
+    pub fn watch_output(&mut self) -> Vec<(u64, String, String, bool)> {
         self.poll_watch();
         std::mem::take(&mut self.watched)
     }
 
     fn poll_watch(&mut self) {
         let sim = self.timeline.sim();
-        if let Some((line, text)) = self.console.poll_watch(sim) {
-            self.watched.push((sim.now(), line, text));
+        if let Some((line, text, ok)) = self.console.poll_watch_status(sim) {
+            self.watched.push((sim.now(), line, text, ok));
         }
     }
 
@@ -302,6 +304,11 @@ impl Session {
     /// The open watch skips to now without printing (a seek or an undo moved the run).
     pub fn skip_watch(&self) {
         self.console.skip_watch(self.timeline.sim());
+    }
+
+    /// When the open waiting command (`rollout status`, `wait`) looks for the last time.
+    pub fn wait_deadline(&self) -> Option<u64> {
+        self.console.wait_deadline()
     }
 
     /// The command line of the open watch.
@@ -516,7 +523,10 @@ impl Session {
 
     /// Runs toward absolute time `t` while `more()` allows it, so the page does at most a
     /// frame's worth of engine work at a time (issue 16). Returns whether `t` was reached.
+    /// A waiting command (`rollout status`, `wait`) that ends on the way stops the run there,
+    /// as the command's return would: that counts as reaching `t`.
     pub fn run_to_within(&mut self, t: u64, more: &mut dyn FnMut() -> bool) -> bool {
+        let waiting = self.wait_deadline().is_some();
         while self.console.watching().is_some() {
             if !more() {
                 self.density.ingest(self.timeline.sim());
@@ -526,6 +536,10 @@ impl Session {
                 break;
             }
             self.poll_watch();
+            if waiting && self.console.watching().is_none() {
+                self.density.ingest(self.timeline.sim());
+                return true;
+            }
         }
         let done = self.timeline.run_to_within(t, more);
         self.density.ingest(self.timeline.sim());
@@ -807,6 +821,91 @@ mod tests {
         s.run_for(10_000);
         let r = Session::replay(42, 3, s.console.files.clone(), &s.lines, s.position());
         assert_eq!(r.sim().trace().digest(), s.sim().trace().digest());
+    }
+
+    /// The page runs `rollout status` and `wait` a frame at a time (issue 16): the command
+    /// prints its first look at once and stays open; the rest prints as the page runs time,
+    /// and the run stops where `podlab run`'s one go stops, with the same text and trace.
+    #[test]
+    fn waiting_commands_stay_open_and_end_where_one_go_ends() {
+        const DEPLOY: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 3\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n      - name: web\n        image: nginx:1.27\n";
+        for line in [
+            "kubectl rollout status deployment/web",
+            "kubectl wait --for=condition=Available deployment/web --timeout=90s",
+            "kubectl wait --for=condition=Ready pod -l app=web",
+        ] {
+            // `podlab run`'s console runs the wait in one go.
+            let mut one = Session::new(7, 3);
+            one.apply_text("web.yaml", DEPLOY);
+            one.run_for(1_000);
+            let whole = Console::new().run(&mut one.timeline, line);
+            assert!(whole.ok, "{line}: {}", whole.text);
+
+            let mut s = Session::new(7, 3);
+            s.apply_text("web.yaml", DEPLOY);
+            s.run_for(1_000);
+            let start = s.sim().now();
+            let first = s.run(line);
+            assert!(first.ok, "{line}: {}", first.text);
+            assert_eq!(
+                s.sim().now(),
+                start,
+                "{line}: the command itself runs no time"
+            );
+            let deadline = s.wait_deadline().expect("the command waits");
+            assert!(deadline > start, "{line}");
+            assert_eq!(s.watching().as_deref(), Some(line));
+            // Frames of a few engine steps each, as the page's 12 ms cut a large cluster's.
+            let mut text = first.text.clone();
+            let mut frames = 0;
+            loop {
+                let mut left = 4;
+                let done = s.run_to_within(deadline, &mut || {
+                    left -= 1;
+                    left > 0
+                });
+                for (_, l, t, ok) in s.watch_output() {
+                    assert_eq!(l, line);
+                    assert!(ok, "{line}: {t}");
+                    text.push_str(&t);
+                }
+                frames += 1;
+                if done {
+                    break;
+                }
+            }
+            assert!(frames > 1, "{line}: the wait took more than one frame");
+            assert_eq!(s.watching(), None, "{line}: it ended by itself");
+            assert_eq!(text, whole.text, "{line}");
+            assert_eq!(s.sim().now(), one.sim().now(), "{line}");
+            assert_eq!(
+                s.sim().trace().digest(),
+                one.sim().trace().digest(),
+                "{line}"
+            );
+        }
+    }
+
+    /// A wait that times out in the page prints kubectl's error with a failed status.
+    #[test]
+    fn a_waiting_command_that_times_out_ends_failed() {
+        let mut s = Session::new(7, 3);
+        s.apply_text("stateless.yaml", RS);
+        let out = s.run("kubectl wait --for=delete rs/random-generator --timeout=2s");
+        assert!(out.ok);
+        assert_eq!(out.text, "");
+        let deadline = s.wait_deadline().expect("waits");
+        assert_eq!(deadline, s.sim().now() + 2_000);
+        assert!(s.run_to_within(deadline, &mut || true));
+        let printed = s.watch_output();
+        assert_eq!(printed.len(), 1);
+        assert_eq!(
+            printed[0].2,
+            "error: timed out waiting for the condition on replicasets/random-generator\n"
+        );
+        assert!(!printed[0].3, "a timeout fails");
+        assert_eq!(s.sim().now(), deadline);
+        assert_eq!(s.wait_deadline(), None);
     }
 
     #[test]

@@ -6,8 +6,9 @@ use crate::sim::Sim;
 
 /// What the timeline says while the page catches up with a time a frame at a time (issue 16):
 /// the pods created of those the ReplicaSets and StatefulSets want while they are being
-/// created, else the simulated time still to run.
-pub fn progress(sim: &Sim, goal: u64) -> String {
+/// created, else the waiting command it runs for and the time it may still take, else the
+/// simulated time still to run.
+pub fn progress(sim: &Sim, goal: u64, waiting: Option<&str>) -> String {
     let c = sim.cluster();
     let pods = c.list_kind(crate::model::Kind::Pod).count() as i64;
     let wanted: i64 = c
@@ -20,6 +21,11 @@ pub fn progress(sim: &Sim, goal: u64) -> String {
             "simulating… {} of {} pods created",
             grouped(pods),
             grouped(wanted)
+        )
+    } else if let Some(line) = waiting {
+        format!(
+            "{line}: waiting, at most {} more",
+            clock(goal.saturating_sub(sim.now()))
         )
     } else {
         format!(
@@ -202,9 +208,15 @@ mod tests {
         let mut sim = SimBuilder::new(1).workers(3).build().unwrap();
         let rs = replicaset("web", 1_200, Container::new("web", "nginx:1.27"));
         sim.apply(Command::Apply(rs.into())).unwrap();
-        assert_eq!(progress(&sim, 5_000), "simulating… 0 of 1,200 pods created");
+        assert_eq!(
+            progress(&sim, 5_000, None),
+            "simulating… 0 of 1,200 pods created"
+        );
         sim.run_for(60_000);
         let now = sim.now();
-        assert_eq!(progress(&sim, now + 2_500), "simulating… 00:02.5 to go");
+        assert_eq!(
+            progress(&sim, now + 2_500, None),
+            "simulating… 00:02.5 to go"
+        );
     }
 }
