@@ -4,7 +4,7 @@
 // Needs `trunk build --release --public-url /podlab/` first (scripts/test.sh does it).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { openLab, SHOTS } from './lab.mjs';
+import { openLab, SHOTS, typeLine } from './lab.mjs';
 
 let lab;
 let page;
@@ -20,22 +20,16 @@ after(async () => {
   await lab?.close();
 });
 
-async function type(line) {
-  await page.fill(input, line);
-  await page.press(input, 'Enter');
-  await page.waitForSelector(`.scrollback >> text=$ ${line}`);
-}
-
 
 test('the book\'s kind line makes a kind cluster, and Undo brings the old one back', async () => {
   const before = await page.textContent('.cluster');
   assert.doesNotMatch(before, /kind-control-plane/);
-  await type('curl -s https://k8spatterns.com/SingletonService/kind-multinode.yml | kind create cluster --config -');
+  await typeLine(page, 'curl -s https://k8spatterns.com/SingletonService/kind-multinode.yml | kind create cluster --config -');
   await page.waitForSelector('.scrollback pre >> text=Have a nice day!');
   const cluster = await page.textContent('.cluster');
   assert.match(cluster, /kind-control-plane/);
   assert.match(cluster, /kind-worker2/);
-  await type('kubectl get nodes');
+  await typeLine(page, 'kubectl get nodes');
   await page.waitForSelector('.scrollback pre >> text=/kind-control-plane\\s+Ready\\s+control-plane/');
   await page.screenshot({ path: `${SHOTS}/host-tools-kind.png` });
   await page.click('.run-actions >> text=Undo');
@@ -44,17 +38,17 @@ test('the book\'s kind line makes a kind cluster, and Undo brings the old one ba
 });
 
 test('minikube and a NodePort reached from the host', async () => {
-  await type('minikube start');
+  await typeLine(page, 'minikube start');
   await page.waitForSelector('.scrollback pre >> text=Done! kubectl is now configured');
-  await type('kubectl create -f https://k8spatterns.com/StatefulService/pvs.yml');
-  await type('kubectl create -f https://k8spatterns.com/StatefulService/service.yml');
-  await type('kubectl create -f https://k8spatterns.com/StatefulService/statefulset.yml');
-  await type('kubectl create -f https://k8spatterns.com/StatefulService/service-nodeport.yml');
-  await type('kubectl rollout status statefulset rg');
+  await typeLine(page, 'kubectl create -f https://k8spatterns.com/StatefulService/pvs.yml');
+  await typeLine(page, 'kubectl create -f https://k8spatterns.com/StatefulService/service.yml');
+  await typeLine(page, 'kubectl create -f https://k8spatterns.com/StatefulService/statefulset.yml');
+  await typeLine(page, 'kubectl create -f https://k8spatterns.com/StatefulService/service-nodeport.yml');
+  await typeLine(page, 'kubectl rollout status statefulset rg');
   await page.waitForSelector('.scrollback pre >> text=partitioned roll out complete');
-  await type('minikube service random-generator-np --url > random-url.txt &');
-  await type('url=$(cat random-url.txt)');
-  await type('curl -s $url | jq .');
+  await typeLine(page, 'minikube service random-generator-np --url > random-url.txt &');
+  await typeLine(page, 'url=$(cat random-url.txt)');
+  await typeLine(page, 'curl -s $url | jq .');
   await page.waitForSelector('.scrollback pre >> text="random":');
   await page.screenshot({ path: `${SHOTS}/host-tools-minikube.png` });
   assert.deepEqual(problems, []);

@@ -33,3 +33,10 @@ export async function openLab(site, { path = '/podlab/stateless', width = 1280, 
     },
   };
 }
+
+/** Types LINE at the console prompt and waits for the console to echo it. */
+export async function typeLine(p, line) {
+  await p.fill('input.console-input', line);
+  await p.press('input.console-input', 'Enter');
+  await p.waitForSelector(`.scrollback >> text=$ ${line}`);
+}

@@ -6,7 +6,7 @@
 // Needs `trunk build --release --public-url /podlab/` first (scripts/test.sh does it).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { openLab, SHOTS } from './lab.mjs';
+import { openLab, SHOTS, typeLine } from './lab.mjs';
 import { clockMs } from './timeline.mjs';
 
 let lab;
@@ -23,12 +23,6 @@ after(async () => {
   await lab?.close();
 });
 
-async function type(p, line) {
-  await p.fill(input, line);
-  await p.press(input, 'Enter');
-  await p.waitForSelector(`.scrollback >> text=$ ${line}`);
-}
-
 /** What the background entries of `line` printed, in order. */
 async function printedBy(p, line) {
   return p.$$eval('.scrollback .entry.background', (els, l) =>
@@ -36,10 +30,10 @@ async function printedBy(p, line) {
 }
 
 test('rollout status waits while the page runs time, and stops where the rollout finished', async () => {
-  await type(page, 'kubectl create deployment web --image=nginx:1.27 --replicas=3');
+  await typeLine(page, 'kubectl create deployment web --image=nginx:1.27 --replicas=3');
   await page.waitForSelector('.scrollback >> text=deployment.apps/web created');
   const line = 'kubectl rollout status deployment/web';
-  await type(page, line);
+  await typeLine(page, line);
   // The first look prints at once, as kubectl's does.
   await page.waitForSelector('.scrollback pre >> text=Waiting for deployment "web" rollout to finish: 0 of 3 updated replicas are available...');
   // The rest arrives as the page runs time, without a click on Play.
@@ -61,11 +55,11 @@ test('rollout status waits while the page runs time, and stops where the rollout
 });
 
 test('kubectl wait prints "condition met" when the pod gets Ready, later, below the command', async () => {
-  await type(page, 'kubectl run nginx --image=nginx:1.27');
+  await typeLine(page, 'kubectl run nginx --image=nginx:1.27');
   await page.waitForSelector('.scrollback >> text=pod/nginx created');
   const line = 'kubectl wait --for=condition=Ready pod/nginx --timeout=60s';
   const before = await clockMs(page);
-  await type(page, line);
+  await typeLine(page, line);
   await page.waitForFunction((l) => [...document.querySelectorAll('.scrollback .entry.background')]
     .some((e) => e.textContent.includes(`(${l})`) && e.textContent.includes('pod/nginx condition met')), line, { timeout: 20_000 });
   await page.waitForSelector('.scrub .busy', { state: 'detached', timeout: 5_000 });
@@ -75,10 +69,10 @@ test('kubectl wait prints "condition met" when the pod gets Ready, later, below 
 });
 
 test('on 100,000 replicas a rollout status keeps the page responsive; Pause and Ctrl+C stop it', async () => {
-  await type(page, 'kubectl scale deployment web --replicas=100000');
+  await typeLine(page, 'kubectl scale deployment web --replicas=100000');
   await page.waitForSelector('.scrollback >> text=deployment.apps/web scaled');
   const line = 'kubectl rollout status deployment/web';
-  await type(page, line);
+  await typeLine(page, line);
   await page.waitForSelector('.scrub .busy', { timeout: 5_000 });
   await page.waitForTimeout(1_000);
   await page.screenshot({ path: `${SHOTS}/wait-rollout-100000.png` });

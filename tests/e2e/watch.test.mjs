@@ -4,7 +4,7 @@
 // Needs `trunk build --release --public-url /podlab/` first (scripts/test.sh does it).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { openLab, SHOTS } from './lab.mjs';
+import { openLab, SHOTS, typeLine } from './lab.mjs';
 import { playUntil } from './timeline.mjs';
 
 let lab;
@@ -21,14 +21,8 @@ after(async () => {
   await lab?.close();
 });
 
-async function type(p, line) {
-  await p.fill(input, line);
-  await p.press(input, 'Enter');
-  await p.waitForSelector(`.scrollback >> text=$ ${line}`);
-}
-
 test('a watch prints each change as the timeline plays, until Ctrl+C', async () => {
-  await type(page, 'kubectl get pods -w');
+  await typeLine(page, 'kubectl get pods -w');
   assert.match(await page.textContent('.console'), /watching `kubectl get pods -w`/);
   await page.click('.editor .apply');
   await playUntil(page, 20_000);
@@ -48,17 +42,17 @@ test('a watch prints each change as the timeline plays, until Ctrl+C', async () 
 });
 
 test('kubectl edit opens the object in the editor; a stale save is a conflict', async () => {
-  await type(page, 'kubectl edit rs random-generator');
+  await typeLine(page, 'kubectl edit rs random-generator');
   await page.waitForFunction(() => document.querySelector('.editor textarea').value.startsWith('# Please edit the object below.'));
   const text = await page.$eval('.editor textarea', (t) => t.value);
   assert.match(text, /resourceVersion: "\d+"/);
   // A change in between makes the copy in the editor stale.
-  await type(page, 'kubectl label rs random-generator tier=web');
+  await typeLine(page, 'kubectl label rs random-generator tier=web');
   await page.click('.editor .apply');
   await page.waitForSelector('.scrollback >> text=the object has been modified');
   await page.screenshot({ path: `${SHOTS}/edit-conflict.png` });
   // A fresh copy saves.
-  await type(page, 'kubectl edit rs random-generator');
+  await typeLine(page, 'kubectl edit rs random-generator');
   await page.click('.editor .apply');
   await page.waitForSelector('.scrollback pre >> text=replicaset.apps/random-generator replaced');
   assert.doesNotMatch(await page.$eval('.editor textarea', (t) => t.value), /Please edit/, 'the manifest is back');
