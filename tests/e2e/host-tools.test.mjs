@@ -9,7 +9,6 @@ import { openLab, SHOTS, typeLine } from './lab.mjs';
 let lab;
 let page;
 let problems;
-const input = 'input.console-input';
 
 before(async () => {
   lab = await openLab('e2e-host-tools-site', { path: '/podlab/singleton' });
