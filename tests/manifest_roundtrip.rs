@@ -177,6 +177,31 @@ fn multi_line_and_special_strings_round_trip() {
     assert_eq!(back.objects[0].object, cm, "{yaml}");
 }
 
+/// Keys print as keys: a block scalar cannot be one, so a key with a newline is double-quoted
+/// (found by the `manifest_parse` fuzzer: a label key `|-` block read back as a different map).
+#[test]
+fn multi_line_keys_round_trip() {
+    let data: SortedMap<String, String> = [("appe\n\n>\n2\n\ntion", "v"), ("|-", "w")]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let cm = ManifestObject::Object(
+        ConfigMap {
+            metadata: ObjectMeta::named("", "c"),
+            data,
+        }
+        .into(),
+    );
+    let yaml = to_yaml(&cm).unwrap();
+    assert!(
+        yaml.contains("  \"appe\\n\\n>\\n2\\n\\ntion\": v\n"),
+        "{yaml}"
+    );
+    let back = parse(&yaml);
+    assert!(!back.has_errors(), "{yaml}\n{:?}", back.diagnostics);
+    assert_eq!(back.objects[0].object, cm, "{yaml}");
+}
+
 fn text() -> impl Strategy<Value = String> {
     prop_oneof![
         "[a-z][a-z0-9-]{0,10}",

@@ -73,7 +73,12 @@ fn write_map(entries: &[(String, Doc)], ind: usize, out: &mut String) {
         if i > 0 {
             indent(ind, out);
         }
-        out.push_str(&scalar(k, ind));
+        // A block scalar cannot be a key: multi-line keys are double-quoted.
+        if k.contains('\n') {
+            out.push_str(&double_quoted(k));
+        } else {
+            out.push_str(&scalar(k, ind));
+        }
         out.push(':');
         match v {
             Doc::Map(m) if !m.is_empty() => {
