@@ -523,10 +523,10 @@ impl Session {
 
     /// Runs toward absolute time `t` while `more()` allows it, so the page does at most a
     /// frame's worth of engine work at a time (issue 16). Returns whether `t` was reached.
-    /// A waiting command (`rollout status`, `wait`) that ends on the way stops the run there,
-    /// as the command's return would: that counts as reaching `t`.
+    /// Run toward a waiting command's last look (`rollout status`, `wait`), the run stops where
+    /// the command ends, as its return would: that counts as reaching `t`. Play and seeks go on.
     pub fn run_to_within(&mut self, t: u64, more: &mut dyn FnMut() -> bool) -> bool {
-        let waiting = self.wait_deadline().is_some();
+        let waiting = self.wait_deadline() == Some(t);
         while self.console.watching().is_some() {
             if !more() {
                 self.density.ingest(self.timeline.sim());
@@ -884,6 +884,26 @@ mod tests {
                 "{line}"
             );
         }
+    }
+
+    /// Only the run toward the wait's last look stops where the wait ends: a seek or Play
+    /// past it goes on to its own time.
+    #[test]
+    fn a_seek_past_a_waits_end_goes_on() {
+        let mut s = Session::new(7, 3);
+        s.apply_text("stateless.yaml", RS);
+        s.run_for(1_000);
+        let out =
+            s.run("kubectl wait --for=condition=Ready pod -l app=random-generator --timeout=5m");
+        assert_eq!(out.text, "", "no pod is Ready yet");
+        let deadline = s.wait_deadline().expect("waits");
+        let goal = s.sim().now() + 120_000;
+        assert!(goal < deadline);
+        assert!(s.run_to_within(goal, &mut || true));
+        assert_eq!(s.sim().now(), goal, "the seek reached its time");
+        assert_eq!(s.wait_deadline(), None, "the wait ended on the way");
+        let printed: String = s.watch_output().into_iter().map(|w| w.2).collect();
+        assert_eq!(printed.matches("condition met").count(), 3, "{printed}");
     }
 
     /// A wait that times out in the page prints kubectl's error with a failed status.
