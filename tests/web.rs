@@ -239,7 +239,18 @@ fn ClusterHost(props: &ClusterHostProps) -> Html {
     let model = Rc::new(cluster_model(s.sim()));
     let ran = props.ran.clone();
     let on_run = Callback::from(move |line: String| ran.borrow_mut().push(line));
-    cluster_view(&ClusterViewProps { model, on_run })
+    // The app keeps which menu is open; this host keeps it the same way.
+    let menu = use_state(|| None::<AttrValue>);
+    let on_menu = {
+        let menu = menu.clone();
+        Callback::from(move |target| menu.set(target))
+    };
+    cluster_view(&ClusterViewProps {
+        model,
+        on_run,
+        menu: (*menu).clone(),
+        on_menu,
+    })
 }
 
 #[derive(Properties)]

@@ -7,7 +7,7 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::components::{
-    cluster_view, exercise_panel, header, state_panels, timeline_bar, use_share_focus,
+    cluster_view, exercise_panel, header, state_panels, timeline_bar, use_menu, use_share_focus,
     ClusterViewProps, ConsolePanel, EditorPane, ExercisePanelProps, HeaderProps, PanelBody,
     StatePanelsProps, TimelineBarProps,
 };
@@ -120,6 +120,13 @@ pub fn App() -> Html {
     use_autosave(&state);
     use_late_diagnose(state.editor.clone(), state.diags_stale, dispatch.clone());
     use_theme(state.theme);
+    {
+        let d = dispatch.clone();
+        use_menu(
+            state.menu.clone(),
+            Callback::from(move |_| d.dispatch(Action::Menu(None))),
+        );
+    }
 
     {
         // The handle reads the reducer's current state, so listeners made once stay current.
@@ -191,6 +198,10 @@ pub fn App() -> Html {
     let on_run = {
         let d = dispatch.clone();
         Callback::from(move |line: String| d.dispatch(Action::Run(line)))
+    };
+    let on_menu = {
+        let d = dispatch.clone();
+        Callback::from(move |target| d.dispatch(Action::Menu(target)))
     };
     let on_edit = {
         let d = dispatch.clone();
@@ -300,7 +311,7 @@ pub fn App() -> Html {
                 }) }
                 <EditorPane text={state.editor.clone()} diags={state.diags.clone()} checking={state.diags_stale}
                     file={applied_name(&state.session.borrow(), state.editing.as_ref().map_or(state.file_name(), |e| e.0.as_str()), &state.editor)} on_change={on_edit} on_apply={cb(|_| Action::ApplyEditor)} />
-                { cluster_view(&ClusterViewProps { model: cluster, on_run: on_run.clone() }) }
+                { cluster_view(&ClusterViewProps { model: cluster, on_run: on_run.clone(), menu: state.menu.clone(), on_menu: on_menu.clone() }) }
                 { state_panels(&StatePanelsProps {
                     selected: state.panel,
                     on_select: on_panel,

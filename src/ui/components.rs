@@ -17,7 +17,7 @@ pub use console::ConsolePanel;
 pub use editor::EditorPane;
 pub use exercise::{exercise_panel, ExercisePanelProps};
 pub use header::{header, HeaderProps};
-pub use menu::ActionMenu;
+pub use menu::use_menu;
 pub use panels::{state_panels, PanelBody, StatePanelsProps};
 pub use share::{share_box, use_share_focus};
 pub use timeline::{timeline_bar, TimelineBarProps};

@@ -3,7 +3,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use yew::Reducible;
+use yew::{AttrValue, Reducible};
 
 use crate::view::editor::{diagnose, EditorDiag};
 use crate::view::exercises::{console_files, starter};
@@ -182,6 +182,9 @@ pub struct LabState {
     /// The exercise panel's "What to try" list is open. Kept here, not in a component of its
     /// own: it lasts as that panel did, across pages, and is closed after a page without one.
     pub steps_open: bool,
+    /// The node or pod whose actions menu is open (`node node-2`): one at a time, kept here so
+    /// the menus are plain functions, not components.
+    pub menu: Option<AttrValue>,
 }
 
 impl PartialEq for LabState {
@@ -211,6 +214,7 @@ impl PartialEq for LabState {
             && self.newer_elsewhere == o.newer_elsewhere
             && self.editing == o.editing
             && self.steps_open == o.steps_open
+            && self.menu == o.menu
     }
 }
 
@@ -281,6 +285,7 @@ impl LabState {
             newer_elsewhere: false,
             editing: None,
             steps_open: false,
+            menu: None,
         };
         state.restore_on(FIRST_SEARCH_MS);
         state
@@ -496,6 +501,8 @@ pub enum Action {
     ShareClosed(String),
     /// Open or close the exercise panel's "What to try" list.
     ToggleSteps,
+    /// Open a node's or pod's actions menu (closing any other), or close it.
+    Menu(Option<AttrValue>),
     /// Open a pattern's page (from the navigation or the browser's back and forward), with its
     /// autosaved run if there is one.
     Open(Box<Start>),
@@ -591,6 +598,7 @@ impl Reducible for LabState {
                 }
             }
             Action::ToggleSteps => next.steps_open = !next.steps_open,
+            Action::Menu(target) => next.menu = target,
             Action::KeepShared => {
                 if !next.shared {
                     return self;
@@ -676,13 +684,11 @@ impl Reducible for LabState {
                 }
             }
             Action::Interrupt => {
-                // A waiting command's run toward its last look ends with it.
-                if next.session.borrow().wait_deadline().is_some() {
-                    next.behind = None;
-                }
                 let Some(line) = next.session.borrow().stop_watch() else {
                     return self;
                 };
+                // Ctrl+C stops the run toward a waiting command's last look, as Pause would.
+                next.behind = None;
                 let at = next.session.borrow().sim().now();
                 next.push_entry(ConsoleEntry {
                     line,

@@ -47,6 +47,30 @@ test('one action menu at a time, closed by a press outside, every item reachable
   assert.deepEqual(problems, []);
 });
 
+test('a menu from the keyboard: the first item takes the focus, arrows move it, Escape gives it back', async () => {
+  const focused = () => page.evaluate(() => document.activeElement?.textContent ?? '');
+  await page.focus('[aria-label="Actions on node node-3"]');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('[role=menu]');
+  const items = await page.$$eval('[role=menu] [role=menuitem]', (l) => l.map((e) => e.textContent));
+  assert.equal(await focused(), items[0]);
+  await page.keyboard.press('ArrowDown');
+  assert.equal(await focused(), items[1]);
+  await page.keyboard.press('ArrowUp');
+  await page.keyboard.press('ArrowUp');
+  assert.equal(await focused(), items.at(-1), 'ArrowUp from the first wraps to the last');
+  await page.keyboard.press('Escape');
+  assert.equal(await page.$('[role=menu]'), null, 'Escape closes it');
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'Actions on node node-3');
+  // Enter on an item runs its command and closes the menu.
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('[role=menu]');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector(`.scrollback >> text=$ ${items[0].replace(/^.*?(lab |kubectl )/, '$1')}`);
+  assert.equal(await page.$('[role=menu]'), null);
+  assert.deepEqual(problems, []);
+});
+
 test('the share link floats: the scrubber keeps its place and size', async () => {
   const before = await boxes();
   await page.click('button[aria-label="Make a share link"]');

@@ -2,7 +2,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::menu::{ActionMenu, MenuItem};
+use super::menu::{action_menu, MenuItem};
 use crate::view::cluster::{
     node_actions, pod_actions, ClusterModel, Meter, NodeColumn, PodCard, ProcessCard,
 };
@@ -10,6 +10,15 @@ use crate::view::cluster::{
 pub struct ClusterViewProps {
     pub model: Rc<ClusterModel>,
     pub on_run: Callback<String>,
+    /// The node or pod whose actions menu is open (`node node-2`).
+    pub menu: Option<AttrValue>,
+    pub on_menu: Callback<Option<AttrValue>>,
+}
+
+/// A node's or pod's actions menu, open if it is the one the app has open.
+fn menu_of(target: String, actions: Vec<(&'static str, String)>, props: &ClusterViewProps) -> Html {
+    let open = props.menu.as_deref() == Some(target.as_str());
+    action_menu(target, menu(actions), open, &props.on_run, &props.on_menu)
 }
 
 fn menu(actions: Vec<(&'static str, String)>) -> Vec<MenuItem> {
@@ -29,7 +38,7 @@ fn status_class(status: &str) -> &'static str {
     }
 }
 
-fn pod_card(p: &PodCard, on_run: &Callback<String>) -> Html {
+fn pod_card(p: &PodCard, props: &ClusterViewProps) -> Html {
     let class = super::class_of(&[Some("pod"), p.terminating.then_some("terminating")]);
     let details = format!(
         "ready {} · restarts {}{}",
@@ -44,7 +53,7 @@ fn pod_card(p: &PodCard, on_run: &Callback<String>) -> Html {
         <li {class} aria-label={format!("pod {} {}", p.name, p.status)}>
             <div class="card-head">
                 <span class="pod-name" title={p.name.clone()}>{ &p.name }</span>
-                <ActionMenu target={format!("pod {}", p.name)} items={menu(pod_actions(p))} on_run={on_run.clone()} />
+                { menu_of(format!("pod {}", p.name), pod_actions(p), props) }
             </div>
             <div class="pod-line">
                 <span class={super::class_of(&[Some("badge"), Some(status_class(&p.status))])}>{ &p.status }</span>
@@ -82,7 +91,7 @@ fn process_card(p: &ProcessCard) -> Html {
     }
 }
 
-fn node_column(n: &NodeColumn, on_run: &Callback<String>) -> Html {
+fn node_column(n: &NodeColumn, props: &ClusterViewProps) -> Html {
     let class = super::class_of(&[
         Some("node"),
         n.partitioned.then_some("partitioned"),
@@ -110,7 +119,7 @@ fn node_column(n: &NodeColumn, on_run: &Callback<String>) -> Html {
             { link }
             <header class="node-head">
                 <h3>{ &n.name }</h3>
-                <ActionMenu target={format!("node {}", n.name)} items={menu(node_actions(n))} on_run={on_run.clone()} />
+                { menu_of(format!("node {}", n.name), node_actions(n), props) }
             </header>
             <div class="node-meta">
                 <span class={super::class_of(&[Some("badge"), Some(status_cls)])}>{ &n.status }</span>
@@ -134,7 +143,7 @@ fn node_column(n: &NodeColumn, on_run: &Callback<String>) -> Html {
                 if n.pods.is_empty() {
                     <p class="none">{ "no pods" }</p>
                 } else {
-                    <ul class="cards">{ for n.pods.iter().map(|p| pod_card(p, on_run)) }</ul>
+                    <ul class="cards">{ for n.pods.iter().map(|p| pod_card(p, props)) }</ul>
                 }
                 if n.more_pods > 0 {
                     <p class="none">{ format!("and {} more pods", n.more_pods) }</p>
@@ -215,12 +224,12 @@ pub fn cluster_view(props: &ClusterViewProps) -> Html {
             </div>
             <div class="control-plane" aria-label="control plane">{ "Control plane: API server, scheduler, controllers" }</div>
             <div class="nodes">
-                { for m.nodes.iter().map(|n| node_column(n, &props.on_run)) }
+                { for m.nodes.iter().map(|n| node_column(n, props)) }
             </div>
             if !m.pending.is_empty() {
                 <div class="pending">
                     <h3>{ "Pending: not scheduled to a node" }</h3>
-                    <ul class="cards">{ for m.pending.iter().map(|p| pod_card(p, &props.on_run)) }</ul>
+                    <ul class="cards">{ for m.pending.iter().map(|p| pod_card(p, props)) }</ul>
                     if m.more_pending > 0 {
                         <p class="none">{ format!("and {} more pending pods", m.more_pending) }</p>
                     }

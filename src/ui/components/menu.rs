@@ -19,18 +19,7 @@ impl MenuItem {
     }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct ActionMenuProps {
-    /// `node-2`: names the menu for screen readers.
-    pub target: AttrValue,
-    pub items: Vec<MenuItem>,
-    pub on_run: Callback<String>,
-}
-
-fn focus_item(menu: &NodeRef, index: i32) {
-    let Some(menu) = menu.cast::<web_sys::Element>() else {
-        return;
-    };
+fn focus_item(menu: &web_sys::Element, index: i32) {
     let Ok(items) = menu.query_selector_all("[role=menuitem]") else {
         return;
     };
@@ -46,10 +35,7 @@ fn focus_item(menu: &NodeRef, index: i32) {
 
 /// Keeps an open menu inside what shows of its scrolling column: it scrolls itself when it is
 /// longer than the room below its button (a node's menu at 1280x720).
-fn fit(menu: &NodeRef) {
-    let Some(m) = menu.cast::<HtmlElement>() else {
-        return;
-    };
+fn fit(m: &web_sys::Element) {
     let top = m.get_bounding_client_rect().top();
     let window = gloo::utils::window();
     let mut bottom = window
@@ -64,59 +50,83 @@ fn fit(menu: &NodeRef) {
     let _ = m.set_attribute("style", &format!("max-height:{}px", room as i64));
 }
 
-/// A button that opens a menu of console commands (the faults by direct action). Arrow keys
-/// move through the entries, Escape closes it and returns to the button.
-#[component]
-pub fn ActionMenu(props: &ActionMenuProps) -> Html {
-    let open = use_state_eq(|| false);
-    let menu = use_node_ref();
-    let button = use_node_ref();
-    let root = use_node_ref();
-    {
-        let (menu, root, handle) = (menu.clone(), root.clone(), open.clone());
-        use_effect_with(*open, move |open| {
-            let mut outside = None;
-            if *open {
-                fit(&menu);
-                focus_item(&menu, 0);
-                // A press anywhere else closes the menu, so only one is ever open.
-                outside = Some(EventListener::new(
-                    &gloo::utils::document(),
-                    "pointerdown",
-                    move |e| {
-                        let target = e.target().and_then(|t| t.dyn_into::<web_sys::Node>().ok());
-                        let inside = root
-                            .cast::<web_sys::Node>()
-                            .is_some_and(|r| r.contains(target.as_ref()));
-                        if !inside {
-                            handle.set(false);
-                        }
-                    },
-                ));
-            }
-            move || drop(outside)
-        });
-    }
-    let toggle = {
-        let open = open.clone();
-        Callback::from(move |_: MouseEvent| open.set(!*open))
-    };
-    let close_and_focus = {
-        let (open, button) = (open.clone(), button.clone());
-        move || {
-            open.set(false);
-            if let Some(b) = button.cast::<HtmlElement>() {
-                let _ = b.focus();
-            }
+/// The open menu of the page, if any (one at a time).
+fn open_menu() -> Option<web_sys::Element> {
+    gloo::utils::document()
+        .query_selector(".action-menu .menu")
+        .ok()
+        .flatten()
+}
+
+/// The app's side of the menus: when one opens it fits its column and takes the focus, and a
+/// press anywhere outside it closes it (`close`), so only one is ever open.
+#[hook]
+pub fn use_menu(open: Option<AttrValue>, close: Callback<()>) {
+    use_effect_with(open, move |open| {
+        let mut outside = None;
+        if let (Some(_), Some(menu)) = (open, open_menu()) {
+            fit(&menu);
+            focus_item(&menu, 0);
+            let root = menu.parent_element();
+            outside = Some(EventListener::new(
+                &gloo::utils::document(),
+                "pointerdown",
+                move |e| {
+                    let target = e.target().and_then(|t| t.dyn_into::<web_sys::Node>().ok());
+                    let inside = root.as_ref().is_some_and(|r| r.contains(target.as_ref()));
+                    if !inside {
+                        close.emit(());
+                    }
+                },
+            ));
         }
+        move || drop(outside)
+    });
+}
+
+/// Closes the menu an event came from and gives the focus back to its button.
+fn close_to_button(e: &Event, on_menu: &Callback<Option<AttrValue>>) {
+    let root = e
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|t| t.closest(".action-menu").ok().flatten());
+    on_menu.emit(None);
+    if let Some(b) = root
+        .and_then(|r| r.query_selector(".menu-button").ok().flatten())
+        .and_then(|b| b.dyn_into::<HtmlElement>().ok())
+    {
+        let _ = b.focus();
+    }
+}
+
+/// A button that opens a menu of console commands (the faults by direct action). Arrow keys
+/// move through the entries, Escape closes it and returns to the button. A function, not a
+/// component: whether it is open is the app's (`LabState::menu`, `use_menu`).
+pub fn action_menu(
+    target: String,
+    items: Vec<MenuItem>,
+    open: bool,
+    on_run: &Callback<String>,
+    on_menu: &Callback<Option<AttrValue>>,
+) -> Html {
+    let label = format!("Actions on {target}");
+    let toggle = {
+        let on_menu = on_menu.clone();
+        let target = AttrValue::from(target);
+        Callback::from(move |_: MouseEvent| on_menu.emit((!open).then(|| target.clone())))
     };
     let onkeydown = {
-        let menu = menu.clone();
-        let close = close_and_focus.clone();
+        let on_menu = on_menu.clone();
         Callback::from(move |e: KeyboardEvent| {
+            let Some(menu) = e
+                .current_target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            else {
+                return;
+            };
             let current = menu
-                .cast::<web_sys::Element>()
-                .and_then(|m| m.query_selector_all("[role=menuitem]").ok())
+                .query_selector_all("[role=menuitem]")
+                .ok()
                 .and_then(|items| {
                     let active = gloo::utils::document().active_element()?;
                     (0..items.length()).find(|i| {
@@ -127,13 +137,13 @@ pub fn ActionMenu(props: &ActionMenuProps) -> Html {
                 })
                 .map_or(-1, |i| i as i32);
             match e.key().as_str() {
-                "Escape" => close(),
+                "Escape" => close_to_button(&e, &on_menu),
                 "ArrowDown" => focus_item(&menu, current + 1),
                 "ArrowUp" => focus_item(&menu, current - 1),
                 "Home" => focus_item(&menu, 0),
                 "End" => focus_item(&menu, -1),
                 "Tab" => {
-                    close();
+                    on_menu.emit(None);
                     return;
                 }
                 _ => return,
@@ -141,35 +151,30 @@ pub fn ActionMenu(props: &ActionMenuProps) -> Html {
             e.prevent_default();
         })
     };
-    let items = props.items.iter().map(|item| {
+    let items = items.into_iter().map(|item| {
         let onclick = {
-            let (on_run, command, close) = (
-                props.on_run.clone(),
-                item.command.clone(),
-                close_and_focus.clone(),
-            );
-            Callback::from(move |_: MouseEvent| {
-                close();
+            let (on_run, on_menu, command) = (on_run.clone(), on_menu.clone(), item.command.clone());
+            Callback::from(move |e: MouseEvent| {
+                close_to_button(&e, &on_menu);
                 on_run.emit(command.clone());
             })
         };
         html! {
             <li role="none">
                 <button type="button" role="menuitem" tabindex="-1" title={item.command.clone()} {onclick}>
-                    <span class="mi-label">{ &item.label }</span>
-                    <code class="mi-cmd">{ &item.command }</code>
+                    <span class="mi-label">{ item.label }</span>
+                    <code class="mi-cmd">{ item.command }</code>
                 </button>
             </li>
         }
     });
-    let label = format!("Actions on {}", props.target);
     html! {
-        <div class="action-menu" ref={root}>
-            <button type="button" ref={button} class="menu-button" aria-haspopup="menu"
+        <div class="action-menu">
+            <button type="button" class="menu-button" aria-haspopup="menu"
                 aria-expanded={open.to_string()} aria-label={label.clone()} title={label.clone()}
                 onclick={toggle}>{ "⋮" }</button>
-            if *open {
-                <ul class="menu" role="menu" aria-label={label} ref={menu} {onkeydown}>
+            if open {
+                <ul class="menu" role="menu" aria-label={label} {onkeydown}>
                     { for items }
                 </ul>
             }
