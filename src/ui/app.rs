@@ -7,9 +7,9 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::components::{
-    cluster_view, exercise_panel, header, state_panels, timeline_bar, use_menu, use_share_focus,
-    ClusterViewProps, ConsolePanel, EditorPane, ExercisePanelProps, HeaderProps, PanelBody,
-    StatePanelsProps, TimelineBarProps,
+    cluster_view, console_panel, exercise_panel, header, state_panels, timeline_bar, use_menu,
+    use_scrollback_follow, use_share_focus, ClusterViewProps, ConsolePanelProps, EditorPane,
+    ExercisePanelProps, HeaderProps, PanelBody, StatePanelsProps, TimelineBarProps,
 };
 use super::hooks::{use_autosave, use_late_diagnose, use_play_clock, use_shortcuts, use_theme};
 use super::location;
@@ -120,6 +120,7 @@ pub fn App() -> Html {
     use_autosave(&state);
     use_late_diagnose(state.editor.clone(), state.diags_stale, dispatch.clone());
     use_theme(state.theme);
+    use_scrollback_follow(state.console.len());
     {
         let d = dispatch.clone();
         use_menu(
@@ -317,9 +318,14 @@ pub fn App() -> Html {
                     on_select: on_panel,
                     body: body.render(on_seek.clone(), on_filter, &state.event_filter),
                 }) }
-                <ConsolePanel entries={state.console.clone()} {now} on_run={on_run}
-                    prompt={state.session.borrow().console.prompt()}
-                    watching={state.session.borrow().watching()} on_interrupt={cb(|_| Action::Interrupt)} />
+                { console_panel(&ConsolePanelProps {
+                    entries: state.console.clone(),
+                    now,
+                    on_run,
+                    prompt: state.session.borrow().console.prompt(),
+                    watching: state.session.borrow().watching(),
+                    on_interrupt: cb(|_| Action::Interrupt),
+                }) }
             </main>
         },
         None => html! {

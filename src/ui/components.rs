@@ -13,7 +13,7 @@ pub mod stateful;
 pub mod timeline;
 
 pub use cluster::{cluster_view, ClusterViewProps};
-pub use console::ConsolePanel;
+pub use console::{console_panel, use_scrollback_follow, ConsolePanelProps};
 pub use editor::EditorPane;
 pub use exercise::{exercise_panel, ExercisePanelProps};
 pub use header::{header, HeaderProps};

@@ -58,3 +58,26 @@ test('kubectl edit opens the object in the editor; a stale save is a conflict', 
   assert.doesNotMatch(await page.$eval('.editor textarea', (t) => t.value), /Please edit/, 'the manifest is back');
   assert.deepEqual(problems, []);
 });
+
+test('the console walks its history with Up and Down, and Enter clears the line', async () => {
+  await typeLine(page, 'kubectl get nodes');
+  await typeLine(page, 'lab help');
+  assert.equal(await page.inputValue(input), '', 'Enter clears the line');
+  await page.focus(input);
+  await page.keyboard.press('ArrowUp');
+  assert.equal(await page.inputValue(input), 'lab help');
+  await page.keyboard.press('ArrowUp');
+  assert.equal(await page.inputValue(input), 'kubectl get nodes');
+  await page.keyboard.press('ArrowDown');
+  assert.equal(await page.inputValue(input), 'lab help');
+  await page.keyboard.press('ArrowDown');
+  assert.equal(await page.inputValue(input), '', 'past the newest line: an empty one');
+  // Typing starts a new line: Up goes back to the newest again.
+  await page.keyboard.type('kubectl get po');
+  await page.keyboard.press('ArrowUp');
+  assert.equal(await page.inputValue(input), 'lab help');
+  // The scrollback follows what is printed.
+  const atBottom = await page.$eval('.scrollback', (el) => el.scrollHeight - el.scrollTop - el.clientHeight < 2);
+  assert.ok(atBottom, 'the scrollback shows the newest entry');
+  assert.deepEqual(problems, []);
+});
