@@ -1,6 +1,7 @@
 //! Engine throughput (issue 3, item 13): events per second and time per step from applying a
 //! Deployment to all of its pods Running, for three cluster sizes, and the time a Timeline takes
-//! to seek to the middle of a 10,000-event run.
+//! to seek to the middle of a 10,000-event run; issue 16's scale cases (`rs...`, `timeline...`,
+//! `delete3x3000`).
 //!
 //! `cargo bench --bench engine` (release profile, size-optimised for wasm) or
 //! `cargo bench --bench engine --profile native` (opt-level 3). Pass a size filter such as
@@ -67,6 +68,28 @@ fn peak_mb() -> Option<f64> {
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb / 1024.0)
+}
+
+/// `kubectl delete pods --all` on a ReplicaSet of `replicas` pods, most of them Pending (issue
+/// 16): one API delete per pod. It took 47 s for 3,000 pods while each command copied the whole
+/// trace to put it back if the command failed.
+fn delete_all(nodes: u32, replicas: i32) {
+    let mut sim = SimBuilder::new(7).workers(nodes).build().expect("builder");
+    let rs = replicaset("web", replicas, Container::new("web", "nginx:1.27"));
+    sim.apply(Command::Apply(rs.into())).expect("apply");
+    sim.run_for(60_000);
+    let console = podlab::console::Console::new();
+    let start = Instant::now();
+    let out = console.run(&mut sim, "kubectl delete pods --all");
+    let wall = start.elapsed();
+    assert!(out.ok, "{}", out.text);
+    println!(
+        "delete --all, {nodes} nodes / {replicas} pods: {:.1} ms for {} deletions ({:.1} us each), trace {} entries",
+        wall.as_secs_f64() * 1e3,
+        out.text.lines().count(),
+        wall.as_secs_f64() * 1e6 / out.text.lines().count().max(1) as f64,
+        sim.trace().len()
+    );
 }
 
 /// Issue 16's targets: a ReplicaSet applied to a cluster, run until every pod that can run is
@@ -199,6 +222,9 @@ fn main() {
     }
     if wanted("rs3x100000") {
         replicaset_run(3, 100_000, Some(600_000), 10.0);
+    }
+    if wanted("delete3x3000") {
+        delete_all(3, 3_000);
     }
     if wanted("timeline100x10000") {
         timeline_run(100, 10_000);

@@ -8,13 +8,15 @@ use super::{ApiError, Command, DeleteOptions, Event, Outcome, Sim, SimError};
 
 pub(crate) fn apply_command(sim: &mut Sim, cmd: Command) -> Result<Outcome, SimError> {
     let saved_rng = sim.rng.clone();
-    let saved_trace = sim.trace.clone();
+    // Only where the trace ends: a copy of the whole trace per command made a `kubectl delete
+    // pods --all` of N pods cost N times the trace (issue 16).
+    let saved_trace = sim.trace.mark();
     let actor = cmd.actor();
     sim.record(&actor, None, None, Change::Command, cmd.describe(), "");
     let result = execute(sim, &actor, cmd);
     if result.is_err() {
         sim.rng = saved_rng;
-        sim.trace = saved_trace;
+        sim.trace.rewind(saved_trace);
     }
     result
 }

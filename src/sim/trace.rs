@@ -181,6 +181,17 @@ impl Trace {
         }
     }
 
+    /// Where the trace ends now (its length and digest), for `rewind`.
+    pub(crate) fn mark(&self) -> (usize, u64) {
+        (self.entries.len(), self.digest)
+    }
+
+    /// Drops the entries after `mark` and takes its digest back: what a failed command wrote.
+    pub(crate) fn rewind(&mut self, (len, digest): (usize, u64)) {
+        self.entries.truncate(len);
+        self.digest = digest;
+    }
+
     /// Makes this trace follow `current`: drops entries past it (a fork) and appends the ones
     /// it has beyond this trace.
     pub(crate) fn follow(&mut self, current: &Trace) {
@@ -237,6 +248,25 @@ mod tests {
         b.push(entry("created pod web-bbbbb"));
         assert_ne!(a.digest(), b.digest());
         assert_eq!(a.entries()[1].index, 1);
+    }
+
+    #[test]
+    fn rewind_takes_back_what_came_after_the_mark() {
+        let mut t = Trace::new();
+        t.push(entry("created pod web-x2kzq"));
+        let (len, digest) = (t.len(), t.digest());
+        let mark = t.mark();
+        t.push(entry("created pod web-aaaaa"));
+        t.push(entry("created pod web-bbbbb"));
+        t.rewind(mark);
+        assert_eq!((t.len(), t.digest()), (len, digest));
+        // And it goes on exactly as a trace that never had them.
+        let mut u = Trace::new();
+        u.push(entry("created pod web-x2kzq"));
+        t.push(entry("created pod web-ccccc"));
+        u.push(entry("created pod web-ccccc"));
+        assert_eq!(t.digest(), u.digest());
+        assert_eq!(t.entries()[1].index, 1);
     }
 
     #[test]
