@@ -136,7 +136,7 @@ fn json_prints_like_kubectl() {
 
 #[test]
 fn multi_line_and_special_strings_round_trip() {
-    let data: SortedMap<String, String> = [
+    let data = [
         ("script", "#!/bin/sh\necho hi\n"),
         ("nonl", "a\nb"),
         ("trailing", "x\n\n\n"),
@@ -156,32 +156,17 @@ fn multi_line_and_special_strings_round_trip() {
         ("unicode", "héllo ✓"),
         ("ctrl", "bell\u{7}"),
         ("doc", "--- x"),
-    ]
-    .iter()
-    .map(|(k, v)| (k.to_string(), v.to_string()))
-    .collect();
-    let cm = ManifestObject::Object(
-        ConfigMap {
-            metadata: ObjectMeta::named("", "c"),
-            data,
-        }
-        .into(),
-    );
-    let yaml = to_yaml(&cm).unwrap();
+    ];
+    let yaml = config_map_round_trip(&data);
     assert!(
         yaml.contains("  script: |\n    #!/bin/sh\n    echo hi\n"),
         "{yaml}"
     );
-    let back = parse(&yaml);
-    assert!(!back.has_errors(), "{yaml}\n{:?}", back.diagnostics);
-    assert_eq!(back.objects[0].object, cm, "{yaml}");
 }
 
-/// Keys print as keys: a block scalar cannot be one, so a key with a newline is double-quoted
-/// (found by the `manifest_parse` fuzzer: a label key `|-` block read back as a different map).
-#[test]
-fn multi_line_keys_round_trip() {
-    let data: SortedMap<String, String> = [("appe\n\n>\n2\n\ntion", "v"), ("|-", "w")]
+/// Prints a ConfigMap holding `data`, checks it reads back the same, and returns the YAML.
+fn config_map_round_trip(data: &[(&str, &str)]) -> String {
+    let data: SortedMap<String, String> = data
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
@@ -193,13 +178,21 @@ fn multi_line_keys_round_trip() {
         .into(),
     );
     let yaml = to_yaml(&cm).unwrap();
+    let back = parse(&yaml);
+    assert!(!back.has_errors(), "{yaml}\n{:?}", back.diagnostics);
+    assert_eq!(back.objects[0].object, cm, "{yaml}");
+    yaml
+}
+
+/// Keys print as keys: a block scalar cannot be one, so a key with a newline is double-quoted
+/// (found by the `manifest_parse` fuzzer: a label key `|-` block read back as a different map).
+#[test]
+fn multi_line_keys_round_trip() {
+    let yaml = config_map_round_trip(&[("appe\n\n>\n2\n\ntion", "v"), ("|-", "w")]);
     assert!(
         yaml.contains("  \"appe\\n\\n>\\n2\\n\\ntion\": v\n"),
         "{yaml}"
     );
-    let back = parse(&yaml);
-    assert!(!back.has_errors(), "{yaml}\n{:?}", back.diagnostics);
-    assert_eq!(back.objects[0].object, cm, "{yaml}");
 }
 
 fn text() -> impl Strategy<Value = String> {
