@@ -40,7 +40,7 @@ fn rs(
                         labels,
                         ..Default::default()
                     },
-                    spec: PodSpec::with_containers(vec![c]),
+                    spec: PodSpec::with_containers(vec![c]).into(),
                 },
                 ..Default::default()
             },

@@ -26,7 +26,7 @@ fn setup(seed: u64) -> (Sim, String, String, String) {
         .volume_name
         .clone();
     let p = sim.cluster().list::<Pod>().next().unwrap().clone();
-    (sim, pv, p.metadata.name, p.spec.node_name)
+    (sim, pv, p.metadata.name, p.spec.node_name.clone())
 }
 
 fn ready(sim: &Sim) -> usize {

@@ -276,6 +276,34 @@ impl<T: Clone> std::ops::DerefMut for Shared<T> {
     }
 }
 
+impl<T: Default> Default for Shared<T> {
+    fn default() -> Self {
+        Shared::new(T::default())
+    }
+}
+
+impl<T> From<T> for Shared<T> {
+    fn from(value: T) -> Self {
+        Shared::new(value)
+    }
+}
+
+/// A pod's spec is shared the same way inside its `Pod` (and from a template to the pods made
+/// from it): a status write copies the pod's metadata and status, not its containers.
+impl<T: crate::codec::Encode> crate::codec::Encode for Shared<T> {
+    fn encode(&self) -> crate::codec::Doc {
+        (**self).encode()
+    }
+}
+
+impl<D: crate::codec::Decoder, T: Clone + crate::codec::DecodeField<D>> crate::codec::DecodeField<D>
+    for Shared<T>
+{
+    fn decode_field(&mut self, de: D) -> Result<(), crate::codec::DeError> {
+        std::rc::Rc::make_mut(&mut self.0).decode_field(de)
+    }
+}
+
 impl<T: fmt::Debug> fmt::Debug for Shared<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         (**self).fmt(f)

@@ -13,7 +13,7 @@ use super::selector::LabelSelector;
 #[serde(rename_all = "camelCase", default)]
 pub struct Pod {
     pub metadata: ObjectMeta,
-    pub spec: PodSpec,
+    pub spec: super::Shared<PodSpec>,
     pub status: PodStatus,
 }
 
@@ -21,7 +21,7 @@ pub struct Pod {
 #[serde(rename_all = "camelCase", default)]
 pub struct PodTemplateSpec {
     pub metadata: ObjectMeta,
-    pub spec: PodSpec,
+    pub spec: super::Shared<PodSpec>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
@@ -633,7 +633,7 @@ impl Pod {
     pub fn new(namespace: &str, name: &str, spec: PodSpec) -> Self {
         Pod {
             metadata: ObjectMeta::named(namespace, name),
-            spec,
+            spec: spec.into(),
             status: PodStatus::default(),
         }
     }

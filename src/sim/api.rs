@@ -5,8 +5,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use crate::model::{
-    Event, EventSource, Kind, Object, ObjectMeta, ObjectRef, ObjectReference, Pod, PodSpec,
-    Resource, Time, Toleration,
+    Event, EventSource, Kind, Object, ObjectMeta, ObjectRef, ObjectReference, Pod, PodSpec, Probe,
+    Resource, Shared, Time, Toleration,
 };
 use crate::sorted::{SortedMap, SortedSet};
 
@@ -281,9 +281,10 @@ pub struct Cluster {
     owner_on_node: BTreeMap<String, SortedMap<String, i64>>,
     /// controller uid -> what its pods add up to (see `PodTally`).
     tallies: SortedMap<String, PodTally>,
-    /// Event dedup key (namespace, object, reason, message, source; see `event_key`) -> the
-    /// Event. A string key and an `ObjectRef` value share the B-tree code of `uids`.
-    event_keys: BTreeMap<String, ObjectRef>,
+    /// The event recorder's key (a hash of namespace, object, reason, message and source; see
+    /// `event_key`) -> the Event's name. A hash, not the joined strings: these were two of the
+    /// 64 allocations per Event and most of the memory the map took at 50,000 Events.
+    event_keys: BTreeMap<u64, String>,
     /// (ms, events named in that ms): the nanoseconds that keep event names in creation order.
     event_clock: (u64, u64),
     resource_version: u64,
@@ -722,7 +723,11 @@ impl Cluster {
         let old = self.objects.remove(r)?;
         self.index_remove(&old);
         if let Object::Event(e) = &old {
-            self.event_keys.retain(|_, v| v.name != e.metadata.name);
+            // Its own key, not a scan of every Event's (quadratic when many go at once).
+            let key = event_key_of(e);
+            if self.event_keys.get(&key) == Some(&e.metadata.name) {
+                self.event_keys.remove(&key);
+            }
         }
         Some(old)
     }
@@ -770,7 +775,43 @@ pub fn validate_dns_label(name: &str) -> Result<(), String> {
 }
 
 /// Admission defaults for a pod spec (also applied to templates).
-pub(crate) fn default_pod_spec(spec: &mut PodSpec) {
+pub(crate) fn default_pod_spec(spec: &mut Shared<PodSpec>) {
+    // A spec already stored is shared with the pod's other copies: writing through it would
+    // copy the containers on every status write, so it is written only when a default is missing.
+    if !is_defaulted(spec) {
+        fill_pod_defaults(spec);
+    }
+}
+
+/// Whether `fill_pod_defaults` would leave `spec` as it is.
+fn is_defaulted(spec: &PodSpec) -> bool {
+    let probe_done = |p: &Option<Probe>| {
+        p.as_ref().is_none_or(|p| {
+            p.period_seconds.is_some()
+                && p.timeout_seconds.is_some()
+                && p.success_threshold.is_some()
+                && p.failure_threshold.is_some()
+                && p.initial_delay_seconds.is_some()
+        })
+    };
+    !spec.restart_policy.is_empty()
+        && spec.termination_grace_period_seconds.is_some()
+        && !spec.dns_policy.is_empty()
+        && !spec.scheduler_name.is_empty()
+        && !spec.service_account_name.is_empty()
+        && spec.enable_service_links.is_some()
+        && spec.priority.is_some()
+        && spec.containers.iter().all(|c| {
+            !c.image_pull_policy.is_empty()
+                && !c.termination_message_path.is_empty()
+                && !c.termination_message_policy.is_empty()
+                && c.ports.iter().all(|p| !p.protocol.is_empty())
+                && probe_done(&c.readiness_probe)
+                && probe_done(&c.liveness_probe)
+        })
+}
+
+fn fill_pod_defaults(spec: &mut PodSpec) {
     if spec.restart_policy.is_empty() {
         spec.restart_policy = "Always".into();
     }
@@ -1927,7 +1968,7 @@ impl Sim {
                 });
             }
         }
-        if same_ignoring_rv(&old, &obj) {
+        if same_ignoring_rv(&old, &mut obj) {
             return Ok(());
         }
         obj.meta_mut().resource_version = self.api.next_rv();
@@ -2125,30 +2166,54 @@ impl Sim {
         reason: &str,
         message: &str,
     ) {
-        let (component, host) = event_source(actor);
         let uid = self
             .api
             .get_object(involved)
-            .map(|o| o.meta().uid.clone())
+            .map(|o| o.meta().uid.as_str())
             .unwrap_or_default();
-        let (ns, key) = event_identity(actor, involved, reason, message);
+        let (component, host) = event_source(actor);
+        let ns = event_namespace(involved);
+        let key = event_key([
+            ns,
+            involved.kind.name(),
+            &involved.name,
+            reason,
+            message,
+            &component,
+            host,
+        ]);
         let now = self.now_time();
-        let existing = self.api.event_keys.get(&key).map(|r| r.name.clone());
-        let ev_ref;
-        match existing.and_then(|name| {
-            self.api
-                .get::<Event>(&ns, &name)
-                .cloned()
-                .map(|e| (name, e))
-        }) {
-            Some((name, mut e)) if e.involved_object.uid == uid => {
+        // The stored Event under this key, if it is this one (same object, reason, message and
+        // source; a hash collision, never seen, records a new Event instead of counting).
+        let existing = self
+            .api
+            .event_keys
+            .get(&key)
+            .and_then(|name| self.api.get::<Event>(ns, name))
+            .filter(|e| {
+                e.involved_object.uid == uid
+                    && e.involved_object.name == involved.name
+                    && e.involved_object.kind == involved.kind.name()
+                    && e.reason == reason
+                    && e.message == message
+                    && e.source.component == component
+                    && e.source.host == host
+            })
+            .cloned();
+        let (uid, component, host, ns) = (
+            uid.to_string(),
+            component.into_owned(),
+            host.to_string(),
+            ns.to_string(),
+        );
+        match existing {
+            Some(mut e) => {
                 e.count += 1;
                 e.last_timestamp = Some(now);
                 e.metadata.resource_version = self.api.next_rv();
-                ev_ref = ObjectRef::new(Kind::Event, &ns, &name);
                 self.api.put(e.into());
             }
-            _ => {
+            None => {
                 // The event recorder's name: the object and the time in hex nanoseconds, so
                 // names sort in creation order. Events in one millisecond count up in its
                 // nanoseconds.
@@ -2159,7 +2224,7 @@ impl Sim {
                 let e = Event {
                     metadata: ObjectMeta {
                         name: name.clone(),
-                        namespace: ns.clone(),
+                        namespace: ns,
                         uid: self.rng.uid(),
                         resource_version: self.api.next_rv(),
                         creation_timestamp: Some(now),
@@ -2181,12 +2246,10 @@ impl Sim {
                     last_timestamp: Some(now),
                     source: EventSource { component, host },
                 };
-                ev_ref = ObjectRef::new(Kind::Event, &ns, &name);
-                self.api.event_keys.insert(key, ev_ref.clone());
+                self.api.event_keys.insert(key, name);
                 self.api.put(e.into());
             }
         }
-        let _ = ev_ref;
         self.record(
             actor,
             None,
@@ -2198,10 +2261,18 @@ impl Sim {
     }
 }
 
-fn same_ignoring_rv(a: &Object, b: &Object) -> bool {
-    let mut b2 = b.clone();
-    b2.meta_mut().resource_version = a.meta().resource_version.clone();
-    *a == b2
+/// Whether an update changes nothing but the resource version. `b`'s version is swapped for
+/// `a`'s while they compare, and put back: a copy of `b` to compare was a whole pod per status
+/// write (issue 16).
+fn same_ignoring_rv(a: &Object, b: &mut Object) -> bool {
+    let theirs = &a.meta().resource_version;
+    if b.meta().resource_version == *theirs {
+        return a == b;
+    }
+    let ours = std::mem::replace(&mut b.meta_mut().resource_version, theirs.clone());
+    let same = a == b;
+    b.meta_mut().resource_version = ours;
+    same
 }
 
 pub(crate) fn add_finalizer(m: &mut ObjectMeta, f: &str) {
@@ -2236,39 +2307,45 @@ fn qos_class(spec: &PodSpec) -> &'static str {
     }
 }
 
-/// The event recorder's dedup key as one string: each part with its length first, so no two
-/// different part lists give the same key.
 /// The component and host an actor's Events name as their source.
-fn event_source(actor: &Actor) -> (String, String) {
+fn event_source(actor: &Actor) -> (std::borrow::Cow<'static, str>, &str) {
     match actor {
-        Actor::Controller(c) => (c.to_string(), String::new()),
-        Actor::Kubelet(n) => ("kubelet".to_string(), n.clone()),
-        other => (other.to_string(), String::new()),
+        Actor::Controller(c) => ((*c).into(), ""),
+        Actor::Kubelet(n) => ("kubelet".into(), n),
+        other => (other.to_string().into(), ""),
     }
 }
 
-/// An Event's namespace and its correlation key (object, reason, message, source), as the
-/// event recorder aggregates repeats.
-fn event_identity(
-    actor: &Actor,
-    involved: &ObjectRef,
-    reason: &str,
-    message: &str,
-) -> (String, String) {
-    let (component, host) = event_source(actor);
-    let ns = if involved.namespace.is_empty() {
-        "default".to_string()
+/// The namespace an Event about `involved` is stored in.
+fn event_namespace(involved: &ObjectRef) -> &str {
+    if involved.namespace.is_empty() {
+        "default"
     } else {
-        involved.namespace.clone()
-    };
-    let key = event_key(&[
-        &ns,
-        &format!("{}/{}", involved.kind.name(), involved.name),
-        reason,
-        message,
-        &format!("{component}/{host}"),
-    ]);
-    (ns, key)
+        &involved.namespace
+    }
+}
+
+/// The event recorder's correlation key, as it aggregates repeats: FNV-1a over the namespace,
+/// the object's kind and name, reason, message, component and host, each part with its length
+/// first so no two part lists run together.
+fn event_key(parts: [&str; 7]) -> u64 {
+    parts.iter().fold(super::trace::FNV_OFFSET, |h, part| {
+        let h = super::trace::fnv(h, &(part.len() as u64).to_le_bytes());
+        super::trace::fnv(h, part.as_bytes())
+    })
+}
+
+/// The key a stored Event was recorded under.
+fn event_key_of(e: &Event) -> u64 {
+    event_key([
+        &e.metadata.namespace,
+        &e.involved_object.kind,
+        &e.involved_object.name,
+        &e.reason,
+        &e.message,
+        &e.source.component,
+        &e.source.host,
+    ])
 }
 
 impl Sim {
@@ -2282,22 +2359,22 @@ impl Sim {
         reason: &str,
         message: &str,
     ) -> bool {
-        let (ns, key) = event_identity(actor, involved, reason, message);
+        let (component, host) = event_source(actor);
+        let ns = event_namespace(involved);
+        let key = event_key([
+            ns,
+            involved.kind.name(),
+            &involved.name,
+            reason,
+            message,
+            &component,
+            host,
+        ]);
         self.api
             .event_keys
             .get(&key)
-            .is_some_and(|r| self.api.get::<Event>(&ns, &r.name).is_some())
+            .is_some_and(|name| self.api.get::<Event>(ns, name).is_some())
     }
-}
-
-fn event_key(parts: &[&str]) -> String {
-    let mut key = String::new();
-    for p in parts {
-        key.push_str(&p.len().to_string());
-        key.push(':');
-        key.push_str(p);
-    }
-    key
 }
 
 /// cpu millis and memory bytes a pod requests: what the scheduler and the node index count.
@@ -2420,8 +2497,13 @@ mod tests {
 
     #[test]
     fn pod_defaults_follow_admission() {
-        let mut spec = PodSpec::with_containers(vec![crate::model::Container::new("c", "nginx")]);
+        let mut spec: Shared<PodSpec> =
+            PodSpec::with_containers(vec![crate::model::Container::new("c", "nginx")]).into();
         default_pod_spec(&mut spec);
+        // Defaulting twice is a no-op that leaves a shared spec shared (no copy per write).
+        let kept = spec.clone();
+        default_pod_spec(&mut spec);
+        assert!(std::ptr::eq(&*kept, &*spec));
         default_tolerations(&mut spec, 300);
         assert_eq!(spec.restart_policy, "Always");
         assert_eq!(spec.termination_grace_period_seconds, Some(30));

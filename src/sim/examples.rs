@@ -37,7 +37,7 @@ pub fn replicaset(name: &str, replicas: i32, container: Container) -> ReplicaSet
                     labels: l,
                     ..Default::default()
                 },
-                spec: PodSpec::with_containers(vec![container]),
+                spec: PodSpec::with_containers(vec![container]).into(),
             },
         },
         status: Default::default(),

@@ -1544,7 +1544,7 @@ mod tests {
     fn hash_uses_the_safe_alphabet_and_the_collision_count() {
         let t = PodTemplateSpec {
             metadata: Default::default(),
-            spec: PodSpec::with_containers(vec![Container::new("web", "nginx:1.27")]),
+            spec: PodSpec::with_containers(vec![Container::new("web", "nginx:1.27")]).into(),
         };
         let h = pod_template_hash(&t, None);
         // Decimal digits map onto `4 5 6 7 8 9 b c d f` (ref §1.2, `SafeEncodeString`).
