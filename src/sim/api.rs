@@ -281,10 +281,11 @@ pub struct Cluster {
     owner_on_node: BTreeMap<String, SortedMap<String, i64>>,
     /// controller uid -> what its pods add up to (see `PodTally`).
     tallies: SortedMap<String, PodTally>,
-    /// The event recorder's key (a hash of namespace, object, reason, message and source; see
-    /// `event_key`) -> the Event's name. A hash, not the joined strings: these were two of the
-    /// 64 allocations per Event and most of the memory the map took at 50,000 Events.
-    event_keys: BTreeMap<u64, String>,
+    /// The event recorder's key (a hash of namespace, object, reason, message and source, in
+    /// hex; see `event_key`) -> the Event. A hash, not the joined strings: those were most of
+    /// the map's memory at 50,000 Events. A string key and an `ObjectRef` value share the
+    /// B-tree code of `uids` (a `u64` key was a B-tree instance of its own, 1.5 KB gzipped).
+    event_keys: BTreeMap<String, ObjectRef>,
     /// (ms, events named in that ms): the nanoseconds that keep event names in creation order.
     event_clock: (u64, u64),
     resource_version: u64,
@@ -429,8 +430,17 @@ impl Cluster {
         &'a self,
         namespace: &'a str,
     ) -> impl Iterator<Item = &'a T> + 'a {
-        self.list::<T>()
-            .filter(move |o| o.meta().namespace == namespace)
+        // A range over the namespace's own keys, not a walk over every object of the kind
+        // (kube-dns's EndpointSlice sync walked 10,000 pods of the default namespace).
+        let start = ObjectRef {
+            kind: T::KIND,
+            namespace: namespace.to_string(),
+            name: String::new(),
+        };
+        self.objects
+            .range(start..)
+            .take_while(move |(k, _)| k.kind == T::KIND && k.namespace == namespace)
+            .filter_map(|(_, v)| T::from_object(v))
     }
 
     pub fn list_kind(&self, kind: Kind) -> impl Iterator<Item = &Object> {
@@ -725,7 +735,11 @@ impl Cluster {
         if let Object::Event(e) = &old {
             // Its own key, not a scan of every Event's (quadratic when many go at once).
             let key = event_key_of(e);
-            if self.event_keys.get(&key) == Some(&e.metadata.name) {
+            if self
+                .event_keys
+                .get(&key)
+                .is_some_and(|r| r.name == e.metadata.name)
+            {
                 self.event_keys.remove(&key);
             }
         }
@@ -2189,7 +2203,7 @@ impl Sim {
             .api
             .event_keys
             .get(&key)
-            .and_then(|name| self.api.get::<Event>(ns, name))
+            .and_then(|r| self.api.get::<Event>(ns, &r.name))
             .filter(|e| {
                 e.involved_object.uid == uid
                     && e.involved_object.name == involved.name
@@ -2246,7 +2260,8 @@ impl Sim {
                     last_timestamp: Some(now),
                     source: EventSource { component, host },
                 };
-                self.api.event_keys.insert(key, name);
+                let r = ObjectRef::new(Kind::Event, &e.metadata.namespace, &name);
+                self.api.event_keys.insert(key, r);
                 self.api.put(e.into());
             }
         }
@@ -2328,15 +2343,16 @@ fn event_namespace(involved: &ObjectRef) -> &str {
 /// The event recorder's correlation key, as it aggregates repeats: FNV-1a over the namespace,
 /// the object's kind and name, reason, message, component and host, each part with its length
 /// first so no two part lists run together.
-fn event_key(parts: [&str; 7]) -> u64 {
-    parts.iter().fold(super::trace::FNV_OFFSET, |h, part| {
+fn event_key(parts: [&str; 7]) -> String {
+    let h = parts.iter().fold(super::trace::FNV_OFFSET, |h, part| {
         let h = super::trace::fnv(h, &(part.len() as u64).to_le_bytes());
         super::trace::fnv(h, part.as_bytes())
-    })
+    });
+    format!("{h:016x}")
 }
 
 /// The key a stored Event was recorded under.
-fn event_key_of(e: &Event) -> u64 {
+fn event_key_of(e: &Event) -> String {
     event_key([
         &e.metadata.namespace,
         &e.involved_object.kind,
@@ -2373,7 +2389,7 @@ impl Sim {
         self.api
             .event_keys
             .get(&key)
-            .is_some_and(|name| self.api.get::<Event>(ns, name).is_some())
+            .is_some_and(|r| self.api.get::<Event>(ns, &r.name).is_some())
     }
 }
 

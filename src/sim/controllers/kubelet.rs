@@ -111,7 +111,12 @@ pub(crate) struct PodWorker {
 pub(crate) struct KubeletState {
     pub running: bool,
     pub epoch: u64,
+    /// Pod uid -> its worker. Changed only through `add_worker`, `remove_worker` and
+    /// `clear_workers`, which keep `names` with it.
     pub pods: SortedMap<String, PodWorker>,
+    /// Pod name -> the uids of the workers of that name (one, unless two namespaces' pods of
+    /// one name run here): a sync finds its worker without a walk over every pod on the node.
+    names: SortedMap<String, Vec<String>>,
     pub lease_backoff: u64,
     pub connected: bool,
     pub last_status_post: u64,
@@ -126,12 +131,47 @@ impl KubeletState {
             running: false,
             epoch: 0,
             pods: SortedMap::new(),
+            names: SortedMap::new(),
             lease_backoff: 0,
             connected: true,
             last_status_post: 0,
             cidr_prefix: prefix,
             ip_cursor: 1,
         }
+    }
+
+    fn add_worker(&mut self, uid: String, w: PodWorker) {
+        let uids = self.names.entry(w.pod.metadata.name.clone()).or_default();
+        if !uids.contains(&uid) {
+            uids.push(uid.clone());
+        }
+        self.pods.insert(uid, w);
+    }
+
+    fn remove_worker(&mut self, uid: &str) -> Option<PodWorker> {
+        let w = self.pods.remove(uid)?;
+        let name = &w.pod.metadata.name;
+        if let Some(uids) = self.names.get_mut(name) {
+            uids.retain(|u| u != uid);
+            if uids.is_empty() {
+                self.names.remove(name);
+            }
+        }
+        Some(w)
+    }
+
+    fn clear_workers(&mut self) {
+        self.pods.clear();
+        self.names.clear();
+    }
+
+    /// The uid of this node's worker for the pod `namespace/name`, if any.
+    fn worker_uid(&self, namespace: &str, name: &str) -> Option<&String> {
+        self.names.get(name)?.iter().find(|u| {
+            self.pods
+                .get(u.as_str())
+                .is_some_and(|w| w.pod.metadata.namespace == namespace)
+        })
     }
 
     fn allocate_ip(&mut self) -> String {
@@ -251,7 +291,7 @@ impl Sim {
         };
         k.running = true;
         k.epoch += 1;
-        k.pods.clear();
+        k.clear_workers();
         k.lease_backoff = 0;
         k.connected = true;
         let epoch = k.epoch;
@@ -275,7 +315,7 @@ impl Sim {
         if let Some(k) = self.kubelet_mut(node) {
             k.running = false;
             k.epoch += 1;
-            k.pods.clear();
+            k.clear_workers();
         }
     }
 
@@ -621,14 +661,9 @@ impl Sim {
                 p.metadata.deletion_grace_period_seconds,
             )
         });
-        let worker_uid = self.kubelet(node).and_then(|k| {
-            k.pods
-                .iter()
-                .find(|(_, w)| {
-                    w.pod.metadata.namespace == key.namespace && w.pod.metadata.name == key.name
-                })
-                .map(|(u, _)| u.clone())
-        });
+        let worker_uid = self
+            .kubelet(node)
+            .and_then(|k| k.worker_uid(&key.namespace, &key.name).cloned());
         // A worker for an older pod of the same name (force-deleted and recreated): stop it.
         if let Some(wu) = &worker_uid {
             if pod.as_ref().is_none_or(|p| &p.0 != wu) {
@@ -726,11 +761,13 @@ impl Sim {
             .machine(node)
             .map(|m| m.ip.clone())
             .unwrap_or_default();
+        let r = pod_ref(&pod);
+        let what = format!("admitted pod {} with IP {ip}", pod.metadata.name);
         let k = self.kubelet_mut(node).expect("kubelet");
-        k.pods.insert(
+        k.add_worker(
             uid.clone(),
             PodWorker {
-                pod: pod.clone(),
+                pod,
                 ip: ip.clone(),
                 host_ip,
                 terminating_deadline: None,
@@ -745,9 +782,9 @@ impl Sim {
         self.record(
             &actor,
             None,
-            Some(&pod_ref(&pod)),
+            Some(&r),
             Change::World,
-            format!("admitted pod {} with IP {ip}", pod.metadata.name),
+            what,
             "pod bound to this node",
         );
         self.kubelet_post_pod_status(node, &uid);
@@ -827,12 +864,14 @@ impl Sim {
         }
         crate::sort::sort(&mut in_use);
         in_use.dedup();
-        let Some(mut n) = self.api.get::<Node>("", node).cloned() else {
+        // Compare before copying the Node: most calls change nothing.
+        let Some(n) = self.api.get::<Node>("", node) else {
             return;
         };
         if n.status.volumes_in_use == in_use {
             return;
         }
+        let mut n = n.clone();
         n.status.volumes_in_use = in_use;
         let what = format!(
             "node {node} volumes in use: [{}]",
@@ -1723,7 +1762,7 @@ impl Sim {
             );
         }
         if let Some(k) = self.kubelet_mut(node) {
-            k.pods.remove(uid);
+            k.remove_worker(uid);
         }
         // An emptyDir lives and dies with its pod.
         self.world
@@ -1758,7 +1797,7 @@ impl Sim {
             });
         if !still_running {
             if let Some(k) = self.kubelet_mut(node) {
-                k.pods.remove(uid);
+                k.remove_worker(uid);
             }
             self.world
                 .drop_volumes_with_prefix(&format!("emptydir/{uid}/"));
