@@ -137,7 +137,7 @@ fn replicaset_run(nodes: u32, replicas: i32, sim_ms: Option<u64>, target_s: f64)
         sim.now(),
     );
     println!(
-        "    target {:.0} s: {}; {} objects; peak memory {}",
+        "    target {:.0} s: {}; {} objects, {} trace entries; peak memory {}",
         target_s,
         if wall.as_secs_f64() <= target_s {
             "met"
@@ -145,6 +145,7 @@ fn replicaset_run(nodes: u32, replicas: i32, sim_ms: Option<u64>, target_s: f64)
             "NOT met"
         },
         sim.cluster().len(),
+        sim.trace().len(),
         peak_mb().map_or("unknown".into(), |m| format!(
             "{m:.0} MB (target 64 MB for 100x10000)"
         ))

@@ -171,10 +171,10 @@ fn owners_exist(sim: &Sim, out: &mut Vec<Violation>) {
             .owner_references
             .iter()
             .any(|r| sim.api.by_uid(&r.uid).is_some());
-        let queued = sim
-            .ctl
-            .queued
-            .contains_key(&(Ctl::GarbageCollector, o.object_ref()));
+        let queued = sim.ctl.queued.contains_key(&super::controllers::slot(
+            &Ctl::GarbageCollector,
+            &o.object_ref(),
+        ));
         if !any_alive && !queued {
             out.push(Violation {
                 name: "owners-exist-or-being-collected",

@@ -1147,7 +1147,7 @@ impl Sim {
     /// Queues `key` for `ctl` at `at`, keeping the earliest time if already queued (client-go
     /// workqueue semantics).
     pub(crate) fn enqueue_at(&mut self, ctl: Ctl, key: ObjectRef, at: u64) {
-        let slot = (ctl.clone(), key.clone());
+        let slot = controllers::slot(&ctl, &key);
         if let Some(&due) = self.ctl.queued.get(&slot) {
             if due <= at {
                 return;
@@ -1163,7 +1163,7 @@ impl Sim {
     }
 
     fn run_sync(&mut self, ctl: Ctl, key: ObjectRef) {
-        let slot = (ctl.clone(), key.clone());
+        let slot = controllers::slot(&ctl, &key);
         match self.ctl.queued.get(&slot) {
             Some(&due) if due == self.now => {
                 self.ctl.queued.remove(&slot);

@@ -105,6 +105,9 @@ pub(crate) struct PodWorker {
     pub start_time: u64,
     /// While waiting for volumes: when the next `FailedMount` timeout is due.
     pub mount_timeout_at: Option<u64>,
+    /// The API pod's resourceVersion when the kubelet last found its status matching (after a
+    /// compare or its own write): a sync of a pod nobody changed since skips the compare.
+    pub checked_rv: String,
 }
 
 #[derive(Clone, Debug)]
@@ -719,7 +722,19 @@ impl Sim {
         if !w.started {
             self.kubelet_try_start(node, &uid);
         }
-        // Status manager: put back what the kubelet knows if someone else changed it.
+        // Status manager: put back what the kubelet knows if someone else changed it. A pod
+        // still at the version the kubelet last checked has nothing to put back.
+        let unchanged = self
+            .kubelet(node)
+            .and_then(|k| k.pods.get(&uid))
+            .is_some_and(|w| {
+                !w.dirty
+                    && !w.checked_rv.is_empty()
+                    && w.checked_rv == w.pod.metadata.resource_version
+            });
+        if unchanged {
+            return;
+        }
         self.kubelet_post_pod_status(node, &uid);
     }
 
@@ -776,6 +791,7 @@ impl Sim {
                 started: false,
                 start_time: now,
                 mount_timeout_at: None,
+                checked_rv: String::new(),
             },
         );
         let actor = Actor::Kubelet(node.to_string());
@@ -1833,8 +1849,18 @@ impl Sim {
             let status = compute_status(w, &api_pod.status, self.now);
             (status != api_pod.status).then_some(status)
         };
+        let api_rv = self
+            .api
+            .get::<Pod>(&r.namespace, &r.name)
+            .map(|p| p.metadata.resource_version.clone())
+            .unwrap_or_default();
         if let Some(w) = self.kubelet_mut(node).and_then(|k| k.pods.get_mut(uid)) {
             w.dirty = false;
+            w.checked_rv = if status.is_none() {
+                api_rv
+            } else {
+                String::new()
+            };
         }
         let Some(status) = status else {
             return;
@@ -1850,7 +1876,20 @@ impl Sim {
             p.display_status()
         );
         let actor = Actor::Kubelet(node.to_string());
-        let _ = self.api_update(&actor, None, Object::Pod(Shared::new(p)), &what, "");
+        if self
+            .api_update(&actor, None, Object::Pod(Shared::new(p)), &what, "")
+            .is_ok()
+        {
+            // The stored status is now what this kubelet computed.
+            let rv = self
+                .api
+                .get::<Pod>(&r.namespace, &r.name)
+                .map(|p| p.metadata.resource_version.clone())
+                .unwrap_or_default();
+            if let Some(w) = self.kubelet_mut(node).and_then(|k| k.pods.get_mut(uid)) {
+                w.checked_rv = rv;
+            }
+        }
     }
 }
 
@@ -1861,7 +1900,7 @@ fn compute_status(w: &PodWorker, api: &PodStatus, now: u64) -> PodStatus {
     s.host_ip = w.host_ip.clone();
     s.pod_ip = w.ip.clone();
     s.start_time = Some(Time(w.start_time));
-    let mut statuses = Vec::new();
+    let mut statuses = Vec::with_capacity(w.pod.spec.containers.len());
     let mut all_ready = true;
     let mut all_started = true;
     let mut any_running = false;

@@ -74,6 +74,7 @@ fn filter(
     pod: &Pod,
     node: &Node,
     inputs: NodeInputs,
+    (cpu, mem): (i64, i64),
     claims: &[(PersistentVolumeClaim, Option<PersistentVolume>)],
 ) -> Option<Rejection> {
     let fail = |r: &str| {
@@ -112,8 +113,7 @@ fn filter(
             preemption_may_help,
         });
     }
-    // NodeResourcesFit.
-    let (cpu, mem) = pod_requests(pod);
+    // NodeResourcesFit (the pod's requests are read once per cycle, not per node).
     let (acpu, amem, apods) = inputs.allocatable;
     let (ucpu, umem, upods) = inputs.requested;
     let mut reasons = Vec::new();
@@ -333,10 +333,11 @@ pub(crate) fn schedule_one(sim: &mut Sim, key: &ObjectRef) {
         let to_find = num_feasible_nodes_to_find(all);
         let start = sim.ctl.next_start_node_index % all;
         let mut processed = 0;
+        let requests = pod_requests(pod);
         for i in 0..all {
             let at = ((start + i) % all) as usize;
             processed += 1;
-            match filter(sim, pod, nodes[at], inputs[at], &claims) {
+            match filter(sim, pod, nodes[at], inputs[at], requests, &claims) {
                 None => {
                     feasible.push(at);
                     if feasible.len() as u64 >= to_find {
