@@ -24,6 +24,16 @@ fn min_toleration_seconds(pod: &Pod, taints: &[&Taint]) -> Option<i64> {
 }
 
 pub(crate) fn sync(sim: &mut Sim, key: &ObjectRef) {
+    // Most syncs find no NoExecute taint on the pod's node: look before copying pod and node
+    // (every bound pod is synced here once, a copy of its Node each time).
+    let tainted = sim
+        .api
+        .get::<Pod>(&key.namespace, &key.name)
+        .and_then(|p| sim.api.get::<Node>("", &p.spec.node_name))
+        .is_some_and(|n| n.spec.taints.iter().any(|t| t.effect == "NoExecute"));
+    if !tainted {
+        return;
+    }
     let Some(pod) = sim.api.get::<Pod>(&key.namespace, &key.name).cloned() else {
         return;
     };
