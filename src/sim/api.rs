@@ -1517,7 +1517,8 @@ fn spec_changed(old: &Object, new: &Object) -> bool {
 fn immutable_violations(old: &Object, new: &Object) -> Vec<String> {
     let mut causes = Vec::new();
     match (old, new) {
-        (Object::Pod(a), Object::Pod(b)) => {
+        // A status write keeps the very spec it read (shared): nothing to compare or copy.
+        (Object::Pod(a), Object::Pod(b)) if a.spec != b.spec => {
             let mut a2 = a.spec.clone();
             let b2 = &b.spec;
             // Mutable: container images, added tolerations, and nodeName only via binding.
