@@ -389,6 +389,9 @@ impl<K: Ord, V> FromIterator<(K, V)> for SortedMap<K, V> {
 
 impl<K: Ord, V> Extend<(K, V)> for SortedMap<K, V> {
     fn extend<I: IntoIterator<Item = (K, V)>>(&mut self, iter: I) {
+        let iter = iter.into_iter();
+        // Room for what is known to come: a map of one entry took room for four.
+        self.entries.reserve(iter.size_hint().0);
         for (k, v) in iter {
             self.push_or_insert(k, v);
         }

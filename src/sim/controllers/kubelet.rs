@@ -742,34 +742,40 @@ impl Sim {
         let uid = pod.metadata.uid.clone();
         let k = self.kubelet_mut(node).expect("kubelet");
         let ip = k.allocate_ip();
-        let mut containers = SortedMap::new();
-        for c in &pod.spec.containers {
-            let prev = pod
-                .status
-                .container_statuses
-                .iter()
-                .find(|s| s.name == c.name);
-            containers.insert(
-                c.name.clone(),
-                ContainerRt {
-                    state: CState::Creating,
-                    restart_count: prev.map_or(0, |s| {
-                        s.restart_count
-                            + i32::from(s.state.running.is_some() || s.state.terminated.is_some())
-                    }),
-                    ready: false,
-                    epoch: 0,
-                    probe_ok: 0,
-                    probe_fail: 0,
-                    live_fail: 0,
-                    started_at: 0,
-                    started_ever: false,
-                    last_terminated: prev.and_then(|s| s.last_state.terminated.clone()),
-                    backoff: 0,
-                    container_id: String::new(),
-                },
-            );
-        }
+        let containers: SortedMap<String, ContainerRt> = pod
+            .spec
+            .containers
+            .iter()
+            .map(|c| {
+                let prev = pod
+                    .status
+                    .container_statuses
+                    .iter()
+                    .find(|s| s.name == c.name);
+                (
+                    c.name.clone(),
+                    ContainerRt {
+                        state: CState::Creating,
+                        restart_count: prev.map_or(0, |s| {
+                            s.restart_count
+                                + i32::from(
+                                    s.state.running.is_some() || s.state.terminated.is_some(),
+                                )
+                        }),
+                        ready: false,
+                        epoch: 0,
+                        probe_ok: 0,
+                        probe_fail: 0,
+                        live_fail: 0,
+                        started_at: 0,
+                        started_ever: false,
+                        last_terminated: prev.and_then(|s| s.last_state.terminated.clone()),
+                        backoff: 0,
+                        container_id: String::new(),
+                    },
+                )
+            })
+            .collect();
         let now = self.now;
         let host_ip = self
             .world
