@@ -344,7 +344,7 @@ pub(crate) fn schedule_one(sim: &mut Sim, key: &ObjectRef) {
             requested,
         })
         .collect();
-    let mut feasible: Vec<usize> = Vec::new();
+    let mut feasible: Vec<usize> = Vec::with_capacity(nodes.len());
     let mut rejections = Vec::new();
     if pod_error.is_none() && !nodes.is_empty() {
         // Start where the previous cycle stopped, so every node gets its turn.
@@ -446,7 +446,7 @@ pub(crate) fn schedule_one(sim: &mut Sim, key: &ObjectRef) {
         })
         .unwrap_or_default();
     let (cpu, mem) = pod_requests(pod);
-    let mut raw: Vec<(i64, i64, i64, i64)> = Vec::new();
+    let mut raw: Vec<(i64, i64, i64, i64)> = Vec::with_capacity(feasible.len());
     for &at in &feasible {
         let n = nodes[at];
         let aff: i64 = pref_terms
@@ -508,13 +508,12 @@ pub(crate) fn schedule_one(sim: &mut Sim, key: &ObjectRef) {
         .filter(|(_, s)| **s == best)
         .map(|(i, _)| i)
         .collect();
-    let names: Vec<String> = top
-        .iter()
-        .map(|i| nodes[feasible[*i]].metadata.name.clone())
-        .collect();
     let why = format!("{} of {} nodes feasible", feasible.len(), nodes.len());
     sim.ctl.next_start_node_index = next_start;
-    let node_name = names[sim.rng.below(names.len() as u64) as usize].clone();
+    // One of the best, at random; only its name is copied (ties are most nodes of an idle
+    // cluster).
+    let pick = top[sim.rng.below(top.len() as u64) as usize];
+    let node_name = nodes[feasible[pick]].metadata.name.clone();
     if sim.api_bind(&ACTOR, key, &node_name, &why).is_ok() {
         sim.ctl.unschedulable.remove(key);
         sim.api_event(
