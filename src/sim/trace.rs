@@ -82,12 +82,17 @@ pub struct TraceEntry {
 impl TraceEntry {
     /// `replicaset/web`, `kubelet/node-1`, `fault`.
     pub fn actor_label(&self) -> String {
+        let mut s = String::new();
+        let _ = self.write_actor(&mut s);
+        s
+    }
+
+    fn write_actor(&self, f: &mut dyn fmt::Write) -> fmt::Result {
         match (&self.actor, &self.subject) {
             (Actor::Controller(c), Some(s)) => {
-                let short = c.trim_end_matches("-controller");
-                format!("{short}/{}", s.name)
+                write!(f, "{}/{}", c.trim_end_matches("-controller"), s.name)
             }
-            (a, _) => a.to_string(),
+            (a, _) => write!(f, "{a}"),
         }
     }
 }
@@ -95,13 +100,10 @@ impl TraceEntry {
 impl fmt::Display for TraceEntry {
     /// `[5m50s] replicaset/web: created pod web-x2kzq (2 of 3 replicas active)`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "[{}] {}: {}",
-            go_duration(self.time),
-            self.actor_label(),
-            self.what
-        )?;
+        write!(f, "[{}] ", go_duration(self.time))?;
+        // The actor written in place (the trace's digest formats every entry).
+        self.write_actor(f)?;
+        write!(f, ": {}", self.what)?;
         if !self.why.is_empty() {
             write!(f, " ({})", self.why)?;
         }
@@ -127,6 +129,16 @@ pub(crate) fn fnv(mut h: u64, bytes: &[u8]) -> u64 {
     h
 }
 
+/// FNV-1a as a `fmt::Write` sink.
+struct Fnv(u64);
+
+impl fmt::Write for Fnv {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.0 = fnv(self.0, s.as_bytes());
+        Ok(())
+    }
+}
+
 impl Trace {
     pub fn new() -> Self {
         Trace {
@@ -138,8 +150,11 @@ impl Trace {
     pub(crate) fn push(&mut self, mut e: TraceEntry) -> &TraceEntry {
         e.index = self.entries.len() as u64;
         // The digest covers the rendered line plus object refs, all explicit bytes (no usize).
-        let mut h = fnv(self.digest, &e.time.to_le_bytes());
-        h = fnv(h, e.to_string().as_bytes());
+        let mut h = Fnv(fnv(self.digest, &e.time.to_le_bytes()));
+        // The rendered line's bytes go straight into the hash, as `to_string` would give them,
+        // without building the line (its growth was a few allocations per entry).
+        let _ = fmt::Write::write_fmt(&mut h, format_args!("{e}"));
+        let mut h = h.0;
         if let Some(o) = &e.object {
             h = fnv(h, o.kind.name().as_bytes());
             h = fnv(h, o.namespace.as_bytes());
