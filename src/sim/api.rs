@@ -291,6 +291,22 @@ pub struct Cluster {
     resource_version: u64,
 }
 
+/// A walk over the per-node resource indexes, nodes asked in name order.
+pub struct NodeResources<'a> {
+    allocatable: std::iter::Peekable<crate::sorted::Iter<'a, String, (i64, i64, i64)>>,
+    requested: std::iter::Peekable<crate::sorted::Iter<'a, String, (i64, i64, i64)>>,
+}
+
+impl NodeResources<'_> {
+    /// `name`'s (allocatable, requested) resources; names must come in order.
+    pub fn of(&mut self, name: &str) -> [(i64, i64, i64); 2] {
+        [
+            value_for(&mut self.allocatable, name, (0, 0, 110)),
+            value_for(&mut self.requested, name, (0, 0, 0)),
+        ]
+    }
+}
+
 /// The value of `name` among sorted entries, moving past smaller keys (names come in order).
 pub(crate) fn value_for<'a, V: Copy>(
     entries: &mut std::iter::Peekable<crate::sorted::Iter<'a, String, V>>,
@@ -543,21 +559,20 @@ impl Cluster {
             .filter_map(|r| self.get_object(r).and_then(Pod::from_object))
     }
 
-    /// Each node's (allocatable, requested) resources, the nodes given in name order: one
-    /// walk beside both indexes instead of two lookups by name per node.
-    pub fn resources_of_nodes(&self, nodes: &[&crate::model::Node]) -> Vec<[(i64, i64, i64); 2]> {
-        let mut allocatable = self.node_allocatable.iter().peekable();
-        let mut requested = self.node_requests.iter().peekable();
-        nodes
-            .iter()
-            .map(|n| {
-                let name = n.metadata.name.as_str();
-                [
-                    value_for(&mut allocatable, name, (0, 0, 110)),
-                    value_for(&mut requested, name, (0, 0, 0)),
-                ]
-            })
-            .collect()
+    /// Each node's (allocatable, requested) resources, read in name order from `first` on
+    /// (`NodeResources::of`): one walk beside both indexes instead of two lookups by name per
+    /// node.
+    pub fn node_resources_from(&self, first: &str) -> NodeResources<'_> {
+        NodeResources {
+            allocatable: self
+                .node_allocatable
+                .range::<str, _>((std::ops::Bound::Included(first), std::ops::Bound::Unbounded))
+                .peekable(),
+            requested: self
+                .node_requests
+                .range::<str, _>((std::ops::Bound::Included(first), std::ops::Bound::Unbounded))
+                .peekable(),
+        }
     }
 
     /// Node name -> active pods controlled by `owner_uid` there (the scheduler reads it once per
