@@ -783,6 +783,7 @@ impl Sim {
             .map(|m| m.ip.clone())
             .unwrap_or_default();
         let r = pod_ref(&pod);
+        let has_claims = pod.claim_names().next().is_some();
         let what = format!("admitted pod {} with IP {ip}", pod.metadata.name);
         let k = self.kubelet_mut(node).expect("kubelet");
         k.add_worker(
@@ -810,7 +811,10 @@ impl Sim {
             "pod bound to this node",
         );
         self.kubelet_post_pod_status(node, &uid);
-        self.kubelet_report_volumes_in_use(node);
+        // A pod without claims adds no volume: no walk over the node's pods for it.
+        if has_claims {
+            self.kubelet_report_volumes_in_use(node);
+        }
         self.kubelet_try_start(node, &uid);
     }
 
