@@ -172,8 +172,8 @@ fn owners_exist(sim: &Sim, out: &mut Vec<Violation>) {
             .iter()
             .any(|r| sim.api.by_uid(&r.uid).is_some());
         let queued = sim.ctl.queued.contains_key(&super::controllers::slot(
-            &Ctl::GarbageCollector,
-            &o.object_ref(),
+            Ctl::GarbageCollector,
+            o.object_ref(),
         ));
         if !any_alive && !queued {
             out.push(Violation {

@@ -1147,12 +1147,13 @@ impl Sim {
     /// Queues `key` for `ctl` at `at`, keeping the earliest time if already queued (client-go
     /// workqueue semantics).
     pub(crate) fn enqueue_at(&mut self, ctl: Ctl, key: ObjectRef, at: u64) {
-        let slot = controllers::slot(&ctl, &key);
+        let slot = controllers::slot(ctl, key);
         if let Some(&due) = self.ctl.queued.get(&slot) {
             if due <= at {
                 return;
             }
         }
+        let (_, ctl, key) = slot.clone();
         self.ctl.queued.insert(slot, at);
         self.schedule_at(at, Event::Sync { ctl, key });
     }
@@ -1163,7 +1164,7 @@ impl Sim {
     }
 
     fn run_sync(&mut self, ctl: Ctl, key: ObjectRef) {
-        let slot = controllers::slot(&ctl, &key);
+        let slot = controllers::slot(ctl, key);
         match self.ctl.queued.get(&slot) {
             Some(&due) if due == self.now => {
                 self.ctl.queued.remove(&slot);
@@ -1171,7 +1172,8 @@ impl Sim {
             // Superseded by an earlier or later enqueue of the same key.
             _ => return,
         }
-        controllers::reconcile(self, &ctl, &key);
+        let (_, ctl, key) = slot;
+        controllers::reconcile(self, ctl, &key);
     }
 
     /// Selector helper used by several controllers.

@@ -64,9 +64,9 @@ impl Ctl {
 }
 
 /// The work queue's key for `key` in `ctl`'s queue: an FNV-1a hash of both, then both.
-pub(crate) fn slot(ctl: &Ctl, key: &ObjectRef) -> (u64, Ctl, ObjectRef) {
+pub(crate) fn slot(ctl: Ctl, key: ObjectRef) -> (u64, Ctl, ObjectRef) {
     use super::trace::fnv;
-    let node = match ctl {
+    let node = match &ctl {
         Ctl::Kubelet(n) => n.as_str(),
         _ => "",
     };
@@ -75,7 +75,7 @@ pub(crate) fn slot(ctl: &Ctl, key: &ObjectRef) -> (u64, Ctl, ObjectRef) {
         h = fnv(h, &(part.len() as u64).to_le_bytes());
         h = fnv(h, part.as_bytes());
     }
-    (h, ctl.clone(), key.clone())
+    (h, ctl, key)
 }
 
 /// State the controllers keep between syncs (work queues, health bookkeeping, kubelets).
@@ -102,16 +102,13 @@ pub(crate) struct ControllerState {
     pub statefulset_waiting: SortedMap<ObjectRef, String>,
 }
 
-pub(crate) fn reconcile(sim: &mut Sim, ctl: &Ctl, key: &ObjectRef) {
+pub(crate) fn reconcile(sim: &mut Sim, ctl: Ctl, key: &ObjectRef) {
     match ctl {
         Ctl::ReplicaSet => replicaset::sync(sim, key),
         Ctl::Deployment => deployment::sync(sim, key),
         Ctl::StatefulSet => statefulset::sync(sim, key),
         Ctl::Scheduler => scheduler::schedule_one(sim, key),
-        Ctl::Kubelet(node) => {
-            let node = node.clone();
-            sim.kubelet_sync_pod(&node, key);
-        }
+        Ctl::Kubelet(node) => sim.kubelet_sync_pod(&node, key),
         Ctl::NodeLifecycle => node_lifecycle::observe(sim, key),
         Ctl::TaintEviction => taint_eviction::sync(sim, key),
         Ctl::GarbageCollector => garbage_collector::sync(sim, key),
