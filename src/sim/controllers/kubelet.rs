@@ -110,6 +110,18 @@ pub(crate) struct PodWorker {
     pub checked_rv: String,
 }
 
+impl PodWorker {
+    /// The pod's metadata and (shared) spec, for work that does not read its status: a copy
+    /// of the whole pod was a copy of every container status too.
+    fn pod_without_status(&self) -> Pod {
+        Pod {
+            metadata: self.pod.metadata.clone(),
+            spec: self.pod.spec.clone(),
+            status: Default::default(),
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub(crate) struct KubeletState {
     pub running: bool,
@@ -914,7 +926,7 @@ impl Sim {
         if w.started || w.terminating_deadline.is_some() {
             return;
         }
-        let pod = w.pod.clone();
+        let pod = w.pod_without_status();
         let timeout_at = w.mount_timeout_at;
         match self.volumes_ready(&pod) {
             Ok(()) => {}
@@ -1022,7 +1034,7 @@ impl Sim {
         if c.epoch != epoch || !matches!(c.state, CState::Creating | CState::Waiting { .. }) {
             return;
         }
-        let pod = w.pod.clone();
+        let pod = w.pod_without_status();
         let ip = w.ip.clone();
         let Some(spec) = pod
             .spec
