@@ -191,32 +191,20 @@ pub fn human_duration(ms: u64) -> String {
 
 /// Formats a duration exactly, like Go's `time.Duration` without sub-seconds (`5m50s`, `1h0m0s`).
 pub fn go_duration(ms: u64) -> String {
-    GoDuration(ms).to_string()
-}
-
-/// `go_duration` as `Display`, for writing into a line without a `String` of its own (the
-/// trace formats every entry's time for its digest).
-pub struct GoDuration(pub u64);
-
-impl fmt::Display for GoDuration {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let ms = self.0;
-        let total = ms / 1000;
-        let (h, m, s) = (total / 3600, (total / 60) % 60, total % 60);
-        if h > 0 {
-            write!(f, "{h}h{m}m")?;
-        } else if m > 0 {
-            write!(f, "{m}m")?;
-        }
-        let frac = ms % 1000;
-        if frac == 0 {
-            return write!(f, "{s}s");
-        }
-        // Milliseconds as three digits without their trailing zeros: `1.5s`, `0.025s`.
-        let digits = [frac / 100, frac / 10 % 10, frac % 10].map(|d| b'0' + d as u8);
-        let len = digits.iter().rposition(|d| *d != b'0').map_or(0, |i| i + 1);
-        let digits = std::str::from_utf8(&digits[..len]).unwrap_or("");
-        write!(f, "{s}.{digits}s")
+    let total = ms / 1000;
+    let (h, m, s) = (total / 3600, (total / 60) % 60, total % 60);
+    let frac = ms % 1000;
+    let sec = if frac == 0 {
+        format!("{s}s")
+    } else {
+        format!("{s}.{}s", format!("{frac:03}").trim_end_matches('0'))
+    };
+    if h > 0 {
+        format!("{h}h{m}m{sec}")
+    } else if m > 0 {
+        format!("{m}m{sec}")
+    } else {
+        sec
     }
 }
 
@@ -347,35 +335,6 @@ pub struct ObjectReference {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn durations_print_as_go_prints_them() {
-        // The formula it replaced, kept here as the reference.
-        fn reference(ms: u64) -> String {
-            let total = ms / 1000;
-            let (h, m, s) = (total / 3600, (total / 60) % 60, total % 60);
-            let frac = ms % 1000;
-            let sec = if frac == 0 {
-                format!("{s}s")
-            } else {
-                format!("{s}.{}s", format!("{frac:03}").trim_end_matches('0'))
-            };
-            if h > 0 {
-                format!("{h}h{m}m{sec}")
-            } else if m > 0 {
-                format!("{m}m{sec}")
-            } else {
-                sec
-            }
-        }
-        for ms in (0..5_000).chain([59_999, 60_000, 350_000, 3_600_000, 3_600_001, 90_061_250]) {
-            assert_eq!(go_duration(ms), reference(ms), "{ms} ms");
-        }
-        assert_eq!(go_duration(350_000), "5m50s");
-        assert_eq!(go_duration(3_600_000), "1h0m0s");
-        assert_eq!(go_duration(1_500), "1.5s");
-        assert_eq!(go_duration(25), "0.025s");
-    }
 
     #[test]
     fn nano_times_drop_trailing_zeros_as_go_does() {

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::model::{GoDuration, ObjectRef};
+use crate::model::{go_duration, ObjectRef};
 
 /// Who did something.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -100,7 +100,7 @@ impl TraceEntry {
 impl fmt::Display for TraceEntry {
     /// `[5m50s] replicaset/web: created pod web-x2kzq (2 of 3 replicas active)`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "[{}] ", GoDuration(self.time))?;
+        write!(f, "[{}] ", go_duration(self.time))?;
         // The actor written in place (the trace's digest formats every entry).
         self.write_actor(f)?;
         write!(f, ": {}", self.what)?;
