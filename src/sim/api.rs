@@ -575,6 +575,13 @@ impl Cluster {
         }
     }
 
+    /// The stored object's resourceVersion, empty if there is none.
+    pub(crate) fn resource_version_of(&self, r: &ObjectRef) -> String {
+        self.get_object(r)
+            .map(|o| o.meta().resource_version.clone())
+            .unwrap_or_default()
+    }
+
     /// Node name -> active pods controlled by `owner_uid` there (the scheduler reads it once per
     /// cycle, then each node in it).
     pub fn active_pods_of_by_node(&self, owner_uid: &str) -> Option<&SortedMap<String, i64>> {
@@ -2209,15 +2216,7 @@ impl Sim {
             .unwrap_or_default();
         let (component, host) = event_source(actor);
         let ns = event_namespace(involved);
-        let key = event_key([
-            ns,
-            involved.kind.name(),
-            &involved.name,
-            reason,
-            message,
-            &component,
-            host,
-        ]);
+        let key = recorder_key(actor, involved, reason, message);
         let now = self.now_time();
         // The stored Event under this key, if it is this one (same object, reason, message and
         // source; a hash collision, never seen, records a new Event instead of counting).
@@ -2373,6 +2372,20 @@ fn event_key(parts: [&str; 7]) -> String {
     format!("{h:016x}")
 }
 
+/// The key `actor` records an Event about `involved` under.
+fn recorder_key(actor: &Actor, involved: &ObjectRef, reason: &str, message: &str) -> String {
+    let (component, host) = event_source(actor);
+    event_key([
+        event_namespace(involved),
+        involved.kind.name(),
+        &involved.name,
+        reason,
+        message,
+        &component,
+        host,
+    ])
+}
+
 /// The key a stored Event was recorded under.
 fn event_key_of(e: &Event) -> String {
     event_key([
@@ -2397,17 +2410,8 @@ impl Sim {
         reason: &str,
         message: &str,
     ) -> bool {
-        let (component, host) = event_source(actor);
         let ns = event_namespace(involved);
-        let key = event_key([
-            ns,
-            involved.kind.name(),
-            &involved.name,
-            reason,
-            message,
-            &component,
-            host,
-        ]);
+        let key = recorder_key(actor, involved, reason, message);
         self.api
             .event_keys
             .get(&key)

@@ -1871,11 +1871,7 @@ impl Sim {
             let status = compute_status(w, &api_pod.status, self.now);
             (status != api_pod.status).then_some(status)
         };
-        let api_rv = self
-            .api
-            .get::<Pod>(&r.namespace, &r.name)
-            .map(|p| p.metadata.resource_version.clone())
-            .unwrap_or_default();
+        let api_rv = self.api.resource_version_of(&r);
         if let Some(w) = self.kubelet_mut(node).and_then(|k| k.pods.get_mut(uid)) {
             w.dirty = false;
             w.checked_rv = if status.is_none() {
@@ -1903,11 +1899,7 @@ impl Sim {
             .is_ok()
         {
             // The stored status is now what this kubelet computed.
-            let rv = self
-                .api
-                .get::<Pod>(&r.namespace, &r.name)
-                .map(|p| p.metadata.resource_version.clone())
-                .unwrap_or_default();
+            let rv = self.api.resource_version_of(&r);
             if let Some(w) = self.kubelet_mut(node).and_then(|k| k.pods.get_mut(uid)) {
                 w.checked_rv = rv;
             }
