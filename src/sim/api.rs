@@ -284,7 +284,7 @@ pub struct Cluster {
     /// The event recorder's key (a hash of namespace, object, reason, message and source, in
     /// hex; see `event_key`) -> the Event. A hash, not the joined strings: those were most of
     /// the map's memory at 50,000 Events. A string key and an `ObjectRef` value share the
-    /// B-tree code of `uids` (a `u64` key was a B-tree instance of its own, 1.5 KB gzipped).
+    /// B-tree code of `uids` (a `u64` key was a B-tree instance of its own, 2.5 KB gzipped).
     event_keys: BTreeMap<String, ObjectRef>,
     /// (ms, events named in that ms): the nanoseconds that keep event names in creation order.
     event_clock: (u64, u64),
@@ -2216,7 +2216,7 @@ impl Sim {
             .unwrap_or_default();
         let (component, host) = event_source(actor);
         let ns = event_namespace(involved);
-        let key = recorder_key(actor, involved, reason, message);
+        let key = recorder_key(involved, reason, message, &component, host);
         let now = self.now_time();
         // The stored Event under this key, if it is this one (same object, reason, message and
         // source; a hash collision, never seen, records a new Event instead of counting).
@@ -2365,23 +2365,24 @@ fn event_namespace(involved: &ObjectRef) -> &str {
 /// the object's kind and name, reason, message, component and host, each part with its length
 /// first so no two part lists run together.
 fn event_key(parts: [&str; 7]) -> String {
-    let h = parts.iter().fold(super::trace::FNV_OFFSET, |h, part| {
-        let h = super::trace::fnv(h, &(part.len() as u64).to_le_bytes());
-        super::trace::fnv(h, part.as_bytes())
-    });
-    format!("{h:016x}")
+    format!("{:016x}", super::trace::fnv_parts(&parts))
 }
 
-/// The key `actor` records an Event about `involved` under.
-fn recorder_key(actor: &Actor, involved: &ObjectRef, reason: &str, message: &str) -> String {
-    let (component, host) = event_source(actor);
+/// The key an Event about `involved` from this source (`event_source`) is recorded under.
+fn recorder_key(
+    involved: &ObjectRef,
+    reason: &str,
+    message: &str,
+    component: &str,
+    host: &str,
+) -> String {
     event_key([
         event_namespace(involved),
         involved.kind.name(),
         &involved.name,
         reason,
         message,
-        &component,
+        component,
         host,
     ])
 }
@@ -2410,8 +2411,9 @@ impl Sim {
         reason: &str,
         message: &str,
     ) -> bool {
+        let (component, host) = event_source(actor);
         let ns = event_namespace(involved);
-        let key = recorder_key(actor, involved, reason, message);
+        let key = recorder_key(involved, reason, message, &component, host);
         self.api
             .event_keys
             .get(&key)

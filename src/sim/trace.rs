@@ -139,6 +139,14 @@ impl fmt::Write for Fnv {
     }
 }
 
+/// FNV-1a over `parts`, each with its length first so no two part lists run together: the
+/// keys of the work queue and of the event recorder.
+pub(crate) fn fnv_parts(parts: &[&str]) -> u64 {
+    parts.iter().fold(FNV_OFFSET, |h, part| {
+        fnv(fnv(h, &(part.len() as u64).to_le_bytes()), part.as_bytes())
+    })
+}
+
 impl Trace {
     pub fn new() -> Self {
         Trace {

@@ -332,6 +332,7 @@ pub(crate) fn schedule_one(sim: &mut Sim, key: &ObjectRef) {
         }
     }
 
+    let requests = pod_requests(pod);
     let mut feasible: Vec<(usize, NodeInputs)> = Vec::with_capacity(nodes.len());
     let mut start_at = 0;
     let mut rejections = Vec::new();
@@ -351,7 +352,7 @@ pub(crate) fn schedule_one(sim: &mut Sim, key: &ObjectRef) {
         let has_terms =
             !pod.required_anti_affinity().is_empty() || !pod.required_affinity().is_empty();
         let cycle = Cycle {
-            requests: pod_requests(pod),
+            requests,
             claims: &claims,
             placed: if has_terms {
                 sim.api.list::<Pod>().filter(|p| placed(pod, p)).collect()
@@ -450,7 +451,7 @@ pub(crate) fn schedule_one(sim: &mut Sim, key: &ObjectRef) {
                 .clone()
         })
         .unwrap_or_default();
-    let (cpu, mem) = pod_requests(pod);
+    let (cpu, mem) = requests;
     let mut raw: Vec<(i64, i64, i64, i64)> = Vec::with_capacity(feasible.len());
     for &(at, inputs) in &feasible {
         let n = nodes[at];
