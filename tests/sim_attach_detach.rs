@@ -55,7 +55,7 @@ fn when(sim: &Sim, what: &str) -> Option<u64> {
     sim.trace()
         .entries()
         .iter()
-        .find(|e| e.what == what)
+        .find(|e| &*e.what == what)
         .map(|e| e.time)
 }
 
@@ -147,7 +147,7 @@ fn a_lost_node_keeps_the_disk_until_the_pod_is_gone_and_six_minutes_pass() {
         .find(|e| e.time == detached && e.what.starts_with("detaching"))
         .unwrap();
     assert_eq!(
-        e.why,
+        &*e.why,
         "this volume is not safe to detach, but maxWaitForUnmountDuration expired, force detaching"
     );
     let attached = when(&sim, &format!("volume {pv} attached to {n2}")).unwrap();
@@ -189,9 +189,9 @@ fn the_out_of_service_taint_detaches_at_once() {
         .trace()
         .entries()
         .iter()
-        .find(|e| e.what == format!("detaching volume {pv} from {n1}"))
+        .find(|e| *e.what == format!("detaching volume {pv} from {n1}"))
         .unwrap();
-    assert_eq!(e.why, "node has the out-of-service taint");
+    assert_eq!(&*e.why, "node has the out-of-service taint");
 }
 
 #[test]
@@ -234,7 +234,7 @@ fn no_force_detach_while_the_old_node_is_ready() {
         .iter()
         .find(|e| e.time == detached && e.what.starts_with("detaching"))
         .unwrap();
-    assert_eq!(e.why, "no pod uses it and the node unmounted it");
+    assert_eq!(&*e.why, "no pod uses it and the node unmounted it");
 }
 
 #[test]
@@ -259,7 +259,7 @@ fn a_healthy_node_detaches_as_soon_as_it_unmounts() {
         .trace()
         .entries()
         .iter()
-        .find(|e| e.what == format!("deleted pod {old}"))
+        .find(|e| *e.what == format!("deleted pod {old}"))
         .unwrap()
         .time;
     let detached = when(&sim, &format!("detaching volume {pv} from {n1}")).unwrap();

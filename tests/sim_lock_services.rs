@@ -343,7 +343,7 @@ fn belief_changes_are_in_the_trace() {
         .find(|e| e.what.starts_with(BELIEVES_PREFIX))
         .cloned()
         .unwrap();
-    assert_eq!(e.what, "believes it leads zookeeper/election (token 0)");
+    assert_eq!(&*e.what, "believes it leads zookeeper/election (token 0)");
     assert_eq!(e.object.unwrap().name, l.pod);
 }
 

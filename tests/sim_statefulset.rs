@@ -949,7 +949,7 @@ fn dns_changes_of_a_headless_service_are_in_the_trace() {
         .entries()
         .iter()
         .filter(|e| e.what.starts_with("DNS: "))
-        .map(|e| e.what.clone())
+        .map(|e| e.what.to_string())
         .collect();
     assert!(dns.len() >= 3, "{dns:?}");
     let ip0 = pod(&sim, "web-0").unwrap().status.pod_ip.clone();

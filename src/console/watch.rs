@@ -437,7 +437,7 @@ impl Watch {
                         Change::Created | Change::Updated | Change::Deleting | Change::Deleted
                     );
                     if write && r.kind == *kind && !changed.contains(r) {
-                        changed.push(r.clone());
+                        changed.push((**r).clone());
                     }
                 }
                 if changed.is_empty() {

@@ -489,6 +489,7 @@ impl Cluster {
         self.objects.is_empty()
     }
 
+    /// The object with this uid, for owner lookups: any kind but Event (see `index_add`).
     pub fn by_uid(&self, uid: &str) -> Option<&Object> {
         self.uids.get(uid).and_then(|r| self.get_object(r))
     }
@@ -625,7 +626,9 @@ impl Cluster {
     fn index_add(&mut self, o: &Object) {
         let r = o.object_ref();
         let m = o.meta();
-        if !m.uid.is_empty() {
+        // An Event owns nothing, and a run keeps five for each pod: the index of owners by uid
+        // leaves them out (issue 16).
+        if !m.uid.is_empty() && r.kind != Kind::Event {
             self.uids.insert(m.uid.clone(), r.clone());
         }
         for owner in &m.owner_references {

@@ -1069,16 +1069,16 @@ impl Sim {
         what: String,
         why: &str,
     ) {
-        self.trace.push(TraceEntry {
-            index: 0,
+        let e = TraceEntry {
             time: self.now,
             actor: actor.clone(),
-            subject: subject.cloned(),
-            object: object.cloned(),
+            subject: subject.map(|r| self.trace.share(r)),
+            object: object.map(|r| self.trace.share(r)),
             change,
-            what,
-            why: why.to_string(),
-        });
+            what: what.into_boxed_str(),
+            why: why.into(),
+        };
+        self.trace.push(e);
     }
 
     fn dispatch(&mut self, event: Event) {

@@ -289,16 +289,17 @@ pub fn events(sim: &Sim, filter: &str, limit: usize) -> (Vec<EventRow>, usize) {
     let total = entries.iter().filter(matches).count();
     let rows = entries
         .iter()
+        .enumerate()
         .rev()
-        .filter(matches)
+        .filter(|(_, e)| matches(e))
         .take(limit)
-        .map(|e| EventRow {
-            index: e.index,
+        .map(|(index, e)| EventRow {
+            index: index as u64,
             time: e.time,
             clock: go_duration(e.time / 100 * 100),
             actor: e.actor_label(),
-            what: e.what.clone(),
-            why: e.why.clone(),
+            what: e.what.to_string(),
+            why: e.why.to_string(),
             object: e.object.as_ref().map(|o| o.to_string()).unwrap_or_default(),
             fault: e.actor == crate::sim::Actor::Fault,
         })
