@@ -254,6 +254,11 @@ impl<T> Shared<T> {
         Shared(std::rc::Rc::new(value))
     }
 
+    /// Whether both share one struct (a cheap "unchanged since" test).
+    pub fn ptr_eq(a: &Self, b: &Self) -> bool {
+        std::rc::Rc::ptr_eq(&a.0, &b.0)
+    }
+
     /// The struct itself, copied only if something else still shares it.
     pub fn into_inner(self) -> T
     where

@@ -427,6 +427,14 @@ impl Cluster {
             .and_then(T::from_object)
     }
 
+    /// The stored pod itself, shared (the kubelet keeps it instead of a copy).
+    pub(crate) fn shared_pod(&self, namespace: &str, name: &str) -> Option<Shared<Pod>> {
+        match self.get_of_kind(Kind::Pod, namespace, name) {
+            Some(Object::Pod(p)) => Some(p.clone()),
+            _ => None,
+        }
+    }
+
     /// `get`'s lookup, one copy for all kinds, through borrowed parts: building an
     /// `ObjectRef` allocated two strings per lookup (issue 16).
     fn get_of_kind(&self, kind: Kind, namespace: &str, name: &str) -> Option<&Object> {

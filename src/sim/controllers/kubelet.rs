@@ -92,7 +92,9 @@ pub(crate) struct ContainerRt {
 
 #[derive(Clone, Debug)]
 pub(crate) struct PodWorker {
-    pub pod: Pod,
+    /// The API's pod as the kubelet last saw it: the stored object itself, shared, not a copy
+    /// (10,000 copies of metadata and status were 20 MB; issue 16). Its status is not read.
+    pub pod: Shared<Pod>,
     pub ip: String,
     pub host_ip: String,
     /// Deadline for SIGKILL once termination started.
@@ -709,22 +711,24 @@ impl Sim {
                 }
                 return;
             }
-            let Some(pod) = self.api.get::<Pod>(&key.namespace, &key.name).cloned() else {
+            let Some(pod) = self.api.shared_pod(&key.namespace, &key.name) else {
                 return;
             };
             self.kubelet_admit(node, pod);
             return;
         }
-        let Some(meta) = self
-            .api
-            .get::<Pod>(&key.namespace, &key.name)
-            .map(|p| p.metadata.clone())
-        else {
+        let Some(pod) = self.api.shared_pod(&key.namespace, &key.name) else {
             return;
         };
         let k = self.kubelet_mut(node).expect("kubelet");
         let w = k.pods.get_mut(&uid).expect("worker");
-        w.pod.metadata = meta;
+        // The kubelet takes the pod's new metadata and keeps the spec it admitted: the stored
+        // pod itself when the spec is that one (a status write), else a copy with the metadata.
+        if Shared::ptr_eq(&pod.spec, &w.pod.spec) {
+            w.pod = pod;
+        } else {
+            w.pod.metadata = pod.metadata.clone();
+        }
         let already = w.terminating_deadline.is_some();
         if terminating_now && !already {
             let grace = grace.unwrap_or(30).max(0) as u64;
@@ -750,7 +754,7 @@ impl Sim {
         self.kubelet_post_pod_status(node, &uid);
     }
 
-    fn kubelet_admit(&mut self, node: &str, pod: Pod) {
+    fn kubelet_admit(&mut self, node: &str, pod: Shared<Pod>) {
         let uid = pod.metadata.uid.clone();
         let k = self.kubelet_mut(node).expect("kubelet");
         let ip = k.allocate_ip();
