@@ -91,3 +91,35 @@ fn a_burst_of_creates_runs_fifty_per_event_at_one_instant() {
         "the burst of 120 (under 500) is created at one simulated instant, as one sync would"
     );
 }
+
+/// Pods of one template on one node share one spec (the API server's spec caches): 10,000 pods
+/// kept 10,000 copies. Sharing must not change a spec: each names its own node and carries
+/// the default tolerations, and another template's pods have their own.
+#[test]
+fn pods_of_one_template_on_one_node_share_their_spec() {
+    use podlab::model::Shared;
+    let mut sim = SimBuilder::new(5).workers(3).build().unwrap();
+    for name in ["web", "api"] {
+        let rs = replicaset(name, 9, Container::new(name, "nginx:1.27"));
+        sim.apply(Command::Apply(rs.into())).unwrap();
+    }
+    sim.run_for(30_000);
+    let pods: Vec<&Pod> = sim.cluster().list::<Pod>().collect();
+    assert_eq!(pods.len(), 18);
+    for a in &pods {
+        assert!(!a.spec.node_name.is_empty(), "{} is bound", a.metadata.name);
+        assert_eq!(a.spec.tolerations.len(), 2, "{:?}", a.spec.tolerations);
+        assert_eq!(a.spec.containers[0].name, a.metadata.name[..3]);
+        for b in &pods {
+            let same_template = a.metadata.name[..3] == b.metadata.name[..3];
+            let same_node = a.spec.node_name == b.spec.node_name;
+            assert_eq!(
+                Shared::ptr_eq(&a.spec, &b.spec),
+                same_template && same_node,
+                "{} and {}",
+                a.metadata.name,
+                b.metadata.name
+            );
+        }
+    }
+}

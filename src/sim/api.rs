@@ -289,6 +289,45 @@ pub struct Cluster {
     /// (ms, events named in that ms): the nanoseconds that keep event names in creation order.
     event_clock: (u64, u64),
     resource_version: u64,
+    /// Specs shared by the pods of one template, as (spec before, spec after) pairs: what
+    /// admission made of each template's spec, and what binding made of that for each node.
+    /// 10,000 pods of a ReplicaSet then keep a spec per node, not one each (issue 16). A
+    /// cache: a miss makes a copy, as without it; `before` is held, so its address is never
+    /// reused.
+    admitted_spec: SpecCache,
+    bound_specs: SpecCache,
+}
+
+/// See `Cluster::admitted_spec`; printed as its length.
+#[derive(Clone, Default)]
+struct SpecCache(Vec<(Shared<PodSpec>, Shared<PodSpec>)>);
+
+impl SpecCache {
+    /// Adds a pair; a full cache starts over (a few templates times the nodes fit).
+    fn keep(&mut self, pair: (Shared<PodSpec>, Shared<PodSpec>)) {
+        if self.0.len() >= 4096 {
+            self.0.clear();
+        }
+        self.0.push(pair);
+    }
+}
+
+impl fmt::Debug for SpecCache {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} specs", self.0.len())
+    }
+}
+
+/// The spec that `cache` made from this very `spec`, if any, and that `fits`.
+fn cached_spec(
+    cache: &[(Shared<PodSpec>, Shared<PodSpec>)],
+    spec: &Shared<PodSpec>,
+    fits: &dyn Fn(&PodSpec) -> bool,
+) -> Option<Shared<PodSpec>> {
+    cache
+        .iter()
+        .find(|(before, after)| Shared::ptr_eq(before, spec) && fits(after))
+        .map(|(_, after)| after.clone())
 }
 
 /// A walk over the per-node resource indexes, nodes asked in name order.
@@ -1809,7 +1848,14 @@ impl Sim {
         default_for_update(obj);
         match obj {
             Object::Pod(p) => {
-                default_tolerations(&mut p.spec, self.timing.default_toleration_seconds);
+                // The seconds are the run's timing, fixed when it is built.
+                if let Some(spec) = cached_spec(&self.api.admitted_spec.0, &p.spec, &|_| true) {
+                    p.spec = spec;
+                } else {
+                    let before = p.spec.clone();
+                    default_tolerations(&mut p.spec, self.timing.default_toleration_seconds);
+                    self.api.admitted_spec.keep((before, p.spec.clone()));
+                }
                 p.status = Default::default();
                 p.status.phase = "Pending".into();
                 p.status.qos_class = qos_class(&p.spec).into();
@@ -2065,7 +2111,14 @@ impl Sim {
                 pod_ref.name
             )));
         }
-        p.spec.node_name = node.to_string();
+        let fits = |after: &PodSpec| after.node_name == node;
+        if let Some(spec) = cached_spec(&self.api.bound_specs.0, &p.spec, &fits) {
+            p.spec = spec;
+        } else {
+            let before = p.spec.clone();
+            p.spec.node_name = node.to_string();
+            self.api.bound_specs.keep((before, p.spec.clone()));
+        }
         let now = self.now_time();
         p.status.set_condition("PodScheduled", "True", "", "", now);
         p.metadata.resource_version = self.api.next_rv();
