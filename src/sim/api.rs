@@ -282,9 +282,10 @@ pub struct Cluster {
     /// controller uid -> what its pods add up to (see `PodTally`).
     tallies: SortedMap<String, PodTally>,
     /// The event recorder's key (a hash of namespace, object, reason, message and source, in
-    /// hex; see `event_key`) -> the Event. A hash, not the joined strings: those were most of
-    /// the map's memory at 50,000 Events. A string key and an `ObjectRef` value share the
-    /// B-tree code of `uids` (a `u64` key was a B-tree instance of its own, 2.5 KB gzipped).
+    /// hex; see `event_key`) -> the Event's name (in a ref without a namespace, which is the
+    /// involved object's). A hash, not the joined strings: those were most of the map's memory
+    /// at 50,000 Events. A string key and an `ObjectRef` value share the B-tree code of `uids`
+    /// (a `u64` key was a B-tree instance of its own, 2.5 KB gzipped).
     event_keys: BTreeMap<String, ObjectRef>,
     /// (ms, events named in that ms): the nanoseconds that keep event names in creation order.
     event_clock: (u64, u64),
@@ -2345,7 +2346,12 @@ impl Sim {
                     last_timestamp: Some(now),
                     source: EventSource { component, host },
                 };
-                let r = ObjectRef::new(Kind::Event, &e.metadata.namespace, &name);
+                // Only the name is read back (the namespace is the involved object's).
+                let r = ObjectRef {
+                    kind: Kind::Event,
+                    namespace: String::new(),
+                    name,
+                };
                 self.api.event_keys.insert(key, r);
                 self.api.put(e.into());
             }
