@@ -304,6 +304,18 @@ pub struct Cluster {
 struct SpecCache(Vec<(Shared<PodSpec>, Shared<PodSpec>)>);
 
 impl SpecCache {
+    /// The spec this cache made from this very `spec`, if any, and that `fits`.
+    fn kept(
+        &self,
+        spec: &Shared<PodSpec>,
+        fits: &dyn Fn(&PodSpec) -> bool,
+    ) -> Option<Shared<PodSpec>> {
+        self.0
+            .iter()
+            .find(|(before, after)| Shared::ptr_eq(before, spec) && fits(after))
+            .map(|(_, after)| after.clone())
+    }
+
     /// Adds a pair; a full cache starts over (a few templates times the nodes fit).
     fn keep(&mut self, pair: (Shared<PodSpec>, Shared<PodSpec>)) {
         if self.0.len() >= 4096 {
@@ -317,18 +329,6 @@ impl fmt::Debug for SpecCache {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} specs", self.0.len())
     }
-}
-
-/// The spec that `cache` made from this very `spec`, if any, and that `fits`.
-fn cached_spec(
-    cache: &[(Shared<PodSpec>, Shared<PodSpec>)],
-    spec: &Shared<PodSpec>,
-    fits: &dyn Fn(&PodSpec) -> bool,
-) -> Option<Shared<PodSpec>> {
-    cache
-        .iter()
-        .find(|(before, after)| Shared::ptr_eq(before, spec) && fits(after))
-        .map(|(_, after)| after.clone())
 }
 
 /// A walk over the per-node resource indexes, nodes asked in name order.
@@ -1850,7 +1850,7 @@ impl Sim {
         match obj {
             Object::Pod(p) => {
                 // The seconds are the run's timing, fixed when it is built.
-                if let Some(spec) = cached_spec(&self.api.admitted_spec.0, &p.spec, &|_| true) {
+                if let Some(spec) = self.api.admitted_spec.kept(&p.spec, &|_| true) {
                     p.spec = spec;
                 } else {
                     let before = p.spec.clone();
@@ -2113,7 +2113,7 @@ impl Sim {
             )));
         }
         let fits = |after: &PodSpec| after.node_name == node;
-        if let Some(spec) = cached_spec(&self.api.bound_specs.0, &p.spec, &fits) {
+        if let Some(spec) = self.api.bound_specs.kept(&p.spec, &fits) {
             p.spec = spec;
         } else {
             let before = p.spec.clone();

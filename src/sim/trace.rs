@@ -120,7 +120,7 @@ pub struct Trace {
     digest: u64,
     /// The refs of recent entries, by hash, so a new entry about the same object shares their
     /// copy. A cache only: a miss costs a copy, never a result.
-    shared: Shared,
+    ref_cache: RefCache,
 }
 
 pub(crate) const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
@@ -157,11 +157,11 @@ pub(crate) fn fnv_parts(parts: &[&str]) -> u64 {
 const SHARED_SLOTS: usize = 1 << 14;
 
 #[derive(Clone, Debug, Default)]
-struct Shared {
+struct RefCache {
     refs: Vec<Option<Rc<ObjectRef>>>,
 }
 
-impl Shared {
+impl RefCache {
     /// The cached copy of `r` if its slot holds one, else a new copy, which takes the slot.
     fn object(&mut self, r: &ObjectRef) -> Rc<ObjectRef> {
         if self.refs.is_empty() {
@@ -181,13 +181,13 @@ impl Trace {
         Trace {
             entries: Vec::new(),
             digest: FNV_OFFSET,
-            shared: Shared::default(),
+            ref_cache: RefCache::default(),
         }
     }
 
     /// The trace's shared copy of `r`, for a new entry (see `TraceEntry`).
     pub(crate) fn share(&mut self, r: &ObjectRef) -> Rc<ObjectRef> {
-        self.shared.object(r)
+        self.ref_cache.object(r)
     }
 
     pub(crate) fn push(&mut self, e: TraceEntry) {
@@ -234,7 +234,7 @@ impl Trace {
         Trace {
             entries: self.entries[..len.min(self.entries.len())].to_vec(),
             digest,
-            shared: Shared::default(),
+            ref_cache: RefCache::default(),
         }
     }
 
