@@ -10,6 +10,8 @@ use crate::model::{
 };
 use crate::sorted::{SortedMap, SortedSet};
 
+use super::recorder::{Recorder, COMBINED};
+use super::rng::HashMap;
 use super::trace::{Actor, Change};
 use super::Sim;
 
@@ -260,7 +262,8 @@ pub struct Cluster {
     /// An `Object` boxes its kind's struct, so B-tree nodes stay small and an Event takes the
     /// Event's size, not that of the largest kind (issue 16).
     objects: BTreeMap<ObjectRef, Object>,
-    uids: BTreeMap<String, ObjectRef>,
+    /// uid -> the object's ref: looked up, never walked, so a hash map (no uid compares).
+    uids: HashMap<String, ObjectRef>,
     /// owner uid -> objects naming it in ownerReferences.
     dependents: BTreeMap<String, BTreeSet<ObjectRef>>,
     /// node name -> pods bound to it.
@@ -281,14 +284,9 @@ pub struct Cluster {
     owner_on_node: BTreeMap<String, SortedMap<String, i64>>,
     /// controller uid -> what its pods add up to (see `PodTally`).
     tallies: SortedMap<String, PodTally>,
-    /// The event recorder's key (a hash of namespace, object, reason, message and source, in
-    /// hex; see `event_key`) -> the Event's name (in a ref without a namespace, which is the
-    /// involved object's). A hash, not the joined strings: those were most of the map's memory
-    /// at 50,000 Events. A string key and an `ObjectRef` value share the B-tree code of `uids`
-    /// (a `u64` key was a B-tree instance of its own, 2.5 KB gzipped).
-    event_keys: BTreeMap<String, ObjectRef>,
-    /// (ms, events named in that ms): the nanoseconds that keep event names in creation order.
-    event_clock: (u64, u64),
+    /// The kubelets' and controllers' event recorders (client-go's correlator, with the
+    /// names of the Events they wrote).
+    pub(crate) recorder: Recorder,
     resource_version: u64,
     /// Specs shared by the pods of one template, as (spec before, spec after) pairs: what
     /// admission made of each template's spec, and what binding made of that for each node.
@@ -811,17 +809,6 @@ impl Cluster {
     fn take(&mut self, r: &ObjectRef) -> Option<Object> {
         let old = self.objects.remove(r)?;
         self.index_remove(&old);
-        if let Object::Event(e) = &old {
-            // Its own key, not a scan of every Event's (quadratic when many go at once).
-            let key = event_key_of(e);
-            if self
-                .event_keys
-                .get(&key)
-                .is_some_and(|r| r.name == e.metadata.name)
-            {
-                self.event_keys.remove(&key);
-            }
-        }
         Some(old)
     }
 
@@ -2265,7 +2252,8 @@ impl Sim {
         self.publish(Some(&old), None);
     }
 
-    /// Records a core/v1 Event, bumping `count` on a repeat.
+    /// Records a core/v1 Event through the actor's event recorder (`sim::recorder`): a repeat
+    /// counts up, similar Events combine, and spam stops short of the API server.
     pub(crate) fn api_event(
         &mut self,
         actor: &Actor,
@@ -2277,93 +2265,71 @@ impl Sim {
         let uid = self
             .api
             .get_object(involved)
-            .map(|o| o.meta().uid.as_str())
+            .map(|o| o.meta().uid.clone())
             .unwrap_or_default();
         let (component, host) = event_source(actor);
-        let ns = event_namespace(involved);
-        let key = recorder_key(involved, reason, message, &component, host);
+        let ns = event_namespace(involved).to_string();
         let now = self.now_time();
-        // The stored Event under this key, if it is this one (same object, reason, message and
-        // source; a hash collision, never seen, records a new Event instead of counting).
-        let existing = self
-            .api
-            .event_keys
-            .get(&key)
-            .and_then(|r| self.api.get::<Event>(ns, &r.name))
-            .filter(|e| {
-                e.involved_object.uid == uid
-                    && e.involved_object.name == involved.name
-                    && e.involved_object.kind == involved.kind.name()
-                    && e.reason == reason
-                    && e.message == message
-                    && e.source.component == component
-                    && e.source.host == host
-            })
-            .cloned();
-        let (uid, component, host, ns) = (
-            uid.to_string(),
-            component.into_owned(),
-            host.to_string(),
-            ns.to_string(),
+        let r = self.api.recorder.record(
+            &event_parts(&component, host, involved, &uid),
+            type_,
+            reason,
+            message,
+            (self.now, now.unix_nanos()),
+            component != "default-scheduler",
         );
-        match existing {
-            Some(mut e) => {
-                e.count += 1;
-                e.last_timestamp = Some(now);
-                e.metadata.resource_version = self.api.next_rv();
-                self.api.put(e.into());
-            }
-            None => {
-                // The event recorder's name: the object and the time in hex nanoseconds, so
-                // names sort in creation order. Events in one millisecond count up in its
-                // nanoseconds.
-                let (ms, n) = self.api.event_clock;
-                let n = if ms == self.now { n + 1 } else { 0 };
-                self.api.event_clock = (self.now, n);
-                let name = format!("{}.{:x}", involved.name, now.unix_nanos() + n);
-                let e = Event {
-                    metadata: ObjectMeta {
-                        name: name.clone(),
-                        namespace: ns,
-                        uid: self.rng.uid(),
-                        resource_version: self.api.next_rv(),
-                        creation_timestamp: Some(now),
-                        ..Default::default()
-                    },
-                    involved_object: ObjectReference {
-                        api_version: involved.kind.api_version().into(),
-                        kind: involved.kind.name().into(),
-                        namespace: involved.namespace.clone(),
-                        name: involved.name.clone(),
-                        uid,
-                        resource_version: String::new(),
-                    },
-                    reason: reason.into(),
-                    message: message.into(),
-                    type_: type_.into(),
-                    count: 1,
-                    first_timestamp: Some(now),
-                    last_timestamp: Some(now),
-                    source: EventSource { component, host },
-                };
-                // Only the name is read back (the namespace is the involved object's).
-                let r = ObjectRef {
-                    kind: Kind::Event,
-                    namespace: String::new(),
-                    name,
-                };
-                self.api.event_keys.insert(key, r);
-                self.api.put(e.into());
-            }
+        if !r.sent {
+            return;
         }
-        self.record(
-            actor,
-            None,
-            Some(involved),
-            Change::Event,
-            format!("{type_} {reason}: {message}"),
-            "",
-        );
+        let message = if r.combined {
+            format!("{COMBINED}{message}")
+        } else {
+            message.to_string()
+        };
+        let name = format!("{}.{:x}", involved.name, r.nanos);
+        let e = match self.api.get::<Event>(&ns, &name) {
+            // Upstream patches count, last time and message; a deleted Event is made again.
+            Some(e) => {
+                let mut e = e.clone();
+                e.metadata.resource_version = self.api.next_rv();
+                e
+            }
+            None => Event {
+                metadata: ObjectMeta {
+                    name,
+                    namespace: ns,
+                    uid: self.rng.uid(),
+                    resource_version: self.api.next_rv(),
+                    creation_timestamp: Some(now),
+                    ..Default::default()
+                },
+                involved_object: ObjectReference {
+                    api_version: involved.kind.api_version().into(),
+                    kind: involved.kind.name().into(),
+                    namespace: involved.namespace.clone(),
+                    name: involved.name.clone(),
+                    uid,
+                    resource_version: String::new(),
+                },
+                reason: reason.into(),
+                message: String::new(),
+                type_: type_.into(),
+                count: 0,
+                first_timestamp: Some(Time(r.first)),
+                last_timestamp: None,
+                source: EventSource {
+                    component: component.into_owned(),
+                    host: host.to_string(),
+                },
+            },
+        };
+        let what = format!("{type_} {reason}: {message}");
+        let mut e = e;
+        e.count = r.count;
+        e.last_timestamp = Some(now);
+        e.message = message;
+        self.api.put(e.into());
+        self.record(actor, None, Some(involved), Change::Event, what, "");
     }
 }
 
@@ -2431,43 +2397,21 @@ fn event_namespace(involved: &ObjectRef) -> &str {
     }
 }
 
-/// The event recorder's correlation key, as it aggregates repeats: FNV-1a over the namespace,
-/// the object's kind and name, reason, message, component and host, each part with its length
-/// first so no two part lists run together.
-fn event_key(parts: [&str; 7]) -> String {
-    format!("{:016x}", super::trace::fnv_parts(&parts))
-}
-
-/// The key an Event about `involved` from this source (`event_source`) is recorded under.
-fn recorder_key(
-    involved: &ObjectRef,
-    reason: &str,
-    message: &str,
-    component: &str,
-    host: &str,
-) -> String {
-    event_key([
-        event_namespace(involved),
-        involved.kind.name(),
-        &involved.name,
-        reason,
-        message,
+/// What an Event's recorder keys it by: its source (`event_source`) and its object.
+fn event_parts<'a>(
+    component: &'a str,
+    host: &'a str,
+    involved: &'a ObjectRef,
+    uid: &'a str,
+) -> [&'a str; 6] {
+    [
         component,
         host,
-    ])
-}
-
-/// The key a stored Event was recorded under.
-fn event_key_of(e: &Event) -> String {
-    event_key([
-        &e.metadata.namespace,
-        &e.involved_object.kind,
-        &e.involved_object.name,
-        &e.reason,
-        &e.message,
-        &e.source.component,
-        &e.source.host,
-    ])
+        involved.kind.name(),
+        event_namespace(involved),
+        &involved.name,
+        uid,
+    ]
 }
 
 impl Sim {
@@ -2478,16 +2422,25 @@ impl Sim {
         &self,
         actor: &Actor,
         involved: &ObjectRef,
+        type_: &str,
         reason: &str,
         message: &str,
     ) -> bool {
         let (component, host) = event_source(actor);
-        let ns = event_namespace(involved);
-        let key = recorder_key(involved, reason, message, &component, host);
+        let uid = self
+            .api
+            .get_object(involved)
+            .map_or("", |o| o.meta().uid.as_str());
+        let parts = event_parts(&component, host, involved, uid);
         self.api
-            .event_keys
-            .get(&key)
-            .is_some_and(|r| self.api.get::<Event>(ns, &r.name).is_some())
+            .recorder
+            .logged(&parts, type_, reason, message)
+            .is_some_and(|nanos| {
+                let name = format!("{}.{:x}", involved.name, nanos);
+                self.api
+                    .get::<Event>(event_namespace(involved), &name)
+                    .is_some()
+            })
     }
 }
 
@@ -2515,7 +2468,7 @@ mod tests {
         format!(
             "{:?}",
             (
-                &c.uids,
+                c.uids.iter().collect::<BTreeMap<_, _>>(),
                 &c.dependents,
                 &c.pods_by_node,
                 &c.orphan_pods,

@@ -15,6 +15,7 @@ mod exec;
 pub mod faults;
 pub mod invariants;
 mod network;
+mod recorder;
 pub mod rng;
 mod runtime;
 pub mod stores;

@@ -1,7 +1,16 @@
 //! The one source of randomness: a seeded, portable PCG generator owned by `Sim`.
 
+use std::collections::hash_map::DefaultHasher;
+use std::hash::BuildHasherDefault;
+
 use rand_core::{Rng, SeedableRng};
 use rand_pcg::Pcg64Mcg;
+
+/// A hash map for lookups by key whose hasher has fixed keys, not the per-process random ones
+/// of `std`'s default: its layout, and so its `Debug` text, is the same in every run. The engine
+/// never walks one where order shows (walks in key order are `BTreeMap`s). Its hasher is the one
+/// the page already has (Yew's sets), so each instance is only the table's code.
+pub type HashMap<K, V> = std::collections::HashMap<K, V, BuildHasherDefault<DefaultHasher>>;
 
 /// Same output on every platform (native and wasm32) for the same seed.
 #[derive(Clone, Debug)]

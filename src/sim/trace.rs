@@ -147,7 +147,12 @@ impl fmt::Write for Fnv {
 /// FNV-1a over `parts`, each with its length first so no two part lists run together: the
 /// keys of the work queue and of the event recorder.
 pub(crate) fn fnv_parts(parts: &[&str]) -> u64 {
-    parts.iter().fold(FNV_OFFSET, |h, part| {
+    fnv_more(FNV_OFFSET, parts)
+}
+
+/// `fnv_parts` going on from the hash `h`.
+pub(crate) fn fnv_more(h: u64, parts: &[&str]) -> u64 {
+    parts.iter().fold(h, |h, part| {
         fnv(fnv(h, &(part.len() as u64).to_le_bytes()), part.as_bytes())
     })
 }

@@ -418,7 +418,7 @@ pub(crate) fn schedule_one(sim: &mut Sim, key: &ObjectRef) {
                 &msg,
             );
         }
-        if first_time || !sim.event_stored(&ACTOR, key, "FailedScheduling", &msg) {
+        if first_time || !sim.event_stored(&ACTOR, key, "Warning", "FailedScheduling", &msg) {
             sim.api_event(&ACTOR, key, "Warning", "FailedScheduling", &msg);
         }
         let retry = sim.timing.scheduler_retry_period;

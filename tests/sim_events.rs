@@ -1,0 +1,116 @@
+//! Events as client-go's event recorder sends them (`tools/record/events_cache.go`): the
+//! aggregator combines the 10th distinct message of similar Events, the spam filter lets a
+//! source send 25 Events about an object and then one per 5 minutes, and the logger counts
+//! every repeat, dropped or not.
+
+use podlab::console::Console;
+use podlab::model::{Container, Event, Kind, ObjectRef};
+use podlab::sim::examples::replicaset;
+use podlab::sim::{Command, Sim, SimBuilder};
+
+fn created(sim: &Sim) -> Vec<Event> {
+    sim.cluster()
+        .events_for(&ObjectRef::new(Kind::ReplicaSet, "default", "web"))
+        .into_iter()
+        .filter(|e| e.reason == "SuccessfulCreate")
+        .cloned()
+        .collect()
+}
+
+fn scale(sim: &mut Sim, replicas: i32) {
+    sim.apply(Command::Scale {
+        kind: Kind::ReplicaSet,
+        namespace: "default".into(),
+        name: "web".into(),
+        replicas,
+    })
+    .unwrap();
+}
+
+#[test]
+fn a_replicaset_of_thirty_keeps_nine_created_events_and_one_combined() {
+    let mut sim = SimBuilder::new(5).workers(3).build().unwrap();
+    let rs = replicaset("web", 30, Container::new("web", "nginx:1.27"));
+    sim.apply(Command::Apply(rs.into())).unwrap();
+    sim.run_for(60_000);
+    let events = created(&sim);
+    assert_eq!(events.len(), 10, "{events:#?}");
+    let (single, combined): (Vec<_>, Vec<_>) = events
+        .iter()
+        .partition(|e| !e.message.starts_with("(combined from similar events): "));
+    assert_eq!(single.len(), 9);
+    assert!(single
+        .iter()
+        .all(|e| e.count == 1 && e.message.starts_with("Created pod: web-")));
+    // 25 writes get through the spam filter: the nine, then the combined Event 16 times. The
+    // other five creates are counted but not sent.
+    let combined = combined[0];
+    assert_eq!(combined.count, 16);
+    assert!(
+        combined
+            .message
+            .starts_with("(combined from similar events): Created pod: web-"),
+        "{}",
+        combined.message
+    );
+    let console = Console::new();
+    let out = console.run(&mut sim, "kubectl describe rs web");
+    assert!(out.ok, "{}", out.text);
+    assert_eq!(
+        out.text.matches("  Created pod: web-").count(),
+        9,
+        "{}",
+        out.text
+    );
+    // kubectl's AGE column: the combined Event's last time, its count and its first time.
+    assert!(
+        out.text.contains(
+            "59s (x16 over 59s)  replicaset-controller  (combined from similar events): Created pod: web-"
+        ),
+        "{}",
+        out.text
+    );
+
+    // Five minutes later the bucket has a token again: the next create reaches the API
+    // server, and its count includes the five that were dropped.
+    sim.run_for(300_000);
+    scale(&mut sim, 31);
+    sim.run_for(10_000);
+    let events = created(&sim);
+    assert_eq!(events.len(), 10);
+    let combined = events
+        .iter()
+        .find(|e| e.message.starts_with("(combined"))
+        .unwrap();
+    assert_eq!(combined.count, 22, "16 sent, 5 dropped, and this one");
+}
+
+#[test]
+fn a_recreated_pod_of_the_same_name_gets_new_events() {
+    // The recorder keys Events by the object's uid too: a StatefulSet's web-0 made again is a
+    // new object, so its kubelet Events start at count 1.
+    let mut sim = SimBuilder::new(3).workers(1).build().unwrap();
+    let pod = podlab::sim::examples::pod(
+        "solo",
+        &[("app", "solo")],
+        Container::new("c", "nginx:1.27"),
+    );
+    sim.apply(Command::Apply(pod.clone().into())).unwrap();
+    sim.run_for(30_000);
+    let console = Console::new();
+    let out = console.run(&mut sim, "kubectl delete pod solo --grace-period=0 --force");
+    assert!(out.ok, "{}", out.text);
+    sim.run_for(5_000);
+    sim.apply(Command::Apply(pod.into())).unwrap();
+    sim.run_for(30_000);
+    let started: Vec<_> = sim
+        .cluster()
+        .events_for(&ObjectRef::new(Kind::Pod, "default", "solo"))
+        .into_iter()
+        .filter(|e| e.reason == "Started")
+        .map(|e| (e.count, e.involved_object.uid.clone()))
+        .collect();
+    assert_eq!(started.len(), 2, "{started:?}");
+    assert!(started.iter().all(|(count, _)| *count == 1));
+    assert_ne!(started[0].1, started[1].1);
+}
