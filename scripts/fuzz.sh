@@ -24,10 +24,12 @@ for t in "${targets[@]}"; do
   echo "== $t: ${seconds}s"
   mkdir -p fuzz/artifacts
   log="fuzz/artifacts/$t.log"
-  # -rss_limit_mb guards against inputs that grow without bound; -timeout flags hangs.
+  # -rss_limit_mb guards against inputs that grow without bound; -timeout flags hangs. The
+  # timeout is wall-clock time: a fuzzer run with `nice` beside builds can be starved past 10 s
+  # on an input that takes 0.2 s alone, so give it more there (FUZZ_TIMEOUT=60).
   set +e
   cargo fuzz run --sanitizer none "$t" "fuzz/corpus/$t" "fuzz/seeds/$t" -- \
-    -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 >"$log" 2>&1
+    -max_total_time="$seconds" -timeout="${FUZZ_TIMEOUT:-10}" -rss_limit_mb=2048 -print_final_stats=1 >"$log" 2>&1
   rc=$?
   set -e
   grep -E 'stat::number_of_executed_units|stat::average_exec_per_sec|stat::peak_rss_mb|^#[0-9]+ +DONE|SUMMARY|panicked at' "$log" || true

@@ -382,6 +382,16 @@ impl PodAffinityTerm {
 }
 
 impl Pod {
+    /// This pod with another status: a copy of its metadata and spec only (cloning the pod and
+    /// then replacing its status copied the old status to drop it, twice per pod, issue 16).
+    pub fn with_status(&self, status: PodStatus) -> Pod {
+        Pod {
+            metadata: self.metadata.clone(),
+            spec: self.spec.clone(),
+            status,
+        }
+    }
+
     /// The pod's required podAntiAffinity terms.
     pub fn required_anti_affinity(&self) -> &[PodAffinityTerm] {
         self.spec

@@ -663,41 +663,37 @@ impl Sim {
     }
 
     /// A watch event for a pod on this node (only delivered while the kubelet can reach the API).
+    /// Every status write to a pod on the node comes here, so the kubelet, its worker and the
+    /// stored pod are each looked up once (issue 16).
     pub(crate) fn kubelet_sync_pod(&mut self, node: &str, key: &ObjectRef) {
-        if !self.kubelet_up(node) || !self.world.can_reach_api(node) {
-            return;
-        }
-        // What this sync needs of the stored pod, read without cloning it: most syncs (every
-        // status write to a pod on this node) change nothing here (issue 16).
-        let pod = self.api.get::<Pod>(&key.namespace, &key.name).map(|p| {
-            (
-                p.metadata.uid.clone(),
-                p.spec.node_name == node,
-                p.metadata.deletion_timestamp.is_some(),
-                p.is_terminal(),
-                p.metadata.deletion_grace_period_seconds,
-            )
-        });
-        let worker_uid = self
-            .kubelet(node)
-            .and_then(|k| k.worker_uid(&key.namespace, &key.name).cloned());
-        // A worker for an older pod of the same name (force-deleted and recreated): stop it.
-        if let Some(wu) = &worker_uid {
-            if pod.as_ref().is_none_or(|p| &p.0 != wu) {
-                self.kubelet_pod_removed(node, wu);
-            }
-        }
-        let Some((uid, on_node, terminating_now, terminal, grace)) = pod else {
+        let Some(k) = self.ctl.kubelets.get(node) else {
             return;
         };
-        if !on_node {
+        if !k.running || !self.world.can_reach_api(node) {
             return;
         }
-        let has_worker = self
-            .kubelet(node)
-            .is_some_and(|k| k.pods.contains_key(&uid));
+        // The stored pod, shared, not cloned: most syncs change nothing here.
+        let pod = self.api.shared_pod(&key.namespace, &key.name);
+        // A worker for an older pod of the same name (force-deleted and recreated): stop it.
+        let stale = k
+            .worker_uid(&key.namespace, &key.name)
+            .filter(|wu| pod.as_ref().is_none_or(|p| p.metadata.uid != **wu))
+            .cloned();
+        let has_worker = pod
+            .as_ref()
+            .is_some_and(|p| k.pods.contains_key(&p.metadata.uid));
+        if let Some(wu) = stale {
+            self.kubelet_pod_removed(node, &wu);
+        }
+        let Some(pod) = pod else {
+            return;
+        };
+        if pod.spec.node_name != node {
+            return;
+        }
+        let terminating_now = pod.metadata.deletion_timestamp.is_some();
         if !has_worker {
-            if terminating_now || terminal {
+            if terminating_now || pod.is_terminal() {
                 if terminating_now {
                     // Nothing runs for it here (e.g. after a reboot): finish the deletion.
                     let actor = Actor::Kubelet(node.to_string());
@@ -711,15 +707,11 @@ impl Sim {
                 }
                 return;
             }
-            let Some(pod) = self.api.shared_pod(&key.namespace, &key.name) else {
-                return;
-            };
             self.kubelet_admit(node, pod);
             return;
         }
-        let Some(pod) = self.api.shared_pod(&key.namespace, &key.name) else {
-            return;
-        };
+        let uid = pod.metadata.uid.clone();
+        let grace = pod.metadata.deletion_grace_period_seconds;
         let k = self.kubelet_mut(node).expect("kubelet");
         let w = k.pods.get_mut(&uid).expect("worker");
         // The kubelet takes the pod's new metadata and keeps the spec it admitted: the stored
@@ -730,25 +722,31 @@ impl Sim {
             w.pod.metadata = pod.metadata.clone();
         }
         let already = w.terminating_deadline.is_some();
+        // Status manager: put back what the kubelet knows if someone else changed it. A pod
+        // still at the version the kubelet last checked has nothing to put back.
+        let unchanged =
+            !w.dirty && !w.checked_rv.is_empty() && w.checked_rv == w.pod.metadata.resource_version;
+        let started = w.started;
         if terminating_now && !already {
             let grace = grace.unwrap_or(30).max(0) as u64;
             self.kubelet_begin_termination(node, &uid, grace * 1000, "pod deleted");
             return;
         }
-        if !w.started {
+        if !started {
             self.kubelet_try_start(node, &uid);
-        }
-        // Status manager: put back what the kubelet knows if someone else changed it. A pod
-        // still at the version the kubelet last checked has nothing to put back.
-        let unchanged = self
-            .kubelet(node)
-            .and_then(|k| k.pods.get(&uid))
-            .is_some_and(|w| {
-                !w.dirty
-                    && !w.checked_rv.is_empty()
-                    && w.checked_rv == w.pod.metadata.resource_version
-            });
-        if unchanged {
+            // Starting may change what the status manager would put back.
+            let unchanged = self
+                .kubelet(node)
+                .and_then(|k| k.pods.get(&uid))
+                .is_some_and(|w| {
+                    !w.dirty
+                        && !w.checked_rv.is_empty()
+                        && w.checked_rv == w.pod.metadata.resource_version
+                });
+            if unchanged {
+                return;
+            }
+        } else if unchanged {
             return;
         }
         self.kubelet_post_pod_status(node, &uid);
@@ -1887,10 +1885,13 @@ impl Sim {
         let Some(status) = status else {
             return;
         };
-        let Some(mut p) = self.api.get::<Pod>(&r.namespace, &r.name).cloned() else {
+        let Some(p) = self
+            .api
+            .get::<Pod>(&r.namespace, &r.name)
+            .map(|p| p.with_status(status))
+        else {
             return;
         };
-        p.status = status;
         let (ready, total) = p.ready_containers();
         let what = format!(
             "pod {} is {} ({ready}/{total} ready)",

@@ -408,8 +408,7 @@ pub(crate) fn schedule_one(sim: &mut Sim, key: &ObjectRef) {
         let mut status = pod.status.clone();
         let now = sim.now_time();
         if status.set_condition("PodScheduled", "False", "Unschedulable", &msg, now) {
-            let mut p = pod.clone();
-            p.status = status;
+            let p = pod.with_status(status);
             let _ = sim.api_update(
                 &ACTOR,
                 None,
