@@ -258,6 +258,17 @@ macro_rules! decode_leaves {
 
 decode_leaves!(String, bool, i32, i64, u16, u32, u64);
 
+/// A text the engine mostly fills with constants (`model::Str`); read from a file, it is owned.
+/// Its field reads as a `String` field does, then becomes the owned text.
+impl<D: Decoder> DecodeField<D> for std::borrow::Cow<'static, str> {
+    fn decode_field(&mut self, de: D) -> Result<(), DeError> {
+        let mut s = String::new();
+        s.decode_field(de)?;
+        *self = std::borrow::Cow::Owned(s);
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::path::Path;

@@ -107,6 +107,12 @@ impl Encode for String {
     }
 }
 
+impl Encode for std::borrow::Cow<'static, str> {
+    fn encode(&self) -> Doc {
+        Doc::Str(self.to_string())
+    }
+}
+
 impl Encode for bool {
     fn encode(&self) -> Doc {
         Doc::Bool(*self)

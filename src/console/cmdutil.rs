@@ -242,7 +242,7 @@ fn by_logging(a: &Pod, b: &Pod) -> Ordering {
         return assigned(b).cmp(&assigned(a));
     }
     // Phases missing from kubectl's map (Succeeded, Failed) rank with Running.
-    let phase = |p: &Pod| match p.status.phase.as_str() {
+    let phase = |p: &Pod| match &*p.status.phase {
         "Unknown" => 1,
         "Pending" => 2,
         _ => 0,

@@ -815,7 +815,7 @@ fn events(w: &mut Writer, sim: &Sim, r: &ObjectRef) {
             );
         }
         let from = if e.source.host.is_empty() {
-            e.source.component.clone()
+            e.source.component.to_string()
         } else {
             format!("{}, {}", e.source.component, e.source.host)
         };

@@ -356,7 +356,7 @@ impl FieldSelector {
                 ("metadata.name", _) => m.name.clone(),
                 ("metadata.namespace", _) => m.namespace.clone(),
                 ("spec.nodeName", Object::Pod(p)) => p.spec.node_name.clone(),
-                ("status.phase", Object::Pod(p)) => p.status.phase.clone(),
+                ("status.phase", Object::Pod(p)) => p.status.phase.to_string(),
                 ("spec.restartPolicy", Object::Pod(p)) => p.spec.restart_policy.clone(),
                 ("spec.schedulerName", Object::Pod(p)) => p.spec.scheduler_name.clone(),
                 ("spec.serviceAccountName", Object::Pod(p)) => p.spec.service_account_name.clone(),
@@ -803,14 +803,14 @@ pub fn row(obj: &Object, cols: Columns, now: u64) -> Vec<String> {
             );
             if cols.wide {
                 let source = if e.source.host.is_empty() {
-                    e.source.component.clone()
+                    e.source.component.to_string()
                 } else {
                     format!("{}, {}", e.source.component, e.source.host)
                 };
                 vec![
                     self::age(last, now),
-                    e.type_.clone(),
-                    e.reason.clone(),
+                    e.type_.to_string(),
+                    e.reason.to_string(),
                     object,
                     String::new(),
                     source,
@@ -822,8 +822,8 @@ pub fn row(obj: &Object, cols: Columns, now: u64) -> Vec<String> {
             } else {
                 vec![
                     self::age(last, now),
-                    e.type_.clone(),
-                    e.reason.clone(),
+                    e.type_.to_string(),
+                    e.reason.to_string(),
                     object,
                     e.message.clone(),
                 ]

@@ -20,7 +20,7 @@ fn condition_met(obj: &Object, cond: &str, want: &str) -> bool {
             .status
             .conditions
             .iter()
-            .map(|c| (c.type_.as_str(), c.status.as_str()))
+            .map(|c| (&*c.type_, &*c.status))
             .collect(),
         Object::Node(n) => n
             .status

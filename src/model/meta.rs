@@ -1,5 +1,6 @@
 //! Object metadata, references and timestamps shared by every kind.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use crate::sorted::SortedMap;
@@ -9,6 +10,11 @@ use serde::{Deserialize, Deserializer};
 /// A point in simulated time: milliseconds since the simulation epoch.
 ///
 /// The epoch prints as `2025-01-01T00:00:00Z`, so timestamps read like a real cluster's.
+/// A text the engine mostly sets to one of a few constants (`v1`, `Pod`, `True`, `Normal`,
+/// `kubelet`): the constant is borrowed, not copied, so an Event or a pod status written
+/// thousands of times allocates none of them (issue 16). Text read from a manifest is owned.
+pub type Str = Cow<'static, str>;
+
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Time(pub u64);
 
@@ -247,8 +253,8 @@ pub fn parse_duration(s: &str) -> Option<u64> {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct OwnerReference {
-    pub api_version: String,
-    pub kind: String,
+    pub api_version: Str,
+    pub kind: Str,
     pub name: String,
     pub uid: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -318,10 +324,10 @@ impl ObjectMeta {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ObjectReference {
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub api_version: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub kind: String,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    pub api_version: Str,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    pub kind: Str,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub namespace: String,
     #[serde(skip_serializing_if = "String::is_empty")]

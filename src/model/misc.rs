@@ -4,7 +4,7 @@ use crate::sorted::SortedMap;
 
 use podlab_derive::{Decode, Encode};
 
-use super::meta::{ObjectMeta, ObjectReference, Time};
+use super::meta::{ObjectMeta, ObjectReference, Str, Time};
 use super::quantity::IntOrString;
 use super::selector::LabelSelector;
 
@@ -36,11 +36,11 @@ pub struct LeaseSpec {
 pub struct Event {
     pub metadata: ObjectMeta,
     pub involved_object: ObjectReference,
-    pub reason: String,
+    pub reason: Str,
     pub message: String,
     /// `Normal` or `Warning`.
     #[serde(rename = "type")]
-    pub type_: String,
+    pub type_: Str,
     pub count: i32,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub first_timestamp: Option<Time>,
@@ -52,8 +52,8 @@ pub struct Event {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
 #[serde(rename_all = "camelCase", default)]
 pub struct EventSource {
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub component: String,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    pub component: Str,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub host: String,
 }

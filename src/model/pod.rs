@@ -4,7 +4,7 @@ use crate::sorted::SortedMap;
 
 use podlab_derive::{Decode, Encode};
 
-use super::meta::{ObjectMeta, Time};
+use super::meta::{ObjectMeta, Str, Time};
 use super::node::Taint;
 use super::quantity::{IntOrString, Quantity};
 use super::selector::LabelSelector;
@@ -502,8 +502,8 @@ pub struct PreferredSchedulingTerm {
 #[serde(rename_all = "camelCase", default)]
 pub struct PodStatus {
     /// `Pending`, `Running`, `Succeeded`, `Failed`, `Unknown`.
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub phase: String,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    pub phase: Str,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub conditions: Vec<PodCondition>,
     #[serde(skip_serializing_if = "String::is_empty")]
@@ -518,8 +518,8 @@ pub struct PodStatus {
     pub reason: String,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub message: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub qos_class: String,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    pub qos_class: Str,
 }
 
 impl PodStatus {
@@ -530,8 +530,8 @@ impl PodStatus {
     /// Sets a condition, keeping `lastTransitionTime` unless the status flips. Returns true if changed.
     pub fn set_condition(
         &mut self,
-        type_: &str,
-        status: &str,
+        type_: &'static str,
+        status: &'static str,
         reason: &str,
         message: &str,
         now: Time,
@@ -543,14 +543,14 @@ impl PodStatus {
             if c.status != status {
                 c.last_transition_time = Some(now);
             }
-            c.status = status.to_string();
+            c.status = status.into();
             c.reason = reason.to_string();
             c.message = message.to_string();
             return true;
         }
         self.conditions.push(PodCondition {
-            type_: type_.to_string(),
-            status: status.to_string(),
+            type_: type_.into(),
+            status: status.into(),
             reason: reason.to_string(),
             message: message.to_string(),
             last_probe_time: None,
@@ -564,8 +564,8 @@ impl PodStatus {
 #[serde(rename_all = "camelCase", default)]
 pub struct PodCondition {
     #[serde(rename = "type")]
-    pub type_: String,
-    pub status: String,
+    pub type_: Str,
+    pub status: Str,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub reason: String,
     #[serde(skip_serializing_if = "String::is_empty")]
@@ -678,7 +678,7 @@ impl Pod {
     /// STATUS as `kubectl get pods` prints it (ref §8, §2.4).
     pub fn display_status(&self) -> String {
         let mut reason = if self.status.reason.is_empty() {
-            self.status.phase.clone()
+            self.status.phase.to_string()
         } else {
             self.status.reason.clone()
         };

@@ -2258,9 +2258,24 @@ impl Sim {
         &mut self,
         actor: &Actor,
         involved: &ObjectRef,
-        type_: &str,
-        reason: &str,
+        type_: &'static str,
+        reason: &'static str,
         message: &str,
+    ) {
+        self.api_event_once(actor, involved, type_, reason, message, false);
+    }
+
+    /// `api_event`, but with `once` nothing is recorded while the Event it would count into is
+    /// stored: the scheduler's retries of a pod it could not place (a lookup by the recorder's
+    /// key, not a scan of every Event).
+    pub(crate) fn api_event_once(
+        &mut self,
+        actor: &Actor,
+        involved: &ObjectRef,
+        type_: &'static str,
+        reason: &'static str,
+        message: &str,
+        once: bool,
     ) {
         let uid = self
             .api
@@ -2269,9 +2284,18 @@ impl Sim {
             .unwrap_or_default();
         let (component, host) = event_source(actor);
         let ns = event_namespace(involved).to_string();
+        let parts = event_parts(&component, host, involved, &uid);
+        let name_of = |nanos| format!("{}.{:x}", involved.name, nanos);
+        if once
+            && (self.api.recorder)
+                .logged(&parts, type_, reason, message)
+                .is_some_and(|nanos| self.api.get::<Event>(&ns, &name_of(nanos)).is_some())
+        {
+            return;
+        }
         let now = self.now_time();
         let r = self.api.recorder.record(
-            &event_parts(&component, host, involved, &uid),
+            &parts,
             type_,
             reason,
             message,
@@ -2286,7 +2310,7 @@ impl Sim {
         } else {
             message.to_string()
         };
-        let name = format!("{}.{:x}", involved.name, r.nanos);
+        let name = name_of(r.nanos);
         let e = match self.api.get::<Event>(&ns, &name) {
             // Upstream patches count, last time and message; a deleted Event is made again.
             Some(e) => {
@@ -2318,7 +2342,7 @@ impl Sim {
                 first_timestamp: Some(Time(r.first)),
                 last_timestamp: None,
                 source: EventSource {
-                    component: component.into_owned(),
+                    component,
                     host: host.to_string(),
                 },
             },
@@ -2412,36 +2436,6 @@ fn event_parts<'a>(
         &involved.name,
         uid,
     ]
-}
-
-impl Sim {
-    /// Whether an Event of this source, object, reason and message is stored: a lookup by
-    /// the recorder's key, not a scan of every Event (the scheduler asks on each retry of each
-    /// pending pod).
-    pub(crate) fn event_stored(
-        &self,
-        actor: &Actor,
-        involved: &ObjectRef,
-        type_: &str,
-        reason: &str,
-        message: &str,
-    ) -> bool {
-        let (component, host) = event_source(actor);
-        let uid = self
-            .api
-            .get_object(involved)
-            .map_or("", |o| o.meta().uid.as_str());
-        let parts = event_parts(&component, host, involved, uid);
-        self.api
-            .recorder
-            .logged(&parts, type_, reason, message)
-            .is_some_and(|nanos| {
-                let name = format!("{}.{:x}", involved.name, nanos);
-                self.api
-                    .get::<Event>(event_namespace(involved), &name)
-                    .is_some()
-            })
-    }
 }
 
 /// cpu millis and memory bytes a pod requests: what the scheduler and the node index count.

@@ -31,7 +31,7 @@ impl Sim {
                 name: name.to_string(),
             })?;
         // Pending, finished and terminating pods cannot be disrupted further: no budget applies.
-        let phase = pod.status.phase.as_str();
+        let phase = &*pod.status.phase;
         let ignore_budget = matches!(phase, "Pending" | "Succeeded" | "Failed")
             || pod.metadata.deletion_timestamp.is_some();
         if ignore_budget {

@@ -345,7 +345,7 @@ impl Host for ProcessHost<'_> {
         }
     }
 
-    fn api_event(&mut self, involved: &ObjectRef, reason: &str, message: &str) {
+    fn api_event(&mut self, involved: &ObjectRef, reason: &'static str, message: &str) {
         let (actor, reachable) = self.client();
         if reachable {
             self.sim

@@ -101,7 +101,7 @@ pub trait Host {
         Err(ClientError::Timeout)
     }
     /// Records a Normal Event on `involved` (lost when the API server cannot be reached).
-    fn api_event(&mut self, _involved: &ObjectRef, _reason: &str, _message: &str) {}
+    fn api_event(&mut self, _involved: &ObjectRef, _reason: &'static str, _message: &str) {}
     /// A leader's work reaches the resource that `lock` protects, carrying `token` when the
     /// program fences. Returns whether the resource accepted it (it refuses a token lower than
     /// one it has seen); the ground truth keeps every write.

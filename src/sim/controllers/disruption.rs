@@ -56,7 +56,7 @@ fn healthy(pod: &Pod, disrupted: &SortedMap<String, Time>, now: u64) -> bool {
 fn owner_scale(sim: &Sim, pod: &Pod) -> Option<(String, i32)> {
     let c = pod.metadata.controller_ref()?;
     let ns = &pod.metadata.namespace;
-    match c.kind.as_str() {
+    match &*c.kind {
         "ReplicaSet" => {
             let rs = sim.api.get::<ReplicaSet>(ns, &c.name)?;
             if rs.metadata.uid != c.uid {

@@ -233,7 +233,7 @@ fn pods_to_delete(sim: &Sim, rs: &ReplicaSet, active: &[&Pod], n: usize) -> Vec<
         }
     }
     let now = sim.now;
-    let phase_rank = |p: &Pod| match p.status.phase.as_str() {
+    let phase_rank = |p: &Pod| match &*p.status.phase {
         "Pending" => 0,
         "Unknown" => 1,
         "Running" => 2,

@@ -417,9 +417,15 @@ pub(crate) fn schedule_one(sim: &mut Sim, key: &ObjectRef) {
                 &msg,
             );
         }
-        if first_time || !sim.event_stored(&ACTOR, key, "Warning", "FailedScheduling", &msg) {
-            sim.api_event(&ACTOR, key, "Warning", "FailedScheduling", &msg);
-        }
+        // A retry records nothing while the pod's Event with this message is stored.
+        sim.api_event_once(
+            &ACTOR,
+            key,
+            "Warning",
+            "FailedScheduling",
+            &msg,
+            !first_time,
+        );
         let retry = sim.timing.scheduler_retry_period;
         sim.enqueue_after(Ctl::Scheduler, key.clone(), retry);
         return;

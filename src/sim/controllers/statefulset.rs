@@ -132,7 +132,12 @@ fn controller_ref(set: &StatefulSet) -> OwnerReference {
 
 /// A pod owner reference on a claim (`whenScaled: Delete`) or a set one (`whenDeleted: Delete`):
 /// not a controller, so the claim is only garbage, never adopted.
-fn owner_ref(api_version: &str, kind: &str, name: &str, uid: &str) -> OwnerReference {
+fn owner_ref(
+    api_version: &'static str,
+    kind: &'static str,
+    name: &str,
+    uid: &str,
+) -> OwnerReference {
     OwnerReference {
         api_version: api_version.into(),
         kind: kind.into(),
@@ -831,7 +836,7 @@ fn count(
     s
 }
 
-fn record(sim: &mut Sim, key: &ObjectRef, reason: &str, message: &str) {
+fn record(sim: &mut Sim, key: &ObjectRef, reason: &'static str, message: &str) {
     sim.api_event(&ACTOR, key, "Normal", reason, message);
 }
 
