@@ -688,7 +688,7 @@ impl Cluster {
                 .insert(n.metadata.name.clone(), allocatable(n));
         }
         if let Object::Pod(p) = o {
-            self.index_pod(p, &r, 1, true);
+            self.index_pod(p, Some(&r), 1);
             if !p.spec.node_name.is_empty() {
                 self.pods_by_node
                     .entry(p.spec.node_name.clone())
@@ -699,17 +699,19 @@ impl Cluster {
     }
 
     /// Adds (`sign` 1) or removes (-1) a pod's share of the orphan, request and owner indexes;
-    /// without `sets`, only its counts (an update that keeps the pod in the same sets).
-    fn index_pod(&mut self, p: &Pod, r: &ObjectRef, sign: i64, sets: bool) {
+    /// without its ref, only its counts (an update that keeps the pod in the same sets).
+    fn index_pod(&mut self, p: &Pod, sets: Option<&ObjectRef>, sign: i64) {
         let controller = p.metadata.controller_ref();
         match controller {
-            None if !sets => {}
-            None if sign > 0 => {
-                self.orphan_pods.insert(r.clone());
-            }
-            None => {
-                self.orphan_pods.remove(r);
-            }
+            None => match sets {
+                Some(r) if sign > 0 => {
+                    self.orphan_pods.insert(r.clone());
+                }
+                Some(r) => {
+                    self.orphan_pods.remove(r);
+                }
+                None => {}
+            },
             Some(c) => {
                 let t = self.tallies.entry(c.uid.clone()).or_default();
                 t.add(p, sign);
@@ -720,14 +722,18 @@ impl Cluster {
         }
         let node = &p.spec.node_name;
         if node.is_empty() {
-            if sets && sign > 0 {
-                self.unbound_pods.insert(r.clone());
-            } else if sets {
-                self.unbound_pods.remove(r);
+            match sets {
+                Some(r) if sign > 0 => {
+                    self.unbound_pods.insert(r.clone());
+                }
+                Some(r) => {
+                    self.unbound_pods.remove(r);
+                }
+                None => {}
             }
             return;
         }
-        if sets && !p.required_anti_affinity().is_empty() {
+        if let Some(r) = sets.filter(|_| !p.required_anti_affinity().is_empty()) {
             if sign > 0 {
                 self.anti_affinity_pods.insert(r.clone());
             } else {
@@ -773,7 +779,7 @@ impl Cluster {
             }
         }
         if let Object::Pod(p) = o {
-            self.index_pod(p, &r, -1, true);
+            self.index_pod(p, Some(&r), -1);
             if let Some(s) = self.pods_by_node.get_mut(&p.spec.node_name) {
                 s.remove(&r);
                 if s.is_empty() {
@@ -784,11 +790,14 @@ impl Cluster {
     }
 
     fn put(&mut self, o: Object) -> Option<Object> {
-        let r = o.object_ref();
-        let Some(slot) = self.objects.get_mut(&r) else {
-            self.index_add(&o);
-            self.objects.insert(r, o);
-            return None;
+        // One search for a new object too (60,000 of the 80,000 writes of `rs100x10000`).
+        let slot = match self.objects.entry(o.object_ref()) {
+            std::collections::btree_map::Entry::Vacant(v) => {
+                v.insert(o.clone());
+                self.index_add(&o);
+                return None;
+            }
+            std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
         };
         // An update in place: most keep the object in every set it was in (a status write),
         // so only a pod's counts move, not its entries in sets of 100,000 (issue 16).
@@ -796,8 +805,8 @@ impl Cluster {
         let new = slot.clone();
         if same_sets(&old, &new) {
             if let (Object::Pod(a), Object::Pod(b)) = (&old, &new) {
-                self.index_pod(a, &r, -1, false);
-                self.index_pod(b, &r, 1, false);
+                self.index_pod(a, None, -1);
+                self.index_pod(b, None, 1);
             }
         } else {
             self.index_remove(&old);
