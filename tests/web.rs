@@ -345,5 +345,5 @@ fn a_panic_leaves_a_recovery_view() {
 #[wasm_bindgen_test]
 fn the_engine_gives_the_native_digest_in_wasm() {
     let sim = podlab::sim::examples::run_determinism_fixture();
-    assert_eq!(sim.trace().digest_hex(), "50f2223c0bc044e8");
+    assert_eq!(sim.trace().digest_hex(), "a64ac902a7ce164b");
 }
