@@ -114,3 +114,30 @@ fn a_recreated_pod_of_the_same_name_gets_new_events() {
     assert!(started.iter().all(|(count, _)| *count == 1));
     assert_ne!(started[0].1, started[1].1);
 }
+
+#[test]
+fn a_rebooted_nodes_kubelet_opens_new_events() {
+    // The kubelet that starts after a reboot has an empty event cache: the pod's containers
+    // start again and their Events are new ones, not a count on those before the reboot.
+    let mut sim = SimBuilder::new(3).workers(1).build().unwrap();
+    let pod = podlab::sim::examples::pod(
+        "solo",
+        &[("app", "solo")],
+        Container::new("c", "nginx:1.27"),
+    );
+    sim.apply(Command::Apply(pod.into())).unwrap();
+    sim.run_for(30_000);
+    let console = Console::new();
+    let out = console.run(&mut sim, "lab restart node-1");
+    assert!(out.ok, "{}", out.text);
+    sim.run_for(60_000);
+    let started: Vec<_> = sim
+        .cluster()
+        .events_for(&ObjectRef::new(Kind::Pod, "default", "solo"))
+        .into_iter()
+        .filter(|e| e.reason == "Started")
+        .map(|e| (e.count, e.metadata.name.clone()))
+        .collect();
+    assert_eq!(started.len(), 2, "{started:?}");
+    assert!(started.iter().all(|(count, _)| *count == 1), "{started:?}");
+}

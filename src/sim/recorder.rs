@@ -46,6 +46,8 @@ enum Entry {
     Seen { start: u64 },
     /// The spam filter's token bucket, as the time it is full again (none is taken after it).
     Bucket { full_at: u64 },
+    /// How often a source's process started: each start has caches of its own.
+    Started { times: u64 },
 }
 
 /// The recorders' state: one map for all sources, as each key names its source. Its entries
@@ -91,7 +93,7 @@ impl Recorder {
         (now, now_nanos): (u64, u64),
         correlate: bool,
     ) -> Recorded {
-        let source = fnv_parts(source);
+        let source = self.source(source);
         let combined = correlate && self.similar(source, [type_, reason, message], now);
         let key = if combined {
             Self::key("combined", source, &[type_, reason])
@@ -172,11 +174,33 @@ impl Recorder {
         reason: &str,
         message: &str,
     ) -> Option<u64> {
-        let key = Self::key("event", fnv_parts(source), &[type_, reason, message]);
+        let key = Self::key("event", self.source(source), &[type_, reason, message]);
         match self.entries.get(&key) {
             Some(Entry::Logged { nanos, .. }) => Some(*nanos),
             _ => None,
         }
+    }
+
+    /// A source's process started again (a kubelet after its node's reboot): its caches start
+    /// empty, so what it sends next opens new Events, windows and buckets.
+    pub(crate) fn restart(&mut self, component: &str, host: &str) {
+        let key = Self::key("started", fnv_parts(&[component, host]), &[]);
+        let times = self.started(key) + 1;
+        self.entries.insert(key, Entry::Started { times });
+    }
+
+    fn started(&self, key: u64) -> u64 {
+        match self.entries.get(&key) {
+            Some(&Entry::Started { times }) => times,
+            _ => 0,
+        }
+    }
+
+    /// The hash of a source (component and host first) and object, in its process's current
+    /// start.
+    fn source(&self, source: &[&str]) -> u64 {
+        let started = self.started(Self::key("started", fnv_parts(&source[..2]), &[]));
+        fnv(fnv_parts(source), &started.to_le_bytes())
     }
 
     /// The spam filter's token bucket (`TryAccept`), kept as the time it is full again.
@@ -315,6 +339,67 @@ mod tests {
                 false
             )
             .sent));
+    }
+
+    #[test]
+    fn a_restarted_source_starts_new_events() {
+        // A kubelet process that starts again has empty caches: no count on the old Event.
+        let pod: [&str; 6] = ["kubelet", "node-1", "Pod", "default", "web-0", "u3"];
+        let mut r = Recorder::default();
+        let first = r.record(
+            &pod,
+            "Normal",
+            "Started",
+            "Started container web",
+            at(1),
+            true,
+        );
+        assert_eq!(
+            r.record(
+                &pod,
+                "Normal",
+                "Started",
+                "Started container web",
+                at(2),
+                true
+            )
+            .count,
+            2
+        );
+        r.restart("kubelet", "node-1");
+        let after = r.record(
+            &pod,
+            "Normal",
+            "Started",
+            "Started container web",
+            at(3),
+            true,
+        );
+        assert_eq!(after.count, 1);
+        assert_ne!(after.nanos, first.nanos);
+        // Another node's kubelet keeps its own.
+        let other: [&str; 6] = ["kubelet", "node-2", "Pod", "default", "web-1", "u4"];
+        r.record(
+            &other,
+            "Normal",
+            "Started",
+            "Started container web",
+            at(4),
+            true,
+        );
+        r.restart("kubelet", "node-1");
+        assert_eq!(
+            r.record(
+                &other,
+                "Normal",
+                "Started",
+                "Started container web",
+                at(5),
+                true
+            )
+            .count,
+            2
+        );
     }
 
     #[test]

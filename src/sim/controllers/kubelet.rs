@@ -302,6 +302,8 @@ impl Sim {
 
     /// Starts the kubelet (machine boot): heartbeat at a random phase, then a full relist.
     pub(crate) fn kubelet_boot(&mut self, node: &str) {
+        // A new kubelet process: its event recorder's caches start empty.
+        self.api.recorder.restart("kubelet", node);
         let phase = self.rng.below(self.timing.lease_renew_interval);
         let Some(k) = self.kubelet_mut(node) else {
             return;
