@@ -2296,7 +2296,9 @@ impl Sim {
         let parts = event_parts(&component, host, involved, &uid);
         let name_of = |nanos| format!("{}.{:x}", involved.name, nanos);
         if once
-            && (self.api.recorder)
+            && self
+                .api
+                .recorder
                 .logged(&parts, type_, reason, message)
                 .is_some_and(|nanos| self.api.get::<Event>(&ns, &name_of(nanos)).is_some())
         {
@@ -2320,7 +2322,7 @@ impl Sim {
             message.to_string()
         };
         let name = name_of(r.nanos);
-        let e = match self.api.get::<Event>(&ns, &name) {
+        let mut e = match self.api.get::<Event>(&ns, &name) {
             // Upstream patches count, last time and message; a deleted Event is made again.
             Some(e) => {
                 let mut e = e.clone();
@@ -2357,7 +2359,6 @@ impl Sim {
             },
         };
         let what = format!("{type_} {reason}: {message}");
-        let mut e = e;
         e.count = r.count;
         e.last_timestamp = Some(now);
         e.message = message;
