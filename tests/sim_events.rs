@@ -85,16 +85,32 @@ fn a_replicaset_of_thirty_keeps_nine_created_events_and_one_combined() {
     assert_eq!(combined.count, 22, "16 sent, 5 dropped, and this one");
 }
 
-#[test]
-fn a_recreated_pod_of_the_same_name_gets_new_events() {
-    // The recorder keys Events by the object's uid too: a StatefulSet's web-0 made again is a
-    // new object, so its kubelet Events start at count 1.
-    let mut sim = SimBuilder::new(3).workers(1).build().unwrap();
+/// One node and a bare pod `solo`, not applied yet.
+fn one_node_and_a_pod() -> (Sim, podlab::model::Pod) {
+    let sim = SimBuilder::new(3).workers(1).build().unwrap();
     let pod = podlab::sim::examples::pod(
         "solo",
         &[("app", "solo")],
         Container::new("c", "nginx:1.27"),
     );
+    (sim, pod)
+}
+
+/// The `Started` Events about `solo`: each one's count and its object's uid.
+fn started(sim: &Sim) -> Vec<(i32, String)> {
+    sim.cluster()
+        .events_for(&ObjectRef::new(Kind::Pod, "default", "solo"))
+        .into_iter()
+        .filter(|e| e.reason == "Started")
+        .map(|e| (e.count, e.involved_object.uid.clone()))
+        .collect()
+}
+
+#[test]
+fn a_recreated_pod_of_the_same_name_gets_new_events() {
+    // The recorder keys Events by the object's uid too: a StatefulSet's web-0 made again is a
+    // new object, so its kubelet Events start at count 1.
+    let (mut sim, pod) = one_node_and_a_pod();
     sim.apply(Command::Apply(pod.clone().into())).unwrap();
     sim.run_for(30_000);
     let console = Console::new();
@@ -103,13 +119,7 @@ fn a_recreated_pod_of_the_same_name_gets_new_events() {
     sim.run_for(5_000);
     sim.apply(Command::Apply(pod.into())).unwrap();
     sim.run_for(30_000);
-    let started: Vec<_> = sim
-        .cluster()
-        .events_for(&ObjectRef::new(Kind::Pod, "default", "solo"))
-        .into_iter()
-        .filter(|e| e.reason == "Started")
-        .map(|e| (e.count, e.involved_object.uid.clone()))
-        .collect();
+    let started = started(&sim);
     assert_eq!(started.len(), 2, "{started:?}");
     assert!(started.iter().all(|(count, _)| *count == 1));
     assert_ne!(started[0].1, started[1].1);
@@ -119,25 +129,14 @@ fn a_recreated_pod_of_the_same_name_gets_new_events() {
 fn a_rebooted_nodes_kubelet_opens_new_events() {
     // The kubelet that starts after a reboot has an empty event cache: the pod's containers
     // start again and their Events are new ones, not a count on those before the reboot.
-    let mut sim = SimBuilder::new(3).workers(1).build().unwrap();
-    let pod = podlab::sim::examples::pod(
-        "solo",
-        &[("app", "solo")],
-        Container::new("c", "nginx:1.27"),
-    );
+    let (mut sim, pod) = one_node_and_a_pod();
     sim.apply(Command::Apply(pod.into())).unwrap();
     sim.run_for(30_000);
     let console = Console::new();
     let out = console.run(&mut sim, "lab restart node-1");
     assert!(out.ok, "{}", out.text);
     sim.run_for(60_000);
-    let started: Vec<_> = sim
-        .cluster()
-        .events_for(&ObjectRef::new(Kind::Pod, "default", "solo"))
-        .into_iter()
-        .filter(|e| e.reason == "Started")
-        .map(|e| (e.count, e.metadata.name.clone()))
-        .collect();
+    let started = started(&sim);
     assert_eq!(started.len(), 2, "{started:?}");
     assert!(started.iter().all(|(count, _)| *count == 1), "{started:?}");
 }
