@@ -2292,7 +2292,7 @@ impl Sim {
             .map(|o| o.meta().uid.clone())
             .unwrap_or_default();
         let (component, host) = event_source(actor);
-        let ns = event_namespace(involved).to_string();
+        let ns = event_namespace(involved);
         let parts = event_parts(&component, host, involved, &uid);
         let name_of = |nanos| format!("{}.{:x}", involved.name, nanos);
         if once
@@ -2300,7 +2300,7 @@ impl Sim {
                 .api
                 .recorder
                 .logged(&parts, type_, reason, message)
-                .is_some_and(|nanos| self.api.get::<Event>(&ns, &name_of(nanos)).is_some())
+                .is_some_and(|nanos| self.api.get::<Event>(ns, &name_of(nanos)).is_some())
         {
             return;
         }
@@ -2322,7 +2322,7 @@ impl Sim {
             message.to_string()
         };
         let name = name_of(r.nanos);
-        let mut e = match self.api.get::<Event>(&ns, &name) {
+        let mut e = match self.api.get::<Event>(ns, &name) {
             // Upstream patches count, last time and message; a deleted Event is made again.
             Some(e) => {
                 let mut e = e.clone();
@@ -2332,7 +2332,7 @@ impl Sim {
             None => Event {
                 metadata: ObjectMeta {
                     name,
-                    namespace: ns,
+                    namespace: ns.to_string(),
                     uid: self.rng.uid(),
                     resource_version: self.api.next_rv(),
                     creation_timestamp: Some(now),

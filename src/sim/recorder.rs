@@ -197,10 +197,13 @@ impl Recorder {
     }
 
     /// The hash of a source (component and host first) and object, in its process's current
-    /// start.
+    /// start. The component and host are hashed once: the hash of all the parts goes on from
+    /// theirs (`fnv_parts` is a fold).
     fn source(&self, source: &[&str]) -> u64 {
-        let started = self.started(Self::key("started", fnv_parts(&source[..2]), &[]));
-        fnv(fnv_parts(source), &started.to_le_bytes())
+        let (process, object) = source.split_at(2);
+        let process = fnv_parts(process);
+        let started = self.started(Self::key("started", process, &[]));
+        fnv(fnv_more(process, object), &started.to_le_bytes())
     }
 
     /// The spam filter's token bucket (`TryAccept`), kept as the time it is full again.

@@ -113,14 +113,18 @@ pub(crate) struct PodWorker {
 }
 
 impl PodWorker {
+    /// The status manager has nothing to put back: the stored pod is still at the version the
+    /// kubelet last checked, and nothing changed here since.
+    fn status_unchanged(&self) -> bool {
+        !self.dirty
+            && !self.checked_rv.is_empty()
+            && self.checked_rv == self.pod.metadata.resource_version
+    }
+
     /// The pod's metadata and (shared) spec, for work that does not read its status: a copy
     /// of the whole pod was a copy of every container status too.
     fn pod_without_status(&self) -> Pod {
-        Pod {
-            metadata: self.pod.metadata.clone(),
-            spec: self.pod.spec.clone(),
-            status: Default::default(),
-        }
+        self.pod.with_status(Default::default())
     }
 }
 
@@ -724,10 +728,8 @@ impl Sim {
             w.pod.metadata = pod.metadata.clone();
         }
         let already = w.terminating_deadline.is_some();
-        // Status manager: put back what the kubelet knows if someone else changed it. A pod
-        // still at the version the kubelet last checked has nothing to put back.
-        let unchanged =
-            !w.dirty && !w.checked_rv.is_empty() && w.checked_rv == w.pod.metadata.resource_version;
+        // Status manager: put back what the kubelet knows if someone else changed it.
+        let unchanged = w.status_unchanged();
         let started = w.started;
         if terminating_now && !already {
             let grace = grace.unwrap_or(30).max(0) as u64;
@@ -740,11 +742,7 @@ impl Sim {
             let unchanged = self
                 .kubelet(node)
                 .and_then(|k| k.pods.get(&uid))
-                .is_some_and(|w| {
-                    !w.dirty
-                        && !w.checked_rv.is_empty()
-                        && w.checked_rv == w.pod.metadata.resource_version
-                });
+                .is_some_and(PodWorker::status_unchanged);
             if unchanged {
                 return;
             }
