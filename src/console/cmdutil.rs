@@ -618,7 +618,7 @@ pub(super) fn read_files<'a>(
             if m.object.namespaced() {
                 let written = m.object.meta().namespace.clone();
                 if written.is_empty() {
-                    m.object.meta_mut().namespace = default_ns.clone();
+                    m.object.meta_mut().namespace = crate::model::meta::namespace(&default_ns);
                 } else if flag_ns.is_some_and(|f| f != written) {
                     errors.push_str(&format!(
                         "error: the namespace from the provided object \"{written}\" does not match the namespace \"{}\". You must pass '--namespace={written}' to perform this operation.\n",
@@ -626,7 +626,7 @@ pub(super) fn read_files<'a>(
                     ));
                 }
             } else {
-                m.object.meta_mut().namespace.clear();
+                m.object.meta_mut().namespace = "".into();
             }
             for d in manifest::validate(&m) {
                 let what = format!(

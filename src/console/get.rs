@@ -354,7 +354,7 @@ impl FieldSelector {
             let m = o.meta();
             let actual = match (field.as_str(), o) {
                 ("metadata.name", _) => m.name.clone(),
-                ("metadata.namespace", _) => m.namespace.clone(),
+                ("metadata.namespace", _) => m.namespace.to_string(),
                 ("spec.nodeName", Object::Pod(p)) => p.spec.node_name.clone(),
                 ("status.phase", Object::Pod(p)) => p.status.phase.to_string(),
                 ("spec.restartPolicy", Object::Pod(p)) => p.spec.restart_policy.clone(),
@@ -831,7 +831,7 @@ pub fn row(obj: &Object, cols: Columns, now: u64) -> Vec<String> {
         }
     };
     if cols.all_namespaces && obj.kind().namespaced() {
-        r.insert(0, meta.namespace.clone());
+        r.insert(0, meta.namespace.to_string());
     }
     if cols.show_labels {
         r.push(labels_text(meta));
@@ -913,7 +913,7 @@ fn endpoints(target: &mut dyn Target, ns: &str, all_ns: bool, names: &[String]) 
             continue;
         };
         let entry = by_service
-            .entry((m.namespace.clone(), svc.clone()))
+            .entry((m.namespace.to_string(), svc.clone()))
             .or_insert((m.creation_timestamp, Vec::new(), Vec::new()));
         if let (Some(a), Some(b)) = (entry.0, m.creation_timestamp) {
             if b.millis() < a.millis() {

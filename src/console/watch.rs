@@ -327,7 +327,7 @@ fn table_of(
         header,
         objects: objects
             .iter()
-            .map(|o| (o.meta().namespace.clone(), o.meta().name.clone()))
+            .map(|o| (o.meta().namespace.to_string(), o.meta().name.clone()))
             .collect(),
         rows,
     })
@@ -458,7 +458,7 @@ impl Watch {
                     *header = true;
                 }
                 for r in &changed {
-                    let key = (r.namespace.as_str(), r.name.as_str());
+                    let key = (&*r.namespace, r.name.as_str());
                     let at = now
                         .objects
                         .iter()

@@ -7,14 +7,28 @@ use crate::sorted::SortedMap;
 use podlab_derive::{Decode, Encode};
 use serde::{Deserialize, Deserializer};
 
-/// A point in simulated time: milliseconds since the simulation epoch.
-///
-/// The epoch prints as `2025-01-01T00:00:00Z`, so timestamps read like a real cluster's.
 /// A text the engine mostly sets to one of a few constants (`v1`, `Pod`, `True`, `Normal`,
 /// `kubelet`): the constant is borrowed, not copied, so an Event or a pod status written
 /// thousands of times allocates none of them (issue 16). Text read from a manifest is owned.
 pub type Str = Cow<'static, str>;
 
+/// Namespaces every cluster has: a namespace with one of these names is borrowed, whether
+/// the engine set it or a manifest did, so the keys and references of 10,000 pods in
+/// `default` copy no namespace (issue 16).
+const WELL_KNOWN_NAMESPACES: [&str; 4] =
+    ["default", "kube-system", "kube-node-lease", "kube-public"];
+
+/// `s` as a namespace: borrowed if it is a namespace every cluster has, else owned.
+pub fn namespace(s: &str) -> Str {
+    match WELL_KNOWN_NAMESPACES.iter().find(|w| **w == s) {
+        Some(w) => Cow::Borrowed(w),
+        None => Cow::Owned(s.to_string()),
+    }
+}
+
+/// A point in simulated time: milliseconds since the simulation epoch.
+///
+/// The epoch prints as `2025-01-01T00:00:00Z`, so timestamps read like a real cluster's.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Time(pub u64);
 
@@ -271,8 +285,8 @@ pub struct ObjectMeta {
     pub name: String,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub generate_name: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub namespace: String,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    pub namespace: Str,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub uid: String,
     #[serde(skip_serializing_if = "String::is_empty")]
@@ -303,7 +317,7 @@ impl ObjectMeta {
     pub fn named(namespace: &str, name: &str) -> Self {
         ObjectMeta {
             name: name.to_string(),
-            namespace: namespace.to_string(),
+            namespace: self::namespace(namespace),
             ..Default::default()
         }
     }
@@ -328,8 +342,8 @@ pub struct ObjectReference {
     pub api_version: Str,
     #[serde(skip_serializing_if = "str::is_empty")]
     pub kind: Str,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub namespace: String,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    pub namespace: Str,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub name: String,
     #[serde(skip_serializing_if = "String::is_empty")]

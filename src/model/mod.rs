@@ -219,7 +219,7 @@ impl fmt::Display for Kind {
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ObjectRef {
     pub kind: Kind,
-    pub namespace: String,
+    pub namespace: Str,
     pub name: String,
 }
 
@@ -228,9 +228,9 @@ impl ObjectRef {
         ObjectRef {
             kind,
             namespace: if kind.namespaced() {
-                namespace.to_string()
+                meta::namespace(namespace)
             } else {
-                String::new()
+                Str::Borrowed("")
             },
             name: name.to_string(),
         }

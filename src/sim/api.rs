@@ -281,7 +281,9 @@ pub struct Cluster {
     node_allocatable: SortedMap<String, (i64, i64, i64)>,
     /// controller uid -> node name -> active pods of that controller on the node (nested, so
     /// the scheduler's lookup per node and pod borrows its keys instead of building a pair).
-    owner_on_node: BTreeMap<String, SortedMap<String, i64>>,
+    /// A sorted list, not a B-tree: it has a key per controller, and a B-tree of its own
+    /// types was code in the page for no gain.
+    owner_on_node: SortedMap<String, SortedMap<String, i64>>,
     /// controller uid -> what its pods add up to (see `PodTally`).
     tallies: SortedMap<String, PodTally>,
     /// The kubelets' and controllers' event recorders (client-go's correlator, with the
@@ -502,7 +504,7 @@ impl Cluster {
         // (kube-dns's EndpointSlice sync walked 10,000 pods of the default namespace).
         let start = ObjectRef {
             kind: T::KIND,
-            namespace: namespace.to_string(),
+            namespace: crate::model::meta::namespace(namespace),
             name: String::new(),
         };
         self.objects
@@ -514,7 +516,7 @@ impl Cluster {
     pub fn list_kind(&self, kind: Kind) -> impl Iterator<Item = &Object> {
         let start = ObjectRef {
             kind,
-            namespace: String::new(),
+            namespace: crate::model::Str::Borrowed(""),
             name: String::new(),
         };
         self.objects
@@ -597,7 +599,7 @@ impl Cluster {
     pub fn orphan_pods_in<'a>(&'a self, namespace: &'a str) -> impl Iterator<Item = &'a Pod> + 'a {
         let start = ObjectRef {
             kind: Kind::Pod,
-            namespace: namespace.to_string(),
+            namespace: crate::model::meta::namespace(namespace),
             name: String::new(),
         };
         self.orphan_pods
@@ -742,7 +744,11 @@ impl Cluster {
         }
         if !p.is_terminal() {
             let (cpu, mem) = pod_requests(p);
-            let e = self.node_requests.entry(node.clone()).or_default();
+            // The keys are copied only for a new entry: most updates find theirs.
+            let e = match self.node_requests.get_mut(node.as_str()) {
+                Some(e) => e,
+                None => self.node_requests.entry(node.clone()).or_default(),
+            };
             e.0 += sign * cpu;
             e.1 += sign * mem;
             e.2 += sign;
@@ -751,8 +757,14 @@ impl Cluster {
             }
         }
         if let Some(c) = controller.filter(|_| p.is_active()) {
-            let m = self.owner_on_node.entry(c.uid.clone()).or_default();
-            let e = m.entry(node.clone()).or_default();
+            let m = match self.owner_on_node.get_mut(c.uid.as_str()) {
+                Some(m) => m,
+                None => self.owner_on_node.entry(c.uid.clone()).or_default(),
+            };
+            let e = match m.get_mut(node.as_str()) {
+                Some(e) => e,
+                None => m.entry(node.clone()).or_default(),
+            };
             *e += sign;
             if *e == 0 {
                 m.remove(node);
@@ -1744,13 +1756,14 @@ impl Sim {
         let kind = obj.kind();
         {
             let m = obj.meta_mut();
-            if kind.namespaced() {
-                if m.namespace.is_empty() {
-                    m.namespace = "default".into();
-                }
+            // A namespace every cluster has is borrowed from here on, not copied per object.
+            m.namespace = if !kind.namespaced() {
+                crate::model::Str::Borrowed("")
+            } else if m.namespace.is_empty() {
+                crate::model::Str::Borrowed("default")
             } else {
-                m.namespace.clear();
-            }
+                crate::model::meta::namespace(&m.namespace)
+            };
         }
         let (ns, name, gen_name) = {
             let m = obj.meta();
@@ -2332,7 +2345,7 @@ impl Sim {
             None => Event {
                 metadata: ObjectMeta {
                     name,
-                    namespace: ns.to_string(),
+                    namespace: crate::model::meta::namespace(ns),
                     uid: self.rng.uid(),
                     resource_version: self.api.next_rv(),
                     creation_timestamp: Some(now),

@@ -399,7 +399,7 @@ impl Sim {
         dp: &DrainPod,
         opts: &DrainOptions,
     ) -> Result<PodState, String> {
-        let (ns, name) = (dp.pod.namespace.as_str(), dp.pod.name.as_str());
+        let (ns, name) = (&*dp.pod.namespace, dp.pod.name.as_str());
         let delete = DeleteOptions {
             grace_period_seconds: opts.grace_period_seconds,
             ..DeleteOptions::default()

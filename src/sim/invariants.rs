@@ -71,7 +71,7 @@ fn statefulset_identity(sim: &Sim, out: &mut Vec<Violation>) {
             });
             continue;
         };
-        let key = (p.metadata.namespace.clone(), parent.to_string(), ord);
+        let key = (p.metadata.namespace.to_string(), parent.to_string(), ord);
         if let Some(other) = seen.insert(key, name.clone()) {
             out.push(Violation {
                 name: "statefulset-one-pod-per-identity",
@@ -142,7 +142,7 @@ fn pv_pvc_symmetric(sim: &Sim, out: &mut Vec<Violation>) {
         if let Some(r) = &pv.spec.claim_ref {
             if pv.status.phase == "Bound" {
                 claimed
-                    .entry((r.namespace.clone(), r.name.clone()))
+                    .entry((r.namespace.to_string(), r.name.clone()))
                     .or_default()
                     .push(pv.metadata.name.clone());
             }

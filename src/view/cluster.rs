@@ -138,7 +138,7 @@ pub fn pod_card(pod: &Pod, process: Option<&Process>) -> PodCard {
         readiness_on: p.ready_toggle,
     });
     PodCard {
-        namespace: pod.metadata.namespace.clone(),
+        namespace: pod.metadata.namespace.to_string(),
         name: pod.metadata.name.clone(),
         status: pod.display_status(),
         ready: format!("{r}/{t}"),
@@ -187,7 +187,12 @@ pub fn cluster_model(sim: &Sim) -> ClusterModel {
     let world = sim.world();
     let claims: SortedMap<(String, String), &PersistentVolumeClaim> = api
         .list::<PersistentVolumeClaim>()
-        .map(|c| ((c.metadata.namespace.clone(), c.metadata.name.clone()), c))
+        .map(|c| {
+            (
+                (c.metadata.namespace.to_string(), c.metadata.name.clone()),
+                c,
+            )
+        })
         .collect();
     let pv_by_unique: SortedMap<String, String> = api
         .list::<PersistentVolume>()
@@ -229,7 +234,7 @@ pub fn cluster_model(sim: &Sim) -> ClusterModel {
             }
             for pod in &pods {
                 for claim in pod.claim_names() {
-                    let key = (pod.metadata.namespace.clone(), claim.to_string());
+                    let key = (pod.metadata.namespace.to_string(), claim.to_string());
                     let Some(c) = claims.get(&key).filter(|c| !c.spec.volume_name.is_empty())
                     else {
                         continue;

@@ -1056,7 +1056,7 @@ impl Sim {
                 match fr.field_path.as_str() {
                     "metadata.uid" => pod.metadata.uid.clone(),
                     "metadata.name" => pod.metadata.name.clone(),
-                    "metadata.namespace" => pod.metadata.namespace.clone(),
+                    "metadata.namespace" => pod.metadata.namespace.to_string(),
                     "spec.nodeName" => pod.spec.node_name.clone(),
                     "status.podIP" => ip.clone(),
                     _ => String::new(),
@@ -1106,7 +1106,7 @@ impl Sim {
             pid: 0,
             id: id.clone(),
             machine: node.to_string(),
-            pod_namespace: pod.metadata.namespace.clone(),
+            pod_namespace: pod.metadata.namespace.to_string(),
             pod_name: pod.metadata.name.clone(),
             pod_uid: uid.to_string(),
             pod_labels: pod.metadata.labels.clone(),
