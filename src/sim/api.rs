@@ -505,7 +505,7 @@ impl Cluster {
         let start = ObjectRef {
             kind: T::KIND,
             namespace: crate::model::meta::namespace(namespace),
-            name: String::new(),
+            name: crate::model::Name::default(),
         };
         self.objects
             .range(start..)
@@ -517,7 +517,7 @@ impl Cluster {
         let start = ObjectRef {
             kind,
             namespace: crate::model::Str::Borrowed(""),
-            name: String::new(),
+            name: crate::model::Name::default(),
         };
         self.objects
             .range(start..)
@@ -600,7 +600,7 @@ impl Cluster {
         let start = ObjectRef {
             kind: Kind::Pod,
             namespace: crate::model::meta::namespace(namespace),
-            name: String::new(),
+            name: crate::model::Name::default(),
         };
         self.orphan_pods
             .range(start..)
@@ -2016,20 +2016,20 @@ impl Sim {
             .cloned()
             .ok_or_else(|| ApiError::NotFound {
                 kind,
-                name: r.name.clone(),
+                name: r.name.to_string(),
             })?;
         let om = old.meta();
         let rv = &obj.meta().resource_version;
         if !rv.is_empty() && *rv != om.resource_version {
             return Err(ApiError::Conflict {
                 kind,
-                name: r.name.clone(),
+                name: r.name.to_string(),
             });
         }
         if !obj.meta().uid.is_empty() && obj.meta().uid != om.uid {
             return Err(ApiError::Conflict {
                 kind,
-                name: r.name.clone(),
+                name: r.name.to_string(),
             });
         }
         let mut causes = validate(&obj);
@@ -2046,7 +2046,7 @@ impl Sim {
         if !causes.is_empty() {
             return Err(ApiError::Invalid {
                 kind,
-                name: r.name.clone(),
+                name: r.name.to_string(),
                 causes,
             });
         }
@@ -2073,7 +2073,7 @@ impl Sim {
             if a.spec.node_name != b.spec.node_name {
                 return Err(ApiError::Invalid {
                     kind,
-                    name: r.name.clone(),
+                    name: r.name.to_string(),
                     causes: vec!["spec.nodeName: Forbidden: use the binding subresource".into()],
                 });
             }
@@ -2103,7 +2103,7 @@ impl Sim {
             .cloned()
             .ok_or_else(|| ApiError::NotFound {
                 kind: Kind::Pod,
-                name: pod_ref.name.clone(),
+                name: pod_ref.name.to_string(),
             })?;
         let mut obj = old.clone();
         let Object::Pod(p) = &mut obj else {
@@ -2112,7 +2112,7 @@ impl Sim {
         if !p.spec.node_name.is_empty() {
             return Err(ApiError::Conflict {
                 kind: Kind::Pod,
-                name: pod_ref.name.clone(),
+                name: pod_ref.name.to_string(),
             });
         }
         if p.metadata.deletion_timestamp.is_some() {
@@ -2160,12 +2160,12 @@ impl Sim {
             .cloned()
             .ok_or_else(|| ApiError::NotFound {
                 kind: r.kind,
-                name: r.name.clone(),
+                name: r.name.to_string(),
             })?;
         if let Some(g) = opts.grace_period_seconds.filter(|g| *g < 0) {
             return Err(ApiError::Invalid {
                 kind: r.kind,
-                name: r.name.clone(),
+                name: r.name.to_string(),
                 causes: vec![format!(
                     "gracePeriodSeconds: Invalid value: {g}: must be greater than or equal to 0"
                 )],
@@ -2355,7 +2355,7 @@ impl Sim {
                     api_version: involved.kind.api_version().into(),
                     kind: involved.kind.name().into(),
                     namespace: involved.namespace.clone(),
-                    name: involved.name.clone(),
+                    name: involved.name.to_string(),
                     uid,
                     resource_version: String::new(),
                 },

@@ -506,7 +506,7 @@ impl BeliefHistory {
                 let pod = e
                     .object
                     .as_ref()
-                    .map_or_else(String::new, |o| o.name.clone());
+                    .map_or_else(String::new, |o| o.name.to_string());
                 self.spans.push(BeliefSpan {
                     lock: lock.to_string(),
                     process: id.to_string(),

@@ -126,7 +126,7 @@ fn desired_state(sim: &Sim, pv: &PersistentVolume) -> SortedMap<String, Vec<Pod>
 }
 
 pub(crate) fn sync(sim: &mut Sim, key: &ObjectRef) {
-    let pv_name = key.name.clone();
+    let pv_name = key.name.to_string();
     if sim.ctl.adc.pending.contains_key(&pv_name) {
         // One operation per volume; its completion requeues us.
         return;

@@ -67,7 +67,12 @@ pub(crate) fn sync(sim: &mut Sim, key: &ObjectRef) {
     let slices: Vec<EndpointSlice> = sim
         .api
         .list_in::<EndpointSlice>(&key.namespace)
-        .filter(|s| s.metadata.labels.get(SERVICE_NAME_LABEL) == Some(&key.name))
+        .filter(|s| {
+            s.metadata
+                .labels
+                .get(SERVICE_NAME_LABEL)
+                .is_some_and(|n| *n == key.name)
+        })
         .cloned()
         .collect();
     let svc = sim.api.get::<Service>(&key.namespace, &key.name).cloned();
@@ -206,7 +211,7 @@ pub(crate) fn sync(sim: &mut Sim, key: &ObjectRef) {
                 ..Default::default()
             };
             meta.labels
-                .insert(SERVICE_NAME_LABEL.into(), key.name.clone());
+                .insert(SERVICE_NAME_LABEL.into(), key.name.to_string());
             meta.labels.insert(
                 "endpointslice.kubernetes.io/managed-by".into(),
                 "endpointslice-controller.k8s.io".into(),

@@ -247,7 +247,7 @@ pub(crate) fn fan_out(sim: &mut Sim, old: Option<&Object>, new: Option<&Object>)
             if op.map(|n| &n.status.volumes_attached) != np.map(|n| &n.status.volumes_attached) {
                 for p in sim.api.pods_on_node(&self_ref.name) {
                     out.insert((
-                        Ctl::Kubelet(self_ref.name.clone()),
+                        Ctl::Kubelet(self_ref.name.to_string()),
                         ObjectRef::new(Kind::Pod, &p.metadata.namespace, &p.metadata.name),
                     ));
                 }

@@ -71,7 +71,7 @@ fn observe_health(sim: &mut Sim, key: &ObjectRef) {
                 .api
                 .get::<Lease>(&key.namespace, &key.name)
                 .and_then(|l| l.spec.renew_time);
-            let h = sim.ctl.node_health.entry(key.name.clone()).or_default();
+            let h = sim.ctl.node_health.entry(key.name.to_string()).or_default();
             if renew.is_some() && renew != h.last_renew {
                 h.last_renew = renew;
                 h.probe_time = now;
@@ -79,14 +79,14 @@ fn observe_health(sim: &mut Sim, key: &ObjectRef) {
         }
         Kind::Node => match sim.api.get::<Node>("", &key.name) {
             None => {
-                sim.ctl.node_health.remove(&key.name);
+                sim.ctl.node_health.remove(key.name.as_str());
             }
             Some(n) => {
                 let hb = n.condition("Ready").and_then(|c| c.last_heartbeat_time);
                 let h = sim
                     .ctl
                     .node_health
-                    .entry(key.name.clone())
+                    .entry(key.name.to_string())
                     .or_insert_with(|| NodeHealth {
                         probe_time: now,
                         last_renew: None,
