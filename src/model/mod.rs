@@ -218,8 +218,18 @@ impl fmt::Display for Kind {
 /// An object's name in a key: one allocation, shared by every copy of the key (the store's,
 /// its indexes', the work queues' and the trace's), so a copy is a count, not a string
 /// (issue 16: a pod's update made about 30 copies of its key's name and its node's).
-#[derive(Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Name(std::rc::Rc<str>);
+
+impl Default for Name {
+    /// The empty name, shared: a range's start key (`list_in`) is made on every pod update.
+    fn default() -> Self {
+        thread_local! {
+            static EMPTY: std::rc::Rc<str> = std::rc::Rc::from("");
+        }
+        EMPTY.with(|e| Name(e.clone()))
+    }
+}
 
 impl Name {
     pub fn as_str(&self) -> &str {

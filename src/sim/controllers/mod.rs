@@ -92,6 +92,7 @@ pub(crate) struct ControllerState {
     pub adc: attach_detach::AdcState,
     /// The scheduler's `nextStartNodeIndex`: where the next filtering pass begins.
     pub next_start_node_index: u64,
+    pub scheduler_scratch: scheduler::Scratch,
     /// StatefulSet -> what its controller's last sync stopped for (`web-0 to be Running and
     /// Ready`), for the view's ordinal ladder.
     pub statefulset_waiting: SortedMap<ObjectRef, String>,
@@ -476,11 +477,15 @@ fn pod_fan_out(
         sim.ctl.unschedulable.remove(&pod_ref);
     }
 
-    // Kubelets of the old and new node.
-    for p in [op, np].into_iter().flatten() {
-        if !p.spec.node_name.is_empty() {
-            out.insert((Ctl::Kubelet(p.spec.node_name.clone()), pod_ref.clone()));
-        }
+    // Kubelets of the old and new node (the same one but for a binding).
+    let old_node = op
+        .map(|p| p.spec.node_name.as_str())
+        .filter(|n| !n.is_empty());
+    let new_node = np
+        .map(|p| p.spec.node_name.as_str())
+        .filter(|n| !n.is_empty() && Some(*n) != old_node);
+    for node in [old_node, new_node].into_iter().flatten() {
+        out.insert((Ctl::Kubelet(node.to_string()), pod_ref.clone()));
     }
 
     // Taint eviction: a pod newly bound to a tainted node.
@@ -515,9 +520,9 @@ fn pod_fan_out(
     }
 
     // Attach/detach: the pod's volumes, when its node or its need for them changed.
-    let need =
-        |p: Option<&Pod>| p.map(|p| (p.spec.node_name.clone(), attach_detach::pod_terminated(p)));
-    if need(op) != need(np) && any.claim_names().next().is_some() {
+    let need_old = op.map(|p| (p.spec.node_name.as_str(), attach_detach::pod_terminated(p)));
+    let need_new = np.map(|p| (p.spec.node_name.as_str(), attach_detach::pod_terminated(p)));
+    if need_old != need_new && any.claim_names().next().is_some() {
         for pv in attach_detach::pod_volumes(sim, any) {
             if !attach_detach::needs_attach(sim, &pv) {
                 continue;

@@ -63,7 +63,7 @@ fn matches_affinity(pod: &Pod, node: &Node) -> bool {
 
 /// A node's allocatable and requested resources, (cpu milli, memory bytes, pods) each, read
 /// once per scheduling cycle for every node.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug)]
 struct NodeInputs {
     allocatable: (i64, i64, i64),
     requested: (i64, i64, i64),
@@ -168,6 +168,24 @@ fn filter(
         }
     }
     None
+}
+
+/// The per-node lists of a scheduling cycle, kept between cycles so that one cycle allocates
+/// none of them: at 100 nodes they were 9 KB per pod, and each such large block made the
+/// native allocator tidy its free lists (issue 16). What is left in them after a cycle is
+/// never read: each cycle clears them first.
+#[derive(Debug, Default)]
+pub(crate) struct Scratch {
+    feasible: Vec<(usize, NodeInputs)>,
+    raw: Vec<(i64, i64, i64, i64)>,
+    scores: Vec<i64>,
+}
+
+impl Clone for Scratch {
+    /// Room, not content: a copy of the engine (a timeline checkpoint) starts with none.
+    fn clone(&self) -> Self {
+        Scratch::default()
+    }
 }
 
 /// What one scheduling cycle reads once for all the nodes it filters.
@@ -333,7 +351,9 @@ pub(crate) fn schedule_one(sim: &mut Sim, key: &ObjectRef) {
     }
 
     let requests = pod_requests(pod);
-    let mut feasible: Vec<(usize, NodeInputs)> = Vec::with_capacity(nodes.len());
+    let mut feasible = std::mem::take(&mut sim.ctl.scheduler_scratch.feasible);
+    feasible.clear();
+    feasible.reserve(nodes.len());
     let mut start_at = 0;
     let mut rejections = Vec::new();
     if pod_error.is_none() && !nodes.is_empty() {
@@ -428,6 +448,7 @@ pub(crate) fn schedule_one(sim: &mut Sim, key: &ObjectRef) {
         );
         let retry = sim.timing.scheduler_retry_period;
         sim.enqueue_after(Ctl::Scheduler, key.clone(), retry);
+        sim.ctl.scheduler_scratch.feasible = feasible;
         return;
     }
 
@@ -457,7 +478,8 @@ pub(crate) fn schedule_one(sim: &mut Sim, key: &ObjectRef) {
         })
         .unwrap_or_default();
     let (cpu, mem) = requests;
-    let mut raw: Vec<(i64, i64, i64, i64)> = Vec::with_capacity(feasible.len());
+    let mut raw = std::mem::take(&mut sim.ctl.scheduler_scratch.raw);
+    raw.clear();
     for &(at, inputs) in &feasible {
         let n = nodes[at];
         let aff: i64 = pref_terms
@@ -500,36 +522,38 @@ pub(crate) fn schedule_one(sim: &mut Sim, key: &ObjectRef) {
     let max_aff = raw.iter().map(|r| r.0).max().unwrap_or(0);
     let max_spread = raw.iter().map(|r| r.1).max().unwrap_or(0);
     let max_taint = raw.iter().map(|r| r.3).max().unwrap_or(0);
-    let scores: Vec<i64> = raw
-        .iter()
-        .map(|(aff, spread, least, taint)| {
-            let aff_s = if max_aff > 0 { aff * 100 / max_aff } else { 0 };
-            let spread_s = if max_spread > 0 {
-                (max_spread - spread) * 100 / max_spread
-            } else {
-                100
-            };
-            let taint_s = if max_taint > 0 {
-                (max_taint - taint) * 100 / max_taint
-            } else {
-                100
-            };
-            2 * aff_s + 2 * spread_s + 3 * taint_s + least
-        })
-        .collect();
+    let mut scores = std::mem::take(&mut sim.ctl.scheduler_scratch.scores);
+    scores.clear();
+    scores.extend(raw.iter().map(|(aff, spread, least, taint)| {
+        let aff_s = if max_aff > 0 { aff * 100 / max_aff } else { 0 };
+        let spread_s = if max_spread > 0 {
+            (max_spread - spread) * 100 / max_spread
+        } else {
+            100
+        };
+        let taint_s = if max_taint > 0 {
+            (max_taint - taint) * 100 / max_taint
+        } else {
+            100
+        };
+        2 * aff_s + 2 * spread_s + 3 * taint_s + least
+    }));
     let best = *scores.iter().max().expect("feasible non-empty");
-    let top: Vec<usize> = scores
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| **s == best)
-        .map(|(i, _)| i)
-        .collect();
+    let ties = scores.iter().filter(|s| **s == best).count();
     let why = format!("{} of {} nodes feasible", feasible.len(), nodes.len());
     sim.ctl.next_start_node_index = next_start;
     // One of the best, at random; only its name is copied (ties are most nodes of an idle
     // cluster).
-    let pick = top[sim.rng.below(top.len() as u64) as usize];
+    let nth = sim.rng.below(ties as u64) as usize;
+    let pick = scores
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| **s == best)
+        .nth(nth)
+        .map_or(0, |(i, _)| i);
     let node_name = nodes[feasible[pick].0].metadata.name.clone();
+    let scratch = &mut sim.ctl.scheduler_scratch;
+    (scratch.feasible, scratch.raw, scratch.scores) = (feasible, raw, scores);
     if sim.api_bind(&ACTOR, key, &node_name, &why).is_ok() {
         sim.ctl.unschedulable.remove(key);
         sim.api_event(
