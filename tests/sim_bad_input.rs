@@ -38,12 +38,7 @@ fn unknown_objects_are_not_found() {
         options: DeleteOptions::default(),
     });
     assert_eq!(e.to_string(), "pods \"ghost\" not found");
-    let e = unchanged_after(Command::Scale {
-        kind: Kind::ReplicaSet,
-        namespace: "default".into(),
-        name: "nope".into(),
-        replicas: 2,
-    });
+    let e = unchanged_after(Command::scale(Kind::ReplicaSet, "nope", 2));
     assert_eq!(e.to_string(), "replicasets.apps \"nope\" not found");
     let e = unchanged_after(Command::Partition {
         node: "node-9".into(),
@@ -100,12 +95,7 @@ fn invalid_values_are_rejected_with_field_paths() {
         "Pod \"empty\" is invalid: spec.containers: Required value"
     );
 
-    let e = unchanged_after(Command::Scale {
-        kind: Kind::ReplicaSet,
-        namespace: "default".into(),
-        name: "web".into(),
-        replicas: -1,
-    });
+    let e = unchanged_after(Command::scale(Kind::ReplicaSet, "web", -1));
     assert!(e.to_string().contains("must be greater than or equal to 0"));
 
     let e = unchanged_after(Command::Create(

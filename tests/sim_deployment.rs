@@ -539,13 +539,8 @@ fn scaling_mid_rollout_is_proportional() {
             .collect()
     };
     assert_eq!(sizes(&sim), vec![8, 5]);
-    sim.apply(Command::Scale {
-        kind: Kind::Deployment,
-        namespace: "default".into(),
-        name: "web".into(),
-        replicas: 15,
-    })
-    .unwrap();
+    sim.apply(Command::scale(Kind::Deployment, "web", 15))
+        .unwrap();
     run_checked(&mut sim, 30_000);
     assert_eq!(sizes(&sim), vec![11, 7]);
     for rs in owned_rs(&sim) {

@@ -106,13 +106,7 @@ fn fork_drops_the_future_and_takes_a_new_command() {
     t.run_for(30_000);
     assert_eq!(t.log().len(), 2);
     t.seek_time(10_000);
-    t.apply(Command::Scale {
-        kind: Kind::ReplicaSet,
-        namespace: "default".into(),
-        name: "web".into(),
-        replicas: 2,
-    })
-    .unwrap();
+    t.apply(Command::scale(Kind::ReplicaSet, "web", 2)).unwrap();
     assert_eq!(t.log().len(), 2, "the partition was dropped");
     t.run_for(50_000);
     assert!(t.sim().world().machines().all(|m| m.reachable));

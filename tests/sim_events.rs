@@ -18,13 +18,8 @@ fn created(sim: &Sim) -> Vec<Event> {
 }
 
 fn scale(sim: &mut Sim, replicas: i32) {
-    sim.apply(Command::Scale {
-        kind: Kind::ReplicaSet,
-        namespace: "default".into(),
-        name: "web".into(),
-        replicas,
-    })
-    .unwrap();
+    sim.apply(Command::scale(Kind::ReplicaSet, "web", replicas))
+        .unwrap();
 }
 
 #[test]

@@ -106,13 +106,8 @@ fn logs_are_bounded_and_go_with_their_pods() {
     }
     assert!(sim.world().log_lines_held() <= held + 6, "seed 8");
     // Scaled to zero: the kubelet removes the containers and their logs.
-    sim.apply(Command::Scale {
-        kind: Kind::ReplicaSet,
-        namespace: "default".into(),
-        name: "web".into(),
-        replicas: 0,
-    })
-    .unwrap();
+    sim.apply(Command::scale(Kind::ReplicaSet, "web", 0))
+        .unwrap();
     sim.run_for(60_000);
     assert_eq!(sim.world().logged_containers(), 0, "seed 8");
     assert_eq!(sim.world().log_lines_held(), 0, "seed 8");

@@ -37,12 +37,7 @@ fn command() -> impl Strategy<Value = Command> {
                 "NoExecute"
             )
         }),
-        (0i32..5).prop_map(|r| Command::Scale {
-            kind: Kind::ReplicaSet,
-            namespace: "default".into(),
-            name: "web".into(),
-            replicas: r
-        }),
+        (0i32..5).prop_map(|r| Command::scale(Kind::ReplicaSet, "web", r)),
         Just(Command::Create(
             replicaset("web", 2, random_generator_container()).into()
         )),

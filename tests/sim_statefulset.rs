@@ -116,13 +116,8 @@ fn ready_since(sim: &Sim, name: &str) -> u64 {
 }
 
 fn scale(sim: &mut Sim, replicas: i32) {
-    sim.apply(Command::Scale {
-        kind: Kind::StatefulSet,
-        namespace: "default".into(),
-        name: "web".into(),
-        replicas,
-    })
-    .unwrap();
+    sim.apply(Command::scale(Kind::StatefulSet, "web", replicas))
+        .unwrap();
 }
 
 fn delete_pod(sim: &mut Sim, name: &str, options: DeleteOptions) {
@@ -718,12 +713,7 @@ mod properties {
             let mut unsafe_removal = false;
             for (s, wait) in script {
                 let cmd = match s {
-                    Step::Scale(r) => Command::Scale {
-                        kind: Kind::StatefulSet,
-                        namespace: "default".into(),
-                        name: "web".into(),
-                        replicas: r,
-                    },
+                    Step::Scale(r) => Command::scale(Kind::StatefulSet, "web", r),
                     Step::Image(i) => {
                         let Some(mut set) = sim.cluster().get::<StatefulSet>("default", "web").cloned() else {
                             continue;

@@ -73,13 +73,8 @@ fn a_statefulset_manifest_is_stored_with_defaults() {
 fn only_the_mutable_spec_fields_may_change() {
     let mut sim = SimBuilder::new(42).workers(1).build().unwrap();
     sim.apply(Command::Apply(parsed().into())).unwrap();
-    sim.apply(Command::Scale {
-        kind: Kind::StatefulSet,
-        namespace: "default".into(),
-        name: "web".into(),
-        replicas: 3,
-    })
-    .unwrap();
+    sim.apply(Command::scale(Kind::StatefulSet, "web", 3))
+        .unwrap();
     let mut s = parsed();
     s.spec.replicas = Some(3);
     s.spec.template.spec.containers[0].image = "nginx:1.28".into();

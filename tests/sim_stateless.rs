@@ -221,13 +221,8 @@ fn scaling_down_deletes_unready_pods_first() {
     let mut sim = setup();
     assert!(run_until_checked(&mut sim, |s| ready_pods(s) == 3, 60_000));
     // Scale up, then down while the new pod is still ContainerCreating (not ready).
-    sim.apply(Command::Scale {
-        kind: Kind::ReplicaSet,
-        namespace: "default".into(),
-        name: "random-generator".into(),
-        replicas: 4,
-    })
-    .unwrap();
+    sim.apply(Command::scale(Kind::ReplicaSet, "random-generator", 4))
+        .unwrap();
     assert!(run_until_checked(
         &mut sim,
         |s| s.cluster().list::<Pod>().count() == 4,
@@ -241,13 +236,8 @@ fn scaling_down_deletes_unready_pods_first() {
         .metadata
         .name
         .clone();
-    sim.apply(Command::Scale {
-        kind: Kind::ReplicaSet,
-        namespace: "default".into(),
-        name: "random-generator".into(),
-        replicas: 3,
-    })
-    .unwrap();
+    sim.apply(Command::scale(Kind::ReplicaSet, "random-generator", 3))
+        .unwrap();
     run_checked(&mut sim, 500);
     let p = sim.cluster().get::<Pod>("default", &newest);
     assert!(

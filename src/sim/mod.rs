@@ -500,6 +500,16 @@ pub enum Command {
 }
 
 impl Command {
+    /// `kubectl scale KIND/NAME --replicas=N` in the `default` namespace.
+    pub fn scale(kind: Kind, name: &str, replicas: i32) -> Command {
+        Command::Scale {
+            kind,
+            namespace: "default".into(),
+            name: name.into(),
+            replicas,
+        }
+    }
+
     /// Faults are recorded with actor `fault`; everything else with actor `user`.
     pub fn actor(&self) -> Actor {
         match self {
