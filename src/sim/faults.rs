@@ -699,7 +699,7 @@ fn power_on(sim: &mut Sim, node: &str) {
             let m = sim.world.machine(node).expect("machine").clone();
             let n = super::node_object(&cfg, &m.ip, &m.pod_cidr, Vec::new());
             let _ = sim.api_create(
-                &Actor::Kubelet(node.to_string()),
+                &Actor::Kubelet(node.into()),
                 None,
                 n.into(),
                 "kubelet registered the node",

@@ -879,7 +879,7 @@ impl Sim {
             &cidr,
             controllers::kubelet::healthy_conditions(Time(0)),
         );
-        let actor = Actor::Kubelet(n.name.clone());
+        let actor = Actor::Kubelet(n.name.as_str().into());
         let _ = self.api_create(&actor, None, node.into(), "node registered");
         self.world.add_machine(&n.name, &n.zone, &node_ip, &cidr);
         self.ctl.kubelets.insert(

@@ -56,12 +56,12 @@ impl ProcessHost<'_> {
     fn client(&self) -> (Actor, bool) {
         match self.sim.world.process(self.pid) {
             Some(p) => (
-                Actor::App(p.id.clone()),
+                Actor::App(p.id.as_str().into()),
                 self.sim
                     .world
                     .pod_can_reach_api(&p.machine, &p.pod_namespace, &p.pod_name),
             ),
-            None => (Actor::App(String::new()), false),
+            None => (Actor::App(crate::model::Name::default()), false),
         }
     }
 }
@@ -373,7 +373,7 @@ impl Host for ProcessHost<'_> {
             text,
         };
         let (actor, pod) = (
-            Actor::App(p.id.clone()),
+            Actor::App(p.id.as_str().into()),
             ObjectRef::new(Kind::Pod, &p.pod_namespace, &p.pod_name),
         );
         let accepted = self.sim.world.protected_write(lock, write);
@@ -651,7 +651,7 @@ impl Sim {
         };
         if let Some(p) = self.world.process_mut(pid) {
             p.program = program;
-            let actor = Actor::App(p.id.clone());
+            let actor = Actor::App(p.id.as_str().into());
             let pod = ObjectRef::new(Kind::Pod, &p.pod_namespace, &p.pod_name);
             for what in changes {
                 self.record(&actor, None, Some(&pod), Change::World, what, "");

@@ -347,7 +347,7 @@ impl Sim {
         if !k.running || k.epoch != epoch {
             return;
         }
-        let actor = Actor::Kubelet(node.to_string());
+        let actor = Actor::Kubelet(node.into());
         let reachable = self.world.can_reach_api(node);
         let node_exists = self.api.get::<Node>("", node).is_some();
         if !reachable || !node_exists {
@@ -416,7 +416,7 @@ impl Sim {
     }
 
     fn renew_lease(&mut self, node: &str) {
-        let actor = Actor::Kubelet(node.to_string());
+        let actor = Actor::Kubelet(node.into());
         let t = self.local_time(node);
         match self.api.get::<Lease>("kube-node-lease", node).cloned() {
             Some(mut l) => {
@@ -507,7 +507,7 @@ impl Sim {
         } else {
             format!("posted node {node} status")
         };
-        let actor = Actor::Kubelet(node.to_string());
+        let actor = Actor::Kubelet(node.into());
         if self
             .api_update_as(
                 &actor,
@@ -702,7 +702,7 @@ impl Sim {
             if terminating_now || pod.is_terminal() {
                 if terminating_now {
                     // Nothing runs for it here (e.g. after a reboot): finish the deletion.
-                    let actor = Actor::Kubelet(node.to_string());
+                    let actor = Actor::Kubelet(node.into());
                     let _ = self.api_delete(
                         &actor,
                         None,
@@ -815,7 +815,7 @@ impl Sim {
                 checked_rv: String::new(),
             },
         );
-        let actor = Actor::Kubelet(node.to_string());
+        let actor = Actor::Kubelet(node.into());
         self.record(
             &actor,
             None,
@@ -917,7 +917,7 @@ impl Sim {
             "node {node} volumes in use: [{}]",
             n.status.volumes_in_use.join(" ")
         );
-        let actor = Actor::Kubelet(node.to_string());
+        let actor = Actor::Kubelet(node.into());
         let _ = self.api_update(&actor, None, n.into(), &what, "volume manager");
     }
 
@@ -934,7 +934,7 @@ impl Sim {
             Ok(()) => {}
             Err(MountWait::Claim(msg)) => {
                 if self.world.can_reach_api(node) {
-                    let actor = Actor::Kubelet(node.to_string());
+                    let actor = Actor::Kubelet(node.into());
                     self.api_event(
                         &actor,
                         &pod_ref(&pod),
@@ -960,7 +960,7 @@ impl Sim {
                     Some(t) if now >= t => {
                         if self.world.can_reach_api(node) {
                             let list = vols.join(" ");
-                            let actor = Actor::Kubelet(node.to_string());
+                            let actor = Actor::Kubelet(node.into());
                             self.api_event(
                                 &actor,
                                 &pod_ref(&pod),
@@ -1152,7 +1152,7 @@ impl Sim {
         c.container_id = container_id;
         c.ready = spec.readiness_probe.is_none();
         let epoch = c.epoch;
-        let actor = Actor::Kubelet(node.to_string());
+        let actor = Actor::Kubelet(node.into());
         let r = pod_ref(&pod);
         self.record(
             &actor,
@@ -1284,7 +1284,7 @@ impl Sim {
             c.ready = false;
         }
         let new_epoch = c.epoch;
-        let actor = Actor::Kubelet(node.to_string());
+        let actor = Actor::Kubelet(node.into());
         let reachable = self.world.can_reach_api(node);
         if !ok && reachable {
             let detail = probe_failure("Liveness", &probe, &ip, paused);
@@ -1423,7 +1423,7 @@ impl Sim {
             },
         );
         if !ok && fails == 1 && self.world.can_reach_api(node) {
-            let actor = Actor::Kubelet(node.to_string());
+            let actor = Actor::Kubelet(node.into());
             let paused = self.world.process(pid).is_some_and(|p| p.paused);
             let ip = self
                 .kubelet(node)
@@ -1434,7 +1434,7 @@ impl Sim {
             self.api_event(&actor, &r, "Warning", "Unhealthy", &msg);
         }
         if before != after {
-            let actor = Actor::Kubelet(node.to_string());
+            let actor = Actor::Kubelet(node.into());
             let what = if after { "passed" } else { "failed" };
             self.record(
                 &actor,
@@ -1527,7 +1527,7 @@ impl Sim {
         };
         let backoff = c.backoff;
         let epoch = c.epoch;
-        let actor = Actor::Kubelet(node.to_string());
+        let actor = Actor::Kubelet(node.into());
         self.record(
             &actor,
             None,
@@ -1617,7 +1617,7 @@ impl Sim {
                 }
             }
         }
-        let actor = Actor::Kubelet(node.to_string());
+        let actor = Actor::Kubelet(node.into());
         self.record(
             &actor,
             None,
@@ -1694,7 +1694,7 @@ impl Sim {
         } else {
             (143, "Error")
         };
-        let actor = Actor::Kubelet(node.clone());
+        let actor = Actor::Kubelet(node.as_str().into());
         let r = ObjectRef::new(Kind::Pod, &p.pod_namespace, &p.pod_name);
         let how = if killed {
             "SIGKILL"
@@ -1787,7 +1787,7 @@ impl Sim {
         if !self.world.can_reach_api(node) {
             return;
         }
-        let actor = Actor::Kubelet(node.to_string());
+        let actor = Actor::Kubelet(node.into());
         let still = self
             .api
             .get::<Pod>(&r.namespace, &r.name)
@@ -1898,7 +1898,7 @@ impl Sim {
             r.name,
             p.display_status()
         );
-        let actor = Actor::Kubelet(node.to_string());
+        let actor = Actor::Kubelet(node.into());
         if self
             .api_update(&actor, None, Object::Pod(Shared::new(p)), &what, "")
             .is_ok()
