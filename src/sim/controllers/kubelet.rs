@@ -944,11 +944,7 @@ impl Sim {
                     );
                 }
                 // Claims and attachments fan out to this kubelet; also retry slowly.
-                self.enqueue_after(
-                    crate::sim::Ctl::Kubelet(node.to_string()),
-                    pod_ref(&pod),
-                    30_000,
-                );
+                self.enqueue_after(crate::sim::Ctl::Kubelet(node.into()), pod_ref(&pod), 30_000);
                 return;
             }
             Err(MountWait::Unattached(vols)) => {
@@ -977,11 +973,7 @@ impl Sim {
                 if let Some(w) = self.kubelet_mut(node).and_then(|k| k.pods.get_mut(uid)) {
                     w.mount_timeout_at = Some(due);
                 }
-                self.enqueue_at(
-                    crate::sim::Ctl::Kubelet(node.to_string()),
-                    pod_ref(&pod),
-                    due,
-                );
+                self.enqueue_at(crate::sim::Ctl::Kubelet(node.into()), pod_ref(&pod), due);
                 return;
             }
         }

@@ -33,7 +33,7 @@ pub enum Ctl {
     Deployment,
     StatefulSet,
     Scheduler,
-    Kubelet(String),
+    Kubelet(crate::model::Name),
     NodeLifecycle,
     TaintEviction,
     GarbageCollector,
@@ -248,7 +248,7 @@ pub(crate) fn fan_out(sim: &mut Sim, old: Option<&Object>, new: Option<&Object>)
             if op.map(|n| &n.status.volumes_attached) != np.map(|n| &n.status.volumes_attached) {
                 for p in sim.api.pods_on_node(&self_ref.name) {
                     out.insert((
-                        Ctl::Kubelet(self_ref.name.to_string()),
+                        Ctl::Kubelet(self_ref.name.clone()),
                         ObjectRef::new(Kind::Pod, &p.metadata.namespace, &p.metadata.name),
                     ));
                 }
@@ -302,7 +302,7 @@ pub(crate) fn fan_out(sim: &mut Sim, old: Option<&Object>, new: Option<&Object>)
                 })
                 .collect();
             for (node, p) in users {
-                out.insert((Ctl::Kubelet(node), p));
+                out.insert((Ctl::Kubelet(node.into()), p));
             }
         }
         Kind::PersistentVolume => {
@@ -485,7 +485,7 @@ fn pod_fan_out(
         .map(|p| p.spec.node_name.as_str())
         .filter(|n| !n.is_empty() && Some(*n) != old_node);
     for node in [old_node, new_node].into_iter().flatten() {
-        out.insert((Ctl::Kubelet(node.to_string()), pod_ref.clone()));
+        out.insert((Ctl::Kubelet(node.into()), pod_ref.clone()));
     }
 
     // Taint eviction: a pod newly bound to a tainted node.
