@@ -26,6 +26,18 @@ pub fn namespace(s: &str) -> Str {
     }
 }
 
+/// A namespace as written (empty: `default`) as `namespace` makes it, keeping an owned text
+/// of another namespace instead of copying it: the API server's writes pass through here.
+pub fn stored_namespace(s: Str) -> Str {
+    if s.is_empty() {
+        return Cow::Borrowed("default");
+    }
+    match WELL_KNOWN_NAMESPACES.iter().find(|w| **w == s) {
+        Some(w) => Cow::Borrowed(w),
+        None => s,
+    }
+}
+
 /// A point in simulated time: milliseconds since the simulation epoch.
 ///
 /// The epoch prints as `2025-01-01T00:00:00Z`, so timestamps read like a real cluster's.

@@ -311,8 +311,9 @@ impl PartialEq<Name> for &str {
 }
 
 impl fmt::Display for Name {
+    /// As `str` prints: width, alignment and precision apply (`{:<20}` in a table).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.pad(&self.0)
     }
 }
 
@@ -530,6 +531,50 @@ impl Object {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A key is the same key whether its namespace was written (owned) or is the cluster's own
+    /// (borrowed), and its shared name compares, orders and prints as its text does.
+    #[test]
+    fn keys_compare_by_their_text_however_they_are_held() {
+        use std::collections::hash_map::DefaultHasher;
+        use std::hash::{Hash, Hasher};
+        let built = ObjectRef::new(Kind::Pod, "default", "web-1");
+        let written = ObjectRef {
+            kind: Kind::Pod,
+            namespace: Str::Owned("default".to_string()),
+            name: Name::from(String::from("web-1")),
+        };
+        assert!(matches!(built.namespace, Str::Borrowed(_)));
+        assert_eq!(built, written);
+        assert_eq!(built.cmp(&written), std::cmp::Ordering::Equal);
+        let hash = |r: &ObjectRef| {
+            let mut h = DefaultHasher::new();
+            r.hash(&mut h);
+            h.finish()
+        };
+        assert_eq!(hash(&built), hash(&written));
+        let (a, b) = (Name::from("web-1"), Name::from("web-2"));
+        assert!(a < b);
+        assert_eq!(Name::from("web-1"), "web-1");
+        assert_eq!(
+            format!("{:<7}|{:>7}", Name::from("ab"), Name::from("cd")),
+            "ab     |     cd"
+        );
+        assert_eq!(Name::default(), "");
+        // A namespace the API server stores: the cluster's own are borrowed, others kept.
+        assert!(matches!(
+            meta::stored_namespace(Str::Owned("kube-system".into())),
+            Str::Borrowed("kube-system")
+        ));
+        assert!(matches!(
+            meta::stored_namespace(Str::Owned(String::new())),
+            Str::Borrowed("default")
+        ));
+        assert_eq!(
+            meta::stored_namespace(Str::Owned("team-a".into())),
+            "team-a"
+        );
+    }
 
     #[test]
     fn kinds_resolve_from_kubectl_names() {

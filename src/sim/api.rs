@@ -1756,13 +1756,11 @@ impl Sim {
         let kind = obj.kind();
         {
             let m = obj.meta_mut();
-            // A namespace every cluster has is borrowed from here on, not copied per object.
-            m.namespace = if !kind.namespaced() {
-                crate::model::Str::Borrowed("")
-            } else if m.namespace.is_empty() {
-                crate::model::Str::Borrowed("default")
+            // A namespace every cluster has is stored borrowed, not copied per object.
+            m.namespace = if kind.namespaced() {
+                crate::model::meta::stored_namespace(std::mem::take(&mut m.namespace))
             } else {
-                crate::model::meta::namespace(&m.namespace)
+                crate::model::Str::Borrowed("")
             };
         }
         let (ns, name, gen_name) = {
@@ -2005,8 +2003,9 @@ impl Sim {
         change: Change,
     ) -> Result<(), ApiError> {
         let kind = obj.kind();
-        if kind.namespaced() && obj.meta().namespace.is_empty() {
-            obj.meta_mut().namespace = "default".into();
+        if kind.namespaced() {
+            let m = obj.meta_mut();
+            m.namespace = crate::model::meta::stored_namespace(std::mem::take(&mut m.namespace));
         }
         default_for_update(&mut obj);
         let r = obj.object_ref();

@@ -162,7 +162,11 @@ impl KubeletState {
     }
 
     fn add_worker(&mut self, uid: String, w: PodWorker) {
-        let uids = self.names.entry(w.pod.metadata.name.clone()).or_default();
+        // Room for the one uid a name almost always has (a first push takes room for four).
+        let uids = self
+            .names
+            .entry(w.pod.metadata.name.clone())
+            .or_insert_with(|| Vec::with_capacity(1));
         if !uids.contains(&uid) {
             uids.push(uid.clone());
         }

@@ -163,7 +163,7 @@ pub(crate) fn fan_out(sim: &mut Sim, old: Option<&Object>, new: Option<&Object>)
     }
 
     match kind {
-        Kind::Pod => pod_fan_out(sim, old, new, &mut out),
+        Kind::Pod => pod_fan_out(sim, old, new, &self_ref, &mut out),
         Kind::ReplicaSet => {
             out.insert((Ctl::ReplicaSet, self_ref.clone()));
             // The owning Deployment of either version, or every Deployment that could adopt it.
@@ -381,13 +381,13 @@ fn pod_fan_out(
     sim: &mut Sim,
     old: Option<&Object>,
     new: Option<&Object>,
+    pod_ref: &ObjectRef,
     out: &mut SortedSet<(Ctl, ObjectRef)>,
 ) {
     let op = old.and_then(Pod::from_object);
     let np = new.and_then(Pod::from_object);
     let any = np.or(op).expect("pod");
     let ns = any.metadata.namespace.clone();
-    let pod_ref = ObjectRef::new(Kind::Pod, &ns, &any.metadata.name);
     // Only pods a PDB selects reach the disruption controller, so clusters without PDBs draw
     // no extra watch latency.
     disruption::for_pod(sim, [op, np], out);
@@ -474,10 +474,10 @@ fn pod_fan_out(
         }
     }
     if np.is_none() {
-        sim.ctl.unschedulable.remove(&pod_ref);
+        sim.ctl.unschedulable.remove(pod_ref);
     }
 
-    // Kubelets of the old and new node (the same one but for a binding).
+    // The kubelet of the old node and, if it differs (a binding: none before), of the new one.
     let old_node = op
         .map(|p| p.spec.node_name.as_str())
         .filter(|n| !n.is_empty());
