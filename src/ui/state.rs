@@ -480,6 +480,19 @@ impl LabState {
         self.forget_share();
     }
 
+    /// Stops play, a catch-up and a search. A catch-up draws only every `CATCH_UP_PAINT_MS`,
+    /// so what it ran since is drawn now: the screen and the autosave hold where it stopped
+    /// (a reload after a Pause mid-command restored an earlier point, some hundred pods short).
+    fn stop(&mut self) {
+        let moved = self.behind.is_some() || self.searching.is_some();
+        self.playing = false;
+        self.behind = None;
+        self.searching = None;
+        if moved {
+            self.bump();
+        }
+    }
+
     /// No share link any more: its box goes, with what was closed or copied in it.
     fn forget_share(&mut self) {
         self.share = None;
@@ -703,16 +716,10 @@ impl Reducible for LabState {
             Action::TogglePlay
                 if next.playing || next.behind.is_some() || next.searching.is_some() =>
             {
-                next.playing = false;
-                next.behind = None;
-                next.searching = None;
+                next.stop();
             }
             Action::TogglePlay => next.playing = true,
-            Action::Pause => {
-                next.playing = false;
-                next.behind = None;
-                next.searching = None;
-            }
+            Action::Pause => next.stop(),
             Action::Tick(_) if next.restoring.is_some() => next.restore_on(FRAME_BUDGET_MS),
             Action::Tick(_) if next.searching.is_some() => next.search_on(FRAME_BUDGET_MS),
             Action::Tick(wall_ms) => {

@@ -65,8 +65,15 @@ test('scaling to 100,000 replicas keeps the page responsive, and Pause stops it'
   if (searching) {
     assert.match(await searching.textContent(), /looking for the next change/);
     await page.click('.timeline .play', { force: true, timeout: 1_000 });
+    // The button toggles: a search that ended just before the click leaves the run resting,
+    // and the click starts play. Pause it again, so the run rests where the test reads it
+    // (a playing run is not autosaved, and the reload below restored an earlier point).
+    if (await page.$('.timeline .play[aria-pressed="true"]')) {
+      await page.click('.timeline .play', { force: true, timeout: 1_000 });
+    }
     await page.waitForSelector('.scrub .busy', { state: 'detached', timeout: 1_000 });
   }
+  await page.waitForSelector('.timeline .play[aria-pressed="false"]', { timeout: 1_000 });
   assert.deepEqual(problems, []);
 });
 
