@@ -26,8 +26,8 @@ pub fn namespace(s: &str) -> Str {
     }
 }
 
-/// A namespace as written (empty: `default`) as `namespace` makes it, keeping an owned text
-/// of another namespace instead of copying it: the API server's writes pass through here.
+/// The namespace the API server stores for one written as `s`: an empty one is `default`, one
+/// every cluster has is borrowed, and any other keeps its own text (no copy).
 pub fn stored_namespace(s: Str) -> Str {
     if s.is_empty() {
         return Cow::Borrowed("default");
