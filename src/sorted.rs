@@ -216,6 +216,24 @@ impl<K: Ord, V> SortedMap<K, V> {
         }
     }
 
+    /// The value under `key`, a default one put there first if there is none. The key is
+    /// copied only then: `entry` takes it owned, so an update of a kept entry copied it too.
+    pub fn get_or_insert_default<Q>(&mut self, key: &Q) -> &mut V
+    where
+        K: Borrow<Q>,
+        Q: Ord + ToOwned<Owned = K> + ?Sized,
+        V: Default,
+    {
+        let i = match self.find(key) {
+            Ok(i) => i,
+            Err(i) => {
+                self.entries.insert(i, (key.to_owned(), V::default()));
+                i
+            }
+        };
+        &mut self.entries[i].1
+    }
+
     pub fn entry(&mut self, key: K) -> Entry<'_, K, V> {
         match self.find(&key) {
             Ok(index) => Entry::Occupied(OccupiedEntry { map: self, index }),
@@ -675,6 +693,16 @@ impl<'a, T> IntoIterator for &'a SortedSet<T> {
 mod tests {
     use super::*;
     use std::collections::{BTreeMap, BTreeSet};
+
+    #[test]
+    fn get_or_insert_default_finds_or_puts_a_default_in_order() {
+        let mut m: SortedMap<String, i64> = SortedMap::new();
+        *m.get_or_insert_default("node-2") += 3;
+        *m.get_or_insert_default("node-1") += 1;
+        *m.get_or_insert_default("node-2") -= 1;
+        let got: Vec<(&str, i64)> = m.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+        assert_eq!(got, [("node-1", 1), ("node-2", 2)]);
+    }
 
     #[test]
     fn map_matches_btreemap() {

@@ -18,12 +18,16 @@ pub type Str = Cow<'static, str>;
 const WELL_KNOWN_NAMESPACES: [&str; 4] =
     ["default", "kube-system", "kube-node-lease", "kube-public"];
 
+fn well_known_namespace(s: &str) -> Option<Str> {
+    WELL_KNOWN_NAMESPACES
+        .iter()
+        .find(|w| **w == s)
+        .map(|w| Cow::Borrowed(*w))
+}
+
 /// `s` as a namespace: borrowed if it is a namespace every cluster has, else owned.
 pub fn namespace(s: &str) -> Str {
-    match WELL_KNOWN_NAMESPACES.iter().find(|w| **w == s) {
-        Some(w) => Cow::Borrowed(w),
-        None => Cow::Owned(s.to_string()),
-    }
+    well_known_namespace(s).unwrap_or_else(|| Cow::Owned(s.to_string()))
 }
 
 /// The namespace the API server stores for one written as `s`: an empty one is `default`, one
@@ -32,10 +36,7 @@ pub fn stored_namespace(s: Str) -> Str {
     if s.is_empty() {
         return Cow::Borrowed("default");
     }
-    match WELL_KNOWN_NAMESPACES.iter().find(|w| **w == s) {
-        Some(w) => Cow::Borrowed(w),
-        None => s,
-    }
+    well_known_namespace(&s).unwrap_or(s)
 }
 
 /// A point in simulated time: milliseconds since the simulation epoch.

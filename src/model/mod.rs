@@ -222,7 +222,7 @@ impl fmt::Display for Kind {
 pub struct Name(std::rc::Rc<str>);
 
 impl Default for Name {
-    /// The empty name, shared: a range's start key (`list_in`) is made on every pod update.
+    /// The empty name, one for all (see `From<&str>`).
     fn default() -> Self {
         thread_local! {
             static EMPTY: std::rc::Rc<str> = std::rc::Rc::from("");
@@ -257,7 +257,12 @@ impl AsRef<str> for Name {
 }
 
 impl From<&str> for Name {
+    /// The empty name is the shared one: a range's start key (`list_in`) is made with it on
+    /// every pod update.
     fn from(s: &str) -> Self {
+        if s.is_empty() {
+            return Name::default();
+        }
         Name(s.into())
     }
 }

@@ -502,11 +502,7 @@ impl Cluster {
     ) -> impl Iterator<Item = &'a T> + 'a {
         // A range over the namespace's own keys, not a walk over every object of the kind
         // (kube-dns's EndpointSlice sync walked 10,000 pods of the default namespace).
-        let start = ObjectRef {
-            kind: T::KIND,
-            namespace: crate::model::meta::namespace(namespace),
-            name: crate::model::Name::default(),
-        };
+        let start = ObjectRef::new(T::KIND, namespace, "");
         self.objects
             .range(start..)
             .take_while(move |(k, _)| k.kind == T::KIND && k.namespace == namespace)
@@ -514,11 +510,7 @@ impl Cluster {
     }
 
     pub fn list_kind(&self, kind: Kind) -> impl Iterator<Item = &Object> {
-        let start = ObjectRef {
-            kind,
-            namespace: crate::model::Str::Borrowed(""),
-            name: crate::model::Name::default(),
-        };
+        let start = ObjectRef::new(kind, "", "");
         self.objects
             .range(start..)
             .take_while(move |(k, _)| k.kind == kind)
@@ -597,11 +589,7 @@ impl Cluster {
 
     /// Pods in `namespace` without a controller, ordered by name.
     pub fn orphan_pods_in<'a>(&'a self, namespace: &'a str) -> impl Iterator<Item = &'a Pod> + 'a {
-        let start = ObjectRef {
-            kind: Kind::Pod,
-            namespace: crate::model::meta::namespace(namespace),
-            name: crate::model::Name::default(),
-        };
+        let start = ObjectRef::new(Kind::Pod, namespace, "");
         self.orphan_pods
             .range(start..)
             .take_while(move |r| r.kind == Kind::Pod && r.namespace == namespace)
@@ -745,10 +733,7 @@ impl Cluster {
         if !p.is_terminal() {
             let (cpu, mem) = pod_requests(p);
             // The keys are copied only for a new entry: most updates find theirs.
-            let e = match self.node_requests.get_mut(node.as_str()) {
-                Some(e) => e,
-                None => self.node_requests.entry(node.clone()).or_default(),
-            };
+            let e = self.node_requests.get_or_insert_default(node.as_str());
             e.0 += sign * cpu;
             e.1 += sign * mem;
             e.2 += sign;
@@ -757,14 +742,8 @@ impl Cluster {
             }
         }
         if let Some(c) = controller.filter(|_| p.is_active()) {
-            let m = match self.owner_on_node.get_mut(c.uid.as_str()) {
-                Some(m) => m,
-                None => self.owner_on_node.entry(c.uid.clone()).or_default(),
-            };
-            let e = match m.get_mut(node.as_str()) {
-                Some(e) => e,
-                None => m.entry(node.clone()).or_default(),
-            };
+            let m = self.owner_on_node.get_or_insert_default(c.uid.as_str());
+            let e = m.get_or_insert_default(node.as_str());
             *e += sign;
             if *e == 0 {
                 m.remove(node);
