@@ -1086,8 +1086,8 @@ impl Sim {
             subject: subject.map(|r| self.trace.share(r)),
             object: object.map(|r| self.trace.share(r)),
             change,
-            what: what.into_boxed_str(),
-            why: why.into(),
+            what: self.trace.share_text(&what),
+            why: self.trace.share_text(why),
         };
         self.trace.push(e);
     }
