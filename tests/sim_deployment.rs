@@ -39,7 +39,7 @@ fn events(sim: &Sim, reason: &str) -> Vec<String> {
         .events_for(&ObjectRef::new(Kind::Deployment, "default", "web"))
         .iter()
         .filter(|e| e.reason == reason)
-        .map(|e| e.message.clone())
+        .map(|e| e.message.to_string())
         .collect()
 }
 

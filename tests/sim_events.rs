@@ -135,3 +135,49 @@ fn a_rebooted_nodes_kubelet_opens_new_events() {
     assert_eq!(started.len(), 2, "{started:?}");
     assert!(started.iter().all(|(count, _)| *count == 1), "{started:?}");
 }
+
+/// Issue 16: a pod's Events are stored once per part they share. The kubelet's three Events
+/// of a started container name one object (one `involvedObject`), the same message as every
+/// other pod's (one copy of the text), and the node (the kubelet's own name); each reads as
+/// a whole Event.
+#[test]
+fn a_pods_kubelet_events_share_their_object_and_repeated_messages() {
+    use podlab::model::Shared;
+    let mut sim = SimBuilder::new(5).workers(1).build().unwrap();
+    let rs = replicaset("web", 2, Container::new("web", "nginx:1.27"));
+    sim.apply(Command::Apply(rs.into())).unwrap();
+    sim.run_for(30_000);
+    let pods: Vec<_> = sim
+        .cluster()
+        .list::<podlab::model::Pod>()
+        .map(|p| p.metadata.name.clone())
+        .collect();
+    assert_eq!(pods.len(), 2);
+    let kubelet_events = |pod: &str| -> Vec<Event> {
+        sim.cluster()
+            .events_for(&ObjectRef::new(Kind::Pod, "default", pod))
+            .into_iter()
+            .filter(|e| e.source.component == "kubelet")
+            .cloned()
+            .collect()
+    };
+    let (a, b) = (kubelet_events(&pods[0]), kubelet_events(&pods[1]));
+    let reasons = |es: &[Event]| es.iter().map(|e| e.reason.to_string()).collect::<Vec<_>>();
+    assert_eq!(reasons(&a), ["Pulled", "Created", "Started"]);
+    assert_eq!(reasons(&b), reasons(&a));
+    for es in [&a, &b] {
+        assert!(es
+            .iter()
+            .all(|e| Shared::ptr_eq(&e.involved_object, &es[0].involved_object)));
+        assert!(es.iter().all(|e| e.source.host == "node-1"));
+    }
+    assert_eq!(a[0].involved_object.name, pods[0]);
+    assert_eq!(a[0].involved_object.kind, "Pod");
+    assert!(!Shared::ptr_eq(
+        &a[0].involved_object,
+        &b[0].involved_object
+    ));
+    assert_eq!(&*a[2].message, "Started container web");
+    // One copy of a text both pods' Events say.
+    assert!(std::ptr::eq(a[2].message.as_ptr(), b[2].message.as_ptr()));
+}

@@ -814,7 +814,7 @@ pub fn row(obj: &Object, cols: Columns, now: u64) -> Vec<String> {
                     object,
                     String::new(),
                     source,
-                    e.message.clone(),
+                    e.message.to_string(),
                     self::age(e.first_timestamp, now),
                     e.count.to_string(),
                     meta.name.clone(),
@@ -825,7 +825,7 @@ pub fn row(obj: &Object, cols: Columns, now: u64) -> Vec<String> {
                     e.type_.to_string(),
                     e.reason.to_string(),
                     object,
-                    e.message.clone(),
+                    e.message.to_string(),
                 ]
             }
         }

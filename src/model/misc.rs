@@ -35,9 +35,11 @@ pub struct LeaseSpec {
 #[serde(rename_all = "camelCase", default)]
 pub struct Event {
     pub metadata: ObjectMeta,
-    pub involved_object: ObjectReference,
+    /// Shared: a pod's Events name the same object (issue 16).
+    pub involved_object: super::Shared<ObjectReference>,
     pub reason: Str,
-    pub message: String,
+    /// Shared: most messages repeat from pod to pod (`Started container web`).
+    pub message: super::Name,
     /// `Normal` or `Warning`.
     #[serde(rename = "type")]
     pub type_: Str,
@@ -54,8 +56,9 @@ pub struct Event {
 pub struct EventSource {
     #[serde(skip_serializing_if = "str::is_empty")]
     pub component: Str,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub host: String,
+    /// The kubelet's node, shared with the kubelet's own name.
+    #[serde(skip_serializing_if = "str::is_empty")]
+    pub host: super::Name,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]

@@ -315,6 +315,22 @@ impl PartialEq<Name> for &str {
     }
 }
 
+/// A shared text in a stored object (an Event's message and host) reads and writes as a string.
+impl crate::codec::Encode for Name {
+    fn encode(&self) -> crate::codec::Doc {
+        (**self).encode()
+    }
+}
+
+impl<D: crate::codec::Decoder> crate::codec::DecodeField<D> for Name {
+    fn decode_field(&mut self, de: D) -> Result<(), crate::codec::DeError> {
+        let mut s = String::new();
+        s.decode_field(de)?;
+        *self = s.into();
+        Ok(())
+    }
+}
+
 impl fmt::Display for Name {
     /// As `str` prints: width, alignment and precision apply (`{:<20}` in a table).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

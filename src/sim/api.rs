@@ -5,8 +5,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use crate::model::{
-    Event, EventSource, Kind, Object, ObjectMeta, ObjectRef, ObjectReference, Pod, PodSpec, Probe,
-    Resource, Shared, Time, Toleration,
+    Event, EventSource, Kind, Name, Object, ObjectMeta, ObjectRef, ObjectReference, Pod, PodSpec,
+    Probe, Resource, Shared, Time, Toleration,
 };
 use crate::sorted::{SortedMap, SortedSet};
 
@@ -297,6 +297,10 @@ pub struct Cluster {
     /// reused.
     admitted_spec: SpecCache,
     bound_specs: SpecCache,
+    /// The object of the last Event, shared by the next Event about the same one: a pod's
+    /// Pulled, Created and Started Events come together (issue 16: 40,000 Events at 10,000
+    /// pods).
+    last_event_ref: Option<Shared<ObjectReference>>,
 }
 
 /// See `Cluster::admitted_spec`; printed as its length.
@@ -448,6 +452,22 @@ impl Ord for dyn AsStoreKey + '_ {
 }
 
 impl Cluster {
+    /// The reference an Event about `involved` (whose uid is `uid`) keeps.
+    fn event_ref(&mut self, involved: &ObjectRef, uid: String) -> Shared<ObjectReference> {
+        let want = ObjectReference {
+            api_version: involved.kind.api_version().into(),
+            kind: involved.kind.name().into(),
+            namespace: involved.namespace.clone(),
+            name: involved.name.to_string(),
+            uid,
+            resource_version: String::new(),
+        };
+        match &self.last_event_ref {
+            Some(last) if **last == want => last.clone(),
+            _ => self.last_event_ref.insert(Shared::new(want)).clone(),
+        }
+    }
+
     /// `get`, with an empty namespace meaning `default` and a missing object the API server's
     /// NotFound (what a client such as kubectl's rollout gets).
     pub fn get_named<T: Resource>(&self, namespace: &str, name: &str) -> Result<&T, ApiError> {
@@ -2284,7 +2304,7 @@ impl Sim {
             .unwrap_or_default();
         let (component, host) = event_source(actor);
         let ns = event_namespace(involved);
-        let parts = event_parts(&component, host, involved, &uid);
+        let parts = event_parts(&component, &host, involved, &uid);
         let name_of = |nanos| format!("{}.{:x}", involved.name, nanos);
         if once
             && self
@@ -2329,30 +2349,20 @@ impl Sim {
                     creation_timestamp: Some(now),
                     ..Default::default()
                 },
-                involved_object: ObjectReference {
-                    api_version: involved.kind.api_version().into(),
-                    kind: involved.kind.name().into(),
-                    namespace: involved.namespace.clone(),
-                    name: involved.name.to_string(),
-                    uid,
-                    resource_version: String::new(),
-                },
+                involved_object: self.api.event_ref(involved, uid),
                 reason: reason.into(),
-                message: String::new(),
+                message: Default::default(),
                 type_: type_.into(),
                 count: 0,
                 first_timestamp: Some(Time(r.first)),
                 last_timestamp: None,
-                source: EventSource {
-                    component,
-                    host: host.to_string(),
-                },
+                source: EventSource { component, host },
             },
         };
         let what = format!("{type_} {reason}: {message}");
         e.count = r.count;
         e.last_timestamp = Some(now);
-        e.message = message;
+        e.message = self.trace.share_text(&message);
         self.api.put(e.into());
         self.record(actor, None, Some(involved), Change::Event, what, "");
     }
@@ -2405,11 +2415,11 @@ fn qos_class(spec: &PodSpec) -> &'static str {
 }
 
 /// The component and host an actor's Events name as their source.
-fn event_source(actor: &Actor) -> (std::borrow::Cow<'static, str>, &str) {
+fn event_source(actor: &Actor) -> (std::borrow::Cow<'static, str>, Name) {
     match actor {
-        Actor::Controller(c) => ((*c).into(), ""),
-        Actor::Kubelet(n) => ("kubelet".into(), n),
-        other => (other.to_string().into(), ""),
+        Actor::Controller(c) => ((*c).into(), Name::default()),
+        Actor::Kubelet(n) => ("kubelet".into(), n.clone()),
+        other => (other.to_string().into(), Name::default()),
     }
 }
 
