@@ -846,9 +846,9 @@ mod tests {
 
     #[test]
     fn describe_times_are_rfc1123z() {
-        assert_eq!(rfc1123z(Time(0)), "Wed, 01 Jan 2025 00:00:00 +0000");
+        assert_eq!(rfc1123z(Time::at(0)), "Wed, 01 Jan 2025 00:00:00 +0000");
         assert_eq!(
-            rfc1123z(Time(86_400_000 + 61_000)),
+            rfc1123z(Time::at(86_400_000 + 61_000)),
             "Thu, 02 Jan 2025 00:01:01 +0000"
         );
     }

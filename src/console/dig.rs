@@ -179,7 +179,7 @@ fn full_text(sim: &Sim, name: &str, qtype: QueryType, answer: &Answer) -> String
 
 /// dig's `WHEN:` line in simulated time, e.g. `Wed Jan 01 00:05:50 UTC 2025`.
 fn when(ms: u64) -> String {
-    let rfc = crate::model::Time(ms).to_rfc3339(); // 2025-01-01T00:05:50Z
+    let rfc = crate::model::Time::at(ms).to_rfc3339(); // 2025-01-01T00:05:50Z
     let (date, time) = rfc
         .trim_end_matches('Z')
         .split_once('T')
@@ -264,6 +264,6 @@ mod tests {
     fn when_prints_the_weekday() {
         // 2025-01-01 was a Wednesday.
         assert_eq!(when(0).split(' ').next(), Some("Wed"));
-        assert!(when(crate::model::Time(0).millis()).contains("Jan 01"));
+        assert!(when(crate::model::Time::at(0).millis()).contains("Jan 01"));
     }
 }

@@ -39,27 +39,61 @@ pub fn stored_namespace(s: Str) -> Str {
     well_known_namespace(&s).unwrap_or(s)
 }
 
-/// A point in simulated time: milliseconds since the simulation epoch.
+/// A point in simulated time: milliseconds since the simulation epoch (`Time::at`).
 ///
 /// The epoch prints as `2025-01-01T00:00:00Z`, so timestamps read like a real cluster's.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Time(pub u64);
+/// Held as the milliseconds' bitwise complement, never zero, so an `Option<Time>` is 8
+/// bytes, not 16: a pod and its Events keep 33 of them (issue 16).
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Time(std::num::NonZeroU64);
+
+impl Default for Time {
+    fn default() -> Self {
+        Time::at(0)
+    }
+}
+
+impl Ord for Time {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.millis().cmp(&other.millis())
+    }
+}
+
+impl PartialOrd for Time {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl fmt::Debug for Time {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Time").field(&self.millis()).finish()
+    }
+}
 
 /// Days from 1970-01-01 to the simulation epoch, 2025-01-01.
 const EPOCH_DAYS: i64 = 20089;
 
 impl Time {
+    /// `ms` milliseconds after the epoch (the last millisecond a `u64` holds is one before).
+    pub const fn at(ms: u64) -> Time {
+        match std::num::NonZeroU64::new(!ms) {
+            Some(n) => Time(n),
+            None => Time(std::num::NonZeroU64::MIN),
+        }
+    }
+
     pub fn millis(self) -> u64 {
-        self.0
+        !self.0.get()
     }
 
     pub fn plus_millis(self, ms: u64) -> Time {
-        Time(self.0.saturating_add(ms))
+        Time::at(self.millis().saturating_add(ms))
     }
 
     /// RFC 3339 with seconds precision, as Kubernetes prints `metav1.Time`.
     pub fn to_rfc3339(self) -> String {
-        let secs = (self.0 / 1000) as i64;
+        let secs = (self.millis() / 1000) as i64;
         let days = EPOCH_DAYS + secs.div_euclid(86_400);
         let rem = secs.rem_euclid(86_400);
         let (y, m, d) = civil_from_days(days);
@@ -74,19 +108,23 @@ impl Time {
     /// RFC 3339 with microseconds, as Kubernetes prints `metav1.MicroTime` (Lease times).
     /// Nanoseconds since the Unix epoch, as Go's `t.UnixNano()`.
     pub fn unix_nanos(self) -> u64 {
-        (EPOCH_DAYS as u64 * 86_400_000 + self.0) * 1_000_000
+        (EPOCH_DAYS as u64 * 86_400_000 + self.millis()) * 1_000_000
     }
 
     pub fn to_rfc3339_micro(self) -> String {
         let base = self.to_rfc3339();
-        format!("{}.{:06}Z", &base[..base.len() - 1], (self.0 % 1000) * 1000)
+        format!(
+            "{}.{:06}Z",
+            &base[..base.len() - 1],
+            (self.millis() % 1000) * 1000
+        )
     }
 
     /// Go's `time.RFC3339Nano`, trailing zeros of the fraction dropped, as the kubelet stamps
     /// log lines (`kubectl logs --timestamps`).
     pub fn to_rfc3339_nano(self) -> String {
         let base = self.to_rfc3339();
-        match self.0 % 1000 {
+        match self.millis() % 1000 {
             0 => base,
             ms => {
                 let frac = format!("{ms:03}");
@@ -125,7 +163,7 @@ impl Time {
         }
         let days = days_from_civil(y, mo, d) - EPOCH_DAYS;
         let total = ((days * 86_400 + h * 3600 + mi * 60 + se) * 1000) + ms;
-        u64::try_from(total).ok().map(Time)
+        u64::try_from(total).ok().map(Time::at)
     }
 }
 
@@ -161,7 +199,7 @@ impl fmt::Display for Time {
 
 impl crate::codec::Encode for Time {
     fn encode(&self) -> crate::codec::Doc {
-        crate::codec::Doc::Str(if self.0.is_multiple_of(1000) {
+        crate::codec::Doc::Str(if self.millis().is_multiple_of(1000) {
             self.to_rfc3339()
         } else {
             self.to_rfc3339_micro()
@@ -371,26 +409,51 @@ mod tests {
 
     #[test]
     fn nano_times_drop_trailing_zeros_as_go_does() {
-        assert_eq!(Time(5_000).to_rfc3339_nano(), "2025-01-01T00:00:05Z");
-        assert_eq!(Time(5_120).to_rfc3339_nano(), "2025-01-01T00:00:05.12Z");
-        assert_eq!(Time(5_007).to_rfc3339_nano(), "2025-01-01T00:00:05.007Z");
+        assert_eq!(Time::at(5_000).to_rfc3339_nano(), "2025-01-01T00:00:05Z");
+        assert_eq!(Time::at(5_120).to_rfc3339_nano(), "2025-01-01T00:00:05.12Z");
+        assert_eq!(
+            Time::at(5_007).to_rfc3339_nano(),
+            "2025-01-01T00:00:05.007Z"
+        );
     }
 
     #[test]
     fn epoch_prints_as_2025() {
-        assert_eq!(Time(0).to_rfc3339(), "2025-01-01T00:00:00Z");
-        assert_eq!(Time(350_000).to_rfc3339(), "2025-01-01T00:05:50Z");
+        assert_eq!(Time::at(0).to_rfc3339(), "2025-01-01T00:00:00Z");
+        assert_eq!(Time::at(350_000).to_rfc3339(), "2025-01-01T00:05:50Z");
         assert_eq!(
-            Time(1_500).to_rfc3339_micro(),
+            Time::at(1_500).to_rfc3339_micro(),
             "2025-01-01T00:00:01.500000Z"
         );
-        assert_eq!(Time(86_400_000 * 59).to_rfc3339(), "2025-03-01T00:00:00Z");
+        assert_eq!(
+            Time::at(86_400_000 * 59).to_rfc3339(),
+            "2025-03-01T00:00:00Z"
+        );
+    }
+
+    /// Issue 16: an optional time takes no room of its own, and the complement it is held as
+    /// orders, compares, defaults and prints as the milliseconds do.
+    #[test]
+    fn a_time_is_its_milliseconds_in_eight_bytes_even_when_optional() {
+        assert_eq!(std::mem::size_of::<Option<Time>>(), 8);
+        assert_eq!(Time::default(), Time::at(0));
+        assert_eq!(Time::at(0).millis(), 0);
+        assert_eq!(Time::at(42).plus_millis(8).millis(), 50);
+        assert!(Time::at(0) < Time::at(1) && Time::at(999) < Time::at(1_000));
+        assert_eq!(Time::at(7).max(Time::at(3)), Time::at(7));
+        assert_eq!(format!("{:?}", Some(Time::at(5))), "Some(Time(5))");
+        // The one value the complement cannot hold is the last millisecond before it.
+        assert_eq!(Time::at(u64::MAX).millis(), u64::MAX - 1);
+        assert_eq!(
+            Time::at(u64::MAX - 2).plus_millis(10).millis(),
+            u64::MAX - 1
+        );
     }
 
     #[test]
     fn rfc3339_round_trips() {
         for ms in [0, 1_000, 350_000, 86_400_000 * 400 + 5_000, 1_234] {
-            let t = Time(ms);
+            let t = Time::at(ms);
             let text = if ms % 1000 == 0 {
                 t.to_rfc3339()
             } else {

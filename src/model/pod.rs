@@ -818,13 +818,13 @@ mod tests {
         p.status.phase = "Running".into();
         p.status.container_statuses[0].state = ContainerState {
             running: Some(ContainerStateRunning {
-                started_at: Some(Time(0)),
+                started_at: Some(Time::at(0)),
             }),
             ..Default::default()
         };
         p.status.container_statuses[0].ready = true;
         assert_eq!(p.display_status(), "Running");
-        p.metadata.deletion_timestamp = Some(Time(5));
+        p.metadata.deletion_timestamp = Some(Time::at(5));
         assert_eq!(p.display_status(), "Terminating");
     }
 

@@ -2197,7 +2197,7 @@ impl Sim {
             let remaining = m.deletion_grace_period_seconds.unwrap_or(0);
             if r.kind == Kind::Pod && grace < remaining {
                 m.deletion_grace_period_seconds = Some(grace);
-                m.deletion_timestamp = Some(Time(now + grace as u64 * 1000).min(existing));
+                m.deletion_timestamp = Some(Time::at(now + grace as u64 * 1000).min(existing));
                 what = format!("shortened grace of pod {} to {grace}s", r.name);
             } else if unchanged_finalizers {
                 return Ok(false);
@@ -2209,7 +2209,7 @@ impl Sim {
                 );
             }
         } else {
-            m.deletion_timestamp = Some(Time(now + grace as u64 * 1000));
+            m.deletion_timestamp = Some(Time::at(now + grace as u64 * 1000));
             m.deletion_grace_period_seconds = Some(grace);
             what = if r.kind == Kind::Pod && grace > 0 {
                 format!("marked pod {} for deletion (grace {grace}s)", r.name)
@@ -2354,7 +2354,7 @@ impl Sim {
                 message: Default::default(),
                 type_: type_.into(),
                 count: 0,
-                first_timestamp: Some(Time(r.first)),
+                first_timestamp: Some(Time::at(r.first)),
                 last_timestamp: None,
                 source: EventSource { component, host },
             },

@@ -877,7 +877,7 @@ impl Sim {
             n,
             &node_ip,
             &cidr,
-            controllers::kubelet::healthy_conditions(Time(0)),
+            controllers::kubelet::healthy_conditions(Time::at(0)),
         );
         let actor = Actor::Kubelet(n.name.as_str().into());
         let _ = self.api_create(&actor, None, node.into(), "node registered");
@@ -925,7 +925,7 @@ impl Sim {
     }
 
     pub fn now_time(&self) -> Time {
-        Time(self.now)
+        Time::at(self.now)
     }
 
     /// The API server's view: what `kubectl` shows.

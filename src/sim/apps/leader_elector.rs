@@ -342,7 +342,7 @@ impl LeaderElector {
         let now = host.monotonic();
         // The lab's times stop at its epoch, so a clock set back before it would write the
         // same renewTime twice, which the API server takes as no change at all: step past it.
-        let mut wall = Some(Time(host.wall_clock()));
+        let mut wall = Some(Time::at(host.wall_clock()));
         if wall.is_some() && wall == self.observed.as_ref().and_then(|o| o.renew) {
             wall = wall.map(|t| t.plus_millis(1));
         }
@@ -591,7 +591,7 @@ impl App for LeaderElector {
             self.leading = false;
             if self.cfg.release_on_cancel {
                 // Release: holder "", leaseDurationSeconds 1, times now, transitions kept.
-                let wall = Some(Time(host.wall_clock()));
+                let wall = Some(Time::at(host.wall_clock()));
                 if let (Some(cached), Some(old)) = (self.cached.clone(), self.observed.clone()) {
                     let rec = Record {
                         holder: String::new(),

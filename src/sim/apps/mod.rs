@@ -261,7 +261,7 @@ pub fn is_podlab_image(image: &str, name: &str) -> bool {
 /// carrying `token` when it fences (ref §7.6), and a line `TIME ID [token=N]` in `file` when
 /// the write is accepted and the path lies on a volume.
 pub fn leader_work(host: &mut dyn Host, lock: &str, id: &str, token: Option<i64>, file: &str) {
-    let at = crate::model::Time(host.wall_clock()).to_rfc3339();
+    let at = crate::model::Time::at(host.wall_clock()).to_rfc3339();
     let text = match token {
         Some(t) => format!("{at} {id} token={t}"),
         None => format!("{at} {id}"),

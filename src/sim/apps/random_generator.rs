@@ -84,7 +84,7 @@ impl App for RandomGenerator {
             other => {
                 // Spring Boot's error body.
                 let now = host.now();
-                let at = crate::model::Time(now).to_rfc3339();
+                let at = crate::model::Time::at(now).to_rfc3339();
                 let secs = at.get(..19).unwrap_or("");
                 return HttpReply::Body {
                     status: 404,
@@ -98,7 +98,10 @@ impl App for RandomGenerator {
         let random = host.random_below(1_000_000);
         let id = host.id().to_string();
         if let Some(path) = host.env("LOG_FILE").map(str::to_string) {
-            let line = format!("{} {random}", crate::model::Time(host.now()).to_rfc3339());
+            let line = format!(
+                "{} {random}",
+                crate::model::Time::at(host.now()).to_rfc3339()
+            );
             host.append_file(&path, line);
         }
         HttpReply::Body {

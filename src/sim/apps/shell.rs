@@ -660,7 +660,7 @@ impl Shell {
 
 /// `date`'s default format: `Wed Jan  1 00:00:40 UTC 2025`.
 fn unix_date(ms: u64) -> String {
-    let t = crate::model::Time(ms).to_rfc3339();
+    let t = crate::model::Time::at(ms).to_rfc3339();
     let num = |a: usize, b: usize| t.get(a..b).and_then(|x| x.parse::<i64>().ok()).unwrap_or(0);
     let (y, m, d) = (num(0, 4), num(5, 7), num(8, 10));
     // Sakamoto's day of the week.

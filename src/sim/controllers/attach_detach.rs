@@ -436,14 +436,14 @@ mod tests {
         p.status.container_statuses.push(ContainerStatus {
             state: ContainerState {
                 running: Some(ContainerStateRunning {
-                    started_at: Some(Time(0)),
+                    started_at: Some(Time::at(0)),
                 }),
                 ..Default::default()
             },
             ..Default::default()
         });
         assert!(!pod_terminated(&p));
-        p.metadata.deletion_timestamp = Some(Time(5));
+        p.metadata.deletion_timestamp = Some(Time::at(5));
         assert!(!pod_terminated(&p), "stale running status keeps it");
         p.status.container_statuses[0].state = ContainerState::default();
         assert!(pod_terminated(&p));

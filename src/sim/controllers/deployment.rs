@@ -1179,7 +1179,7 @@ fn sync_deployment_status(sim: &mut Sim, w: &mut Work, new: Option<&ReplicaSet>)
 fn sync_rollout_status(sim: &mut Sim, w: &mut Work) {
     let (new, _) = w.split();
     let now = sim.now;
-    let mut s = calculate_status(w, new.as_ref(), Time(now));
+    let mut s = calculate_status(w, new.as_ref(), Time::at(now));
     if !has_progress_deadline(&w.d) {
         s.conditions.retain(|c| c.type_ != "Progressing");
     }
@@ -1203,12 +1203,18 @@ fn sync_rollout_status(sim: &mut Sim, w: &mut Work) {
                     "True",
                     "NewReplicaSetAvailable",
                     msg,
-                    Time(now),
+                    Time::at(now),
                 ),
             );
         } else if deployment_progressing(&w.d, &s) {
             let msg = format!("{} is progressing.", subject(&w.key.name));
-            let mut c = condition("Progressing", "True", "ReplicaSetUpdated", msg, Time(now));
+            let mut c = condition(
+                "Progressing",
+                "True",
+                "ReplicaSetUpdated",
+                msg,
+                Time::at(now),
+            );
             if let Some(cur) = &current {
                 if cur.status == "True" {
                     c.last_transition_time = cur.last_transition_time;
@@ -1225,7 +1231,7 @@ fn sync_rollout_status(sim: &mut Sim, w: &mut Work) {
                     "False",
                     "ProgressDeadlineExceeded",
                     msg,
-                    Time(now),
+                    Time::at(now),
                 ),
             );
         }
@@ -1588,7 +1594,7 @@ mod tests {
                 "True",
                 "NewReplicaSetCreated",
                 "a".into(),
-                Time(1),
+                Time::at(1),
             ),
         );
         set_condition(
@@ -1598,7 +1604,7 @@ mod tests {
                 "False",
                 "MinimumReplicasUnavailable",
                 "b".into(),
-                Time(2),
+                Time::at(2),
             ),
         );
         set_condition(
@@ -1608,13 +1614,13 @@ mod tests {
                 "True",
                 "ReplicaSetUpdated",
                 "c".into(),
-                Time(3),
+                Time::at(3),
             ),
         );
         assert_eq!(s.conditions[0].type_, "Available");
         assert_eq!(s.conditions[1].reason, "ReplicaSetUpdated");
-        assert_eq!(s.conditions[1].last_transition_time, Some(Time(1)));
-        assert_eq!(s.conditions[1].last_update_time, Some(Time(3)));
+        assert_eq!(s.conditions[1].last_transition_time, Some(Time::at(1)));
+        assert_eq!(s.conditions[1].last_update_time, Some(Time::at(3)));
         // Same status and reason: nothing changes, not even the message.
         set_condition(
             &mut s,
@@ -1623,7 +1629,7 @@ mod tests {
                 "True",
                 "ReplicaSetUpdated",
                 "d".into(),
-                Time(4),
+                Time::at(4),
             ),
         );
         assert_eq!(s.conditions[1].message, "c");

@@ -305,7 +305,7 @@ impl Sim {
 
     fn local_time(&self, node: &str) -> Time {
         let now = self.now;
-        Time(self.world.machine(node).map_or(now, |m| m.wall_at(now)))
+        Time::at(self.world.machine(node).map_or(now, |m| m.wall_at(now)))
     }
 
     /// Starts the kubelet (machine boot): heartbeat at a random phase, then a full relist.
@@ -639,7 +639,7 @@ impl Sim {
         let mut out = String::new();
         for l in &lines[skip..] {
             if opts.timestamps {
-                out.push_str(&Time(l.time).to_rfc3339_nano());
+                out.push_str(&Time::at(l.time).to_rfc3339_nano());
                 out.push(' ');
             }
             out.push_str(&l.text);
@@ -1495,8 +1495,8 @@ impl Sim {
             exit_code,
             signal: None,
             reason: "Error".into(),
-            started_at: Some(Time(started)),
-            finished_at: Some(Time(now)),
+            started_at: Some(Time::at(started)),
+            finished_at: Some(Time::at(now)),
         });
         c.ready = false;
         if restart_policy == "Never" {
@@ -1728,8 +1728,8 @@ impl Sim {
             exit_code: code,
             signal: None,
             reason: reason.into(),
-            started_at: Some(Time(c.started_at)),
-            finished_at: Some(Time(now)),
+            started_at: Some(Time::at(c.started_at)),
+            finished_at: Some(Time::at(now)),
         });
         c.state = CState::Exited {
             exit_code: code,
@@ -1911,10 +1911,10 @@ impl Sim {
 /// The pod status the kubelet reports, keeping conditions other components own.
 fn compute_status(w: &PodWorker, api: &PodStatus, now: u64) -> PodStatus {
     let mut s = api.clone();
-    let t = Time(now);
+    let t = Time::at(now);
     s.host_ip = w.host_ip.clone();
     s.pod_ip = w.ip.clone();
-    s.start_time = Some(Time(w.start_time));
+    s.start_time = Some(Time::at(w.start_time));
     let mut statuses = Vec::with_capacity(w.pod.spec.containers.len());
     let mut all_ready = true;
     let mut all_started = true;
@@ -1934,7 +1934,7 @@ fn compute_status(w: &PodWorker, api: &PodStatus, now: u64) -> PodStatus {
             },
             CState::Running { .. } => ContainerState {
                 running: Some(ContainerStateRunning {
-                    started_at: Some(Time(rt.started_at)),
+                    started_at: Some(Time::at(rt.started_at)),
                 }),
                 ..Default::default()
             },
@@ -1957,7 +1957,7 @@ fn compute_status(w: &PodWorker, api: &PodStatus, now: u64) -> PodStatus {
                     exit_code: *exit_code,
                     signal: None,
                     reason: reason.clone(),
-                    started_at: Some(Time(rt.started_at)),
+                    started_at: Some(Time::at(rt.started_at)),
                     finished_at: rt
                         .last_terminated
                         .as_ref()

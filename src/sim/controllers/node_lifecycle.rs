@@ -144,7 +144,7 @@ pub(crate) fn monitor(sim: &mut Sim) {
         let before = n.ready_status().to_string();
         if now > probe + grace && before != "Unknown" {
             let mut n2 = n.clone();
-            let t = Time(now);
+            let t = Time::at(now);
             for c in n2.status.conditions.iter_mut() {
                 if ["Ready", "MemoryPressure", "DiskPressure", "PIDPressure"]
                     .contains(&c.type_.as_str())
@@ -203,7 +203,7 @@ fn never_updated(sim: &mut Sim, n: &Node, now: u64) {
                 type_: type_.into(),
                 status: "Unknown".into(),
                 last_heartbeat_time: n.metadata.creation_timestamp,
-                last_transition_time: Some(Time(now)),
+                last_transition_time: Some(Time::at(now)),
                 reason: "NodeStatusNeverUpdated".into(),
                 message: "Kubelet never posted node status.".into(),
             });

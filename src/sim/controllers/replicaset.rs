@@ -406,11 +406,11 @@ mod tests {
 
     #[test]
     fn log_buckets_group_similar_ages() {
-        assert_eq!(log_bucket(10_000, Some(Time(10_000))), 1);
+        assert_eq!(log_bucket(10_000, Some(Time::at(10_000))), 1);
         assert_eq!(
-            log_bucket(100_000, Some(Time(0))),
-            log_bucket(120_000, Some(Time(0)))
+            log_bucket(100_000, Some(Time::at(0))),
+            log_bucket(120_000, Some(Time::at(0)))
         );
-        assert!(log_bucket(1_000_000, Some(Time(0))) > log_bucket(10_000, Some(Time(0))));
+        assert!(log_bucket(1_000_000, Some(Time::at(0))) > log_bucket(10_000, Some(Time::at(0))));
     }
 }
