@@ -233,7 +233,8 @@ struct ContainerLogs {
 #[derive(Clone, Debug, Default)]
 pub struct World {
     machines: SortedMap<String, Machine>,
-    processes: SortedMap<u64, Process>,
+    /// Boxed: a map's spare room is then a pointer per slot, not a whole process (issue 16).
+    processes: SortedMap<u64, Box<Process>>,
     /// volume key (`pv/<name>` or `emptydir/<pod uid>/<volume>`) -> lines.
     volumes: SortedMap<String, Vec<VolumeLine>>,
     /// Network disks and the machines they are attached to (PV name -> nodes), as the cloud
@@ -349,7 +350,7 @@ impl World {
     }
 
     pub fn processes(&self) -> impl Iterator<Item = &Process> {
-        self.processes.values()
+        self.processes.values().map(|p| &**p)
     }
 
     /// Can the processes of pod `namespace/name` on `machine` reach the API server? Not when
@@ -449,17 +450,15 @@ impl World {
     }
 
     pub fn process(&self, pid: u64) -> Option<&Process> {
-        self.processes.get(&pid)
+        self.processes.get(&pid).map(|p| &**p)
     }
 
     pub(crate) fn process_mut(&mut self, pid: u64) -> Option<&mut Process> {
-        self.processes.get_mut(&pid)
+        self.processes.get_mut(&pid).map(|p| &mut **p)
     }
 
     pub fn processes_on<'a>(&'a self, machine: &'a str) -> impl Iterator<Item = &'a Process> + 'a {
-        self.processes
-            .values()
-            .filter(move |p| p.machine == machine)
+        self.processes().filter(move |p| p.machine == machine)
     }
 
     pub fn processes_of_pod<'a>(
@@ -467,8 +466,7 @@ impl World {
         namespace: &'a str,
         pod: &'a str,
     ) -> impl Iterator<Item = &'a Process> + 'a {
-        self.processes
-            .values()
+        self.processes()
             .filter(move |p| p.pod_namespace == namespace && p.pod_name == pod)
     }
 
@@ -478,8 +476,7 @@ impl World {
         key: &'a str,
         value: &'a str,
     ) -> impl Iterator<Item = &'a Process> + 'a {
-        self.processes
-            .values()
+        self.processes()
             .filter(move |p| p.pod_labels.get(key).is_some_and(|v| v == value))
     }
 
@@ -508,7 +505,7 @@ impl World {
                 );
             }
         }
-        self.processes.insert(p.pid, p);
+        self.processes.insert(p.pid, Box::new(p));
         self.next_pid
     }
 
@@ -577,7 +574,7 @@ impl World {
     }
 
     pub(crate) fn remove_process(&mut self, pid: u64) -> Option<Process> {
-        self.processes.remove(&pid)
+        self.processes.remove(&pid).map(|p| *p)
     }
 
     pub fn volumes(&self) -> impl Iterator<Item = (&str, &[VolumeLine])> {
