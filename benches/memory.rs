@@ -94,7 +94,7 @@ fn main() {
     );
     println!("  as copies (a part shared with another is counted in each):");
     measure("trace entries (their refs shared)", || {
-        sim.trace().entries().to_vec()
+        sim.trace().entries().cloned().collect::<Box<[_]>>()
     });
     measure("Events, each copied whole", || {
         // Boxed, so the list is its exact length, not the next power of two.

@@ -54,7 +54,6 @@ fn replacement(sim: &Sim, old: &str) -> Option<Pod> {
 fn when(sim: &Sim, what: &str) -> Option<u64> {
     sim.trace()
         .entries()
-        .iter()
         .find(|e| &*e.what == what)
         .map(|e| e.time)
 }
@@ -143,7 +142,6 @@ fn a_lost_node_keeps_the_disk_until_the_pod_is_gone_and_six_minutes_pass() {
     let e = sim
         .trace()
         .entries()
-        .iter()
         .find(|e| e.time == detached && e.what.starts_with("detaching"))
         .unwrap();
     assert_eq!(
@@ -188,7 +186,6 @@ fn the_out_of_service_taint_detaches_at_once() {
     let e = sim
         .trace()
         .entries()
-        .iter()
         .find(|e| *e.what == format!("detaching volume {pv} from {n1}"))
         .unwrap();
     assert_eq!(&*e.why, "node has the out-of-service taint");
@@ -217,7 +214,6 @@ fn no_force_detach_while_the_old_node_is_ready() {
     let stopped = sim
         .trace()
         .entries()
-        .iter()
         .find(|e| {
             e.what.starts_with("process ") && e.what.contains(&format!("of pod {old} stopped"))
         })
@@ -231,7 +227,6 @@ fn no_force_detach_while_the_old_node_is_ready() {
     let e = sim
         .trace()
         .entries()
-        .iter()
         .find(|e| e.time == detached && e.what.starts_with("detaching"))
         .unwrap();
     assert_eq!(&*e.why, "no pod uses it and the node unmounted it");
@@ -258,7 +253,6 @@ fn a_healthy_node_detaches_as_soon_as_it_unmounts() {
     let gone = sim
         .trace()
         .entries()
-        .iter()
         .find(|e| *e.what == format!("deleted pod {old}"))
         .unwrap()
         .time;

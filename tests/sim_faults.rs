@@ -235,7 +235,6 @@ fn full_disruption_removes_taints_and_evicts_nothing() {
     assert!(sim
         .trace()
         .entries()
-        .iter()
         .any(|e| e.what.contains("Entering master disruption mode")));
 }
 

@@ -226,7 +226,6 @@ fn zookeeper_lowest_node_leads_and_the_next_takes_over() {
     assert!(sim
         .trace()
         .entries()
-        .iter()
         .any(|e| e.what.starts_with("closed session 0x1000000000000")));
 }
 
@@ -242,7 +241,6 @@ fn zookeeper_a_paused_leader_is_fenced() {
     let expired = sim
         .trace()
         .entries()
-        .iter()
         .find(|e| e.what.starts_with("expired session"))
         .cloned()
         .expect("the ensemble expired the session");
@@ -339,7 +337,6 @@ fn belief_changes_are_in_the_trace() {
     let e = sim
         .trace()
         .entries()
-        .iter()
         .find(|e| e.what.starts_with(BELIEVES_PREFIX))
         .cloned()
         .unwrap();

@@ -153,12 +153,7 @@ fn partitioned_node_goes_not_ready_then_pod_is_replaced_and_both_run_until_heal(
     assert_eq!(pods(&sim).len(), 1);
 
     // The trace tells the story with actors and reasons.
-    let lines: Vec<String> = sim
-        .trace()
-        .entries()
-        .iter()
-        .map(|e| e.to_string())
-        .collect();
+    let lines: Vec<String> = sim.trace().entries().map(|e| e.to_string()).collect();
     assert!(
         lines
             .iter()

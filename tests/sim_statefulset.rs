@@ -937,7 +937,6 @@ fn dns_changes_of_a_headless_service_are_in_the_trace() {
     let dns: Vec<String> = sim
         .trace()
         .entries()
-        .iter()
         .filter(|e| e.what.starts_with("DNS: "))
         .map(|e| e.what.to_string())
         .collect();

@@ -425,12 +425,12 @@ impl Watch {
                 header,
                 rows,
             } => {
-                let entries = sim.trace().entries();
+                let trace = sim.trace();
                 // A seek back replaced the trace: start from here.
-                let start = (*seen).min(entries.len());
-                *seen = entries.len();
+                let start = (*seen).min(trace.len());
+                *seen = trace.len();
                 let mut changed: Vec<ObjectRef> = Vec::new();
-                for e in &entries[start..] {
+                for e in trace.entries_from(start) {
                     let Some(r) = &e.object else { continue };
                     let write = matches!(
                         e.change,

@@ -266,17 +266,15 @@ impl Watch {
         // event of each simulated second. Only events and commands count, never a moment where
         // just the clock moved, so every driver that looks at every event runs them at the
         // same moments and sees the same output.
-        let entries = sim.trace().entries();
-        let moved = now.events != self.events_seen || entries.len() != self.trace_seen;
+        let trace = sim.trace();
+        let moved = now.events != self.events_seen || trace.len() != self.trace_seen;
         let changed = !self.queried
             || (moved
                 && (now.time / QUERY_EVERY_MS > self.queried_at / QUERY_EVERY_MS
-                    || entries
-                        .get(self.trace_seen..)
-                        .unwrap_or_default()
-                        .iter()
+                    || trace
+                        .entries_from(self.trace_seen)
                         .any(|e| e.change.is_visible())));
-        self.trace_seen = entries.len();
+        self.trace_seen = trace.len();
         self.events_seen = now.events;
         if changed {
             self.queried = true;

@@ -991,8 +991,9 @@ impl Sim {
         self.dispatch(event);
         self.events_processed += 1;
         let count = self.trace.len() as u64 - first;
-        let visible = self.trace.entries()[first as usize..]
-            .iter()
+        let visible = self
+            .trace
+            .entries_from(first as usize)
             .filter(|e| e.change.is_visible())
             .count() as u64;
         Some(StepInfo {

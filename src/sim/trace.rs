@@ -113,10 +113,36 @@ impl fmt::Display for TraceEntry {
     }
 }
 
+/// A trace's entries in order, chunk after chunk: one iterator type for every reader.
+pub struct Entries<'a> {
+    chunks: std::slice::Iter<'a, Vec<TraceEntry>>,
+    current: std::slice::Iter<'a, TraceEntry>,
+}
+
+impl<'a> Iterator for Entries<'a> {
+    type Item = &'a TraceEntry;
+
+    fn next(&mut self) -> Option<&'a TraceEntry> {
+        loop {
+            if let Some(e) = self.current.next() {
+                return Some(e);
+            }
+            self.current = self.chunks.next()?.iter();
+        }
+    }
+}
+
+/// Entries per chunk of the trace (196 KB on wasm32).
+const CHUNK: usize = 4096;
+
 /// The whole trace with a running digest.
 #[derive(Clone, Debug, Default)]
 pub struct Trace {
-    entries: Vec<TraceEntry>,
+    /// Chunks of `CHUNK` entries, the last one filling up. A run of 10,000 pods writes 100,000
+    /// entries: one vector would double into a new block of up to 10 MB at a time, leaving the
+    /// old one as a hole and a third of the new one unused in the page's memory (issue 16).
+    chunks: Vec<Vec<TraceEntry>>,
+    len: usize,
     digest: u64,
     /// The refs of recent entries, by hash, so a new entry about the same object shares their
     /// copy. A cache only: a miss costs a copy, never a result.
@@ -203,9 +229,8 @@ impl RefCache {
 impl Trace {
     pub fn new() -> Self {
         Trace {
-            entries: Vec::new(),
             digest: FNV_OFFSET,
-            ref_cache: RefCache::default(),
+            ..Trace::default()
         }
     }
 
@@ -234,19 +259,66 @@ impl Trace {
         }
         h = fnv(h, &[e.change as u8, 0xff]);
         self.digest = h;
-        self.entries.push(e);
+        self.append(e);
     }
 
-    pub fn entries(&self) -> &[TraceEntry] {
-        &self.entries
+    /// Adds an entry at the end, in a new chunk when the last is full. A chunk gets its whole
+    /// room at once (a copied chunk has only its length).
+    fn append(&mut self, e: TraceEntry) {
+        if self.chunks.last().is_none_or(|c| c.len() == CHUNK) {
+            self.chunks.push(Vec::with_capacity(CHUNK));
+        }
+        if let Some(c) = self.chunks.last_mut() {
+            c.reserve_exact(CHUNK - c.len());
+            c.push(e);
+            self.len += 1;
+        }
+    }
+
+    /// The entry at `index` (its position from the first).
+    pub fn get(&self, index: usize) -> Option<&TraceEntry> {
+        self.chunks.get(index / CHUNK)?.get(index % CHUNK)
+    }
+
+    pub fn last(&self) -> Option<&TraceEntry> {
+        self.chunks.last()?.last()
+    }
+
+    /// Every entry, oldest first.
+    pub fn entries(&self) -> Entries<'_> {
+        self.entries_from(0)
+    }
+
+    /// The entries from `index` on (none if the trace is shorter).
+    pub fn entries_from(&self, index: usize) -> Entries<'_> {
+        let mut chunks = self.chunks.get(index / CHUNK..).unwrap_or_default().iter();
+        let current = chunks
+            .next()
+            .and_then(|c| c.get(index % CHUNK..))
+            .unwrap_or_default()
+            .iter();
+        Entries { chunks, current }
     }
 
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.len
     }
 
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.len == 0
+    }
+
+    /// Keeps the first `len` entries.
+    fn truncate(&mut self, len: usize) {
+        if len >= self.len {
+            return;
+        }
+        let chunks = len.div_ceil(CHUNK);
+        self.chunks.truncate(chunks);
+        if let Some(c) = self.chunks.last_mut() {
+            c.truncate(len - (chunks - 1) * CHUNK);
+        }
+        self.len = len;
     }
 
     /// FNV-1a over every entry so far; identical natively and on wasm32.
@@ -261,38 +333,40 @@ impl Trace {
     /// The first `len` entries, with the digest they had (kept by the caller), for restoring a
     /// checkpoint from a longer trace of the same history.
     pub(crate) fn prefix(&self, len: usize, digest: u64) -> Trace {
-        Trace {
-            entries: self.entries[..len.min(self.entries.len())].to_vec(),
+        let mut t = Trace {
             digest,
-            ref_cache: RefCache::default(),
+            ..Trace::default()
+        };
+        for e in self.entries().take(len) {
+            t.append(e.clone());
         }
+        t
     }
 
     /// Where the trace ends now (its length and digest), for `rewind`.
     pub(crate) fn mark(&self) -> (usize, u64) {
-        (self.entries.len(), self.digest)
+        (self.len, self.digest)
     }
 
     /// Drops the entries after `mark` and takes its digest back: what a failed command wrote.
     pub(crate) fn rewind(&mut self, (len, digest): (usize, u64)) {
-        self.entries.truncate(len);
+        self.truncate(len);
         self.digest = digest;
     }
 
     /// Makes this trace follow `current`: drops entries past it (a fork) and appends the ones
     /// it has beyond this trace.
     pub(crate) fn follow(&mut self, current: &Trace) {
-        if self.entries.len() > current.entries.len() {
-            self.entries.truncate(current.entries.len());
+        self.truncate(current.len);
+        for e in current.entries_from(self.len) {
+            self.append(e.clone());
         }
-        let have = self.entries.len();
-        self.entries.extend_from_slice(&current.entries[have..]);
         self.digest = current.digest;
     }
 
     /// Entries touching `object` (as the changed object or the acting subject).
     pub fn about<'a>(&'a self, object: &'a ObjectRef) -> impl Iterator<Item = &'a TraceEntry> + 'a {
-        self.entries.iter().filter(move |e| {
+        self.entries().filter(move |e| {
             e.object.as_deref() == Some(object) || e.subject.as_deref() == Some(object)
         })
     }
@@ -351,6 +425,58 @@ mod tests {
         t.push(entry("created pod web-ccccc"));
         u.push(entry("created pod web-ccccc"));
         assert_eq!(t.digest(), u.digest());
+    }
+
+    /// Issue 16: the trace is kept in chunks. Reads, rewinds, copies of a prefix and
+    /// following another trace each give what one list would, on either side of a chunk's end.
+    #[test]
+    fn a_trace_of_many_chunks_reads_rewinds_and_follows_as_one_list() {
+        let n = 2 * CHUNK + 5;
+        let mut t = Trace::new();
+        let mut marks = Vec::new();
+        for i in 0..n {
+            marks.push(t.mark());
+            t.push(entry(&format!("entry {i}")));
+        }
+        assert_eq!(t.len(), n);
+        assert_eq!(t.chunks.len(), 3);
+        assert!(t.chunks.iter().all(|c| c.capacity() == CHUNK));
+        let text = |e: Option<&TraceEntry>| e.map(|e| e.what.to_string());
+        for i in [0, CHUNK - 1, CHUNK, 2 * CHUNK, n - 1] {
+            assert_eq!(text(t.get(i)), Some(format!("entry {i}")));
+            assert_eq!(text(t.entries_from(i).next()), Some(format!("entry {i}")));
+            assert_eq!(t.entries_from(i).count(), n - i);
+        }
+        assert_eq!(t.get(n), None);
+        assert_eq!(t.entries_from(n + 3).count(), 0);
+        assert_eq!(text(t.last()), Some(format!("entry {}", n - 1)));
+        assert_eq!(text(t.entries().last()), Some(format!("entry {}", n - 1)));
+        // A rewind to the end of a chunk, and into the middle of the first.
+        let full = t.clone();
+        for cut in [CHUNK, CHUNK + 1, 7] {
+            let mut r = full.clone();
+            r.rewind(marks[cut]);
+            assert_eq!(r.len(), cut);
+            assert_eq!(r.entries().count(), cut);
+            assert_eq!(text(r.last()), Some(format!("entry {}", cut - 1)));
+            // A copy of the same prefix is the same trace, and pushes alike.
+            let mut p = full.prefix(cut, marks[cut].1);
+            assert_eq!((p.len(), p.digest()), (r.len(), r.digest()));
+            let mut q = r.clone();
+            q.push(entry("next"));
+            p.push(entry("next"));
+            assert_eq!(q.digest(), p.digest());
+            assert!(q.entries().eq(p.entries()));
+            // The full trace following its prefix (a fork) becomes the prefix...
+            let mut f = full.clone();
+            f.follow(&r);
+            assert_eq!((f.len(), f.digest()), (r.len(), r.digest()));
+            assert!(f.entries().eq(r.entries()));
+            // ...and the prefix following the full trace gets it back entry for entry.
+            r.follow(&full);
+            assert_eq!((r.len(), r.digest()), (full.len(), full.digest()));
+            assert!(r.entries().eq(full.entries()));
+        }
     }
 
     /// A run of 10,000 pods keeps 100,000 entries (issue 16): the entry stays compact (88

@@ -485,11 +485,11 @@ impl BeliefHistory {
     /// Reads the trace entries not yet read. A replay produces the same prefix, so after a
     /// seek back nothing is new until the run passes the furthest point again.
     pub fn ingest(&mut self, sim: &Sim) {
-        let entries = sim.trace().entries();
-        if entries.len() <= self.seen {
+        let trace = sim.trace();
+        if trace.len() <= self.seen {
             return;
         }
-        for e in &entries[self.seen..] {
+        for e in trace.entries_from(self.seen) {
             if e.change != Change::World && e.change != Change::Failed {
                 continue;
             }
@@ -534,7 +534,7 @@ impl BeliefHistory {
                 self.close(id, None, e.time);
             }
         }
-        self.seen = entries.len();
+        self.seen = trace.len();
     }
 
     /// Forgets everything after the current point of `sim` (a fork).

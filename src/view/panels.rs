@@ -285,12 +285,11 @@ pub fn events(sim: &Sim, filter: &str, limit: usize) -> (Vec<EventRow>, usize) {
             .any(|o| o.to_string().contains(&filter))
             || e.what.to_ascii_lowercase().contains(&filter)
     };
-    let entries = sim.trace().entries();
-    let total = entries.iter().filter(matches).count();
-    let rows = entries
-        .iter()
-        .enumerate()
+    let trace = sim.trace();
+    let total = trace.entries().filter(matches).count();
+    let rows = (0..trace.len())
         .rev()
+        .filter_map(|index| Some((index, trace.get(index)?)))
         .filter(|(_, e)| matches(e))
         .take(limit)
         .map(|(index, e)| EventRow {

@@ -44,11 +44,11 @@ impl Density {
     /// there is nothing new until the run passes the furthest point again.
     pub fn ingest(&mut self, sim: &Sim) {
         self.beliefs.ingest(sim);
-        let entries = sim.trace().entries();
-        if entries.len() <= self.seen {
+        let trace = sim.trace();
+        if trace.len() <= self.seen {
             return;
         }
-        for e in &entries[self.seen..] {
+        for e in trace.entries_from(self.seen) {
             if !e.change.is_visible() {
                 continue;
             }
@@ -58,7 +58,7 @@ impl Density {
             }
             self.counts[b] += 1;
         }
-        self.seen = entries.len();
+        self.seen = trace.len();
     }
 
     /// Forgets everything after the current point of `sim` (a fork).
@@ -1176,7 +1176,6 @@ mod tests {
             .sim()
             .trace()
             .entries()
-            .iter()
             .filter(|e| e.change.is_visible())
             .count() as u32;
         assert_eq!(total, visible);
