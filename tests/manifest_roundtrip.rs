@@ -26,7 +26,7 @@ fn rs(
         ReplicaSet {
             metadata: ObjectMeta {
                 name: name.into(),
-                labels: labels.clone(),
+                labels: labels.clone().into(),
                 ..Default::default()
             },
             spec: ReplicaSetSpec {
@@ -37,7 +37,7 @@ fn rs(
                 },
                 template: PodTemplateSpec {
                     metadata: ObjectMeta {
-                        labels,
+                        labels: labels.into(),
                         ..Default::default()
                     },
                     spec: PodSpec::with_containers(vec![c]).into(),

@@ -123,3 +123,60 @@ fn pods_of_one_template_on_one_node_share_their_spec() {
         }
     }
 }
+
+/// Issue 16: a ReplicaSet's pods share one copy of their labels (the template's) and of
+/// their owner reference, every object without labels shares one empty map, and a label
+/// written to one pod copies that pod's labels only.
+#[test]
+fn pods_of_one_replicaset_share_labels_and_owner_references_until_one_is_relabelled() {
+    use podlab::console::Console;
+    use podlab::model::{Event, Shared};
+    let mut sim = SimBuilder::new(5).workers(2).build().unwrap();
+    let rs = replicaset("web", 4, Container::new("web", "nginx:1.27"));
+    sim.apply(Command::Apply(rs.into())).unwrap();
+    sim.run_for(30_000);
+    let rs = sim
+        .cluster()
+        .get::<ReplicaSet>("default", "web")
+        .unwrap()
+        .clone();
+    let pods: Vec<Pod> = sim.cluster().list::<Pod>().cloned().collect();
+    assert_eq!(pods.len(), 4);
+    for p in &pods {
+        assert!(Shared::ptr_eq(
+            &p.metadata.labels,
+            &rs.spec.template.metadata.labels
+        ));
+        assert!(Shared::ptr_eq(
+            &p.metadata.owner_references,
+            &pods[0].metadata.owner_references
+        ));
+        assert_eq!(
+            p.metadata.labels.get("app").map(String::as_str),
+            Some("web")
+        );
+        assert_eq!(p.metadata.controller_ref().unwrap().uid, rs.metadata.uid);
+    }
+    let events: Vec<&Event> = sim.cluster().list::<Event>().collect();
+    assert!(events.len() > 10);
+    assert!(events.iter().all(|e| e.metadata.labels.is_empty()
+        && Shared::ptr_eq(&e.metadata.labels, &events[0].metadata.labels)));
+    let first = pods[0].metadata.name.clone();
+    let out = Console::new().run(&mut sim, &format!("kubectl label pod {first} tier=front"));
+    assert!(out.ok, "{}", out.text);
+    let relabelled = sim.cluster().get::<Pod>("default", &first).unwrap();
+    assert_eq!(
+        relabelled.metadata.labels.get("tier").map(String::as_str),
+        Some("front")
+    );
+    let rs = sim.cluster().get::<ReplicaSet>("default", "web").unwrap();
+    assert_eq!(rs.spec.template.metadata.labels.len(), 1);
+    let other = sim
+        .cluster()
+        .get::<Pod>("default", &pods[1].metadata.name)
+        .unwrap();
+    assert!(Shared::ptr_eq(
+        &other.metadata.labels,
+        &rs.spec.template.metadata.labels
+    ));
+}

@@ -94,7 +94,7 @@ pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Outp
             ..Default::default()
         },
     );
-    pod.metadata.labels = labels;
+    pod.metadata.labels = labels.into();
     match target.apply(Command::Create(Object::Pod(Shared::new(pod)))) {
         Ok(_) => {}
         Err(e) => return Output::err(sim_error_text(&e)),

@@ -351,11 +351,11 @@ pub struct ObjectMeta {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deletion_grace_period_seconds: Option<i64>,
     #[serde(skip_serializing_if = "SortedMap::is_empty")]
-    pub labels: SortedMap<String, String>,
+    pub labels: super::Labels,
     #[serde(skip_serializing_if = "SortedMap::is_empty")]
     pub annotations: SortedMap<String, String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub owner_references: Vec<OwnerReference>,
+    pub owner_references: super::Shared<Vec<OwnerReference>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub finalizers: Vec<String>,
 }

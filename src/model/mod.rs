@@ -411,9 +411,50 @@ impl<T: Clone> std::ops::DerefMut for Shared<T> {
     }
 }
 
-impl<T: Default> Default for Shared<T> {
+impl Default for Shared<PodSpec> {
     fn default() -> Self {
-        Shared::new(T::default())
+        Shared::new(PodSpec::default())
+    }
+}
+
+impl Default for Shared<ObjectReference> {
+    fn default() -> Self {
+        Shared::new(ObjectReference::default())
+    }
+}
+
+/// `for x in &object.metadata.labels` reads the shared value.
+impl<'a, T> IntoIterator for &'a Shared<T>
+where
+    &'a T: IntoIterator,
+{
+    type Item = <&'a T as IntoIterator>::Item;
+    type IntoIter = <&'a T as IntoIterator>::IntoIter;
+    fn into_iter(self) -> Self::IntoIter {
+        (**self).into_iter()
+    }
+}
+
+/// An object's labels, shared copy-on-write (see `Shared`'s `Default`).
+pub type Labels = Shared<crate::sorted::SortedMap<String, String>>;
+
+thread_local! {
+    static NO_LABELS: Shared<crate::sorted::SortedMap<String, String>> = Shared::new(crate::sorted::SortedMap::new());
+    static NO_OWNERS: Shared<Vec<OwnerReference>> = Shared::new(Vec::new());
+}
+
+/// An object's labels are shared: a pod's with its template's, and every object without
+/// labels (40,000 Events at 10,000 pods) with one empty map (issue 16).
+impl Default for Shared<crate::sorted::SortedMap<String, String>> {
+    fn default() -> Self {
+        NO_LABELS.with(Shared::clone)
+    }
+}
+
+/// An object's owner references are shared the same way: a ReplicaSet's pods name it alike.
+impl Default for Shared<Vec<OwnerReference>> {
+    fn default() -> Self {
+        NO_OWNERS.with(Shared::clone)
     }
 }
 

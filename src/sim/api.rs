@@ -214,7 +214,7 @@ pub struct PodTally {
     pub terminating: i64,
     /// The distinct label sets among the pods: (labels, pods, active pods). Pods from one
     /// template share one set, so this stays short.
-    pub label_sets: Vec<(SortedMap<String, String>, i64, i64)>,
+    pub label_sets: Vec<(crate::model::Labels, i64, i64)>,
     /// Active Ready pods by when their Ready condition turned True (ms) -> how many.
     pub ready_since: SortedMap<u64, i64>,
     /// The pods in `ready_since`.

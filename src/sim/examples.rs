@@ -34,7 +34,7 @@ pub fn replicaset(name: &str, replicas: i32, container: Container) -> ReplicaSet
             },
             template: PodTemplateSpec {
                 metadata: ObjectMeta {
-                    labels: l,
+                    labels: l.into(),
                     ..Default::default()
                 },
                 spec: PodSpec::with_containers(vec![container]).into(),
@@ -63,7 +63,7 @@ pub fn deployment(name: &str, replicas: i32, container: Container) -> Deployment
 /// A bare pod with labels.
 pub fn pod(name: &str, labels_: &[(&str, &str)], container: Container) -> Pod {
     let mut p = Pod::new("default", name, PodSpec::with_containers(vec![container]));
-    p.metadata.labels = labels(labels_);
+    p.metadata.labels = labels(labels_).into();
     p
 }
 

@@ -229,7 +229,7 @@ pub(crate) fn node_object(
     Node {
         metadata: ObjectMeta {
             name: n.name.clone(),
-            labels,
+            labels: labels.into(),
             ..Default::default()
         },
         spec: ApiNodeSpec {

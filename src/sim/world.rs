@@ -81,7 +81,7 @@ pub struct Process {
     pub pod_uid: String,
     /// The pod's labels when the process started, so the ground truth can be grouped by workload
     /// even after the pod object is gone.
-    pub pod_labels: SortedMap<String, String>,
+    pub pod_labels: crate::model::Labels,
     pub container: String,
     pub image: String,
     /// The simulated program and its own state (`sim::apps`). The runtime takes it out while
@@ -795,7 +795,7 @@ mod tests {
             pod_namespace: "default".into(),
             pod_name: "web".into(),
             pod_uid: uid.into(),
-            pod_labels: SortedMap::new(),
+            pod_labels: Default::default(),
             container: "app".into(),
             image: "app:1".into(),
             program: Program::Generic(crate::sim::apps::Generic::new(None)),

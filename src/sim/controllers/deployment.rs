@@ -588,7 +588,7 @@ fn get_all_and_sync_revision(
             name: name.clone(),
             namespace: w.key.namespace.clone(),
             labels: template.metadata.labels.clone(),
-            owner_references: vec![controller_ref(&w.d)],
+            owner_references: vec![controller_ref(&w.d)].into(),
             ..Default::default()
         },
         spec: ReplicaSetSpec {

@@ -207,7 +207,8 @@ pub(crate) fn sync(sim: &mut Sim, key: &ObjectRef) {
                     uid: svc.metadata.uid.clone(),
                     controller: Some(true),
                     block_owner_deletion: Some(true),
-                }],
+                }]
+                .into(),
                 ..Default::default()
             };
             meta.labels

@@ -91,7 +91,7 @@ pub(crate) fn sync(sim: &mut Sim, key: &ObjectRef) {
         }
     } else {
         let mut o2 = obj.clone();
-        o2.meta_mut().owner_references = alive;
+        o2.meta_mut().owner_references = alive.into();
         let _ = sim.api_update(
             &ACTOR,
             None,

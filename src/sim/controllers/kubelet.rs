@@ -451,7 +451,8 @@ impl Sim {
                             uid,
                             controller: None,
                             block_owner_deletion: None,
-                        }],
+                        }]
+                        .into(),
                         ..Default::default()
                     },
                     spec: LeaseSpec {

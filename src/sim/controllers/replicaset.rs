@@ -153,6 +153,8 @@ fn create_pods(
     let mut remaining = count;
     let mut batch = 1;
     let mut created = 0;
+    // One copy of the owner reference for every pod made here.
+    let owners: crate::model::Shared<Vec<_>> = vec![controller_ref(rs)].into();
     while remaining > 0 {
         let n = batch.min(remaining);
         let mut failed = false;
@@ -163,7 +165,7 @@ fn create_pods(
                     namespace: key.namespace.clone(),
                     labels: rs.spec.template.metadata.labels.clone(),
                     annotations: rs.spec.template.metadata.annotations.clone(),
-                    owner_references: vec![controller_ref(rs)],
+                    owner_references: owners.clone(),
                     ..Default::default()
                 },
                 spec: rs.spec.template.spec.clone(),

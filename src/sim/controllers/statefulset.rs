@@ -159,7 +159,7 @@ fn new_pod(set: &StatefulSet, ordinal: i32, revision: &str) -> Pod {
             namespace: set.metadata.namespace.clone(),
             labels: t.metadata.labels.clone(),
             annotations: t.metadata.annotations.clone(),
-            owner_references: vec![controller_ref(set)],
+            owner_references: vec![controller_ref(set)].into(),
             ..Default::default()
         },
         spec: t.spec.clone(),
@@ -429,7 +429,7 @@ fn revisions(
                     labels,
                     // Upstream copies the set's annotations (a change-cause among them).
                     annotations: set.metadata.annotations.clone(),
-                    owner_references: vec![controller_ref(set)],
+                    owner_references: vec![controller_ref(set)].into(),
                     ..Default::default()
                 },
                 data: RevisionData {
