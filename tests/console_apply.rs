@@ -175,12 +175,16 @@ fn a_template_change_does_not_roll_a_replicaset() {
     let mut lab = Lab::new(&[("web.yaml", RS_V1), ("v2.yaml", &v2)]);
     lab.ok("kubectl apply -f web.yaml");
     lab.sim.run_for(20_000);
-    let before: Vec<String> = lab.pods().iter().map(|p| p.metadata.name.clone()).collect();
+    let before: Vec<String> = lab
+        .pods()
+        .iter()
+        .map(|p| p.metadata.name.to_string())
+        .collect();
     assert_eq!(before.len(), 2);
     lab.ok("kubectl apply -f v2.yaml");
     lab.sim.run_for(60_000);
     let pods = lab.pods();
-    let after: Vec<String> = pods.iter().map(|p| p.metadata.name.clone()).collect();
+    let after: Vec<String> = pods.iter().map(|p| p.metadata.name.to_string()).collect();
     assert_eq!(after, before);
     assert!(pods
         .iter()

@@ -145,7 +145,7 @@ fn label_columns_and_field_selectors() {
         ),
     );
     assert_eq!(out.text.lines().count(), 1);
-    assert!(!out.text.contains(&pod.metadata.name));
+    assert!(!out.text.contains(&*pod.metadata.name));
     let out = console.run(
         &mut sim,
         "kubectl get pods --field-selector status.phase==Pending",

@@ -20,7 +20,7 @@ fn cluster() -> Sim {
 fn pods(sim: &Sim) -> Vec<String> {
     sim.cluster()
         .list::<podlab::model::Pod>()
-        .map(|p| p.metadata.name.clone())
+        .map(|p| p.metadata.name.to_string())
         .collect()
 }
 

@@ -26,7 +26,12 @@ fn setup(seed: u64) -> (Sim, String, String, String) {
         .volume_name
         .clone();
     let p = sim.cluster().list::<Pod>().next().unwrap().clone();
-    (sim, pv, p.metadata.name, p.spec.node_name.clone())
+    (
+        sim,
+        pv,
+        p.metadata.name.to_string(),
+        p.spec.node_name.clone(),
+    )
 }
 
 fn ready(sim: &Sim) -> usize {

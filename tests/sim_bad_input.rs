@@ -175,5 +175,5 @@ fn sim_pod_name() -> String {
         .metadata
         .name
         .clone();
-    name
+    name.to_string()
 }

@@ -190,7 +190,7 @@ fn rolling_update_stays_within_max_surge_and_max_unavailable() {
     });
     sim.apply(Command::Apply(d.clone().into())).unwrap();
     assert!(run_until_checked(&mut sim, complete, 60_000));
-    let old = owned_rs(&sim)[0].metadata.name.clone();
+    let old = owned_rs(&sim)[0].metadata.name.to_string();
 
     // Both fenceposts are used: 5 pods at the peak, 3 available at the low point.
     let (peak, low) = roll_and_watch(&mut sim, d, 1, 1);
@@ -198,7 +198,7 @@ fn rolling_update_stays_within_max_surge_and_max_unavailable() {
 
     let rss = owned_rs(&sim);
     assert_eq!(rss.len(), 2, "the old ReplicaSet stays as history");
-    let new = rss[1].metadata.name.clone();
+    let new = rss[1].metadata.name.to_string();
     assert_eq!(rss[0].metadata.name, old);
     assert_eq!(rss[0].spec.replicas, Some(0));
     assert_eq!(
@@ -588,7 +588,7 @@ fn a_replicaset_template_change_does_not_touch_existing_pods() {
     sim.apply(Command::Delete {
         kind: Kind::Pod,
         namespace: "default".into(),
-        name: victim,
+        name: victim.to_string(),
         options: Default::default(),
     })
     .unwrap();

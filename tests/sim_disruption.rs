@@ -123,7 +123,7 @@ fn eviction_spends_the_budget_then_answers_429() {
     sim.run_for(60_000);
     let pods = pods_of(&sim, "web");
     assert_eq!(status(&sim, "web").disruptions_allowed, 1);
-    let first = pods[0].metadata.name.clone();
+    let first = pods[0].metadata.name.to_string();
     sim.apply(Command::Evict {
         namespace: "default".into(),
         pod: first.clone(),
@@ -140,7 +140,7 @@ fn eviction_spends_the_budget_then_answers_429() {
         ("EvictionByEvictionAPI", "Eviction API: evicting")
     );
 
-    let second = pods[1].metadata.name.clone();
+    let second = pods[1].metadata.name.to_string();
     let err = sim
         .apply(Command::Evict {
             namespace: "default".into(),
@@ -176,7 +176,7 @@ fn eviction_edge_cases_use_the_api_servers_texts() {
     let mut sim = cluster();
     apply_yaml(&mut sim, &deployment("web", 2));
     sim.run_for(40_000);
-    let pod = pods_of(&sim, "web")[0].metadata.name.clone();
+    let pod = pods_of(&sim, "web")[0].metadata.name.to_string();
     apply_yaml(&mut sim, &pdb("web", "maxUnavailable: 1"));
     let evict = |sim: &mut Sim, pod: &str| {
         sim.apply(Command::Evict {

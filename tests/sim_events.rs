@@ -150,7 +150,7 @@ fn a_pods_kubelet_events_share_their_object_and_repeated_messages() {
     let pods: Vec<_> = sim
         .cluster()
         .list::<podlab::model::Pod>()
-        .map(|p| p.metadata.name.clone())
+        .map(|p| p.metadata.name.to_string())
         .collect();
     assert_eq!(pods.len(), 2);
     let kubelet_events = |pod: &str| -> Vec<Event> {

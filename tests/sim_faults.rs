@@ -25,7 +25,7 @@ fn one_pod(seed: u64, workers: u32) -> (Sim, Pod) {
 fn killed_container_restarts_with_crash_loop_backoff() {
     // ref §8: 10 s, 20 s, 40 s ... with CrashLoopBackOff while waiting.
     let (mut sim, p) = one_pod(1, 1);
-    let name = p.metadata.name.clone();
+    let name = p.metadata.name.to_string();
     let kill = |sim: &mut Sim| {
         sim.apply(Command::KillContainer {
             namespace: "default".into(),
@@ -81,7 +81,7 @@ fn force_delete_frees_the_name_while_the_process_runs_on() {
     sim.apply(Command::Delete {
         kind: Kind::Pod,
         namespace: "default".into(),
-        name: p.metadata.name.clone(),
+        name: p.metadata.name.to_string(),
         options: DeleteOptions::force(),
     })
     .unwrap();

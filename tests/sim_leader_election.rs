@@ -124,7 +124,7 @@ fn three_candidates_elect_exactly_one_leader() {
     let pods: Vec<String> = sim
         .cluster()
         .list::<Pod>()
-        .map(|p| p.metadata.name.clone())
+        .map(|p| p.metadata.name.to_string())
         .collect();
     assert_eq!(pods.len(), 3);
     for p in pods.iter().filter(|p| **p != leader) {

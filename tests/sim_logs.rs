@@ -22,7 +22,7 @@ fn logs(sim: &Sim, pod: &str, previous: bool) -> Result<String, String> {
 fn pod_names(sim: &Sim) -> Vec<String> {
     sim.cluster()
         .list::<Pod>()
-        .map(|p| p.metadata.name.clone())
+        .map(|p| p.metadata.name.to_string())
         .collect()
 }
 

@@ -161,7 +161,7 @@ fn pods_of_one_replicaset_share_labels_and_owner_references_until_one_is_relabel
     assert!(events.len() > 10);
     assert!(events.iter().all(|e| e.metadata.labels.is_empty()
         && Shared::ptr_eq(&e.metadata.labels, &events[0].metadata.labels)));
-    let first = pods[0].metadata.name.clone();
+    let first = pods[0].metadata.name.to_string();
     let out = Console::new().run(&mut sim, &format!("kubectl label pod {first} tier=front"));
     assert!(out.ok, "{}", out.text);
     let relabelled = sim.cluster().get::<Pod>("default", &first).unwrap();

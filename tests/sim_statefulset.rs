@@ -85,7 +85,7 @@ fn running_ready(sim: &Sim, name: &str) -> bool {
 fn pod_names(sim: &Sim) -> Vec<String> {
     sim.cluster()
         .list::<Pod>()
-        .map(|p| p.metadata.name.clone())
+        .map(|p| p.metadata.name.to_string())
         .collect()
 }
 

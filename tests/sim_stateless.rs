@@ -59,7 +59,7 @@ fn replicaset_of_three_serves_through_the_service_and_logs_to_the_volume() {
     let names: Vec<String> = sim
         .cluster()
         .list::<Pod>()
-        .map(|p| p.metadata.name.clone())
+        .map(|p| p.metadata.name.to_string())
         .collect();
     for n in &names {
         let suffix = n.strip_prefix("random-generator-").unwrap();
@@ -179,7 +179,7 @@ fn deleting_a_pod_gets_a_replacement_at_once_and_endpoints_drop_it() {
         .apply(Command::Delete {
             kind: Kind::Pod,
             namespace: "default".into(),
-            name: victim.clone(),
+            name: victim.clone().to_string(),
             options: DeleteOptions::default(),
         })
         .unwrap();

@@ -247,7 +247,7 @@ fn run_verb(console: &Console, target: &mut dyn Target, words: &[String], verb: 
         let done = if verb == "create" {
             create_one(target, obj, source, dry_run == DryRun::Client)
         } else if verb == "replace" {
-            let (kind, name) = (obj.kind(), obj.meta().name.clone());
+            let (kind, name) = (obj.kind(), obj.meta().name.to_string());
             match target.apply(Command::Replace(obj)) {
                 Ok(_) => Ok((
                     format!("{} replaced", qualified_name(kind, &name)),
@@ -348,7 +348,7 @@ fn apply_one(
     client_dry_run: bool,
 ) -> Result<(String, String), String> {
     let kind = obj.kind();
-    let name = obj.meta().name.clone();
+    let name = obj.meta().name.to_string();
     let modified = with_last_applied(obj)
         .map_err(|e| format!("The {} {name:?} is invalid: {e}\n", kind.name()))?;
     let r = modified.object_ref();
@@ -424,7 +424,7 @@ fn create_one(
     client_dry_run: bool,
 ) -> Result<(String, String), String> {
     if client_dry_run {
-        let (kind, name) = (obj.kind(), obj.meta().name.clone());
+        let (kind, name) = (obj.kind(), obj.meta().name.to_string());
         return Ok((
             format!("{} created", qualified_name(kind, &name)),
             String::new(),

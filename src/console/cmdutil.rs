@@ -133,7 +133,7 @@ pub(super) fn selected_names(
         .list_kind(kind)
         .filter(|o| !kind.namespaced() || o.meta().namespace == ns)
         .filter(|o| selector.is_none_or(|s| s.matches(&o.meta().labels)))
-        .map(|o| o.meta().name.clone())
+        .map(|o| o.meta().name.to_string())
         .collect()
 }
 

@@ -82,7 +82,10 @@ pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Outp
         for (m, source) in manifests.into_iter().zip(sources) {
             let obj = m.object.into_object();
             let kind = obj.kind();
-            let (namespace, name) = (obj.meta().namespace.to_string(), obj.meta().name.clone());
+            let (namespace, name) = (
+                obj.meta().namespace.to_string(),
+                obj.meta().name.to_string(),
+            );
             let options = DeleteOptions {
                 grace_period_seconds: if immediate { Some(0) } else { grace },
                 propagation,

@@ -517,7 +517,7 @@ fn pvc(w: &mut Writer, sim: &Sim, c: &PersistentVolumeClaim) {
         .cluster()
         .list_in::<Pod>(&m.namespace)
         .filter(|p| p.claim_names().any(|n| n == m.name))
-        .map(|p| p.metadata.name.clone())
+        .map(|p| p.metadata.name.to_string())
         .collect();
     w.map(0, "Used By", &used);
 }

@@ -71,7 +71,7 @@ pub fn run(
             }
             let mut note = String::new();
             match pod_for_resource(target, &ns, &pod_name, 0, &mut note) {
-                Ok(p) => p.metadata.name,
+                Ok(p) => p.metadata.name.to_string(),
                 Err(e) => return Output::err(e),
             }
         }

@@ -353,7 +353,7 @@ impl FieldSelector {
         self.terms.iter().all(|(field, equal, value)| {
             let m = o.meta();
             let actual = match (field.as_str(), o) {
-                ("metadata.name", _) => m.name.clone(),
+                ("metadata.name", _) => m.name.to_string(),
                 ("metadata.namespace", _) => m.namespace.to_string(),
                 ("spec.nodeName", Object::Pod(p)) => p.spec.node_name.clone(),
                 ("status.phase", Object::Pod(p)) => p.status.phase.to_string(),
@@ -516,7 +516,7 @@ pub fn row(obj: &Object, cols: Columns, now: u64) -> Vec<String> {
         Object::Pod(p) => {
             let (ready, total) = p.ready_containers();
             let mut r = vec![
-                meta.name.clone(),
+                meta.name.to_string(),
                 format!("{ready}/{total}"),
                 p.display_status(),
                 restarts(p, now),
@@ -533,7 +533,7 @@ pub fn row(obj: &Object, cols: Columns, now: u64) -> Vec<String> {
         Object::Node(n) => {
             let roles = n.roles();
             let mut r = vec![
-                meta.name.clone(),
+                meta.name.to_string(),
                 n.display_status(),
                 if roles.is_empty() {
                     "<none>".into()
@@ -555,7 +555,7 @@ pub fn row(obj: &Object, cols: Columns, now: u64) -> Vec<String> {
         }
         Object::ReplicaSet(rs) => {
             let mut r = vec![
-                meta.name.clone(),
+                meta.name.to_string(),
                 rs.replicas().to_string(),
                 rs.status.replicas.to_string(),
                 rs.status.ready_replicas.to_string(),
@@ -571,7 +571,7 @@ pub fn row(obj: &Object, cols: Columns, now: u64) -> Vec<String> {
         }
         Object::Deployment(d) => {
             let mut r = vec![
-                meta.name.clone(),
+                meta.name.to_string(),
                 format!("{}/{}", d.status.ready_replicas, d.replicas()),
                 d.status.updated_replicas.to_string(),
                 d.status.available_replicas.to_string(),
@@ -587,7 +587,7 @@ pub fn row(obj: &Object, cols: Columns, now: u64) -> Vec<String> {
         }
         Object::StatefulSet(ss) => {
             let mut r = vec![
-                meta.name.clone(),
+                meta.name.to_string(),
                 format!("{}/{}", ss.status.ready_replicas, ss.replicas()),
                 age,
             ];
@@ -630,7 +630,7 @@ pub fn row(obj: &Object, cols: Columns, now: u64) -> Vec<String> {
                     .join(",")
             };
             let mut r = vec![
-                meta.name.clone(),
+                meta.name.to_string(),
                 type_,
                 none_if_empty(&s.spec.cluster_ip),
                 external,
@@ -665,7 +665,7 @@ pub fn row(obj: &Object, cols: Columns, now: u64) -> Vec<String> {
                 addrs.join(",")
             };
             vec![
-                meta.name.clone(),
+                meta.name.to_string(),
                 if e.address_type.is_empty() {
                     "IPv4".into()
                 } else {
@@ -679,7 +679,7 @@ pub fn row(obj: &Object, cols: Columns, now: u64) -> Vec<String> {
         Object::PersistentVolumeClaim(c) => {
             let bound = c.status.phase == "Bound";
             let mut r = vec![
-                meta.name.clone(),
+                meta.name.to_string(),
                 if c.status.phase.is_empty() {
                     "Pending".into()
                 } else {
@@ -721,7 +721,7 @@ pub fn row(obj: &Object, cols: Columns, now: u64) -> Vec<String> {
                 .map(|c| format!("{}/{}", c.namespace, c.name))
                 .unwrap_or_default();
             let mut r = vec![
-                meta.name.clone(),
+                meta.name.to_string(),
                 quantity(pv.spec.capacity.get("storage")),
                 access_modes_short(&pv.spec.access_modes),
                 pv.spec.persistent_volume_reclaim_policy.clone(),
@@ -742,7 +742,7 @@ pub fn row(obj: &Object, cols: Columns, now: u64) -> Vec<String> {
             r
         }
         Object::ControllerRevision(cr) => vec![
-            meta.name.clone(),
+            meta.name.to_string(),
             meta.controller_ref().map_or("<none>".into(), |c| {
                 let kind = Kind::from_kind_name(&c.kind)
                     .map_or(c.kind.to_ascii_lowercase(), |k| k.singular_qualified());
@@ -755,7 +755,7 @@ pub fn row(obj: &Object, cols: Columns, now: u64) -> Vec<String> {
             if sc.is_default() {
                 format!("{} (default)", meta.name)
             } else {
-                meta.name.clone()
+                meta.name.to_string()
             },
             sc.provisioner.clone(),
             if sc.reclaim_policy.is_empty() {
@@ -778,7 +778,7 @@ pub fn row(obj: &Object, cols: Columns, now: u64) -> Vec<String> {
                     .unwrap_or_else(|| "N/A".into())
             };
             vec![
-                meta.name.clone(),
+                meta.name.to_string(),
                 fmt(&pdb.spec.min_available),
                 fmt(&pdb.spec.max_unavailable),
                 pdb.status.disruptions_allowed.to_string(),
@@ -786,11 +786,11 @@ pub fn row(obj: &Object, cols: Columns, now: u64) -> Vec<String> {
             ]
         }
         Object::Lease(l) => vec![
-            meta.name.clone(),
+            meta.name.to_string(),
             l.spec.holder_identity.clone().unwrap_or_default(),
             age,
         ],
-        Object::ConfigMap(cm) => vec![meta.name.clone(), cm.data.len().to_string(), age],
+        Object::ConfigMap(cm) => vec![meta.name.to_string(), cm.data.len().to_string(), age],
         Object::Event(e) => {
             let last = e
                 .last_timestamp
@@ -817,7 +817,7 @@ pub fn row(obj: &Object, cols: Columns, now: u64) -> Vec<String> {
                     e.message.to_string(),
                     self::age(e.first_timestamp, now),
                     e.count.to_string(),
-                    meta.name.clone(),
+                    meta.name.to_string(),
                 ]
             } else {
                 vec![

@@ -74,7 +74,7 @@ fn node_names(target: &dyn Target) -> Vec<String> {
         .sim()
         .cluster()
         .list::<Node>()
-        .map(|n| n.metadata.name.clone())
+        .map(|n| n.metadata.name.to_string())
         .collect()
 }
 

@@ -85,7 +85,7 @@ fn label_one(
     changes: &[String],
     overwrite: bool,
 ) -> Result<String, String> {
-    let name = obj.meta().name.clone();
+    let name = obj.meta().name.to_string();
     let labels = obj.meta().labels.clone();
     let mut cmds = Vec::new();
     for c in changes {

@@ -26,7 +26,7 @@ pub fn cordon(target: &mut dyn Target, cordon: bool, words: &[String]) -> Output
                 .cluster()
                 .list::<crate::model::Node>()
                 .filter(|n| sel.matches(&n.metadata.labels))
-                .map(|n| n.metadata.name.clone()),
+                .map(|n| n.metadata.name.to_string()),
         );
     } else if nodes.is_empty() {
         return Output::err(format!(

@@ -290,7 +290,7 @@ fn table_of(
     let wanted = |o: &Object| {
         let m = o.meta();
         (all_ns || !kind.namespaced() || m.namespace == ns)
-            && (names.is_empty() || names.contains(&m.name))
+            && (names.is_empty() || names.iter().any(|n| *n == m.name))
             && selector.as_ref().is_none_or(|s| s.matches(&m.labels))
             && fields.as_ref().is_none_or(|f| f.matches(o))
     };
@@ -327,7 +327,7 @@ fn table_of(
         header,
         objects: objects
             .iter()
-            .map(|o| (o.meta().namespace.to_string(), o.meta().name.clone()))
+            .map(|o| (o.meta().namespace.to_string(), o.meta().name.to_string()))
             .collect(),
         rows,
     })

@@ -332,8 +332,8 @@ pub struct OwnerReference {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ObjectMeta {
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub name: String,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    pub name: super::Name,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub generate_name: String,
     #[serde(skip_serializing_if = "str::is_empty")]
@@ -367,7 +367,7 @@ fn is_zero_i64(v: &i64) -> bool {
 impl ObjectMeta {
     pub fn named(namespace: &str, name: &str) -> Self {
         ObjectMeta {
-            name: name.to_string(),
+            name: name.into(),
             namespace: self::namespace(namespace),
             ..Default::default()
         }

@@ -580,9 +580,13 @@ resources!(
 );
 
 impl Object {
+    /// The object's key; its name is the object's own `Name`, shared, not a copy.
     pub fn object_ref(&self) -> ObjectRef {
         let m = self.meta();
-        ObjectRef::new(self.kind(), &m.namespace, &m.name)
+        ObjectRef {
+            name: m.name.clone(),
+            ..ObjectRef::new(self.kind(), &m.namespace, "")
+        }
     }
 
     pub fn as_ref_of<T: Resource>(&self) -> Option<&T> {
@@ -593,6 +597,16 @@ impl Object {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 16: an object's key in the store names it with the object's own `Name`, so the
+    /// store's 50,000 keys at 10,000 pods copy no name.
+    #[test]
+    fn an_objects_key_shares_its_name() {
+        let obj: Object = Pod::new("default", "web-1", PodSpec::default()).into();
+        let key = obj.object_ref();
+        assert_eq!(key, ObjectRef::new(Kind::Pod, "default", "web-1"));
+        assert!(std::ptr::eq(key.name.as_ptr(), obj.meta().name.as_ptr()));
+    }
 
     /// A key is the same key whether its namespace was written (owned) or is the cluster's own
     /// (borrowed), and its shared name compares, orders and prints as its text does.

@@ -670,7 +670,9 @@ impl Cluster {
                     && e.involved_object.namespace == r.namespace
             })
             .collect();
-        crate::sort::sort_by_key(&mut evs, |e| (e.first_timestamp, e.metadata.name.clone()));
+        crate::sort::sort_by_key(&mut evs, |e| {
+            (e.first_timestamp, e.metadata.name.to_string())
+        });
         evs
     }
 
@@ -695,7 +697,7 @@ impl Cluster {
         }
         if let Object::Node(n) = o {
             self.node_allocatable
-                .insert(n.metadata.name.clone(), allocatable(n));
+                .insert(n.metadata.name.to_string(), allocatable(n));
         }
         if let Object::Pod(p) = o {
             self.index_pod(p, Some(&r), 1);
@@ -779,7 +781,7 @@ impl Cluster {
         let m = o.meta();
         self.uids.remove(&m.uid);
         if let Object::Node(n) = o {
-            self.node_allocatable.remove(&n.metadata.name);
+            self.node_allocatable.remove(n.metadata.name.as_str());
         }
         for owner in &m.owner_references {
             if let Some(s) = self.dependents.get_mut(&owner.uid) {
@@ -1408,7 +1410,7 @@ fn validate_statefulset(ss: &crate::model::StatefulSet, causes: &mut Vec<String>
     let mut template = sp.template.clone();
     for c in &sp.volume_claim_templates {
         template.spec.volumes.push(crate::model::Volume {
-            name: c.metadata.name.clone(),
+            name: c.metadata.name.to_string(),
             persistent_volume_claim: Some(crate::model::PersistentVolumeClaimVolumeSource {
                 claim_name: format!("{}-{}", c.metadata.name, ss.metadata.name),
                 ..Default::default()
@@ -1788,19 +1790,26 @@ impl Sim {
                     break;
                 }
             }
-            candidate
+            candidate.into()
         } else {
             name
         };
         obj.meta_mut().name = name.clone();
         let r = ObjectRef::new(kind, &ns, &name);
         if self.api.contains(&r) {
-            return Err(ApiError::AlreadyExists { kind, name });
+            return Err(ApiError::AlreadyExists {
+                kind,
+                name: name.to_string(),
+            });
         }
         self.admit_defaults(&mut obj);
         let causes = validate(&obj);
         if !causes.is_empty() {
-            return Err(ApiError::Invalid { kind, name, causes });
+            return Err(ApiError::Invalid {
+                kind,
+                name: name.to_string(),
+                causes,
+            });
         }
         if let Object::Service(s) = &obj {
             let ip = &s.spec.cluster_ip;
@@ -1813,7 +1822,7 @@ impl Sim {
             {
                 return Err(ApiError::Invalid {
                     kind,
-                    name,
+                    name: name.to_string(),
                     causes: vec![format!("spec.clusterIPs: Invalid value: []string{{\"{ip}\"}}: failed to allocate IP {ip}: provided IP is already allocated")],
                 });
             }
@@ -1821,7 +1830,7 @@ impl Sim {
         if let Some(cause) = self.allocate_node_ports(&mut obj, None) {
             return Err(ApiError::Invalid {
                 kind,
-                name,
+                name: name.to_string(),
                 causes: vec![cause],
             });
         }
@@ -1878,7 +1887,7 @@ impl Sim {
                         .list::<crate::model::StorageClass>()
                         .find(|sc| sc.is_default())
                     {
-                        c.spec.storage_class_name = Some(sc.metadata.name.clone());
+                        c.spec.storage_class_name = Some(sc.metadata.name.to_string());
                     }
                 }
                 add_finalizer(&mut c.metadata, FINALIZER_PVC_PROTECTION);
@@ -2342,7 +2351,7 @@ impl Sim {
             }
             None => Event {
                 metadata: ObjectMeta {
-                    name,
+                    name: name.into(),
                     namespace: crate::model::meta::namespace(ns),
                     uid: self.rng.uid(),
                     resource_version: self.api.next_rv(),
@@ -2522,7 +2531,14 @@ mod tests {
         })
         .unwrap();
         steps(&mut sim, 400_000);
-        let victim = sim.api.list::<Pod>().next().unwrap().metadata.name.clone();
+        let victim = sim
+            .api
+            .list::<Pod>()
+            .next()
+            .unwrap()
+            .metadata
+            .name
+            .to_string();
         sim.apply(Command::Delete {
             kind: Kind::Pod,
             namespace: "default".into(),

@@ -72,7 +72,7 @@ fn statefulset_identity(sim: &Sim, out: &mut Vec<Violation>) {
             continue;
         };
         let key = (p.metadata.namespace.to_string(), parent.to_string(), ord);
-        if let Some(other) = seen.insert(key, name.clone()) {
+        if let Some(other) = seen.insert(key, name.to_string()) {
             out.push(Violation {
                 name: "statefulset-one-pod-per-identity",
                 detail: format!("pods {other} and {name} share ordinal {ord} of {parent}"),
@@ -144,7 +144,7 @@ fn pv_pvc_symmetric(sim: &Sim, out: &mut Vec<Violation>) {
                 claimed
                     .entry((r.namespace.to_string(), r.name.clone()))
                     .or_default()
-                    .push(pv.metadata.name.clone());
+                    .push(pv.metadata.name.to_string());
             }
         }
     }

@@ -228,7 +228,7 @@ pub(crate) fn node_object(
     );
     Node {
         metadata: ObjectMeta {
-            name: n.name.clone(),
+            name: n.name.clone().into(),
             labels: labels.into(),
             ..Default::default()
         },

@@ -40,7 +40,7 @@ pub(crate) fn http_from_host(sim: &mut Sim, url: &str) -> Result<Response, SimEr
         .api
         .list::<crate::model::Node>()
         .find(|n| n.internal_ip() == Some(host))
-        .map(|n| n.metadata.name.clone());
+        .map(|n| n.metadata.name.to_string());
     let up = node
         .as_deref()
         .and_then(|n| sim.world.machine(n))
@@ -54,7 +54,7 @@ pub(crate) fn http_from_host(sim: &mut Sim, url: &str) -> Result<Response, SimEr
         .api
         .list::<Service>()
         .find(|s| s.spec.ports.iter().any(|p| p.node_port == Some(port)))
-        .map(|s| (s.metadata.namespace.clone(), s.metadata.name.clone()));
+        .map(|s| (s.metadata.namespace.clone(), s.metadata.name.to_string()));
     match target {
         Some((ns, name)) => request_path(sim, &ns, &name, path),
         None => failed(format!(

@@ -139,7 +139,7 @@ pub fn pod_card(pod: &Pod, process: Option<&Process>) -> PodCard {
     });
     PodCard {
         namespace: pod.metadata.namespace.to_string(),
-        name: pod.metadata.name.clone(),
+        name: pod.metadata.name.to_string(),
         status: pod.display_status(),
         ready: format!("{r}/{t}"),
         is_ready: pod.is_ready(),
@@ -189,14 +189,17 @@ pub fn cluster_model(sim: &Sim) -> ClusterModel {
         .list::<PersistentVolumeClaim>()
         .map(|c| {
             (
-                (c.metadata.namespace.to_string(), c.metadata.name.clone()),
+                (
+                    c.metadata.namespace.to_string(),
+                    c.metadata.name.to_string(),
+                ),
                 c,
             )
         })
         .collect();
     let pv_by_unique: SortedMap<String, String> = api
         .list::<PersistentVolume>()
-        .map(|pv| (unique_volume_name(pv), pv.metadata.name.clone()))
+        .map(|pv| (unique_volume_name(pv), pv.metadata.name.to_string()))
         .collect();
     // One pass over the processes: a lookup per pod would be quadratic at 1,000 pods.
     let proc_by_uid: SortedMap<&str, &Process> =
@@ -277,7 +280,7 @@ pub fn cluster_model(sim: &Sim) -> ClusterModel {
     let claim_lines = claims
         .values()
         .map(|c| ClaimLine {
-            claim: c.metadata.name.clone(),
+            claim: c.metadata.name.to_string(),
             volume: if c.spec.volume_name.is_empty() {
                 "(unbound)".into()
             } else {
@@ -531,7 +534,7 @@ pub fn meters(sim: &Sim) -> Vec<Meter> {
         }
         let mut m = Meter {
             kind: "StatefulSet",
-            name: name.clone(),
+            name: name.to_string(),
             desired,
             api_active,
             running,

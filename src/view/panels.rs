@@ -131,7 +131,7 @@ pub fn storage(sim: &Sim) -> StorageModel {
     let claims: Vec<ClaimRow> = api
         .list::<PersistentVolumeClaim>()
         .map(|c| ClaimRow {
-            name: c.metadata.name.clone(),
+            name: c.metadata.name.to_string(),
             status: if c.status.phase.is_empty() {
                 "Pending".into()
             } else {
@@ -150,7 +150,7 @@ pub fn storage(sim: &Sim) -> StorageModel {
     let volumes = api
         .list::<PersistentVolume>()
         .map(|v| VolumeRow {
-            name: v.metadata.name.clone(),
+            name: v.metadata.name.to_string(),
             capacity: v
                 .spec
                 .capacity
@@ -184,11 +184,11 @@ pub fn storage(sim: &Sim) -> StorageModel {
                 .iter_mut()
                 .find(|a| a.volume == c.spec.volume_name && a.node == pod.spec.node_name)
             {
-                Some(a) => a.pods.push(pod.metadata.name.clone()),
+                Some(a) => a.pods.push(pod.metadata.name.to_string()),
                 None => attachments.push(AttachmentRow {
                     volume: c.spec.volume_name.clone(),
                     node: pod.spec.node_name.clone(),
-                    pods: vec![pod.metadata.name.clone()],
+                    pods: vec![pod.metadata.name.to_string()],
                 }),
             }
         }

@@ -960,7 +960,7 @@ mod tests {
         use crate::model::Pod;
         let mut pods: Vec<&Pod> = s.sim().cluster().list::<Pod>().collect();
         crate::sort::sort_by(&mut pods, |a, b| a.metadata.name.cmp(&b.metadata.name));
-        pods[0].metadata.name.clone()
+        pods[0].metadata.name.to_string()
     }
 
     /// Issue 12 item 5: after a pod delete every "next change" changes the cluster view or the

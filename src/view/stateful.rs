@@ -182,7 +182,7 @@ fn one(sim: &Sim, set: &StatefulSet) -> StatefulSetView {
         .collect();
     let ready = set.status.ready_replicas;
     StatefulSetView {
-        name: set.metadata.name.clone(),
+        name: set.metadata.name.to_string(),
         ready: format!("{ready}/{replicas}"),
         policy: if set.spec.pod_management_policy.is_empty() {
             "OrderedReady".into()

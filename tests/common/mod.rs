@@ -20,5 +20,5 @@ pub fn web_pod(seed: u64, run_ms: u64) -> (Sim, String) {
         .metadata
         .name
         .clone();
-    (sim, pod)
+    (sim, pod.to_string())
 }

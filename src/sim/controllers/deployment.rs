@@ -175,7 +175,7 @@ fn controller_ref(d: &Deployment) -> OwnerReference {
     OwnerReference {
         api_version: "apps/v1".into(),
         kind: "Deployment".into(),
-        name: d.metadata.name.clone(),
+        name: d.metadata.name.to_string(),
         uid: d.metadata.uid.clone(),
         controller: Some(true),
         block_owner_deletion: Some(true),
@@ -585,7 +585,7 @@ fn get_all_and_sync_revision(
     let name = format!("{}-{hash}", w.d.metadata.name);
     let mut rs = ReplicaSet {
         metadata: ObjectMeta {
-            name: name.clone(),
+            name: name.clone().into(),
             namespace: w.key.namespace.clone(),
             labels: template.metadata.labels.clone(),
             owner_references: vec![controller_ref(&w.d)].into(),
@@ -786,7 +786,7 @@ fn rollout_rolling(sim: &mut Sim, w: &mut Work) {
         // Creating the new ReplicaSet failed; the status write or a later event requeues us.
         return;
     };
-    let new_name = new.metadata.name.clone();
+    let new_name = new.metadata.name.to_string();
     let (surge, unavail) = (max_surge(&w.d), max_unavailable(&w.d));
     let why = format!(
         "rolling update: {} replicas, maxSurge {surge}, maxUnavailable {unavail}",
@@ -798,7 +798,7 @@ fn rollout_rolling(sim: &mut Sim, w: &mut Work) {
         return;
     }
     // Scale down, if we can.
-    let old_names: Vec<String> = old.iter().map(|r| r.metadata.name.clone()).collect();
+    let old_names: Vec<String> = old.iter().map(|r| r.metadata.name.to_string()).collect();
     if reconcile_old_replica_sets(sim, w, &new_name, &old_names, &why) {
         sync_rollout_status(sim, w);
         return;
@@ -922,7 +922,7 @@ fn rollout_recreate(sim: &mut Sim, w: &mut Work) {
     let want = w.d.replicas();
     scale_and_record(sim, w, &new.metadata.name, want, why);
     if deployment_complete(&w.d, &w.d.status.clone()) {
-        let old_names: Vec<String> = old.iter().map(|r| r.metadata.name.clone()).collect();
+        let old_names: Vec<String> = old.iter().map(|r| r.metadata.name.to_string()).collect();
         cleanup_deployment(sim, w, &old_names);
     }
     sync_rollout_status(sim, w);
@@ -964,7 +964,7 @@ fn sync_scale(sim: &mut Sim, w: &mut Work) {
     let (new, mut old) = get_all_and_sync_revision(sim, w, false);
     scale(sim, w, new.as_deref(), &mut old);
     if w.d.spec.paused {
-        let names: Vec<String> = old.iter().map(|r| r.metadata.name.clone()).collect();
+        let names: Vec<String> = old.iter().map(|r| r.metadata.name.to_string()).collect();
         cleanup_deployment(sim, w, &names);
     }
     let (new, _) = w.split();
@@ -979,8 +979,8 @@ fn scale(sim: &mut Sim, w: &mut Work, new: Option<&ReplicaSet>, old: &mut [Repli
     crate::sort::sort_by(old, |a, b| by_creation(b, a));
     let active: Vec<&ReplicaSet> = old.iter().chain(new).filter(|r| r.replicas() > 0).collect();
     let target = match active.len() {
-        0 => new.or(old.first()).map(|r| r.metadata.name.clone()),
-        1 => Some(active[0].metadata.name.clone()),
+        0 => new.or(old.first()).map(|r| r.metadata.name.to_string()),
+        1 => Some(active[0].metadata.name.to_string()),
         _ => None,
     };
     if new.is_some() || !old.is_empty() {
@@ -1047,15 +1047,15 @@ fn scale(sim: &mut Sim, w: &mut Work, new: Option<&ReplicaSet>, old: &mut [Repli
         } else {
             rs.replicas()
         };
-        sizes.insert(rs.metadata.name.clone(), size);
+        sizes.insert(rs.metadata.name.to_string(), size);
     }
     for (i, rs) in all.iter().enumerate() {
         let name = &rs.metadata.name;
         if i == 0 && to_add != 0 {
-            let s = sizes.get_mut(name).expect("sized");
+            let s = sizes.get_mut(name.as_str()).expect("sized");
             *s = (*s + to_add - added).max(0);
         }
-        let size = sizes[name];
+        let size = sizes[name.as_str()];
         scale_replica_set(sim, w, name, size, op, &why);
     }
 }
@@ -1188,7 +1188,7 @@ fn sync_rollout_status(sim: &mut Sim, w: &mut Work) {
         && current
             .as_ref()
             .is_some_and(|c| c.reason == "NewReplicaSetAvailable");
-    let rs_name = new.as_ref().map(|n| n.metadata.name.clone());
+    let rs_name = new.as_ref().map(|n| n.metadata.name.to_string());
     let subject = |fallback: &str| match &rs_name {
         Some(n) => format!("ReplicaSet {n:?}"),
         None => format!("Deployment {fallback:?}"),
@@ -1363,7 +1363,7 @@ pub fn rollout_history(
                     .get(CHANGE_CAUSE_ANNOTATION)
                     .filter(|c| !c.is_empty())
                     .cloned(),
-                replica_set: rs.metadata.name.clone(),
+                replica_set: rs.metadata.name.to_string(),
                 template: rs.spec.template.clone(),
             },
         );

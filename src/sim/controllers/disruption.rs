@@ -43,7 +43,7 @@ fn healthy(pod: &Pod, disrupted: &SortedMap<String, Time>, now: u64) -> bool {
     if pod.metadata.deletion_timestamp.is_some() {
         return false;
     }
-    if let Some(t) = disrupted.get(&pod.metadata.name) {
+    if let Some(t) = disrupted.get(pod.metadata.name.as_str()) {
         if t.millis() + DELETION_TIMEOUT_MS > now {
             return false;
         }

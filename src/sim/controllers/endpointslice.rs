@@ -137,7 +137,7 @@ pub(crate) fn sync(sim: &mut Sim, key: &ObjectRef) {
             target_ref: Some(ObjectReference {
                 kind: "Pod".into(),
                 namespace: p.metadata.namespace.clone(),
-                name: p.metadata.name.clone(),
+                name: p.metadata.name.to_string(),
                 uid: p.metadata.uid.clone(),
                 ..Default::default()
             }),
@@ -203,7 +203,7 @@ pub(crate) fn sync(sim: &mut Sim, key: &ObjectRef) {
                 owner_references: vec![OwnerReference {
                     api_version: "v1".into(),
                     kind: "Service".into(),
-                    name: svc.metadata.name.clone(),
+                    name: svc.metadata.name.to_string(),
                     uid: svc.metadata.uid.clone(),
                     controller: Some(true),
                     block_owner_deletion: Some(true),

@@ -165,7 +165,7 @@ impl KubeletState {
         // Room for the one uid a name almost always has (a first push takes room for four).
         let uids = self
             .names
-            .entry(w.pod.metadata.name.clone())
+            .entry(w.pod.metadata.name.to_string())
             .or_insert_with(|| Vec::with_capacity(1));
         if !uids.contains(&uid) {
             uids.push(uid.clone());
@@ -176,10 +176,10 @@ impl KubeletState {
     fn remove_worker(&mut self, uid: &str) -> Option<PodWorker> {
         let w = self.pods.remove(uid)?;
         let name = &w.pod.metadata.name;
-        if let Some(uids) = self.names.get_mut(name) {
+        if let Some(uids) = self.names.get_mut(name.as_str()) {
             uids.retain(|u| u != uid);
             if uids.is_empty() {
-                self.names.remove(name);
+                self.names.remove(name.as_str());
             }
         }
         Some(w)
@@ -442,7 +442,7 @@ impl Sim {
                     .unwrap_or_default();
                 let lease = Lease {
                     metadata: ObjectMeta {
-                        name: node.to_string(),
+                        name: node.into(),
                         namespace: "kube-node-lease".into(),
                         owner_references: vec![OwnerReference {
                             api_version: "v1".into(),
@@ -1052,7 +1052,7 @@ impl Sim {
             } else if let Some(fr) = e.value_from.as_ref().and_then(|f| f.field_ref.as_ref()) {
                 match fr.field_path.as_str() {
                     "metadata.uid" => pod.metadata.uid.clone(),
-                    "metadata.name" => pod.metadata.name.clone(),
+                    "metadata.name" => pod.metadata.name.to_string(),
                     "metadata.namespace" => pod.metadata.namespace.to_string(),
                     "spec.nodeName" => pod.spec.node_name.clone(),
                     "status.podIP" => ip.clone(),
@@ -1104,7 +1104,7 @@ impl Sim {
             id: id.clone(),
             machine: node.to_string(),
             pod_namespace: pod.metadata.namespace.to_string(),
-            pod_name: pod.metadata.name.clone(),
+            pod_name: pod.metadata.name.to_string(),
             pod_uid: uid.to_string(),
             pod_labels: pod.metadata.labels.clone(),
             container: cname.to_string(),
@@ -1120,7 +1120,7 @@ impl Sim {
             mounts,
             requests_served: 0,
             hostname: if pod.spec.hostname.is_empty() {
-                pod.metadata.name.clone()
+                pod.metadata.name.to_string()
             } else {
                 pod.spec.hostname.clone()
             },
@@ -1407,7 +1407,7 @@ impl Sim {
         }
         let after = c.ready;
         let fails = c.probe_fail;
-        let name = w.pod.metadata.name.clone();
+        let name = w.pod.metadata.name.to_string();
         let r = pod_ref(&w.pod);
         let period = probe.period_seconds.unwrap_or(10).max(1) as u64 * 1000;
         self.schedule(
@@ -1480,7 +1480,7 @@ impl Sim {
         };
         let restart_policy = w.pod.spec.restart_policy.clone();
         let r = pod_ref(&w.pod);
-        let pod_name = w.pod.metadata.name.clone();
+        let pod_name = w.pod.metadata.name.to_string();
         let ns = w.pod.metadata.namespace.clone();
         let now = self.now;
         let (initial, max, reset) = (
@@ -1600,7 +1600,7 @@ impl Sim {
         }
         w.terminating_deadline = Some(now + grace_ms);
         let r = pod_ref(&w.pod);
-        let pod_name = w.pod.metadata.name.clone();
+        let pod_name = w.pod.metadata.name.to_string();
         let mut pids = Vec::new();
         for (name, c) in w.containers.iter_mut() {
             c.epoch += 1;

@@ -113,7 +113,7 @@ pub(crate) fn monitor(sim: &mut Sim) {
         .node_health
         .retain(|k, _| nodes.iter().any(|n| &n.metadata.name == k));
     for n in &nodes {
-        let name = n.metadata.name.clone();
+        let name = n.metadata.name.to_string();
         let never_posted = n.condition("Ready").is_none();
         let created = n.metadata.creation_timestamp.map_or(now, |t| t.millis());
         let h = sim
@@ -375,7 +375,7 @@ fn compute_zones(sim: &mut Sim) {
         let names: Vec<String> = sim
             .api
             .list::<Node>()
-            .map(|n| n.metadata.name.clone())
+            .map(|n| n.metadata.name.to_string())
             .collect();
         for name in names {
             let Some(n) = sim.api.get::<Node>("", &name).cloned() else {

@@ -138,7 +138,7 @@ fn sync_claim(sim: &mut Sim, key: &ObjectRef) {
                         .is_some_and(|c| c.uid == pvc.metadata.uid))
                     && pv_matches(pv, &pvc)
             })
-            .min_by_key(|pv| (capacity(pv), pv.metadata.name.clone()))
+            .min_by_key(|pv| (capacity(pv), pv.metadata.name.to_string()))
             .cloned()
     };
     if let Some(pv) = pv {
@@ -225,7 +225,7 @@ fn provision(sim: &mut Sim, pvc: &PersistentVolumeClaim, sc: &StorageClass, node
             capacity,
             access_modes: pvc.spec.access_modes.clone(),
             persistent_volume_reclaim_policy: sc.reclaim_policy.clone(),
-            storage_class_name: sc.metadata.name.clone(),
+            storage_class_name: sc.metadata.name.to_string(),
             claim_ref: Some(claim_ref(pvc)),
             csi: Some(crate::model::storage::CsiPersistentVolumeSource {
                 driver: sc.provisioner.clone(),
@@ -260,7 +260,7 @@ fn claim_ref(pvc: &PersistentVolumeClaim) -> ObjectReference {
         api_version: "v1".into(),
         kind: "PersistentVolumeClaim".into(),
         namespace: pvc.metadata.namespace.clone(),
-        name: pvc.metadata.name.clone(),
+        name: pvc.metadata.name.to_string(),
         uid: pvc.metadata.uid.clone(),
         resource_version: String::new(),
     }
@@ -291,7 +291,7 @@ fn bind(sim: &mut Sim, pvc: &PersistentVolumeClaim, pv: PersistentVolume) {
         );
     }
     let mut c2 = pvc.clone();
-    c2.spec.volume_name = pv.metadata.name.clone();
+    c2.spec.volume_name = pv.metadata.name.to_string();
     c2.status.phase = "Bound".into();
     c2.status.access_modes = pv.spec.access_modes.clone();
     c2.status.capacity = pv.spec.capacity.clone();

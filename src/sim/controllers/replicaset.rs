@@ -40,7 +40,7 @@ pub(crate) fn sync(sim: &mut Sim, key: &ObjectRef) {
         let mut p2 = p.clone();
         p2.metadata.owner_references.retain(|o| o.uid != uid);
         claims.insert(
-            p.metadata.name.clone(),
+            p.metadata.name.to_string(),
             (false, Object::Pod(Shared::new(p2))),
         );
     }
@@ -50,7 +50,7 @@ pub(crate) fn sync(sim: &mut Sim, key: &ObjectRef) {
                 let mut p2 = p.clone();
                 p2.metadata.owner_references.push(controller_ref(&rs));
                 claims.insert(
-                    p.metadata.name.clone(),
+                    p.metadata.name.to_string(),
                     (true, Object::Pod(Shared::new(p2))),
                 );
             }
@@ -132,7 +132,7 @@ fn controller_ref(rs: &ReplicaSet) -> OwnerReference {
     OwnerReference {
         api_version: "apps/v1".into(),
         kind: "ReplicaSet".into(),
-        name: rs.metadata.name.clone(),
+        name: rs.metadata.name.to_string(),
         uid: rs.metadata.uid.clone(),
         controller: Some(true),
         block_owner_deletion: Some(true),
@@ -293,7 +293,7 @@ fn pods_to_delete(sim: &Sim, rs: &ReplicaSet, active: &[&Pod], n: usize) -> Vec<
     sorted
         .into_iter()
         .take(n)
-        .map(|p| p.metadata.name.clone())
+        .map(|p| p.metadata.name.to_string())
         .collect()
 }
 

@@ -343,7 +343,7 @@ pub(crate) fn schedule_one(sim: &mut Sim, key: &ObjectRef) {
                             Some("pod has unbound immediate PersistentVolumeClaims".to_string());
                         break;
                     }
-                    wffc_claims.push(pvc.metadata.name.clone());
+                    wffc_claims.push(pvc.metadata.name.to_string());
                 }
                 claims.push((pvc.clone(), pv));
             }
@@ -551,7 +551,7 @@ pub(crate) fn schedule_one(sim: &mut Sim, key: &ObjectRef) {
         .filter(|(_, s)| **s == best)
         .nth(nth)
         .map_or(0, |(i, _)| i);
-    let node_name = nodes[feasible[pick].0].metadata.name.clone();
+    let node_name = nodes[feasible[pick].0].metadata.name.to_string();
     let scratch = &mut sim.ctl.scheduler_scratch;
     (scratch.feasible, scratch.raw, scratch.scores) = (feasible, raw, scores);
     if sim.api_bind(&ACTOR, key, &node_name, &why).is_ok() {

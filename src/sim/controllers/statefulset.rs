@@ -123,7 +123,7 @@ fn controller_ref(set: &StatefulSet) -> OwnerReference {
     OwnerReference {
         api_version: "apps/v1".into(),
         kind: "StatefulSet".into(),
-        name: set.metadata.name.clone(),
+        name: set.metadata.name.to_string(),
         uid: set.metadata.uid.clone(),
         controller: Some(true),
         block_owner_deletion: Some(true),
@@ -155,7 +155,7 @@ fn new_pod(set: &StatefulSet, ordinal: i32, revision: &str) -> Pod {
     let t = &set.spec.template;
     let mut pod = Pod {
         metadata: ObjectMeta {
-            name: name.clone(),
+            name: name.clone().into(),
             namespace: set.metadata.namespace.clone(),
             labels: t.metadata.labels.clone(),
             annotations: t.metadata.annotations.clone(),
@@ -177,12 +177,12 @@ fn new_pod(set: &StatefulSet, ordinal: i32, revision: &str) -> Pod {
 fn update_identity(set: &StatefulSet, pod: &mut Pod) {
     let ordinal = parent_and_ordinal(&pod.metadata.name).map_or(0, |(_, o)| o);
     if pod.spec.hostname.is_empty() {
-        pod.spec.hostname = pod.metadata.name.clone();
+        pod.spec.hostname = pod.metadata.name.to_string();
     }
     if pod.spec.subdomain.is_empty() {
         pod.spec.subdomain = set.spec.service_name.clone();
     }
-    let name = pod.metadata.name.clone();
+    let name = pod.metadata.name.to_string();
     pod.metadata.labels.insert(POD_NAME_LABEL.into(), name);
     pod.metadata
         .labels
@@ -204,7 +204,7 @@ fn update_storage(set: &StatefulSet, pod: &mut Pod, ordinal: i32) {
         .volume_claim_templates
         .iter()
         .map(|t| Volume {
-            name: t.metadata.name.clone(),
+            name: t.metadata.name.to_string(),
             persistent_volume_claim: Some(PersistentVolumeClaimVolumeSource {
                 claim_name: claim_name(&t.metadata.name, &set.metadata.name, ordinal),
                 read_only: None,
@@ -241,7 +241,7 @@ fn claims_for(set: &StatefulSet, ordinal: i32) -> Vec<PersistentVolumeClaim> {
         .map(|t| {
             let mut c = t.clone();
             c.metadata = ObjectMeta {
-                name: claim_name(&t.metadata.name, &set.metadata.name, ordinal),
+                name: claim_name(&t.metadata.name, &set.metadata.name, ordinal).into(),
                 namespace: set.metadata.namespace.clone(),
                 labels: t.metadata.labels.clone(),
                 annotations: t.metadata.annotations.clone(),
@@ -326,7 +326,7 @@ fn claim_pods(
         }
     }
     for (adopt, p) in writes {
-        let name = p.metadata.name.clone();
+        let name = p.metadata.name.to_string();
         let (what, why) = if adopt {
             (
                 format!("adopted pod {name}"),
@@ -383,7 +383,7 @@ fn owned_revisions(sim: &Sim, set: &StatefulSet) -> Vec<ControllerRevision> {
         })
         .cloned()
         .collect();
-    sort_by_key(&mut revs, |r| (r.revision, r.metadata.name.clone()));
+    sort_by_key(&mut revs, |r| (r.revision, r.metadata.name.to_string()));
     revs
 }
 
@@ -424,7 +424,7 @@ fn revisions(
             labels.insert(REVISION_HASH_LABEL.into(), hash.clone());
             let r = ControllerRevision {
                 metadata: ObjectMeta {
-                    name: format!("{}-{hash}", set.metadata.name),
+                    name: format!("{}-{hash}", set.metadata.name).into(),
                     namespace: key.namespace.clone(),
                     labels,
                     // Upstream copies the set's annotations (a change-cause among them).
@@ -516,7 +516,7 @@ fn update_set(
     let end = start + replicas;
     let min_ready_ms = u64::try_from(set.spec.min_ready_seconds.max(0)).unwrap_or(0) * 1000;
     let monotonic = !is_parallel(set);
-    let name = set.metadata.name.clone();
+    let name = set.metadata.name.to_string();
 
     let mut slots: Vec<Option<Slot>> = (0..replicas).map(|_| None).collect();
     let mut condemned: Vec<Pod> = Vec::new();
@@ -547,7 +547,7 @@ fn update_set(
         .map(|s| &s.pod)
         .chain(condemned.iter().rev())
         .find(|p| !is_healthy(p))
-        .map(|p| p.metadata.name.clone());
+        .map(|p| p.metadata.name.to_string());
 
     let mut pass = Pass {
         status: StatefulSetStatus::default(),
@@ -575,7 +575,7 @@ fn update_set(
     for (i, slot) in slots.iter_mut().enumerate() {
         let ordinal = start + i as i32;
         let slot = slot.as_mut().expect("filled above");
-        let pod_name = slot.pod.metadata.name.clone();
+        let pod_name = slot.pod.metadata.name.to_string();
         let pod_ref = ObjectRef::new(Kind::Pod, &key.namespace, &pod_name);
         if slot.stored
             && (slot.pod.status.phase == "Failed" || slot.pod.status.phase == "Succeeded")
@@ -707,7 +707,7 @@ fn update_set(
     // Scale down, highest ordinal first, each only once the ones below are healthy.
     if !stop {
         for p in &condemned {
-            let pod_name = p.metadata.name.clone();
+            let pod_name = p.metadata.name.to_string();
             if is_terminating(p) {
                 if monotonic {
                     pass.waiting = Some(format!("waiting for {pod_name} to terminate"));
@@ -750,7 +750,7 @@ fn update_set(
                 break;
             }
             let s = slots[target].as_ref().expect("filled");
-            let pod_name = s.pod.metadata.name.clone();
+            let pod_name = s.pod.metadata.name.to_string();
             if !s.stored {
                 break;
             }
@@ -851,7 +851,7 @@ fn create_claims(
 ) -> Result<(), String> {
     let (when_deleted, _) = retention(set);
     for mut c in claims_for(set, ordinal) {
-        let cname = c.metadata.name.clone();
+        let cname = c.metadata.name.to_string();
         match sim.api.get::<PersistentVolumeClaim>(&key.namespace, &cname) {
             Some(old) if old.metadata.deletion_timestamp.is_some() => {
                 return Err(format!("pvc {cname} is being deleted"));
@@ -905,7 +905,7 @@ fn create_pod(
     ordinal: i32,
     why: &str,
 ) -> Result<(), ()> {
-    let pod_name = pod.metadata.name.clone();
+    let pod_name = pod.metadata.name.to_string();
     let set_name = &set.metadata.name;
     if let Err(e) = create_claims(sim, key, set, &pod_name, ordinal) {
         sim.api_event(
@@ -964,7 +964,7 @@ fn stale_claim(sim: &Sim, set: &StatefulSet, ordinal: i32) -> Option<String> {
             .iter()
             .any(|o| o.kind == "Pod");
         (owned_by_pod || stored.metadata.deletion_timestamp.is_some())
-            .then(|| c.metadata.name.clone())
+            .then(|| c.metadata.name.to_string())
     })
 }
 
@@ -1123,7 +1123,7 @@ fn truncate_history(sim: &mut Sim, key: &ObjectRef) {
         .into_iter()
         .filter(|r| {
             let n = &r.metadata.name;
-            !live.contains(n)
+            !live.iter().any(|l| l == n)
                 && n != &set.status.current_revision
                 && n != &set.status.update_revision
         })
@@ -1169,7 +1169,7 @@ pub fn rollout_history(
                 .get("kubernetes.io/change-cause")
                 .filter(|c| !c.is_empty())
                 .cloned(),
-            replica_set: r.metadata.name.clone(),
+            replica_set: r.metadata.name.to_string(),
             template: r.data.spec.template.clone(),
         })
         .collect())
