@@ -226,7 +226,7 @@ proptest! {
     ) {
         let objects = vec![
             rs(&name, replicas, labels.clone(), env),
-            ManifestObject::Object(ConfigMap { metadata: ObjectMeta { name: name.clone().into(), annotations: labels.clone(), ..Default::default() }, data }.into()),
+            ManifestObject::Object(ConfigMap { metadata: ObjectMeta { name: name.clone().into(), annotations: labels.clone().into(), ..Default::default() }, data }.into()),
             ManifestObject::Object(Service {
                 metadata: ObjectMeta::named("ns", &name),
                 spec: ServiceSpec { selector: labels, ports: vec![ServicePort { port: 80, target_port: Some(target), ..Default::default() }], ..Default::default() },

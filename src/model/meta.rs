@@ -353,11 +353,11 @@ pub struct ObjectMeta {
     #[serde(skip_serializing_if = "SortedMap::is_empty")]
     pub labels: super::Labels,
     #[serde(skip_serializing_if = "SortedMap::is_empty")]
-    pub annotations: SortedMap<String, String>,
+    pub annotations: super::Labels,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub owner_references: super::Shared<Vec<OwnerReference>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub finalizers: Vec<String>,
+    pub finalizers: super::Shared<Vec<String>>,
 }
 
 fn is_zero_i64(v: &i64) -> bool {

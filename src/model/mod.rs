@@ -435,12 +435,20 @@ where
     }
 }
 
-/// An object's labels, shared copy-on-write (see `Shared`'s `Default`).
+/// An object's labels or annotations, shared copy-on-write (see `Shared`'s `Default`).
 pub type Labels = Shared<crate::sorted::SortedMap<String, String>>;
 
 thread_local! {
     static NO_LABELS: Shared<crate::sorted::SortedMap<String, String>> = Shared::new(crate::sorted::SortedMap::new());
     static NO_OWNERS: Shared<Vec<OwnerReference>> = Shared::new(Vec::new());
+    static NO_STRINGS: Shared<Vec<String>> = Shared::new(Vec::new());
+}
+
+/// Finalizers too: most objects have none.
+impl Default for Shared<Vec<String>> {
+    fn default() -> Self {
+        NO_STRINGS.with(Shared::clone)
+    }
 }
 
 /// An object's labels are shared: a pod's with its template's, and every object without

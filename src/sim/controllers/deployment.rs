@@ -1527,7 +1527,7 @@ pub(crate) fn rollout_undo(
             annotations.insert(k.clone(), v.clone());
         }
     }
-    d2.metadata.annotations = annotations;
+    d2.metadata.annotations = annotations.into();
     d2.metadata.resource_version = String::new();
     let r = ObjectRef::new(Kind::Deployment, &d.metadata.namespace, name);
     let rev = revision_of(target).unwrap_or(0);
