@@ -41,14 +41,14 @@ run_step "paths stay in the repository" scripts/check-paths.sh
 run_step "rustfmt" cargo fmt --check
 run_step "clippy (native core)" cargo clippy --all-targets -- -D warnings
 run_step "clippy (wasm32, feature web)" \
-  cargo clippy --target wasm32-unknown-unknown --features web --lib --bins --test web -- -D warnings
+  cargo clippy --target wasm32-unknown-unknown --features web --lib --bins --test web --test web_memory -- -D warnings
 run_step "native tests" cargo test
 # Every built-in exercise pack is proved: its tasks fail without the reference solution and
 # pass with it (docs/packs.md).
 run_step "exercise packs (podlab check)" \
   cargo run --quiet --bin podlab -- check exercises/packs/*.yaml
 run_step "browser tests (headless chromium)" \
-  cargo test --target wasm32-unknown-unknown --features web --test web
+  cargo test --target wasm32-unknown-unknown --features web --test web --test web_memory
 run_step "release build (trunk, /podlab/)" \
   trunk build --release --public-url /podlab/
 run_step "end-to-end tests (headless chromium)" node --test tests/e2e/
