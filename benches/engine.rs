@@ -147,7 +147,7 @@ fn replicaset_run(nodes: u32, replicas: i32, sim_ms: Option<u64>, target_s: f64)
         sim.cluster().len(),
         sim.trace().len(),
         peak_mb().map_or("unknown".into(), |m| format!(
-            "{m:.0} MiB (target 64 MB for 100x10000; the page's wasm memory is tests/web_memory.rs)"
+            "{m:.0} MiB (target 64 MiB for 100x10000; the page's wasm memory is tests/web_memory.rs)"
         ))
     );
 }

@@ -179,7 +179,7 @@ fn deleting_a_pod_gets_a_replacement_at_once_and_endpoints_drop_it() {
         .apply(Command::Delete {
             kind: Kind::Pod,
             namespace: "default".into(),
-            name: victim.clone().to_string(),
+            name: victim.to_string(),
             options: DeleteOptions::default(),
         })
         .unwrap();

@@ -22,8 +22,7 @@ static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocato
 const PAGE: usize = 65_536;
 
 /// The budget for 10,000 pods on 100 nodes, in the unit the engine bench prints its
-/// peak in (`VmHWM` / 1024): 64 MiB, 1,024 pages. The same run was 1,260 pages (82.6 MB) on
-/// 2026-12-05 and 969 (63.5 MB) after the memory work of 2026-12-06 (CONTRIBUTING.md).
+/// peak in (`VmHWM` / 1024): 64 MiB, 1,024 pages (CONTRIBUTING.md has the figures).
 const BUDGET_PAGES: usize = 1_024;
 
 /// A ReplicaSet of 10,000 pods on 100 nodes converges, as `cargo bench --bench engine --

@@ -75,7 +75,7 @@ impl fmt::Debug for Time {
 const EPOCH_DAYS: i64 = 20089;
 
 impl Time {
-    /// `ms` milliseconds after the epoch (the last millisecond a `u64` holds is one before).
+    /// `ms` milliseconds after the epoch (`u64::MAX` is kept as `u64::MAX - 1`).
     pub const fn at(ms: u64) -> Time {
         match std::num::NonZeroU64::new(!ms) {
             Some(n) => Time(n),

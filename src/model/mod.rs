@@ -215,9 +215,9 @@ impl fmt::Display for Kind {
     }
 }
 
-/// An object's name in a key: one allocation, shared by every copy of the key (the store's,
-/// its indexes', the work queues' and the trace's), so a copy is a count, not a string
-/// (issue 16: a pod's update made about 30 copies of its key's name and its node's).
+/// A shared text that never changes: an object's name (its metadata's and its key's), the
+/// trace's texts, an Event's message and host. A copy is a count, not a string (issue 16: a
+/// pod's update made about 30 copies of its key's name and its node's).
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Name(std::rc::Rc<str>);
 
@@ -375,7 +375,9 @@ impl fmt::Display for ObjectRef {
 
 /// A kind's struct inside an `Object`, shared copy-on-write: a clone of an object or of the
 /// whole store (a timeline checkpoint) shares every struct until one side writes to it, and
-/// a write through `&mut` copies it first if it is shared (issue 16).
+/// a write through `&mut` copies it first if it is shared (issue 16). Metadata's labels,
+/// annotations, owner references and finalizers and an Event's `involvedObject` are shared
+/// the same way.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Shared<T>(std::rc::Rc<T>);
 
@@ -444,13 +446,6 @@ thread_local! {
     static NO_STRINGS: Shared<Vec<String>> = Shared::new(Vec::new());
 }
 
-/// Finalizers too: most objects have none.
-impl Default for Shared<Vec<String>> {
-    fn default() -> Self {
-        NO_STRINGS.with(Shared::clone)
-    }
-}
-
 /// An object's labels are shared: a pod's with its template's, and every object without
 /// labels (40,000 Events at 10,000 pods) with one empty map (issue 16).
 impl Default for Shared<crate::sorted::SortedMap<String, String>> {
@@ -463,6 +458,13 @@ impl Default for Shared<crate::sorted::SortedMap<String, String>> {
 impl Default for Shared<Vec<OwnerReference>> {
     fn default() -> Self {
         NO_OWNERS.with(Shared::clone)
+    }
+}
+
+/// Finalizers too: most objects have none.
+impl Default for Shared<Vec<String>> {
+    fn default() -> Self {
+        NO_STRINGS.with(Shared::clone)
     }
 }
 

@@ -670,9 +670,7 @@ impl Cluster {
                     && e.involved_object.namespace == r.namespace
             })
             .collect();
-        crate::sort::sort_by_key(&mut evs, |e| {
-            (e.first_timestamp, e.metadata.name.to_string())
-        });
+        crate::sort::sort_by_key(&mut evs, |e| (e.first_timestamp, e.metadata.name.clone()));
         evs
     }
 

@@ -704,7 +704,7 @@ pub struct StepInfo {
     pub time: u64,
     /// Number of events processed so far, including this one.
     pub event_index: u64,
-    /// Trace entries this step produced: `trace().entries()[first..first+count]`.
+    /// Trace entries this step produced: `trace().entries_from(first).take(count)`.
     pub first_entry: u64,
     pub entry_count: u64,
     /// Entries that are not heartbeats.

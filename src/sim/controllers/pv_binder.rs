@@ -138,7 +138,7 @@ fn sync_claim(sim: &mut Sim, key: &ObjectRef) {
                         .is_some_and(|c| c.uid == pvc.metadata.uid))
                     && pv_matches(pv, &pvc)
             })
-            .min_by_key(|pv| (capacity(pv), pv.metadata.name.to_string()))
+            .min_by_key(|pv| (capacity(pv), pv.metadata.name.clone()))
             .cloned()
     };
     if let Some(pv) = pv {

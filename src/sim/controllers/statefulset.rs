@@ -383,7 +383,7 @@ fn owned_revisions(sim: &Sim, set: &StatefulSet) -> Vec<ControllerRevision> {
         })
         .cloned()
         .collect();
-    sort_by_key(&mut revs, |r| (r.revision, r.metadata.name.to_string()));
+    sort_by_key(&mut revs, |r| (r.revision, r.metadata.name.clone()));
     revs
 }
 
