@@ -1077,7 +1077,7 @@ mod tests {
         s.step_visible(600_000);
         let gap = s.sim().now() - before;
         assert!(gap > 60_000, "one click crossed {gap} ms of heartbeats");
-        let last = s.sim().trace().entries().last().unwrap();
+        let last = s.sim().trace().last().unwrap();
         assert!(last.change.is_visible());
     }
 
