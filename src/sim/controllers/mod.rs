@@ -96,6 +96,13 @@ pub(crate) struct ControllerState {
     /// StatefulSet -> what its controller's last sync stopped for (`web-0 to be Running and
     /// Ready`), for the view's ordinal ladder.
     pub statefulset_waiting: SortedMap<ObjectRef, String>,
+    /// Service -> the pods whose changes its EndpointSlice controller's next sync looks at,
+    /// their names each ended by a newline (a name has none); a list that starts with an empty
+    /// name (no pod's): every endpoint (the Service changed, or a slice someone else wrote).
+    /// Text, not a list: the page has this map type already (a list type cost 625 B).
+    pub endpoint_dirty: SortedMap<ObjectRef, String>,
+    /// Set while the EndpointSlice controller writes its own slices.
+    pub endpointslice_writing: bool,
 }
 
 pub(crate) fn reconcile(sim: &mut Sim, ctl: Ctl, key: &ObjectRef) {
@@ -260,14 +267,16 @@ pub(crate) fn fan_out(sim: &mut Sim, old: Option<&Object>, new: Option<&Object>)
             }
         }
         Kind::Service => {
+            endpointslice::mark_all(&mut sim.ctl, self_ref.clone());
             out.insert((Ctl::EndpointSlice, self_ref.clone()));
         }
         Kind::EndpointSlice => {
-            if let Some(svc) = any.meta().labels.get("kubernetes.io/service-name") {
-                out.insert((
-                    Ctl::EndpointSlice,
-                    ObjectRef::new(Kind::Service, &self_ref.namespace, svc),
-                ));
+            if let Some(svc) = any.meta().labels.get(endpointslice::SERVICE_NAME_LABEL) {
+                let svc = ObjectRef::new(Kind::Service, &self_ref.namespace, svc);
+                endpointslice::mark_all(&mut sim.ctl, svc.clone());
+                // Still queued after the controller's own write (as before, so the runs'
+                // timings stay), where the sync then finds nothing to look at.
+                out.insert((Ctl::EndpointSlice, svc));
             }
         }
         Kind::PersistentVolumeClaim => {
@@ -500,22 +509,13 @@ fn pod_fan_out(
         }
     }
 
-    // EndpointSlices of every Service selecting either version.
+    // EndpointSlices of every Service selecting either version, for this pod.
     for svc in sim.api.list_in::<Service>(&ns) {
-        if svc.spec.selector.is_empty() {
-            continue;
-        }
-        let sel = |p: &Pod| {
-            svc.spec
-                .selector
-                .iter()
-                .all(|(k, v)| p.metadata.labels.get(k) == Some(v))
-        };
+        let sel = |p: &Pod| endpointslice::selects(svc, p);
         if op.is_some_and(sel) || np.is_some_and(sel) {
-            out.insert((
-                Ctl::EndpointSlice,
-                ObjectRef::new(Kind::Service, &ns, &svc.metadata.name),
-            ));
+            let svc = ObjectRef::new(Kind::Service, &ns, &svc.metadata.name);
+            endpointslice::mark_pod(&mut sim.ctl, svc.clone(), &any.metadata.name);
+            out.insert((Ctl::EndpointSlice, svc));
         }
     }
 
