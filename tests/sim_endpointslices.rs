@@ -242,3 +242,32 @@ fn a_relabelled_pod_leaves_its_slice_and_a_deleted_pod_too() {
     ));
     assert_eq!(sizes(&sim).iter().sum::<usize>(), 120);
 }
+
+#[test]
+fn a_headless_service_of_many_pods_names_ten_records_in_the_trace() {
+    let mut sim = SimBuilder::new(5).workers(3).build().unwrap();
+    sim.apply(Command::Apply(
+        replicaset("web", 12, Container::new("web", "nginx:1.27")).into(),
+    ))
+    .unwrap();
+    let mut svc = service();
+    svc.spec.cluster_ip = "None".into();
+    sim.apply(Command::Apply(svc.into())).unwrap();
+    settle(&mut sim, 12);
+    run_checked(&mut sim, 5_000);
+    // ref §4.2: a headless Service answers with every ready endpoint; the trace's line names
+    // the first ten records and counts the others.
+    let last = sim
+        .trace()
+        .entries()
+        .filter(|e| {
+            e.what
+                .starts_with("DNS: web.default.svc.cluster.local now answers")
+        })
+        .last()
+        .expect("a DNS line")
+        .what
+        .to_string();
+    assert!(last.ends_with(" and 2 more"), "{last}");
+    assert_eq!(last.matches(", ").count(), 9, "{last}");
+}

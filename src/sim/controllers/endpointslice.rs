@@ -40,8 +40,17 @@ fn record_dns(sim: &mut Sim, key: &ObjectRef, now: &[(String, String)]) {
     let what = if now.is_empty() {
         format!("DNS: {name} now answers NXDOMAIN")
     } else {
-        let list: Vec<String> = now.iter().map(|(h, a)| format!("{h} {a}")).collect();
-        format!("DNS: {name} now answers {}", list.join(", "))
+        // The first ten: a line of thousands would say no more and take a copy per change.
+        let list: Vec<String> = now
+            .iter()
+            .take(10)
+            .map(|(h, a)| format!("{h} {a}"))
+            .collect();
+        let more = match now.len() {
+            n if n > 10 => format!(" and {} more", n - 10),
+            _ => String::new(),
+        };
+        format!("DNS: {name} now answers {}{more}", list.join(", "))
     };
     sim.record(
         &Actor::Controller("coredns"),
@@ -317,7 +326,7 @@ pub(crate) fn sync(sim: &mut Sim, key: &ObjectRef) {
         }
     }
 
-    if svc.is_headless() {
+    if svc.is_headless() && (copies.iter().any(Option::is_some) || !created.is_empty()) {
         let mut before = Vec::new();
         let mut after = Vec::new();
         for (i, (s, c)) in slices.iter().zip(&copies).enumerate() {
