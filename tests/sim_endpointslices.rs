@@ -271,3 +271,40 @@ fn a_headless_service_of_many_pods_names_ten_records_in_the_trace() {
     assert!(last.ends_with(" and 2 more"), "{last}");
     assert_eq!(last.matches(", ").count(), 9, "{last}");
 }
+
+#[test]
+fn a_new_target_port_moves_every_endpoint_to_slices_of_that_port() {
+    let mut sim = cluster_of(150);
+    settle(&mut sim, 150);
+    let mut svc = service();
+    svc.spec.ports[0].target_port = Some(podlab::model::IntOrString::Int(9090));
+    sim.apply(Command::Apply(svc.into())).unwrap();
+    run_checked(&mut sim, 5_000);
+    // ref §4.1: the slices list the pods' ports for the Service's port; none is lost.
+    assert_eq!(endpoint_pods(&sim), ready_pods(&sim));
+    let s = slices(&sim);
+    assert!(s
+        .iter()
+        .all(|s| s.ports.len() == 1 && s.ports[0].port == 9090));
+    assert_eq!(sizes(&sim).iter().sum::<usize>(), 150);
+    assert!(sizes(&sim).iter().all(|&n| (1..=100).contains(&n)));
+}
+
+#[test]
+fn a_slice_relabelled_by_hand_is_made_again_for_its_service() {
+    let mut sim = cluster_of(150);
+    settle(&mut sim, 150);
+    let moved = slices(&sim)[0].metadata.name.to_string();
+    sim.apply(Command::Label {
+        kind: Kind::EndpointSlice,
+        namespace: "default".into(),
+        name: moved,
+        key: "kubernetes.io/service-name".into(),
+        value: Some("other".into()),
+    })
+    .unwrap();
+    run_checked(&mut sim, 5_000);
+    // The Service it left looks at every endpoint again and places the ones it lost.
+    assert_eq!(endpoint_pods(&sim), ready_pods(&sim));
+    assert_eq!(sizes(&sim).iter().sum::<usize>(), 150);
+}

@@ -197,8 +197,11 @@ pub(crate) fn sync(sim: &mut Sim, key: &ObjectRef) {
     let mut slices: Vec<Shared<EndpointSlice>> = Vec::new();
     for o in sim.api.list_kind(Kind::EndpointSlice) {
         if let Object::EndpointSlice(s) = o {
+            // A slice being deleted (a finalizer holds it) is not used again
+            // (`dropEndpointSlicesPendingDeletion`).
             if s.metadata.namespace == key.namespace
                 && s.metadata.labels.get(SERVICE_NAME_LABEL) == Some(&key.name.to_string())
+                && s.metadata.deletion_timestamp.is_none()
             {
                 slices.push(s.clone());
             }
@@ -211,14 +214,7 @@ pub(crate) fn sync(sim: &mut Sim, key: &ObjectRef) {
         // No Service (or no selector): its managed slices go.
         write(sim, |sim| {
             for s in slices {
-                let r = ObjectRef::new(Kind::EndpointSlice, &key.namespace, &s.metadata.name);
-                let _ = sim.api_delete(
-                    &ACTOR,
-                    Some(key),
-                    &r,
-                    &DeleteOptions::default(),
-                    "service gone",
-                );
+                delete(sim, key, &s, "service gone");
             }
         });
         return;
@@ -273,9 +269,11 @@ pub(crate) fn sync(sim: &mut Sim, key: &ObjectRef) {
                 continue;
             }
             let c = c.get_or_insert_with(|| (**s).clone());
-            match want.take().filter(|_| same_ports) {
-                Some((e, _)) => c.endpoints[at] = e,
-                None => {
+            match want.take() {
+                Some((e, _)) if same_ports => c.endpoints[at] = e,
+                // Other ports (the Service's changed): it moves to a slice of its ports.
+                other => {
+                    want = other;
                     c.endpoints.remove(at);
                 }
             }
@@ -367,20 +365,14 @@ pub(crate) fn sync(sim: &mut Sim, key: &ObjectRef) {
             );
         }
         for i in emptied {
-            let r = ObjectRef::new(
-                Kind::EndpointSlice,
-                &key.namespace,
-                &slices[i].metadata.name,
-            );
-            let _ = sim.api_delete(
-                &ACTOR,
-                Some(key),
-                &r,
-                &DeleteOptions::default(),
-                "no endpoints left in it",
-            );
+            delete(sim, key, &slices[i], "no endpoints left in it");
         }
     });
+}
+
+fn delete(sim: &mut Sim, key: &ObjectRef, slice: &EndpointSlice, why: &str) {
+    let r = ObjectRef::new(Kind::EndpointSlice, &key.namespace, &slice.metadata.name);
+    let _ = sim.api_delete(&ACTOR, Some(key), &r, &DeleteOptions::default(), why);
 }
 
 /// A new slice of `svc`, named from its Service's name.

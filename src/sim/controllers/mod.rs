@@ -271,12 +271,15 @@ pub(crate) fn fan_out(sim: &mut Sim, old: Option<&Object>, new: Option<&Object>)
             out.insert((Ctl::EndpointSlice, self_ref.clone()));
         }
         Kind::EndpointSlice => {
-            if let Some(svc) = any.meta().labels.get(endpointslice::SERVICE_NAME_LABEL) {
-                let svc = ObjectRef::new(Kind::Service, &self_ref.namespace, svc);
-                endpointslice::mark_all(&mut sim.ctl, svc.clone());
-                // Still queued after the controller's own write (as before, so the runs'
-                // timings stay), where the sync then finds nothing to look at.
-                out.insert((Ctl::EndpointSlice, svc));
+            // The Service it names, and the one it named before (a slice relabelled by hand).
+            for o in [old, new].into_iter().flatten() {
+                if let Some(svc) = o.meta().labels.get(endpointslice::SERVICE_NAME_LABEL) {
+                    let svc = ObjectRef::new(Kind::Service, &self_ref.namespace, svc);
+                    endpointslice::mark_all(&mut sim.ctl, svc.clone());
+                    // Still queued after the controller's own write (as before, so the runs'
+                    // timings stay), where the sync then finds nothing to look at.
+                    out.insert((Ctl::EndpointSlice, svc));
+                }
             }
         }
         Kind::PersistentVolumeClaim => {
