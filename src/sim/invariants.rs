@@ -3,7 +3,7 @@
 use std::fmt;
 
 use crate::model::{
-    Deployment, Kind, Node, PersistentVolume, PersistentVolumeClaim, Pod, ReplicaSet,
+    Deployment, EndpointSlice, Kind, Node, PersistentVolume, PersistentVolumeClaim, Pod, ReplicaSet,
 };
 use crate::sorted::SortedMap;
 
@@ -40,6 +40,7 @@ pub const INVARIANTS: &[(&str, Check)] = &[
     ("rwo-disks-attach-to-one-node", rwo_one_node),
     ("deployment-within-max-surge", deployment_surge),
     ("statefulset-one-pod-per-identity", statefulset_identity),
+    ("endpointslices-hold-each-pod-once", endpointslices_once),
 ];
 
 /// Runs every invariant.
@@ -49,6 +50,43 @@ pub fn check_all(sim: &Sim) -> Vec<Violation> {
         f(sim, &mut out);
     }
     out
+}
+
+/// The EndpointSlice controller's slices of a Service hold at most 100 endpoints each and a pod
+/// in one endpoint at most (ref §4.1).
+fn endpointslices_once(sim: &Sim, out: &mut Vec<Violation>) {
+    use super::controllers::endpointslice::{MAX_ENDPOINTS_PER_SLICE, SERVICE_NAME_LABEL};
+    let mut seen: SortedMap<(String, String, String), String> = SortedMap::new();
+    for s in sim.api.list::<EndpointSlice>() {
+        let Some(svc) = s.metadata.labels.get(SERVICE_NAME_LABEL) else {
+            continue;
+        };
+        if s.endpoints.len() > MAX_ENDPOINTS_PER_SLICE {
+            out.push(Violation {
+                name: "endpointslices-hold-each-pod-once",
+                detail: format!("{} has {} endpoints", s.metadata.name, s.endpoints.len()),
+            });
+        }
+        for e in &s.endpoints {
+            let Some(t) = &e.target_ref else {
+                continue;
+            };
+            let key = (
+                s.metadata.namespace.to_string(),
+                svc.clone(),
+                t.name.clone(),
+            );
+            if let Some(other) = seen.insert(key, s.metadata.name.to_string()) {
+                out.push(Violation {
+                    name: "endpointslices-hold-each-pod-once",
+                    detail: format!(
+                        "pod {} is in {} and {} of service {svc}",
+                        t.name, other, s.metadata.name
+                    ),
+                });
+            }
+        }
+    }
 }
 
 /// At most one pod object per StatefulSet identity, named and labelled for it (ref §3.3).
