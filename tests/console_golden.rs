@@ -871,3 +871,28 @@ fn kubectl_help_lists_the_commands_the_console_runs() {
     }
     assert_eq!(run(&mut sim, "kubectl --help"), help);
 }
+
+#[test]
+fn describe_lists_an_event_named_by_hand_beside_the_recorders() {
+    // kubectl describe asks the API server for the Events whose involvedObject is the pod,
+    // whatever their names: one made by hand is listed with those the kubelet wrote.
+    let mut sim = book_example(11);
+    let pod = run(
+        &mut sim,
+        "kubectl get pods -o jsonpath={.items[0].metadata.name}",
+    );
+    let before = run(&mut sim, &format!("kubectl describe pod {pod}"));
+    assert!(before.contains("  Normal  Started"), "{before}");
+    let mut console = Console::new();
+    console.files.insert(
+        "event.yaml".into(),
+        format!(
+            "apiVersion: v1\nkind: Event\nmetadata:\n  name: by-hand\ninvolvedObject:\n  kind: Pod\n  namespace: default\n  name: {pod}\nreason: HandMade\nmessage: written by a test\ntype: Normal\n"
+        ),
+    );
+    let out = console.run(&mut sim, "kubectl apply -f event.yaml");
+    assert!(out.ok, "{}", out.text);
+    let after = run(&mut sim, &format!("kubectl describe pod {pod}"));
+    assert!(after.contains("HandMade"), "{after}");
+    assert!(after.contains("  Normal  Started"), "{after}");
+}
