@@ -1,5 +1,6 @@
-//! The EndpointSlice controller: one slice per Service with ready/serving/terminating per pod,
-//! honouring publishNotReadyAddresses and per-pod hostnames (ref §4.1).
+//! The EndpointSlice controller: a Service's slices of at most 100 endpoints, each with
+//! ready/serving/terminating per pod, honouring publishNotReadyAddresses and per-pod hostnames
+//! (ref §4.1). A sync looks only at the pods that changed since the last (see `sync`).
 
 use super::ControllerState;
 use crate::model::{
