@@ -185,12 +185,7 @@ pub(super) fn pod_for_resource(
         Object::Service(s) if s.spec.selector.is_empty() => {
             return Err(format!("error: cannot attach to *v1.Service: invalid service '{name}': Service is defined without a selector\n"))
         }
-        Object::Service(s) => Box::new(move |p: &Pod| {
-            s.spec
-                .selector
-                .iter()
-                .all(|(k, v)| p.metadata.labels.get(k) == Some(v))
-        }),
+        Object::Service(s) => Box::new(move |p: &Pod| s.selects(p)),
         other => {
             let t = other.kind().name();
             return Err(format!(

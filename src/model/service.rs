@@ -53,6 +53,16 @@ impl Service {
     pub fn is_headless(&self) -> bool {
         self.spec.cluster_ip == "None"
     }
+
+    /// Whether the selector picks `pod` (a Service without one picks none).
+    pub fn selects(&self, pod: &super::Pod) -> bool {
+        !self.spec.selector.is_empty()
+            && self
+                .spec
+                .selector
+                .iter()
+                .all(|(k, v)| pod.metadata.labels.get(k) == Some(v))
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]

@@ -92,23 +92,13 @@ pub(crate) fn mark_pod(ctl: &mut ControllerState, svc: ObjectRef, pod: &str) {
     pods.push('\n');
 }
 
-/// Whether `svc`'s selector picks `p` (a Service without one picks none).
-pub(crate) fn selects(svc: &Service, p: &Pod) -> bool {
-    !svc.spec.selector.is_empty()
-        && svc
-            .spec
-            .selector
-            .iter()
-            .all(|(k, v)| p.metadata.labels.get(k) == Some(v))
-}
-
 /// The endpoint `p` gives `svc`, with the ports it serves there, if it is one
 /// (`ShouldPodBeInEndpoints`: bound, with an IP, not terminal).
 fn endpoint_of(sim: &Sim, svc: &Service, p: &Pod) -> Option<(Endpoint, Vec<EndpointPort>)> {
     if p.spec.node_name.is_empty()
         || p.status.pod_ip.is_empty()
         || p.is_terminal()
-        || !selects(svc, p)
+        || !svc.selects(p)
     {
         return None;
     }
@@ -201,7 +191,10 @@ pub(crate) fn sync(sim: &mut Sim, key: &ObjectRef) {
             // A slice being deleted (a finalizer holds it) is not used again
             // (`dropEndpointSlicesPendingDeletion`).
             if s.metadata.namespace == key.namespace
-                && s.metadata.labels.get(SERVICE_NAME_LABEL) == Some(&key.name.to_string())
+                && s.metadata
+                    .labels
+                    .get(SERVICE_NAME_LABEL)
+                    .is_some_and(|n| *n == key.name)
                 && s.metadata.deletion_timestamp.is_none()
             {
                 slices.push(s.clone());
@@ -244,7 +237,7 @@ pub(crate) fn sync(sim: &mut Sim, key: &ObjectRef) {
             }
         }
         for p in sim.api.list_in::<Pod>(&key.namespace) {
-            if selects(&svc, p) {
+            if svc.selects(p) {
                 names.push(p.metadata.name.to_string());
             }
         }

@@ -514,7 +514,7 @@ fn pod_fan_out(
 
     // EndpointSlices of every Service selecting either version, for this pod.
     for svc in sim.api.list_in::<Service>(&ns) {
-        let sel = |p: &Pod| endpointslice::selects(svc, p);
+        let sel = |p: &Pod| svc.selects(p);
         if op.is_some_and(sel) || np.is_some_and(sel) {
             let svc = ObjectRef::new(Kind::Service, &ns, &svc.metadata.name);
             endpointslice::mark_pod(&mut sim.ctl, svc.clone(), &any.metadata.name);
