@@ -873,26 +873,88 @@ fn kubectl_help_lists_the_commands_the_console_runs() {
 }
 
 #[test]
-fn describe_lists_an_event_named_by_hand_beside_the_recorders() {
+fn describe_lists_an_event_made_by_hand_that_names_the_pods_uid() {
     // kubectl describe asks the API server for the Events whose involvedObject is the pod,
-    // whatever their names: one made by hand is listed with those the kubelet wrote.
+    // selecting on its name, namespace and uid (`searchEvents`), whatever the Events' names:
+    // one made by hand with the pod's uid is listed with those the kubelet wrote; one without
+    // the uid is not.
     let mut sim = book_example(11);
     let pod = run(
         &mut sim,
         "kubectl get pods -o jsonpath={.items[0].metadata.name}",
     );
+    let uid = run(
+        &mut sim,
+        &format!("kubectl get pod {pod} -o jsonpath={{.metadata.uid}}"),
+    );
     let before = run(&mut sim, &format!("kubectl describe pod {pod}"));
     assert!(before.contains("  Normal  Started"), "{before}");
     let mut console = Console::new();
-    console.files.insert(
-        "event.yaml".into(),
+    let event = |name: &str, reason: &str, uid: &str| {
         format!(
-            "apiVersion: v1\nkind: Event\nmetadata:\n  name: by-hand\ninvolvedObject:\n  kind: Pod\n  namespace: default\n  name: {pod}\nreason: HandMade\nmessage: written by a test\ntype: Normal\n"
-        ),
-    );
-    let out = console.run(&mut sim, "kubectl apply -f event.yaml");
-    assert!(out.ok, "{}", out.text);
+            "apiVersion: v1\nkind: Event\nmetadata:\n  name: {name}\ninvolvedObject:\n  kind: Pod\n  namespace: default\n  name: {pod}\n  uid: \"{uid}\"\nreason: {reason}\nmessage: written by a test\ntype: Normal\n"
+        )
+    };
+    console
+        .files
+        .insert("event.yaml".into(), event("by-hand", "HandMade", &uid));
+    console
+        .files
+        .insert("other.yaml".into(), event("no-uid", "NoUid", ""));
+    for f in ["event.yaml", "other.yaml"] {
+        let out = console.run(&mut sim, &format!("kubectl apply -f {f}"));
+        assert!(out.ok, "{}", out.text);
+    }
     let after = run(&mut sim, &format!("kubectl describe pod {pod}"));
     assert!(after.contains("HandMade"), "{after}");
+    assert!(!after.contains("NoUid"), "{after}");
     assert!(after.contains("  Normal  Started"), "{after}");
+}
+
+#[test]
+fn describe_orders_events_by_their_last_timestamp() {
+    // kubectl's DescribeEvents sorts by lastTimestamp (`SortableEvents`), in the whole seconds
+    // the API sends: an Event repeated until later comes after one first seen after it.
+    let mut sim = book_example(11);
+    let pod = run(
+        &mut sim,
+        "kubectl get pods -o jsonpath={.items[0].metadata.name}",
+    );
+    let uid = run(
+        &mut sim,
+        &format!("kubectl get pod {pod} -o jsonpath={{.metadata.uid}}"),
+    );
+    let mut console = Console::new();
+    let event = |name: &str, reason: &str, first: &str, last: &str, count: u32| {
+        format!(
+            "apiVersion: v1\nkind: Event\nmetadata:\n  name: {name}\ninvolvedObject:\n  kind: Pod\n  namespace: default\n  name: {pod}\n  uid: \"{uid}\"\nreason: {reason}\nmessage: written by a test\ntype: Warning\ncount: {count}\nfirstTimestamp: \"{first}\"\nlastTimestamp: \"{last}\"\n"
+        )
+    };
+    console.files.insert(
+        "a.yaml".into(),
+        event(
+            "a-repeated",
+            "Repeated",
+            "2025-01-01T00:00:10Z",
+            "2025-01-01T00:01:40Z",
+            4,
+        ),
+    );
+    console.files.insert(
+        "b.yaml".into(),
+        event(
+            "b-once",
+            "Once",
+            "2025-01-01T00:00:50Z",
+            "2025-01-01T00:00:50Z",
+            1,
+        ),
+    );
+    for f in ["a.yaml", "b.yaml"] {
+        let out = console.run(&mut sim, &format!("kubectl apply -f {f}"));
+        assert!(out.ok, "{}", out.text);
+    }
+    let out = run(&mut sim, &format!("kubectl describe pod {pod}"));
+    let (once, repeated) = (out.find("Once").unwrap(), out.find("Repeated").unwrap());
+    assert!(once < repeated, "{out}");
 }

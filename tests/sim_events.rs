@@ -4,7 +4,7 @@
 //! every repeat, dropped or not.
 
 use podlab::console::Console;
-use podlab::model::{Container, Event, Kind, ObjectRef};
+use podlab::model::{Container, Event, Kind, ObjectRef, Pod};
 use podlab::sim::examples::replicaset;
 use podlab::sim::{Command, Sim, SimBuilder};
 
@@ -91,12 +91,12 @@ fn one_node_and_a_pod() -> (Sim, podlab::model::Pod) {
     (sim, pod)
 }
 
-/// The `Started` Events about `solo`: each one's count and its object's uid.
+/// The stored `Started` Events about a pod named `solo`, whichever its uid: each one's count
+/// and its object's uid.
 fn started(sim: &Sim) -> Vec<(i32, String)> {
     sim.cluster()
-        .events_for(&ObjectRef::new(Kind::Pod, "default", "solo"))
-        .into_iter()
-        .filter(|e| e.reason == "Started")
+        .list::<Event>()
+        .filter(|e| e.involved_object.name == "solo" && e.reason == "Started")
         .map(|e| (e.count, e.involved_object.uid.clone()))
         .collect()
 }
@@ -118,6 +118,29 @@ fn a_recreated_pod_of_the_same_name_gets_new_events() {
     assert_eq!(started.len(), 2, "{started:?}");
     assert!(started.iter().all(|(count, _)| *count == 1));
     assert_ne!(started[0].1, started[1].1);
+    // kubectl describe selects Events on involvedObject.uid as well (`searchEvents`): the new
+    // pod shows only its own.
+    let uid = sim
+        .cluster()
+        .get::<Pod>("default", "solo")
+        .unwrap()
+        .metadata
+        .uid
+        .clone();
+    let shown = sim
+        .cluster()
+        .events_for(&ObjectRef::new(Kind::Pod, "default", "solo"));
+    assert!(!shown.is_empty());
+    assert!(
+        shown.iter().all(|e| e.involved_object.uid == uid),
+        "{shown:?}"
+    );
+    let described = console.run(&mut sim, "kubectl describe pod solo").text;
+    assert_eq!(
+        described.matches("  Normal  Started").count(),
+        1,
+        "{described}"
+    );
 }
 
 #[test]

@@ -660,17 +660,26 @@ impl Cluster {
             .unwrap_or_default()
     }
 
-    /// Events about an object, oldest first (as `kubectl describe` lists them).
+    /// Events about an object as `kubectl describe` lists them: those naming the stored
+    /// object's uid too (kubectl's `searchEvents` selects on `involvedObject.uid`, so a pod made
+    /// again under the same name shows only its own), ordered by `lastTimestamp` as the API
+    /// sends it (whole seconds), then by name, the server's order.
     pub fn events_for(&self, r: &ObjectRef) -> Vec<&Event> {
+        let uid = self.get_object(r).map_or("", |o| o.meta().uid.as_str());
         let mut evs: Vec<&Event> = self
             .list::<Event>()
             .filter(|e| {
-                e.involved_object.kind == r.kind.name()
-                    && e.involved_object.name == r.name
-                    && e.involved_object.namespace == r.namespace
+                let o = &e.involved_object;
+                o.kind == r.kind.name()
+                    && o.name == r.name
+                    && o.namespace == r.namespace
+                    && (uid.is_empty() || o.uid == uid)
             })
             .collect();
-        crate::sort::sort_by_key(&mut evs, |e| (e.first_timestamp, e.metadata.name.clone()));
+        crate::sort::sort_by_key(&mut evs, |e| {
+            let t = e.last_timestamp.or(e.first_timestamp);
+            (t.map_or(0, |t| t.millis() / 1000), e.metadata.name.clone())
+        });
         evs
     }
 
