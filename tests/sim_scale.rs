@@ -180,3 +180,89 @@ fn pods_of_one_replicaset_share_labels_and_owner_references_until_one_is_relabel
         &rs.spec.template.metadata.labels
     ));
 }
+
+/// Objects in the store but Events, the count etcd's stand-in limits.
+fn stored(sim: &Sim) -> usize {
+    sim.cluster()
+        .objects()
+        .filter(|o| o.kind() != podlab::model::Kind::Event)
+        .count()
+}
+
+#[test]
+fn a_full_store_refuses_creates_with_etcds_error_and_the_replicaset_says_so() {
+    // etcd refuses writes past its space quota ("etcdserver: mvcc: database space exceeded",
+    // a 500 kubectl prints without a reason); the store stands in for it with a count of its
+    // objects, Events aside (150,000 by default; 60 here). A typo such as --replicas=99999999
+    // then stops there.
+    let timing = podlab::sim::Timing {
+        max_objects: 60,
+        ..Default::default()
+    };
+    let mut sim = SimBuilder::new(5)
+        .workers(2)
+        .timing(timing)
+        .build()
+        .unwrap();
+    let console = podlab::console::Console::new();
+    sim.apply(Command::Apply(
+        replicaset("web", 3, Container::new("web", "nginx:1.27")).into(),
+    ))
+    .unwrap();
+    sim.run_for(20_000);
+    let others = stored(&sim) - 3;
+    let out = console.run(&mut sim, "kubectl scale rs web --replicas=99999999");
+    assert!(out.ok, "{}", out.text);
+    // The controller retries with the work queue's backoff, which every failed sync doubles
+    // (each pod change made one) up to 1,000 s; its first 25 Events went by at once (the
+    // recorder's spam filter), so its FailedCreate shows at the retry after that.
+    sim.run_for(400_000);
+    assert_eq!(stored(&sim), 60);
+    let pods = 60 - others;
+    let out = console.run(&mut sim, "kubectl get rs web --no-headers");
+    assert!(
+        out.text.starts_with(&format!("web   99999999   {pods} ")),
+        "{}",
+        out.text
+    );
+    let out = console.run(&mut sim, "kubectl describe rs web");
+    assert!(!out.text.contains("FailedCreate"), "{}", out.text);
+    sim.run_for(700_000);
+    let out = console.run(&mut sim, "kubectl describe rs web");
+    assert!(
+        out.text.contains("  Warning  FailedCreate  ",)
+            && out
+                .text
+                .contains("Error creating: etcdserver: mvcc: database space exceeded"),
+        "{}",
+        out.text
+    );
+    // Any create is refused, as etcd refuses every write when full.
+    let mut console = console;
+    console.files.insert(
+        "cm.yaml".into(),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\n".into(),
+    );
+    // kubectl's StandardErrorMessage: no reason in brackets for an error without one.
+    for (cmd, text) in [
+        (
+            "kubectl run extra --image=nginx:1.27",
+            "Error from server: etcdserver: mvcc: database space exceeded\n",
+        ),
+        (
+            "kubectl create -f cm.yaml",
+            "Error from server: error when creating \"cm.yaml\": etcdserver: mvcc: database space exceeded\n",
+        ),
+    ] {
+        let out = console.run(&mut sim, cmd);
+        assert!(!out.ok);
+        assert_eq!(out.text, text, "{cmd}");
+    }
+    // Updates and deletes still go through (the lab refuses creates only): scaling back
+    // down frees room, and a pod can be made again.
+    let out = console.run(&mut sim, "kubectl scale rs web --replicas=3");
+    assert!(out.ok, "{}", out.text);
+    sim.run_for(60_000);
+    let out = console.run(&mut sim, "kubectl run extra --image=nginx:1.27");
+    assert!(out.ok, "{}", out.text);
+}

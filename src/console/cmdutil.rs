@@ -650,6 +650,10 @@ pub(super) fn read_files<'a>(
 pub(super) fn api_error_text(e: &SimError, verb: &str, source: &str) -> String {
     match e {
         SimError::Api(ApiError::Invalid { .. }) => super::sim_error_text(e),
+        // kubectl's StandardErrorMessage: no brackets for an error without a reason (etcd's).
+        SimError::Api(api) if api.reason().is_empty() => {
+            format!("Error from server: error when {verb} {source:?}: {api}\n")
+        }
         SimError::Api(api) => format!(
             "Error from server ({}): error when {verb} {source:?}: {api}\n",
             api.reason()

@@ -46,8 +46,9 @@ pub enum ApiError {
     },
     /// 500.
     Internal(String),
-    /// The API server could not reach a kubelet it proxies to (`StatusReasonUnknown`, so kubectl
-    /// prints `Error from server: ...` without a reason).
+    /// A 500 whose error the API server passes on as it got it (`StatusReasonUnknown`, so
+    /// kubectl prints `Error from server: ...` without a reason): a kubelet it proxies to
+    /// that it could not reach, or etcd's refusal.
     Proxy(String),
 }
 
@@ -1840,6 +1841,14 @@ impl Sim {
                 name: name.to_string(),
                 causes: vec![cause],
             });
+        }
+        // etcd refuses writes once its space quota is used up; here the store is full at
+        // `max_objects` objects (Events aside), so no typo (`--replicas=99999999`) grows it
+        // without end.
+        if self.api.uids.len() >= self.timing.max_objects {
+            return Err(ApiError::Proxy(
+                "etcdserver: mvcc: database space exceeded".into(),
+            ));
         }
         self.allocate_on_create(&mut obj);
         let now = self.now_time();

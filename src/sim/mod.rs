@@ -47,7 +47,8 @@ pub use world::{
     VolumeLine, World, LOG_LINES_KEPT, PROTECTED_WRITES_KEPT,
 };
 
-/// Timing settings, with Kubernetes' defaults (ref §2.1, §2.2, §2.5, §8). All in milliseconds.
+/// Timing settings, with Kubernetes' defaults (ref §2.1, §2.2, §2.5, §8). All in milliseconds but
+/// `max_objects`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Timing {
     /// kube-controller-manager `--node-monitor-period`.
@@ -102,6 +103,11 @@ pub struct Timing {
     pub attach_mount_timeout: u64,
     /// `--node-startup-grace-period`: the grace for a node that has never been Ready.
     pub node_startup_grace_period: u64,
+    /// Not a time: the objects (Events aside) the store holds before it is full and refuses
+    /// to create another with etcd's "database space exceeded": a stand-in for etcd's 2 GiB
+    /// quota, at the 150,000 pods Kubernetes documents as its largest cluster
+    /// (docs/limits.md).
+    pub max_objects: usize,
 }
 
 impl Default for Timing {
@@ -135,6 +141,7 @@ impl Default for Timing {
             volume_op_max: 5_000,
             attach_mount_timeout: 120_000,
             node_startup_grace_period: 60_000,
+            max_objects: 150_000,
         }
     }
 }

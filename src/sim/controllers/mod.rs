@@ -87,7 +87,9 @@ pub(crate) struct ControllerState {
     pub podgc_missing: SortedMap<String, u64>,
     /// Pods the scheduler could not place; retried on cluster changes.
     pub unschedulable: std::collections::BTreeSet<ObjectRef>,
-    /// ReplicaSet -> creates left in the burst its last sync began (see `replicaset::sync`).
+    /// ReplicaSet -> where its last sync left off (see `replicaset::sync`): the creates left
+    /// in the burst it began, or, negative, how many syncs in a row failed (the work queue's
+    /// backoff). One map for both: a field of its own was 40 B more of the page.
     pub rs_burst_left: SortedMap<ObjectRef, i64>,
     pub adc: attach_detach::AdcState,
     /// The scheduler's `nextStartNodeIndex`: where the next filtering pass begins.

@@ -83,12 +83,15 @@ pub(crate) fn sync(sim: &mut Sim, key: &ObjectRef) {
     // A burst of creates is one sync upstream; here it runs SYNC_CHUNK creates per engine
     // event, the rest continuing at the same instant, so no single event (and no frame of the
     // page) does 500 creates at once (issue 16). Bursts of up to SYNC_CHUNK run as before.
-    let left = sim.ctl.rs_burst_left.remove(key);
+    let left = sim.ctl.rs_burst_left.remove(key).unwrap_or(0);
+    let failures = (-left).max(0);
+    let mut failed = false;
     if !deleting && diff < 0 {
         wrote = true;
-        let burst = left.unwrap_or(BURST_REPLICAS).min(-diff);
+        let burst = if left > 0 { left } else { BURST_REPLICAS }.min(-diff);
         let now = burst.min(SYNC_CHUNK);
-        let (created, failed) = create_pods(sim, key, &rs, now, active_count);
+        let created;
+        (created, failed) = create_pods(sim, key, &rs, now, active_count);
         if !failed && created < burst {
             sim.ctl.rs_burst_left.insert(key.clone(), burst - created);
             sim.enqueue_at(Ctl::ReplicaSet, key.clone(), sim.now);
@@ -119,6 +122,13 @@ pub(crate) fn sync(sim: &mut Sim, key: &ObjectRef) {
                 );
             }
         }
+    }
+    // A failed sync goes back to the work queue rate-limited (`AddRateLimited`: 5 ms doubling
+    // per failure in a row, at most 1,000 s); one that went through resets it (`Forget`).
+    if failed {
+        sim.ctl.rs_burst_left.insert(key.clone(), -(failures + 1));
+        let delay = (5u64 << failures.min(20)).min(1_000_000);
+        sim.enqueue_at(Ctl::ReplicaSet, key.clone(), sim.now + delay);
     }
     // One pass over the pods is enough when this sync changed none of them.
     if wrote {
