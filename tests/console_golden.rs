@@ -327,6 +327,40 @@ fn label_and_annotate_follow_kubectl() {
         .starts_with("error: one or more resources must be specified"));
 }
 
+#[test]
+fn label_checks_values_itself_and_the_api_server_checks_keys() {
+    // kubectl's parseLabels checks a value (IsValidLabelValue, messages joined by ";") and
+    // calls a spec without '=' or a trailing '-' unknown; the key reaches the API server, whose
+    // ValidateLabels answers with IsQualifiedName's text.
+    let mut sim = book_example(11);
+    let cases = [
+        (
+            "kubectl label node node-1 'foo=bad value'",
+            "error: invalid label value: \"foo=bad value\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')\n",
+        ),
+        (
+            "kubectl label node node-1 a=b=c",
+            "error: invalid label spec: a=b=c\n",
+        ),
+        ("kubectl label node node-1 foo", "error: unknown label spec: foo\n"),
+        (
+            "kubectl label node node-1 a/b/c=x",
+            "The Node \"node-1\" is invalid: metadata.labels: Invalid value: \"a/b/c\": a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')\n",
+        ),
+        (
+            "kubectl label node node-1 x/-y=1",
+            "The Node \"node-1\" is invalid: metadata.labels: Invalid value: \"x/-y\": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')\n",
+        ),
+    ];
+    for (line, want) in cases {
+        let out = Console::new().run(&mut sim, line);
+        assert!(!out.ok, "{line}");
+        assert_eq!(out.text, want, "{line}");
+    }
+    let labels = run(&mut sim, "kubectl get node node-1 --show-labels");
+    assert!(!labels.contains("a/b/c"), "{labels}");
+}
+
 /// Runs `line` and returns what it printed, failing or not.
 fn run_any(sim: &mut Sim, line: &str) -> (String, bool) {
     let out = Console::new().run(sim, line);

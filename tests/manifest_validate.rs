@@ -267,3 +267,31 @@ fn immutable_fields_on_update() {
         "spec: Forbidden: spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims"
     );
 }
+
+#[test]
+fn label_keys_follow_is_qualified_name() {
+    // apimachinery's IsQualifiedName splits a key at every '/': two of them is one error of
+    // its own, not a prefix part; an empty name part also fails the pattern.
+    use podlab::manifest::validate::qualified_name_errors;
+    assert_eq!(
+        qualified_name_errors("a/b/c"),
+        vec!["a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')".to_string()]
+    );
+    let empty = qualified_name_errors("example.com/");
+    assert_eq!(empty.len(), 2, "{empty:?}");
+    assert_eq!(empty[0], "name part must be non-empty");
+    assert!(
+        empty[1].starts_with("name part must consist of"),
+        "{empty:?}"
+    );
+    assert!(qualified_name_errors("example.com/My_Name-1").is_empty());
+    let pod = one(
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  labels:\n    a/b/c: x\nspec:\n  containers:\n  - name: c\n    image: nginx\n",
+    );
+    let msgs = messages(&pod);
+    assert!(
+        msgs.iter().any(|m| m
+            .contains("metadata.labels: Invalid value: \"a/b/c\": a qualified name must consist")),
+        "{msgs:?}"
+    );
+}

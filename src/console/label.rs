@@ -88,10 +88,20 @@ fn label_one(
     let name = obj.meta().name.to_string();
     let labels = obj.meta().labels.clone();
     let mut cmds = Vec::new();
+    // kubectl's parseLabels: `k=v` (the value checked here, the key by the API server), then
+    // `k-`; anything else is unknown.
     for c in changes {
-        if let Some(key) = c.strip_suffix('-') {
-            cmds.push((key.to_string(), None));
-        } else if let Some((k, v)) = c.split_once('=') {
+        if let Some((k, v)) = c.split_once('=') {
+            if v.contains('=') {
+                return Err(format!("error: invalid label spec: {c}\n"));
+            }
+            let errs = crate::manifest::validate::label_value_errors(v);
+            if !errs.is_empty() {
+                return Err(format!(
+                    "error: invalid label value: {c:?}: {}\n",
+                    errs.join(";")
+                ));
+            }
             if labels.get(k).is_some_and(|old| old != v) && !overwrite {
                 return Err(format!(
                     "error: '{k}' already has a value ({}), and --overwrite is false\n",
@@ -99,8 +109,10 @@ fn label_one(
                 ));
             }
             cmds.push((k.to_string(), Some(v.to_string())));
+        } else if let Some(key) = c.strip_suffix('-') {
+            cmds.push((key.to_string(), None));
         } else {
-            return Err(format!("error: invalid label spec: {c}\n"));
+            return Err(format!("error: unknown label spec: {c}\n"));
         }
     }
     let mut changed = false;

@@ -1259,16 +1259,16 @@ pub(crate) fn validate(o: &Object) -> Vec<String> {
     if let Err(e) = validate_dns_subdomain(&m.name) {
         causes.push(format!("metadata.name: Invalid value: \"{}\": {e}", m.name));
     }
+    // ValidateLabels, with apimachinery's texts (those `kubectl apply` checks a file with).
     for (k, v) in &m.labels {
-        if let Err(e) = crate::model::selector::validate_key(k) {
-            causes.push(format!("metadata.labels: Invalid value: \"{k}\": {e}"));
-        }
-        if v.len() > 63
-            || !v
-                .bytes()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
+        let keys = crate::manifest::validate::qualified_name_errors(k);
+        let values = crate::manifest::validate::label_value_errors(v);
+        for (text, e) in keys
+            .iter()
+            .map(|e| (k, e))
+            .chain(values.iter().map(|e| (v, e)))
         {
-            causes.push(format!("metadata.labels: Invalid value: \"{v}\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.'"));
+            causes.push(format!("metadata.labels: Invalid value: \"{text}\": {e}"));
         }
     }
     match o {
