@@ -302,7 +302,10 @@ fn issue_16_console_inputs_match_kubectl_or_say_what_is_wrong() {
         &mut sim,
         "kubectl scale rs web --replicas=99999999999999999999",
     );
-    assert_eq!(out.text, "error: invalid argument \"99999999999999999999\" for \"--replicas\" flag: strconv.ParseInt: parsing \"99999999999999999999\": value out of range\n");
+    assert_eq!(out.text, "error: invalid argument \"99999999999999999999\" for \"--replicas\" flag: strconv.ParseInt: parsing \"99999999999999999999\": value out of range\nSee 'kubectl scale --help' for usage.\n");
+    // Every flag error of cobra's ends with kubectl's usage line.
+    let out = console.run(&mut sim, "kubectl delete pod x --grace-period=soon");
+    assert_eq!(out.text, "error: invalid argument \"soon\" for \"--grace-period\" flag: strconv.ParseInt: parsing \"soon\": invalid syntax\nSee 'kubectl delete --help' for usage.\n");
     let out = console.run(&mut sim, "kubectl cordon node-1 node-2");
     assert_eq!(out.text, "node/node-1 cordoned\nnode/node-2 cordoned\n");
     let out = console.run(&mut sim, "kubectl uncordon node-1 nope");

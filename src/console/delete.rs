@@ -34,7 +34,7 @@ pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Outp
             Ok(v) => Some(v),
             Err(_) => {
                 return Output::err(format!(
-                    "error: invalid argument \"{g}\" for \"--grace-period\" flag: strconv.ParseInt: parsing \"{g}\": invalid syntax\n"
+                    "error: invalid argument \"{g}\" for \"--grace-period\" flag: strconv.ParseInt: parsing \"{g}\": invalid syntax\nSee 'kubectl delete --help' for usage.\n"
                 ))
             }
         },

@@ -36,7 +36,7 @@ pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Outp
                 "invalid syntax"
             };
             return Output::err(format!(
-                "error: invalid argument \"{replicas}\" for \"--replicas\" flag: strconv.ParseInt: parsing \"{replicas}\": {why}\n"
+                "error: invalid argument \"{replicas}\" for \"--replicas\" flag: strconv.ParseInt: parsing \"{replicas}\": {why}\nSee 'kubectl scale --help' for usage.\n"
             ));
         }
     };
