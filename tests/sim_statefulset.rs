@@ -984,3 +984,34 @@ fn on_delete_with_a_rolling_update_block_is_refused() {
     assert!(out.ok, "{}", out.text);
     assert_eq!(sts(&sim).spec.update_strategy.unwrap().type_, "OnDelete");
 }
+
+/// Issue 16: a typo such as `--replicas=99999999` does not make a slot per replica (upstream
+/// does, which here would be 10^8 pods in memory); Parallel creates until the store is full,
+/// then the claims and pods it has stay.
+#[test]
+fn a_huge_parallel_scale_stops_when_the_store_is_full() {
+    let timing = podlab::sim::Timing {
+        max_objects: 80,
+        ..Default::default()
+    };
+    let mut sim = SimBuilder::new(4)
+        .workers(3)
+        .timing(timing)
+        .build()
+        .unwrap();
+    for o in web(2, "  podManagementPolicy: Parallel") {
+        sim.apply(Command::Apply(o)).unwrap();
+    }
+    run_checked(&mut sim, 30_000);
+    scale(&mut sim, 99_999_999);
+    run_checked(&mut sim, 60_000);
+    let stored = sim
+        .cluster()
+        .objects()
+        .filter(|o| o.kind() != Kind::Event)
+        .count();
+    assert_eq!(stored, 80);
+    let pods = pod_names(&sim).len();
+    assert!(pods > 20, "{pods}");
+    assert_eq!(sts(&sim).status.replicas, pods as i32);
+}

@@ -24,6 +24,9 @@ pub(crate) fn sync(sim: &mut Sim, key: &ObjectRef) {
         .get::<ReplicaSet>(&key.namespace, &key.name)
         .cloned()
     else {
+        // Gone: a ReplicaSet made again under its name starts afresh (upstream keys by name
+        // too, and forgets a key once its sync finds nothing).
+        sim.ctl.rs_burst_left.remove(key);
         return;
     };
     let uid = rs.metadata.uid.clone();
@@ -415,6 +418,68 @@ fn write_status(sim: &mut Sim, key: &ObjectRef, rs: &ReplicaSet, c: Census) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// When the work queue holds this ReplicaSet's next sync, and its failures in a row.
+    fn queued(sim: &Sim, key: &ObjectRef) -> (Option<u64>, i64) {
+        let due = sim
+            .ctl
+            .queued
+            .get(&crate::sim::controllers::slot(Ctl::ReplicaSet, key.clone()))
+            .copied();
+        let failures = sim.ctl.rs_burst_left.get(key).map_or(0, |v| (-v).max(0));
+        (due, failures)
+    }
+
+    #[test]
+    fn a_failed_sync_backs_off_doubling_and_a_good_one_forgets() {
+        // workqueue.DefaultControllerRateLimiter's per-item part: 5 ms << failures, at most
+        // 1,000 s; Forget after a sync without error, and for a ReplicaSet that is gone.
+        let timing = crate::sim::Timing {
+            max_objects: 20,
+            ..Default::default()
+        };
+        let mut sim = crate::sim::SimBuilder::new(3)
+            .workers(1)
+            .timing(timing)
+            .build()
+            .unwrap();
+        let rs = crate::sim::examples::replicaset(
+            "web",
+            100,
+            crate::model::Container::new("web", "nginx:1.27"),
+        );
+        sim.apply(crate::sim::Command::Apply(rs.into())).unwrap();
+        let key = ObjectRef::new(Kind::ReplicaSet, "default", "web");
+        while queued(&sim, &key).1 == 0 {
+            sim.step();
+        }
+        // A failure leaves its retry 5 ms on (or sooner, when a pod's change queues it).
+        let (due, failures) = queued(&sim, &key);
+        assert_eq!(failures, 1);
+        assert!(due.is_some_and(|d| d <= sim.now() + 5), "{due:?}");
+        // Each sync that fails again doubles it, up to 1,000 s (the syncs run here directly,
+        // so no pod change queues one sooner).
+        for n in 2..30 {
+            let slot = crate::sim::controllers::slot(Ctl::ReplicaSet, key.clone());
+            sim.ctl.queued.remove(&slot);
+            sync(&mut sim, &key);
+            let want = (5u64 << (n - 1)).min(1_000_000);
+            assert_eq!(queued(&sim, &key), (Some(sim.now() + want), n));
+        }
+        // Room again: the next sync creates and forgets the failures.
+        sim.timing.max_objects = 1_000;
+        sim.run_for(1_100_000);
+        assert_eq!(queued(&sim, &key).1, 0);
+        assert!(sim.ctl.rs_burst_left.get(&key).is_none());
+        assert_eq!(sim.api.list::<crate::model::Pod>().count(), 100);
+        // A ReplicaSet that is gone is forgotten, so one made again under its name starts
+        // with no backoff.
+        sim.ctl.rs_burst_left.insert(key.clone(), -7);
+        sim.api_delete(&ACTOR, None, &key, &DeleteOptions::default(), "")
+            .unwrap();
+        sync(&mut sim, &key);
+        assert!(sim.ctl.rs_burst_left.get(&key).is_none());
+    }
 
     #[test]
     fn log_buckets_group_similar_ages() {

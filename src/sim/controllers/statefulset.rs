@@ -513,12 +513,16 @@ fn update_set(
     );
     let start = start_ordinal(set);
     let replicas = set.replicas().max(0);
-    let end = start + replicas;
+    let end = start.saturating_add(replicas);
     let min_ready_ms = u64::try_from(set.spec.min_ready_seconds.max(0)).unwrap_or(0) * 1000;
     let monotonic = !is_parallel(set);
     let name = set.metadata.name.to_string();
 
-    let mut slots: Vec<Option<Slot>> = (0..replicas).map(|_| None).collect();
+    // Upstream makes a slot for every replica; here no more than the store can hold, so a
+    // typo such as --replicas=99999999 is not 10^8 pods in memory (issue 16).
+    let mut slots: Vec<Option<Slot>> = (0..replicas.min(sim.timing.max_objects as i32))
+        .map(|_| None)
+        .collect();
     let mut condemned: Vec<Pod> = Vec::new();
     for p in sim.api.pods_controlled_by(&set.metadata.uid) {
         let Some((_, ord)) = parent_and_ordinal(&p.metadata.name) else {
@@ -528,10 +532,12 @@ fn update_set(
             continue;
         }
         if (start..end).contains(&ord) {
-            slots[(ord - start) as usize] = Some(Slot {
-                pod: p.clone(),
-                stored: true,
-            });
+            if let Some(slot) = slots.get_mut((ord - start) as usize) {
+                *slot = Some(Slot {
+                    pod: p.clone(),
+                    stored: true,
+                });
+            }
         } else if ord >= 0 {
             condemned.push(p.clone());
         }
