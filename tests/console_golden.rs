@@ -342,7 +342,16 @@ fn label_checks_values_itself_and_the_api_server_checks_keys() {
             "kubectl label node node-1 a=b=c",
             "error: invalid label spec: a=b=c\n",
         ),
-        ("kubectl label node node-1 foo", "error: unknown label spec: foo\n"),
+        // GetResourcesAndPairs: a word that is no change is a resource, before the changes.
+        (
+            "kubectl label node node-1 foo",
+            "error: at least one label update is required\n",
+        ),
+        (
+            "kubectl label node node-1 a=b foo",
+            "error: all resources must be specified before label changes: foo\n",
+        ),
+
         (
             "kubectl label node node-1 a/b/c=x",
             "The Node \"node-1\" is invalid: metadata.labels: Invalid value: \"a/b/c\": a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')\n",

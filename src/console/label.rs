@@ -89,7 +89,8 @@ fn label_one(
     let labels = obj.meta().labels.clone();
     let mut cmds = Vec::new();
     // kubectl's parseLabels: `k=v` (the value checked here, the key by the API server), then
-    // `k-`; anything else is unknown.
+    // `k-`. A word that is neither names a resource to GetResourcesAndPairs, so it must come
+    // before the changes (here the command labels one named object).
     for c in changes {
         if let Some((k, v)) = c.split_once('=') {
             if v.contains('=') {
@@ -111,8 +112,12 @@ fn label_one(
             cmds.push((k.to_string(), Some(v.to_string())));
         } else if let Some(key) = c.strip_suffix('-') {
             cmds.push((key.to_string(), None));
+        } else if cmds.is_empty() {
+            return Err("error: at least one label update is required\n".into());
         } else {
-            return Err(format!("error: unknown label spec: {c}\n"));
+            return Err(format!(
+                "error: all resources must be specified before label changes: {c}\n"
+            ));
         }
     }
     let mut changed = false;
