@@ -915,12 +915,8 @@ fn kubectl_help_lists_the_commands_the_console_runs() {
     assert_eq!(run(&mut sim, "kubectl --help"), help);
 }
 
-#[test]
-fn describe_lists_an_event_made_by_hand_that_names_the_pods_uid() {
-    // kubectl describe asks the API server for the Events whose involvedObject is the pod,
-    // selecting on its name, namespace and uid (`searchEvents`), whatever the Events' names:
-    // one made by hand with the pod's uid is listed with those the kubelet wrote; one without
-    // the uid is not.
+/// The book's example and its first pod: (the sim, the pod's name, its uid).
+fn book_example_pod() -> (Sim, String, String) {
     let mut sim = book_example(11);
     let pod = run(
         &mut sim,
@@ -930,20 +926,34 @@ fn describe_lists_an_event_made_by_hand_that_names_the_pods_uid() {
         &mut sim,
         &format!("kubectl get pod {pod} -o jsonpath={{.metadata.uid}}"),
     );
+    (sim, pod, uid)
+}
+
+/// An Event about `pod` (with `uid`, if any) as a file a learner would write.
+fn event_yaml(name: &str, pod: &str, uid: &str, reason: &str, more: &str) -> String {
+    format!(
+        "apiVersion: v1\nkind: Event\nmetadata:\n  name: {name}\ninvolvedObject:\n  kind: Pod\n  namespace: default\n  name: {pod}\n  uid: \"{uid}\"\nreason: {reason}\nmessage: written by a test\ntype: Normal\n{more}"
+    )
+}
+
+#[test]
+fn describe_lists_an_event_made_by_hand_that_names_the_pods_uid() {
+    // kubectl describe asks the API server for the Events whose involvedObject is the pod,
+    // selecting on its name, namespace and uid (`searchEvents`), whatever the Events' names:
+    // one made by hand with the pod's uid is listed with those the kubelet wrote; one without
+    // the uid is not.
+    let (mut sim, pod, uid) = book_example_pod();
     let before = run(&mut sim, &format!("kubectl describe pod {pod}"));
     assert!(before.contains("  Normal  Started"), "{before}");
     let mut console = Console::new();
-    let event = |name: &str, reason: &str, uid: &str| {
-        format!(
-            "apiVersion: v1\nkind: Event\nmetadata:\n  name: {name}\ninvolvedObject:\n  kind: Pod\n  namespace: default\n  name: {pod}\n  uid: \"{uid}\"\nreason: {reason}\nmessage: written by a test\ntype: Normal\n"
-        )
-    };
-    console
-        .files
-        .insert("event.yaml".into(), event("by-hand", "HandMade", &uid));
-    console
-        .files
-        .insert("other.yaml".into(), event("no-uid", "NoUid", ""));
+    console.files.insert(
+        "event.yaml".into(),
+        event_yaml("by-hand", &pod, &uid, "HandMade", ""),
+    );
+    console.files.insert(
+        "other.yaml".into(),
+        event_yaml("no-uid", &pod, "", "NoUid", ""),
+    );
     for f in ["event.yaml", "other.yaml"] {
         let out = console.run(&mut sim, &format!("kubectl apply -f {f}"));
         assert!(out.ok, "{}", out.text);
@@ -958,19 +968,15 @@ fn describe_lists_an_event_made_by_hand_that_names_the_pods_uid() {
 fn describe_orders_events_by_their_last_timestamp() {
     // kubectl's DescribeEvents sorts by lastTimestamp (`SortableEvents`), in the whole seconds
     // the API sends: an Event repeated until later comes after one first seen after it.
-    let mut sim = book_example(11);
-    let pod = run(
-        &mut sim,
-        "kubectl get pods -o jsonpath={.items[0].metadata.name}",
-    );
-    let uid = run(
-        &mut sim,
-        &format!("kubectl get pod {pod} -o jsonpath={{.metadata.uid}}"),
-    );
+    let (mut sim, pod, uid) = book_example_pod();
     let mut console = Console::new();
     let event = |name: &str, reason: &str, first: &str, last: &str, count: u32| {
-        format!(
-            "apiVersion: v1\nkind: Event\nmetadata:\n  name: {name}\ninvolvedObject:\n  kind: Pod\n  namespace: default\n  name: {pod}\n  uid: \"{uid}\"\nreason: {reason}\nmessage: written by a test\ntype: Warning\ncount: {count}\nfirstTimestamp: \"{first}\"\nlastTimestamp: \"{last}\"\n"
+        event_yaml(
+            name,
+            &pod,
+            &uid,
+            reason,
+            &format!("count: {count}\nfirstTimestamp: \"{first}\"\nlastTimestamp: \"{last}\"\n"),
         )
     };
     console.files.insert(
