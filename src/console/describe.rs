@@ -814,14 +814,14 @@ fn events(w: &mut Writer, sim: &Sim, r: &ObjectRef) {
                 cmdutil::age(e.first_timestamp, now)
             );
         }
-        let from = if e.source.host.is_empty() {
-            e.source.component.to_string()
-        } else {
-            format!("{}, {}", e.source.component, e.source.host)
-        };
+        // kubectl's DescribeEvents names the source's component only (`e.Source.Component`);
+        // older releases added the host ("kubelet, node-1").
         w.line(
             1,
-            &format!("{}\t{}\t{age}\t{from}\t{}", e.type_, e.reason, e.message),
+            &format!(
+                "{}\t{}\t{age}\t{}\t{}",
+                e.type_, e.reason, e.source.component, e.message
+            ),
         );
     }
 }
