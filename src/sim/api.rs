@@ -1755,6 +1755,12 @@ impl Sim {
     }
 
     /// Creates an object: admission defaults, validation, uid, resourceVersion, watch fan-out.
+    /// Whether the store holds `Timing::max_objects` objects (Events aside), etcd's stand-in
+    /// for a used-up space quota: every create is refused.
+    pub fn store_full(&self) -> bool {
+        self.api.uids.len() >= self.timing.max_objects
+    }
+
     pub(crate) fn api_create(
         &mut self,
         actor: &Actor,
@@ -1845,7 +1851,7 @@ impl Sim {
         // etcd refuses writes once its space quota is used up; here the store is full at
         // `max_objects` objects (Events aside), so no typo (`--replicas=99999999`) grows it
         // without end.
-        if self.api.uids.len() >= self.timing.max_objects {
+        if self.store_full() {
             return Err(ApiError::Proxy(
                 "etcdserver: mvcc: database space exceeded".into(),
             ));

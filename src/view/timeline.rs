@@ -6,8 +6,8 @@ use crate::sim::Sim;
 
 /// What the timeline says while the page catches up with a time a frame at a time (issue 16):
 /// the pods created of those the ReplicaSets and StatefulSets want while they are being
-/// created, else the waiting command it runs for and the time it may still take, else the
-/// simulated time still to run.
+/// created (and the store has room for more), else the waiting command it runs for and the
+/// time it may still take, else the simulated time still to run.
 pub fn progress(sim: &Sim, goal: u64, waiting: Option<&str>) -> String {
     let c = sim.cluster();
     let pods = c.list_kind(crate::model::Kind::Pod).count() as i64;
@@ -16,7 +16,7 @@ pub fn progress(sim: &Sim, goal: u64, waiting: Option<&str>) -> String {
         .map(|r| i64::from(r.replicas()))
         .chain(c.list::<StatefulSet>().map(|s| i64::from(s.replicas())))
         .sum();
-    if wanted > pods {
+    if wanted > pods && !sim.store_full() {
         format!(
             "simulating… {} of {} pods created",
             grouped(pods),
@@ -213,6 +213,32 @@ mod tests {
             "simulating… 0 of 1,200 pods created"
         );
         sim.run_for(60_000);
+        let now = sim.now();
+        assert_eq!(
+            progress(&sim, now + 2_500, None),
+            "simulating… 00:02.5 to go"
+        );
+    }
+
+    #[test]
+    fn progress_stops_counting_pods_once_the_store_is_full() {
+        // No more pods come once the store is full: the label says the time left instead.
+        use crate::model::Container;
+        use crate::sim::examples::replicaset;
+        use crate::sim::{Command, SimBuilder, Timing};
+        let timing = Timing {
+            max_objects: 50,
+            ..Default::default()
+        };
+        let mut sim = SimBuilder::new(1)
+            .workers(1)
+            .timing(timing)
+            .build()
+            .unwrap();
+        let rs = replicaset("web", 99_999_999, Container::new("web", "nginx:1.27"));
+        sim.apply(Command::Apply(rs.into())).unwrap();
+        sim.run_for(10_000);
+        assert!(sim.store_full());
         let now = sim.now();
         assert_eq!(
             progress(&sim, now + 2_500, None),
