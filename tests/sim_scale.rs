@@ -2,6 +2,9 @@
 //! a tally the API server keeps as pods change; they must always equal a count over the pods.
 //! A burst of creates runs a few per engine event, at the same simulated instant.
 
+mod common;
+
+use common::{small_store, stored};
 use podlab::model::{Container, Pod, ReplicaSet};
 use podlab::sim::examples::replicaset;
 use podlab::sim::{Command, Sim, SimBuilder};
@@ -181,29 +184,13 @@ fn pods_of_one_replicaset_share_labels_and_owner_references_until_one_is_relabel
     ));
 }
 
-/// Objects in the store but Events, the count etcd's stand-in limits.
-fn stored(sim: &Sim) -> usize {
-    sim.cluster()
-        .objects()
-        .filter(|o| o.kind() != podlab::model::Kind::Event)
-        .count()
-}
-
 #[test]
 fn a_full_store_refuses_creates_with_etcds_error_and_the_replicaset_says_so() {
     // etcd refuses writes past its space quota ("etcdserver: mvcc: database space exceeded",
     // a 500 kubectl prints without a reason); the store stands in for it with a count of its
     // objects, Events aside (150,000 by default; 60 here). A typo such as --replicas=99999999
     // then stops there.
-    let timing = podlab::sim::Timing {
-        max_objects: 60,
-        ..Default::default()
-    };
-    let mut sim = SimBuilder::new(5)
-        .workers(2)
-        .timing(timing)
-        .build()
-        .unwrap();
+    let mut sim = small_store(5, 2, 60);
     let console = podlab::console::Console::new();
     sim.apply(Command::Apply(
         replicaset("web", 3, Container::new("web", "nginx:1.27")).into(),

@@ -1,6 +1,9 @@
 //! The StatefulSet controller, behaviour by behaviour (ref §3, kubernetes-behaviour.md). Every
 //! run checks the invariants (among them one pod object per identity) after each step.
 
+mod common;
+
+use common::{small_store, stored};
 use podlab::manifest::parse;
 use podlab::model::{
     ControllerRevision, Kind, Object, PersistentVolumeClaim, Pod, StatefulSet, Taint, Time,
@@ -990,27 +993,14 @@ fn on_delete_with_a_rolling_update_block_is_refused() {
 /// then the claims and pods it has stay.
 #[test]
 fn a_huge_parallel_scale_stops_when_the_store_is_full() {
-    let timing = podlab::sim::Timing {
-        max_objects: 80,
-        ..Default::default()
-    };
-    let mut sim = SimBuilder::new(4)
-        .workers(3)
-        .timing(timing)
-        .build()
-        .unwrap();
+    let mut sim = small_store(4, 3, 80);
     for o in web(2, "  podManagementPolicy: Parallel") {
         sim.apply(Command::Apply(o)).unwrap();
     }
     run_checked(&mut sim, 30_000);
     scale(&mut sim, 99_999_999);
     run_checked(&mut sim, 60_000);
-    let stored = sim
-        .cluster()
-        .objects()
-        .filter(|o| o.kind() != Kind::Event)
-        .count();
-    assert_eq!(stored, 80);
+    assert_eq!(stored(&sim), 80);
     let pods = pod_names(&sim).len();
     assert!(pods > 20, "{pods}");
     assert_eq!(sts(&sim).status.replicas, pods as i32);
