@@ -49,7 +49,7 @@ pub enum ApiError {
     /// A 500 whose error the API server passes on as it got it (`StatusReasonUnknown`, so
     /// kubectl prints `Error from server: ...` without a reason): a kubelet it proxies to
     /// that it could not reach, or etcd's refusal.
-    Proxy(String),
+    Unknown(String),
 }
 
 impl ApiError {
@@ -64,7 +64,7 @@ impl ApiError {
             ApiError::Unreachable(_) => "ServiceUnavailable",
             ApiError::TooManyRequests { .. } => "TooManyRequests",
             ApiError::Internal(_) => "InternalError",
-            ApiError::Proxy(_) => "",
+            ApiError::Unknown(_) => "",
         }
     }
 
@@ -78,7 +78,7 @@ impl ApiError {
             ApiError::Unreachable(_) => 503,
             ApiError::TooManyRequests { .. } => 429,
             ApiError::Internal(_) => 500,
-            ApiError::Proxy(_) => 500,
+            ApiError::Unknown(_) => 500,
         }
     }
 }
@@ -116,7 +116,7 @@ impl fmt::Display for ApiError {
             ApiError::BadRequest(m)
             | ApiError::Unreachable(m)
             | ApiError::Internal(m)
-            | ApiError::Proxy(m) => f.write_str(m),
+            | ApiError::Unknown(m) => f.write_str(m),
             ApiError::TooManyRequests { message, .. } => f.write_str(message),
         }
     }
@@ -1733,7 +1733,7 @@ impl Sim {
             .or_else(|| self.world.machine(node).map(|m| m.ip.clone()))
             .unwrap_or_default();
         if !self.world.can_reach_api(node) {
-            return Err(ApiError::Proxy(format!(
+            return Err(ApiError::Unknown(format!(
                 "Get \"https://{ip}:10250/containerLogs/{namespace}/{name}/{container}{}\": dial tcp {ip}:10250: i/o timeout",
                 opts.query()
             )));
@@ -1852,7 +1852,7 @@ impl Sim {
         // `max_objects` objects (Events aside), so no typo (`--replicas=99999999`) grows it
         // without end.
         if self.store_full() {
-            return Err(ApiError::Proxy(
+            return Err(ApiError::Unknown(
                 "etcdserver: mvcc: database space exceeded".into(),
             ));
         }
