@@ -59,7 +59,7 @@ fn replacement(sim: &Sim, old: &str) -> Option<Pod> {
 fn when(sim: &Sim, what: &str) -> Option<u64> {
     sim.trace()
         .entries()
-        .find(|e| &*e.what == what)
+        .find(|e| &*e.what() == what)
         .map(|e| e.time)
 }
 
@@ -147,7 +147,7 @@ fn a_lost_node_keeps_the_disk_until_the_pod_is_gone_and_six_minutes_pass() {
     let e = sim
         .trace()
         .entries()
-        .find(|e| e.time == detached && e.what.starts_with("detaching"))
+        .find(|e| e.time == detached && e.what().starts_with("detaching"))
         .unwrap();
     assert_eq!(
         &*e.why,
@@ -191,7 +191,7 @@ fn the_out_of_service_taint_detaches_at_once() {
     let e = sim
         .trace()
         .entries()
-        .find(|e| *e.what == format!("detaching volume {pv} from {n1}"))
+        .find(|e| e.what() == format!("detaching volume {pv} from {n1}"))
         .unwrap();
     assert_eq!(&*e.why, "node has the out-of-service taint");
 }
@@ -220,7 +220,7 @@ fn no_force_detach_while_the_old_node_is_ready() {
         .trace()
         .entries()
         .find(|e| {
-            e.what.starts_with("process ") && e.what.contains(&format!("of pod {old} stopped"))
+            e.what().starts_with("process ") && e.what().contains(&format!("of pod {old} stopped"))
         })
         .unwrap()
         .time;
@@ -232,7 +232,7 @@ fn no_force_detach_while_the_old_node_is_ready() {
     let e = sim
         .trace()
         .entries()
-        .find(|e| e.time == detached && e.what.starts_with("detaching"))
+        .find(|e| e.time == detached && e.what().starts_with("detaching"))
         .unwrap();
     assert_eq!(&*e.why, "no pod uses it and the node unmounted it");
 }
@@ -258,7 +258,7 @@ fn a_healthy_node_detaches_as_soon_as_it_unmounts() {
     let gone = sim
         .trace()
         .entries()
-        .find(|e| *e.what == format!("deleted pod {old}"))
+        .find(|e| e.what() == format!("deleted pod {old}"))
         .unwrap()
         .time;
     let detached = when(&sim, &format!("detaching volume {pv} from {n1}")).unwrap();

@@ -261,13 +261,13 @@ fn a_headless_service_of_many_pods_names_ten_records_in_the_trace() {
         .trace()
         .entries()
         .filter(|e| {
-            e.what
+            e.what()
                 .starts_with("DNS: web.default.svc.cluster.local now answers")
         })
         .last()
         .expect("a DNS line")
-        .what
-        .to_string();
+        .what()
+        .into_owned();
     assert!(last.ends_with(" and 2 more"), "{last}");
     assert_eq!(last.matches(", ").count(), 9, "{last}");
 }

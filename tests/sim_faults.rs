@@ -235,7 +235,7 @@ fn full_disruption_removes_taints_and_evicts_nothing() {
     assert!(sim
         .trace()
         .entries()
-        .any(|e| e.what.contains("Entering master disruption mode")));
+        .any(|e| e.what().contains("Entering master disruption mode")));
 }
 
 #[test]

@@ -288,7 +288,7 @@ fn a_concurrent_update_gets_409_and_the_leader_retries() {
     assert!(sim
         .trace()
         .entries()
-        .any(|e| e.what.contains("update of lease my-lock failed (409)")));
+        .any(|e| e.what().contains("update of lease my-lock failed (409)")));
     assert_eq!(leaders(&sim).len(), 1);
     assert_eq!(holder(&sim), leader);
     assert_eq!(

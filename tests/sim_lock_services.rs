@@ -226,7 +226,7 @@ fn zookeeper_lowest_node_leads_and_the_next_takes_over() {
     assert!(sim
         .trace()
         .entries()
-        .any(|e| e.what.starts_with("closed session 0x1000000000000")));
+        .any(|e| e.what().starts_with("closed session 0x1000000000000")));
 }
 
 /// ref §7.5, §7.6: a paused leader's session expires after its timeout and the next leads;
@@ -241,7 +241,7 @@ fn zookeeper_a_paused_leader_is_fenced() {
     let expired = sim
         .trace()
         .entries()
-        .find(|e| e.what.starts_with("expired session"))
+        .find(|e| e.what().starts_with("expired session"))
         .cloned()
         .expect("the ensemble expired the session");
     assert!(
@@ -337,10 +337,10 @@ fn belief_changes_are_in_the_trace() {
     let e = sim
         .trace()
         .entries()
-        .find(|e| e.what.starts_with(BELIEVES_PREFIX))
+        .find(|e| e.what().starts_with(BELIEVES_PREFIX))
         .cloned()
         .unwrap();
-    assert_eq!(&*e.what, "believes it leads zookeeper/election (token 0)");
+    assert_eq!(&*e.what(), "believes it leads zookeeper/election (token 0)");
     assert_eq!(e.object.unwrap().name, l.pod);
 }
 

@@ -940,8 +940,8 @@ fn dns_changes_of_a_headless_service_are_in_the_trace() {
     let dns: Vec<String> = sim
         .trace()
         .entries()
-        .filter(|e| e.what.starts_with("DNS: "))
-        .map(|e| e.what.to_string())
+        .filter(|e| e.what().starts_with("DNS: "))
+        .map(|e| e.what().to_string())
         .collect();
     assert!(dns.len() >= 3, "{dns:?}");
     let ip0 = pod(&sim, "web-0").unwrap().status.pod_ip.clone();

@@ -1088,16 +1088,8 @@ impl Sim {
         what: String,
         why: &str,
     ) {
-        let e = TraceEntry {
-            time: self.now,
-            actor: actor.clone(),
-            subject: subject.map(|r| self.trace.share(r)),
-            object: object.map(|r| self.trace.share(r)),
-            change,
-            what: self.trace.share_text(&what),
-            why: self.trace.share_text(why),
-        };
-        self.trace.push(e);
+        self.trace
+            .add(self.now, actor, subject, object, change, &what, why);
     }
 
     fn dispatch(&mut self, event: Event) {

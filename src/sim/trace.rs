@@ -1,5 +1,6 @@
 //! The trace: who acted, what changed and why, plus a stable digest over it.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::rc::Rc;
 
@@ -76,13 +77,43 @@ pub struct TraceEntry {
     /// The object that changed, if any.
     pub object: Option<Rc<ObjectRef>>,
     pub change: Change,
-    /// "created pod web-x2kzq".
-    pub what: Name,
+    /// Whether `text` stands `NAME_MARK` for each place `object`'s name was.
+    named: bool,
+    /// "created pod web-x2kzq", kept as "created pod \0" (see `what`).
+    text: Name,
     /// "2 of 3 replicas active". May be empty.
     pub why: Name,
 }
 
+/// Stands for the object's name in a kept text: "pod \0 is Running (1/1 ready)" is then one
+/// copy for 10,000 pods, where each had its own (issue 16). No name holds it.
+const NAME_MARK: char = '\0';
+
 impl TraceEntry {
+    /// "created pod web-x2kzq": the text with the object's name in its places.
+    pub fn what(&self) -> Cow<'_, str> {
+        if !self.named {
+            return Cow::Borrowed(&self.text);
+        }
+        let mut s = String::new();
+        let _ = self.write_what(&mut s);
+        Cow::Owned(s)
+    }
+
+    fn write_what(&self, f: &mut dyn fmt::Write) -> fmt::Result {
+        let name = match &self.object {
+            Some(o) if self.named => &o.name,
+            _ => return f.write_str(&self.text),
+        };
+        for (i, part) in self.text.split(NAME_MARK).enumerate() {
+            if i > 0 {
+                f.write_str(name)?;
+            }
+            f.write_str(part)?;
+        }
+        Ok(())
+    }
+
     /// `replicaset/web`, `kubelet/node-1`, `fault`.
     pub fn actor_label(&self) -> String {
         let mut s = String::new();
@@ -105,7 +136,8 @@ impl fmt::Display for TraceEntry {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "[{}] ", go_duration(self.time))?;
         self.write_actor(f)?;
-        write!(f, ": {}", self.what)?;
+        f.write_str(": ")?;
+        self.write_what(f)?;
         if !self.why.is_empty() {
             write!(f, " ({})", self.why)?;
         }
@@ -239,6 +271,40 @@ impl Trace {
         self.ref_cache.object(r)
     }
 
+    /// Adds the entry: at `time`, `actor` acting for `subject` did `what` on `object`.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn add(
+        &mut self,
+        time: u64,
+        actor: &Actor,
+        subject: Option<&ObjectRef>,
+        object: Option<&ObjectRef>,
+        change: Change,
+        what: &str,
+        why: &str,
+    ) {
+        let subject = subject.map(|r| self.share(r));
+        let object = object.map(|r| self.share(r));
+        let name = object.as_ref().map_or("", |o| &o.name);
+        let named = !name.is_empty() && what.contains(name) && !what.contains(NAME_MARK);
+        let text = if named {
+            self.share_text(&what.replace(name, "\0"))
+        } else {
+            self.share_text(what)
+        };
+        let e = TraceEntry {
+            time,
+            actor: actor.clone(),
+            subject,
+            object,
+            change,
+            named,
+            text,
+            why: self.share_text(why),
+        };
+        self.push(e);
+    }
+
     /// The trace's shared copy of a text, for a new entry (see `TraceEntry`).
     pub(crate) fn share_text(&mut self, text: &str) -> Name {
         self.ref_cache.text(text)
@@ -250,8 +316,10 @@ impl Trace {
         // line shows it was half of the digest's cost (issue 16).
         let mut h = Fnv(fnv(self.digest, &e.time.to_le_bytes()));
         let _ = e.write_actor(&mut h);
-        let mut h = fnv(fnv(h.0, &[0]), e.what.as_bytes());
-        h = fnv(fnv(h, &[0]), e.why.as_bytes());
+        h.0 = fnv(h.0, &[0]);
+        // The text as shown: the digest does not depend on how it is kept.
+        let _ = e.write_what(&mut h);
+        let mut h = fnv(fnv(h.0, &[0]), e.why.as_bytes());
         if let Some(o) = &e.object {
             h = fnv(h, o.kind.name().as_bytes());
             h = fnv(h, o.namespace.as_bytes());
@@ -384,7 +452,8 @@ mod tests {
             subject: Some(ObjectRef::new(Kind::ReplicaSet, "default", "web").into()),
             object: Some(ObjectRef::new(Kind::Pod, "default", "web-x2kzq").into()),
             change: Change::Created,
-            what: what.into(),
+            named: false,
+            text: what.into(),
             why: "2 of 3 replicas active".into(),
         }
     }
@@ -395,6 +464,36 @@ mod tests {
             entry("created pod web-x2kzq").to_string(),
             "[5m50s] replicaset/web: created pod web-x2kzq (2 of 3 replicas active)"
         );
+    }
+
+    /// Issue 16: a text keeps its object's name as a mark, so the same text about two pods is
+    /// one copy; it reads, prints and digests as written.
+    #[test]
+    fn a_text_naming_its_object_is_shared_between_objects_and_reads_as_written() {
+        let rs = ObjectRef::new(Kind::ReplicaSet, "default", "web");
+        let pod = |n: &str| ObjectRef::new(Kind::Pod, "default", n);
+        let mut t = Trace::new();
+        for name in ["web-x2kzq", "web-aaaaa"] {
+            let what = format!("pod {name} is Running ({name} 1/1)");
+            t.add(5, &Actor::User, Some(&rs), Some(&pod(name)), Change::Updated, &what, "");
+        }
+        // A text with the mark in it is kept as it is.
+        t.add(5, &Actor::User, None, Some(&pod("p")), Change::Updated, "p \0", "");
+        let e: Vec<&TraceEntry> = t.entries().collect();
+        assert_eq!(e[0].what(), "pod web-x2kzq is Running (web-x2kzq 1/1)");
+        assert_eq!(e[1].what(), "pod web-aaaaa is Running (web-aaaaa 1/1)");
+        assert!(std::ptr::eq(e[0].text.as_str(), e[1].text.as_str()));
+        assert_eq!(e[2].what(), "p \0");
+        assert!(e[1].to_string().ends_with("user: pod web-aaaaa is Running (web-aaaaa 1/1)"));
+        // The digest is that of the texts as shown.
+        let mut u = Trace::new();
+        for x in &e {
+            let mut copy = (*x).clone();
+            copy.text = copy.what().into_owned().as_str().into();
+            copy.named = false;
+            u.push(copy);
+        }
+        assert_eq!(t.digest(), u.digest());
     }
 
     #[test]
@@ -441,7 +540,7 @@ mod tests {
         assert_eq!(t.len(), n);
         assert_eq!(t.chunks.len(), 3);
         assert!(t.chunks.iter().all(|c| c.capacity() == CHUNK));
-        let text = |e: Option<&TraceEntry>| e.map(|e| e.what.to_string());
+        let text = |e: Option<&TraceEntry>| e.map(|e| e.what().into_owned());
         for i in [0, CHUNK - 1, CHUNK, 2 * CHUNK, n - 1] {
             assert_eq!(text(t.get(i)), Some(format!("entry {i}")));
             assert_eq!(text(t.entries_from(i).next()), Some(format!("entry {i}")));

@@ -497,7 +497,8 @@ impl BeliefHistory {
                 Actor::App(id) => Some(id.as_str()),
                 _ => None,
             };
-            if let (Some(id), Some(rest)) = (id, e.what.strip_prefix(BELIEVES_PREFIX)) {
+            let what = e.what();
+            if let (Some(id), Some(rest)) = (id, what.strip_prefix(BELIEVES_PREFIX)) {
                 let (lock, token) = match rest.split_once(" (token ") {
                     Some((l, t)) => (l, t.trim_end_matches(')').parse::<i64>().ok()),
                     None => (rest, None),
@@ -515,11 +516,10 @@ impl BeliefHistory {
                     start: e.time,
                     end: None,
                 });
-            } else if let (Some(id), Some(lock)) = (id, e.what.strip_prefix(STOPPED_PREFIX)) {
+            } else if let (Some(id), Some(lock)) = (id, what.strip_prefix(STOPPED_PREFIX)) {
                 self.close(id, Some(lock), e.time);
             } else if let (Some(id), true) = (id, e.change == Change::Failed) {
-                let lock = e
-                    .what
+                let lock = what
                     .strip_prefix("write to the resource ")
                     .and_then(|r| r.split_once(" protects refused"))
                     .map(|(l, _)| l);
@@ -530,7 +530,7 @@ impl BeliefHistory {
                         time: e.time,
                     });
                 }
-            } else if let Some(id) = ended_process(&e.what) {
+            } else if let Some(id) = ended_process(&what) {
                 self.close(id, None, e.time);
             }
         }

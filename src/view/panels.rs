@@ -283,7 +283,7 @@ pub fn events(sim: &Sim, filter: &str, limit: usize) -> (Vec<EventRow>, usize) {
             .into_iter()
             .flatten()
             .any(|o| o.to_string().contains(&filter))
-            || e.what.to_ascii_lowercase().contains(&filter)
+            || e.what().to_ascii_lowercase().contains(&filter)
     };
     let trace = sim.trace();
     let total = trace.entries().filter(matches).count();
@@ -297,7 +297,7 @@ pub fn events(sim: &Sim, filter: &str, limit: usize) -> (Vec<EventRow>, usize) {
             time: e.time,
             clock: go_duration(e.time / 100 * 100),
             actor: e.actor_label(),
-            what: e.what.to_string(),
+            what: e.what().into_owned(),
             why: e.why.to_string(),
             object: e.object.as_ref().map(|o| o.to_string()).unwrap_or_default(),
             fault: e.actor == crate::sim::Actor::Fault,
