@@ -374,3 +374,29 @@ fn garbage_never_panics() {
         let _ = parse_bytes(s.as_bytes());
     }
 }
+
+/// Issue 16: `metadata.resourceVersion` is kept as a number. A text that is not one is refused
+/// at its place with apiserver's `ParseResourceVersion` reason; "0" and "" mean none, and an
+/// object prints its version as the quoted text Kubernetes shows.
+#[test]
+fn a_resource_version_is_a_number_written_as_text() {
+    let head = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n";
+    let d = only_error(&format!("{head}  resourceVersion: abc\n"));
+    assert_eq!(
+        (d.pos, d.path.as_str()),
+        (at(5, 20), "metadata.resourceVersion")
+    );
+    assert_eq!(
+        d.message,
+        "metadata.resourceVersion: Invalid value: \"abc\": strconv.ParseUint: parsing \"abc\": invalid syntax"
+    );
+    let d = only_error(&format!(
+        "{head}  resourceVersion: \"99999999999999999999\"\n"
+    ));
+    assert!(d.message.ends_with("value out of range"), "{d}");
+    for (text, want) in [("\"0\"", 0), ("\"\"", 0), ("\"42\"", 42)] {
+        let r = parse(&format!("{head}  resourceVersion: {text}\n"));
+        assert_eq!(r.errors().count(), 0, "{:#?}", r.diagnostics);
+        assert_eq!(r.objects[0].object.meta().resource_version.0, want);
+    }
+}

@@ -122,7 +122,7 @@ fn stale_updates_get_the_409_conflict() {
         .unwrap()
         .clone()
         .into();
-    stale.meta_mut().resource_version = "1".into();
+    stale.meta_mut().resource_version = podlab::model::ResourceVersion(1);
     let rv = sim.cluster().resource_version();
     let e = sim.apply(Command::Replace(stale)).unwrap_err();
     assert_eq!(

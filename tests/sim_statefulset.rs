@@ -136,7 +136,7 @@ fn delete_pod(sim: &mut Sim, name: &str, options: DeleteOptions) {
 fn set_image(sim: &mut Sim, image: &str) {
     let mut s = sts(sim);
     s.spec.template.spec.containers[0].image = image.into();
-    s.metadata.resource_version.clear();
+    s.metadata.resource_version = Default::default();
     sim.apply(Command::Apply(s.into())).unwrap();
 }
 
@@ -444,7 +444,7 @@ fn rolling_update_respects_the_partition() {
         .as_mut()
         .unwrap()
         .partition = Some(0);
-    s2.metadata.resource_version.clear();
+    s2.metadata.resource_version = Default::default();
     sim.apply(Command::Apply(s2.into())).unwrap();
     assert!(run_until_checked(
         &mut sim,
@@ -507,7 +507,7 @@ fn a_broken_rollout_needs_the_stuck_pod_deleted() {
         }),
         ..Default::default()
     });
-    s.metadata.resource_version.clear();
+    s.metadata.resource_version = Default::default();
     sim.apply(Command::Apply(s.into())).unwrap();
     run_checked(&mut sim, 180_000);
     assert!(image_of(&sim, "web-1").ends_with("broken"));
@@ -522,7 +522,7 @@ fn a_broken_rollout_needs_the_stuck_pod_deleted() {
     c.image = "registry.k8s.io/nginx-slim:0.24".into();
     c.env.clear();
     c.readiness_probe = None;
-    s.metadata.resource_version.clear();
+    s.metadata.resource_version = Default::default();
     sim.apply(Command::Apply(s.into())).unwrap();
     run_checked(&mut sim, 180_000);
     assert!(image_of(&sim, "web-1").ends_with("broken"));
@@ -637,7 +637,7 @@ fn orphaned_pods_are_adopted_and_trimmed() {
         .is_empty());
     let uid0 = pod(&sim, "web-0").unwrap().metadata.uid.clone();
     let mut again = web(2, "").pop().unwrap();
-    again.meta_mut().resource_version.clear();
+    again.meta_mut().resource_version = Default::default();
     sim.apply(Command::Apply(again)).unwrap();
     assert!(run_until_checked(
         &mut sim,
@@ -723,7 +723,7 @@ mod properties {
                         };
                         set.spec.template.spec.containers[0].image =
                             format!("registry.k8s.io/nginx-slim:0.2{i}");
-                        set.metadata.resource_version.clear();
+                        set.metadata.resource_version = Default::default();
                         Command::Apply(set.into())
                     }
                     Step::Partition(i) => Command::Partition { node: node(i) },

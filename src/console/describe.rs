@@ -762,7 +762,7 @@ fn lease(w: &mut Writer, l: &Lease) {
     if let Some(t) = m.creation_timestamp {
         w.kv(1, "Creation Timestamp", &t.to_rfc3339());
     }
-    w.kv(1, "Resource Version", &m.resource_version);
+    w.kv(1, "Resource Version", &m.resource_version.to_string());
     w.kv(1, "UID", &m.uid);
     w.line(0, "Spec:");
     if let Some(t) = l.spec.acquire_time {

@@ -61,7 +61,7 @@ pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Outp
         kind.name().to_ascii_lowercase()
     );
     let text = format!("{HEADER}{}", super::print::object(obj, false));
-    let version = obj.meta().resource_version.clone();
+    let version = obj.meta().resource_version;
     *console.edit.borrow_mut() = Some(Edit {
         file: file.clone(),
         text,

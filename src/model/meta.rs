@@ -215,6 +215,59 @@ impl<'de> Deserialize<'de> for Time {
     }
 }
 
+/// `metadata.resourceVersion`: the store's revision at the object's last write. Kept as its
+/// number and written as the text Kubernetes shows; 0 is none, as "" and "0" are upstream
+/// (apiserver's `APIObjectVersioner.ParseResourceVersion`). 8 bytes, where a text was 24 and a
+/// block of its own on each of 50,000 objects (issue 16).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ResourceVersion(pub u64);
+
+impl ResourceVersion {
+    pub fn is_empty(&self) -> bool {
+        self.0 == 0
+    }
+}
+
+impl fmt::Display for ResourceVersion {
+    /// Empty for none.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0 == 0 {
+            return Ok(());
+        }
+        write!(f, "{}", self.0)
+    }
+}
+
+impl crate::codec::Encode for ResourceVersion {
+    fn encode(&self) -> crate::codec::Doc {
+        crate::codec::Doc::Str(self.to_string())
+    }
+}
+
+/// Read as a text, then as `ParseResourceVersion` reads it, with `strconv.ParseUint`'s
+/// reasons (the reader puts the field's path and value before them). Through the text's own
+/// reader, not a leaf of its own: a leaf is code per reader.
+impl<D: crate::codec::Decoder> crate::codec::DecodeField<D> for ResourceVersion {
+    fn decode_field(&mut self, de: D) -> Result<(), crate::codec::DeError> {
+        let mut s = String::new();
+        s.decode_field(de)?;
+        let why = if !s.bytes().all(|b| b.is_ascii_digit()) {
+            "invalid syntax"
+        } else if let Ok(n) = s.parse() {
+            *self = ResourceVersion(n);
+            return Ok(());
+        } else if s.is_empty() {
+            *self = ResourceVersion(0);
+            return Ok(());
+        } else {
+            "value out of range"
+        };
+        Err(serde::de::Error::custom(format!(
+            "strconv.ParseUint: parsing {s:?}: {why}"
+        )))
+    }
+}
+
 /// Formats a duration the way kubectl's AGE column does (`45s`, `5m50s`, `3h12m`, `4d`).
 pub fn human_duration(ms: u64) -> String {
     let s = ms / 1000;
@@ -340,8 +393,8 @@ pub struct ObjectMeta {
     pub namespace: Str,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub uid: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub resource_version: String,
+    #[serde(skip_serializing_if = "ResourceVersion::is_empty")]
+    pub resource_version: ResourceVersion,
     #[serde(skip_serializing_if = "is_zero_i64")]
     pub generation: i64,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -399,8 +452,8 @@ pub struct ObjectReference {
     pub name: String,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub uid: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub resource_version: String,
+    #[serde(skip_serializing_if = "ResourceVersion::is_empty")]
+    pub resource_version: ResourceVersion,
 }
 
 #[cfg(test)]

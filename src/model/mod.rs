@@ -17,8 +17,8 @@ pub mod workload;
 use std::fmt;
 
 pub use meta::{
-    go_duration, human_duration, parse_duration, ObjectMeta, ObjectReference, OwnerReference, Str,
-    Time,
+    go_duration, human_duration, parse_duration, ObjectMeta, ObjectReference, OwnerReference,
+    ResourceVersion, Str, Time,
 };
 pub use misc::{
     Condition, ConfigMap, Event, EventSource, Lease, LeaseSpec, PodDisruptionBudget,

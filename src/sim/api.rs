@@ -6,7 +6,7 @@ use std::fmt;
 
 use crate::model::{
     Event, EventSource, Kind, Name, Object, ObjectMeta, ObjectRef, ObjectReference, Pod, PodSpec,
-    Probe, Resource, Shared, Time, Toleration,
+    Probe, Resource, ResourceVersion, Shared, Time, Toleration,
 };
 use crate::sorted::{SortedMap, SortedSet};
 
@@ -461,7 +461,7 @@ impl Cluster {
             namespace: involved.namespace.clone(),
             name: involved.name.to_string(),
             uid,
-            resource_version: String::new(),
+            resource_version: ResourceVersion(0),
         };
         match &self.last_event_ref {
             Some(last) if **last == want => last.clone(),
@@ -633,10 +633,10 @@ impl Cluster {
         }
     }
 
-    /// The stored object's resourceVersion, empty if there is none.
-    pub(crate) fn resource_version_of(&self, r: &ObjectRef) -> String {
+    /// The stored object's resourceVersion, none if there is no object.
+    pub(crate) fn resource_version_of(&self, r: &ObjectRef) -> ResourceVersion {
         self.get_object(r)
-            .map(|o| o.meta().resource_version.clone())
+            .map(|o| o.meta().resource_version)
             .unwrap_or_default()
     }
 
@@ -842,9 +842,9 @@ impl Cluster {
         Some(old)
     }
 
-    fn next_rv(&mut self) -> String {
+    fn next_rv(&mut self) -> ResourceVersion {
         self.resource_version += 1;
-        self.resource_version.to_string()
+        ResourceVersion(self.resource_version)
     }
 }
 
@@ -2048,8 +2048,8 @@ impl Sim {
                 name: r.name.to_string(),
             })?;
         let om = old.meta();
-        let rv = &obj.meta().resource_version;
-        if !rv.is_empty() && *rv != om.resource_version {
+        let rv = obj.meta().resource_version;
+        if !rv.is_empty() && rv != om.resource_version {
             return Err(ApiError::Conflict {
                 kind,
                 name: r.name.to_string(),
@@ -2403,11 +2403,11 @@ impl Sim {
 /// `a`'s while they compare, and put back: a copy of `b` to compare was a whole pod per status
 /// write (issue 16).
 fn same_ignoring_rv(a: &Object, b: &mut Object) -> bool {
-    let theirs = &a.meta().resource_version;
-    if b.meta().resource_version == *theirs {
+    let theirs = a.meta().resource_version;
+    if b.meta().resource_version == theirs {
         return a == b;
     }
-    let ours = std::mem::replace(&mut b.meta_mut().resource_version, theirs.clone());
+    let ours = std::mem::replace(&mut b.meta_mut().resource_version, theirs);
     let same = a == b;
     b.meta_mut().resource_version = ours;
     same

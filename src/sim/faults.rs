@@ -67,7 +67,7 @@ fn merge_for_apply(stored: &Object, mut new: Object) -> Object {
         let mut m = sm.clone();
         m.labels = labels;
         m.annotations = annotations;
-        m.resource_version = String::new();
+        m.resource_version = Default::default();
         *new.meta_mut() = m;
     }
     match (&mut new, stored) {

@@ -247,7 +247,7 @@ fn resource_versions_unique(sim: &Sim, out: &mut Vec<Violation>) {
     let mut seen = crate::sorted::SortedSet::new();
     let max = sim.api.resource_version();
     for o in sim.api.objects() {
-        let rv: u64 = o.meta().resource_version.parse().unwrap_or(0);
+        let rv = o.meta().resource_version.0;
         if rv == 0 || rv > max || !seen.insert(rv) {
             out.push(Violation {
                 name: "resource-versions-unique",

@@ -77,22 +77,18 @@ pub struct TraceEntry {
     /// The object that changed, if any.
     pub object: Option<Rc<ObjectRef>>,
     pub change: Change,
-    /// Whether `text` stands `NAME_MARK` for each place `object`'s name was.
-    named: bool,
-    /// "created pod web-x2kzq", kept as "created pod \0" (see `what`).
+    /// Where `object`'s name was cut out of `text`, if it was (see `what`).
+    name_at: Option<u16>,
+    /// "created pod web-x2kzq", kept as "created pod " with the name's place in `name_at`.
     text: Name,
     /// "2 of 3 replicas active". May be empty.
     pub why: Name,
 }
 
-/// Stands for the object's name in a kept text: "pod \0 is Running (1/1 ready)" is then one
-/// copy for 10,000 pods, where each had its own (issue 16). No name holds it.
-const NAME_MARK: char = '\0';
-
 impl TraceEntry {
     /// "created pod web-x2kzq": the text with the object's name in its places.
     pub fn what(&self) -> Cow<'_, str> {
-        if !self.named {
+        if self.name_at.is_none() {
             return Cow::Borrowed(&self.text);
         }
         let mut s = String::new();
@@ -101,17 +97,13 @@ impl TraceEntry {
     }
 
     fn write_what(&self, f: &mut dyn fmt::Write) -> fmt::Result {
-        let name = match &self.object {
-            Some(o) if self.named => &o.name,
-            _ => return f.write_str(&self.text),
+        let (Some(o), Some(at)) = (&self.object, self.name_at) else {
+            return f.write_str(&self.text);
         };
-        for (i, part) in self.text.split(NAME_MARK).enumerate() {
-            if i > 0 {
-                f.write_str(name)?;
-            }
-            f.write_str(part)?;
-        }
-        Ok(())
+        let (before, after) = self.text.split_at(usize::from(at));
+        f.write_str(before)?;
+        f.write_str(&o.name)?;
+        f.write_str(after)
     }
 
     /// `replicaset/web`, `kubelet/node-1`, `fault`.
@@ -285,20 +277,24 @@ impl Trace {
     ) {
         let subject = subject.map(|r| self.share(r));
         let object = object.map(|r| self.share(r));
+        // The object's name cut out of the text: "pod \0 is Running (1/1 ready)" is then one
+        // copy for 10,000 pods, where each had its own (issue 16).
         let name = object.as_ref().map_or("", |o| &o.name);
-        let named = !name.is_empty() && what.contains(name) && !what.contains(NAME_MARK);
-        let text = if named {
-            self.share_text(&what.replace(name, "\0"))
-        } else {
-            self.share_text(what)
+        let name_at = what
+            .find(name)
+            .filter(|at| !name.is_empty() && *at <= usize::from(u16::MAX));
+        let text = match name_at {
+            Some(at) => self.share_text(&[&what[..at], &what[at + name.len()..]].concat()),
+            None => self.share_text(what),
         };
+        let name_at = name_at.map(|at| at as u16);
         let e = TraceEntry {
             time,
             actor: actor.clone(),
             subject,
             object,
             change,
-            named,
+            name_at,
             text,
             why: self.share_text(why),
         };
@@ -452,7 +448,7 @@ mod tests {
             subject: Some(ObjectRef::new(Kind::ReplicaSet, "default", "web").into()),
             object: Some(ObjectRef::new(Kind::Pod, "default", "web-x2kzq").into()),
             change: Change::Created,
-            named: false,
+            name_at: None,
             text: what.into(),
             why: "2 of 3 replicas active".into(),
         }
@@ -473,24 +469,41 @@ mod tests {
         let rs = ObjectRef::new(Kind::ReplicaSet, "default", "web");
         let pod = |n: &str| ObjectRef::new(Kind::Pod, "default", n);
         let mut t = Trace::new();
+        let mut add = |object: &ObjectRef, what: &str| {
+            t.add(
+                5,
+                &Actor::User,
+                Some(&rs),
+                Some(object),
+                Change::Updated,
+                what,
+                "",
+            )
+        };
         for name in ["web-x2kzq", "web-aaaaa"] {
-            let what = format!("pod {name} is Running ({name} 1/1)");
-            t.add(5, &Actor::User, Some(&rs), Some(&pod(name)), Change::Updated, &what, "");
+            add(&pod(name), &format!("pod {name} is Running (1/1 ready)"));
         }
-        // A text with the mark in it is kept as it is.
-        t.add(5, &Actor::User, None, Some(&pod("p")), Change::Updated, "p \0", "");
+        // A name twice, and a text without its object's name.
+        add(&pod("p"), "p is p");
+        add(&pod("p"), "node-1 restarted");
         let e: Vec<&TraceEntry> = t.entries().collect();
-        assert_eq!(e[0].what(), "pod web-x2kzq is Running (web-x2kzq 1/1)");
-        assert_eq!(e[1].what(), "pod web-aaaaa is Running (web-aaaaa 1/1)");
+        assert_eq!(e[0].what(), "pod web-x2kzq is Running (1/1 ready)");
+        assert_eq!(e[1].what(), "pod web-aaaaa is Running (1/1 ready)");
         assert!(std::ptr::eq(e[0].text.as_str(), e[1].text.as_str()));
-        assert_eq!(e[2].what(), "p \0");
-        assert!(e[1].to_string().ends_with("user: pod web-aaaaa is Running (web-aaaaa 1/1)"));
+        assert_eq!(
+            (e[2].what(), e[3].what()),
+            ("p is p".into(), "node-1 restarted".into())
+        );
+        assert_eq!(e[3].name_at, None);
+        assert!(e[1]
+            .to_string()
+            .ends_with("] user: pod web-aaaaa is Running (1/1 ready)"));
         // The digest is that of the texts as shown.
         let mut u = Trace::new();
         for x in &e {
             let mut copy = (*x).clone();
             copy.text = copy.what().into_owned().as_str().into();
-            copy.named = false;
+            copy.name_at = None;
             u.push(copy);
         }
         assert_eq!(t.digest(), u.digest());

@@ -1528,7 +1528,7 @@ pub(crate) fn rollout_undo(
         }
     }
     d2.metadata.annotations = annotations.into();
-    d2.metadata.resource_version = String::new();
+    d2.metadata.resource_version = Default::default();
     let r = ObjectRef::new(Kind::Deployment, &d.metadata.namespace, name);
     let rev = revision_of(target).unwrap_or(0);
     sim.api_update(

@@ -10,7 +10,7 @@ use super::attach_detach;
 use crate::model::{
     ContainerState, ContainerStateRunning, ContainerStateTerminated, ContainerStateWaiting,
     ContainerStatus, Kind, Lease, LeaseSpec, Node, NodeCondition, Object, ObjectMeta, ObjectRef,
-    OwnerReference, Pod, PodStatus, Shared, Time,
+    OwnerReference, Pod, PodStatus, ResourceVersion, Shared, Time,
 };
 use crate::sim::apps::Program;
 use crate::sim::trace::{Actor, Change};
@@ -109,7 +109,7 @@ pub(crate) struct PodWorker {
     pub mount_timeout_at: Option<u64>,
     /// The API pod's resourceVersion when the kubelet last found its status matching (after a
     /// compare or its own write): a sync of a pod nobody changed since skips the compare.
-    pub checked_rv: String,
+    pub checked_rv: ResourceVersion,
 }
 
 impl PodWorker {
@@ -817,7 +817,7 @@ impl Sim {
                 started: false,
                 start_time: now,
                 mount_timeout_at: None,
-                checked_rv: String::new(),
+                checked_rv: Default::default(),
             },
         );
         let actor = Actor::Kubelet(node.into());
@@ -1876,7 +1876,7 @@ impl Sim {
             w.checked_rv = if status.is_none() {
                 api_rv
             } else {
-                String::new()
+                ResourceVersion(0)
             };
         }
         let Some(status) = status else {

@@ -1219,7 +1219,7 @@ pub(crate) fn rollout_undo(
     }
     let mut s2 = set.clone();
     s2.spec.template = target.template.clone();
-    s2.metadata.resource_version = String::new();
+    s2.metadata.resource_version = Default::default();
     let r = ObjectRef::new(Kind::StatefulSet, &set.metadata.namespace, name);
     sim.api_update(
         actor,
