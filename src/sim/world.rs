@@ -240,8 +240,10 @@ pub struct World {
     /// Network disks and the machines they are attached to (PV name -> nodes), as the cloud
     /// sees it.
     attachments: SortedMap<String, crate::sorted::SortedSet<String>>,
-    /// (pod uid, container) -> stdout of its instances, on the machine that ran them.
-    logs: std::collections::BTreeMap<(String, String), ContainerLogs>,
+    /// (pod uid, container) -> stdout of its instances, on the machine that ran them. Only
+    /// looked up, summed and filtered, never walked in order: a hash map, whose code the page
+    /// has already, where a B-tree of this key type was one more copy of the B-tree's code.
+    logs: crate::sim::rng::HashMap<(String, String), ContainerLogs>,
     next_pid: u64,
     /// Pods (`namespace/name`) cut off from the API server while their node stays Ready.
     cut_pods: crate::sorted::SortedSet<String>,
