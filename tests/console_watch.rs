@@ -306,6 +306,11 @@ fn issue_16_console_inputs_match_kubectl_or_say_what_is_wrong() {
     // Every flag error of cobra's ends with kubectl's usage line.
     let out = console.run(&mut sim, "kubectl delete pod x --grace-period=soon");
     assert_eq!(out.text, "error: invalid argument \"soon\" for \"--grace-period\" flag: strconv.ParseInt: parsing \"soon\": invalid syntax\nSee 'kubectl delete --help' for usage.\n");
+    let out = console.run(
+        &mut sim,
+        "kubectl rollout history deploy/web --revision=two",
+    );
+    assert_eq!(out.text, "error: invalid argument \"two\" for \"--revision\" flag: strconv.ParseInt: parsing \"two\": invalid syntax\nSee 'kubectl rollout history --help' for usage.\n");
     let out = console.run(&mut sim, "kubectl cordon node-1 node-2");
     assert_eq!(out.text, "node/node-1 cordoned\nnode/node-2 cordoned\n");
     let out = console.run(&mut sim, "kubectl uncordon node-1 nope");

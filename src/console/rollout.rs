@@ -43,6 +43,23 @@ fn run_sub(
         Ok(a) => a,
         Err(o) => return o,
     };
+    let int_flag = |f: &str| -> Result<Option<i64>, Output> {
+        args.value(f)
+            .map(|v| {
+                v.parse::<i64>().map_err(|_| {
+                    Output::err(format!(
+                        "error: invalid argument \"{v}\" for \"--{f}\" flag: strconv.ParseInt: parsing \"{v}\": invalid syntax\nSee 'kubectl rollout {sub} --help' for usage.\n"
+                    ))
+                })
+            })
+            .transpose()
+    };
+    // Flags are read before anything is asked of the server, as cobra does.
+    for f in ["revision", "to-revision"] {
+        if let Err(o) = int_flag(f) {
+            return o;
+        }
+    }
     let ns = namespace(console, &args).to_string();
     let requests = match resource_args(&args.positional) {
         Ok(r) => r,
@@ -91,17 +108,6 @@ fn run_sub(
         }
         _ => {}
     }
-    let int_flag = |f: &str| -> Result<Option<i64>, Output> {
-        args.value(f)
-            .map(|v| {
-                v.parse::<i64>().map_err(|_| {
-                    Output::err(format!(
-                        "error: invalid argument \"{v}\" for \"--{f}\" flag: strconv.ParseInt: parsing \"{v}\": invalid syntax\n"
-                    ))
-                })
-            })
-            .transpose()
-    };
     match sub.as_str() {
         "status" => {
             let timeout = match args.value("timeout").map(super::args::parse_duration_ms) {
@@ -121,6 +127,10 @@ fn run_sub(
             Output::ok("")
         }
         "history" => {
+            let revision = match int_flag("revision") {
+                Ok(r) => r,
+                Err(o) => return o,
+            };
             let cluster = target.sim().cluster();
             let history = match kind {
                 Kind::StatefulSet => crate::sim::statefulset_history(cluster, &ns, name),
@@ -129,10 +139,6 @@ fn run_sub(
             let history = match history {
                 Ok(h) => h,
                 Err(e) => return Output::err(format!("Error from server ({}): {e}\n", e.reason())),
-            };
-            let revision = match int_flag("revision") {
-                Ok(r) => r,
-                Err(o) => return o,
             };
             if let Some(r) = revision.filter(|r| *r > 0) {
                 return match history.iter().find(|h| h.revision == r) {
