@@ -331,7 +331,7 @@ fn leader_node(sim: &Sim, leader: &str) -> String {
         .next()
         .unwrap()
         .machine
-        .clone()
+        .to_string()
 }
 
 /// ref §7.2 "Clock skew": offsets are harmless (durations use the monotonic clock, the written

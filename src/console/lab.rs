@@ -200,8 +200,8 @@ fn ps(target: &dyn Target) -> Output {
         }
         let writes: Vec<&str> = p.mounts.iter().map(|(_, v)| v.as_str()).collect();
         let mut row = vec![
-            p.machine.clone(),
-            p.pod_name.clone(),
+            p.machine.to_string(),
+            p.pod_name.to_string(),
             p.container.clone(),
             p.id.clone(),
             format_duration_ms(now.saturating_sub(p.started_at) / 1000 * 1000),

@@ -211,7 +211,7 @@ pub(crate) fn http_from_pod(sim: &mut Sim, from: u64, url: &str) -> Result<Strin
     // A Service with a virtual IP: kube-proxy picks an endpoint.
     let parts: Vec<&str> = host.split('.').collect();
     let (svc_name, svc_ns) = match parts.as_slice() {
-        [s] => (*s, ns.as_str()),
+        [s] => (*s, &*ns),
         [s, n] | [s, n, "svc"] | [s, n, "svc", "cluster", "local"] => (*s, *n),
         _ => ("", ""),
     };

@@ -159,8 +159,8 @@ impl Host for ProcessHost<'_> {
         let entry = VolumeLine {
             time: self.sim.now,
             writer: p.id.clone(),
-            pod: p.pod_name.clone(),
-            machine: p.machine.clone(),
+            pod: p.pod_name.to_string(),
+            machine: p.machine.to_string(),
             file,
             text: line,
         };
@@ -219,7 +219,7 @@ impl Host for ProcessHost<'_> {
     fn hostname(&self) -> String {
         self.world()
             .process(self.pid)
-            .map_or_else(String::new, |p| p.hostname.clone())
+            .map_or_else(String::new, |p| p.hostname.to_string())
     }
 
     fn env_all(&self) -> Vec<(String, String)> {
@@ -257,7 +257,7 @@ impl Host for ProcessHost<'_> {
     fn pod_namespace(&self) -> String {
         self.world()
             .process(self.pid)
-            .map_or_else(|| "default".into(), |p| p.pod_namespace.clone())
+            .map_or_else(|| "default".into(), |p| p.pod_namespace.to_string())
     }
 
     fn api_get(&mut self, kind: Kind, namespace: &str, name: &str) -> Result<Object, ClientError> {
@@ -366,7 +366,7 @@ impl Host for ProcessHost<'_> {
         let write = ProtectedWrite {
             time: self.sim.now,
             writer: p.id.clone(),
-            pod: p.pod_name.clone(),
+            pod: p.pod_name.to_string(),
             identity: identity.to_string(),
             token,
             accepted: true,
@@ -445,7 +445,7 @@ impl Host for ProcessHost<'_> {
         let pod = self
             .world()
             .process(pid)
-            .map_or_else(String::new, |p| p.pod_name.clone());
+            .map_or_else(String::new, |p| p.pod_name.to_string());
         let session = match &op {
             ZkOp::Connect { .. } => None,
             ZkOp::Ping { session }

@@ -7,11 +7,13 @@ use std::collections::VecDeque;
 
 use super::apps::Program;
 use crate::sorted::SortedMap;
+use crate::model::{Name, Str};
 
 /// A machine behind a Node.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Machine {
-    pub name: String,
+    /// Shared with the processes it runs and their logs (issue 16).
+    pub name: Name,
     pub zone: String,
     pub ip: String,
     pub pod_cidr: String,
@@ -75,9 +77,11 @@ pub struct Process {
     pub pid: u64,
     /// The app's own instance id (the random-generator's `id`), from the RNG.
     pub id: String,
-    pub machine: String,
-    pub pod_namespace: String,
-    pub pod_name: String,
+    /// The machine's, the pod's and the namespace's shared names: a process copies none of
+    /// them (issue 16).
+    pub machine: Name,
+    pub pod_namespace: Str,
+    pub pod_name: Name,
     pub pod_uid: String,
     /// The pod's labels when the process started, so the ground truth can be grouped by workload
     /// even after the pod object is gone.
@@ -101,7 +105,7 @@ pub struct Process {
     pub mounts: Vec<(String, String)>,
     pub requests_served: u64,
     /// The pod's hostname (`spec.hostname`, else the pod's name).
-    pub hostname: String,
+    pub hostname: Name,
     /// Files written outside every volume: the container's writable layer, gone with it.
     pub scratch: SortedMap<String, String>,
     /// Timers that fired while the process was paused, delivered on resume.
@@ -225,7 +229,7 @@ impl ContainerLog {
 /// which is all the kubelet keeps (`kubectl logs --previous`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct ContainerLogs {
-    machine: String,
+    machine: Name,
     current: ContainerLog,
     previous: Option<ContainerLog>,
 }
@@ -317,7 +321,7 @@ impl World {
         self.machines.insert(
             name.to_string(),
             Machine {
-                name: name.to_string(),
+                name: name.into(),
                 zone: zone.to_string(),
                 ip: ip.to_string(),
                 pod_cidr: cidr.to_string(),
@@ -389,9 +393,9 @@ impl World {
                 out.push(LockBeliefOf {
                     pid: p.pid,
                     process: p.id.clone(),
-                    pod_namespace: p.pod_namespace.clone(),
-                    pod: p.pod_name.clone(),
-                    machine: p.machine.clone(),
+                    pod_namespace: p.pod_namespace.to_string(),
+                    pod: p.pod_name.to_string(),
+                    machine: p.machine.to_string(),
                     belief,
                 });
             }
@@ -634,8 +638,8 @@ impl World {
                 VolumeLine {
                     time: now,
                     writer: writer.clone(),
-                    pod: pod.clone(),
-                    machine: machine.clone(),
+                    pod: pod.to_string(),
+                    machine: machine.to_string(),
                     file: file.clone(),
                     text: line.to_string(),
                 },

@@ -168,7 +168,7 @@ fn process_card(sim: &Sim, p: &Process) -> ProcessCard {
     ProcessCard {
         pid: p.pid,
         id: p.id.chars().take(8).collect(),
-        pod: p.pod_name.clone(),
+        pod: p.pod_name.to_string(),
         container: p.container.clone(),
         leader: belief.contains("leader"),
         belief,
@@ -253,7 +253,7 @@ pub fn cluster_model(sim: &Sim) -> ClusterModel {
                 }
             }
             NodeColumn {
-                name: m.name.clone(),
+                name: m.name.to_string(),
                 status: node.map_or_else(|| "(no Node object)".into(), Node::display_status),
                 ready: node.is_some_and(Node::is_ready),
                 unschedulable: node.is_some_and(|n| n.spec.unschedulable),

@@ -160,7 +160,7 @@ fn one(sim: &Sim, set: &StatefulSet) -> StatefulSetView {
                 .processes()
                 .filter(|p| p.pod_namespace == *ns && p.pod_name == pod_name)
                 .map(|p| ProcessView {
-                    machine: p.machine.clone(),
+                    machine: p.machine.to_string(),
                     id: short(&p.id),
                     state: p.belief(sim.now()),
                     cut_off: !sim.world().can_reach_api(&p.machine),

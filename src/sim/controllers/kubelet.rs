@@ -1102,9 +1102,12 @@ impl Sim {
         let pid = self.world.spawn(Process {
             pid: 0,
             id: id.clone(),
-            machine: node.to_string(),
-            pod_namespace: pod.metadata.namespace.to_string(),
-            pod_name: pod.metadata.name.to_string(),
+            machine: self
+                .world
+                .machine(node)
+                .map_or_else(|| node.into(), |m| m.name.clone()),
+            pod_namespace: pod.metadata.namespace.clone(),
+            pod_name: pod.metadata.name.clone(),
             pod_uid: uid.to_string(),
             pod_labels: pod.metadata.labels.clone(),
             container: cname.to_string(),
@@ -1120,9 +1123,9 @@ impl Sim {
             mounts,
             requests_served: 0,
             hostname: if pod.spec.hostname.is_empty() {
-                pod.metadata.name.to_string()
+                pod.metadata.name.clone()
             } else {
-                pod.spec.hostname.clone()
+                pod.spec.hostname.as_str().into()
             },
             scratch: SortedMap::new(),
             held_timers: Vec::new(),
@@ -1757,7 +1760,7 @@ impl Sim {
             self.schedule(
                 delay,
                 Event::ContainerExited {
-                    node,
+                    node: node.to_string(),
                     pod_uid: p.pod_uid,
                     container: p.container,
                     epoch,
