@@ -962,6 +962,21 @@ fn describe_lists_an_event_made_by_hand_that_names_the_pods_uid() {
     assert!(after.contains("HandMade"), "{after}");
     assert!(!after.contains("NoUid"), "{after}");
     assert!(after.contains("  Normal  Started"), "{after}");
+    // Issue 16: while every Event is named `<object>.<suffix>`, describe reads only the
+    // object's own names; one named so by hand is found that way, before and after the
+    // others go.
+    console.files.insert(
+        "named.yaml".into(),
+        event_yaml(&format!("{pod}.handmade"), &pod, &uid, "NamedLikeIt", ""),
+    );
+    let out = console.run(&mut sim, "kubectl apply -f named.yaml");
+    assert!(out.ok, "{}", out.text);
+    let out = console.run(&mut sim, "kubectl delete event by-hand no-uid");
+    assert!(out.ok, "{}", out.text);
+    let last = run(&mut sim, &format!("kubectl describe pod {pod}"));
+    assert!(last.contains("NamedLikeIt"), "{last}");
+    assert!(!last.contains("HandMade"), "{last}");
+    assert!(last.contains("  Normal  Started"), "{last}");
 }
 
 #[test]

@@ -6,8 +6,8 @@
 use std::collections::VecDeque;
 
 use super::apps::Program;
-use crate::sorted::SortedMap;
 use crate::model::{Name, Str};
+use crate::sorted::SortedMap;
 
 /// A machine behind a Node.
 #[derive(Clone, Debug, PartialEq, Eq)]
