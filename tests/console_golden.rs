@@ -303,6 +303,21 @@ fn label_and_annotate_follow_kubectl() {
         out.text,
         "error: 'tier' already has a value (web), and --overwrite is false\n"
     );
+    // parseLabels refuses a key both set and removed before anything else is checked.
+    for line in [
+        "kubectl label rs/random-generator tier=db tier-",
+        "kubectl label rs/random-generator tier- tier=db --overwrite",
+    ] {
+        let out = Console::new().run(&mut sim, line);
+        assert_eq!(
+            (out.ok, out.text.as_str()),
+            (
+                false,
+                "error: can not both modify and remove a label in the same command\n"
+            ),
+            "{line}"
+        );
+    }
     assert_eq!(
         run(
             &mut sim,

@@ -103,12 +103,6 @@ fn label_one(
                     errs.join(";")
                 ));
             }
-            if labels.get(k).is_some_and(|old| old != v) && !overwrite {
-                return Err(format!(
-                    "error: '{k}' already has a value ({}), and --overwrite is false\n",
-                    labels[k]
-                ));
-            }
             cmds.push((k.to_string(), Some(v.to_string())));
         } else if let Some(key) = c.strip_suffix('-') {
             cmds.push((key.to_string(), None));
@@ -118,6 +112,24 @@ fn label_one(
             return Err(format!(
                 "error: all resources must be specified before label changes: {c}\n"
             ));
+        }
+    }
+    // Then, as parseLabels and labelFunc go on: a key both set and removed, then a value
+    // that would change without --overwrite.
+    for (k, v) in &cmds {
+        if v.is_none() && cmds.iter().any(|(k2, v2)| k2 == k && v2.is_some()) {
+            return Err(
+                "error: can not both modify and remove a label in the same command\n".into(),
+            );
+        }
+    }
+    for (k, v) in &cmds {
+        if let (Some(old), Some(v)) = (labels.get(k), v) {
+            if old != v && !overwrite {
+                return Err(format!(
+                    "error: '{k}' already has a value ({old}), and --overwrite is false\n"
+                ));
+            }
         }
     }
     let mut changed = false;
