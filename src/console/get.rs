@@ -360,7 +360,7 @@ impl FieldSelector {
                 ("spec.restartPolicy", Object::Pod(p)) => p.spec.restart_policy.clone(),
                 ("spec.schedulerName", Object::Pod(p)) => p.spec.scheduler_name.clone(),
                 ("spec.serviceAccountName", Object::Pod(p)) => p.spec.service_account_name.clone(),
-                ("status.podIP", Object::Pod(p)) => p.status.pod_ip.clone(),
+                ("status.podIP", Object::Pod(p)) => p.status.pod_ip.to_string(),
                 _ => String::new(),
             };
             (actual == *value) == *equal

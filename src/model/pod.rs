@@ -506,10 +506,11 @@ pub struct PodStatus {
     pub phase: Str,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub conditions: Vec<PodCondition>,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub host_ip: String,
-    #[serde(rename = "podIP", skip_serializing_if = "String::is_empty")]
-    pub pod_ip: String,
+    /// Shared with the kubelet's own copy, as `podIP` is (issue 16).
+    #[serde(skip_serializing_if = "str::is_empty")]
+    pub host_ip: super::Name,
+    #[serde(rename = "podIP", skip_serializing_if = "str::is_empty")]
+    pub pod_ip: super::Name,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start_time: Option<Time>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -588,8 +589,9 @@ pub struct ContainerStatus {
     #[serde(skip_serializing_if = "ContainerState::is_empty")]
     pub last_state: ContainerState,
     pub image: String,
-    #[serde(rename = "containerID", skip_serializing_if = "String::is_empty")]
-    pub container_id: String,
+    /// Shared with the kubelet's own copy (issue 16).
+    #[serde(rename = "containerID", skip_serializing_if = "str::is_empty")]
+    pub container_id: super::Name,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]

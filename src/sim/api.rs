@@ -1753,7 +1753,7 @@ impl Sim {
             .iter()
             .find(|a| a.type_ == "InternalIP")
             .map(|a| a.address.clone())
-            .or_else(|| self.world.machine(node).map(|m| m.ip.clone()))
+            .or_else(|| self.world.machine(node).map(|m| m.ip.to_string()))
             .unwrap_or_default();
         if !self.world.can_reach_api(node) {
             return Err(ApiError::Unknown(format!(

@@ -15,7 +15,8 @@ pub struct Machine {
     /// Shared with the processes it runs and their logs (issue 16).
     pub name: Name,
     pub zone: String,
-    pub ip: String,
+    /// Shared with the pods' `hostIP` (issue 16).
+    pub ip: Name,
     pub pod_cidr: String,
     pub powered: bool,
     /// Can the kubelet reach the control plane (and the control plane reach it)?
@@ -91,7 +92,8 @@ pub struct Process {
     /// The simulated program and its own state (`sim::apps`). The runtime takes it out while
     /// one of its hooks runs.
     pub program: Program,
-    pub ip: String,
+    /// The pod's address, shared with its status.
+    pub ip: Name,
     pub started_at: u64,
     /// When the app starts answering (DELAY_STARTUP).
     pub listening_at: u64,
@@ -323,7 +325,7 @@ impl World {
             Machine {
                 name: name.into(),
                 zone: zone.to_string(),
-                ip: ip.to_string(),
+                ip: ip.into(),
                 pod_cidr: cidr.to_string(),
                 powered: true,
                 reachable: true,

@@ -148,7 +148,7 @@ pub fn pod_card(pod: &Pod, process: Option<&Process>) -> PodCard {
         ip: if pod.status.pod_ip.is_empty() {
             "<none>".into()
         } else {
-            pod.status.pod_ip.clone()
+            pod.status.pod_ip.to_string()
         },
         terminating: pod.metadata.deletion_timestamp.is_some(),
         owner: pod

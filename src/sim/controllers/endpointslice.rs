@@ -133,7 +133,7 @@ fn endpoint_of(sim: &Sim, svc: &Service, p: &Pod) -> Option<(Endpoint, Vec<Endpo
         }
     }
     let endpoint = Endpoint {
-        addresses: vec![p.status.pod_ip.clone()],
+        addresses: vec![p.status.pod_ip.to_string()],
         conditions: EndpointConditions {
             ready: publish || (pod_ready && !terminating),
             serving: publish || pod_ready,

@@ -7,7 +7,7 @@
 use crate::sorted::SortedMap;
 
 use super::attach_detach;
-use crate::model::{
+use crate::model::{Name, 
     ContainerState, ContainerStateRunning, ContainerStateTerminated, ContainerStateWaiting,
     ContainerStatus, Kind, Lease, LeaseSpec, Node, NodeCondition, Object, ObjectMeta, ObjectRef,
     OwnerReference, Pod, PodStatus, ResourceVersion, Shared, Time,
@@ -87,7 +87,8 @@ pub(crate) struct ContainerRt {
     pub started_ever: bool,
     pub last_terminated: Option<ContainerStateTerminated>,
     pub backoff: u64,
-    pub container_id: String,
+    /// Shared with the pod's status (issue 16).
+    pub container_id: Name,
 }
 
 #[derive(Clone, Debug)]
@@ -95,8 +96,9 @@ pub(crate) struct PodWorker {
     /// The API's pod as the kubelet last saw it: the stored object itself, shared, not a copy
     /// (10,000 copies of metadata and status were 20 MB; issue 16). Its status is not read.
     pub pod: Shared<Pod>,
-    pub ip: String,
-    pub host_ip: String,
+    /// Shared with the pod's status, as the machine's address is (issue 16).
+    pub ip: Name,
+    pub host_ip: Name,
     /// Deadline for SIGKILL once termination started.
     pub terminating_deadline: Option<u64>,
     pub containers: SortedMap<String, ContainerRt>,
@@ -760,7 +762,7 @@ impl Sim {
     fn kubelet_admit(&mut self, node: &str, pod: Shared<Pod>) {
         let uid = pod.metadata.uid.clone();
         let k = self.kubelet_mut(node).expect("kubelet");
-        let ip = k.allocate_ip();
+        let ip: Name = k.allocate_ip().into();
         let containers: SortedMap<String, ContainerRt> = pod
             .spec
             .containers
@@ -790,7 +792,7 @@ impl Sim {
                         started_ever: false,
                         last_terminated: prev.and_then(|s| s.last_state.terminated.clone()),
                         backoff: 0,
-                        container_id: String::new(),
+                        container_id: Name::default(),
                     },
                 )
             })
@@ -1055,7 +1057,7 @@ impl Sim {
                     "metadata.name" => pod.metadata.name.to_string(),
                     "metadata.namespace" => pod.metadata.namespace.to_string(),
                     "spec.nodeName" => pod.spec.node_name.clone(),
-                    "status.podIP" => ip.clone(),
+                    "status.podIP" => ip.to_string(),
                     _ => String::new(),
                 }
             } else {
@@ -1149,7 +1151,7 @@ impl Sim {
         c.probe_ok = 0;
         c.probe_fail = 0;
         c.live_fail = 0;
-        c.container_id = container_id;
+        c.container_id = container_id.into();
         c.ready = spec.readiness_probe.is_none();
         let epoch = c.epoch;
         let actor = Actor::Kubelet(node.into());
