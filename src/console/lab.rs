@@ -202,7 +202,7 @@ fn ps(target: &dyn Target) -> Output {
         let mut row = vec![
             p.machine.to_string(),
             p.pod_name.to_string(),
-            p.container.clone(),
+            p.container.to_string(),
             p.id.clone(),
             format_duration_ms(now.saturating_sub(p.started_at) / 1000 * 1000),
             state,

@@ -83,11 +83,11 @@ pub struct Process {
     pub machine: Name,
     pub pod_namespace: Str,
     pub pod_name: Name,
-    pub pod_uid: String,
+    pub pod_uid: Name,
     /// The pod's labels when the process started, so the ground truth can be grouped by workload
     /// even after the pod object is gone.
     pub pod_labels: crate::model::Labels,
-    pub container: String,
+    pub container: Name,
     pub image: String,
     /// The simulated program and its own state (`sim::apps`). The runtime takes it out while
     /// one of its hooks runs.
@@ -249,7 +249,8 @@ pub struct World {
     /// (pod uid, container) -> stdout of its instances, on the machine that ran them. Only
     /// looked up, summed and filtered, never walked in order: a hash map, whose code the page
     /// has already, where a B-tree of this key type was one more copy of the B-tree's code.
-    logs: crate::sim::rng::HashMap<(String, String), ContainerLogs>,
+    /// Keyed by the process's own shared names, so a log line's write copies no key.
+    logs: crate::sim::rng::HashMap<(Name, Name), ContainerLogs>,
     next_pid: u64,
     /// Pods (`namespace/name`) cut off from the API server while their node stays Ready.
     cut_pods: crate::sorted::SortedSet<String>,
@@ -546,7 +547,7 @@ impl World {
     ) -> Option<&ContainerLog> {
         let l = self
             .logs
-            .get(&(pod_uid.to_string(), container.to_string()))?;
+            .get(&(Name::from(pod_uid), Name::from(container)))?;
         if previous {
             l.previous.as_ref()
         } else {

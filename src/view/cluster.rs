@@ -169,7 +169,7 @@ fn process_card(sim: &Sim, p: &Process) -> ProcessCard {
         pid: p.pid,
         id: p.id.chars().take(8).collect(),
         pod: p.pod_name.to_string(),
-        container: p.container.clone(),
+        container: p.container.to_string(),
         leader: belief.contains("leader"),
         belief,
         writes: p.mounts.iter().map(|(_, v)| v.clone()).collect(),

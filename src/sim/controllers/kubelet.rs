@@ -1110,9 +1110,9 @@ impl Sim {
                 .map_or_else(|| node.into(), |m| m.name.clone()),
             pod_namespace: pod.metadata.namespace.clone(),
             pod_name: pod.metadata.name.clone(),
-            pod_uid: uid.to_string(),
+            pod_uid: uid.into(),
             pod_labels: pod.metadata.labels.clone(),
-            container: cname.to_string(),
+            container: cname.into(),
             image: spec.image.clone(),
             program,
             ip,
@@ -1715,10 +1715,10 @@ impl Sim {
         let Some(k) = self.kubelet_mut(&node) else {
             return;
         };
-        let Some(w) = k.pods.get_mut(&p.pod_uid) else {
+        let Some(w) = k.pods.get_mut(p.pod_uid.as_str()) else {
             return;
         };
-        let Some(c) = w.containers.get_mut(&p.container) else {
+        let Some(c) = w.containers.get_mut(p.container.as_str()) else {
             return;
         };
         if c.state != (CState::Running { pid }) {
@@ -1729,7 +1729,7 @@ impl Sim {
             self.kubelet_container_died(&node, &p.pod_uid, &p.container, code);
             return;
         }
-        let c = w.containers.get_mut(&p.container).expect("container");
+        let c = w.containers.get_mut(p.container.as_str()).expect("container");
         c.last_terminated = Some(ContainerStateTerminated {
             exit_code: code,
             signal: None,
@@ -1754,8 +1754,8 @@ impl Sim {
         let node = p.machine.clone();
         let epoch = self
             .kubelet(&node)
-            .and_then(|k| k.pods.get(&p.pod_uid))
-            .and_then(|w| w.containers.get(&p.container))
+            .and_then(|k| k.pods.get(p.pod_uid.as_str()))
+            .and_then(|w| w.containers.get(p.container.as_str()))
             .map(|c| c.epoch);
         if let Some(epoch) = epoch {
             let delay = self.timing.pleg_relist_period;
@@ -1763,8 +1763,8 @@ impl Sim {
                 delay,
                 Event::ContainerExited {
                     node: node.to_string(),
-                    pod_uid: p.pod_uid,
-                    container: p.container,
+                    pod_uid: p.pod_uid.to_string(),
+                    container: p.container.to_string(),
                     epoch,
                 },
             );
