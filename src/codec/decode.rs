@@ -117,6 +117,14 @@ impl<D: Decoder, T: Default + DecodeField<D>> DecodeField<D> for Option<T> {
     }
 }
 
+/// A boxed field reads into its box: a large part kept out of line while it is rare (a
+/// container's waiting and terminated states; issue 16).
+impl<D: Decoder, T: DecodeField<D>> DecodeField<D> for Box<T> {
+    fn decode_field(&mut self, de: D) -> Result<(), DeError> {
+        (**self).decode_field(de)
+    }
+}
+
 /// A list field read in place: each item is pushed as `Default` and decoded into, which is what
 /// decoding a fresh item gives (structs start from `Default`, everything else is replaced). The
 /// list is empty to begin with, as every in-place value is `Default` (module docs).

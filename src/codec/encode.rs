@@ -147,6 +147,12 @@ impl<T: Encode> Encode for Option<T> {
     }
 }
 
+impl<T: Encode> Encode for Box<T> {
+    fn encode(&self) -> Doc {
+        (**self).encode()
+    }
+}
+
 impl<T: Encode> Encode for Vec<T> {
     fn encode(&self) -> Doc {
         encode_items(self.len(), &|i| &self[i])

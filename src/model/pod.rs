@@ -597,12 +597,14 @@ pub struct ContainerStatus {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ContainerState {
+    /// Boxed, as `terminated` is: a running container's state is then 32 bytes, not 120, in
+    /// each of a pod's two (issue 16).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub waiting: Option<ContainerStateWaiting>,
+    pub waiting: Option<Box<ContainerStateWaiting>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub running: Option<ContainerStateRunning>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub terminated: Option<ContainerStateTerminated>,
+    pub terminated: Option<Box<ContainerStateTerminated>>,
 }
 
 impl ContainerState {
@@ -808,10 +810,10 @@ mod tests {
         p.status.container_statuses.push(ContainerStatus {
             name: "c".into(),
             state: ContainerState {
-                waiting: Some(ContainerStateWaiting {
+                waiting: Some(Box::new(ContainerStateWaiting {
                     reason: "ContainerCreating".into(),
                     message: String::new(),
-                }),
+                })),
                 ..Default::default()
             },
             ..Default::default()

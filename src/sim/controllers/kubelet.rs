@@ -7,10 +7,10 @@
 use crate::sorted::SortedMap;
 
 use super::attach_detach;
-use crate::model::{Name, 
+use crate::model::{
     ContainerState, ContainerStateRunning, ContainerStateTerminated, ContainerStateWaiting,
-    ContainerStatus, Kind, Lease, LeaseSpec, Node, NodeCondition, Object, ObjectMeta, ObjectRef,
-    OwnerReference, Pod, PodStatus, ResourceVersion, Shared, Time,
+    ContainerStatus, Kind, Lease, LeaseSpec, Name, Node, NodeCondition, Object, ObjectMeta,
+    ObjectRef, OwnerReference, Pod, PodStatus, ResourceVersion, Shared, Time,
 };
 use crate::sim::apps::Program;
 use crate::sim::trace::{Actor, Change};
@@ -85,7 +85,7 @@ pub(crate) struct ContainerRt {
     pub live_fail: i32,
     pub started_at: u64,
     pub started_ever: bool,
-    pub last_terminated: Option<ContainerStateTerminated>,
+    pub last_terminated: Option<Box<ContainerStateTerminated>>,
     pub backoff: u64,
     /// Shared with the pod's status (issue 16).
     pub container_id: Name,
@@ -1497,13 +1497,13 @@ impl Sim {
         let w = k.pods.get_mut(uid).expect("worker");
         let c = w.containers.get_mut(cname).expect("container");
         let started = c.started_at;
-        c.last_terminated = Some(ContainerStateTerminated {
+        c.last_terminated = Some(Box::new(ContainerStateTerminated {
             exit_code,
             signal: None,
             reason: "Error".into(),
             started_at: Some(Time::at(started)),
             finished_at: Some(Time::at(now)),
-        });
+        }));
         c.ready = false;
         if restart_policy == "Never" {
             c.state = CState::Exited {
@@ -1729,14 +1729,17 @@ impl Sim {
             self.kubelet_container_died(&node, &p.pod_uid, &p.container, code);
             return;
         }
-        let c = w.containers.get_mut(p.container.as_str()).expect("container");
-        c.last_terminated = Some(ContainerStateTerminated {
+        let c = w
+            .containers
+            .get_mut(p.container.as_str())
+            .expect("container");
+        c.last_terminated = Some(Box::new(ContainerStateTerminated {
             exit_code: code,
             signal: None,
             reason: reason.into(),
             started_at: Some(Time::at(c.started_at)),
             finished_at: Some(Time::at(now)),
-        });
+        }));
         c.state = CState::Exited {
             exit_code: code,
             reason: reason.into(),
@@ -1932,10 +1935,10 @@ fn compute_status(w: &PodWorker, api: &PodStatus, now: u64) -> PodStatus {
         };
         let state = match &rt.state {
             CState::Creating => ContainerState {
-                waiting: Some(ContainerStateWaiting {
+                waiting: Some(Box::new(ContainerStateWaiting {
                     reason: "ContainerCreating".into(),
                     message: String::new(),
-                }),
+                })),
                 ..Default::default()
             },
             CState::Running { .. } => ContainerState {
@@ -1945,7 +1948,7 @@ fn compute_status(w: &PodWorker, api: &PodStatus, now: u64) -> PodStatus {
                 ..Default::default()
             },
             CState::Waiting { reason, .. } => ContainerState {
-                waiting: Some(ContainerStateWaiting {
+                waiting: Some(Box::new(ContainerStateWaiting {
                     reason: reason.clone(),
                     message: format!(
                         "back-off {} restarting failed container={} pod={}_{}({})",
@@ -1955,11 +1958,11 @@ fn compute_status(w: &PodWorker, api: &PodStatus, now: u64) -> PodStatus {
                         w.pod.metadata.namespace,
                         w.pod.metadata.uid
                     ),
-                }),
+                })),
                 ..Default::default()
             },
             CState::Exited { exit_code, reason } => ContainerState {
-                terminated: Some(ContainerStateTerminated {
+                terminated: Some(Box::new(ContainerStateTerminated {
                     exit_code: *exit_code,
                     signal: None,
                     reason: reason.clone(),
@@ -1969,7 +1972,7 @@ fn compute_status(w: &PodWorker, api: &PodStatus, now: u64) -> PodStatus {
                         .as_ref()
                         .and_then(|l| l.finished_at)
                         .or(Some(t)),
-                }),
+                })),
                 ..Default::default()
             },
         };
