@@ -182,3 +182,30 @@ fn a_re_registered_node_posts_ready_with_its_first_heartbeat() {
         15_000
     ));
 }
+
+/// Issue 16: a container's waiting and terminated states are kept boxed; they print and read
+/// back as before (`kubectl get -o yaml`, then the manifest reader).
+#[test]
+fn a_restarted_containers_states_print_and_read_back() {
+    let mut sim = SimBuilder::new(31).workers(1).build().unwrap();
+    sim.apply(Command::Apply(web(60, None).into())).unwrap();
+    run_checked(&mut sim, 40_000);
+    let yaml = podlab::console::Console::new()
+        .run(&mut sim, "kubectl get pod web -o yaml")
+        .text;
+    assert!(
+        yaml.contains("    lastState:\n      terminated:\n        exitCode: 143\n"),
+        "{yaml}"
+    );
+    let read = podlab::manifest::parse(&yaml);
+    assert_eq!(read.errors().count(), 0, "{:#?}", read.diagnostics);
+    let podlab::manifest::ManifestObject::Object(podlab::model::Object::Pod(back)) =
+        &read.objects[0].object
+    else {
+        panic!("a pod");
+    };
+    assert_eq!(
+        back.status.container_statuses,
+        get(&sim).status.container_statuses
+    );
+}
