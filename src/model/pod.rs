@@ -545,15 +545,15 @@ impl PodStatus {
                 c.last_transition_time = Some(now);
             }
             c.status = status.into();
-            c.reason = reason.to_string();
-            c.message = message.to_string();
+            c.reason = reason.into();
+            c.message = message.into();
             return true;
         }
         self.conditions.push(PodCondition {
             type_: type_.into(),
             status: status.into(),
-            reason: reason.to_string(),
-            message: message.to_string(),
+            reason: reason.into(),
+            message: message.into(),
             last_probe_time: None,
             last_transition_time: Some(now),
         });
@@ -567,10 +567,12 @@ pub struct PodCondition {
     #[serde(rename = "type")]
     pub type_: Str,
     pub status: Str,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub reason: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub message: String,
+    /// `Name`s, 16 bytes where a `String` is 24, on a pod's five conditions (issue 16); most
+    /// are empty, one copy for all.
+    #[serde(skip_serializing_if = "str::is_empty")]
+    pub reason: super::Name,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    pub message: super::Name,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_probe_time: Option<Time>,
     #[serde(skip_serializing_if = "Option::is_none")]
