@@ -387,8 +387,10 @@ pub struct OwnerReference {
 pub struct ObjectMeta {
     #[serde(skip_serializing_if = "str::is_empty")]
     pub name: super::Name,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub generate_name: String,
+    /// A `Name`: a ReplicaSet's pods share their prefix, and an Event is 296 bytes, not 304,
+    /// so its block is one size smaller (issue 16).
+    #[serde(skip_serializing_if = "str::is_empty")]
+    pub generate_name: super::Name,
     #[serde(skip_serializing_if = "str::is_empty")]
     pub namespace: Str,
     #[serde(skip_serializing_if = "String::is_empty")]

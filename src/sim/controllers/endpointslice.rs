@@ -377,7 +377,7 @@ fn new_slice(
     ports: Vec<EndpointPort>,
 ) -> EndpointSlice {
     let mut meta = ObjectMeta {
-        generate_name: format!("{}-", key.name),
+        generate_name: format!("{}-", key.name).into(),
         namespace: key.namespace.clone(),
         owner_references: vec![OwnerReference {
             api_version: "v1".into(),

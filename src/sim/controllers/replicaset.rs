@@ -168,13 +168,14 @@ fn create_pods(
     let mut created = 0;
     // One copy of the owner reference for every pod made here.
     let owners: crate::model::Shared<Vec<_>> = vec![controller_ref(rs)].into();
+    let generate_name: crate::model::Name = format!("{}-", rs.metadata.name).into();
     while remaining > 0 {
         let n = batch.min(remaining);
         let mut failed = false;
         for _ in 0..n {
             let pod = Pod {
                 metadata: ObjectMeta {
-                    generate_name: format!("{}-", rs.metadata.name),
+                    generate_name: generate_name.clone(),
                     namespace: key.namespace.clone(),
                     labels: rs.spec.template.metadata.labels.clone(),
                     annotations: rs.spec.template.metadata.annotations.clone(),
