@@ -303,10 +303,12 @@ fn label_and_annotate_follow_kubectl() {
         out.text,
         "error: 'tier' already has a value (web), and --overwrite is false\n"
     );
-    // parseLabels refuses a key both set and removed before anything else is checked.
+    // parseLabels refuses a key both set and removed before anything else is checked, the
+    // object's lookup too (kubectl's Complete runs it before any request).
     for line in [
         "kubectl label rs/random-generator tier=db tier-",
         "kubectl label rs/random-generator tier- tier=db --overwrite",
+        "kubectl label rs/nope tier=db tier-",
     ] {
         let out = Console::new().run(&mut sim, line);
         assert_eq!(
@@ -324,6 +326,11 @@ fn label_and_annotate_follow_kubectl() {
             "kubectl label rs/random-generator tier=db --overwrite"
         ),
         "replicaset.apps/random-generator labeled\n"
+    );
+    // A key given twice keeps its last value, as in parseLabels' map.
+    assert_eq!(
+        run(&mut sim, "kubectl label rs random-generator tier=x tier=db"),
+        "replicaset.apps/random-generator not labeled\n"
     );
     assert_eq!(
         run(&mut sim, "kubectl annotate svc random-generator owner=ops"),

@@ -311,6 +311,13 @@ fn issue_16_console_inputs_match_kubectl_or_say_what_is_wrong() {
         "kubectl rollout history deploy/web --revision=two",
     );
     assert_eq!(out.text, "error: invalid argument \"two\" for \"--revision\" flag: strconv.ParseInt: parsing \"two\": invalid syntax\nSee 'kubectl rollout history --help' for usage.\n");
+    let out = console.run(
+        &mut sim,
+        "kubectl rollout undo deploy/web --to-revision=99999999999999999999",
+    );
+    assert_eq!(out.text, "error: invalid argument \"99999999999999999999\" for \"--to-revision\" flag: strconv.ParseInt: parsing \"99999999999999999999\": value out of range\nSee 'kubectl rollout undo --help' for usage.\n");
+    let out = console.run(&mut sim, "kubectl logs nope --tail=1e3");
+    assert_eq!(out.text, "error: invalid argument \"1e3\" for \"--tail\" flag: strconv.ParseInt: parsing \"1e3\": invalid syntax\nSee 'kubectl logs --help' for usage.\n");
     let out = console.run(&mut sim, "kubectl cordon node-1 node-2");
     assert_eq!(out.text, "node/node-1 cordoned\nnode/node-2 cordoned\n");
     let out = console.run(&mut sim, "kubectl uncordon node-1 nope");

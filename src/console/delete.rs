@@ -30,13 +30,9 @@ pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Outp
     let ns = namespace(console, &args).to_string();
     let force = args.on("force");
     let mut grace: Option<i64> = match args.value("grace-period") {
-        Some(g) => match g.parse::<i64>() {
+        Some(g) => match super::cmdutil::int_flag("grace-period", g, "delete") {
             Ok(v) => Some(v),
-            Err(_) => {
-                return Output::err(format!(
-                    "error: invalid argument \"{g}\" for \"--grace-period\" flag: strconv.ParseInt: parsing \"{g}\": invalid syntax\nSee 'kubectl delete --help' for usage.\n"
-                ))
-            }
+            Err(o) => return o,
         },
         None => None,
     };

@@ -23,7 +23,7 @@ pub fn label(console: &Console, target: &mut dyn Target, words: &[String]) -> Ou
         Err(o) => return o,
     };
     let ns = namespace(console, &args).to_string();
-    let (kind, objects, changes) = if args.on("all") || args.has("selector") {
+    let (kind, objects, cmds) = if args.on("all") || args.has("selector") {
         let Some((kind, changes)) = args.positional.split_first() else {
             return Output::err("error: one or more resources must be specified as <resource> <name> or <resource>/<name>\n");
         };
@@ -34,6 +34,10 @@ pub fn label(console: &Console, target: &mut dyn Target, words: &[String]) -> Ou
         if changes.is_empty() {
             return Output::err("error: at least one label update is required\n");
         }
+        let cmds = match parse_label_changes(changes) {
+            Ok(c) => c,
+            Err(e) => return Output::err(e),
+        };
         let selector = match args.value("selector").map(Selector::parse).transpose() {
             Ok(s) => s,
             Err(e) => return Output::err(format!("error: {e}\n")),
@@ -57,16 +61,25 @@ pub fn label(console: &Console, target: &mut dyn Target, words: &[String]) -> Ou
                 "No resources found\n".to_string()
             });
         }
-        (kind, objects, changes)
+        (kind, objects, cmds)
     } else {
-        match update_target(target, &ns, &args.positional, "label") {
-            Ok((kind, _, changes, obj)) => (kind, vec![obj], changes),
+        // The words are read before the object is asked for, as kubectl's Complete does.
+        let (kind, name, changes) = match split_target(&args.positional, "label") {
+            Ok(t) => t,
+            Err(o) => return o,
+        };
+        let cmds = match parse_label_changes(changes) {
+            Ok(c) => c,
+            Err(e) => return Output::err(e),
+        };
+        match lookup(target, kind, &ns, &name) {
+            Ok(obj) => (kind, vec![obj], cmds),
             Err(o) => return o,
         }
     };
     let mut text = String::new();
     for obj in objects {
-        match label_one(target, &ns, kind, &obj, changes, args.on("overwrite")) {
+        match label_one(target, &ns, kind, &obj, &cmds, args.on("overwrite")) {
             Ok(line) => text.push_str(&line),
             Err(e) => {
                 text.push_str(&e);
@@ -77,17 +90,12 @@ pub fn label(console: &Console, target: &mut dyn Target, words: &[String]) -> Ou
     Output::ok(text)
 }
 
-fn label_one(
-    target: &mut dyn Target,
-    ns: &str,
-    kind: Kind,
-    obj: &Object,
-    changes: &[String],
-    overwrite: bool,
-) -> Result<String, String> {
-    let name = obj.meta().name.to_string();
-    let labels = obj.meta().labels.clone();
-    let mut cmds = Vec::new();
+/// A label to set (`Some` value) or remove (`None`).
+type LabelChange = (String, Option<String>);
+
+/// kubectl's parseLabels over the words after the object.
+fn parse_label_changes(changes: &[String]) -> Result<Vec<LabelChange>, String> {
+    let mut cmds: Vec<LabelChange> = Vec::new();
     // kubectl's parseLabels: `k=v` (the value checked here, the key by the API server), then
     // `k-`. A word that is neither names a resource to GetResourcesAndPairs, so it must come
     // before the changes (here the command labels one named object).
@@ -103,6 +111,8 @@ fn label_one(
                     errs.join(";")
                 ));
             }
+            // A map upstream: the last value of a key is the one set.
+            cmds.retain(|(k2, v2)| k2 != k || v2.is_none());
             cmds.push((k.to_string(), Some(v.to_string())));
         } else if let Some(key) = c.strip_suffix('-') {
             cmds.push((key.to_string(), None));
@@ -114,8 +124,7 @@ fn label_one(
             ));
         }
     }
-    // Then, as parseLabels and labelFunc go on: a key both set and removed, then a value
-    // that would change without --overwrite.
+    // Then, as parseLabels goes on: a key both set and removed.
     for (k, v) in &cmds {
         if v.is_none() && cmds.iter().any(|(k2, v2)| k2 == k && v2.is_some()) {
             return Err(
@@ -123,7 +132,21 @@ fn label_one(
             );
         }
     }
-    for (k, v) in &cmds {
+    Ok(cmds)
+}
+
+fn label_one(
+    target: &mut dyn Target,
+    ns: &str,
+    kind: Kind,
+    obj: &Object,
+    cmds: &[LabelChange],
+    overwrite: bool,
+) -> Result<String, String> {
+    let name = obj.meta().name.to_string();
+    let labels = obj.meta().labels.clone();
+    // labelFunc: a value that would change without --overwrite.
+    for (k, v) in cmds {
         if let (Some(old), Some(v)) = (labels.get(k), v) {
             if old != v && !overwrite {
                 return Err(format!(
@@ -133,7 +156,7 @@ fn label_one(
         }
     }
     let mut changed = false;
-    for (key, value) in cmds {
+    for (key, value) in cmds.iter().cloned() {
         if labels.get(&key) == value.as_ref() {
             continue;
         }
@@ -200,6 +223,13 @@ fn update_target<'a>(
     pos: &'a [String],
     what: &str,
 ) -> Result<(Kind, String, &'a [String], Object), Output> {
+    let (kind, name, changes) = split_target(pos, what)?;
+    let obj = lookup(target, kind, ns, &name)?;
+    Ok((kind, name, changes, obj))
+}
+
+/// The kind, the name and the updates of `TYPE NAME k=v...` or `TYPE/NAME k=v...`.
+fn split_target<'a>(pos: &'a [String], what: &str) -> Result<(Kind, String, &'a [String]), Output> {
     let (kind, name, changes) = match pos {
         [r, rest @ ..] if r.contains('/') => {
             let (k, n) = r.split_once('/').unwrap_or_default();
@@ -214,12 +244,17 @@ fn update_target<'a>(
             "error: at least one {what} update is required\n"
         )));
     }
-    let r = crate::model::ObjectRef::new(kind, ns, &name);
-    let Some(obj) = target.sim().cluster().get_object(&r) else {
-        return Err(Output::err(format!(
+    Ok((kind, name, changes))
+}
+
+/// The object named, or the API server's NotFound.
+fn lookup(target: &dyn Target, kind: Kind, ns: &str, name: &str) -> Result<Object, Output> {
+    let r = crate::model::ObjectRef::new(kind, ns, name);
+    match target.sim().cluster().get_object(&r) {
+        Some(obj) => Ok(obj.clone()),
+        None => Err(Output::err(format!(
             "Error from server (NotFound): {} \"{name}\" not found\n",
             kind.qualified_resource()
-        )));
-    };
-    Ok((kind, name, changes, obj.clone()))
+        ))),
+    }
 }

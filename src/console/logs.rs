@@ -55,18 +55,16 @@ pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Outp
         ([r, c], _) => (Some(r.as_str()), Some(c.as_str())),
         _ => return Output::err(USAGE),
     };
-    let tail = match args.value("tail").map(str::parse::<i64>) {
+    let tail = match args
+        .value("tail")
+        .map(|v| super::cmdutil::int_flag("tail", v, "logs"))
+    {
         None => None,
         Some(Ok(n)) if n < -1 => {
             return Output::err("error: --tail must be greater than or equal to -1\n")
         }
         Some(Ok(n)) => Some(n),
-        Some(Err(_)) => {
-            let v = args.value("tail").unwrap_or_default();
-            return Output::err(format!(
-                "error: invalid argument \"{v}\" for \"--tail\" flag: strconv.ParseInt: parsing \"{v}\": invalid syntax\nSee 'kubectl logs --help' for usage.\n"
-            ));
-        }
+        Some(Err(o)) => return o,
     };
     if args.has("container") && inline_container.is_some() {
         return Output::err("error: only one of -c or an inline [CONTAINER] arg is allowed\n");

@@ -159,14 +159,10 @@ pub fn drain(target: &mut dyn Target, words: &[String]) -> Output {
     };
     let grace = match args.value("grace-period") {
         None => None,
-        Some(g) => match g.parse::<i64>() {
+        Some(g) => match super::cmdutil::int_flag("grace-period", g, "drain") {
             Ok(v) if v < 0 => None,
             Ok(v) => Some(v),
-            Err(_) => {
-                return Output::err(format!(
-                    "error: invalid argument \"{g}\" for \"--grace-period\" flag: strconv.ParseInt: parsing \"{g}\": invalid syntax\nSee 'kubectl drain --help' for usage.\n"
-                ))
-            }
+            Err(o) => return o,
         },
     };
     let timeout_ms = match args.value("timeout") {

@@ -45,13 +45,7 @@ fn run_sub(
     };
     let int_flag = |f: &str| -> Result<Option<i64>, Output> {
         args.value(f)
-            .map(|v| {
-                v.parse::<i64>().map_err(|_| {
-                    Output::err(format!(
-                        "error: invalid argument \"{v}\" for \"--{f}\" flag: strconv.ParseInt: parsing \"{v}\": invalid syntax\nSee 'kubectl rollout {sub} --help' for usage.\n"
-                    ))
-                })
-            })
+            .map(|v| super::cmdutil::int_flag(f, v, &format!("rollout {sub}")))
             .transpose()
     };
     // Flags are read before anything is asked of the server, as cobra does.

@@ -18,7 +18,7 @@ pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Outp
     };
     // pflag reads an int (64 bits); the API server's Scale holds an int32 and rejects the
     // patch kubectl sends when the number does not fit.
-    let replicas = match replicas.parse::<i64>() {
+    let replicas = match super::cmdutil::int_flag("replicas", replicas, "scale") {
         Ok(n) => match i32::try_from(n) {
             Ok(n) => n,
             Err(_) => {
@@ -27,18 +27,7 @@ pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Outp
                 ))
             }
         },
-        Err(e) => {
-            let why = if *e.kind() == std::num::IntErrorKind::PosOverflow
-                || *e.kind() == std::num::IntErrorKind::NegOverflow
-            {
-                "value out of range"
-            } else {
-                "invalid syntax"
-            };
-            return Output::err(format!(
-                "error: invalid argument \"{replicas}\" for \"--replicas\" flag: strconv.ParseInt: parsing \"{replicas}\": {why}\nSee 'kubectl scale --help' for usage.\n"
-            ));
-        }
+        Err(o) => return o,
     };
     if replicas < 0 {
         return Output::err("error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0\n");

@@ -454,8 +454,9 @@ pub struct ObjectReference {
     pub name: String,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub uid: String,
-    #[serde(skip_serializing_if = "ResourceVersion::is_empty")]
-    pub resource_version: ResourceVersion,
+    /// Any text: upstream keeps a reference's version as it was written.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub resource_version: String,
 }
 
 #[cfg(test)]

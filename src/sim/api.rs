@@ -465,7 +465,7 @@ impl Cluster {
             namespace: involved.namespace.clone(),
             name: involved.name.to_string(),
             uid,
-            resource_version: ResourceVersion(0),
+            resource_version: String::new(),
         };
         match &self.last_event_ref {
             Some(last) if **last == want => last.clone(),
@@ -2477,7 +2477,6 @@ fn event_source(actor: &Actor) -> (std::borrow::Cow<'static, str>, Name) {
     }
 }
 
-/// The namespace an Event about `involved` is stored in.
 /// Whether an Event is named otherwise than a recorder names it (`<object>.<suffix>`, in the
 /// object's namespace or `default`): a learner's own, for one.
 fn odd_event(e: &Event) -> bool {
@@ -2495,6 +2494,7 @@ fn odd_event(e: &Event) -> bool {
     !named || e.metadata.namespace != ns
 }
 
+/// The namespace an Event about `involved` is stored in.
 fn event_namespace(involved: &ObjectRef) -> &str {
     if involved.namespace.is_empty() {
         "default"
@@ -2557,6 +2557,59 @@ mod tests {
                 c.odd_events,
             )
         )
+    }
+
+    /// Issue 16: after a run where only recorders wrote Events, none is named otherwise, so
+    /// `events_for` takes the range over names, and it lists what a walk over every Event does,
+    /// for pods, their ReplicaSet and nodes (whose Events live in `default`).
+    #[test]
+    fn the_range_over_an_objects_event_names_lists_what_a_full_walk_does() {
+        use crate::model::Container;
+        use crate::sim::examples::replicaset;
+        use crate::sim::{Command, SimBuilder};
+        let mut sim = SimBuilder::new(3).workers(3).build().unwrap();
+        let web = Container::new("web", "nginx:1.27");
+        sim.apply(Command::Apply(replicaset("web", 12, web).into()))
+            .unwrap();
+        sim.run_for(60_000);
+        sim.apply(Command::Partition {
+            node: "node-2".into(),
+        })
+        .unwrap();
+        sim.run_for(400_000);
+        let c = &sim.api;
+        assert_eq!(c.odd_events, 0);
+        let mut refs: Vec<ObjectRef> = c.list_kind(Kind::Pod).map(|o| o.object_ref()).collect();
+        refs.push(ObjectRef::new(Kind::ReplicaSet, "default", "web"));
+        refs.extend((1..=3).map(|i| ObjectRef::new(Kind::Node, "", &format!("node-{i}"))));
+        let mut listed = 0;
+        for r in &refs {
+            let by_range: Vec<&str> = c.events_for(r).iter().map(|e| &*e.metadata.name).collect();
+            let uid = c.get_object(r).map_or("", |o| o.meta().uid.as_str());
+            let mut walked: Vec<&Event> = c
+                .list::<Event>()
+                .filter(|e| {
+                    let o = &e.involved_object;
+                    o.kind == r.kind.name()
+                        && o.name == r.name
+                        && o.namespace == r.namespace
+                        && (uid.is_empty() || o.uid == uid)
+                })
+                .collect();
+            crate::sort::sort_by_key(&mut walked, |e| {
+                let t = e.last_timestamp.or(e.first_timestamp);
+                (t.map_or(0, |t| t.millis() / 1000), e.metadata.name.clone())
+            });
+            let walked: Vec<&str> = walked.iter().map(|e| &*e.metadata.name).collect();
+            assert_eq!(by_range, walked, "{r}");
+            listed += by_range.len();
+        }
+        assert!(listed > 50, "Events listed: {listed}");
+        assert!(
+            refs.iter()
+                .any(|r| r.kind == Kind::Node && !c.events_for(r).is_empty()),
+            "a node's Events are listed"
+        );
     }
 
     /// Issue 16: the count of Events named otherwise than `<object>.<suffix>` follows every

@@ -86,7 +86,7 @@ pub struct TraceEntry {
 }
 
 impl TraceEntry {
-    /// "created pod web-x2kzq": the text with the object's name in its places.
+    /// "created pod web-x2kzq": the text with the object's name back in its place.
     pub fn what(&self) -> Cow<'_, str> {
         if self.name_at.is_none() {
             return Cow::Borrowed(&self.text);
@@ -277,7 +277,7 @@ impl Trace {
     ) {
         let subject = subject.map(|r| self.share(r));
         let object = object.map(|r| self.share(r));
-        // The object's name cut out of the text: "pod \0 is Running (1/1 ready)" is then one
+        // The object's name cut out of the text: "pod  is Running (1/1 ready)" is then one
         // copy for 10,000 pods, where each had its own (issue 16).
         let name = object.as_ref().map_or("", |o| &o.name);
         let name_at = what
@@ -462,7 +462,7 @@ mod tests {
         );
     }
 
-    /// Issue 16: a text keeps its object's name as a mark, so the same text about two pods is
+    /// Issue 16: a text is kept with its object's name cut out, so the same text about two pods is
     /// one copy; it reads, prints and digests as written.
     #[test]
     fn a_text_naming_its_object_is_shared_between_objects_and_reads_as_written() {

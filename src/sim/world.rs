@@ -233,7 +233,7 @@ impl ContainerLog {
 struct ContainerLogs {
     machine: Name,
     current: ContainerLog,
-    /// Boxed: most containers never restart, and an entry of the map is then 88 bytes, not
+    /// Boxed: most containers never restart, and an entry of the map is then 96 bytes, not
     /// 128 (issue 16).
     previous: Option<Box<ContainerLog>>,
 }

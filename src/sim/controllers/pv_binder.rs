@@ -262,7 +262,7 @@ fn claim_ref(pvc: &PersistentVolumeClaim) -> ObjectReference {
         namespace: pvc.metadata.namespace.clone(),
         name: pvc.metadata.name.to_string(),
         uid: pvc.metadata.uid.clone(),
-        resource_version: Default::default(),
+        resource_version: String::new(),
     }
 }
 
