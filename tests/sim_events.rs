@@ -204,3 +204,58 @@ fn a_pods_kubelet_events_share_their_object_and_repeated_messages() {
     // One copy of a text both pods' Events say.
     assert!(std::ptr::eq(a[2].message.as_ptr(), b[2].message.as_ptr()));
 }
+
+/// kube-apiserver's `--event-ttl` (1 h): etcd deletes an Event an hour after its last write.
+/// The lab looks once a minute, so an Event goes between 60 and 61 minutes after; one written
+/// again later (its count bumped) stays an hour from then.
+#[test]
+fn events_are_deleted_an_hour_after_their_last_write() {
+    let (mut sim, pod) = one_node_and_a_pod();
+    sim.apply(Command::Apply(pod.into())).unwrap();
+    sim.run_for(30_000);
+    let solo = |sim: &Sim| -> Vec<String> {
+        sim.cluster()
+            .events_for(&ObjectRef::new(Kind::Pod, "default", "solo"))
+            .iter()
+            .map(|e| e.reason.to_string())
+            .collect()
+    };
+    assert_eq!(solo(&sim), ["Scheduled", "Pulled", "Created", "Started"]);
+    // At 50 minutes the container is killed and started again: its Pulled, Created and
+    // Started Events count up, so their hour starts again.
+    sim.run_for(50 * 60_000 - 30_000);
+    let console = Console::new();
+    let out = console.run(&mut sim, "lab kill solo");
+    assert!(out.ok, "{}", out.text);
+    sim.run_for(60_000);
+    let before = console.run(&mut sim, "kubectl get events").text;
+    assert!(before.contains("Started"), "{before}");
+    sim.run_for(9 * 60_000 - 1_000);
+    // The restart added a BackOff Event; Scheduled was written once, at the start.
+    let written_once = |sim: &Sim| solo(sim).contains(&"Scheduled".to_string());
+    assert!(written_once(&sim), "still there just before the hour");
+    sim.run_for(62_000);
+    assert!(!written_once(&sim), "{:?}", solo(&sim));
+    assert!(
+        solo(&sim).contains(&"Started".to_string()),
+        "{:?}",
+        solo(&sim)
+    );
+    sim.run_for(50 * 60_000);
+    assert!(solo(&sim).is_empty(), "{:?}", solo(&sim));
+    let deleted: Vec<String> = sim
+        .trace()
+        .entries()
+        .filter(|e| e.what().starts_with("deleted event solo."))
+        .map(|e| e.to_string())
+        .collect();
+    assert_eq!(deleted.len(), 5, "{deleted:?}");
+    assert!(
+        deleted[0].contains("kube-apiserver: deleted event solo.")
+            && deleted[0].ends_with("(an hour after its last write (--event-ttl))"),
+        "{}",
+        deleted[0]
+    );
+    let after = console.run(&mut sim, "kubectl get events").text;
+    assert!(!after.contains("solo"), "{after}");
+}

@@ -258,6 +258,9 @@ impl PodTally {
     }
 }
 
+/// How often the lab looks for Events whose hour is up (`Sim::expire_events`).
+pub(crate) const EVENT_TTL_SWEEP: u64 = 60_000;
+
 #[derive(Clone, Debug, Default)]
 pub struct Cluster {
     /// An `Object` boxes its kind's struct, so B-tree nodes stay small and an Event takes the
@@ -2324,6 +2327,44 @@ impl Sim {
             "",
         );
         self.publish(Some(&old), None);
+    }
+
+    /// kube-apiserver `--event-ttl`: each Event is stored with an etcd lease of an hour from
+    /// its last write, and etcd deletes it when the lease runs out. The lab looks once a
+    /// minute; the last write is the later of the Event's creation and its `lastTimestamp`
+    /// (a learner's replace of an Event does not restart its hour here).
+    pub(crate) fn expire_events(&mut self) {
+        self.schedule(EVENT_TTL_SWEEP, crate::sim::Event::ExpireEvents);
+        let Some(cutoff) = self.now.checked_sub(self.timing.event_ttl) else {
+            return;
+        };
+        let expired: Vec<ObjectRef> = self
+            .api
+            .list::<Event>()
+            .filter(|e| {
+                let m = &e.metadata;
+                m.creation_timestamp
+                    .max(e.last_timestamp)
+                    .map_or(0, |t| t.millis())
+                    <= cutoff
+            })
+            .map(|e| ObjectRef::new(Kind::Event, &e.metadata.namespace, &e.metadata.name))
+            .collect();
+        for r in expired {
+            let Some(old) = self.api.take(&r) else {
+                continue;
+            };
+            self.api.resource_version += 1;
+            self.record(
+                &Actor::ApiServer,
+                None,
+                Some(&r),
+                Change::Deleted,
+                format!("deleted event {}", r.name),
+                "an hour after its last write (--event-ttl)",
+            );
+            self.publish(Some(&old), None);
+        }
     }
 
     /// Records a core/v1 Event through the actor's event recorder (`sim::recorder`): a repeat

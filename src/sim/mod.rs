@@ -79,6 +79,8 @@ pub struct Timing {
     pub podgc_period: u64,
     /// PodGC `quarantineTime`.
     pub podgc_quarantine: u64,
+    /// kube-apiserver `--event-ttl` (1 h): how long an Event is kept after its last write.
+    pub event_ttl: u64,
     /// Watch delivery latency to controllers, drawn uniformly from this range.
     pub watch_latency_min: u64,
     pub watch_latency_max: u64,
@@ -127,6 +129,7 @@ impl Default for Timing {
             large_cluster_size_threshold: 50,
             podgc_period: 20_000,
             podgc_quarantine: 40_000,
+            event_ttl: 3_600_000,
             watch_latency_min: 2,
             watch_latency_max: 30,
             container_start_min: 1_000,
@@ -728,6 +731,8 @@ pub(crate) enum Event {
     NodeMonitor,
     NodeEvictionPass,
     PodGc,
+    /// etcd deletes the Events whose hour is up (`Sim::expire_events`).
+    ExpireEvents,
     KubeletHeartbeat {
         node: String,
         epoch: u64,
@@ -811,6 +816,7 @@ impl Event {
             Event::NodeMonitor => "node-monitor",
             Event::NodeEvictionPass => "node-eviction",
             Event::PodGc => "podgc",
+            Event::ExpireEvents => "event-ttl",
             Event::KubeletHeartbeat { .. } => "heartbeat",
             Event::KubeletRelist { .. } => "relist",
             Event::ContainerCreated { .. } => "container-created",
@@ -874,6 +880,7 @@ impl Sim {
         }
         sim.schedule(sim.timing.node_monitor_period, Event::NodeMonitor);
         sim.schedule(sim.timing.podgc_period, Event::PodGc);
+        sim.schedule(api::EVENT_TTL_SWEEP, Event::ExpireEvents);
         sim
     }
 
@@ -1098,6 +1105,7 @@ impl Sim {
             Event::NodeMonitor => controllers::node_lifecycle::monitor(self),
             Event::NodeEvictionPass => controllers::node_lifecycle::eviction_pass(self),
             Event::PodGc => controllers::podgc::gc(self),
+            Event::ExpireEvents => self.expire_events(),
             Event::KubeletHeartbeat { node, epoch } => self.kubelet_heartbeat(&node, epoch),
             Event::KubeletRelist { node } => self.kubelet_relist(&node),
             Event::ContainerCreated {
