@@ -197,6 +197,11 @@ fn a_restarted_containers_states_print_and_read_back() {
         yaml.contains("    lastState:\n      terminated:\n        exitCode: 143\n"),
         "{yaml}"
     );
+    // The status names its addresses `hostIP` and `podIP`, as the API does.
+    assert!(
+        yaml.contains("\n  hostIP: ") && yaml.contains("\n  podIP: "),
+        "{yaml}"
+    );
     let read = podlab::manifest::parse(&yaml);
     assert_eq!(read.errors().count(), 0, "{:#?}", read.diagnostics);
     let podlab::manifest::ManifestObject::Object(podlab::model::Object::Pod(back)) =

@@ -507,7 +507,7 @@ pub struct PodStatus {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub conditions: Vec<PodCondition>,
     /// Shared with the kubelet's own copy, as `podIP` is (issue 16).
-    #[serde(skip_serializing_if = "str::is_empty")]
+    #[serde(rename = "hostIP", skip_serializing_if = "str::is_empty")]
     pub host_ip: super::Name,
     #[serde(rename = "podIP", skip_serializing_if = "str::is_empty")]
     pub pod_ip: super::Name,
