@@ -259,3 +259,37 @@ fn events_are_deleted_an_hour_after_their_last_write() {
     let after = console.run(&mut sim, "kubectl get events").text;
     assert!(!after.contains("solo"), "{after}");
 }
+
+/// Any write restarts an Event's hour, a learner's too: etcd's lease is attached again at each
+/// write (`--event-ttl`), so a labelled Event outlives those written with it.
+#[test]
+fn a_learners_write_to_an_event_starts_its_hour_again() {
+    let (mut sim, pod) = one_node_and_a_pod();
+    sim.apply(Command::Apply(pod.into())).unwrap();
+    sim.run_for(50 * 60_000);
+    let reasons = |sim: &Sim| -> Vec<String> {
+        sim.cluster()
+            .events_for(&ObjectRef::new(Kind::Pod, "default", "solo"))
+            .iter()
+            .map(|e| e.reason.to_string())
+            .collect()
+    };
+    let scheduled = sim
+        .cluster()
+        .list::<Event>()
+        .find(|e| e.reason == "Scheduled")
+        .unwrap()
+        .metadata
+        .name
+        .to_string();
+    let console = Console::new();
+    let out = console.run(
+        &mut sim,
+        &format!("kubectl label event {scheduled} seen=yes"),
+    );
+    assert!(out.ok, "{}", out.text);
+    sim.run_for(11 * 60_000);
+    assert_eq!(reasons(&sim), ["Scheduled"]);
+    sim.run_for(50 * 60_000);
+    assert!(reasons(&sim).is_empty(), "{:?}", reasons(&sim));
+}

@@ -308,6 +308,8 @@ pub struct Cluster {
     /// Events not named `<object>.<suffix>` in their object's namespace, as recorders name
     /// them: while there are none, `events_for` reads only the object's own names.
     odd_events: usize,
+    /// The store's revision at each minute's look for expired Events (`Sim::expire_events`).
+    pub(crate) sweep_marks: Vec<u64>,
 }
 
 /// See `Cluster::admitted_spec`; printed as its length.
@@ -2330,24 +2332,28 @@ impl Sim {
     }
 
     /// kube-apiserver `--event-ttl`: each Event is stored with an etcd lease of an hour from
-    /// its last write, and etcd deletes it when the lease runs out. The lab looks once a
-    /// minute; the last write is the later of the Event's creation and its `lastTimestamp`
-    /// (a learner's replace of an Event does not restart its hour here).
+    /// its last write (any write: the recorder's, a learner's label or replace), and etcd
+    /// deletes it when the lease runs out. The lab looks once a minute, so an Event goes up
+    /// to a minute after its hour.
     pub(crate) fn expire_events(&mut self) {
         self.schedule(EVENT_TTL_SWEEP, crate::sim::Event::ExpireEvents);
+        // The store's revision at each look (the k-th at k minutes): an object last written
+        // by then has a version no higher, so an Event's last write is known to the minute
+        // from its version alone, 8 bytes a simulated minute.
+        self.api.sweep_marks.push(self.api.resource_version);
         let Some(cutoff) = self.now.checked_sub(self.timing.event_ttl) else {
+            return;
+        };
+        let Some(&written_by) = (cutoff / EVENT_TTL_SWEEP)
+            .checked_sub(1)
+            .and_then(|k| self.api.sweep_marks.get(k as usize))
+        else {
             return;
         };
         let expired: Vec<ObjectRef> = self
             .api
             .list::<Event>()
-            .filter(|e| {
-                let m = &e.metadata;
-                m.creation_timestamp
-                    .max(e.last_timestamp)
-                    .map_or(0, |t| t.millis())
-                    <= cutoff
-            })
+            .filter(|e| e.metadata.resource_version.0 <= written_by)
             .map(|e| ObjectRef::new(Kind::Event, &e.metadata.namespace, &e.metadata.name))
             .collect();
         for r in expired {
