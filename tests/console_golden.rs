@@ -327,6 +327,28 @@ fn label_and_annotate_follow_kubectl() {
         ),
         "replicaset.apps/random-generator labeled\n"
     );
+    // Removing a label is "unlabeled" (kubectl's updateDataChangeMsg: the object got
+    // shorter); one that is not there is named first.
+    assert_eq!(
+        run(&mut sim, "kubectl label rs random-generator gone=soon"),
+        "replicaset.apps/random-generator labeled\n"
+    );
+    assert_eq!(
+        run(&mut sim, "kubectl label rs random-generator gone- nosuch-"),
+        "label \"nosuch\" not found.\nreplicaset.apps/random-generator unlabeled\n"
+    );
+    assert_eq!(
+        run(&mut sim, "kubectl label rs random-generator nosuch-"),
+        "label \"nosuch\" not found.\nreplicaset.apps/random-generator not labeled\n"
+    );
+    let out = Console::new().run(&mut sim, "kubectl label rs --all -l app=x a=b");
+    assert_eq!(
+        (out.ok, out.text.as_str()),
+        (
+            false,
+            "error: cannot set --all and --selector at the same time\n"
+        )
+    );
     // A key given twice keeps its last value, as in parseLabels' map.
     assert_eq!(
         run(&mut sim, "kubectl label rs random-generator tier=x tier=db"),

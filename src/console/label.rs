@@ -23,6 +23,9 @@ pub fn label(console: &Console, target: &mut dyn Target, words: &[String]) -> Ou
         Err(o) => return o,
     };
     let ns = namespace(console, &args).to_string();
+    if args.on("all") && args.has("selector") {
+        return Output::err("error: cannot set --all and --selector at the same time\n");
+    }
     let (kind, objects, cmds) = if args.on("all") || args.has("selector") {
         let Some((kind, changes)) = args.positional.split_first() else {
             return Output::err("error: one or more resources must be specified as <resource> <name> or <resource>/<name>\n");
@@ -145,13 +148,21 @@ fn label_one(
 ) -> Result<String, String> {
     let name = obj.meta().name.to_string();
     let labels = obj.meta().labels.clone();
-    // labelFunc: a value that would change without --overwrite.
+    // RunLabel names each label to remove that is not there, then labelFunc refuses a value
+    // that would change without --overwrite.
+    let mut out = String::new();
+    for (k, v) in cmds {
+        if v.is_none() && labels.get(k).is_none() {
+            out.push_str(&format!("label {k:?} not found.\n"));
+        }
+    }
     for (k, v) in cmds {
         if let (Some(old), Some(v)) = (labels.get(k), v) {
             if old != v && !overwrite {
-                return Err(format!(
+                out.push_str(&format!(
                     "error: '{k}' already has a value ({old}), and --overwrite is false\n"
                 ));
+                return Err(out);
             }
         }
     }
@@ -169,10 +180,35 @@ fn label_one(
                 key,
                 value,
             })
-            .map_err(|e| sim_error_text(&e))?;
+            .map_err(|e| out.clone() + &sim_error_text(&e))?;
     }
-    let what = if changed { "labeled" } else { "not labeled" };
-    Ok(format!("{} {what}\n", qualified_name(kind, &name)))
+    // updateDataChangeMsg: "unlabeled" when, without --overwrite, the object's JSON got
+    // shorter, which here only its labels can make it.
+    let json_len = |labels: &crate::model::Labels| match labels.len() {
+        0 => 0,
+        // `"labels":{"k":"v",...},` with a comma after it.
+        _ => {
+            labels
+                .iter()
+                .map(|(k, v)| k.len() + v.len() + 6)
+                .sum::<usize>()
+                + 11
+        }
+    };
+    let mut after = labels.clone();
+    for (k, v) in cmds {
+        match v {
+            Some(v) => after.insert(k.clone(), v.clone()),
+            None => after.remove(k),
+        };
+    }
+    let what = match (changed, overwrite) {
+        (false, _) => "not labeled",
+        (true, false) if json_len(&after) < json_len(&labels) => "unlabeled",
+        _ => "labeled",
+    };
+    out.push_str(&format!("{} {what}\n", qualified_name(kind, &name)));
+    Ok(out)
 }
 
 /// `kubectl annotate TYPE NAME k=v [k2-]`: a replace with the object's resourceVersion, so a
