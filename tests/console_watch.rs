@@ -316,6 +316,12 @@ fn issue_16_console_inputs_match_kubectl_or_say_what_is_wrong() {
         "kubectl rollout undo deploy/web --to-revision=99999999999999999999",
     );
     assert_eq!(out.text, "error: invalid argument \"99999999999999999999\" for \"--to-revision\" flag: strconv.ParseInt: parsing \"99999999999999999999\": value out of range\nSee 'kubectl rollout undo --help' for usage.\n");
+    // `create deployment`'s --replicas and --port are int32 flags.
+    let out = console.run(
+        &mut sim,
+        "kubectl create deployment w2 --image=nginx --replicas=9999999999",
+    );
+    assert_eq!(out.text, "error: invalid argument \"9999999999\" for \"--replicas\" flag: strconv.ParseInt: parsing \"9999999999\": value out of range\nSee 'kubectl create deployment --help' for usage.\n");
     let out = console.run(&mut sim, "kubectl logs nope --tail=1e3");
     assert_eq!(out.text, "error: invalid argument \"1e3\" for \"--tail\" flag: strconv.ParseInt: parsing \"1e3\": invalid syntax\nSee 'kubectl logs --help' for usage.\n");
     let out = console.run(&mut sim, "kubectl cordon node-1 node-2");

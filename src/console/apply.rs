@@ -97,11 +97,8 @@ fn create_deployment(console: &Console, target: &mut dyn Target, words: &[String
     let number = |flag: &str, default: i64| -> Result<i64, Output> {
         match args.value(flag) {
             None => Ok(default),
-            Some(v) => v.parse::<i32>().map(i64::from).map_err(|_| {
-                Output::err(format!(
-                    "error: invalid argument \"{v}\" for \"--{flag}\" flag: strconv.ParseInt: parsing \"{v}\": invalid syntax\n{usage}"
-                ))
-            }),
+            // Int32 flags.
+            Some(v) => super::cmdutil::int_flag(flag, v, "create deployment", 32),
         }
     };
     let (replicas, port) = match (number("replicas", 1), number("port", -1)) {

@@ -138,20 +138,25 @@ pub(super) fn selected_names(
 }
 
 /// `<kind>.<group>/<name>` as `-o name` and apply print it (`deployment.apps/web`).
-/// An integer flag's value as pflag reads it (`strconv.ParseInt`), or cobra's error for it
-/// with the usage line of `cmd` (`scale`, `rollout history`).
-pub fn int_flag(flag: &str, v: &str, cmd: &str) -> Result<i64, Output> {
-    v.parse::<i64>().map_err(|e| {
-        let why = match e.kind() {
-            std::num::IntErrorKind::PosOverflow | std::num::IntErrorKind::NegOverflow => {
-                "value out of range"
-            }
-            _ => "invalid syntax",
-        };
-        Output::err(format!(
-            "error: invalid argument \"{v}\" for \"--{flag}\" flag: strconv.ParseInt: parsing \"{v}\": {why}\nSee 'kubectl {cmd} --help' for usage.\n"
-        ))
-    })
+/// An integer flag's value as pflag reads it (`strconv.ParseInt` to `bits`, 32 or 64), or
+/// cobra's error for it with the usage line of `cmd` (`scale`, `rollout history`).
+pub fn int_flag(flag: &str, v: &str, cmd: &str, bits: u32) -> Result<i64, Output> {
+    let why = match v.parse::<i64>() {
+        Ok(n) if bits == 64 || i32::try_from(n).is_ok() => return Ok(n),
+        Ok(_) => "value out of range",
+        Err(e)
+            if matches!(
+                e.kind(),
+                std::num::IntErrorKind::PosOverflow | std::num::IntErrorKind::NegOverflow
+            ) =>
+        {
+            "value out of range"
+        }
+        Err(_) => "invalid syntax",
+    };
+    Err(Output::err(format!(
+        "error: invalid argument \"{v}\" for \"--{flag}\" flag: strconv.ParseInt: parsing \"{v}\": {why}\nSee 'kubectl {cmd} --help' for usage.\n"
+    )))
 }
 
 pub fn qualified_name(kind: Kind, name: &str) -> String {

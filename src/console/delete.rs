@@ -30,7 +30,7 @@ pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Outp
     let ns = namespace(console, &args).to_string();
     let force = args.on("force");
     let mut grace: Option<i64> = match args.value("grace-period") {
-        Some(g) => match super::cmdutil::int_flag("grace-period", g, "delete") {
+        Some(g) => match super::cmdutil::int_flag("grace-period", g, "delete", 64) {
             Ok(v) => Some(v),
             Err(o) => return o,
         },

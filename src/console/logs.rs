@@ -57,7 +57,7 @@ pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Outp
     };
     let tail = match args
         .value("tail")
-        .map(|v| super::cmdutil::int_flag("tail", v, "logs"))
+        .map(|v| super::cmdutil::int_flag("tail", v, "logs", 64))
     {
         None => None,
         Some(Ok(n)) if n < -1 => {

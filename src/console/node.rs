@@ -159,7 +159,7 @@ pub fn drain(target: &mut dyn Target, words: &[String]) -> Output {
     };
     let grace = match args.value("grace-period") {
         None => None,
-        Some(g) => match super::cmdutil::int_flag("grace-period", g, "drain") {
+        Some(g) => match super::cmdutil::int_flag("grace-period", g, "drain", 64) {
             Ok(v) if v < 0 => None,
             Ok(v) => Some(v),
             Err(o) => return o,

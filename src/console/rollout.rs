@@ -45,7 +45,7 @@ fn run_sub(
     };
     let int_flag = |f: &str| -> Result<Option<i64>, Output> {
         args.value(f)
-            .map(|v| super::cmdutil::int_flag(f, v, &format!("rollout {sub}")))
+            .map(|v| super::cmdutil::int_flag(f, v, &format!("rollout {sub}"), 64))
             .transpose()
     };
     // Flags are read before anything is asked of the server, as cobra does.

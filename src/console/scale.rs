@@ -18,7 +18,7 @@ pub fn run(console: &Console, target: &mut dyn Target, words: &[String]) -> Outp
     };
     // pflag reads an int (64 bits); the API server's Scale holds an int32 and rejects the
     // patch kubectl sends when the number does not fit.
-    let replicas = match super::cmdutil::int_flag("replicas", replicas, "scale") {
+    let replicas = match super::cmdutil::int_flag("replicas", replicas, "scale", 64) {
         Ok(n) => match i32::try_from(n) {
             Ok(n) => n,
             Err(_) => {
