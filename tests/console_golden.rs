@@ -365,10 +365,42 @@ fn label_and_annotate_follow_kubectl() {
         out.text,
         "Error from server (NotFound): services \"nope\" not found\n"
     );
-    let out = Console::new().run(&mut sim, "kubectl label pods");
-    assert!(out
-        .text
-        .starts_with("error: one or more resources must be specified"));
+    // GetResourcesAndPairs and Validate, as kubectl's own TestLabelErrors has them: `pods` is
+    // a resource without changes, `pods-` a change without resources; `-` and `=bar` are
+    // resource names.
+    for (line, want) in [
+        ("kubectl label", "error: one or more resources must be specified as <resource> <name> or <resource>/<name>\n"),
+        ("kubectl label pods", "error: at least one label update is required\n"),
+        ("kubectl label pods -", "error: at least one label update is required\n"),
+        ("kubectl label pods =bar", "error: at least one label update is required\n"),
+        ("kubectl label pods-", "error: one or more resources must be specified as <resource> <name> or <resource>/<name>\n"),
+        ("kubectl label pods=bar", "error: one or more resources must be specified as <resource> <name> or <resource>/<name>\n"),
+        ("kubectl label pods a=b", "error: resource(s) were provided, but no name was specified\n"),
+    ] {
+        let out = Console::new().run(&mut sim, line);
+        assert_eq!((out.ok, out.text.as_str()), (false, want), "{line}");
+    }
+    // Several objects in one command, one missing: the others are labelled, the error last.
+    let mut sim = book_example(11);
+    let pod = run(
+        &mut sim,
+        "kubectl get pods -o jsonpath={.items[0].metadata.name}",
+    );
+    let out = Console::new().run(&mut sim, &format!("kubectl label pod {pod} nope team=a"));
+    assert_eq!(
+        (out.ok, out.text),
+        (
+            false,
+            format!("pod/{pod} labeled\nError from server (NotFound): pods \"nope\" not found\n")
+        )
+    );
+    assert_eq!(
+        run(
+            &mut sim,
+            &format!("kubectl label pod/{pod} svc/random-generator team=b --overwrite")
+        ),
+        format!("pod/{pod} labeled\nservice/random-generator labeled\n")
+    );
 }
 
 #[test]

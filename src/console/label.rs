@@ -26,71 +26,97 @@ pub fn label(console: &Console, target: &mut dyn Target, words: &[String]) -> Ou
     if args.on("all") && args.has("selector") {
         return Output::err("error: cannot set --all and --selector at the same time\n");
     }
-    let (kind, objects, cmds) = if args.on("all") || args.has("selector") {
-        let Some((kind, changes)) = args.positional.split_first() else {
-            return Output::err("error: one or more resources must be specified as <resource> <name> or <resource>/<name>\n");
-        };
-        let kind = match resolve_kind(kind) {
-            Ok(k) => k,
-            Err(o) => return o,
-        };
-        if changes.is_empty() {
-            return Output::err("error: at least one label update is required\n");
-        }
-        let cmds = match parse_label_changes(changes) {
-            Ok(c) => c,
-            Err(e) => return Output::err(e),
-        };
-        let selector = match args.value("selector").map(Selector::parse).transpose() {
-            Ok(s) => s,
-            Err(e) => return Output::err(format!("error: {e}\n")),
-        };
-        let objects: Vec<Object> = target
-            .sim()
-            .cluster()
-            .list_kind(kind)
-            .filter(|o| !kind.namespaced() || o.meta().namespace == ns)
-            .filter(|o| {
-                selector
-                    .as_ref()
-                    .is_none_or(|s| s.matches(&o.meta().labels))
-            })
-            .cloned()
-            .collect();
-        if objects.is_empty() {
-            return Output::ok(if kind.namespaced() {
-                format!("No resources found in {ns} namespace.\n")
-            } else {
-                "No resources found\n".to_string()
-            });
-        }
-        (kind, objects, cmds)
-    } else {
-        // The words are read before the object is asked for, as kubectl's Complete does.
-        let (kind, name, changes) = match split_target(&args.positional, "label") {
-            Ok(t) => t,
-            Err(o) => return o,
-        };
-        let cmds = match parse_label_changes(changes) {
-            Ok(c) => c,
-            Err(e) => return Output::err(e),
-        };
-        match lookup(target, kind, &ns, &name) {
-            Ok(obj) => (kind, vec![obj], cmds),
-            Err(o) => return o,
-        }
-    };
-    let mut text = String::new();
-    for obj in objects {
-        match label_one(target, &ns, kind, &obj, &cmds, args.on("overwrite")) {
-            Ok(line) => text.push_str(&line),
-            Err(e) => {
-                text.push_str(&e);
-                return Output::err(text);
-            }
+    // kubectl's GetResourcesAndPairs: the words before the first change name the objects;
+    // `=v` and a bare `-` are names too.
+    let mut resources: Vec<String> = Vec::new();
+    let mut changes: Vec<String> = Vec::new();
+    for w in &args.positional {
+        if (w.contains('=') && !w.starts_with('=')) || (w.ends_with('-') && w != "-") {
+            changes.push(w.clone());
+        } else if changes.is_empty() {
+            resources.push(w.clone());
+        } else {
+            return Output::err(format!(
+                "error: all resources must be specified before label changes: {w}\n"
+            ));
         }
     }
-    Output::ok(text)
+    if resources.is_empty() {
+        return Output::err("error: one or more resources must be specified as <resource> <name> or <resource>/<name>\n");
+    }
+    if changes.is_empty() {
+        return Output::err("error: at least one label update is required\n");
+    }
+    // The words are read before any object is asked for, as kubectl's Complete does.
+    let cmds = match parse_label_changes(&changes) {
+        Ok(c) => c,
+        Err(e) => return Output::err(e),
+    };
+    let groups = match super::cmdutil::resource_args(&resources) {
+        Ok(g) => g,
+        Err(o) => return o,
+    };
+    let selector = match args.value("selector").map(Selector::parse).transpose() {
+        Ok(s) => s,
+        Err(e) => return Output::err(format!("error: {e}\n")),
+    };
+    let select = args.on("all") || selector.is_some();
+    // The builder goes on past a missing object (ContinueOnError): errors come at the end.
+    let mut objects: Vec<(Kind, Object)> = Vec::new();
+    let mut errors = String::new();
+    for (kind, names) in &groups {
+        let kind = *kind;
+        if !names.is_empty() {
+            for name in names {
+                match lookup(target, kind, &ns, name) {
+                    Ok(o) => objects.push((kind, o)),
+                    Err(o) => errors.push_str(&o.text),
+                }
+            }
+        } else if select {
+            objects.extend(
+                target
+                    .sim()
+                    .cluster()
+                    .list_kind(kind)
+                    .filter(|o| !kind.namespaced() || o.meta().namespace == ns)
+                    .filter(|o| {
+                        selector
+                            .as_ref()
+                            .is_none_or(|s| s.matches(&o.meta().labels))
+                    })
+                    .map(|o| (kind, o.clone())),
+            );
+        } else {
+            return Output::err("error: resource(s) were provided, but no name was specified\n");
+        }
+    }
+    if objects.is_empty() && errors.is_empty() {
+        return Output::ok(if groups.iter().all(|(k, _)| k.namespaced()) {
+            format!("No resources found in {ns} namespace.\n")
+        } else {
+            "No resources found\n".to_string()
+        });
+    }
+    let mut text = String::new();
+    for (kind, obj) in objects {
+        if let Err(e) = label_one(
+            target,
+            &ns,
+            kind,
+            &obj,
+            &cmds,
+            args.on("overwrite"),
+            &mut text,
+        ) {
+            errors.push_str(&e);
+        }
+    }
+    if errors.is_empty() {
+        Output::ok(text)
+    } else {
+        Output::err(text + &errors)
+    }
 }
 
 /// A label to set (`Some` value) or remove (`None`).
@@ -99,32 +125,24 @@ type LabelChange = (String, Option<String>);
 /// kubectl's parseLabels over the words after the object.
 fn parse_label_changes(changes: &[String]) -> Result<Vec<LabelChange>, String> {
     let mut cmds: Vec<LabelChange> = Vec::new();
-    // kubectl's parseLabels: `k=v` (the value checked here, the key by the API server), then
-    // `k-`. A word that is neither names a resource to GetResourcesAndPairs, so it must come
-    // before the changes (here the command labels one named object).
     for c in changes {
-        if let Some((k, v)) = c.split_once('=') {
-            if v.contains('=') {
-                return Err(format!("error: invalid label spec: {c}\n"));
+        match c.split_once('=') {
+            Some((k, v)) => {
+                if v.contains('=') {
+                    return Err(format!("error: invalid label spec: {c}\n"));
+                }
+                let errs = crate::manifest::validate::label_value_errors(v);
+                if !errs.is_empty() {
+                    return Err(format!(
+                        "error: invalid label value: {c:?}: {}\n",
+                        errs.join(";")
+                    ));
+                }
+                // A map upstream: the last value of a key is the one set.
+                cmds.retain(|(k2, v2)| k2 != k || v2.is_none());
+                cmds.push((k.to_string(), Some(v.to_string())));
             }
-            let errs = crate::manifest::validate::label_value_errors(v);
-            if !errs.is_empty() {
-                return Err(format!(
-                    "error: invalid label value: {c:?}: {}\n",
-                    errs.join(";")
-                ));
-            }
-            // A map upstream: the last value of a key is the one set.
-            cmds.retain(|(k2, v2)| k2 != k || v2.is_none());
-            cmds.push((k.to_string(), Some(v.to_string())));
-        } else if let Some(key) = c.strip_suffix('-') {
-            cmds.push((key.to_string(), None));
-        } else if cmds.is_empty() {
-            return Err("error: at least one label update is required\n".into());
-        } else {
-            return Err(format!(
-                "error: all resources must be specified before label changes: {c}\n"
-            ));
+            None => cmds.push((c.strip_suffix('-').unwrap_or(c).to_string(), None)),
         }
     }
     // Then, as parseLabels goes on: a key both set and removed.
@@ -145,12 +163,12 @@ fn label_one(
     obj: &Object,
     cmds: &[LabelChange],
     overwrite: bool,
-) -> Result<String, String> {
+    out: &mut String,
+) -> Result<(), String> {
     let name = obj.meta().name.to_string();
     let labels = obj.meta().labels.clone();
     // RunLabel names each label to remove that is not there, then labelFunc refuses a value
     // that would change without --overwrite.
-    let mut out = String::new();
     for (k, v) in cmds {
         if v.is_none() && labels.get(k).is_none() {
             out.push_str(&format!("label {k:?} not found.\n"));
@@ -159,10 +177,9 @@ fn label_one(
     for (k, v) in cmds {
         if let (Some(old), Some(v)) = (labels.get(k), v) {
             if old != v && !overwrite {
-                out.push_str(&format!(
+                return Err(format!(
                     "error: '{k}' already has a value ({old}), and --overwrite is false\n"
                 ));
-                return Err(out);
             }
         }
     }
@@ -180,7 +197,7 @@ fn label_one(
                 key,
                 value,
             })
-            .map_err(|e| out.clone() + &sim_error_text(&e))?;
+            .map_err(|e| sim_error_text(&e))?;
     }
     // updateDataChangeMsg: "unlabeled" when, without --overwrite, the object's JSON got
     // shorter, which here only its labels can make it.
@@ -208,7 +225,7 @@ fn label_one(
         _ => "labeled",
     };
     out.push_str(&format!("{} {what}\n", qualified_name(kind, &name)));
-    Ok(out)
+    Ok(())
 }
 
 /// `kubectl annotate TYPE NAME k=v [k2-]`: a replace with the object's resourceVersion, so a
