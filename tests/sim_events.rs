@@ -205,6 +205,15 @@ fn a_pods_kubelet_events_share_their_object_and_repeated_messages() {
     assert!(std::ptr::eq(a[2].message.as_ptr(), b[2].message.as_ptr()));
 }
 
+/// The reasons of the Events `kubectl describe pod solo` lists, in its order.
+fn solo_reasons(sim: &Sim) -> Vec<String> {
+    sim.cluster()
+        .events_for(&ObjectRef::new(Kind::Pod, "default", "solo"))
+        .iter()
+        .map(|e| e.reason.to_string())
+        .collect()
+}
+
 /// kube-apiserver's `--event-ttl` (1 h): etcd deletes an Event an hour after its last write.
 /// The lab looks once a minute, so an Event goes between 60 and 61 minutes after; one written
 /// again later (its count bumped) stays an hour from then.
@@ -213,14 +222,10 @@ fn events_are_deleted_an_hour_after_their_last_write() {
     let (mut sim, pod) = one_node_and_a_pod();
     sim.apply(Command::Apply(pod.into())).unwrap();
     sim.run_for(30_000);
-    let solo = |sim: &Sim| -> Vec<String> {
-        sim.cluster()
-            .events_for(&ObjectRef::new(Kind::Pod, "default", "solo"))
-            .iter()
-            .map(|e| e.reason.to_string())
-            .collect()
-    };
-    assert_eq!(solo(&sim), ["Scheduled", "Pulled", "Created", "Started"]);
+    assert_eq!(
+        solo_reasons(&sim),
+        ["Scheduled", "Pulled", "Created", "Started"]
+    );
     // At 50 minutes the container is killed and started again: its Pulled, Created and
     // Started Events count up, so their hour starts again.
     sim.run_for(50 * 60_000 - 30_000);
@@ -232,17 +237,17 @@ fn events_are_deleted_an_hour_after_their_last_write() {
     assert!(before.contains("Started"), "{before}");
     sim.run_for(9 * 60_000 - 1_000);
     // The restart added a BackOff Event; Scheduled was written once, at the start.
-    let written_once = |sim: &Sim| solo(sim).contains(&"Scheduled".to_string());
+    let written_once = |sim: &Sim| solo_reasons(sim).contains(&"Scheduled".to_string());
     assert!(written_once(&sim), "still there just before the hour");
     sim.run_for(62_000);
-    assert!(!written_once(&sim), "{:?}", solo(&sim));
+    assert!(!written_once(&sim), "{:?}", solo_reasons(&sim));
     assert!(
-        solo(&sim).contains(&"Started".to_string()),
+        solo_reasons(&sim).contains(&"Started".to_string()),
         "{:?}",
-        solo(&sim)
+        solo_reasons(&sim)
     );
     sim.run_for(50 * 60_000);
-    assert!(solo(&sim).is_empty(), "{:?}", solo(&sim));
+    assert!(solo_reasons(&sim).is_empty(), "{:?}", solo_reasons(&sim));
     let deleted: Vec<String> = sim
         .trace()
         .entries()
@@ -267,13 +272,6 @@ fn a_learners_write_to_an_event_starts_its_hour_again() {
     let (mut sim, pod) = one_node_and_a_pod();
     sim.apply(Command::Apply(pod.into())).unwrap();
     sim.run_for(50 * 60_000);
-    let reasons = |sim: &Sim| -> Vec<String> {
-        sim.cluster()
-            .events_for(&ObjectRef::new(Kind::Pod, "default", "solo"))
-            .iter()
-            .map(|e| e.reason.to_string())
-            .collect()
-    };
     let scheduled = sim
         .cluster()
         .list::<Event>()
@@ -289,7 +287,7 @@ fn a_learners_write_to_an_event_starts_its_hour_again() {
     );
     assert!(out.ok, "{}", out.text);
     sim.run_for(11 * 60_000);
-    assert_eq!(reasons(&sim), ["Scheduled"]);
+    assert_eq!(solo_reasons(&sim), ["Scheduled"]);
     sim.run_for(50 * 60_000);
-    assert!(reasons(&sim).is_empty(), "{:?}", reasons(&sim));
+    assert!(solo_reasons(&sim).is_empty(), "{:?}", solo_reasons(&sim));
 }

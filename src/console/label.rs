@@ -1,4 +1,4 @@
-//! `kubectl label` and `kubectl annotate`: key updates on one object's metadata.
+//! `kubectl label` and `kubectl annotate`: key updates on objects' metadata.
 
 use crate::model::{Kind, Object, Selector};
 use crate::sim::Command;
@@ -7,8 +7,8 @@ use super::args::flag;
 use super::cmdutil::{flags, namespace, qualified_name, resolve_kind};
 use super::{sim_error_text, Console, Output, Target};
 
-/// `kubectl label TYPE NAME k=v [k2-]`, or every object of TYPE with `--all` or `-l`: one
-/// label command per change.
+/// `kubectl label TYPE NAME... k=v [k2-]` (or `TYPE/NAME...`), or every object of TYPE with
+/// `--all` or `-l`: one label command per change.
 pub fn label(console: &Console, target: &mut dyn Target, words: &[String]) -> Output {
     let args = match flags(
         "label",

@@ -251,13 +251,13 @@ impl<D: crate::codec::Decoder> crate::codec::DecodeField<D> for ResourceVersion 
     fn decode_field(&mut self, de: D) -> Result<(), crate::codec::DeError> {
         let mut s = String::new();
         s.decode_field(de)?;
-        let why = if !s.bytes().all(|b| b.is_ascii_digit()) {
+        let why = if s.is_empty() {
+            *self = ResourceVersion(0);
+            return Ok(());
+        } else if !s.bytes().all(|b| b.is_ascii_digit()) {
             "invalid syntax"
         } else if let Ok(n) = s.parse() {
             *self = ResourceVersion(n);
-            return Ok(());
-        } else if s.is_empty() {
-            *self = ResourceVersion(0);
             return Ok(());
         } else {
             "value out of range"

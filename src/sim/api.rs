@@ -686,7 +686,7 @@ impl Cluster {
         // Only the object's own names while every Event is named as a recorder names it:
         // `describe pods` of 10,000 pods read 40,000 Events for each (issue 16).
         let mut evs: Vec<&Event> = if self.odd_events == 0 {
-            let ns = event_namespace(r);
+            let ns = event_namespace(&r.namespace);
             let prefix = format!("{}.", r.name);
             self.objects
                 .range(ObjectRef::new(Kind::Event, ns, &prefix)..)
@@ -2404,7 +2404,7 @@ impl Sim {
             .map(|o| o.meta().uid.clone())
             .unwrap_or_default();
         let (component, host) = event_source(actor);
-        let ns = event_namespace(involved);
+        let ns = event_namespace(&involved.namespace);
         let parts = event_parts(&component, &host, involved, &uid);
         let name_of = |nanos| format!("{}.{:x}", involved.name, nanos);
         if once
@@ -2528,25 +2528,21 @@ fn event_source(actor: &Actor) -> (std::borrow::Cow<'static, str>, Name) {
 /// object's namespace or `default`): a learner's own, for one.
 fn odd_event(e: &Event) -> bool {
     let o = &e.involved_object;
-    let ns = if o.namespace.is_empty() {
-        "default"
-    } else {
-        &o.namespace
-    };
     let named = e
         .metadata
         .name
         .strip_prefix(o.name.as_str())
         .is_some_and(|rest| rest.starts_with('.'));
-    !named || e.metadata.namespace != ns
+    !named || e.metadata.namespace != event_namespace(&o.namespace)
 }
 
-/// The namespace an Event about `involved` is stored in.
-fn event_namespace(involved: &ObjectRef) -> &str {
-    if involved.namespace.is_empty() {
+/// The namespace an Event about an object in `namespace` is stored in (`default` for a
+/// cluster-scoped object's).
+fn event_namespace(namespace: &str) -> &str {
+    if namespace.is_empty() {
         "default"
     } else {
-        &involved.namespace
+        namespace
     }
 }
 
@@ -2561,7 +2557,7 @@ fn event_parts<'a>(
         component,
         host,
         involved.kind.name(),
-        event_namespace(involved),
+        event_namespace(&involved.namespace),
         &involved.name,
         uid,
     ]
