@@ -159,10 +159,10 @@ fn a_rebooted_nodes_kubelet_opens_new_events() {
     assert!(started.iter().all(|(count, _)| *count == 1), "{started:?}");
 }
 
-/// Issue 16: a pod's Events are stored once per part they share. The kubelet's three Events
-/// of a started container name one object (one `involvedObject`), the same message as every
-/// other pod's (one copy of the text), and the node (the kubelet's own name); each reads as
-/// a whole Event.
+/// Issue 16: a pod's Events are stored once per part they share. The scheduler's Event and the
+/// kubelet's three Events of a started container name one object (one `involvedObject`), the
+/// kubelet's say the same message as every other pod's (one copy of the text) and the node
+/// (the kubelet's own name); each reads as a whole Event.
 #[test]
 fn a_pods_kubelet_events_share_their_object_and_repeated_messages() {
     use podlab::model::Shared;
@@ -194,6 +194,18 @@ fn a_pods_kubelet_events_share_their_object_and_repeated_messages() {
             .all(|e| Shared::ptr_eq(&e.involved_object, &es[0].involved_object)));
         assert!(es.iter().all(|e| e.source.host == "node-1"));
     }
+    // The scheduler's Event, recorded before the kubelet's, shares its copy with them too.
+    let scheduled = sim
+        .cluster()
+        .events_for(&ObjectRef::new(Kind::Pod, "default", &pods[0]))
+        .into_iter()
+        .find(|e| e.reason == "Scheduled")
+        .cloned()
+        .unwrap();
+    assert!(Shared::ptr_eq(
+        &scheduled.involved_object,
+        &a[0].involved_object
+    ));
     assert_eq!(a[0].involved_object.name, pods[0]);
     assert_eq!(a[0].involved_object.kind, "Pod");
     assert!(!Shared::ptr_eq(

@@ -301,10 +301,6 @@ pub struct Cluster {
     /// reused.
     admitted_spec: SpecCache,
     bound_specs: SpecCache,
-    /// The object of the last Event, shared by the next Event about the same one: a pod's
-    /// Pulled, Created and Started Events come together (issue 16: 40,000 Events at 10,000
-    /// pods).
-    last_event_ref: Option<Shared<ObjectReference>>,
     /// Events not named `<object>.<suffix>` in their object's namespace, as recorders name
     /// them: while there are none, `events_for` reads only the object's own names.
     odd_events: usize,
@@ -462,8 +458,10 @@ impl Ord for dyn AsStoreKey + '_ {
 }
 
 impl Cluster {
-    /// The reference an Event about `involved` (whose uid is `uid`) keeps.
-    fn event_ref(&mut self, involved: &ObjectRef, uid: String) -> Shared<ObjectReference> {
+    /// The reference an Event about `involved` (whose uid is `uid`) keeps: the copy of an
+    /// earlier Event about the same object when there is one, found among the Events named
+    /// after it (a pod's Scheduled, Pulled, Created and Started Events share one; issue 16).
+    fn event_ref(&self, involved: &ObjectRef, uid: String) -> Shared<ObjectReference> {
         let want = ObjectReference {
             api_version: involved.kind.api_version().into(),
             kind: involved.kind.name().into(),
@@ -472,9 +470,12 @@ impl Cluster {
             uid,
             resource_version: String::new(),
         };
-        match &self.last_event_ref {
-            Some(last) if **last == want => last.clone(),
-            _ => self.last_event_ref.insert(Shared::new(want)).clone(),
+        let earlier = self
+            .events_named_after(involved)
+            .find(|e| *e.involved_object == want);
+        match earlier {
+            Some(e) => e.involved_object.clone(),
+            None => Shared::new(want),
         }
     }
 
@@ -686,16 +687,7 @@ impl Cluster {
         // Only the object's own names while every Event is named as a recorder names it:
         // `describe pods` of 10,000 pods read 40,000 Events for each (issue 16).
         let mut evs: Vec<&Event> = if self.odd_events == 0 {
-            let ns = event_namespace(&r.namespace);
-            let prefix = format!("{}.", r.name);
-            self.objects
-                .range(ObjectRef::new(Kind::Event, ns, &prefix)..)
-                .take_while(|(k, _)| {
-                    k.kind == Kind::Event && k.namespace == ns && k.name.starts_with(&prefix)
-                })
-                .filter_map(|(_, o)| Event::from_object(o))
-                .filter(about)
-                .collect()
+            self.events_named_after(r).filter(about).collect()
         } else {
             self.list::<Event>().filter(about).collect()
         };
@@ -704,6 +696,19 @@ impl Cluster {
             (t.map_or(0, |t| t.millis() / 1000), e.metadata.name.clone())
         });
         evs
+    }
+
+    /// The Events named `<object>.<suffix>` in the object's Event namespace, as recorders name
+    /// them: a range of the store, not a walk over every Event.
+    fn events_named_after<'a>(&'a self, r: &ObjectRef) -> impl Iterator<Item = &'a Event> {
+        let ns = crate::model::meta::namespace(event_namespace(&r.namespace));
+        let prefix = format!("{}.", r.name);
+        self.objects
+            .range(ObjectRef::new(Kind::Event, &ns, &prefix)..)
+            .take_while(move |(k, _)| {
+                k.kind == Kind::Event && k.namespace == ns && k.name.starts_with(&prefix)
+            })
+            .filter_map(|(_, o)| Event::from_object(o))
     }
 
     /// The store's current resourceVersion.
