@@ -561,7 +561,7 @@ fn a_replicaset_template_change_does_not_touch_existing_pods() {
     let rs = replicaset("web", 2, random_generator_container());
     sim.apply(Command::Apply(rs.clone().into())).unwrap();
     run_checked(&mut sim, 30_000);
-    let before: Vec<(String, String)> = sim
+    let before: Vec<(podlab::model::Name, String)> = sim
         .cluster()
         .list::<Pod>()
         .map(|p| (p.metadata.uid.clone(), p.spec.containers[0].image.clone()))
@@ -570,7 +570,7 @@ fn a_replicaset_template_change_does_not_touch_existing_pods() {
     rs2.spec.template.spec.containers[0].image = "k8spatterns/random-generator:2.0".into();
     sim.apply(Command::Apply(rs2.into())).unwrap();
     run_checked(&mut sim, 30_000);
-    let after: Vec<(String, String)> = sim
+    let after: Vec<(podlab::model::Name, String)> = sim
         .cluster()
         .list::<Pod>()
         .map(|p| (p.metadata.uid.clone(), p.spec.containers[0].image.clone()))

@@ -97,7 +97,7 @@ fn started(sim: &Sim) -> Vec<(i32, String)> {
     sim.cluster()
         .list::<Event>()
         .filter(|e| e.involved_object.name == "solo" && e.reason == "Started")
-        .map(|e| (e.count, e.involved_object.uid.clone()))
+        .map(|e| (e.count, e.involved_object.uid.to_string()))
         .collect()
 }
 
@@ -162,7 +162,8 @@ fn a_rebooted_nodes_kubelet_opens_new_events() {
 /// Issue 16: a pod's Events are stored once per part they share. The scheduler's Event and the
 /// kubelet's three Events of a started container name one object (one `involvedObject`), the
 /// kubelet's say the same message as every other pod's (one copy of the text) and the node
-/// (the kubelet's own name); each reads as a whole Event.
+/// (the kubelet's own name), and the reference's uid is the pod's own copy; each reads as a
+/// whole Event.
 #[test]
 fn a_pods_kubelet_events_share_their_object_and_repeated_messages() {
     use podlab::model::Shared;
@@ -205,6 +206,24 @@ fn a_pods_kubelet_events_share_their_object_and_repeated_messages() {
     assert!(Shared::ptr_eq(
         &scheduled.involved_object,
         &a[0].involved_object
+    ));
+    // The reference's uid is the pod's own copy, as is its process's.
+    let pod = sim
+        .cluster()
+        .get::<podlab::model::Pod>("default", &pods[0])
+        .unwrap();
+    assert!(std::ptr::eq(
+        a[0].involved_object.uid.as_ptr(),
+        pod.metadata.uid.as_ptr()
+    ));
+    let process = sim
+        .world()
+        .processes()
+        .find(|p| p.pod_name == pods[0])
+        .unwrap();
+    assert!(std::ptr::eq(
+        process.pod_uid.as_ptr(),
+        pod.metadata.uid.as_ptr()
     ));
     assert_eq!(a[0].involved_object.name, pods[0]);
     assert_eq!(a[0].involved_object.kind, "Pod");

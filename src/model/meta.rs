@@ -374,7 +374,8 @@ pub struct OwnerReference {
     pub api_version: Str,
     pub kind: Str,
     pub name: String,
-    pub uid: String,
+    /// Shared with the owner's own uid (see `ObjectMeta::uid`).
+    pub uid: super::Name,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub controller: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -393,8 +394,10 @@ pub struct ObjectMeta {
     pub generate_name: super::Name,
     #[serde(skip_serializing_if = "str::is_empty")]
     pub namespace: Str,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub uid: String,
+    /// A `Name`: the uid indexes, an Event's object and a pod's workers and processes share
+    /// the object's one copy (issue 16).
+    #[serde(skip_serializing_if = "str::is_empty")]
+    pub uid: super::Name,
     #[serde(skip_serializing_if = "ResourceVersion::is_empty")]
     pub resource_version: ResourceVersion,
     #[serde(skip_serializing_if = "is_zero_i64")]
@@ -452,8 +455,8 @@ pub struct ObjectReference {
     pub namespace: Str,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub name: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub uid: String,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    pub uid: super::Name,
     /// Any text: upstream keeps a reference's version as it was written.
     #[serde(skip_serializing_if = "String::is_empty")]
     pub resource_version: String,

@@ -267,11 +267,12 @@ pub struct Cluster {
     /// Event's size, not that of the largest kind (issue 16).
     objects: BTreeMap<ObjectRef, Object>,
     /// uid -> the object's ref: looked up, never walked, so a hash map (no uid compares).
-    uids: HashMap<String, ObjectRef>,
-    /// owner uid -> objects naming it in ownerReferences.
-    dependents: BTreeMap<String, BTreeSet<ObjectRef>>,
+    uids: HashMap<Name, ObjectRef>,
+    /// owner uid -> objects naming it in ownerReferences. This map and the next are looked up,
+    /// never walked, so hash maps: a B-tree of their type was code in the page for no gain.
+    dependents: HashMap<String, BTreeSet<ObjectRef>>,
     /// node name -> pods bound to it.
-    pods_by_node: BTreeMap<String, BTreeSet<ObjectRef>>,
+    pods_by_node: HashMap<String, BTreeSet<ObjectRef>>,
     /// Pods without a controller, the only ones a ReplicaSet may adopt.
     orphan_pods: BTreeSet<ObjectRef>,
     /// Pods not bound to a node: what the page lists as pending without a walk over every pod.
@@ -461,7 +462,7 @@ impl Cluster {
     /// The reference an Event about `involved` (whose uid is `uid`) keeps: the copy of an
     /// earlier Event about the same object when there is one, found among the Events named
     /// after it (a pod's Scheduled, Pulled, Created and Started Events share one; issue 16).
-    fn event_ref(&self, involved: &ObjectRef, uid: String) -> Shared<ObjectReference> {
+    fn event_ref(&self, involved: &ObjectRef, uid: Name) -> Shared<ObjectReference> {
         let want = ObjectReference {
             api_version: involved.kind.api_version().into(),
             kind: involved.kind.name().into(),
@@ -729,7 +730,7 @@ impl Cluster {
         }
         for owner in &m.owner_references {
             self.dependents
-                .entry(owner.uid.clone())
+                .entry(owner.uid.to_string())
                 .or_default()
                 .insert(r.clone());
         }
@@ -763,10 +764,10 @@ impl Cluster {
                 None => {}
             },
             Some(c) => {
-                let t = self.tallies.entry(c.uid.clone()).or_default();
+                let t = self.tallies.entry(c.uid.to_string()).or_default();
                 t.add(p, sign);
                 if t.label_sets.is_empty() {
-                    self.tallies.remove(&c.uid);
+                    self.tallies.remove(c.uid.as_str());
                 }
             }
         }
@@ -808,7 +809,7 @@ impl Cluster {
             if *e == 0 {
                 m.remove(node);
                 if m.is_empty() {
-                    self.owner_on_node.remove(&c.uid);
+                    self.owner_on_node.remove(c.uid.as_str());
                 }
             }
         }
@@ -825,10 +826,10 @@ impl Cluster {
             self.node_allocatable.remove(n.metadata.name.as_str());
         }
         for owner in &m.owner_references {
-            if let Some(s) = self.dependents.get_mut(&owner.uid) {
+            if let Some(s) = self.dependents.get_mut(owner.uid.as_str()) {
                 s.remove(&r);
                 if s.is_empty() {
-                    self.dependents.remove(&owner.uid);
+                    self.dependents.remove(owner.uid.as_str());
                 }
             }
         }
@@ -1895,7 +1896,7 @@ impl Sim {
         let rv = self.api.next_rv();
         {
             let m = obj.meta_mut();
-            m.uid = uid;
+            m.uid = uid.into();
             m.resource_version = rv;
             m.creation_timestamp = Some(now);
             m.deletion_timestamp = None;
@@ -2450,7 +2451,7 @@ impl Sim {
                 metadata: ObjectMeta {
                     name: name.into(),
                     namespace: crate::model::meta::namespace(ns),
-                    uid: self.rng.uid(),
+                    uid: self.rng.uid().into(),
                     resource_version: self.api.next_rv(),
                     creation_timestamp: Some(now),
                     ..Default::default()
@@ -2593,8 +2594,8 @@ mod tests {
             "{:?}",
             (
                 c.uids.iter().collect::<BTreeMap<_, _>>(),
-                &c.dependents,
-                &c.pods_by_node,
+                c.dependents.iter().collect::<BTreeMap<_, _>>(),
+                c.pods_by_node.iter().collect::<BTreeMap<_, _>>(),
                 &c.orphan_pods,
                 &c.unbound_pods,
                 &c.anti_affinity_pods,

@@ -106,7 +106,7 @@ enum PodState {
 #[derive(Clone, Debug)]
 struct DrainPod {
     pod: ObjectRef,
-    uid: String,
+    uid: crate::model::Name,
     state: PodState,
 }
 

@@ -264,7 +264,7 @@ fn report_multi_attach(
             }
         };
         let msg = format!("Multi-Attach error for volume {pv:?} {suffix}");
-        let slot = (pv.to_string(), node.to_string(), p.metadata.uid.clone());
+        let slot = (pv.to_string(), node.to_string(), p.metadata.uid.to_string());
         // Upstream reports once per waiting pod; podlab reports again when the reason changes,
         // so the switch to "exclusively attached" is visible.
         if sim.ctl.adc.reported.get(&slot) == Some(&msg) {

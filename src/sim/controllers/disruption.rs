@@ -66,15 +66,15 @@ fn owner_scale(sim: &Sim, pod: &Pod) -> Option<(String, i32)> {
                 Some(d) if d.kind == "Deployment" => {
                     let dep = sim.api.get::<Deployment>(ns, &d.name)?;
                     (dep.metadata.uid == d.uid)
-                        .then(|| (dep.metadata.uid.clone(), dep.spec.replicas.unwrap_or(1)))
+                        .then(|| (dep.metadata.uid.to_string(), dep.spec.replicas.unwrap_or(1)))
                 }
-                _ => Some((rs.metadata.uid.clone(), rs.spec.replicas.unwrap_or(1))),
+                _ => Some((rs.metadata.uid.to_string(), rs.spec.replicas.unwrap_or(1))),
             }
         }
         "StatefulSet" => {
             let s = sim.api.get::<StatefulSet>(ns, &c.name)?;
             (s.metadata.uid == c.uid)
-                .then(|| (s.metadata.uid.clone(), s.spec.replicas.unwrap_or(1)))
+                .then(|| (s.metadata.uid.to_string(), s.spec.replicas.unwrap_or(1)))
         }
         _ => None,
     }

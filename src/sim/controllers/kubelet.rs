@@ -136,10 +136,10 @@ pub(crate) struct KubeletState {
     pub epoch: u64,
     /// Pod uid -> its worker. Changed only through `add_worker`, `remove_worker` and
     /// `clear_workers`, which keep `names` with it.
-    pub pods: SortedMap<String, PodWorker>,
+    pub pods: SortedMap<Name, PodWorker>,
     /// Pod name -> the uids of the workers of that name (one, unless two namespaces' pods of
     /// one name run here): a sync finds its worker without a walk over every pod on the node.
-    names: SortedMap<String, Vec<String>>,
+    names: SortedMap<Name, Vec<Name>>,
     pub lease_backoff: u64,
     pub connected: bool,
     pub last_status_post: u64,
@@ -163,11 +163,11 @@ impl KubeletState {
         }
     }
 
-    fn add_worker(&mut self, uid: String, w: PodWorker) {
+    fn add_worker(&mut self, uid: Name, w: PodWorker) {
         // Room for the one uid a name almost always has (a first push takes room for four).
         let uids = self
             .names
-            .entry(w.pod.metadata.name.to_string())
+            .entry(w.pod.metadata.name.clone())
             .or_insert_with(|| Vec::with_capacity(1));
         if !uids.contains(&uid) {
             uids.push(uid.clone());
@@ -193,7 +193,7 @@ impl KubeletState {
     }
 
     /// The uid of this node's worker for the pod `namespace/name`, if any.
-    fn worker_uid(&self, namespace: &str, name: &str) -> Option<&String> {
+    fn worker_uid(&self, namespace: &str, name: &str) -> Option<&Name> {
         self.names.get(name)?.iter().find(|u| {
             self.pods
                 .get(u.as_str())
@@ -552,7 +552,7 @@ impl Sim {
         for r in &bound {
             self.kubelet_sync_pod(node, r);
         }
-        let workers: Vec<(String, ObjectRef)> = self
+        let workers: Vec<(Name, ObjectRef)> = self
             .kubelet(node)
             .map(|k| {
                 k.pods
@@ -660,7 +660,7 @@ impl Sim {
     }
 
     fn flush_dirty_statuses(&mut self, node: &str) {
-        let dirty: Vec<String> = self
+        let dirty: Vec<Name> = self
             .kubelet(node)
             .map(|k| {
                 k.pods
@@ -1053,7 +1053,7 @@ impl Sim {
                 expand_env(v, &env)
             } else if let Some(fr) = e.value_from.as_ref().and_then(|f| f.field_ref.as_ref()) {
                 match fr.field_path.as_str() {
-                    "metadata.uid" => pod.metadata.uid.clone(),
+                    "metadata.uid" => pod.metadata.uid.to_string(),
                     "metadata.name" => pod.metadata.name.to_string(),
                     "metadata.namespace" => pod.metadata.namespace.to_string(),
                     "spec.nodeName" => pod.spec.node_name.clone(),
@@ -1110,7 +1110,7 @@ impl Sim {
                 .map_or_else(|| node.into(), |m| m.name.clone()),
             pod_namespace: pod.metadata.namespace.clone(),
             pod_name: pod.metadata.name.clone(),
-            pod_uid: uid.into(),
+            pod_uid: pod.metadata.uid.clone(),
             pod_labels: pod.metadata.labels.clone(),
             container: cname.into(),
             image: spec.image.clone(),
