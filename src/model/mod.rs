@@ -219,15 +219,12 @@ impl fmt::Display for Kind {
 /// trace's texts, an Event's message and host. A copy is a count, not a string (issue 16: a
 /// pod's update made about 30 copies of its key's name and its node's).
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Name(std::rc::Rc<str>);
+pub struct Name(arcstr::ArcStr);
 
 impl Default for Name {
-    /// The empty name, one for all (see `From<&str>`).
+    /// The empty name, which allocates nothing.
     fn default() -> Self {
-        thread_local! {
-            static EMPTY: std::rc::Rc<str> = std::rc::Rc::from("");
-        }
-        EMPTY.with(|e| Name(e.clone()))
+        Name(arcstr::ArcStr::new())
     }
 }
 
@@ -269,13 +266,13 @@ impl From<&str> for Name {
 
 impl From<String> for Name {
     fn from(s: String) -> Self {
-        Name(s.into())
+        Name::from(s.as_str())
     }
 }
 
 impl From<&String> for Name {
     fn from(s: &String) -> Self {
-        Name(s.as_str().into())
+        Name::from(s.as_str())
     }
 }
 
