@@ -1,6 +1,8 @@
 //! Object metadata, references and timestamps shared by every kind.
 
 use std::borrow::Cow;
+
+use super::Name;
 use std::fmt;
 
 use crate::sorted::SortedMap;
@@ -12,29 +14,30 @@ use serde::{Deserialize, Deserializer};
 /// thousands of times allocates none of them (issue 16). Text read from a manifest is owned.
 pub type Str = Cow<'static, str>;
 
-/// Namespaces every cluster has: a namespace with one of these names is borrowed, whether
-/// the engine set it or a manifest did, so the keys and references of 10,000 pods in
+/// Namespaces every cluster has: a namespace with one of these names is a static `Name`,
+/// whether the engine set it or a manifest did, so the keys and references of 10,000 pods in
 /// `default` copy no namespace (issue 16).
-const WELL_KNOWN_NAMESPACES: [&str; 4] =
-    ["default", "kube-system", "kube-node-lease", "kube-public"];
+const WELL_KNOWN_NAMESPACES: [Name; 4] = [
+    Name(arcstr::literal!("default")),
+    Name(arcstr::literal!("kube-system")),
+    Name(arcstr::literal!("kube-node-lease")),
+    Name(arcstr::literal!("kube-public")),
+];
 
-fn well_known_namespace(s: &str) -> Option<Str> {
-    WELL_KNOWN_NAMESPACES
-        .iter()
-        .find(|w| **w == s)
-        .map(|w| Cow::Borrowed(*w))
+fn well_known_namespace(s: &str) -> Option<Name> {
+    WELL_KNOWN_NAMESPACES.iter().find(|w| **w == *s).cloned()
 }
 
-/// `s` as a namespace: borrowed if it is a namespace every cluster has, else owned.
-pub fn namespace(s: &str) -> Str {
-    well_known_namespace(s).unwrap_or_else(|| Cow::Owned(s.to_string()))
+/// `s` as a namespace: static if it is a namespace every cluster has, else a new `Name`.
+pub fn namespace(s: &str) -> Name {
+    well_known_namespace(s).unwrap_or_else(|| Name::from(s))
 }
 
 /// The namespace the API server stores for one written as `s`: an empty one is `default`, one
-/// every cluster has is borrowed, and any other keeps its own text (no copy).
-pub fn stored_namespace(s: Str) -> Str {
+/// every cluster has is static, and any other keeps its own text (no copy).
+pub fn stored_namespace(s: Name) -> Name {
     if s.is_empty() {
-        return Cow::Borrowed("default");
+        return WELL_KNOWN_NAMESPACES[0].clone();
     }
     well_known_namespace(&s).unwrap_or(s)
 }
@@ -392,8 +395,9 @@ pub struct ObjectMeta {
     /// so its block is one size smaller (issue 16).
     #[serde(skip_serializing_if = "str::is_empty")]
     pub generate_name: super::Name,
+    /// A `Name`, static for the namespaces every cluster has (`namespace`).
     #[serde(skip_serializing_if = "str::is_empty")]
-    pub namespace: Str,
+    pub namespace: Name,
     /// A `Name`: the uid indexes, an Event's object and a pod's workers and processes share
     /// the object's one copy (issue 16).
     #[serde(skip_serializing_if = "str::is_empty")]
@@ -452,7 +456,7 @@ pub struct ObjectReference {
     #[serde(skip_serializing_if = "str::is_empty")]
     pub kind: Str,
     #[serde(skip_serializing_if = "str::is_empty")]
-    pub namespace: Str,
+    pub namespace: Name,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub name: String,
     #[serde(skip_serializing_if = "str::is_empty")]

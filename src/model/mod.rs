@@ -345,7 +345,7 @@ impl fmt::Debug for Name {
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ObjectRef {
     pub kind: Kind,
-    pub namespace: Str,
+    pub namespace: Name,
     pub name: Name,
 }
 
@@ -356,7 +356,7 @@ impl ObjectRef {
             namespace: if kind.namespaced() {
                 meta::namespace(namespace)
             } else {
-                Str::Borrowed("")
+                Name::default()
             },
             name: Name::from(name),
         }
@@ -615,8 +615,8 @@ mod tests {
         assert!(std::ptr::eq(key.name.as_ptr(), obj.meta().name.as_ptr()));
     }
 
-    /// A key is the same key whether its namespace was written (owned) or is the cluster's own
-    /// (borrowed), and its shared name compares, orders and prints as its text does.
+    /// A key is the same key whether its namespace was written (a new text) or is the
+    /// cluster's own (static), and its shared name compares, orders and prints as its text does.
     #[test]
     fn keys_compare_by_their_text_however_they_are_held() {
         use std::collections::hash_map::DefaultHasher;
@@ -624,10 +624,11 @@ mod tests {
         let built = ObjectRef::new(Kind::Pod, "default", "web-1");
         let written = ObjectRef {
             kind: Kind::Pod,
-            namespace: Str::Owned("default".to_string()),
+            namespace: Name::from(String::from("default")),
             name: Name::from(String::from("web-1")),
         };
-        assert!(matches!(built.namespace, Str::Borrowed(_)));
+        let is_static = |n: &Name| arcstr::ArcStr::is_static(&n.0);
+        assert!(is_static(&built.namespace) && !is_static(&written.namespace));
         assert_eq!(built, written);
         assert_eq!(built.cmp(&written), std::cmp::Ordering::Equal);
         let hash = |r: &ObjectRef| {
@@ -644,19 +645,13 @@ mod tests {
             "ab     |     cd"
         );
         assert_eq!(Name::default(), "");
-        // A namespace the API server stores: the cluster's own are borrowed, others kept.
-        assert!(matches!(
-            meta::stored_namespace(Str::Owned("kube-system".into())),
-            Str::Borrowed("kube-system")
-        ));
-        assert!(matches!(
-            meta::stored_namespace(Str::Owned(String::new())),
-            Str::Borrowed("default")
-        ));
-        assert_eq!(
-            meta::stored_namespace(Str::Owned("team-a".into())),
-            "team-a"
-        );
+        // A namespace the API server stores: the cluster's own are static, others kept.
+        let system = meta::stored_namespace(Name::from(String::from("kube-system")));
+        assert!(system == "kube-system" && is_static(&system));
+        let empty = meta::stored_namespace(Name::from(String::new()));
+        assert!(empty == "default" && is_static(&empty));
+        let team = meta::stored_namespace(Name::from("team-a"));
+        assert!(team == "team-a" && !is_static(&team));
     }
 
     #[test]

@@ -1805,11 +1805,11 @@ impl Sim {
         let kind = obj.kind();
         {
             let m = obj.meta_mut();
-            // A namespace every cluster has is stored borrowed, not copied per object.
+            // A namespace every cluster has is stored as its static `Name`, not copied per object.
             m.namespace = if kind.namespaced() {
                 crate::model::meta::stored_namespace(std::mem::take(&mut m.namespace))
             } else {
-                crate::model::Str::Borrowed("")
+                Name::default()
             };
         }
         let (ns, name, gen_name) = {

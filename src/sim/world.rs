@@ -6,7 +6,7 @@
 use std::collections::VecDeque;
 
 use super::apps::Program;
-use crate::model::{Name, Str};
+use crate::model::Name;
 use crate::sorted::SortedMap;
 
 /// A machine behind a Node.
@@ -81,7 +81,7 @@ pub struct Process {
     /// The machine's, the pod's and the namespace's shared names: a process copies none of
     /// them (issue 16).
     pub machine: Name,
-    pub pod_namespace: Str,
+    pub pod_namespace: Name,
     pub pod_name: Name,
     pub pod_uid: Name,
     /// The pod's labels when the process started, so the ground truth can be grouped by workload
