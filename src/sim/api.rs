@@ -2524,7 +2524,7 @@ fn qos_class(spec: &PodSpec) -> &'static str {
 /// The component and host an actor's Events name as their source.
 fn event_source(actor: &Actor) -> (std::borrow::Cow<'static, str>, Name) {
     match actor {
-        Actor::Controller(c) => ((*c).into(), Name::default()),
+        Actor::Controller(c) => ((**c).into(), Name::default()),
         Actor::Kubelet(n) => ("kubelet".into(), n.clone()),
         other => (other.to_string().into(), Name::default()),
     }

@@ -595,7 +595,7 @@ impl Sim {
                 why = format!("{why}; {}", deleted_text(&gone));
             }
             self.record(
-                &Actor::Controller("zookeeper"),
+                &Actor::Controller(&"zookeeper"),
                 None,
                 None,
                 Change::World,

@@ -18,7 +18,7 @@ use crate::sim::{Ctl, Event, Sim};
 
 use super::node_lifecycle::TAINT_OUT_OF_SERVICE;
 
-const ACTOR: Actor = Actor::Controller("attachdetach-controller");
+const ACTOR: Actor = Actor::Controller(&"attachdetach-controller");
 
 /// The CSI driver of the default `standard` class: a cloud disk that attaches to nodes.
 pub const NETWORK_DISK_DRIVER: &str = "disk.csi.podlab.dev";

@@ -14,7 +14,7 @@ use crate::sim::rng::NAME_ALPHABET;
 use crate::sim::trace::Actor;
 use crate::sim::{Ctl, DeleteOptions, Outcome, Sim, SimError};
 
-const ACTOR: Actor = Actor::Controller("deployment-controller");
+const ACTOR: Actor = Actor::Controller(&"deployment-controller");
 
 pub const POD_TEMPLATE_HASH_LABEL: &str = "pod-template-hash";
 pub const REVISION_ANNOTATION: &str = "deployment.kubernetes.io/revision";

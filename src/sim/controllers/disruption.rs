@@ -12,7 +12,7 @@ use crate::sim::Sim;
 
 use super::Ctl;
 
-const ACTOR: Actor = Actor::Controller("disruption-controller");
+const ACTOR: Actor = Actor::Controller(&"disruption-controller");
 
 /// `DeletionTimeout`: how long an approved eviction keeps a pod out of the healthy count.
 pub(crate) const DELETION_TIMEOUT_MS: u64 = 2 * 60 * 1000;
@@ -169,7 +169,7 @@ pub(crate) fn sync(sim: &mut Sim, key: &ObjectRef) {
             status.disruptions_allowed = 0;
             // Upstream records its events as the controller manager.
             sim.api_event(
-                &Actor::Controller("controllermanager"),
+                &Actor::Controller(&"controllermanager"),
                 key,
                 "Warning",
                 "UnmanagedPods",

@@ -10,7 +10,7 @@ use crate::model::{
 use crate::sim::trace::{Actor, Change};
 use crate::sim::{DeleteOptions, Sim};
 
-const ACTOR: Actor = Actor::Controller("endpointslice-controller");
+const ACTOR: Actor = Actor::Controller(&"endpointslice-controller");
 pub const SERVICE_NAME_LABEL: &str = "kubernetes.io/service-name";
 
 /// What cluster DNS publishes for a headless Service: (hostname, address) per ready endpoint
@@ -54,7 +54,7 @@ fn record_dns(sim: &mut Sim, key: &ObjectRef, now: &[(String, String)]) {
         format!("DNS: {name} now answers {}{more}", list.join(", "))
     };
     sim.record(
-        &Actor::Controller("coredns"),
+        &Actor::Controller(&"coredns"),
         None,
         Some(key),
         Change::World,

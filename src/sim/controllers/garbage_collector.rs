@@ -6,7 +6,7 @@ use crate::sim::api::{FINALIZER_FOREGROUND, FINALIZER_ORPHAN};
 use crate::sim::trace::Actor;
 use crate::sim::{DeleteOptions, Propagation, Sim};
 
-const ACTOR: Actor = Actor::Controller("garbage-collector-controller");
+const ACTOR: Actor = Actor::Controller(&"garbage-collector-controller");
 
 pub(crate) fn sync(sim: &mut Sim, key: &ObjectRef) {
     let Some(obj) = sim.api.get_object(key).cloned() else {

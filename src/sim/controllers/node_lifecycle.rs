@@ -7,7 +7,7 @@ use crate::model::{Kind, Lease, Node, Object, ObjectRef, Pod, Shared, Taint, Tim
 use crate::sim::trace::{Actor, Change};
 use crate::sim::{Event, Sim};
 
-const ACTOR: Actor = Actor::Controller("node-controller");
+const ACTOR: Actor = Actor::Controller(&"node-controller");
 pub const TAINT_UNREACHABLE: &str = "node.kubernetes.io/unreachable";
 pub const TAINT_NOT_READY: &str = "node.kubernetes.io/not-ready";
 pub const TAINT_OUT_OF_SERVICE: &str = "node.kubernetes.io/out-of-service";

@@ -7,7 +7,7 @@ use crate::sim::{DeleteOptions, Event, Sim};
 
 use super::node_lifecycle::TAINT_OUT_OF_SERVICE;
 
-const ACTOR: Actor = Actor::Controller("pod-garbage-collector");
+const ACTOR: Actor = Actor::Controller(&"pod-garbage-collector");
 
 pub(crate) fn gc(sim: &mut Sim) {
     let period = sim.timing.podgc_period;

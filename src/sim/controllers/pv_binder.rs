@@ -11,7 +11,7 @@ use crate::sim::api::{FINALIZER_PVC_PROTECTION, FINALIZER_PV_PROTECTION};
 use crate::sim::trace::Actor;
 use crate::sim::{DeleteOptions, Sim};
 
-const ACTOR: Actor = Actor::Controller("persistentvolume-controller");
+const ACTOR: Actor = Actor::Controller(&"persistentvolume-controller");
 
 fn request(pvc: &PersistentVolumeClaim) -> i64 {
     pvc.spec
@@ -81,7 +81,7 @@ fn sync_claim(sim: &mut Sim, key: &ObjectRef) {
                 .finalizers
                 .retain(|f| f != FINALIZER_PVC_PROTECTION);
             let _ = sim.api_update(
-                &Actor::Controller("pvc-protection-controller"),
+                &Actor::Controller(&"pvc-protection-controller"),
                 None,
                 Object::PersistentVolumeClaim(Shared::new(c2)),
                 &format!("removed pvc-protection from {}", key.name),
@@ -238,7 +238,7 @@ fn provision(sim: &mut Sim, pvc: &PersistentVolumeClaim, sc: &StorageClass, node
     };
     if sim
         .api_create(
-            &Actor::Controller("external-provisioner"),
+            &Actor::Controller(&"external-provisioner"),
             Some(&key),
             pv.into(),
             "dynamic provisioning",
@@ -246,7 +246,7 @@ fn provision(sim: &mut Sim, pvc: &PersistentVolumeClaim, sc: &StorageClass, node
         .is_ok()
     {
         sim.api_event(
-            &Actor::Controller("external-provisioner"),
+            &Actor::Controller(&"external-provisioner"),
             &key,
             "Normal",
             "ProvisioningSucceeded",
@@ -332,7 +332,7 @@ fn sync_volume(sim: &mut Sim, key: &ObjectRef) {
                 .finalizers
                 .retain(|f| f != FINALIZER_PV_PROTECTION);
             let _ = sim.api_update(
-                &Actor::Controller("pv-protection-controller"),
+                &Actor::Controller(&"pv-protection-controller"),
                 None,
                 Object::PersistentVolume(Shared::new(v2)),
                 &format!("removed pv-protection from {}", key.name),

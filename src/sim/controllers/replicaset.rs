@@ -12,7 +12,7 @@ use crate::sim::trace::Actor;
 use crate::sim::{Ctl, DeleteOptions, Sim};
 use crate::sorted::SortedMap;
 
-const ACTOR: Actor = Actor::Controller("replicaset-controller");
+const ACTOR: Actor = Actor::Controller(&"replicaset-controller");
 /// `BurstReplicas`: at most this many creates or deletes per sync.
 const BURST_REPLICAS: i64 = 500;
 /// Creates per engine event within a burst (see `sync`).

@@ -11,7 +11,7 @@ use crate::sim::api::pod_requests;
 use crate::sim::trace::Actor;
 use crate::sim::{Ctl, Sim};
 
-const ACTOR: Actor = Actor::Controller("default-scheduler");
+const ACTOR: Actor = Actor::Controller(&"default-scheduler");
 
 /// Why a node was filtered out, and whether preemption could help.
 struct Rejection {

@@ -17,7 +17,7 @@ use crate::sim::trace::Actor;
 use crate::sim::{ApiError, Ctl, DeleteOptions, Outcome, Sim, SimError};
 use crate::sort::sort_by_key;
 
-const ACTOR: Actor = Actor::Controller("statefulset-controller");
+const ACTOR: Actor = Actor::Controller(&"statefulset-controller");
 /// The pod's own name, so a Service can select exactly one pod of the set.
 pub const POD_NAME_LABEL: &str = "statefulset.kubernetes.io/pod-name";
 /// The pod's ordinal.

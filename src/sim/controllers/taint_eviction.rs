@@ -5,7 +5,7 @@ use crate::model::{Kind, Node, Object, ObjectRef, Pod, Shared, Taint};
 use crate::sim::trace::Actor;
 use crate::sim::{Ctl, DeleteOptions, Sim};
 
-const ACTOR: Actor = Actor::Controller("taint-eviction-controller");
+const ACTOR: Actor = Actor::Controller(&"taint-eviction-controller");
 
 /// `getMinTolerationTime`: None = tolerate forever; Some(0) = evict now.
 fn min_toleration_seconds(pod: &Pod, taints: &[&Taint]) -> Option<i64> {
