@@ -231,6 +231,30 @@ fn a_pods_kubelet_events_share_their_object_and_repeated_messages() {
         &a[0].involved_object,
         &b[0].involved_object
     ));
+    // Reasons, types and sources are one copy for every Event, as are the pods' conditions'.
+    for (x, y) in a.iter().zip(&b) {
+        assert!(std::ptr::eq(x.reason.as_ptr(), y.reason.as_ptr()));
+        assert!(std::ptr::eq(x.type_.as_ptr(), y.type_.as_ptr()));
+        assert!(std::ptr::eq(
+            x.source.component.as_ptr(),
+            y.source.component.as_ptr()
+        ));
+    }
+    let conditions = |name: &str| {
+        sim.cluster()
+            .get::<podlab::model::Pod>("default", name)
+            .unwrap()
+            .status
+            .conditions
+            .clone()
+    };
+    let (ca, cb) = (conditions(&pods[0]), conditions(&pods[1]));
+    assert!(!ca.is_empty());
+    for (x, y) in ca.iter().zip(&cb) {
+        assert_eq!(x.type_, y.type_);
+        assert!(std::ptr::eq(x.type_.as_ptr(), y.type_.as_ptr()));
+        assert!(std::ptr::eq(x.status.as_ptr(), y.status.as_ptr()));
+    }
     assert_eq!(&*a[2].message, "Started container web");
     // One copy of a text both pods' Events say.
     assert!(std::ptr::eq(a[2].message.as_ptr(), b[2].message.as_ptr()));

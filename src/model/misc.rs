@@ -4,7 +4,7 @@ use crate::sorted::SortedMap;
 
 use podlab_derive::{Decode, Encode};
 
-use super::meta::{ObjectMeta, ObjectReference, Str, Time};
+use super::meta::{ObjectMeta, ObjectReference, Time};
 use super::quantity::IntOrString;
 use super::selector::LabelSelector;
 
@@ -37,12 +37,14 @@ pub struct Event {
     pub metadata: ObjectMeta,
     /// Shared: a pod's Events name the same object (issue 16).
     pub involved_object: super::Shared<ObjectReference>,
-    pub reason: Str,
+    /// `Name`s, the engine's through `Name::from_static`: one copy of `Scheduled`, `Normal` and
+    /// `kubelet` for every Event (issue 16).
+    pub reason: super::Name,
     /// Shared: most messages repeat from pod to pod (`Started container web`).
     pub message: super::Name,
     /// `Normal` or `Warning`.
     #[serde(rename = "type")]
-    pub type_: Str,
+    pub type_: super::Name,
     pub count: i32,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub first_timestamp: Option<Time>,
@@ -55,7 +57,7 @@ pub struct Event {
 #[serde(rename_all = "camelCase", default)]
 pub struct EventSource {
     #[serde(skip_serializing_if = "str::is_empty")]
-    pub component: Str,
+    pub component: super::Name,
     /// The kubelet's node, shared with the kubelet's own name.
     #[serde(skip_serializing_if = "str::is_empty")]
     pub host: super::Name,

@@ -2457,9 +2457,9 @@ impl Sim {
                     ..Default::default()
                 },
                 involved_object: self.api.event_ref(involved, uid),
-                reason: reason.into(),
+                reason: Name::from_static(reason),
                 message: Default::default(),
-                type_: type_.into(),
+                type_: Name::from_static(type_),
                 count: 0,
                 first_timestamp: Some(Time::at(r.first)),
                 last_timestamp: None,
@@ -2522,10 +2522,10 @@ fn qos_class(spec: &PodSpec) -> &'static str {
 }
 
 /// The component and host an actor's Events name as their source.
-fn event_source(actor: &Actor) -> (std::borrow::Cow<'static, str>, Name) {
+fn event_source(actor: &Actor) -> (Name, Name) {
     match actor {
-        Actor::Controller(c) => ((**c).into(), Name::default()),
-        Actor::Kubelet(n) => ("kubelet".into(), n.clone()),
+        Actor::Controller(c) => (Name::from_static(c), Name::default()),
+        Actor::Kubelet(n) => (Name::from_static("kubelet"), n.clone()),
         other => (other.to_string().into(), Name::default()),
     }
 }
