@@ -33,6 +33,12 @@ pub fn namespace(s: &str) -> Name {
     well_known_namespace(s).unwrap_or_else(|| Name::from(s))
 }
 
+/// `n` as a namespace, shared: static if it is a namespace every cluster has, else `n` itself
+/// (a key made from an object's own namespace copies no text).
+pub fn namespace_of(n: &Name) -> Name {
+    well_known_namespace(n).unwrap_or_else(|| n.clone())
+}
+
 /// The namespace the API server stores for one written as `s`: an empty one is `default`, one
 /// every cluster has is static, and any other keeps its own text (no copy).
 pub fn stored_namespace(s: Name) -> Name {

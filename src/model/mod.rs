@@ -605,12 +605,19 @@ resources!(
 );
 
 impl Object {
-    /// The object's key; its name is the object's own `Name`, shared, not a copy.
+    /// The object's key; its name and namespace are the object's own `Name`s, shared, not
+    /// copies.
     pub fn object_ref(&self) -> ObjectRef {
         let m = self.meta();
+        let kind = self.kind();
         ObjectRef {
+            kind,
+            namespace: if kind.namespaced() {
+                meta::namespace_of(&m.namespace)
+            } else {
+                Name::default()
+            },
             name: m.name.clone(),
-            ..ObjectRef::new(self.kind(), &m.namespace, "")
         }
     }
 

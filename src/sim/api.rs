@@ -463,20 +463,26 @@ impl Cluster {
     /// earlier Event about the same object when there is one, found among the Events named
     /// after it (a pod's Scheduled, Pulled, Created and Started Events share one; issue 16).
     fn event_ref(&self, involved: &ObjectRef, uid: Name) -> Shared<ObjectReference> {
-        let want = ObjectReference {
-            api_version: involved.kind.api_version().into(),
-            kind: involved.kind.name().into(),
-            namespace: involved.namespace.clone(),
-            name: involved.name.to_string(),
-            uid,
-            resource_version: String::new(),
-        };
-        let earlier = self
-            .events_named_after(involved)
-            .find(|e| *e.involved_object == want);
+        let (api_version, kind) = (involved.kind.api_version(), involved.kind.name());
+        let earlier = self.events_named_after(involved).find(|e| {
+            let o = &e.involved_object;
+            o.api_version == api_version
+                && o.kind == kind
+                && o.namespace == involved.namespace
+                && o.name == *involved.name
+                && o.uid == uid
+                && o.resource_version.is_empty()
+        });
         match earlier {
             Some(e) => e.involved_object.clone(),
-            None => Shared::new(want),
+            None => Shared::new(ObjectReference {
+                api_version: api_version.into(),
+                kind: kind.into(),
+                namespace: involved.namespace.clone(),
+                name: involved.name.to_string(),
+                uid,
+                resource_version: String::new(),
+            }),
         }
     }
 
@@ -702,10 +708,15 @@ impl Cluster {
     /// The Events named `<object>.<suffix>` in the object's Event namespace, as recorders name
     /// them: a range of the store, not a walk over every Event.
     fn events_named_after<'a>(&'a self, r: &ObjectRef) -> impl Iterator<Item = &'a Event> {
-        let ns = crate::model::meta::namespace(event_namespace(&r.namespace));
+        let ns = crate::model::meta::stored_namespace(r.namespace.clone());
         let prefix = format!("{}.", r.name);
+        let start = ObjectRef {
+            kind: Kind::Event,
+            namespace: ns.clone(),
+            name: Name::from(prefix.as_str()),
+        };
         self.objects
-            .range(ObjectRef::new(Kind::Event, &ns, &prefix)..)
+            .range(start..)
             .take_while(move |(k, _)| {
                 k.kind == Kind::Event && k.namespace == ns && k.name.starts_with(&prefix)
             })
@@ -729,10 +740,12 @@ impl Cluster {
             self.odd_events += usize::from(odd_event(e));
         }
         for owner in &m.owner_references {
-            self.dependents
-                .entry(owner.uid.to_string())
-                .or_default()
-                .insert(r.clone());
+            // The owner's uid is copied only for its first dependent.
+            match self.dependents.get_mut(owner.uid.as_str()) {
+                Some(set) => set,
+                None => self.dependents.entry(owner.uid.to_string()).or_default(),
+            }
+            .insert(r.clone());
         }
         if let Object::Node(n) = o {
             self.node_allocatable
@@ -764,7 +777,7 @@ impl Cluster {
                 None => {}
             },
             Some(c) => {
-                let t = self.tallies.entry(c.uid.to_string()).or_default();
+                let t = self.tallies.get_or_insert_default(c.uid.as_str());
                 t.add(p, sign);
                 if t.label_sets.is_empty() {
                     self.tallies.remove(c.uid.as_str());
@@ -2404,11 +2417,12 @@ impl Sim {
         message: &str,
         once: bool,
     ) {
-        let uid = self
-            .api
-            .get_object(involved)
-            .map(|o| o.meta().uid.clone())
-            .unwrap_or_default();
+        // The object's own key and uid, so the Event shares their texts.
+        let (own, uid) = match self.api.get_object(involved) {
+            Some(o) => (o.object_ref(), o.meta().uid.clone()),
+            None => (involved.clone(), Name::default()),
+        };
+        let involved = &own;
         let (component, host) = event_source(actor);
         let ns = event_namespace(&involved.namespace);
         let parts = event_parts(&component, &host, involved, &uid);
@@ -2450,7 +2464,7 @@ impl Sim {
             None => Event {
                 metadata: ObjectMeta {
                     name: name.into(),
-                    namespace: crate::model::meta::namespace(ns),
+                    namespace: crate::model::meta::stored_namespace(involved.namespace.clone()),
                     uid: self.rng.uid().into(),
                     resource_version: self.api.next_rv(),
                     creation_timestamp: Some(now),
@@ -2587,6 +2601,35 @@ pub(crate) fn pod_requests(p: &Pod) -> (i64, i64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 16: a namespace other than the cluster's four is one copy, shared by the object's
+    /// key and by the Events about it, whose references share it too.
+    #[test]
+    fn a_custom_namespace_is_one_copy_in_keys_and_events() {
+        use crate::model::Container;
+        use crate::sim::examples::replicaset;
+        use crate::sim::{Command, SimBuilder};
+        let mut sim = SimBuilder::new(3).workers(1).build().unwrap();
+        let mut rs = replicaset("web", 1, Container::new("web", "nginx:1.27"));
+        rs.metadata.namespace = "team-a".into();
+        sim.apply(Command::Apply(rs.into())).unwrap();
+        sim.run_for(30_000);
+        let c = sim.cluster();
+        let (key, pod) = c
+            .objects
+            .iter()
+            .find_map(|(k, o)| Some((k, Pod::from_object(o)?)))
+            .unwrap();
+        let ns = pod.metadata.namespace.as_ptr();
+        assert_eq!(pod.metadata.namespace, "team-a");
+        assert!(std::ptr::eq(key.namespace.as_ptr(), ns));
+        let events = c.events_for(key);
+        assert_eq!(events.len(), 4, "{events:?}");
+        for e in events {
+            assert!(std::ptr::eq(e.metadata.namespace.as_ptr(), ns));
+            assert!(std::ptr::eq(e.involved_object.namespace.as_ptr(), ns));
+        }
+    }
 
     /// Every index the store keeps, as text, to compare with a store rebuilt from its objects.
     fn indexes(c: &Cluster) -> String {
