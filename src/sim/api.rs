@@ -2424,7 +2424,8 @@ impl Sim {
         };
         let involved = &own;
         let (component, host) = event_source(actor);
-        let ns = event_namespace(&involved.namespace);
+        // The Event's namespace, once: the object's, or `default` for a cluster-scoped one.
+        let ns = crate::model::meta::stored_namespace(involved.namespace.clone());
         let parts = event_parts(&component, &host, involved, &uid);
         let name_of = |nanos| format!("{}.{:x}", involved.name, nanos);
         if once
@@ -2432,7 +2433,7 @@ impl Sim {
                 .api
                 .recorder
                 .logged(&parts, type_, reason, message)
-                .is_some_and(|nanos| self.api.get::<Event>(ns, &name_of(nanos)).is_some())
+                .is_some_and(|nanos| self.api.get::<Event>(&ns, &name_of(nanos)).is_some())
         {
             return;
         }
@@ -2454,7 +2455,7 @@ impl Sim {
             message.to_string()
         };
         let name = name_of(r.nanos);
-        let mut e = match self.api.get::<Event>(ns, &name) {
+        let mut e = match self.api.get::<Event>(&ns, &name) {
             // Upstream patches count, last time and message; a deleted Event is made again.
             Some(e) => {
                 let mut e = e.clone();
@@ -2464,7 +2465,7 @@ impl Sim {
             None => Event {
                 metadata: ObjectMeta {
                     name: name.into(),
-                    namespace: crate::model::meta::stored_namespace(involved.namespace.clone()),
+                    namespace: ns,
                     uid: self.rng.uid().into(),
                     resource_version: self.api.next_rv(),
                     creation_timestamp: Some(now),
